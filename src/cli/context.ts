@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import { loadConfig, type Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import type { DB } from '../db/tables.js';
+import type { Actor } from '../features/access/schema.js';
+import { ensureFirstAdmin, resolveLocalActor } from '../features/users/service.js';
+
+export interface CliSession {
+  db: Kysely<DB>;
+  database: Database;
+  config: Config;
+  actor: Actor;
+}
+
+/** Opens the configured database the way every command does: migrate, make sure an admin exists. */
+export async function openConfiguredDatabase(
+  config: Config,
+): Promise<{ database: Database; firstAdmin: { username: string; password: string } | undefined }> {
+  const database = await openDatabase(
+    config.databaseUrl === undefined
+      ? { kind: 'pglite', dataDir: config.dataDir }
+      : { kind: 'postgres', url: config.databaseUrl },
+  );
+  try {
+    await migrate(database);
+    const firstAdmin = await ensureFirstAdmin(database.db);
+    return { database, firstAdmin };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export function printFirstAdmin(firstAdmin: { username: string; password: string } | undefined): void {
+  if (firstAdmin === undefined) return;
+  process.stderr.write(
+    `Created the administrator "${firstAdmin.username}" with the one-time password:\n\n    ${firstAdmin.password}\n\n` +
+      'It is shown only now. Change it with `armtrace user password admin`.\n',
+  );
+}
+
+/**
+ * Runs one command against the local database as the local administrator, or
+ * as the user named by the global `--as` option (whose role is then checked
+ * like any API caller's).
+ */
+export async function withSession<T>(command: Command, run: (session: CliSession) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const { database, firstAdmin } = await openConfiguredDatabase(config);
+  printFirstAdmin(firstAdmin);
+  try {
+    const as = command.optsWithGlobals<{ as?: string }>().as;
+    const actor = await resolveLocalActor(database.db, as);
+    return await run({ db: database.db, database, config, actor });
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  ARMTRACE_DATA: z.string().min(1).default('./armtrace-data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  ARMTRACE_HOST: z.string().min(1).default('127.0.0.1'),
+  ARMTRACE_PORT: z.coerce.number().int().min(0).max(65535).default(8470),
+  ARMTRACE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  ARMTRACE_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
+  ARMTRACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Everything armtrace reads from its environment, validated once at start-up. */
+export interface Config {
+  /** Folder of the embedded database and, later, the media store. */
+  dataDir: string;
+  /** PostgreSQL server to use instead of the embedded database. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  secureCookies: 'auto' | 'always' | 'never';
+  sessionHours: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration; throws a {@link ConfigError} naming
+ * each bad variable, so the process stops before touching any data.
+ *
+ * @example
+ * const config = loadConfig({ ARMTRACE_DATA: '/srv/armtrace', ARMTRACE_PORT: '8080' });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const emptyAsUnset = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) =>
+      key.startsWith('ARMTRACE_') || key === 'DATABASE_URL' ? value !== '' : false,
+    ),
+  );
+  const parsed = configSchema.safeParse(emptyAsUnset);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const values = parsed.data;
+  return {
+    dataDir: path.resolve(values.ARMTRACE_DATA),
+    databaseUrl: values.DATABASE_URL,
+    host: values.ARMTRACE_HOST,
+    port: values.ARMTRACE_PORT,
+    secureCookies: values.ARMTRACE_SECURE_COOKIES,
+    sessionHours: values.ARMTRACE_SESSION_HOURS,
+    logLevel: values.ARMTRACE_LOG_LEVEL,
+  };
+}

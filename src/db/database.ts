@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { DB } from './tables.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** An open database: the typed query builder plus what only the owner of the connection may do. */
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: DatabaseKind;
+  /** Runs a multi-statement SQL script (migrations). */
+  execScript(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' };
+
+// Both drivers return the same JavaScript types: counts as numbers, dates as
+// 'YYYY-MM-DD' strings (never a local-midnight Date), timestamps as Date.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+function toNumber(value: string): number {
+  return Number(value);
+}
+
+function keepText(value: string): string {
+  return value;
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
+  return PGlite.create({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    extensions: { pg_trgm, fuzzystrmatch, unaccent },
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepText },
+  });
+}
+
+/**
+ * Opens the embedded database (taking the data-directory lock) or a
+ * PostgreSQL server.
+ *
+ * @example
+ * const database = await openDatabase({ kind: 'pglite', dataDir: './armtrace-data' });
+ * const sites = await database.db.selectFrom('sites').selectAll().execute();
+ * await database.close();
+ */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const typeOverrides = new pg.TypeOverrides();
+    typeOverrides.setTypeParser(INT8, toNumber);
+    typeOverrides.setTypeParser(NUMERIC, toNumber);
+    typeOverrides.setTypeParser(DATE, keepText);
+    const pool = new pg.Pool({ connectionString: target.url, types: typeOverrides, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      kind: 'postgres',
+      async execScript(script) {
+        // No parameters: pg uses the simple query protocol, which accepts many statements.
+        await pool.query(script);
+      },
+      async close() {
+        await db.destroy();
+      },
+    };
+  }
+
+  let lock: DataDirLock | undefined;
+  let pglite: PGlite;
+  if (target.kind === 'pglite') {
+    lock = acquireDataDirLock(target.dataDir);
+    try {
+      pglite = await openPGlite(path.join(target.dataDir, 'pgdata'));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  } else {
+    pglite = await openPGlite(undefined);
+  }
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    async execScript(script) {
+      await pglite.exec(script);
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}

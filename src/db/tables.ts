@@ -1,0 +1,288 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Columns every mutable record carries: optimistic version and audited tombstone. */
+interface MutableColumns {
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  version: Generated<number>;
+  archived_at: Date | null;
+  archive_reason: string | null;
+}
+
+type DefaultedText = ColumnType<string, string | undefined, string>;
+type DefaultedTextArray = ColumnType<string[], string[] | undefined, string[]>;
+type Json = ColumnType<unknown, string, string>;
+/** `date` columns travel as ISO `YYYY-MM-DD` strings on both drivers (see database.ts). */
+type DateOnly = string;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  is_admin: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Date;
+  updated_at: Date;
+  version: Generated<number>;
+  archived_at: Date | null;
+  archive_reason: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface InvestigationsTable extends MutableColumns {
+  id: string;
+  title: string;
+  summary: DefaultedText;
+}
+
+export interface MembershipsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  user_id: string;
+  role: string;
+}
+
+export interface SourcesTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  kind: string;
+  title: string;
+  publisher: string | null;
+  url: string | null;
+  language: string | null;
+  published_on: DateOnly | null;
+  excerpt: string | null;
+  credit_line: string | null;
+  reliability: string | null;
+  credibility: number | null;
+  notes: DefaultedText;
+}
+
+export interface SitesTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  external_ref: string | null;
+  site_type: string;
+  name: string;
+  names: Json;
+  latitude: number | null;
+  longitude: number | null;
+  precision_m: number | null;
+  area: Json | null;
+  recovered_by: string | null;
+  recovered_on: DateOnly | null;
+  context: DefaultedText;
+}
+
+export interface ZonesTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  site_id: string;
+  name: string;
+  description: DefaultedText;
+}
+
+export interface ItemsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  site_id: string;
+  zone_id: string | null;
+  external_ref: string | null;
+  category: string;
+  model: string | null;
+  quantity: number;
+  assembly_state: string | null;
+  condition: string | null;
+  production_type: string;
+  observations: DefaultedText;
+  tags: DefaultedTextArray;
+  fuze_fitted: string | null;
+  safety_device_fitted: string | null;
+  disposal_status: string;
+}
+
+export interface MarkingsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  item_id: string;
+  text: string;
+  normalized: string;
+  kind: string;
+  position: string | null;
+  script: string | null;
+  legibility: string;
+}
+
+export interface MediaTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  sha256: string;
+  size_bytes: number;
+  media_type: string;
+  original_filename: string | null;
+  captured_at: Date | null;
+  captured_by: string | null;
+  source_id: string | null;
+  credit: string | null;
+  licence: string | null;
+  original_url: string | null;
+}
+
+export interface MediaLinksTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  media_id: string;
+  site_id: string | null;
+  item_id: string | null;
+  marking_id: string | null;
+}
+
+export interface CustodyEventsTable {
+  id: string;
+  investigation_id: string;
+  item_id: string;
+  from_party: string;
+  to_party: string;
+  occurred_at: Date;
+  place: string | null;
+  note: DefaultedText;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface IncidentsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  incident_type: string;
+  title: string;
+  occurred_on: DateOnly | null;
+  site_id: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  place: string | null;
+  killed: number | null;
+  injured: number | null;
+  description: DefaultedText;
+  source_id: string | null;
+}
+
+export interface IncidentItemsTable {
+  incident_id: string;
+  item_id: string;
+  investigation_id: string;
+}
+
+export interface ActorsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  actor_type: string;
+  name: string;
+  aliases: DefaultedTextArray;
+  country_code: string | null;
+  notes: DefaultedText;
+}
+
+export interface TraceRequestsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  addressee_id: string;
+  subject: string;
+  lot_marking: string | null;
+  status: DefaultedText;
+  sent_on: DateOnly | null;
+  due_on: DateOnly | null;
+  response_text: string | null;
+}
+
+export interface TraceRequestItemsTable {
+  trace_request_id: string;
+  item_id: string;
+  investigation_id: string;
+}
+
+export interface ProvenanceClaimsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  item_id: string | null;
+  lot_marking: string | null;
+  event_type: string;
+  actor_id: string | null;
+  counterpart_id: string | null;
+  occurred_from: DateOnly | null;
+  occurred_to: DateOnly | null;
+  place: string | null;
+  source_id: string | null;
+  trace_request_id: string | null;
+  confidence: string;
+  notes: DefaultedText;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Date;
+  actor_id: string | null;
+  actor_label: string;
+  via: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  investigation_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  checksum: string;
+  applied_at: Date;
+}
+
+/** The whole database as Kysely sees it. */
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  investigations: InvestigationsTable;
+  memberships: MembershipsTable;
+  sources: SourcesTable;
+  sites: SitesTable;
+  zones: ZonesTable;
+  items: ItemsTable;
+  markings: MarkingsTable;
+  media: MediaTable;
+  media_links: MediaLinksTable;
+  custody_events: CustodyEventsTable;
+  incidents: IncidentsTable;
+  incident_items: IncidentItemsTable;
+  actors: ActorsTable;
+  trace_requests: TraceRequestsTable;
+  trace_request_items: TraceRequestItemsTable;
+  provenance_claims: ProvenanceClaimsTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Row<T extends keyof DB> = Selectable<DB[T]>;
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
+export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;

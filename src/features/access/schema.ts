@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const roles = ['owner', 'editor', 'investigator', 'viewer'] as const;
+export const roleSchema = z.enum(roles).describe('Role in one investigation');
+export type Role = z.infer<typeof roleSchema>;
+
+/** Who is acting, and through which door. Every service call receives one. */
+export interface Actor {
+  userId: string;
+  username: string;
+  isAdmin: boolean;
+  via: 'api' | 'cli' | 'system';
+}

@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import type { NewRow, Row } from '../../db/tables.js';
+import type { Queryable, Tx } from '../../db/versioned.js';
+
+// Any constant will do: it names the one lock that serialises appends to the chain.
+const AUDIT_CHAIN_LOCK = 7_462_011;
+
+export async function lockChain(trx: Tx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+}
+
+export async function findHead(db: Queryable): Promise<Pick<Row<'audit_log'>, 'seq' | 'hash'> | undefined> {
+  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertEntry(trx: Tx, entry: NewRow<'audit_log'>): Promise<void> {
+  await trx.insertInto('audit_log').values(entry).execute();
+}
+
+export async function listEntriesAfter(db: Queryable, afterSeq: number, limit: number): Promise<Row<'audit_log'>[]> {
+  return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+export async function listInvestigationEntries(
+  db: Queryable,
+  investigationId: string,
+  options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
+): Promise<Row<'audit_log'>[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .orderBy('seq', 'desc')
+    .limit(options.limit);
+  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  if (options.entityId !== undefined) query = query.where('entity_id', '=', options.entityId);
+  return query.execute();
+}
+
+/** The most recent recorded state of each of the given entities. */
+export async function findLatestStates(
+  db: Queryable,
+  entityType: string,
+  entityIds: string[],
+): Promise<Map<string, unknown>> {
+  if (entityIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['entity_id', 'after'])
+    .distinctOn('entity_id')
+    .where('entity_type', '=', entityType)
+    .where('entity_id', 'in', entityIds)
+    .orderBy('entity_id')
+    .orderBy('seq', 'desc')
+    .execute();
+  return new Map(rows.map((row) => [row.entity_id, row.after]));
+}
+
+export async function listRowsAfter(
+  db: Queryable,
+  table: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
+  const afterClause = afterId === undefined ? sql`` : sql`WHERE id > ${afterId}`;
+  const result = await sql<
+    Record<string, unknown>
+  >`SELECT * FROM ${sql.table(table)} ${afterClause} ORDER BY id LIMIT ${limit}`.execute(db);
+  return result.rows;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor_id: z.string().nullable(),
+  actor_label: z.string(),
+  via: z.string(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  investigation_id: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditListQuerySchema = z.object({
+  before_seq: z.coerce.number().int().positive().optional(),
+  entity_id: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const auditProblemSchema = z.object({
+  kind: z.enum(['broken_link', 'gap', 'row_changed', 'row_unaudited']),
+  seq: z.number().int().optional(),
+  entity_type: z.string().optional(),
+  entity_id: z.string().optional(),
+  message: z.string(),
+});
+export type AuditProblem = z.infer<typeof auditProblemSchema>;
+
+export const verifyResultSchema = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  rows_checked: z.number().int(),
+  problems: z.array(auditProblemSchema),
+});
+export type VerifyResult = z.infer<typeof verifyResultSchema>;

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
+import type { DB, Row } from '../../db/tables.js';
+import type { Queryable, Tx } from '../../db/versioned.js';
+import type { Actor } from '../access/schema.js';
+import { requireRole } from '../access/service.js';
+import * as auditRepository from './repository.js';
+import type { AuditEntry, AuditProblem, VerifyResult } from './schema.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Tables whose current rows must equal their last audited state. Columns that
+ * hold secrets are left out of snapshots (and so out of the comparison).
+ */
+const stateCheckedTables: Record<string, readonly string[]> = {
+  users: ['password_hash'],
+  investigations: [],
+  memberships: [],
+  sources: [],
+  sites: [],
+  zones: [],
+  items: [],
+  markings: [],
+  media: [],
+  media_links: [],
+  custody_events: [],
+  incidents: [],
+  actors: [],
+  trace_requests: [],
+  provenance_claims: [],
+};
+
+/** The JSON form of a row as the audit log records it. */
+export function auditSnapshot(table: string, row: object): Record<string, unknown> {
+  const snapshot = toJsonRecord(row) as Record<string, unknown>;
+  for (const secret of stateCheckedTables[table] ?? []) delete snapshot[secret];
+  return snapshot;
+}
+
+export interface ChangeEvent {
+  action: string;
+  entityType: string;
+  entityId: string;
+  investigationId: string | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+type HashedFields = Omit<Row<'audit_log'>, 'hash' | 'at' | 'before' | 'after'> & {
+  at: string;
+  before: unknown;
+  after: unknown;
+};
+
+function hashEntry(fields: HashedFields): string {
+  return createHash('sha256').update(fields.prev_hash).update('\n').update(canonicalJson(fields)).digest('hex');
+}
+
+/**
+ * Appends one event to the hash chain, inside the caller's transaction, so the
+ * change and its record commit or fail together.
+ *
+ * @example
+ * await recordChange(trx, actor, { action: 'site.create', entityType: 'sites', entityId: row.id,
+ *   investigationId: row.investigation_id, after: row });
+ */
+export async function recordChange(trx: Tx, actor: Actor, event: ChangeEvent): Promise<void> {
+  await auditRepository.lockChain(trx);
+  const head = await auditRepository.findHead(trx);
+  const fields: HashedFields = {
+    seq: (head?.seq ?? 0) + 1,
+    at: new Date().toISOString(),
+    actor_id: actor.via === 'system' ? null : actor.userId,
+    actor_label: actor.username,
+    via: actor.via,
+    action: event.action,
+    entity_type: event.entityType,
+    entity_id: event.entityId,
+    investigation_id: event.investigationId,
+    before: event.before ? auditSnapshot(event.entityType, event.before) : null,
+    after: event.after ? auditSnapshot(event.entityType, event.after) : null,
+    prev_hash: head?.hash ?? GENESIS_HASH,
+  };
+  await auditRepository.insertEntry(trx, {
+    ...fields,
+    at: new Date(fields.at),
+    before: fields.before === null ? null : JSON.stringify(fields.before),
+    after: fields.after === null ? null : JSON.stringify(fields.after),
+    hash: hashEntry(fields),
+  });
+}
+
+function toEntry(row: Row<'audit_log'>): AuditEntry {
+  return toJsonRecord(row);
+}
+
+/** The audit history of one investigation, newest first. */
+export async function listInvestigationAudit(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
+): Promise<AuditEntry[]> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  const rows = await auditRepository.listInvestigationEntries(db, investigationId, options);
+  return rows.map(toEntry);
+}
+
+function describeDifference(recorded: Record<string, unknown>, current: Record<string, unknown>): string {
+  const keys = new Set([...Object.keys(recorded), ...Object.keys(current)]);
+  const changed = [...keys].filter((key) => canonicalJson(recorded[key]) !== canonicalJson(current[key]));
+  return changed.join(', ');
+}
+
+/**
+ * Walks the whole chain (each hash recomputed, each link followed), then
+ * compares every audited row with its last recorded state. Names the first
+ * broken link and every row changed or added behind the application's back.
+ */
+export async function verifyAudit(db: Queryable, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  const problems: AuditProblem[] = [];
+  let previousHash = GENESIS_HASH;
+  let previousSeq = 0;
+  let entries = 0;
+  let head: VerifyResult['head'] = null;
+  let chainBroken = false;
+  for (;;) {
+    const batch = await auditRepository.listEntriesAfter(db, previousSeq, 2000);
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      entries += 1;
+      if (!chainBroken) {
+        const recomputed = hashEntry({
+          seq: row.seq,
+          at: row.at.toISOString(),
+          actor_id: row.actor_id,
+          actor_label: row.actor_label,
+          via: row.via,
+          action: row.action,
+          entity_type: row.entity_type,
+          entity_id: row.entity_id,
+          investigation_id: row.investigation_id,
+          before: row.before,
+          after: row.after,
+          prev_hash: row.prev_hash,
+        });
+        if (row.seq !== previousSeq + 1) {
+          problems.push({
+            kind: 'gap',
+            seq: row.seq,
+            message: `Entries ${previousSeq + 1}..${row.seq - 1} are missing.`,
+          });
+          chainBroken = true;
+        } else if (row.prev_hash !== previousHash) {
+          problems.push({
+            kind: 'broken_link',
+            seq: row.seq,
+            message: `Entry ${row.seq} does not point to entry ${previousSeq}: the chain was altered at or before ${previousSeq}.`,
+          });
+          chainBroken = true;
+        } else if (recomputed !== row.hash) {
+          problems.push({
+            kind: 'broken_link',
+            seq: row.seq,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            message: `Entry ${row.seq} (${row.action} on ${row.entity_type} ${row.entity_id}) was altered after it was written.`,
+          });
+          chainBroken = true;
+        }
+      }
+      previousHash = row.hash;
+      previousSeq = row.seq;
+      head = { seq: row.seq, hash: row.hash };
+    }
+    onProgress?.(entries);
+  }
+
+  let rowsChecked = 0;
+  for (const table of Object.keys(stateCheckedTables)) {
+    let afterId: string | undefined;
+    for (;;) {
+      const rows = await auditRepository.listRowsAfter(db, table, afterId, 1000);
+      if (rows.length === 0) break;
+      const ids = rows.map((row) => row.id as string);
+      const recorded = await auditRepository.findLatestStates(db, table, ids);
+      for (const row of rows) {
+        rowsChecked += 1;
+        const id = row.id as string;
+        const state = recorded.get(id);
+        const current = auditSnapshot(table, row);
+        if (state === undefined || state === null) {
+          problems.push({
+            kind: 'row_unaudited',
+            entity_type: table,
+            entity_id: id,
+            message: `${table} ${id} has no audited creation: it was written behind the application's back.`,
+          });
+        } else if (canonicalJson(state) !== canonicalJson(current)) {
+          problems.push({
+            kind: 'row_changed',
+            entity_type: table,
+            entity_id: id,
+            message: `${table} ${id} differs from its last audited state (${describeDifference(state as Record<string, unknown>, current)}).`,
+          });
+        }
+      }
+      afterId = ids[ids.length - 1];
+    }
+  }
+  return { ok: problems.length === 0, entries, head, rows_checked: rowsChecked, problems };
+}

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { NewRow, Row } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+
+export async function insertInvestigation(
+  db: Queryable,
+  row: NewRow<'investigations'>,
+): Promise<Row<'investigations'>> {
+  return db.insertInto('investigations').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Investigations visible to a user (all of them for `userId === undefined`), with the user's role. */
+export async function listInvestigations(
+  db: Queryable,
+  options: { userId: string | undefined; after: string | undefined; limit: number; includeArchived: boolean },
+): Promise<(Row<'investigations'> & { role: string | null })[]> {
+  let query = db
+    .selectFrom('investigations')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.investigation_id', '=', 'investigations.id')
+        .on('memberships.user_id', '=', options.userId ?? '00000000-0000-0000-0000-000000000000')
+        .on('memberships.archived_at', 'is', null),
+    )
+    .selectAll('investigations')
+    .select('memberships.role')
+    .orderBy('investigations.id')
+    .limit(options.limit + 1);
+  if (options.userId !== undefined) query = query.where('memberships.id', 'is not', null);
+  if (options.after !== undefined) query = query.where('investigations.id', '>', options.after);
+  if (!options.includeArchived) query = query.where('investigations.archived_at', 'is', null);
+  return query.execute();
+}
+
+export async function insertMembership(db: Queryable, row: NewRow<'memberships'>): Promise<Row<'memberships'>> {
+  return db.insertInto('memberships').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listMemberships(
+  db: Queryable,
+  investigationId: string,
+): Promise<(Row<'memberships'> & { username: string })[]> {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .selectAll('memberships')
+    .select('users.username')
+    .where('memberships.investigation_id', '=', investigationId)
+    .where('memberships.archived_at', 'is', null)
+    .orderBy('memberships.id')
+    .execute();
+}
+
+export async function findUsername(db: Queryable, userId: string): Promise<string> {
+  const row = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
+  return row.username;
+}
+
+export async function countOverview(db: Queryable, investigationId: string) {
+  const totals = await sql<{
+    sites: number;
+    items: number;
+    item_units: number;
+    markings: number;
+    hazardous_items: number;
+  }>`
+    SELECT
+      (SELECT count(*)::int FROM sites WHERE investigation_id = ${investigationId} AND archived_at IS NULL) AS sites,
+      (SELECT count(*)::int FROM items WHERE investigation_id = ${investigationId} AND archived_at IS NULL) AS items,
+      (SELECT coalesce(sum(quantity), 0)::int FROM items WHERE investigation_id = ${investigationId} AND archived_at IS NULL) AS item_units,
+      (SELECT count(*)::int FROM markings WHERE investigation_id = ${investigationId} AND archived_at IS NULL) AS markings,
+      (SELECT count(*)::int FROM items WHERE investigation_id = ${investigationId} AND archived_at IS NULL
+         AND fuze_fitted IN ('yes', 'unknown') AND disposal_status NOT IN ('rendered_safe', 'destroyed')) AS hazardous_items
+  `.execute(db);
+  const liveItems = db
+    .selectFrom('items')
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null);
+  const byCategory = await liveItems
+    .select(['category', sql<number>`count(*)::int`.as('items'), sql<number>`sum(quantity)::int`.as('units')])
+    .groupBy('category')
+    .orderBy('items', 'desc')
+    .orderBy('category')
+    .execute();
+  const byCondition = await liveItems
+    .select(['condition', sql<number>`count(*)::int`.as('items')])
+    .groupBy('condition')
+    .orderBy('items', 'desc')
+    .execute();
+  const byProductionType = await liveItems
+    .select(['production_type', sql<number>`count(*)::int`.as('items')])
+    .groupBy('production_type')
+    .orderBy('items', 'desc')
+    .execute();
+  return { totals: totals.rows[0]!, byCategory, byCondition, byProductionType };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { pageQuerySchema, toPage } from '../../db/pagination.js';
+import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
+import { problemResponses } from '../../http/responses.js';
+import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { toJsonRecord } from '../../db/serialize.js';
+import {
+  createApiTokenBodySchema,
+  createdApiTokenSchema,
+  createUserBodySchema,
+  signedInSchema,
+  signInBodySchema,
+  userSchema,
+} from './schema.js';
+import * as service from './service.js';
+
+export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void {
+  app.post(
+    '/auth/sign-in',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; sets the session cookie',
+        body: signInBodySchema,
+        response: { 200: signedInSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours);
+      const secure =
+        config.secureCookies === 'always' || (config.secureCookies === 'auto' && request.protocol === 'https');
+      void reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: '/',
+        expires: expiresAt,
+      });
+      return { user, expires_at: expiresAt.toISOString() };
+    },
+  );
+  app.post(
+    '/auth/sign-out',
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Sign out; ends the session', response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token !== undefined) await service.signOut(db, token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: userSchema, ...problemResponses } } },
+    (request) => service.getUser(db, requireActor(request), requireActor(request).userId),
+  );
+  app.post(
+    '/auth/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token for yourself (shown once)',
+        body: createApiTokenBodySchema,
+        response: { 201: createdApiTokenSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { token, record } = await service.createApiToken(db, requireActor(request), request.body.name);
+      const { token_hash: _hash, user_id: _user, ...visible } = toJsonRecord(record);
+      return reply.status(201).send({ ...visible, token });
+    },
+  );
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users (administrators)',
+        querystring: pageQuerySchema,
+        response: {
+          200: z.object({ items: z.array(userSchema), next_after: z.string().nullable() }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const rows = await service.listUsers(db, requireActor(request), request.query.after, request.query.limit + 1);
+      return toPage(rows, request.query.limit, (user) => user);
+    },
+  );
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user (administrators)',
+        body: createUserBodySchema,
+        response: { 201: userSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.createUser(db, requireActor(request), request.body)),
+  );
+}

@@ -1,0 +1,91 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { DB } from '../db/tables.js';
+import { registerFeatureRoutes } from '../features/routes.js';
+import { registerAuthentication } from './auth.js';
+import { isInternal, toProblem } from './problem.js';
+import type { ApiApp } from './types.js';
+
+export interface BuildAppOptions {
+  db: Kysely<DB>;
+  config: Config;
+  /** Pino logger settings; tests pass false. */
+  logger?: boolean | { level: string };
+}
+
+/**
+ * Builds the HTTP application without listening, so tests drive it with
+ * `inject()` and `serve` decides where to listen.
+ *
+ * @example
+ * const app = await buildApp({ db, config, logger: false });
+ * const response = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+ */
+export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
+  const app = Fastify({
+    logger: options.logger ?? { level: options.config.logLevel },
+    bodyLimit: 5 * 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request.url);
+    if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
+    void reply.status(problem.status).type('application/problem+json').send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .type('application/problem+json')
+      .send({
+        type: 'https://armtrace.org/problems/not_found',
+        title: 'Not found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url}; the API is described at /api/v1/openapi.json.`,
+        code: 'not_found',
+      });
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'armtrace API',
+        version: '1',
+        description:
+          'Document, preserve and trace arms and ammunition recovered in conflict areas. Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'armtrace_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  registerAuthentication(app, { db: options.db, config: options.config });
+  await app.register(
+    (api, _options, done) => {
+      registerFeatureRoutes(api, { db: options.db, config: options.config });
+      done();
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  return app;
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Kysely } from 'kysely';
+import { loadConfig, type Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import type { DB } from '../db/tables.js';
+import type { Actor } from '../features/access/schema.js';
+import { createInvestigation } from '../features/investigations/service.js';
+import { actorFor, createUser, findUserByUsername, systemActor } from '../features/users/service.js';
+import { buildApp } from '../http/app.js';
+import type { ApiApp } from '../http/types.js';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default,
+ * or a new database on the PostgreSQL server named by DATABASE_URL (dropped
+ * afterwards). The same tests run on both.
+ */
+export interface TestDatabase {
+  database: Database;
+  db: Kysely<DB>;
+  kind: Database['kind'];
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl === undefined || serverUrl === '') {
+    const database = await openDatabase({ kind: 'pglite-memory' });
+    await migrate(database);
+    return { database, db: database.db, kind: database.kind, close: () => database.close() };
+  }
+  const name = `armtrace_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  await migrate(database);
+  return {
+    database,
+    db: database.db,
+    kind: database.kind,
+    async close() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export const testPassword = 'correct horse battery staple';
+
+/** Creates a user with {@link testPassword} and returns its actor. */
+export async function createTestUser(db: Kysely<DB>, username: string, isAdmin = false): Promise<Actor> {
+  await createUser(db, systemActor, { username, display_name: username, password: testPassword, is_admin: isAdmin });
+  return actorFor(await findUserByUsername(db, username), 'api');
+}
+
+export interface TestWorld {
+  test: TestDatabase;
+  db: Kysely<DB>;
+  app: ApiApp;
+  config: Config;
+  admin: Actor;
+  owner: Actor;
+  outsider: Actor;
+  investigationId: string;
+  otherInvestigationId: string;
+  /** Signs in and returns the session cookie header for `inject()`. */
+  cookieFor(username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A database with an admin, two users who each own one investigation, and
+ * the HTTP app built on it: enough to test any feature's access rules.
+ */
+export async function createTestWorld(): Promise<TestWorld> {
+  const test = await createTestDatabase();
+  const db = test.db;
+  const admin = await createTestUser(db, 'admin', true);
+  const owner = await createTestUser(db, 'owner');
+  const outsider = await createTestUser(db, 'outsider');
+  const investigation = await createInvestigation(db, owner, { title: 'Test investigation' });
+  const other = await createInvestigation(db, outsider, { title: 'Another team’s investigation' });
+  const config = loadConfig({ ARMTRACE_DATA: '/nonexistent-armtrace-test', ARMTRACE_LOG_LEVEL: 'silent' });
+  const app = await buildApp({ db, config, logger: false });
+  const cookies = new Map<string, string>();
+  return {
+    test,
+    db,
+    app,
+    config,
+    admin,
+    owner,
+    outsider,
+    investigationId: investigation.id,
+    otherInvestigationId: other.id,
+    async cookieFor(username) {
+      const cached = cookies.get(username);
+      if (cached !== undefined) return cached;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { username, password: testPassword },
+      });
+      if (response.statusCode !== 200) throw new Error(`sign-in as ${username} failed: ${response.body}`);
+      const cookie = response.cookies.map((entry) => `${entry.name}=${entry.value}`).join('; ');
+      cookies.set(username, cookie);
+      return cookie;
+    },
+    async close() {
+      await app.close();
+      await test.close();
+    },
+  };
+}
