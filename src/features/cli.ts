@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAuditCommands } from './audit/cli.js';
+import { registerExportCommands } from './export/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
 import { registerUserCommands } from './users/cli.js';
 
@@ -8,4 +9,5 @@ export function registerFeatureCommands(program: Command): void {
   registerUserCommands(program);
   registerInvestigationCommands(program);
   registerAuditCommands(program);
+  registerExportCommands(program);
 }

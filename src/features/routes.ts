@@ -1,5 +1,6 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
 import { registerAuditRoutes } from './audit/routes.js';
+import { registerExportRoutes } from './export/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
@@ -8,4 +9,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerUserRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerInvestigationRoutes(app, deps);
+  registerExportRoutes(app, deps);
 }

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { withSession } from '../../cli/context.js';
+import { exportInvestigation } from './service.js';
+
+export function registerExportCommands(program: Command): void {
+  const exportCommand = program.command('export').description('Export records');
+  exportCommand
+    .command('json <out>')
+    .description('Write every record of an investigation (archived ones too) as one JSON file; "-" for stdout')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .action(async (out: string, options: { investigation: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const document = await exportInvestigation(db, actor, options.investigation);
+        const text = `${JSON.stringify(document, null, 2)}\n`;
+        if (out === '-') {
+          process.stdout.write(text);
+          return;
+        }
+        // Write beside the target, then rename: a reader never sees half a file.
+        const temporary = `${out}.partial`;
+        fs.writeFileSync(temporary, text, { flag: 'wx' });
+        fs.renameSync(temporary, out);
+        const count = Object.values(document.records).reduce((sum, rows) => sum + rows.length, 0);
+        process.stdout.write(`Wrote ${count} records of "${document.investigation.title}" to ${out}\n`);
+      });
+    });
+}

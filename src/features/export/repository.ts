@@ -1,0 +1,38 @@
+import type { DB } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+
+/** Tables holding an investigation's records, in an order where parents come before children. */
+export const exportedTables = [
+  'sources',
+  'sites',
+  'zones',
+  'items',
+  'markings',
+  'media',
+  'media_links',
+  'custody_events',
+  'incidents',
+  'incident_items',
+  'actors',
+  'trace_requests',
+  'trace_request_items',
+  'provenance_claims',
+] as const satisfies readonly (keyof DB)[];
+export type ExportedTable = (typeof exportedTables)[number];
+
+export async function listInvestigationRows(
+  db: Queryable,
+  table: ExportedTable,
+  investigationId: string,
+): Promise<Record<string, unknown>[]> {
+  // Every exported table has investigation_id; Kysely cannot type a table chosen at run time.
+  return (await db
+    .selectFrom(table as 'items')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .execute()) as Record<string, unknown>[];
+}
+
+export async function findAuditHead(db: Queryable): Promise<{ seq: number; hash: string } | undefined> {
+  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { toJsonRecord } from '../../db/serialize.js';
+import type { DB } from '../../db/tables.js';
+import type { Actor } from '../access/schema.js';
+import { requireRole } from '../access/service.js';
+import { getInvestigation, listMembers } from '../investigations/service.js';
+import { exportedTables, findAuditHead, listInvestigationRows, type ExportedTable } from './repository.js';
+
+export interface InvestigationExport {
+  format: 'armtrace-investigation';
+  format_version: 1;
+  exported_at: string;
+  exported_by: string;
+  audit_head: { seq: number; hash: string } | null;
+  investigation: Awaited<ReturnType<typeof getInvestigation>>;
+  members: { username: string; role: string }[];
+  records: Record<ExportedTable, Record<string, unknown>[]>;
+}
+
+/**
+ * Everything recorded in one investigation, archived records included, as
+ * one JSON document. It carries the audit-chain head at the time of export so
+ * a reader can later check the export against a published checkpoint.
+ *
+ * @example
+ * const document = await exportInvestigation(db, actor, investigationId);
+ * fs.writeFileSync('mosul.json', JSON.stringify(document));
+ */
+export async function exportInvestigation(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<InvestigationExport> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  // One read-only snapshot: every table is read as of the same moment.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const records = {} as Record<ExportedTable, Record<string, unknown>[]>;
+      for (const table of exportedTables) {
+        records[table] = (await listInvestigationRows(trx, table, investigationId)).map((row) => toJsonRecord(row));
+      }
+      const members = await listMembers(trx, actor, investigationId);
+      return {
+        format: 'armtrace-investigation',
+        format_version: 1,
+        exported_at: new Date().toISOString(),
+        exported_by: actor.username,
+        audit_head: (await findAuditHead(trx)) ?? null,
+        investigation: await getInvestigation(trx, actor, investigationId),
+        members: members.map((member) => ({ username: member.username, role: member.role })),
+        records,
+      };
+    });
+}
