@@ -26,6 +26,9 @@ function fieldFromConstraint(constraint: string | undefined, table: string | und
   if (table !== undefined && name.startsWith(`${table}_`)) name = name.slice(table.length + 1);
   name = name.replace(/_(check|key|fkey|pkey|not_null)\d*$/, '');
   name = name.replace(/^investigation_id_/, '').replace(/_investigation_id$/, '');
+  // A composite key such as zone_id_site_id is reported by its first column, the one the client chose.
+  const firstColumn = /^(.+?_id)_.+_id$/.exec(name);
+  if (firstColumn?.[1] !== undefined) name = firstColumn[1];
   return name === '' ? 'record' : name;
 }
 

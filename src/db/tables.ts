@@ -118,6 +118,7 @@ export interface ItemsTable extends MutableColumns {
   fuze_fitted: string | null;
   safety_device_fitted: string | null;
   disposal_status: string;
+  disposal_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MarkingsTable extends MutableColumns {
@@ -199,6 +200,8 @@ export interface ActorsTable extends MutableColumns {
   aliases: DefaultedTextArray;
   country_code: string | null;
   notes: DefaultedText;
+  /** Added by 0002_actors_tracing.sql: name and aliases, NFKC and lower case, one per line. */
+  names_folded: string;
 }
 
 export interface TraceRequestsTable extends MutableColumns {
@@ -224,6 +227,8 @@ export interface ProvenanceClaimsTable extends MutableColumns {
   investigation_id: string;
   item_id: string | null;
   lot_marking: string | null;
+  /** Added by 0002_actors_tracing.sql: the lot marking normalized like markings.normalized. */
+  lot_normalized: string | null;
   event_type: string;
   actor_id: string | null;
   counterpart_id: string | null;

@@ -1,13 +1,33 @@
 import type { Command } from 'commander';
+import { registerActorCommands } from './actors/cli.js';
 import { registerAuditCommands } from './audit/cli.js';
+import { registerCustodyCommands } from './custody/cli.js';
+import { registerDemoCommands } from './demo/cli.js';
 import { registerExportCommands } from './export/cli.js';
+import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
+import { registerItemCommands } from './items/cli.js';
+import { registerMarkingCommands } from './markings/cli.js';
+import { registerMediaCommands } from './media/cli.js';
+import { registerSiteCommands } from './sites/cli.js';
+import { registerSourceCommands } from './sources/cli.js';
+import { registerTracingCommands } from './tracing/cli.js';
 import { registerUserCommands } from './users/cli.js';
 
 /** Every feature's commands. A new feature adds one line here. */
 export function registerFeatureCommands(program: Command): void {
   registerUserCommands(program);
+  registerItemCommands(program);
+  registerMarkingCommands(program);
+  registerCustodyCommands(program);
+  registerSourceCommands(program);
+  registerMediaCommands(program);
+  registerIncidentCommands(program);
+  registerActorCommands(program);
+  registerTracingCommands(program);
   registerInvestigationCommands(program);
   registerAuditCommands(program);
   registerExportCommands(program);
+  registerDemoCommands(program);
+  registerSiteCommands(program);
 }

@@ -1,13 +1,31 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
+import { registerActorRoutes } from './actors/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
+import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
+import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
+import { registerItemRoutes } from './items/routes.js';
+import { registerMarkingRoutes } from './markings/routes.js';
+import { registerMediaRoutes } from './media/routes.js';
+import { registerSiteRoutes } from './sites/routes.js';
+import { registerSourceRoutes } from './sources/routes.js';
+import { registerTracingRoutes } from './tracing/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */
 export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerUserRoutes(app, deps);
+  registerItemRoutes(app, deps);
+  registerMarkingRoutes(app, deps);
+  registerCustodyRoutes(app, deps);
+  registerSourceRoutes(app, deps);
+  registerMediaRoutes(app, deps);
+  registerIncidentRoutes(app, deps);
+  registerActorRoutes(app, deps);
+  registerTracingRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);
+  registerSiteRoutes(app, deps);
 }

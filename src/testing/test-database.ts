@@ -14,21 +14,24 @@ import type { ApiApp } from '../http/types.js';
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default,
  * or a new database on the PostgreSQL server named by DATABASE_URL (dropped
- * afterwards). The same tests run on both.
+ * afterwards). The same tests run on both. `migrated: false` leaves it empty.
  */
 export interface TestDatabase {
   database: Database;
   db: Kysely<DB>;
   kind: Database['kind'];
+  /** The PostgreSQL connection URL of this database; undefined for in-memory PGlite. */
+  url: string | undefined;
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const migrated = options.migrated ?? true;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined || serverUrl === '') {
     const database = await openDatabase({ kind: 'pglite-memory' });
-    await migrate(database);
-    return { database, db: database.db, kind: database.kind, close: () => database.close() };
+    if (migrated) await migrate(database);
+    return { database, db: database.db, kind: database.kind, url: undefined, close: () => database.close() };
   }
   const name = `armtrace_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -38,11 +41,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: 'postgres', url: url.toString() });
-  await migrate(database);
+  if (migrated) await migrate(database);
   return {
     database,
     db: database.db,
     kind: database.kind,
+    url: url.toString(),
     async close() {
       await database.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });

@@ -26,11 +26,11 @@ export async function listInvestigationRows(
   investigationId: string,
 ): Promise<Record<string, unknown>[]> {
   // Every exported table has investigation_id; Kysely cannot type a table chosen at run time.
-  return (await db
+  return db
     .selectFrom(table as 'items')
     .selectAll()
     .where('investigation_id', '=', investigationId)
-    .execute()) as Record<string, unknown>[];
+    .execute();
 }
 
 export async function findAuditHead(db: Queryable): Promise<{ seq: number; hash: string } | undefined> {

@@ -26,7 +26,11 @@ export interface InvestigationExport {
  * const document = await exportInvestigation(db, actor, investigationId);
  * fs.writeFileSync('mosul.json', JSON.stringify(document));
  */
-export async function exportInvestigation(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<InvestigationExport> {
+export async function exportInvestigation(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+): Promise<InvestigationExport> {
   await requireRole(db, actor, investigationId, 'viewer');
   // One read-only snapshot: every table is read as of the same moment.
   return db

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README and CI run it (`npm ci && npm run test:all`):
+#   1. `npm test` (lint, typecheck, unit tests) on the embedded database (PGlite);
+#   2. the same test files again on a real PostgreSQL server, started here in a
+#      throwaway cluster and removed on exit.
+# Installs the Debian packages it needs when they are missing. Ends with one
+# line "N passed, N failed" summing both runs, and fails if either run failed
+# or if no test ran at all.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "Need root (or sudo) to run: $*" >&2
+    return 1
+  fi
+}
+
+apt_updated=no
+apt_install() {
+  if [ "$apt_updated" = no ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=yes
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+pg_bindir() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# --- System packages --------------------------------------------------------
+if ! pg_bindir >/dev/null; then
+  log "Installing PostgreSQL (postgresql, postgresql-contrib)"
+  apt_install postgresql postgresql-contrib
+fi
+PG_BIN="$(pg_bindir)" || {
+  echo "PostgreSQL's initdb/pg_ctl were not found under /usr/lib/postgresql/*/bin." >&2
+  exit 1
+}
+
+# >>> Browser for the web tests: install `chromium` here the same way, e.g.
+# >>>   if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
+# <<< end of browser install
+
+# --- Throwaway PostgreSQL cluster --------------------------------------------
+PG_DIR="$(mktemp -d -t armtrace-pg.XXXXXX)"
+LOG_DIR="$(mktemp -d -t armtrace-test-logs.XXXXXX)"
+PG_PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();});")"
+
+# The server refuses to run as root, so as root the cluster belongs to `postgres`
+# (run from its own folder: `postgres` may not be allowed into the checkout).
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres: "$PG_DIR"
+  as_pg() { (cd "$PG_DIR" && runuser -u postgres -- "$@"); }
+else
+  as_pg() { "$@"; }
+fi
+
+cleanup() {
+  local status=$?
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PG_DIR" "$LOG_DIR"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "Starting PostgreSQL ($PG_BIN) on 127.0.0.1:$PG_PORT"
+# C collation and UTF-8, as PGlite has, so both databases sort alike.
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --no-locale -E UTF8 >"$PG_DIR/initdb.log" 2>&1 || {
+  cat "$PG_DIR/initdb.log" >&2
+  exit 1
+}
+# Durability is pointless for a cluster deleted on exit; turning it off makes the tests faster.
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  >/dev/null || {
+  cat "$PG_DIR/server.log" >&2
+  exit 1
+}
+for _ in $(seq 1 60); do
+  if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then break; fi
+  sleep 0.5
+done
+"$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" >/dev/null || {
+  echo "PostgreSQL did not become ready." >&2
+  cat "$PG_DIR/server.log" >&2
+  exit 1
+}
+
+# --- Runs ---------------------------------------------------------------------
+embedded_status=0
+log "npm test (lint, typecheck, unit tests on the embedded database)"
+(unset DATABASE_URL && npm test) 2>&1 | tee "$LOG_DIR/embedded.log" || embedded_status=$?
+
+postgres_status=0
+log "Tests on PostgreSQL"
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" node scripts/run-tests.mjs 2>&1 |
+  tee "$LOG_DIR/postgres.log" || postgres_status=$?
+
+# --- Summary ------------------------------------------------------------------
+# The spec reporter ends with lines "ℹ pass N" and "ℹ fail N".
+count() {
+  local word=$1
+  shift
+  cat "$@" | sed -n "s/^ℹ $word \([0-9][0-9]*\)\$/\1/p" | awk '{ sum += $1 } END { print sum + 0 }'
+}
+passed=$(count pass "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")
+failed=$(count fail "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")
+
+echo
+[ "$embedded_status" -eq 0 ] || echo "FAILED: npm test (embedded database) exited with $embedded_status"
+[ "$postgres_status" -eq 0 ] || echo "FAILED: tests on PostgreSQL exited with $postgres_status"
+if [ $((passed + failed)) -eq 0 ]; then echo "FAILED: no test ran"; fi
+echo "$passed passed, $failed failed"
+
+if [ "$embedded_status" -ne 0 ] || [ "$postgres_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ $((passed + failed)) -eq 0 ]; then
+  exit 1
+fi

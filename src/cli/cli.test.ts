@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { v7 as uuidv7 } from 'uuid';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+
+const repoRoot = path.join(import.meta.dirname, '..', '..');
+const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
+
+interface InvestigationJson {
+  id: string;
+  title: string;
+  version: number;
+}
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('armtrace CLI', () => {
+  let dataDir: string;
+  let database: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+
+  /** Runs the real CLI in a child process, as a user would. */
+  function armtrace(...args: string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  function succeeded(result: CliResult): string {
+    assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-cli-'));
+    env = { ...process.env, ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' };
+    delete env.DATABASE_URL;
+    // On PostgreSQL the CLI gets a fresh, empty database of its own, just as on PGlite it gets an empty folder.
+    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
+      database = await createTestDatabase({ migrated: false });
+      env.DATABASE_URL = database.url;
+    }
+  });
+  after(async () => {
+    await database?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints help and exits 0', async () => {
+    const result = await armtrace('--help');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /Usage: armtrace/);
+    assert.match(result.stdout, /investigation/);
+  });
+
+  let investigationId: string;
+
+  it('init creates the database and prints the one-time administrator password', async () => {
+    const result = await armtrace('init');
+    succeeded(result);
+    assert.match(result.stderr, /Created the administrator "admin" with the one-time password:\n\n\s+\S{12,}\n/);
+    assert.match(result.stdout, /^Ready: /);
+  });
+
+  it('adds, lists and shows an investigation as JSON', async () => {
+    const created = JSON.parse(
+      succeeded(await armtrace('investigation', 'add', '--title', 'Depot survey', '--json')),
+    ) as InvestigationJson;
+    assert.equal(created.title, 'Depot survey');
+    assert.equal(created.version, 1);
+    investigationId = created.id;
+
+    const listed = JSON.parse(succeeded(await armtrace('investigation', 'list', '--json'))) as {
+      items: InvestigationJson[];
+    };
+    assert.deepEqual(
+      listed.items.map((item) => item.id),
+      [investigationId],
+    );
+
+    const shown = JSON.parse(succeeded(await armtrace('investigation', 'show', investigationId, '--json'))) as {
+      id: string;
+      members: { username: string; role: string }[];
+    };
+    assert.equal(shown.id, investigationId);
+    assert.deepEqual(
+      shown.members.map((member) => [member.username, member.role]),
+      [['admin', 'owner']],
+    );
+  });
+
+  it('exits 2 on a usage error and 1 on a failure', async () => {
+    const usage = await armtrace('investigation', 'list', '--no-such-option');
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /unknown option '--no-such-option'/);
+
+    const missing = await armtrace('investigation', 'show', uuidv7());
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /error \[not_found\]/);
+  });
+
+  it('checks the role of the user named by --as', async () => {
+    succeeded(await armtrace('user', 'add', 'bob', '--password', 'a long enough passphrase'));
+    const asBob = await armtrace('--as', 'bob', 'investigation', 'show', investigationId);
+    assert.equal(asBob.code, 1);
+    assert.match(asBob.stderr, /error \[not_found\]/);
+  });
+
+  it('verify exits 0 on a clean database', async () => {
+    const result = await armtrace('verify');
+    assert.match(succeeded(result), /^OK: \d+ audit entries chain correctly/);
+  });
+});

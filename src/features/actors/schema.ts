@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+
+export const actorTypes = ['manufacturer', 'state', 'company', 'armed_group', 'unit', 'other'] as const;
+export const actorTypeSchema = z.enum(actorTypes).describe('Kind of actor');
+export type ActorType = z.infer<typeof actorTypeSchema>;
+
+/** ISO 3166-1 alpha-2, accepted in any case and stored upper-case. */
+export const countryCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2}$/, 'use a two-letter ISO 3166-1 alpha-2 code, e.g. UA')
+  .transform((code) => code.toUpperCase())
+  .describe('ISO 3166-1 alpha-2 country code, e.g. UA');
+
+/** Other names in any script: trimmed, blanks dropped, each kept once in the order given. */
+const aliasesSchema = z
+  .array(z.string().max(300))
+  .max(100)
+  .transform((aliases) => [
+    ...new Set(aliases.map((alias) => alias.normalize('NFC').trim()).filter((alias) => alias !== '')),
+  ])
+  .describe('Other names or spellings, in any script');
+
+export const actorSchema = z.object({
+  id: z.uuid(),
+  investigation_id: z.uuid(),
+  actor_type: actorTypeSchema,
+  name: z.string(),
+  aliases: z.array(z.string()),
+  country_code: z.string().nullable(),
+  notes: z.string(),
+  created_by: z.uuid(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number().int(),
+  archived_at: z.string().nullable(),
+  archive_reason: z.string().nullable(),
+});
+export type ActorRecord = z.infer<typeof actorSchema>;
+export const actorPageSchema = pageSchema(actorSchema);
+
+export const createActorBodySchema = z.object({
+  actor_type: actorTypeSchema,
+  name: z.string().trim().min(1).max(300),
+  aliases: aliasesSchema.default([]),
+  country_code: countryCodeSchema.nullable().optional(),
+  notes: z.string().max(20_000).default(''),
+});
+export type CreateActorInput = z.input<typeof createActorBodySchema>;
+
+export const updateActorBodySchema = z.object({
+  version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
+  actor_type: actorTypeSchema.optional(),
+  name: z.string().trim().min(1).max(300).optional(),
+  aliases: aliasesSchema.optional().describe('Replaces the whole list'),
+  country_code: countryCodeSchema.nullable().optional(),
+  notes: z.string().max(20_000).optional(),
+});
+export type UpdateActorInput = z.input<typeof updateActorBodySchema>;
+
+export const actorListQuerySchema = pageQuerySchema.extend({
+  actor_type: actorTypeSchema.optional(),
+  country_code: countryCodeSchema.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Part of the name or of any alias, any case'),
+});
+export type ActorListQuery = z.output<typeof actorListQuerySchema>;

@@ -1,0 +1,99 @@
+import { requireActor } from '../../http/auth.js';
+import { problemResponses } from '../../http/responses.js';
+import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import {
+  createIncidentBodySchema,
+  incidentListQuerySchema,
+  incidentPageSchema,
+  incidentSchema,
+  linkIncidentItemBodySchema,
+  updateIncidentBodySchema,
+} from './schema.js';
+import * as service from './service.js';
+
+const tags = ['incidents'];
+
+export function registerIncidentRoutes(app: ApiApp, { db }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/incidents',
+    {
+      schema: {
+        tags,
+        summary: 'List an investigation’s incidents, optionally by type or site',
+        params: idParamsSchema,
+        querystring: incidentListQuerySchema,
+        response: { 200: incidentPageSchema, ...problemResponses },
+      },
+    },
+    (request) => service.listIncidents(db, requireActor(request), request.params.id, request.query),
+  );
+  app.post(
+    '/investigations/:id/incidents',
+    {
+      schema: {
+        tags,
+        summary: 'Record an incident (investigator)',
+        params: idParamsSchema,
+        body: createIncidentBodySchema,
+        response: { 201: incidentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.createIncident(db, requireActor(request), request.params.id, request.body)),
+  );
+  app.get(
+    '/incidents/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get an incident with the ids of its linked items',
+        params: idParamsSchema,
+        response: { 200: incidentSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getIncident(db, requireActor(request), request.params.id),
+  );
+  app.patch(
+    '/incidents/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update an incident; null clears an optional field',
+        params: idParamsSchema,
+        body: updateIncidentBodySchema,
+        response: { 200: incidentSchema, ...problemResponses },
+      },
+    },
+    (request) => service.updateIncident(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/incidents/:id/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Archive an incident',
+        params: idParamsSchema,
+        body: archiveBodySchema,
+        response: { 200: incidentSchema, ...problemResponses },
+      },
+    },
+    (request) => service.archiveIncident(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/incidents/:id/items',
+    {
+      schema: {
+        tags,
+        summary: 'Link an item of the same investigation to an incident',
+        params: idParamsSchema,
+        body: linkIncidentItemBodySchema,
+        response: { 201: incidentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.linkIncidentItem(db, requireActor(request), request.params.id, request.body)),
+  );
+}

@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { NewRow, Row } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+
+export async function insertItem(db: Queryable, row: NewRow<'items'>): Promise<Row<'items'>> {
+  return db.insertInto('items').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findSite(
+  db: Queryable,
+  siteId: string,
+): Promise<Pick<Row<'sites'>, 'id' | 'investigation_id' | 'archived_at'> | undefined> {
+  return db
+    .selectFrom('sites')
+    .select(['id', 'investigation_id', 'archived_at'])
+    .where('id', '=', siteId)
+    .executeTakeFirst();
+}
+
+/** `%` and `_` in user text are literal characters, not wildcards. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+export interface ItemFilters {
+  siteId?: string | undefined;
+  zoneId?: string | undefined;
+  category?: string | undefined;
+  condition?: string | undefined;
+  productionType?: string | undefined;
+  hazardous: boolean;
+  text?: string | undefined;
+  after: string | undefined;
+  limit: number;
+  includeArchived: boolean;
+}
+
+export async function listItems(db: Queryable, investigationId: string, filters: ItemFilters): Promise<Row<'items'>[]> {
+  let query = db
+    .selectFrom('items')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .orderBy('id')
+    .limit(filters.limit + 1);
+  if (filters.after !== undefined) query = query.where('id', '>', filters.after);
+  if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
+  if (filters.siteId !== undefined) query = query.where('site_id', '=', filters.siteId);
+  if (filters.zoneId !== undefined) query = query.where('zone_id', '=', filters.zoneId);
+  if (filters.category !== undefined) query = query.where('category', '=', filters.category);
+  if (filters.condition !== undefined) query = query.where('condition', '=', filters.condition);
+  if (filters.productionType !== undefined) query = query.where('production_type', '=', filters.productionType);
+  if (filters.hazardous) {
+    query = query
+      .where('fuze_fitted', 'in', ['yes', 'unknown'])
+      .where('disposal_status', 'not in', ['rendered_safe', 'destroyed']);
+  }
+  const text = filters.text;
+  if (text !== undefined) {
+    const pattern = containsPattern(text);
+    query = query.where((eb) =>
+      eb.or([
+        eb('model', 'ilike', pattern),
+        eb('observations', 'ilike', pattern),
+        eb('external_ref', 'ilike', pattern),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+/**
+ * Live items that may still carry a fitted fuze and have not been made safe,
+ * with the name of their site; those known to be fuzed first.
+ */
+export async function listHazards(
+  db: Queryable,
+  investigationId: string,
+): Promise<(Row<'items'> & { site_name: string })[]> {
+  return db
+    .selectFrom('items')
+    .innerJoin('sites', 'sites.id', 'items.site_id')
+    .selectAll('items')
+    .select('sites.name as site_name')
+    .where('items.investigation_id', '=', investigationId)
+    .where('items.archived_at', 'is', null)
+    .where('items.fuze_fitted', 'in', ['yes', 'unknown'])
+    .where('items.disposal_status', 'not in', ['rendered_safe', 'destroyed'])
+    .orderBy(sql`items.fuze_fitted = 'yes'`, 'desc')
+    .orderBy('items.id')
+    .execute();
+}

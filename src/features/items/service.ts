@@ -1,0 +1,237 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Page } from '../../db/pagination.js';
+import { toPage } from '../../db/pagination.js';
+import { toJsonRecord } from '../../db/serialize.js';
+import type { DB, Row } from '../../db/tables.js';
+import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
+import { DomainError } from '../../errors.js';
+import type { Actor } from '../access/schema.js';
+import { requireCanEdit, requireRole } from '../access/service.js';
+import { recordChange } from '../audit/service.js';
+import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { insertMarkingForItem, markingsOfItem } from '../markings/service.js';
+import * as repository from './repository.js';
+import {
+  createItemBodySchema,
+  disposalBodySchema,
+  fuzedCategories,
+  updateItemBodySchema,
+  type CreateItemInput,
+  type DisposalInput,
+  type Hazard,
+  type Item,
+  type ItemCategory,
+  type ItemDetail,
+  type ItemListQuery,
+  type UpdateItemInput,
+} from './schema.js';
+
+function toItem(row: Row<'items'>): Item {
+  return {
+    ...toJsonRecord(row),
+    category: row.category as Item['category'],
+    assembly_state: row.assembly_state as Item['assembly_state'],
+    condition: row.condition as Item['condition'],
+    production_type: row.production_type as Item['production_type'],
+    fuze_fitted: row.fuze_fitted as Item['fuze_fitted'],
+    safety_device_fitted: row.safety_device_fitted as Item['safety_device_fitted'],
+    disposal_status: row.disposal_status as Item['disposal_status'],
+  };
+}
+
+function isFuzedCategory(category: string): boolean {
+  return fuzedCategories.includes(category as ItemCategory);
+}
+
+/** An item cannot be placed at a site that is archived; a site of another investigation is left to the database. */
+async function requireLiveSite(trx: Tx, investigationId: string, siteId: string): Promise<void> {
+  const site = await repository.findSite(trx, siteId);
+  if (site?.investigation_id === investigationId && site.archived_at !== null) {
+    throw new DomainError('archived', `Site ${siteId} is archived; items can no longer be added to it.`);
+  }
+}
+
+/**
+ * Records an item found at a site, with the markings read on it, in one
+ * transaction. When the fuze state is left out for a rocket, mortar bomb,
+ * artillery projectile or aircraft bomb it is recorded as 'unknown', so the
+ * item appears on the hazard list until someone says otherwise.
+ *
+ * @example
+ * await createItem(db, actor, investigationId, {
+ *   site_id: siteId, category: 'mortar_bomb', quantity: 3,
+ *   markings: [{ text: '82-OF-843', kind: 'model' }],
+ * });
+ */
+export async function createItem(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  input: CreateItemInput,
+): Promise<ItemDetail> {
+  const parsed = createItemBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    await requireRole(trx, actor, investigationId, 'investigator');
+    await requireLiveSite(trx, investigationId, parsed.site_id);
+    const now = new Date();
+    const row = await repository.insertItem(trx, {
+      id: uuidv7(),
+      investigation_id: investigationId,
+      site_id: parsed.site_id,
+      zone_id: parsed.zone_id ?? null,
+      external_ref: parsed.external_ref ?? null,
+      category: parsed.category,
+      model: parsed.model ?? null,
+      quantity: parsed.quantity,
+      assembly_state: parsed.assembly_state ?? null,
+      condition: parsed.condition ?? null,
+      production_type: parsed.production_type,
+      observations: parsed.observations,
+      tags: parsed.tags,
+      fuze_fitted:
+        parsed.fuze_fitted !== undefined ? parsed.fuze_fitted : isFuzedCategory(parsed.category) ? 'unknown' : null,
+      safety_device_fitted: parsed.safety_device_fitted ?? null,
+      disposal_status: parsed.disposal_status,
+      disposal_note: null,
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordChange(trx, actor, {
+      action: 'item.create',
+      entityType: 'items',
+      entityId: row.id,
+      investigationId,
+      after: row,
+    });
+    const markings = [];
+    for (const marking of parsed.markings) markings.push(await insertMarkingForItem(trx, actor, row, marking));
+    return { ...toItem(row), markings };
+  });
+}
+
+export async function listItems(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  query: ItemListQuery,
+): Promise<Page<Item>> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  const rows = await repository.listItems(db, investigationId, {
+    siteId: query.site_id,
+    zoneId: query.zone_id,
+    category: query.category,
+    condition: query.condition,
+    productionType: query.production_type,
+    hazardous: query.hazardous,
+    text: query.q,
+    after: query.after,
+    limit: query.limit,
+    includeArchived: query.include_archived,
+  });
+  return toPage(rows, query.limit, toItem);
+}
+
+/** An item with its live markings. */
+export async function getItem(db: Kysely<DB>, actor: Actor, id: string): Promise<ItemDetail> {
+  const row = await findById(db, 'items', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  return { ...toItem(row), markings: await markingsOfItem(db, id) };
+}
+
+/**
+ * Corrects an item. Disposal status has its own audited route
+ * ({@link setDisposalStatus}). Changing to a category that may be fuzed makes
+ * an unrecorded fuze state 'unknown', as on creation.
+ */
+export async function updateItem(db: Kysely<DB>, actor: Actor, id: string, input: UpdateItemInput): Promise<Item> {
+  const parsed = updateItemBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await findForUpdate(trx, 'items', id);
+    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireCanEdit(access, actor, before);
+    if (parsed.site_id !== undefined && parsed.site_id !== before.site_id) {
+      await requireLiveSite(trx, before.investigation_id, parsed.site_id);
+    }
+    const { version, ...changes } = parsed;
+    const becomesFuzed =
+      changes.category !== undefined &&
+      changes.fuze_fitted === undefined &&
+      before.fuze_fitted === null &&
+      isFuzedCategory(changes.category);
+    // Kysely leaves out fields whose value is undefined, so only what was sent changes.
+    const after = await updateVersioned(trx, 'items', before, version, {
+      ...changes,
+      ...(becomesFuzed ? { fuze_fitted: 'unknown' } : {}),
+    });
+    await recordChange(trx, actor, {
+      action: 'item.update',
+      entityType: 'items',
+      entityId: id,
+      investigationId: after.investigation_id,
+      before,
+      after,
+    });
+    return toItem(after);
+  });
+}
+
+export async function archiveItem(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Item> {
+  const parsed = archiveBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await findForUpdate(trx, 'items', id);
+    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireCanEdit(access, actor, before);
+    const after = await archiveVersioned(trx, 'items', before, parsed.version, parsed.reason);
+    await recordChange(trx, actor, {
+      action: 'item.archive',
+      entityType: 'items',
+      entityId: id,
+      investigationId: after.investigation_id,
+      before,
+      after,
+    });
+    return toItem(after);
+  });
+}
+
+/**
+ * Records where an item stands with clearance (moved to storage, referred,
+ * rendered safe…). Only a status and a note: armtrace records what was done
+ * and by whom, never how.
+ *
+ * @example
+ * await setDisposalStatus(db, actor, itemId, { version: 2, disposal_status: 'transferred', note: 'Referred to the clearance team' });
+ */
+export async function setDisposalStatus(db: Kysely<DB>, actor: Actor, id: string, input: DisposalInput): Promise<Item> {
+  const parsed = disposalBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await findForUpdate(trx, 'items', id);
+    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireCanEdit(access, actor, before);
+    const after = await updateVersioned(trx, 'items', before, parsed.version, {
+      disposal_status: parsed.disposal_status,
+      disposal_note: parsed.note ?? null,
+    });
+    await recordChange(trx, actor, {
+      action: 'item.disposal',
+      entityType: 'items',
+      entityId: id,
+      investigationId: after.investigation_id,
+      before,
+      after,
+    });
+    return toItem(after);
+  });
+}
+
+/**
+ * The hazard list: live items that may carry a fitted fuze (yes or unknown)
+ * and have not been rendered safe or destroyed, known-fuzed ones first.
+ */
+export async function listHazards(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<Hazard[]> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  const rows = await repository.listHazards(db, investigationId);
+  return rows.map(({ site_name, ...row }) => ({ ...toItem(row), site_name }));
+}

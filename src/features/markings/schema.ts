@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+
+export const markingKinds = [
+  'serial',
+  'lot',
+  'factory_code',
+  'year',
+  'headstamp',
+  'model',
+  'stock_number',
+  'contract',
+  'other',
+] as const;
+export const markingKindSchema = z.enum(markingKinds).describe('What the marking records');
+export type MarkingKind = z.infer<typeof markingKindSchema>;
+
+export const legibilities = ['legible', 'partial', 'illegible'] as const;
+export const legibilitySchema = z
+  .enum(legibilities)
+  .describe("Derived from the text: no '?' is legible, some is partial, only '?' is illegible");
+
+const markingTextSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((text) => text.trim() !== '', 'transcribe at least one character; write ? for one you cannot read')
+  .describe("Exactly as transcribed, in its own script; '?' for each character that cannot be read");
+const positionSchema = z.string().trim().min(1).max(200).describe('Where on the item, e.g. "left side of the body"');
+const scriptSchema = z
+  .string()
+  .regex(/^(?:[A-Z][a-z]{3}|mixed)$/, 'an ISO 15924 code such as Latn, Cyrl or Arab, or mixed')
+  .describe('ISO 15924 code (Latn, Cyrl, Arab, …) or mixed; detected from the text when left out');
+
+export const markingSchema = z.object({
+  id: z.uuid(),
+  investigation_id: z.uuid(),
+  item_id: z.uuid(),
+  text: z.string(),
+  normalized: z.string().describe('Comparable form: NFKC, lower case, ASCII digits, no separators'),
+  kind: markingKindSchema,
+  position: z.string().nullable(),
+  script: z.string().nullable(),
+  legibility: legibilitySchema,
+  created_by: z.uuid(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number().int(),
+  archived_at: z.string().nullable(),
+  archive_reason: z.string().nullable(),
+});
+export type Marking = z.infer<typeof markingSchema>;
+export const markingPageSchema = pageSchema(markingSchema);
+
+/** One marking to add, alone or within a new item's `markings`. */
+export const createMarkingBodySchema = z.object({
+  text: markingTextSchema,
+  kind: markingKindSchema,
+  position: positionSchema.nullable().optional(),
+  script: scriptSchema.nullable().optional(),
+});
+export type CreateMarkingInput = z.input<typeof createMarkingBodySchema>;
+export type ParsedMarkingInput = z.output<typeof createMarkingBodySchema>;
+
+export const updateMarkingBodySchema = z.object({
+  version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
+  text: markingTextSchema.optional().describe('A new text re-derives normalized, legibility and (unless given) script'),
+  kind: markingKindSchema.optional(),
+  position: positionSchema.nullable().optional(),
+  script: scriptSchema.nullable().optional(),
+});
+export type UpdateMarkingInput = z.input<typeof updateMarkingBodySchema>;
+
+export const markingSearchQuerySchema = pageQuerySchema.extend({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('Text to find; compared in normalized form, closest matches first'),
+  kind: markingKindSchema.optional(),
+});
+export type MarkingSearchQuery = z.output<typeof markingSearchQuerySchema>;
+
+export const markingSearchResultSchema = markingSchema.extend({
+  similarity: z.number().nullable().describe('Trigram similarity (0-1) of the normalized forms; null without q'),
+});
+export type MarkingSearchResult = z.infer<typeof markingSearchResultSchema>;
+export const markingSearchPageSchema = pageSchema(markingSearchResultSchema);

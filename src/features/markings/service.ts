@@ -1,0 +1,220 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Page, PageQuery } from '../../db/pagination.js';
+import { toPage } from '../../db/pagination.js';
+import { toJsonRecord } from '../../db/serialize.js';
+import type { DB, Row } from '../../db/tables.js';
+import {
+  archiveVersioned,
+  findById,
+  findForUpdate,
+  updateVersioned,
+  type Queryable,
+  type Tx,
+} from '../../db/versioned.js';
+import { DomainError } from '../../errors.js';
+import type { Actor } from '../access/schema.js';
+import { requireCanEdit, requireRole } from '../access/service.js';
+import { recordChange } from '../audit/service.js';
+import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { detectScript, deriveLegibility, normalizeMarking, type Legibility } from './normalize.js';
+import * as repository from './repository.js';
+import {
+  createMarkingBodySchema,
+  updateMarkingBodySchema,
+  type CreateMarkingInput,
+  type Marking,
+  type MarkingKind,
+  type MarkingSearchQuery,
+  type MarkingSearchResult,
+  type ParsedMarkingInput,
+  type UpdateMarkingInput,
+} from './schema.js';
+
+function toMarking(row: Row<'markings'>): Marking {
+  return { ...toJsonRecord(row), kind: row.kind as MarkingKind, legibility: row.legibility as Legibility };
+}
+
+/** The columns derived from a transcription; an explicit script (even null) wins over detection. */
+function deriveFromText(text: string, script: string | null | undefined) {
+  return {
+    normalized: normalizeMarking(text),
+    legibility: deriveLegibility(text),
+    script: script === undefined ? detectScript(text) : script,
+  };
+}
+
+function requireLiveItem(item: Row<'items'>): void {
+  if (item.archived_at !== null) {
+    throw new DomainError('archived', `Item ${item.id} is archived; markings can no longer be added to it.`);
+  }
+}
+
+/**
+ * Inserts and audits one marking of an item inside the caller's transaction.
+ * The caller has checked access; the item creation uses this so an item and
+ * its markings are written together.
+ */
+export async function insertMarkingForItem(
+  trx: Tx,
+  actor: Actor,
+  item: Pick<Row<'items'>, 'id' | 'investigation_id'>,
+  input: ParsedMarkingInput,
+): Promise<Marking> {
+  const now = new Date();
+  const row = await repository.insertMarking(trx, {
+    id: uuidv7(),
+    investigation_id: item.investigation_id,
+    item_id: item.id,
+    text: input.text,
+    kind: input.kind,
+    position: input.position ?? null,
+    ...deriveFromText(input.text, input.script),
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await recordChange(trx, actor, {
+    action: 'marking.create',
+    entityType: 'markings',
+    entityId: row.id,
+    investigationId: row.investigation_id,
+    after: row,
+  });
+  return toMarking(row);
+}
+
+/** The live markings of an item, for callers that have already checked access to it. */
+export async function markingsOfItem(db: Queryable, itemId: string): Promise<Marking[]> {
+  const rows = await repository.listActiveItemMarkings(db, itemId);
+  return rows.map(toMarking);
+}
+
+/**
+ * Records a marking read on an item. Script, legibility and the normalized
+ * form are derived from the text.
+ *
+ * @example
+ * await createMarking(db, actor, itemId, { text: '٢٠١٥', kind: 'year', position: 'base' });
+ */
+export async function createMarking(
+  db: Kysely<DB>,
+  actor: Actor,
+  itemId: string,
+  input: CreateMarkingInput,
+): Promise<Marking> {
+  const parsed = createMarkingBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const item = await findById(trx, 'items', itemId);
+    await requireRole(trx, actor, item.investigation_id, 'investigator');
+    requireLiveItem(item);
+    return insertMarkingForItem(trx, actor, item, parsed);
+  });
+}
+
+export async function listItemMarkings(
+  db: Kysely<DB>,
+  actor: Actor,
+  itemId: string,
+  page: PageQuery,
+): Promise<Page<Marking>> {
+  const item = await findById(db, 'items', itemId);
+  await requireRole(db, actor, item.investigation_id, 'viewer');
+  const rows = await repository.listItemMarkings(db, itemId, {
+    after: page.after,
+    limit: page.limit,
+    includeArchived: page.include_archived,
+  });
+  return toPage(rows, page.limit, toMarking);
+}
+
+/**
+ * Finds markings in an investigation. With `q`, the query is normalized like
+ * the markings, and those containing it or similar to it come first.
+ *
+ * @example
+ * await searchMarkings(db, actor, investigationId, { q: 'ak 47', limit: 20, include_archived: false });
+ */
+export async function searchMarkings(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  query: MarkingSearchQuery,
+): Promise<Page<MarkingSearchResult>> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  const normalizedQuery = query.q === undefined ? undefined : normalizeMarking(query.q);
+  if (normalizedQuery === '') {
+    throw new DomainError('validation_failed', 'The search text has no letters or digits to look for.', [
+      { field: 'q', message: 'needs at least one letter or digit' },
+    ]);
+  }
+  const rows = await repository.searchMarkings(db, investigationId, {
+    normalizedQuery,
+    kind: query.kind,
+    after: query.after,
+    limit: query.limit,
+    includeArchived: query.include_archived,
+  });
+  const toResult = ({ similarity, ...row }: Row<'markings'> & { similarity: number | null }) => ({
+    ...toMarking(row),
+    similarity,
+  });
+  // Ranked results are one page: their order is not by id, so there is no keyset to continue from.
+  if (normalizedQuery !== undefined) return { items: rows.map(toResult), next_after: null };
+  return toPage(rows, query.limit, toResult);
+}
+
+export async function getMarking(db: Kysely<DB>, actor: Actor, id: string): Promise<Marking> {
+  const row = await findById(db, 'markings', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  return toMarking(row);
+}
+
+/** Corrects a marking; a new text re-derives normalized, legibility and (unless given) script. */
+export async function updateMarking(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  input: UpdateMarkingInput,
+): Promise<Marking> {
+  const parsed = updateMarkingBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await findForUpdate(trx, 'markings', id);
+    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireCanEdit(access, actor, before);
+    const after = await updateVersioned(trx, 'markings', before, parsed.version, {
+      ...(parsed.text === undefined ? {} : { text: parsed.text, ...deriveFromText(parsed.text, parsed.script) }),
+      ...(parsed.script === undefined ? {} : { script: parsed.script }),
+      ...(parsed.kind === undefined ? {} : { kind: parsed.kind }),
+      ...(parsed.position === undefined ? {} : { position: parsed.position }),
+    });
+    await recordChange(trx, actor, {
+      action: 'marking.update',
+      entityType: 'markings',
+      entityId: id,
+      investigationId: after.investigation_id,
+      before,
+      after,
+    });
+    return toMarking(after);
+  });
+}
+
+export async function archiveMarking(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Marking> {
+  const parsed = archiveBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await findForUpdate(trx, 'markings', id);
+    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireCanEdit(access, actor, before);
+    const after = await archiveVersioned(trx, 'markings', before, parsed.version, parsed.reason);
+    await recordChange(trx, actor, {
+      action: 'marking.archive',
+      entityType: 'markings',
+      entityId: id,
+      investigationId: after.investigation_id,
+      before,
+      after,
+    });
+    return toMarking(after);
+  });
+}

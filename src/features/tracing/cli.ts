@@ -1,0 +1,299 @@
+import type { Command } from 'commander';
+import { withSession } from '../../cli/context.js';
+import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { DomainError } from '../../errors.js';
+import {
+  provenanceClaimListQuerySchema,
+  traceRequestListQuerySchema,
+  type Confidence,
+  type ProvenanceClaim,
+  type ProvenanceEventType,
+  type TraceRequestStatus,
+} from './schema.js';
+import * as service from './service.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function registerTraceCommands(program: Command): void {
+  const trace = program.command('trace').description('Trace requests to manufacturers, states and other actors');
+
+  trace
+    .command('add')
+    .description('Record a trace request (a draft unless --status says otherwise)')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .requiredOption('--to <actorId>', 'the actor asked to trace')
+    .requiredOption('--subject <text>', 'subject')
+    .option('--lot <marking>', 'the lot marking asked about')
+    .option('--status <status>', 'draft, sent, acknowledged, answered, no_response, declined or closed', 'draft')
+    .option('--sent <date>', 'date sent (YYYY-MM-DD); marking it sent without a date records today')
+    .option('--due <date>', 'date an answer is due (YYYY-MM-DD)')
+    .option('--item <id>', 'an item the request covers (repeat for several)', collect, [])
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: {
+          investigation: string;
+          to: string;
+          subject: string;
+          lot?: string;
+          status: string;
+          sent?: string;
+          due?: string;
+          item: string[];
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor }) => {
+          const created = await service.createTraceRequest(db, actor, options.investigation, {
+            addressee_id: options.to,
+            subject: options.subject,
+            lot_marking: options.lot,
+            status: options.status as TraceRequestStatus,
+            sent_on: options.sent,
+            due_on: options.due,
+            item_ids: options.item,
+          });
+          if (options.json === true) printJson(created);
+          else process.stdout.write(`Created trace request ${created.id} (${created.status})\n`);
+        });
+      },
+    );
+
+  trace
+    .command('list')
+    .description('List the trace requests of an investigation')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .option('--status <status>', 'only this status')
+    .option('--overdue', 'only requests awaiting an answer past their due date')
+    .option('--limit <n>', 'rows per page', '50')
+    .option('--after <id>', 'continue after this id (from the previous page)')
+    .option('--include-archived', 'also list archived requests')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: {
+          investigation: string;
+          status?: string;
+          overdue?: boolean;
+          limit: string;
+          after?: string;
+          includeArchived?: boolean;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const query = traceRequestListQuerySchema.parse({
+          limit: options.limit,
+          after: options.after,
+          include_archived: options.includeArchived === true ? 'true' : 'false',
+          status: options.status,
+          overdue: options.overdue === true ? 'true' : 'false',
+        });
+        await withSession(command, async ({ db, actor }) => {
+          const page = await service.listTraceRequests(db, actor, options.investigation, query);
+          if (options.json === true) return printJson(page);
+          printTable(
+            page.items,
+            [
+              { header: 'ID', value: (row) => row.id },
+              { header: 'TO', value: (row) => row.addressee_name },
+              { header: 'SUBJECT', value: (row) => row.subject },
+              { header: 'STATUS', value: (row) => (row.overdue ? `${row.status} (overdue)` : row.status) },
+              { header: 'SENT', value: (row) => row.sent_on },
+              { header: 'DUE', value: (row) => row.due_on },
+              { header: 'ITEMS', value: (row) => row.item_ids.length },
+            ],
+            query.overdue || query.status !== undefined
+              ? 'No trace requests match.'
+              : `No trace requests yet. Record one with \`armtrace trace add --investigation ${options.investigation} --to ACTOR_ID --subject "..."\`.`,
+          );
+          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
+        });
+      },
+    );
+
+  trace
+    .command('show <id>')
+    .description('Show a trace request and the items it covers')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const record = await service.getTraceRequest(db, actor, id);
+        if (options.json === true) printJson(record);
+        else printRecord(record);
+      });
+    });
+
+  trace
+    .command('link <id>')
+    .description('Add an item to those a trace request covers')
+    .requiredOption('--item <itemId>', 'item id')
+    .action(async (id: string, options: { item: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.linkTraceRequestItem(db, actor, id, { item_id: options.item });
+        process.stdout.write(`Trace request ${updated.id} now covers ${updated.item_ids.length} item(s)\n`);
+      });
+    });
+
+  trace
+    .command('set-status <id> <status>')
+    .description('Move a trace request along its workflow (e.g. sent, answered, closed)')
+    .requiredOption('--version <n>', 'the version you read (see `trace show`)')
+    .option('--sent <date>', 'date sent (YYYY-MM-DD)')
+    .option('--response <text>', 'the answer received')
+    .action(
+      async (
+        id: string,
+        status: string,
+        options: { version: string; sent?: string; response?: string },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor }) => {
+          const updated = await service.updateTraceRequest(db, actor, id, {
+            version: Number(options.version),
+            status: status as TraceRequestStatus,
+            ...(options.sent === undefined ? {} : { sent_on: options.sent }),
+            ...(options.response === undefined ? {} : { response_text: options.response }),
+          });
+          process.stdout.write(`Trace request ${updated.id} is now ${updated.status} (version ${updated.version})\n`);
+        });
+      },
+    );
+}
+
+function registerProvenanceCommands(program: Command): void {
+  const provenance = program.command('provenance').description('Provenance claims about items and lots');
+
+  provenance
+    .command('add')
+    .description('Record a provenance claim about one item (--item) or a whole lot (--lot)')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .option('--item <id>', 'the item the claim is about')
+    .option('--lot <marking>', 'the lot the claim is about')
+    .requiredOption('--event <type>', 'produced, exported, transferred, diverted or recovered')
+    .requiredOption('--confidence <level>', 'confirmed, probable or possible')
+    .option('--actor <id>', 'who produced, exported, transferred, diverted or recovered')
+    .option('--counterpart <id>', 'the other party')
+    .option('--from <date>', 'earliest date (YYYY-MM-DD)')
+    .option('--to <date>', 'latest date (YYYY-MM-DD)')
+    .option('--place <text>', 'place')
+    .option('--source <id>', 'the source supporting the claim')
+    .option('--trace-request <id>', 'the trace request whose answer supports the claim')
+    .option('--notes <text>', 'notes', '')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: {
+          investigation: string;
+          item?: string;
+          lot?: string;
+          event: string;
+          confidence: string;
+          actor?: string;
+          counterpart?: string;
+          from?: string;
+          to?: string;
+          place?: string;
+          source?: string;
+          traceRequest?: string;
+          notes: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor: user }) => {
+          const created = await service.createProvenanceClaim(db, user, options.investigation, {
+            item_id: options.item,
+            lot_marking: options.lot,
+            event_type: options.event as ProvenanceEventType,
+            confidence: options.confidence as Confidence,
+            actor_id: options.actor,
+            counterpart_id: options.counterpart,
+            occurred_from: options.from,
+            occurred_to: options.to,
+            place: options.place,
+            source_id: options.source,
+            trace_request_id: options.traceRequest,
+            notes: options.notes,
+          });
+          if (options.json === true) printJson(created);
+          else process.stdout.write(`Created provenance claim ${created.id} (${created.event_type})\n`);
+        });
+      },
+    );
+
+  provenance
+    .command('list')
+    .description('The provenance of an item (--item), or the claims of an investigation (--investigation)')
+    .option('--item <id>', 'item id: its own claims and those about lots it carries, in event order')
+    .option('--investigation <id>', 'investigation id')
+    .option('--lot <marking>', 'with --investigation: only claims about this lot')
+    .option('--limit <n>', 'rows per page (with --investigation)', '50')
+    .option('--after <id>', 'continue after this id (with --investigation)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: { item?: string; investigation?: string; lot?: string; limit: string; after?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const columns = [
+          { header: 'ID', value: (row: ProvenanceClaim) => row.id },
+          { header: 'EVENT', value: (row: ProvenanceClaim) => row.event_type },
+          { header: 'FROM', value: (row: ProvenanceClaim) => row.occurred_from },
+          { header: 'TO', value: (row: ProvenanceClaim) => row.occurred_to },
+          { header: 'PLACE', value: (row: ProvenanceClaim) => row.place },
+          { header: 'CONFIDENCE', value: (row: ProvenanceClaim) => row.confidence },
+        ];
+        if (options.item !== undefined) {
+          const itemId = options.item;
+          await withSession(command, async ({ db, actor }) => {
+            const result = await service.getItemProvenance(db, actor, itemId);
+            if (options.json === true) return printJson(result);
+            printTable(
+              result.claims,
+              [...columns, { header: 'VIA LOT', value: (row) => row.inherited_from_lot }],
+              `No provenance claims for item ${itemId} or its lots. Record one with \`armtrace provenance add --investigation ID --item ${itemId} --event produced --confidence possible\`.`,
+            );
+          });
+          return;
+        }
+        if (options.investigation === undefined) {
+          throw new DomainError(
+            'validation_failed',
+            'Give --item ITEM_ID (the provenance of one item) or --investigation ID.',
+            [{ field: 'item', message: 'required without --investigation' }],
+          );
+        }
+        const investigationId = options.investigation;
+        const query = provenanceClaimListQuerySchema.parse({
+          limit: options.limit,
+          after: options.after,
+          lot_marking: options.lot,
+        });
+        await withSession(command, async ({ db, actor }) => {
+          const page = await service.listProvenanceClaims(db, actor, investigationId, query);
+          if (options.json === true) return printJson(page);
+          printTable(
+            page.items,
+            [
+              ...columns,
+              {
+                header: 'ABOUT',
+                value: (row) => (row.item_id === null ? `lot ${row.lot_marking ?? ''}` : row.item_id),
+              },
+            ],
+            'No provenance claims found. Record one with `armtrace provenance add --investigation ID (--item ID | --lot LOT) --event produced --confidence possible`.',
+          );
+          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
+        });
+      },
+    );
+}
+
+export function registerTracingCommands(program: Command): void {
+  registerTraceCommands(program);
+  registerProvenanceCommands(program);
+}

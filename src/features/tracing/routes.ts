@@ -1,0 +1,187 @@
+import { requireActor } from '../../http/auth.js';
+import { problemResponses } from '../../http/responses.js';
+import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import {
+  createProvenanceClaimBodySchema,
+  createTraceRequestBodySchema,
+  itemProvenanceSchema,
+  linkItemBodySchema,
+  provenanceClaimListQuerySchema,
+  provenanceClaimPageSchema,
+  provenanceClaimSchema,
+  traceRequestListQuerySchema,
+  traceRequestPageSchema,
+  traceRequestSchema,
+  updateProvenanceClaimBodySchema,
+  updateTraceRequestBodySchema,
+} from './schema.js';
+import * as service from './service.js';
+
+const tags = ['tracing'];
+
+export function registerTracingRoutes(app: ApiApp, { db }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/trace-requests',
+    {
+      schema: {
+        tags,
+        summary: 'List the trace requests of an investigation',
+        params: idParamsSchema,
+        querystring: traceRequestListQuerySchema,
+        response: { 200: traceRequestPageSchema, ...problemResponses },
+      },
+    },
+    (request) => service.listTraceRequests(db, requireActor(request), request.params.id, request.query),
+  );
+  app.post(
+    '/investigations/:id/trace-requests',
+    {
+      schema: {
+        tags,
+        summary: 'Record a trace request to an actor, optionally covering items',
+        params: idParamsSchema,
+        body: createTraceRequestBodySchema,
+        response: { 201: traceRequestSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.createTraceRequest(db, requireActor(request), request.params.id, request.body)),
+  );
+  app.get(
+    '/trace-requests/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a trace request with the ids of the items it covers',
+        params: idParamsSchema,
+        response: { 200: traceRequestSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getTraceRequest(db, requireActor(request), request.params.id),
+  );
+  app.patch(
+    '/trace-requests/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a trace request; status changes follow the workflow',
+        params: idParamsSchema,
+        body: updateTraceRequestBodySchema,
+        response: { 200: traceRequestSchema, ...problemResponses },
+      },
+    },
+    (request) => service.updateTraceRequest(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/trace-requests/:id/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Archive a trace request',
+        params: idParamsSchema,
+        body: archiveBodySchema,
+        response: { 200: traceRequestSchema, ...problemResponses },
+      },
+    },
+    (request) => service.archiveTraceRequest(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/trace-requests/:id/items',
+    {
+      schema: {
+        tags,
+        summary: 'Add an item to those a trace request covers',
+        params: idParamsSchema,
+        body: linkItemBodySchema,
+        response: { 201: traceRequestSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.linkTraceRequestItem(db, requireActor(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/investigations/:id/provenance-claims',
+    {
+      schema: {
+        tags,
+        summary: 'List the provenance claims of an investigation',
+        params: idParamsSchema,
+        querystring: provenanceClaimListQuerySchema,
+        response: { 200: provenanceClaimPageSchema, ...problemResponses },
+      },
+    },
+    (request) => service.listProvenanceClaims(db, requireActor(request), request.params.id, request.query),
+  );
+  app.post(
+    '/investigations/:id/provenance-claims',
+    {
+      schema: {
+        tags,
+        summary: 'Record a provenance claim about an item or a lot',
+        params: idParamsSchema,
+        body: createProvenanceClaimBodySchema,
+        response: { 201: provenanceClaimSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.createProvenanceClaim(db, requireActor(request), request.params.id, request.body)),
+  );
+  app.get(
+    '/provenance-claims/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a provenance claim',
+        params: idParamsSchema,
+        response: { 200: provenanceClaimSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getProvenanceClaim(db, requireActor(request), request.params.id),
+  );
+  app.patch(
+    '/provenance-claims/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a provenance claim',
+        params: idParamsSchema,
+        body: updateProvenanceClaimBodySchema,
+        response: { 200: provenanceClaimSchema, ...problemResponses },
+      },
+    },
+    (request) => service.updateProvenanceClaim(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/provenance-claims/:id/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Archive a provenance claim',
+        params: idParamsSchema,
+        body: archiveBodySchema,
+        response: { 200: provenanceClaimSchema, ...problemResponses },
+      },
+    },
+    (request) => service.archiveProvenanceClaim(db, requireActor(request), request.params.id, request.body),
+  );
+  app.get(
+    '/items/:id/provenance',
+    {
+      schema: {
+        tags,
+        summary: 'The provenance of an item: its own claims and those about lots it carries',
+        params: idParamsSchema,
+        response: { 200: itemProvenanceSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getItemProvenance(db, requireActor(request), request.params.id),
+  );
+}
