@@ -120,7 +120,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const problem = toProblem(error);
     process.stderr.write(`error [${problem.code}]: ${problem.detail}\n`);
     for (const field of problem.fields ?? []) process.stderr.write(`  ${field.field}: ${field.message}\n`);
-    if (problem.status >= 500) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    if (problem.code === 'internal') process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     return problem.code === 'validation_failed' ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import {
@@ -13,6 +14,7 @@ import type { DB } from '../db/tables.js';
 import { registerFeatureRoutes } from '../features/routes.js';
 import { registerAuthentication } from './auth.js';
 import { isInternal, toProblem } from './problem.js';
+import { registerWebApp } from './static.js';
 import type { ApiApp } from './types.js';
 
 export interface BuildAppOptions {
@@ -58,6 +60,12 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   });
 
   await app.register(fastifyCookie);
+  // Uploads are read as streams by the routes, never buffered; a file over the
+  // limit is cut there and marked truncated, and the route refuses it.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: options.config.media.maxUploadBytes, files: 1, fields: 30, fieldSize: 10_000, parts: 40 },
+    throwFileSizeLimit: false,
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -87,5 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     { prefix: '/api/v1' },
   );
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  // The web app, when built (npm run build:web); the API works without it.
+  await registerWebApp(app);
   return app;
 }

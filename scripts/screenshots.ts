@@ -1,0 +1,124 @@
+// Screenshots of each main page of the web app, in English and Arabic, at
+// 1280 px and 360 px wide, into docs/screenshots/. Uses the example
+// investigation on an in-memory database and Debian's Chromium.
+// Run: npm run build:web && npm run screenshots
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../src/config/config.js';
+import { loadExampleInvestigation } from '../src/features/demo/service.js';
+import { buildApp } from '../src/http/app.js';
+import { defaultWebRoot } from '../src/http/static.js';
+import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const outputDir = new URL('../docs/screenshots/', import.meta.url);
+const locales = ['en', 'ar'] as const;
+const widths = [1280, 360] as const;
+
+if (!fs.existsSync(path.join(defaultWebRoot, 'index.html'))) {
+  throw new Error('The web app is not built: run npm run build:web');
+}
+
+const test = await createTestDatabase();
+const user = await createTestUser(test.db, 'demo');
+const investigation = await loadExampleInvestigation(test.db, user);
+const firstSite = await test.db
+  .selectFrom('sites')
+  .select('id')
+  .where('investigation_id', '=', investigation.id)
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
+const documentedItem =
+  (await test.db.selectFrom('custody_events').select('item_id').orderBy('id').executeTakeFirst())?.item_id ??
+  (await test.db.selectFrom('markings').select('item_id').orderBy('id').executeTakeFirstOrThrow()).item_id;
+
+const config = loadConfig({ ARMTRACE_DATA: '/nonexistent-armtrace-screenshots', ARMTRACE_LOG_LEVEL: 'silent' });
+const app = await buildApp({ db: test.db, config, logger: false });
+const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+const pages: { name: string; path: string; ready: (page: Page) => Promise<void> }[] = [
+  {
+    name: 'overview',
+    path: `/investigations/${investigation.id}`,
+    ready: (page) => page.locator('.section-hazards table').waitFor(),
+  },
+  {
+    name: 'map',
+    path: `/investigations/${investigation.id}/map`,
+    ready: async (page) => {
+      await page.locator('.leaflet-overlay-pane path').nth(100).waitFor({ state: 'attached' });
+      await page.locator('.leaflet-marker-icon').first().waitFor();
+    },
+  },
+  {
+    name: 'site',
+    path: `/investigations/${investigation.id}/sites/${firstSite.id}`,
+    ready: (page) => page.locator('.inventory-table').waitFor(),
+  },
+  {
+    name: 'item-capture',
+    path: `/investigations/${investigation.id}/sites/${firstSite.id}/items/new`,
+    ready: (page) => page.locator('.palette').waitFor(),
+  },
+  {
+    name: 'item',
+    path: `/investigations/${investigation.id}/items/${documentedItem}`,
+    ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
+  },
+  {
+    name: 'search',
+    path: `/investigations/${investigation.id}/search?q=${encodeURIComponent('КЛ 0471')}`,
+    ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
+  },
+];
+
+fs.mkdirSync(outputDir, { recursive: true });
+try {
+  for (const locale of locales) {
+    for (const width of widths) {
+      const context = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 } });
+      await context.addInitScript(`localStorage.setItem('armtrace.locale', ${JSON.stringify(locale)});`);
+      const page = await context.newPage();
+      const save = async (name: string) => {
+        const file = new URL(`${name}-${locale}-${width}.png`, outputDir);
+        await page.screenshot({ path: file.pathname, fullPage: true });
+        process.stdout.write(`Wrote docs/screenshots/${name}-${locale}-${width}.png\n`);
+      };
+
+      await page.goto(baseUrl);
+      await page.locator('input[name="username"]').waitFor();
+      await save('sign-in');
+      await page.locator('input[name="username"]').fill('demo');
+      await page.locator('input[name="password"]').fill(testPassword);
+      await page.locator('button[type="submit"]').click();
+      await page.locator('.card-list').waitFor();
+
+      for (const shot of pages) {
+        await page.goto(`${baseUrl}${shot.path}`);
+        await shot.ready(page);
+        // Let late layout (fonts, the map's fit-to-extent animation) settle.
+        await page.waitForTimeout(400);
+        await save(shot.name);
+      }
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await app.close();
+  await test.close();
+}

@@ -1,0 +1,102 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { api, call, readAllPages, signedOutEvent, type Investigation, type Me } from './api/client';
+import { Layout } from './components/Layout';
+import { ErrorNotice, Loading } from './components/ui';
+import { useLoad } from './hooks';
+import { useI18n } from './i18n/i18n';
+import { HomePage } from './pages/HomePage';
+import { ItemCapturePage } from './pages/ItemCapturePage';
+import { ItemPage } from './pages/ItemPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { SearchPage } from './pages/SearchPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SignInPage } from './pages/SignInPage';
+import { SitePage } from './pages/SitePage';
+import { Link, matchPath, paths, useLocation } from './router';
+
+// Leaflet and the basemap are only loaded when the map is opened.
+const MapPage = lazy(() => import('./pages/MapPage'));
+
+function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <section>
+      <h1>{t('notFound.title')}</h1>
+      <p>
+        <Link to={paths.home()}>{t('notFound.home')}</Link>
+      </p>
+    </section>
+  );
+}
+
+function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
+  const { path } = useLocation();
+  let match: Record<string, string> | undefined;
+  if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
+  if (path === paths.settings()) return <SettingsPage />;
+  if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/map', path)))
+    return (
+      <Suspense fallback={<Loading />}>
+        <MapPage investigationId={match.id!} />
+      </Suspense>
+    );
+  if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
+    return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
+  if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))
+    return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
+  if ((match = matchPath('/investigations/:id/items/:itemId', path)))
+    return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  return <NotFoundPage />;
+}
+
+interface RoutesProps {
+  investigations: Investigation[];
+  onInvestigationsChanged: () => void;
+}
+
+function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const { path } = useLocation();
+  const investigations = useLoad(
+    async () =>
+      (
+        await readAllPages((after) =>
+          call(api.GET('/api/v1/investigations', { params: { query: { limit: 500, after } } })),
+        )
+      ).rows,
+    [],
+  );
+  const investigationId = path.startsWith('/investigations/') ? path.split('/')[2] : undefined;
+  return (
+    <Layout me={me} investigations={investigations.data ?? []} investigationId={investigationId} onSignOut={onSignOut}>
+      {investigations.error !== undefined ? (
+        <ErrorNotice error={investigations.error} />
+      ) : investigations.data === undefined ? (
+        <Loading />
+      ) : (
+        <Routes investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
+      )}
+    </Layout>
+  );
+}
+
+export function App() {
+  // undefined: not known yet; null: signed out.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  useEffect(() => {
+    call(api.GET('/api/v1/auth/me')).then(setMe, () => setMe(null));
+    const onSignedOut = () => setMe(null);
+    window.addEventListener(signedOutEvent, onSignedOut);
+    return () => window.removeEventListener(signedOutEvent, onSignedOut);
+  }, []);
+
+  const signOut = useCallback(() => {
+    void api.POST('/api/v1/auth/sign-out').finally(() => setMe(null));
+  }, []);
+
+  if (me === undefined) return <Loading />;
+  if (me === null) return <SignInPage onSignedIn={setMe} />;
+  return <SignedIn me={me} onSignOut={signOut} />;
+}

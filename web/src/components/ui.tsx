@@ -1,0 +1,156 @@
+import { useId, type ReactNode, type Ref } from 'react';
+import { ApiError } from '../api/client';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+
+/** Text someone typed, shown exactly as entered in whatever direction its own script runs. */
+export function UserText({ text, className }: { text: string | null | undefined; className?: string }) {
+  const { t } = useI18n();
+  if (text === null || text === undefined || text === '') {
+    return <span className="muted">{t('common.notRecorded')}</span>;
+  }
+  return (
+    <bdi dir="auto" className={className}>
+      {text}
+    </bdi>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="muted" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+const messageByCode: Record<string, MessageKey> = {
+  not_found: 'error.notFound',
+  forbidden: 'error.forbidden',
+  unauthenticated: 'error.unauthenticated',
+  validation_failed: 'error.validation',
+  version_conflict: 'error.versionConflict',
+  duplicate: 'error.duplicate',
+  reference_invalid: 'error.referenceInvalid',
+  network: 'error.network',
+};
+
+/** A failed request, explained in the user's language; the server's own words follow for detail. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (error === undefined || error === null) return null;
+  const key = error instanceof ApiError ? (messageByCode[error.problem.code] ?? 'error.generic') : 'error.generic';
+  const detail = error instanceof ApiError ? error.problem.detail : error instanceof Error ? error.message : '';
+  return (
+    <div className="notice notice-error" role="alert">
+      <p>{t(key)}</p>
+      {detail !== '' && (
+        <p className="notice-detail" dir="auto">
+          {detail}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export interface ControlProps {
+  id: string;
+  'aria-invalid': boolean | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled form control with its hint and its error (from the server's `fields`) beside it. */
+export function Field({
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  className?: string;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = hint === undefined ? undefined : `${id}-hint`;
+  const errorId = error === undefined ? undefined : `${id}-error`;
+  const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ') || undefined;
+  return (
+    <div
+      className={`field${error === undefined ? '' : ' field-invalid'}${className === undefined ? '' : ` ${className}`}`}
+    >
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': error === undefined ? undefined : true, 'aria-describedby': describedBy })}
+      {hint !== undefined && (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error !== undefined && (
+        <p className="field-error" id={errorId}>
+          <bdi dir="auto">{error}</bdi>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A select over a controlled vocabulary, labelled through the message catalogue. */
+export function VocabularySelect({
+  group,
+  values,
+  value,
+  onChange,
+  allowEmpty,
+  emptyLabel,
+  control,
+  required,
+  selectRef,
+  autoFocus,
+}: {
+  group: string;
+  values: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+  allowEmpty?: boolean;
+  emptyLabel?: string;
+  control: ControlProps;
+  required?: boolean;
+  selectRef?: Ref<HTMLSelectElement>;
+  autoFocus?: boolean;
+}) {
+  const { label, t } = useI18n();
+  return (
+    <select
+      {...control}
+      ref={selectRef}
+      autoFocus={autoFocus}
+      value={value}
+      required={required}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      {allowEmpty === true && <option value="">{emptyLabel ?? t('common.notRecorded')}</option>}
+      {values.map((option) => (
+        <option key={option} value={option}>
+          {label(group, option)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A definition list row that says "not recorded" for empty values. */
+export function Detail({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="detail">
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}

@@ -1,0 +1,111 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import ar from './ar.json';
+import en from './en.json';
+import fr from './fr.json';
+
+export type MessageKey = keyof typeof en;
+export const locales = ['en', 'ar', 'fr'] as const;
+export type Locale = (typeof locales)[number];
+
+// Each catalogue must have every key of the English one; the compiler checks it here.
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, ar, fr };
+
+const storageKey = 'armtrace.locale';
+const rightToLeft: ReadonlySet<Locale> = new Set(['ar']);
+
+function isLocale(value: string | null | undefined): value is Locale {
+  return value !== null && value !== undefined && (locales as readonly string[]).includes(value);
+}
+
+/** The saved choice, else the browser's language when supported, else English. */
+export function initialLocale(): Locale {
+  const saved = localStorage.getItem(storageKey);
+  if (isLocale(saved)) return saved;
+  const browser = navigator.language.split('-')[0];
+  return isLocale(browser) ? browser : 'en';
+}
+
+/** Sets lang and dir on <html>, so the whole page (and the browser's own widgets) follow the language. */
+export function applyLocaleToDocument(locale: Locale): void {
+  document.documentElement.lang = locale;
+  document.documentElement.dir = rightToLeft.has(locale) ? 'rtl' : 'ltr';
+}
+
+/**
+ * Wraps user data placed inside a translated sentence in Unicode isolates,
+ * so an Arabic name in an English sentence (or the reverse) keeps its order.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
+export type MessageParams = Record<string, string | number>;
+
+export interface I18n {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+  /** The message in the current language, with `{name}` placeholders filled (numbers formatted per locale). */
+  t: (key: MessageKey, params?: MessageParams) => string;
+  /** The label of a controlled-vocabulary value, e.g. label('category', 'small_arm'); the raw value when unknown. */
+  label: (group: string, value: string | null | undefined) => string;
+  formatNumber: (value: number) => string;
+  /** An instant (ISO timestamp) as local date and time. */
+  formatDateTime: (iso: string) => string;
+  /** A calendar date (YYYY-MM-DD), never shifted by the time zone. */
+  formatDate: (isoDate: string) => string;
+}
+
+const I18nContext = createContext<I18n | undefined>(undefined);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+
+  useEffect(() => {
+    applyLocaleToDocument(locale);
+  }, [locale]);
+
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem(storageKey, next);
+    setLocaleState(next);
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const messages = catalogues[locale];
+    const numberFormat = new Intl.NumberFormat(locale);
+    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    const t = (key: MessageKey, params?: MessageParams): string =>
+      messages[key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+        const param = params?.[name];
+        if (param === undefined) return placeholder;
+        return typeof param === 'number' ? numberFormat.format(param) : param;
+      });
+    const lookup = messages as Record<string, string | undefined>;
+    return {
+      locale,
+      setLocale,
+      t,
+      label: (group, value) => {
+        if (value === null || value === undefined) return messages['common.notRecorded'];
+        return lookup[`${group}.${value}`] ?? value;
+      },
+      formatNumber: (number) => numberFormat.format(number),
+      formatDateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+      formatDate: (isoDate) => {
+        const parsed = new Date(`${isoDate}T00:00:00Z`);
+        return Number.isNaN(parsed.getTime()) ? isoDate : dateFormat.format(parsed);
+      },
+    };
+  }, [locale, setLocale]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const context = useContext(I18nContext);
+  if (context === undefined) throw new Error('useI18n must be used inside <I18nProvider>');
+  return context;
+}
+
+/** Each language's own name, shown in the language picker in that language. */
+export const localeNames: Record<Locale, string> = { en: 'English', ar: 'العربية', fr: 'Français' };

@@ -1,0 +1,545 @@
+import { flushSync } from 'react-dom';
+import { useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
+import { api, call, fieldErrors, type NewItem, type NewMarking } from '../api/client';
+import {
+  assemblyStates,
+  conditions,
+  disposalStatuses,
+  hazardStates,
+  itemCategories,
+  markingKinds,
+  productionTypes,
+} from '../api/vocabulary';
+import { CharacterPalette } from '../components/CharacterPalette';
+import { PhotoUploadPlaceholder, SeenElsewherePlaceholder } from '../components/Placeholders';
+import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { useI18n } from '../i18n/i18n';
+import { Link, navigate, paths } from '../router';
+
+interface MarkingDraft {
+  key: number;
+  text: string;
+  kind: NewMarking['kind'];
+  position: string;
+}
+
+interface ItemDraft {
+  zone_id: string;
+  category: string;
+  model: string;
+  quantity: string;
+  condition: string;
+  assembly_state: string;
+  production_type: string;
+  fuze_fitted: string;
+  safety_device_fitted: string;
+  disposal_status: string;
+  external_ref: string;
+  observations: string;
+  tags: string;
+  markings: MarkingDraft[];
+}
+
+let nextMarkingKey = 1;
+const newMarking = (kind: MarkingDraft['kind'] = 'serial', position = ''): MarkingDraft => ({
+  key: nextMarkingKey++,
+  text: '',
+  kind,
+  position,
+});
+
+const emptyDraft = (): ItemDraft => ({
+  zone_id: '',
+  category: '',
+  model: '',
+  quantity: '1',
+  condition: '',
+  assembly_state: '',
+  production_type: 'unknown',
+  fuze_fitted: '',
+  safety_device_fitted: '',
+  disposal_status: 'in_place',
+  external_ref: '',
+  observations: '',
+  tags: '',
+  markings: [newMarking()],
+});
+
+const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
+
+function toRequestBody(siteId: string, draft: ItemDraft): { body: NewItem; markingKeys: number[] } {
+  // Rows left blank are not markings; the keys let server errors find their row again.
+  const sent = draft.markings.filter((marking) => marking.text !== '');
+  const body = {
+    site_id: siteId,
+    zone_id: orNull(draft.zone_id),
+    external_ref: orNull(draft.external_ref),
+    category: draft.category as NewItem['category'],
+    model: orNull(draft.model),
+    quantity: draft.quantity.trim() === '' ? Number.NaN : Number(draft.quantity),
+    condition: orNull(draft.condition) as NewItem['condition'],
+    assembly_state: orNull(draft.assembly_state) as NewItem['assembly_state'],
+    production_type: draft.production_type as NewItem['production_type'],
+    observations: draft.observations,
+    tags: draft.tags
+      .split(/[,،\n]/)
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== ''),
+    // Not recorded: the server decides (unknown for fuzed categories).
+    fuze_fitted: draft.fuze_fitted === '' ? undefined : (draft.fuze_fitted as NewItem['fuze_fitted']),
+    safety_device_fitted: orNull(draft.safety_device_fitted) as NewItem['safety_device_fitted'],
+    disposal_status: draft.disposal_status as NewItem['disposal_status'],
+    markings: sent.map((marking) => ({ text: marking.text, kind: marking.kind, position: orNull(marking.position) })),
+  } satisfies NewItem;
+  return { body, markingKeys: sent.map((marking) => marking.key) };
+}
+
+/** "Save and add another like this": everything stays but what identifies one item. */
+function likeThis(draft: ItemDraft): ItemDraft {
+  return {
+    ...draft,
+    external_ref: '',
+    markings: draft.markings.map((marking) => newMarking(marking.kind, marking.position)),
+  };
+}
+
+interface Saved {
+  id: string;
+  label: string;
+}
+
+export function ItemCapturePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
+  const { t, label } = useI18n();
+  useDocumentTitle(t('capture.title'));
+  const site = useLoad(() => call(api.GET('/api/v1/sites/{id}', { params: { path: { id: siteId } } })), [siteId]);
+  const zones = useLoad(
+    () => call(api.GET('/api/v1/sites/{id}/zones', { params: { path: { id: siteId }, query: { limit: 500 } } })),
+    [siteId],
+  );
+  const [draft, setDraft] = useState<ItemDraft>(emptyDraft);
+  const [error, setError] = useState<unknown>(undefined);
+  const [errorMarkingKeys, setErrorMarkingKeys] = useState<number[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<Saved[]>([]);
+  const categoryRef = useRef<HTMLSelectElement>(null);
+  const markingInputs = useRef(new Map<number, HTMLInputElement>());
+  const lastMarkingKey = useRef<number | undefined>(undefined);
+
+  const update = <Key extends keyof ItemDraft>(key: Key, value: ItemDraft[Key]) =>
+    setDraft((previous) => ({ ...previous, [key]: value }));
+  const updateMarking = (key: number, change: Partial<MarkingDraft>) =>
+    setDraft((previous) => ({
+      ...previous,
+      markings: previous.markings.map((marking) => (marking.key === key ? { ...marking, ...change } : marking)),
+    }));
+
+  const focusMarking = (key: number) => requestAnimationFrame(() => markingInputs.current.get(key)?.focus());
+
+  const addMarking = () => {
+    const last = draft.markings[draft.markings.length - 1];
+    const added = newMarking(last?.kind, '');
+    setDraft((previous) => ({ ...previous, markings: [...previous.markings, added] }));
+    focusMarking(added.key);
+  };
+
+  const removeMarking = (key: number) => {
+    const index = draft.markings.findIndex((marking) => marking.key === key);
+    const remaining = draft.markings.filter((marking) => marking.key !== key);
+    setDraft((previous) => ({ ...previous, markings: remaining }));
+    const neighbour = remaining[Math.min(index, remaining.length - 1)];
+    if (neighbour !== undefined) focusMarking(neighbour.key);
+  };
+
+  const insertCharacter = (character: string) => {
+    const key = lastMarkingKey.current ?? draft.markings[0]?.key;
+    const input = key === undefined ? undefined : markingInputs.current.get(key);
+    if (key === undefined || input === undefined) return;
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? start;
+    // Rendered at once so the caret can be placed before the next key press arrives.
+    flushSync(() =>
+      updateMarking(key, { text: `${input.value.slice(0, start)}${character}${input.value.slice(end)}` }),
+    );
+    // The caret moves past the inserted character; the focus stays where it is (field or palette).
+    input.setSelectionRange(start + character.length, start + character.length);
+  };
+
+  const save = async (andAnother: boolean) => {
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    const { body, markingKeys } = toRequestBody(siteId, draft);
+    setErrorMarkingKeys(markingKeys);
+    try {
+      const item = await call(
+        api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body }),
+      );
+      const itemLabel = [label('category', item.category), item.model, item.markings[0]?.text]
+        .filter((part) => part !== null && part !== undefined)
+        .join(' · ');
+      if (!andAnother) {
+        navigate(paths.item(investigationId, item.id));
+        return;
+      }
+      setSaved((previous) => [{ id: item.id, label: itemLabel }, ...previous]);
+      const next = likeThis(draft);
+      setDraft(next);
+      const firstMarking = next.markings[0];
+      if (firstMarking === undefined) categoryRef.current?.focus();
+      else focusMarking(firstMarking.key);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const submitter = event.nativeEvent.submitter;
+    void save(submitter?.getAttribute('value') === 'another');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void save(event.shiftKey);
+    }
+  };
+
+  // Server errors by field; marking errors come back as markings.<index>.<field> of the rows sent.
+  const errors = fieldErrors(error);
+  const markingError = (key: number, field: string): string | undefined => {
+    const index = errorMarkingKeys.indexOf(key);
+    return index === -1 ? undefined : errors[`markings.${index}.${field}`];
+  };
+  const tagsError = Object.entries(errors).find(([field]) => field === 'tags' || field.startsWith('tags.'))?.[1];
+  const placedFields = [
+    'zone_id',
+    'external_ref',
+    'category',
+    'model',
+    'quantity',
+    'condition',
+    'assembly_state',
+    'production_type',
+    'observations',
+    'fuze_fitted',
+    'safety_device_fitted',
+    'disposal_status',
+  ];
+  const unplacedErrors = Object.entries(errors).filter(
+    ([field]) => !placedFields.includes(field) && !field.startsWith('tags') && !/^markings\.\d+\./.test(field),
+  );
+
+  if (site.error !== undefined) return <ErrorNotice error={site.error} />;
+  if (site.data === undefined) return <Loading />;
+
+  return (
+    <div className="page capture">
+      <header className="page-header">
+        <p className="breadcrumb">
+          <Link to={paths.site(investigationId, siteId)}>
+            <UserText text={site.data.name} />
+          </Link>
+        </p>
+        <h1>{t('capture.title')}</h1>
+        <p className="muted" id="capture-shortcuts">
+          {t('capture.shortcuts')}
+        </p>
+      </header>
+
+      {saved.length > 0 && (
+        <div className="notice notice-success" role="status">
+          <p>
+            {t('capture.savedCount', { count: saved.length })}{' '}
+            <Link to={paths.item(investigationId, saved[0]!.id)}>
+              <bdi dir="auto">{saved[0]!.label}</bdi>
+            </Link>
+          </p>
+        </div>
+      )}
+
+      <form
+        className="capture-form"
+        noValidate
+        onSubmit={onSubmit}
+        onKeyDown={onKeyDown}
+        aria-describedby="capture-shortcuts"
+        aria-busy={busy}
+      >
+        {error !== undefined && (Object.keys(errors).length === 0 || unplacedErrors.length > 0) && (
+          <ErrorNotice error={error} />
+        )}
+        {Object.keys(errors).length > 0 && (
+          <p className="notice notice-error" role="alert">
+            {t('capture.fixFields')}
+          </p>
+        )}
+
+        <fieldset>
+          <legend>{t('capture.identification')}</legend>
+          <div className="field-grid">
+            <Field label={t('item.category')} error={errors.category}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  selectRef={categoryRef}
+                  autoFocus
+                  group="category"
+                  values={itemCategories}
+                  value={draft.category}
+                  allowEmpty
+                  emptyLabel={t('capture.chooseCategory')}
+                  onChange={(value) => update('category', value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.model')} error={errors.model}>
+              {(control) => (
+                <input
+                  {...control}
+                  dir="auto"
+                  value={draft.model}
+                  onChange={(event) => update('model', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.quantity')} error={errors.quantity}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  step={1}
+                  value={draft.quantity}
+                  onChange={(event) => update('quantity', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.externalRef')} error={errors.external_ref} hint={t('capture.externalRefHint')}>
+              {(control) => (
+                <input
+                  {...control}
+                  dir="auto"
+                  value={draft.external_ref}
+                  onChange={(event) => update('external_ref', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.zone')} error={errors.zone_id}>
+              {(control) => (
+                <select {...control} value={draft.zone_id} onChange={(event) => update('zone_id', event.target.value)}>
+                  <option value="">{t('capture.noZone')}</option>
+                  {(zones.data?.items ?? []).map((zone) => (
+                    <option key={zone.id} value={zone.id} dir="auto">
+                      {zone.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('capture.state')}</legend>
+          <div className="field-grid">
+            <Field label={t('item.condition')} error={errors.condition}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="condition"
+                  values={conditions}
+                  value={draft.condition}
+                  allowEmpty
+                  onChange={(value) => update('condition', value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.assemblyState')} error={errors.assembly_state}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="assembly"
+                  values={assemblyStates}
+                  value={draft.assembly_state}
+                  allowEmpty
+                  onChange={(value) => update('assembly_state', value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.productionType')} error={errors.production_type}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="productionType"
+                  values={productionTypes}
+                  value={draft.production_type}
+                  onChange={(value) => update('production_type', value)}
+                />
+              )}
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('capture.hazard')}</legend>
+          <p className="field-hint">{t('capture.hazardHint')}</p>
+          <div className="field-grid">
+            <Field label={t('item.fuzeFitted')} error={errors.fuze_fitted}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="hazardState"
+                  values={hazardStates}
+                  value={draft.fuze_fitted}
+                  allowEmpty
+                  onChange={(value) => update('fuze_fitted', value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.safetyDeviceFitted')} error={errors.safety_device_fitted}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="hazardState"
+                  values={hazardStates}
+                  value={draft.safety_device_fitted}
+                  allowEmpty
+                  onChange={(value) => update('safety_device_fitted', value)}
+                />
+              )}
+            </Field>
+            <Field label={t('item.disposalStatus')} error={errors.disposal_status}>
+              {(control) => (
+                <VocabularySelect
+                  control={control}
+                  group="disposal"
+                  values={disposalStatuses}
+                  value={draft.disposal_status}
+                  onChange={(value) => update('disposal_status', value)}
+                />
+              )}
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset className="markings-fieldset">
+          <legend>{t('capture.markings')}</legend>
+          <p className="field-hint">{t('capture.markingsHint')}</p>
+          <ol className="marking-rows">
+            {draft.markings.map((marking, index) => (
+              <li key={marking.key} className="marking-row" data-testid="marking-row">
+                <Field
+                  label={t('capture.markingText', { number: index + 1 })}
+                  error={markingError(marking.key, 'text')}
+                  className="marking-text"
+                >
+                  {(control) => (
+                    <input
+                      {...control}
+                      ref={(element) => {
+                        if (element === null) markingInputs.current.delete(marking.key);
+                        else markingInputs.current.set(marking.key, element);
+                      }}
+                      dir="auto"
+                      spellCheck={false}
+                      autoCapitalize="characters"
+                      autoComplete="off"
+                      value={marking.text}
+                      onFocus={() => {
+                        lastMarkingKey.current = marking.key;
+                      }}
+                      onKeyDown={(event) => {
+                        // Enter starts the next marking rather than saving the item.
+                        if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey) {
+                          event.preventDefault();
+                          addMarking();
+                        }
+                      }}
+                      onChange={(event) => updateMarking(marking.key, { text: event.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field label={t('capture.markingKind')} error={markingError(marking.key, 'kind')}>
+                  {(control) => (
+                    <VocabularySelect
+                      control={control}
+                      group="markingKind"
+                      values={markingKinds}
+                      value={marking.kind}
+                      onChange={(value) => updateMarking(marking.key, { kind: value as MarkingDraft['kind'] })}
+                    />
+                  )}
+                </Field>
+                <Field label={t('capture.markingPosition')} error={markingError(marking.key, 'position')}>
+                  {(control) => (
+                    <input
+                      {...control}
+                      dir="auto"
+                      value={marking.position}
+                      onChange={(event) => updateMarking(marking.key, { position: event.target.value })}
+                    />
+                  )}
+                </Field>
+                <button
+                  type="button"
+                  className="button-link remove-marking"
+                  onClick={() => removeMarking(marking.key)}
+                  aria-label={t('capture.removeMarkingNumber', { number: index + 1 })}
+                >
+                  {t('capture.removeMarking')}
+                </button>
+              </li>
+            ))}
+          </ol>
+          <button type="button" onClick={addMarking}>
+            {t('capture.addMarking')}
+          </button>
+          <CharacterPalette onInsert={insertCharacter} />
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('capture.notes')}</legend>
+          <Field label={t('item.observations')} error={errors.observations} hint={t('capture.observationsHint')}>
+            {(control) => (
+              <textarea
+                {...control}
+                dir="auto"
+                rows={4}
+                value={draft.observations}
+                onChange={(event) => update('observations', event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t('item.tags')} error={tagsError} hint={t('capture.tagsHint')}>
+            {(control) => (
+              <input
+                {...control}
+                dir="auto"
+                value={draft.tags}
+                onChange={(event) => update('tags', event.target.value)}
+              />
+            )}
+          </Field>
+        </fieldset>
+
+        <PhotoUploadPlaceholder />
+        <SeenElsewherePlaceholder />
+
+        <div className="actions form-actions">
+          <button type="submit" name="action" value="save" className="button-primary" disabled={busy}>
+            {t('capture.save')}
+          </button>
+          <button type="submit" name="action" value="another" disabled={busy}>
+            {t('capture.saveAndAnother')}
+          </button>
+          <Link to={paths.site(investigationId, siteId)}>{t('common.cancel')}</Link>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,439 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { api, call, fieldErrors, type SiteType } from '../api/client';
+import { siteTypeColours, siteTypes } from '../api/vocabulary';
+import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { useI18n } from '../i18n/i18n';
+import { gridCluster } from '../map/cluster';
+import { loadCountriesLayer } from '../map/basemap';
+import { savedTileUrl } from '../map/tileSetting';
+import { Link, paths } from '../router';
+
+// GeoJSON positions are [longitude, latitude]; Leaflet wants [latitude, longitude].
+const latLngOf = (site: { geometry: { coordinates: readonly number[] } }): L.LatLngTuple => [
+  site.geometry.coordinates[1]!,
+  site.geometry.coordinates[0]!,
+];
+
+const clusterCellPixels = 44;
+
+function siteIcon(type: SiteType, selected: boolean): L.DivIcon {
+  const dot = document.createElement('span');
+  dot.className = `site-dot${selected ? ' site-dot-selected' : ''}`;
+  dot.style.background = siteTypeColours[type];
+  return L.divIcon({ html: dot, className: 'site-marker', iconSize: [18, 18], iconAnchor: [9, 9] });
+}
+
+function clusterIcon(count: number, text: string): L.DivIcon {
+  const bubble = document.createElement('span');
+  bubble.className = 'cluster-bubble';
+  bubble.textContent = text;
+  const size = count < 10 ? 30 : count < 100 ? 36 : 44;
+  return L.divIcon({
+    html: bubble,
+    className: 'cluster-marker',
+    iconSize: [size, size],
+    iconAnchor: [size / 2, size / 2],
+  });
+}
+
+function draftIcon(): L.DivIcon {
+  const cross = document.createElement('span');
+  cross.className = 'draft-dot';
+  return L.divIcon({ html: cross, className: 'site-marker', iconSize: [22, 22], iconAnchor: [11, 11] });
+}
+
+interface Draft {
+  latitude: string;
+  longitude: string;
+}
+
+const roundCoordinate = (value: number) => String(Math.round(value * 1e6) / 1e6);
+
+function NewSiteForm({
+  investigationId,
+  draft,
+  onDraftChange,
+  onCancel,
+  onCreated,
+}: {
+  investigationId: string;
+  draft: Draft;
+  onDraftChange: (draft: Draft) => void;
+  onCancel: () => void;
+  onCreated: (siteId: string) => void;
+}) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [siteType, setSiteType] = useState<SiteType>('cache');
+  const [externalRef, setExternalRef] = useState('');
+  const [recoveredOn, setRecoveredOn] = useState('');
+  const [precision, setPrecision] = useState('');
+  const [context, setContext] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => nameRef.current?.focus(), []);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const site = await call(
+        api.POST('/api/v1/investigations/{id}/sites', {
+          params: { path: { id: investigationId } },
+          body: {
+            name,
+            site_type: siteType,
+            latitude: draft.latitude === '' ? null : Number(draft.latitude),
+            longitude: draft.longitude === '' ? null : Number(draft.longitude),
+            precision_m: precision === '' ? null : Number(precision),
+            external_ref: externalRef === '' ? null : externalRef,
+            recovered_on: recoveredOn === '' ? null : recoveredOn,
+            context,
+          },
+        }),
+      );
+      onCreated(site.id);
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+
+  const errors = fieldErrors(error);
+  const known = [
+    'name',
+    'site_type',
+    'latitude',
+    'longitude',
+    'precision_m',
+    'external_ref',
+    'recovered_on',
+    'context',
+  ];
+  const unplaced = Object.keys(errors).some((field) => !known.includes(field));
+  return (
+    <form className="card new-site-form" aria-labelledby="new-site-title" onSubmit={(event) => void submit(event)}>
+      <h2 id="new-site-title">{t('map.newSite')}</h2>
+      {(unplaced || Object.keys(errors).length === 0) && <ErrorNotice error={error} />}
+      <Field label={t('site.name')} error={errors.name}>
+        {(control) => (
+          <input
+            {...control}
+            ref={nameRef}
+            dir="auto"
+            required
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('site.type')} error={errors.site_type}>
+        {(control) => (
+          <VocabularySelect
+            control={control}
+            group="siteType"
+            values={siteTypes}
+            value={siteType}
+            onChange={(value) => setSiteType(value as SiteType)}
+          />
+        )}
+      </Field>
+      <div className="field-row">
+        <Field label={t('site.latitude')} error={errors.latitude}>
+          {(control) => (
+            <input
+              {...control}
+              inputMode="decimal"
+              dir="ltr"
+              value={draft.latitude}
+              onChange={(event) => onDraftChange({ ...draft, latitude: event.target.value })}
+            />
+          )}
+        </Field>
+        <Field label={t('site.longitude')} error={errors.longitude}>
+          {(control) => (
+            <input
+              {...control}
+              inputMode="decimal"
+              dir="ltr"
+              value={draft.longitude}
+              onChange={(event) => onDraftChange({ ...draft, longitude: event.target.value })}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="field-row">
+        <Field label={t('site.precision')} error={errors.precision_m}>
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              min="0"
+              step="any"
+              value={precision}
+              onChange={(event) => setPrecision(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('site.recoveredOn')} error={errors.recovered_on}>
+          {(control) => (
+            <input
+              {...control}
+              type="date"
+              value={recoveredOn}
+              onChange={(event) => setRecoveredOn(event.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <Field label={t('site.externalRef')} error={errors.external_ref}>
+        {(control) => (
+          <input {...control} dir="auto" value={externalRef} onChange={(event) => setExternalRef(event.target.value)} />
+        )}
+      </Field>
+      <Field label={t('site.context')} error={errors.context}>
+        {(control) => (
+          <textarea
+            {...control}
+            dir="auto"
+            rows={3}
+            value={context}
+            onChange={(event) => setContext(event.target.value)}
+          />
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('map.saveSite')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function MapPage({ investigationId }: { investigationId: string }) {
+  const { t, label, formatNumber } = useI18n();
+  useDocumentTitle(t('map.title'));
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  const siteLayerRef = useRef<L.LayerGroup | null>(null);
+  const draftMarkerRef = useRef<L.Marker | null>(null);
+  const fittedRef = useRef(false);
+  const [zoom, setZoom] = useState(2);
+  const [basemapError, setBasemapError] = useState<unknown>(undefined);
+  const [draft, setDraft] = useState<Draft | undefined>(undefined);
+  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  const [created, setCreated] = useState<string | undefined>(undefined);
+
+  const features = useLoad(
+    () => call(api.GET('/api/v1/investigations/{id}/sites.geojson', { params: { path: { id: investigationId } } })),
+    [investigationId],
+  );
+
+  // The map itself: created once per page, with the bundled basemap and the optional tile layer.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (container === null) return;
+    const map = L.map(container, { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 0], 2);
+    map.attributionControl.setPrefix(false);
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    const tileUrl = savedTileUrl();
+    if (tileUrl !== '') L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
+    else {
+      loadCountriesLayer().then(
+        (layer) => {
+          if (mapRef.current === map) layer.addTo(map).bringToBack();
+        },
+        (error: unknown) => setBasemapError(error),
+      );
+    }
+    siteLayerRef.current = L.layerGroup().addTo(map);
+    map.on('zoomend', () => setZoom(map.getZoom()));
+    map.on('click', (event: L.LeafletMouseEvent) => {
+      const point = event.latlng.wrap();
+      setCreated(undefined);
+      setDraft({ latitude: roundCoordinate(point.lat), longitude: roundCoordinate(point.lng) });
+    });
+    mapRef.current = map;
+    return () => {
+      mapRef.current = null;
+      map.remove();
+    };
+  }, [investigationId]);
+
+  // The attribution follows the language.
+  useEffect(() => {
+    const control = mapRef.current?.attributionControl;
+    if (control === undefined) return;
+    const text = t('map.attribution');
+    control.addAttribution(text);
+    return () => {
+      control.removeAttribution(text);
+    };
+  }, [t]);
+
+  // Zoom to the investigation's extent once its sites are known.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map === null || features.data === undefined || fittedRef.current) return;
+    fittedRef.current = true;
+    const located = features.data.features;
+    if (located.length === 0) return;
+    const bounds = L.latLngBounds(located.map(latLngOf));
+    map.fitBounds(bounds.pad(0.25), { maxZoom: 13 });
+  }, [features.data]);
+
+  // Site markers, clustered on a pixel grid at the current zoom.
+  useEffect(() => {
+    const map = mapRef.current;
+    const layer = siteLayerRef.current;
+    if (map === null || layer === null) return;
+    layer.clearLayers();
+    const located = features.data?.features ?? [];
+    const points = located.map((site) => {
+      const pixel = map.project(latLngOf(site), zoom);
+      return { x: pixel.x, y: pixel.y, value: site };
+    });
+    for (const cluster of gridCluster(points, clusterCellPixels)) {
+      const position = map.unproject([cluster.x, cluster.y], zoom);
+      if (cluster.members.length === 1) {
+        const site = cluster.members[0]!;
+        L.marker(latLngOf(site), {
+          icon: siteIcon(site.properties.site_type, site.id === selectedId),
+          title: `${site.properties.name} (${label('siteType', site.properties.site_type)})`,
+          alt: site.properties.name,
+          keyboard: true,
+          riseOnHover: true,
+        })
+          .on('click', () => setSelectedId(site.id))
+          .addTo(layer);
+      } else {
+        const bounds = L.latLngBounds(cluster.members.map(latLngOf));
+        const text = formatNumber(cluster.members.length);
+        L.marker(position, {
+          icon: clusterIcon(cluster.members.length, text),
+          title: t('map.cluster', { count: cluster.members.length }),
+          keyboard: true,
+        })
+          .on('click', () => map.fitBounds(bounds.pad(0.5), { maxZoom: Math.min(map.getMaxZoom(), zoom + 4) }))
+          .addTo(layer);
+      }
+    }
+  }, [features.data, zoom, selectedId, label, formatNumber, t]);
+
+  // The marker of the site being placed; it can be dragged to correct the position.
+  useEffect(() => {
+    const map = mapRef.current;
+    draftMarkerRef.current?.remove();
+    draftMarkerRef.current = null;
+    if (map === null || draft === undefined) return;
+    const latitude = Number(draft.latitude);
+    const longitude = Number(draft.longitude);
+    if (draft.latitude === '' || draft.longitude === '' || !Number.isFinite(latitude) || !Number.isFinite(longitude))
+      return;
+    const marker = L.marker([latitude, longitude], { icon: draftIcon(), draggable: true, title: t('map.newSite') });
+    marker.on('dragend', () => {
+      const point = marker.getLatLng().wrap();
+      setDraft({ latitude: roundCoordinate(point.lat), longitude: roundCoordinate(point.lng) });
+    });
+    marker.addTo(map);
+    draftMarkerRef.current = marker;
+  }, [draft, t]);
+
+  const located = features.data?.features ?? [];
+  const selected = located.find((site) => site.id === selectedId);
+
+  return (
+    <div className="map-page">
+      <div className="map-column">
+        <h1 className="visually-hidden-mobile">{t('map.title')}</h1>
+        <p className="muted map-hint">{t('map.clickToAdd')}</p>
+        <div ref={containerRef} className="map" dir="ltr" role="region" aria-label={t('map.label')} data-testid="map" />
+        {basemapError !== undefined && <ErrorNotice error={basemapError} />}
+      </div>
+      <aside className="map-side" aria-label={t('map.sidePanel')}>
+        {created !== undefined && (
+          <div className="notice notice-success" role="status">
+            <p>
+              {t('map.created')} <Link to={paths.site(investigationId, created)}>{t('map.openSite')}</Link>
+            </p>
+          </div>
+        )}
+        {draft === undefined ? (
+          <button
+            type="button"
+            onClick={() => {
+              const center = mapRef.current?.getCenter().wrap();
+              setCreated(undefined);
+              setDraft({
+                latitude: center === undefined ? '' : roundCoordinate(center.lat),
+                longitude: center === undefined ? '' : roundCoordinate(center.lng),
+              });
+            }}
+          >
+            {t('map.newSiteByCoordinates')}
+          </button>
+        ) : (
+          <NewSiteForm
+            investigationId={investigationId}
+            draft={draft}
+            onDraftChange={setDraft}
+            onCancel={() => setDraft(undefined)}
+            onCreated={(siteId) => {
+              setDraft(undefined);
+              setCreated(siteId);
+              setSelectedId(siteId);
+              features.reload();
+            }}
+          />
+        )}
+        {selected !== undefined && (
+          <section className="card" aria-labelledby="selected-site-title">
+            <h2 id="selected-site-title">
+              <UserText text={selected.properties.name} />
+            </h2>
+            <p className="muted">{label('siteType', selected.properties.site_type)}</p>
+            <Link className="button" to={paths.site(investigationId, selected.id)}>
+              {t('map.openSite')}
+            </Link>
+          </section>
+        )}
+        <section aria-labelledby="legend-title">
+          <h2 id="legend-title">{t('map.legend')}</h2>
+          <ul className="legend">
+            {siteTypes.map((type) => (
+              <li key={type}>
+                <span className="site-dot" style={{ background: siteTypeColours[type] }} aria-hidden="true" />
+                {label('siteType', type)}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="map-sites-title">
+          <h2 id="map-sites-title">{t('map.sites', { count: located.length })}</h2>
+          {features.error !== undefined && <ErrorNotice error={features.error} />}
+          {features.data === undefined && features.error === undefined && <Loading />}
+          <ul className="link-list">
+            {located.map((site) => (
+              <li key={site.id}>
+                <Link to={paths.site(investigationId, site.id)}>
+                  <UserText text={site.properties.name} />
+                </Link>{' '}
+                <span className="muted">{label('siteType', site.properties.site_type)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </aside>
+    </div>
+  );
+}

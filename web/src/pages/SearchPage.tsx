@@ -1,0 +1,144 @@
+import { useEffect, useState, type SubmitEvent } from 'react';
+import { api, call } from '../api/client';
+import { EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { useI18n } from '../i18n/i18n';
+import { Link, navigate, paths, useLocation } from '../router';
+
+/** One box, three searches: markings (fuzzy, closest first), sites by name, items by text. */
+export function SearchPage({ investigationId }: { investigationId: string }) {
+  const { t, label, formatNumber, locale } = useI18n();
+  useDocumentTitle(t('search.title'));
+  const { query } = useLocation();
+  const q = query.get('q')?.trim() ?? '';
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+
+  const results = useLoad(async () => {
+    if (q === '') return undefined;
+    const id = { id: investigationId };
+    const [markings, sites, items] = await Promise.all([
+      call(api.GET('/api/v1/investigations/{id}/markings', { params: { path: id, query: { q, limit: 25 } } })),
+      call(api.GET('/api/v1/investigations/{id}/sites', { params: { path: id, query: { q, limit: 25 } } })),
+      call(api.GET('/api/v1/investigations/{id}/items', { params: { path: id, query: { q, limit: 25 } } })),
+    ]);
+    return { markings: markings.items, sites: sites.items, items: items.items };
+  }, [investigationId, q]);
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    navigate(paths.search(investigationId, text.trim()));
+  };
+
+  return (
+    <div className="page">
+      <h1>{t('search.title')}</h1>
+      <form role="search" className="search-form" onSubmit={submit}>
+        <Field label={t('search.label')} hint={t('search.hint')}>
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              name="q"
+              dir="auto"
+              autoFocus
+              spellCheck={false}
+              autoComplete="off"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button-primary">
+          {t('search.submit')}
+        </button>
+      </form>
+
+      {results.error !== undefined && <ErrorNotice error={results.error} />}
+      {q !== '' && results.loading && <Loading />}
+      {results.data !== undefined && (
+        <div aria-live="polite">
+          <section className="section" aria-labelledby="marking-results-title">
+            <h2 id="marking-results-title">{t('search.markings', { count: results.data.markings.length })}</h2>
+            {results.data.markings.length === 0 ? (
+              <EmptyState>{t('search.noMarkings')}</EmptyState>
+            ) : (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('marking.text')}</th>
+                      <th scope="col">{t('marking.kind')}</th>
+                      <th scope="col" className="numeric">
+                        {t('search.similarity')}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {results.data.markings.map((marking) => (
+                      <tr key={marking.id}>
+                        <td className="marking-text-cell">
+                          <Link to={paths.item(investigationId, marking.item_id)}>
+                            <bdi dir="auto">{marking.text}</bdi>
+                          </Link>
+                        </td>
+                        <td>{label('markingKind', marking.kind)}</td>
+                        <td className="numeric">
+                          {marking.similarity === null
+                            ? ''
+                            : new Intl.NumberFormat(locale, { style: 'percent' }).format(marking.similarity)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+          <div className="grid-2">
+            <section className="section" aria-labelledby="site-results-title">
+              <h2 id="site-results-title">{t('search.sites', { count: results.data.sites.length })}</h2>
+              {results.data.sites.length === 0 ? (
+                <EmptyState>{t('search.noSites')}</EmptyState>
+              ) : (
+                <ul className="link-list">
+                  {results.data.sites.map((site) => (
+                    <li key={site.id}>
+                      <Link to={paths.site(investigationId, site.id)}>
+                        <UserText text={site.name} />
+                      </Link>{' '}
+                      <span className="muted">{label('siteType', site.site_type)}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="section" aria-labelledby="item-results-title">
+              <h2 id="item-results-title">{t('search.items', { count: results.data.items.length })}</h2>
+              {results.data.items.length === 0 ? (
+                <EmptyState>{t('search.noItems')}</EmptyState>
+              ) : (
+                <ul className="link-list">
+                  {results.data.items.map((item) => (
+                    <li key={item.id}>
+                      <Link to={paths.item(investigationId, item.id)}>
+                        {label('category', item.category)}
+                        {item.model !== null && (
+                          <>
+                            {' · '}
+                            <bdi dir="auto">{item.model}</bdi>
+                          </>
+                        )}
+                      </Link>{' '}
+                      <span className="muted">{t('search.quantity', { count: formatNumber(item.quantity) })}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+import { useState, type SubmitEvent } from 'react';
+import { api, call, fieldErrors } from '../api/client';
+import { InventoryTable } from '../components/InventoryTable';
+import { PhotoUploadPlaceholder } from '../components/Placeholders';
+import { Detail, EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
+import { useDocumentTitle, useLoad } from '../hooks';
+import { useI18n } from '../i18n/i18n';
+import { Link, paths } from '../router';
+
+function ZoneForm({ siteId, onCreated }: { siteId: string; onCreated: () => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await call(
+        api.POST('/api/v1/sites/{id}/zones', { params: { path: { id: siteId } }, body: { name, description } }),
+      );
+      setName('');
+      setDescription('');
+      onCreated();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const errors = fieldErrors(error);
+  return (
+    <form className="form-inline" onSubmit={(event) => void submit(event)} aria-label={t('site.addZone')}>
+      {errors.name === undefined && errors.description === undefined && <ErrorNotice error={error} />}
+      <Field label={t('site.zoneName')} error={errors.name} hint={t('site.zoneNameHint')}>
+        {(control) => (
+          <input {...control} dir="auto" required value={name} onChange={(event) => setName(event.target.value)} />
+        )}
+      </Field>
+      <Field label={t('site.zoneDescription')} error={errors.description}>
+        {(control) => (
+          <input {...control} dir="auto" value={description} onChange={(event) => setDescription(event.target.value)} />
+        )}
+      </Field>
+      <button type="submit">{t('site.addZone')}</button>
+    </form>
+  );
+}
+
+export function SitePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
+  const { t, label, formatDate, formatNumber } = useI18n();
+  const site = useLoad(() => call(api.GET('/api/v1/sites/{id}', { params: { path: { id: siteId } } })), [siteId]);
+  const zones = useLoad(
+    () => call(api.GET('/api/v1/sites/{id}/zones', { params: { path: { id: siteId }, query: { limit: 500 } } })),
+    [siteId],
+  );
+  const incidents = useLoad(
+    () =>
+      call(
+        api.GET('/api/v1/investigations/{id}/incidents', {
+          params: { path: { id: investigationId }, query: { site_id: siteId, limit: 100 } },
+        }),
+      ),
+    [investigationId, siteId],
+  );
+  useDocumentTitle(site.data?.name);
+
+  if (site.error !== undefined) return <ErrorNotice error={site.error} />;
+  if (site.data === undefined) return <Loading />;
+  const data = site.data;
+  const otherNames = Object.entries(data.names);
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <p className="breadcrumb">
+          <Link to={paths.overview(investigationId)}>{t('nav.overview')}</Link> ·{' '}
+          <Link to={paths.map(investigationId)}>{t('nav.map')}</Link>
+        </p>
+        <h1>
+          <UserText text={data.name} />
+        </h1>
+        <p className="muted">{label('siteType', data.site_type)}</p>
+        <div className="actions">
+          <Link className="button button-primary" to={paths.newItem(investigationId, siteId)}>
+            {t('site.addItem')}
+          </Link>
+        </div>
+      </header>
+
+      <section className="section" aria-labelledby="site-details-title">
+        <h2 id="site-details-title">{t('site.details')}</h2>
+        <dl className="details">
+          <Detail term={t('site.externalRef')}>
+            <UserText text={data.external_ref} />
+          </Detail>
+          <Detail term={t('site.coordinates')}>
+            {data.latitude === null || data.longitude === null ? (
+              <span className="muted">{t('common.notRecorded')}</span>
+            ) : (
+              <bdi dir="ltr">
+                {data.latitude.toFixed(6)}, {data.longitude.toFixed(6)}
+              </bdi>
+            )}
+          </Detail>
+          <Detail term={t('site.precision')}>
+            {data.precision_m === null ? (
+              <span className="muted">{t('common.notRecorded')}</span>
+            ) : (
+              t('site.metres', { value: data.precision_m })
+            )}
+          </Detail>
+          <Detail term={t('site.recoveredBy')}>
+            <UserText text={data.recovered_by} />
+          </Detail>
+          <Detail term={t('site.recoveredOn')}>
+            {data.recovered_on === null ? (
+              <span className="muted">{t('common.notRecorded')}</span>
+            ) : (
+              formatDate(data.recovered_on)
+            )}
+          </Detail>
+          {otherNames.length > 0 && (
+            <Detail term={t('site.otherNames')}>
+              <ul className="plain-list">
+                {otherNames.map(([language, name]) => (
+                  <li key={language}>
+                    <span className="muted">{language}</span>{' '}
+                    <bdi lang={language} dir="auto">
+                      {name}
+                    </bdi>
+                  </li>
+                ))}
+              </ul>
+            </Detail>
+          )}
+        </dl>
+        {data.context !== '' && (
+          <p className="prose" dir="auto">
+            {data.context}
+          </p>
+        )}
+      </section>
+
+      <section className="section" aria-labelledby="inventory-title">
+        <h2 id="inventory-title">{t('site.inventory')}</h2>
+        <InventoryTable investigationId={investigationId} siteId={siteId} />
+      </section>
+
+      <div className="grid-2">
+        <section className="section" aria-labelledby="zones-title">
+          <h2 id="zones-title">{t('site.zones')}</h2>
+          {zones.error !== undefined && <ErrorNotice error={zones.error} />}
+          {zones.data !== undefined &&
+            (zones.data.items.length === 0 ? (
+              <EmptyState>{t('site.noZones')}</EmptyState>
+            ) : (
+              <ul className="plain-list">
+                {zones.data.items.map((zone) => (
+                  <li key={zone.id}>
+                    <strong>
+                      <UserText text={zone.name} />
+                    </strong>
+                    {zone.description !== '' && (
+                      <>
+                        {' — '}
+                        <bdi dir="auto">{zone.description}</bdi>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ))}
+          <ZoneForm siteId={siteId} onCreated={zones.reload} />
+        </section>
+
+        <section className="section" aria-labelledby="incidents-title">
+          <h2 id="incidents-title">{t('site.incidents')}</h2>
+          {incidents.error !== undefined && <ErrorNotice error={incidents.error} />}
+          {incidents.data !== undefined &&
+            (incidents.data.items.length === 0 ? (
+              <EmptyState>{t('site.noIncidents')}</EmptyState>
+            ) : (
+              <ul className="plain-list">
+                {incidents.data.items.map((incident) => (
+                  <li key={incident.id}>
+                    <strong>
+                      <UserText text={incident.title} />
+                    </strong>{' '}
+                    <span className="muted">
+                      {label('incidentType', incident.incident_type)}
+                      {incident.occurred_on !== null && ` · ${formatDate(incident.occurred_on)}`}
+                      {incident.killed !== null && ` · ${t('site.killed', { count: incident.killed })}`}
+                      {incident.injured !== null && ` · ${t('site.injured', { count: incident.injured })}`}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            ))}
+        </section>
+      </div>
+
+      <PhotoUploadPlaceholder />
+      <p className="muted small">{t('site.lastUpdated', { version: formatNumber(data.version) })}</p>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+// A few lines of history-API routing: the app has a handful of pages and no nested layouts.
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  return () => window.removeEventListener('popstate', onChange);
+}
+
+const currentLocation = () => `${window.location.pathname}${window.location.search}`;
+
+/** The current path and query, re-rendering on navigation. */
+export function useLocation(): { path: string; query: URLSearchParams } {
+  const location = useSyncExternalStore(subscribe, currentLocation);
+  const [path = '/', search = ''] = location.split('?');
+  return { path, query: new URLSearchParams(search) };
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === currentLocation()) return;
+  if (options.replace === true) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+/**
+ * Matches `/sites/:id`-style patterns; returns the named parts or undefined.
+ *
+ * @example
+ * matchPath('/investigations/:id/map', '/investigations/42/map') // { id: '42' }
+ */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const patternParts = pattern.split('/').filter(Boolean);
+  const pathParts = path.split('/').filter(Boolean);
+  if (patternParts.length !== pathParts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of patternParts.entries()) {
+    const actual = pathParts[index]!;
+    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(actual);
+    else if (part !== actual) return undefined;
+  }
+  return params;
+}
+
+/** An ordinary link that navigates inside the app without reloading it. */
+export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={handleClick} {...rest} />;
+}
+
+export const paths = {
+  home: () => '/',
+  settings: () => '/settings',
+  overview: (investigationId: string) => `/investigations/${investigationId}`,
+  map: (investigationId: string) => `/investigations/${investigationId}/map`,
+  search: (investigationId: string, q?: string) =>
+    `/investigations/${investigationId}/search${q === undefined || q === '' ? '' : `?q=${encodeURIComponent(q)}`}`,
+  site: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}`,
+  newItem: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}/items/new`,
+  item: (investigationId: string, itemId: string) => `/investigations/${investigationId}/items/${itemId}`,
+};
