@@ -6,15 +6,19 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
     const config = loadConfig({});
-    assert.deepEqual(config, {
-      dataDir: path.resolve('./armtrace-data'),
-      databaseUrl: undefined,
-      host: '127.0.0.1',
-      port: 8470,
-      secureCookies: 'auto',
-      sessionHours: 24 * 14,
-      logLevel: 'info',
-    });
+    const { dataDir, databaseUrl, host, port, secureCookies, sessionHours, logLevel } = config;
+    assert.deepEqual(
+      { dataDir, databaseUrl, host, port, secureCookies, sessionHours, logLevel },
+      {
+        dataDir: path.resolve('./armtrace-data'),
+        databaseUrl: undefined,
+        host: '127.0.0.1',
+        port: 8470,
+        secureCookies: 'auto',
+        sessionHours: 24 * 14,
+        logLevel: 'info',
+      },
+    );
   });
 
   it('reads the environment and treats empty values as unset', () => {

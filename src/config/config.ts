@@ -17,11 +17,19 @@ const configSchema = z.object({
     .max(24 * 90)
     .default(24 * 14),
   ARMTRACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ARMTRACE_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200 * 1024 * 1024),
+  ARMTRACE_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(250_000_000),
+  ARMTRACE_REVIEW_DISTANCE_M: z.coerce.number().min(0).default(1000),
+  ARMTRACE_REVIEW_TIME_HOURS: z.coerce.number().min(0).default(72),
 });
 
 /** Everything armtrace reads from its environment, validated once at start-up. */
 export interface Config {
-  /** Folder of the embedded database and, later, the media store. */
+  /** Folder of the embedded database and of the media store (also with DATABASE_URL). */
   dataDir: string;
   /** PostgreSQL server to use instead of the embedded database. */
   databaseUrl: string | undefined;
@@ -30,6 +38,19 @@ export interface Config {
   secureCookies: 'auto' | 'always' | 'never';
   sessionHours: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  media: MediaConfig;
+}
+
+/** Limits and review thresholds of the evidence store (kept under {@link Config.dataDir}/media). */
+export interface MediaConfig {
+  /** Largest file accepted, in bytes (default 200 MiB). */
+  maxUploadBytes: number;
+  /** Images with more pixels than this are refused before they are decoded (decompression bombs). */
+  maxImagePixels: number;
+  /** A photo taken farther than this from its site (plus the site's precision) is flagged for review. */
+  reviewDistanceM: number;
+  /** A photo taken more than this many hours from the site's recovery day is flagged for review. */
+  reviewTimeHours: number;
 }
 
 export class ConfigError extends Error {
@@ -63,5 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: values.ARMTRACE_SECURE_COOKIES,
     sessionHours: values.ARMTRACE_SESSION_HOURS,
     logLevel: values.ARMTRACE_LOG_LEVEL,
+    media: {
+      maxUploadBytes: values.ARMTRACE_MAX_UPLOAD_BYTES,
+      maxImagePixels: values.ARMTRACE_MAX_IMAGE_PIXELS,
+      reviewDistanceM: values.ARMTRACE_REVIEW_DISTANCE_M,
+      reviewTimeHours: values.ARMTRACE_REVIEW_TIME_HOURS,
+    },
   };
 }

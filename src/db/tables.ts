@@ -131,6 +131,9 @@ export interface MarkingsTable extends MutableColumns {
   position: string | null;
   script: string | null;
   legibility: string;
+  /** Added by 0005_markings_search.sql: derived search forms, left out of audit snapshots; null until computed. */
+  skeleton: ColumnType<string | null, string | null | undefined, string | null>;
+  confusion_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MediaTable extends MutableColumns {
@@ -146,6 +149,14 @@ export interface MediaTable extends MutableColumns {
   credit: string | null;
   licence: string | null;
   original_url: string | null;
+  /** 64-bit dHash as 16 hex digits (images only). */
+  perceptual_hash: ColumnType<string | null, string | null | undefined, never>;
+  pixel_width: ColumnType<number | null, number | null | undefined, never>;
+  pixel_height: ColumnType<number | null, number | null | undefined, never>;
+  exif_captured_at: ColumnType<Date | null, Date | null | undefined, never>;
+  exif_latitude: ColumnType<number | null, number | null | undefined, never>;
+  exif_longitude: ColumnType<number | null, number | null | undefined, never>;
+  exif_device: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface MediaLinksTable extends MutableColumns {
@@ -155,6 +166,8 @@ export interface MediaLinksTable extends MutableColumns {
   site_id: string | null;
   item_id: string | null;
   marking_id: string | null;
+  /** JSON array of review flags raised when the link was made. */
+  review_flags: ColumnType<unknown, string | undefined, never>;
 }
 
 export interface CustodyEventsTable {
@@ -241,6 +254,54 @@ export interface ProvenanceClaimsTable extends MutableColumns {
   notes: DefaultedText;
 }
 
+export interface TraceRequestDocumentsTable extends MutableColumns {
+  id: string;
+  investigation_id: string;
+  trace_request_id: string;
+  media_id: string;
+  kind: string;
+  description: DefaultedText;
+}
+
+/** Added by 0006_tracing.sql: one import of a reference file (append-only). */
+export interface ReferenceImportsTable {
+  id: string;
+  dataset: string;
+  file_name: string;
+  sha256: string;
+  encoding: string;
+  preamble: string;
+  row_count: number;
+  created_by: string;
+  created_at: Date;
+}
+
+/** Added by 0006_tracing.sql: one deal of the SIPRI trade register (append-only). */
+export interface ReferenceTransfersTable {
+  id: string;
+  import_id: string;
+  line_number: number;
+  supplier: string;
+  supplier_kind: string;
+  recipient: string;
+  recipient_kind: string;
+  order_year: number | null;
+  order_year_uncertain: boolean;
+  number_ordered: number | null;
+  number_ordered_uncertain: boolean;
+  designation: string;
+  designation_keys: string[];
+  description: string;
+  number_delivered: number | null;
+  number_delivered_uncertain: boolean;
+  delivery_years: number[];
+  status: string;
+  comments: string;
+  tiv_per_unit: number | null;
+  tiv_total_order: number | null;
+  tiv_delivered: number | null;
+}
+
 export interface AuditLogTable {
   seq: number;
   at: Date;
@@ -255,6 +316,17 @@ export interface AuditLogTable {
   after: Json | null;
   prev_hash: string;
   hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  id: string;
+  seq: number;
+  hash: string;
+  entries: number;
+  created_by: string | null;
+  created_by_label: string;
+  created_at: Date;
+  note: string | null;
 }
 
 export interface SchemaMigrationsTable {
@@ -284,7 +356,11 @@ export interface DB {
   trace_requests: TraceRequestsTable;
   trace_request_items: TraceRequestItemsTable;
   provenance_claims: ProvenanceClaimsTable;
+  trace_request_documents: TraceRequestDocumentsTable;
+  reference_imports: ReferenceImportsTable;
+  reference_transfers: ReferenceTransfersTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

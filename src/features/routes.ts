@@ -1,5 +1,6 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
 import { registerActorRoutes } from './actors/routes.js';
+import { registerAnalysisRoutes } from './analysis/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
@@ -8,6 +9,8 @@ import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
 import { registerMarkingRoutes } from './markings/routes.js';
 import { registerMediaRoutes } from './media/routes.js';
+import { registerReportRoutes } from './report/routes.js';
+import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
 import { registerTracingRoutes } from './tracing/routes.js';
@@ -24,6 +27,9 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerIncidentRoutes(app, deps);
   registerActorRoutes(app, deps);
   registerTracingRoutes(app, deps);
+  registerReferenceTransferRoutes(app, deps);
+  registerAnalysisRoutes(app, deps);
+  registerReportRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);

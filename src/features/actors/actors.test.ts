@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
+import { archiveProvenanceClaim, createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
 import { createActor } from './service.js';
 
 /** One field of every record in a list response. */
@@ -239,5 +240,165 @@ describe('actors API', () => {
   it('audits every write with the row as stored', async () => {
     const result = await verifyAudit(world.db);
     assert.deepEqual(result.problems, []);
+  });
+});
+
+describe('merging actors', () => {
+  let world: TestWorld;
+  let cookie: string;
+  before(async () => {
+    world = await createTestWorld();
+    cookie = await world.cookieFor('owner');
+  });
+  after(async () => {
+    await world.close();
+  });
+
+  const merge = (id: string, payload: object, headers: Record<string, string> = { cookie }) =>
+    world.app.inject({ method: 'POST', url: `/api/v1/actors/${id}/merge`, headers, payload });
+
+  it('keeps both names as aliases, moves every reference and archives the duplicate, audited', async () => {
+    const kept = await createActor(world.db, world.owner, world.investigationId, {
+      actor_type: 'manufacturer',
+      name: 'Factory 10',
+      aliases: ['F10'],
+    });
+    const duplicate = await createActor(world.db, world.owner, world.investigationId, {
+      actor_type: 'manufacturer',
+      name: 'Завод 10',
+      aliases: ['f10', 'Plant No. 10'],
+      country_code: 'RU',
+    });
+    const request = await createTraceRequest(world.db, world.owner, world.investigationId, {
+      addressee_id: duplicate.id,
+      subject: 'Lot 1',
+    });
+    const claim = await createProvenanceClaim(world.db, world.owner, world.investigationId, {
+      lot_marking: 'LOT 1',
+      event_type: 'transferred',
+      actor_id: duplicate.id,
+      counterpart_id: kept.id,
+      confidence: 'possible',
+    });
+    const archivedClaim = await createProvenanceClaim(world.db, world.owner, world.investigationId, {
+      lot_marking: 'LOT 2',
+      event_type: 'produced',
+      actor_id: duplicate.id,
+      confidence: 'possible',
+    });
+    await archiveProvenanceClaim(world.db, world.owner, archivedClaim.id, { version: 1, reason: 'entered twice' });
+
+    const response = await merge(duplicate.id, { into_id: kept.id, version: 1 });
+    assert.equal(response.statusCode, 200, response.body);
+    const result = response.json();
+    assert.deepEqual(result.kept.aliases, ['F10', 'Завод 10', 'Plant No. 10']);
+    assert.equal(result.kept.country_code, 'RU', 'the kept actor had no country: it takes the duplicate’s');
+    assert.equal(result.merged.archive_reason, `merged into Factory 10 (${kept.id})`);
+    assert.deepEqual(result.moved, { trace_requests: 1, provenance_claims: 2 });
+
+    const movedRequest = await world.db
+      .selectFrom('trace_requests')
+      .selectAll()
+      .where('id', '=', request.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(movedRequest.addressee_id, kept.id);
+    assert.equal(movedRequest.version, 2);
+    const claims = await world.db
+      .selectFrom('provenance_claims')
+      .select(['id', 'actor_id', 'counterpart_id'])
+      .where('id', 'in', [claim.id, archivedClaim.id])
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      claims.map((row) => [row.actor_id, row.counterpart_id]),
+      [
+        [kept.id, kept.id],
+        [kept.id, null],
+      ],
+    );
+
+    const found = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/actors?q=${encodeURIComponent('завод')}`,
+      headers: { cookie },
+    });
+    assert.deepEqual(pluck(found.json(), 'items', 'id'), [kept.id], 'the old name now finds the kept actor');
+
+    const actions = await world.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'in', [
+        'actor.merge_keep',
+        'actor.merge_archive',
+        'trace_request.reassign_actor',
+        'provenance_claim.reassign_actor',
+      ])
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      actions.map((entry) => entry.action),
+      [
+        'actor.merge_keep',
+        'trace_request.reassign_actor',
+        'provenance_claim.reassign_actor',
+        'provenance_claim.reassign_actor',
+        'actor.merge_archive',
+      ],
+    );
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+
+    const again = await merge(duplicate.id, { into_id: kept.id });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().code, 'archived');
+    const intoMerged = await merge(kept.id, { into_id: duplicate.id });
+    assert.equal(intoMerged.statusCode, 409);
+    assert.equal(intoMerged.json().fields[0].field, 'into_id');
+  });
+
+  it('refuses a merge into itself, into another investigation, with a stale version or by a lesser role', async () => {
+    const first = await createActor(world.db, world.owner, world.investigationId, { actor_type: 'state', name: 'A' });
+    const second = await createActor(world.db, world.owner, world.investigationId, { actor_type: 'state', name: 'B' });
+    const itself = await merge(first.id, { into_id: first.id });
+    assert.equal(itself.statusCode, 400);
+    assert.equal(itself.json().fields[0].field, 'into_id');
+    const badId = await merge(first.id, { into_id: 'not-a-uuid' });
+    assert.equal(badId.statusCode, 400);
+    assert.equal(badId.json().fields[0].field, 'into_id');
+
+    const foreign = await createActor(world.db, world.outsider, world.otherInvestigationId, {
+      actor_type: 'state',
+      name: 'Theirs',
+    });
+    const across = await merge(first.id, { into_id: foreign.id });
+    assert.equal(across.statusCode, 422);
+    assert.equal(across.json().code, 'reference_invalid');
+    const outsider = await merge(foreign.id, { into_id: first.id });
+    assert.equal(outsider.statusCode, 404);
+
+    const stale = await merge(first.id, { into_id: second.id, version: 7 });
+    assert.equal(stale.statusCode, 409);
+    assert.equal(stale.json().code, 'version_conflict');
+
+    await createTestUser(world.db, 'merge-investigator');
+    await addMember(world.db, world.owner, world.investigationId, {
+      username: 'merge-investigator',
+      role: 'investigator',
+    });
+    const byInvestigator = await merge(
+      first.id,
+      { into_id: second.id },
+      { cookie: await world.cookieFor('merge-investigator') },
+    );
+    assert.equal(byInvestigator.statusCode, 403);
+
+    const untouched = await world.db
+      .selectFrom('actors')
+      .select(['id', 'version', 'archived_at'])
+      .where('id', 'in', [first.id, second.id])
+      .execute();
+    assert.ok(
+      untouched.every((row) => row.version === 1 && row.archived_at === null),
+      'failed merges change nothing',
+    );
   });
 });

@@ -114,4 +114,25 @@ export function registerActorCommands(program: Command): void {
         else printRecord(record);
       });
     });
+
+  actor
+    .command('merge <id>')
+    .description('Merge a duplicate actor into another: its names become aliases, its references move')
+    .requiredOption('--into <id>', 'the actor that is kept')
+    .option('--version <n>', 'the version you read of the duplicate (see `actor show`)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { into: string; version?: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor: user }) => {
+        const result = await service.mergeActor(db, user, id, {
+          into_id: options.into,
+          ...(options.version === undefined ? {} : { version: Number(options.version) }),
+        });
+        if (options.json === true) return printJson(result);
+        process.stdout.write(
+          `Merged ${result.merged.name} into ${result.kept.name} (${result.kept.id}): ` +
+            `${result.moved.trace_requests} trace request(s) and ${result.moved.provenance_claims} provenance claim(s) moved.\n` +
+            `Aliases now: ${result.kept.aliases.join(', ')}\n`,
+        );
+      });
+    });
 }

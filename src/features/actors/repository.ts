@@ -1,5 +1,5 @@
 import type { NewRow, Row } from '../../db/tables.js';
-import type { Queryable } from '../../db/versioned.js';
+import type { Queryable, Tx } from '../../db/versioned.js';
 
 export async function insertActor(db: Queryable, row: NewRow<'actors'>): Promise<Row<'actors'>> {
   return db.insertInto('actors').values(row).returningAll().executeTakeFirstOrThrow();
@@ -37,4 +37,62 @@ export async function listActors(
     query = query.where('names_folded', 'like', `%${escapeLike(options.foldedSearch)}%`);
   }
   return query.execute();
+}
+
+/** The trace requests addressed to an actor, archived ones included, locked until the transaction ends. */
+export async function lockTraceRequestsAddressedTo(trx: Tx, actorId: string): Promise<Row<'trace_requests'>[]> {
+  return trx
+    .selectFrom('trace_requests')
+    .selectAll()
+    .where('addressee_id', '=', actorId)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** The provenance claims naming an actor (as actor or counterpart), archived ones included, locked. */
+export async function lockClaimsNaming(trx: Tx, actorId: string): Promise<Row<'provenance_claims'>[]> {
+  return trx
+    .selectFrom('provenance_claims')
+    .selectAll()
+    .where((eb) => eb.or([eb('actor_id', '=', actorId), eb('counterpart_id', '=', actorId)]))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+// A merge re-points references in archived records too (so no record names a
+// merged actor), which the ordinary update path refuses; the version still moves on.
+export async function repointTraceRequest(
+  trx: Tx,
+  current: Row<'trace_requests'>,
+  addresseeId: string,
+): Promise<Row<'trace_requests'>> {
+  return trx
+    .updateTable('trace_requests')
+    .set({ addressee_id: addresseeId, version: current.version + 1, updated_at: new Date() })
+    .where('id', '=', current.id)
+    .where('version', '=', current.version)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function repointClaim(
+  trx: Tx,
+  current: Row<'provenance_claims'>,
+  from: string,
+  to: string,
+): Promise<Row<'provenance_claims'>> {
+  return trx
+    .updateTable('provenance_claims')
+    .set({
+      actor_id: current.actor_id === from ? to : current.actor_id,
+      counterpart_id: current.counterpart_id === from ? to : current.counterpart_id,
+      version: current.version + 1,
+      updated_at: new Date(),
+    })
+    .where('id', '=', current.id)
+    .where('version', '=', current.version)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -7,6 +7,8 @@ import {
   actorPageSchema,
   actorSchema,
   createActorBodySchema,
+  mergeActorBodySchema,
+  mergeActorResultSchema,
   updateActorBodySchema,
 } from './schema.js';
 import * as service from './service.js';
@@ -78,5 +80,18 @@ export function registerActorRoutes(app: ApiApp, { db }: RouteDeps): void {
       },
     },
     (request) => service.archiveActor(db, requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/actors/:id/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge a duplicate actor into another: names kept as aliases, references moved, duplicate archived',
+        params: idParamsSchema,
+        body: mergeActorBodySchema,
+        response: { 200: mergeActorResultSchema, ...problemResponses },
+      },
+    },
+    (request) => service.mergeActor(db, requireActor(request), request.params.id, request.body),
   );
 }

@@ -65,3 +65,26 @@ export const actorListQuerySchema = pageQuerySchema.extend({
   q: z.string().trim().min(1).max(200).optional().describe('Part of the name or of any alias, any case'),
 });
 export type ActorListQuery = z.output<typeof actorListQuerySchema>;
+
+export const mergeActorBodySchema = z.object({
+  into_id: z.uuid().describe('The actor that is kept; the one in the path is archived as merged into it'),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('The version you read of the actor being merged; a stale one gets 409'),
+});
+export type MergeActorInput = z.input<typeof mergeActorBodySchema>;
+
+export const mergeActorResultSchema = z.object({
+  kept: actorSchema.describe('The kept actor, with the merged one’s name and aliases among its aliases'),
+  merged: actorSchema.describe('The merged actor, archived with the reason "merged into …"'),
+  moved: z
+    .object({
+      trace_requests: z.number().int().describe('Trace requests now addressed to the kept actor'),
+      provenance_claims: z.number().int().describe('Provenance claims now naming the kept actor'),
+    })
+    .describe('How many records were moved from the merged actor to the kept one'),
+});
+export type MergeActorResult = z.infer<typeof mergeActorResultSchema>;

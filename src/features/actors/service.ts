@@ -5,6 +5,7 @@ import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../../db/versioned.js';
+import { DomainError } from '../../errors.js';
 import type { Actor as User } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
@@ -12,11 +13,14 @@ import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.j
 import * as repository from './repository.js';
 import {
   createActorBodySchema,
+  mergeActorBodySchema,
   updateActorBodySchema,
   type ActorRecord,
   type ActorListQuery,
   type ActorType,
   type CreateActorInput,
+  type MergeActorInput,
+  type MergeActorResult,
   type UpdateActorInput,
 } from './schema.js';
 
@@ -150,5 +154,125 @@ export async function archiveActor(db: Kysely<DB>, user: User, id: string, input
       after,
     });
     return toActor(after);
+  });
+}
+
+/** The kept actor's aliases after a merge: its own, then the merged actor's name and aliases, each once. */
+function mergedAliases(kept: Row<'actors'>, merged: Row<'actors'>): string[] {
+  const seen = new Set([fold(kept.name)]);
+  const aliases: string[] = [];
+  for (const name of [...kept.aliases, merged.name, ...merged.aliases]) {
+    if (seen.has(fold(name))) continue;
+    seen.add(fold(name));
+    aliases.push(name);
+  }
+  return aliases;
+}
+
+/**
+ * Merges a duplicate actor into another of the same investigation, in one
+ * transaction: the kept actor takes the duplicate's name and aliases as
+ * aliases (and its country if it had none), every trace request and
+ * provenance claim naming the duplicate is moved to the kept actor, and the
+ * duplicate is archived as "merged into …". Every change is audited.
+ * Needs editor: it rewrites records other people made.
+ *
+ * @example
+ * await mergeActor(db, user, duplicate.id, { into_id: kept.id });
+ */
+export async function mergeActor(
+  db: Kysely<DB>,
+  user: User,
+  id: string,
+  input: MergeActorInput,
+): Promise<MergeActorResult> {
+  const parsed = mergeActorBodySchema.parse(input);
+  if (parsed.into_id === id) {
+    throw new DomainError(
+      'validation_failed',
+      'An actor cannot be merged into itself: give another actor as into_id.',
+      [{ field: 'into_id', message: 'must differ from the merged actor' }],
+    );
+  }
+  return db.transaction().execute(async (trx) => {
+    // Locked in id order, so two merges of the same pair cannot deadlock.
+    const [firstId, secondId] = [id, parsed.into_id].sort();
+    const locked = new Map<string, Row<'actors'>>();
+    for (const actorId of [firstId!, secondId!]) locked.set(actorId, await findForUpdate(trx, 'actors', actorId));
+    const merged = locked.get(id)!;
+    const kept = locked.get(parsed.into_id)!;
+    await requireRole(trx, user, merged.investigation_id, 'editor');
+    if (kept.investigation_id !== merged.investigation_id) {
+      throw new DomainError('reference_invalid', `Actor ${kept.id} is not an actor of this investigation.`, [
+        { field: 'into_id', message: 'not an actor of this investigation' },
+      ]);
+    }
+    if (kept.archived_at !== null) {
+      throw new DomainError('archived', `Actor ${kept.id} is archived: merge into an actor still in use.`, [
+        { field: 'into_id', message: 'archived' },
+      ]);
+    }
+    const investigationId = merged.investigation_id;
+
+    const aliases = mergedAliases(kept, merged);
+    const keptAfter = await updateVersioned(trx, 'actors', kept, kept.version, {
+      aliases,
+      country_code: kept.country_code ?? merged.country_code,
+      names_folded: foldNames(kept.name, aliases),
+    });
+    await recordChange(trx, user, {
+      action: 'actor.merge_keep',
+      entityType: 'actors',
+      entityId: kept.id,
+      investigationId,
+      before: kept,
+      after: keptAfter,
+    });
+
+    const requests = await repository.lockTraceRequestsAddressedTo(trx, merged.id);
+    for (const before of requests) {
+      const after = await repository.repointTraceRequest(trx, before, kept.id);
+      await recordChange(trx, user, {
+        action: 'trace_request.reassign_actor',
+        entityType: 'trace_requests',
+        entityId: before.id,
+        investigationId,
+        before,
+        after,
+      });
+    }
+    const claims = await repository.lockClaimsNaming(trx, merged.id);
+    for (const before of claims) {
+      const after = await repository.repointClaim(trx, before, merged.id, kept.id);
+      await recordChange(trx, user, {
+        action: 'provenance_claim.reassign_actor',
+        entityType: 'provenance_claims',
+        entityId: before.id,
+        investigationId,
+        before,
+        after,
+      });
+    }
+
+    const mergedAfter = await archiveVersioned(
+      trx,
+      'actors',
+      merged,
+      parsed.version ?? merged.version,
+      `merged into ${kept.name} (${kept.id})`,
+    );
+    await recordChange(trx, user, {
+      action: 'actor.merge_archive',
+      entityType: 'actors',
+      entityId: merged.id,
+      investigationId,
+      before: merged,
+      after: mergedAfter,
+    });
+    return {
+      kept: toActor(keptAfter),
+      merged: toActor(mergedAfter),
+      moved: { trace_requests: requests.length, provenance_claims: claims.length },
+    };
   });
 }

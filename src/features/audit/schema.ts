@@ -24,10 +24,19 @@ export const auditListQuerySchema = z.object({
 });
 
 export const auditProblemSchema = z.object({
-  kind: z.enum(['broken_link', 'gap', 'row_changed', 'row_unaudited']),
+  kind: z.enum([
+    'broken_link',
+    'gap',
+    'row_changed',
+    'row_unaudited',
+    'checkpoint_mismatch',
+    'file_missing',
+    'file_changed',
+  ]),
   seq: z.number().int().optional(),
   entity_type: z.string().optional(),
   entity_id: z.string().optional(),
+  path: z.string().optional().describe('The stored original at fault (file_missing, file_changed)'),
   message: z.string(),
 });
 export type AuditProblem = z.infer<typeof auditProblemSchema>;
@@ -37,6 +46,8 @@ export const verifyResultSchema = z.object({
   entries: z.number().int(),
   head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
   rows_checked: z.number().int(),
+  checkpoints_checked: z.number().int().describe('Recorded (and given) checkpoints the chain was checked against'),
+  files_checked: z.number().int().describe('Stored originals re-hashed'),
   problems: z.array(auditProblemSchema),
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 
@@ -33,50 +32,18 @@ export async function listActiveItemMarkings(db: Queryable, itemId: string): Pro
     .execute();
 }
 
-/** `%` and `_` in user text are literal characters, not wildcards. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
-// Below this trigram similarity a marking that does not contain the query is noise.
-const MIN_SIMILARITY = 0.3;
-
-/**
- * Markings of an investigation. With `normalizedQuery`: those containing it
- * or close to it by trigrams, best first (one page, no keyset); without: all,
- * by id.
- */
-export async function searchMarkings(
+/** The markings of an investigation, by id (keyset pagination). */
+export async function listInvestigationMarkings(
   db: Queryable,
   investigationId: string,
-  options: {
-    normalizedQuery: string | undefined;
-    kind: string | undefined;
-    after: string | undefined;
-    limit: number;
-    includeArchived: boolean;
-  },
-): Promise<(Row<'markings'> & { similarity: number | null })[]> {
+  options: { kind: string | undefined; after: string | undefined; limit: number; includeArchived: boolean },
+): Promise<Row<'markings'>[]> {
   let query = db.selectFrom('markings').selectAll().where('investigation_id', '=', investigationId);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
-  const normalizedQuery = options.normalizedQuery;
-  if (normalizedQuery === undefined) {
-    if (options.after !== undefined) query = query.where('id', '>', options.after);
-    return query
-      .select(sql<number | null>`NULL::float8`.as('similarity'))
-      .orderBy('id')
-      .limit(options.limit + 1)
-      .execute();
-  }
-  const similarity = sql<number>`similarity(normalized, ${normalizedQuery})::float8`;
+  if (options.after !== undefined) query = query.where('id', '>', options.after);
   return query
-    .select(similarity.as('similarity'))
-    .where((eb) =>
-      eb.or([eb('normalized', 'ilike', containsPattern(normalizedQuery)), eb(similarity, '>=', MIN_SIMILARITY)]),
-    )
-    .orderBy(similarity, 'desc')
     .orderBy('id')
-    .limit(options.limit)
+    .limit(options.limit + 1)
     .execute();
 }

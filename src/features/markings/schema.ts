@@ -71,20 +71,25 @@ export const updateMarkingBodySchema = z.object({
 });
 export type UpdateMarkingInput = z.input<typeof updateMarkingBodySchema>;
 
+export const searchTextSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .describe(
+    'What to find. Plain text matches fuzzily (look-alikes, digit scripts, separators and misread characters are ' +
+      'forgiven); `?` is one unreadable character, `*` any run, `[AB]` A or B, `\\` escapes. See docs/markings.md.',
+  );
+
 export const markingSearchQuerySchema = pageQuerySchema.extend({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .optional()
-    .describe('Text to find; compared in normalized form, closest matches first'),
+  q: searchTextSchema.optional().describe('Text to find (the marking query language), closest matches first'),
   kind: markingKindSchema.optional(),
 });
 export type MarkingSearchQuery = z.output<typeof markingSearchQuerySchema>;
 
 export const markingSearchResultSchema = markingSchema.extend({
-  similarity: z.number().nullable().describe('Trigram similarity (0-1) of the normalized forms; null without q'),
+  similarity: z.number().nullable().describe('Match score (0-1, 1 for identical up to folding); null without q'),
 });
 export type MarkingSearchResult = z.infer<typeof markingSearchResultSchema>;
 export const markingSearchPageSchema = pageSchema(markingSearchResultSchema);
+

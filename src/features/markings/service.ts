@@ -17,8 +17,9 @@ import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
-import { detectScript, deriveLegibility, normalizeMarking, type Legibility } from './normalize.js';
+import { detectScript, deriveLegibility, normalizeMarking, searchKeys, type Legibility } from './normalize.js';
 import * as repository from './repository.js';
+import { parseQueryOrFail, runMarkingSearch } from './search.js';
 import {
   createMarkingBodySchema,
   updateMarkingBodySchema,
@@ -31,16 +32,19 @@ import {
   type UpdateMarkingInput,
 } from './schema.js';
 
-function toMarking(row: Row<'markings'>): Marking {
-  return { ...toJsonRecord(row), kind: row.kind as MarkingKind, legibility: row.legibility as Legibility };
+export function toMarking(row: Row<'markings'>): Marking {
+  // The search keys are derived internals, not part of the record.
+  const { skeleton: _skeleton, confusion_key: _confusionKey, ...record } = row;
+  return { ...toJsonRecord(record), kind: row.kind as MarkingKind, legibility: row.legibility as Legibility };
 }
 
 /** The columns derived from a transcription; an explicit script (even null) wins over detection. */
-function deriveFromText(text: string, script: string | null | undefined) {
+export function deriveFromText(text: string, script: string | null | undefined) {
   return {
     normalized: normalizeMarking(text),
     legibility: deriveLegibility(text),
     script: script === undefined ? detectScript(text) : script,
+    ...searchKeys(text),
   };
 }
 
@@ -129,8 +133,8 @@ export async function listItemMarkings(
 }
 
 /**
- * Finds markings in an investigation. With `q`, the query is normalized like
- * the markings, and those containing it or similar to it come first.
+ * Lists the markings of an investigation, or with `q` finds them with the
+ * ranked search (docs/markings.md): closest first, one page.
  *
  * @example
  * await searchMarkings(db, actor, investigationId, { q: 'ak 47', limit: 20, include_archived: false });
@@ -142,26 +146,24 @@ export async function searchMarkings(
   query: MarkingSearchQuery,
 ): Promise<Page<MarkingSearchResult>> {
   await requireRole(db, actor, investigationId, 'viewer');
-  const normalizedQuery = query.q === undefined ? undefined : normalizeMarking(query.q);
-  if (normalizedQuery === '') {
-    throw new DomainError('validation_failed', 'The search text has no letters or digits to look for.', [
-      { field: 'q', message: 'needs at least one letter or digit' },
-    ]);
+  if (query.q !== undefined) {
+    const parsed = parseQueryOrFail(query.q);
+    const hits = await runMarkingSearch(
+      db,
+      parsed,
+      { investigationIds: [investigationId], kind: query.kind, includeArchived: query.include_archived },
+      query.limit,
+    );
+    // Ranked results are one page: their order is not by id, so there is no keyset to continue from.
+    return { items: hits.map(({ row, match }) => ({ ...toMarking(row), similarity: match.score })), next_after: null };
   }
-  const rows = await repository.searchMarkings(db, investigationId, {
-    normalizedQuery,
+  const rows = await repository.listInvestigationMarkings(db, investigationId, {
     kind: query.kind,
     after: query.after,
     limit: query.limit,
     includeArchived: query.include_archived,
   });
-  const toResult = ({ similarity, ...row }: Row<'markings'> & { similarity: number | null }) => ({
-    ...toMarking(row),
-    similarity,
-  });
-  // Ranked results are one page: their order is not by id, so there is no keyset to continue from.
-  if (normalizedQuery !== undefined) return { items: rows.map(toResult), next_after: null };
-  return toPage(rows, query.limit, toResult);
+  return toPage(rows, query.limit, (row) => ({ ...toMarking(row), similarity: null }));
 }
 
 export async function getMarking(db: Kysely<DB>, actor: Actor, id: string): Promise<Marking> {

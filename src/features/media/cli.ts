@@ -1,8 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
-import type { MediaLink } from './schema.js';
+import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
+import { DomainError } from '../../errors.js';
+import { toProblem } from '../../http/problem.js';
+import type { MediaLink, UploadedMedia } from './schema.js';
 import * as service from './service.js';
+import { createMediaStore, openLocalFile } from './store.js';
 
 function describeTarget(link: MediaLink): string {
   if (link.site_id !== null) return `site ${link.site_id}`;
@@ -10,14 +17,130 @@ function describeTarget(link: MediaLink): string {
   return `marking ${link.marking_id ?? ''}`;
 }
 
+function printFlags(links: MediaLink[]): void {
+  for (const link of links) {
+    for (const flag of link.review_flags) process.stdout.write(`  REVIEW ${flag.kind}: ${flag.message}\n`);
+  }
+}
+
+interface TargetOptions {
+  site?: string;
+  item?: string;
+  marking?: string;
+}
+
+function linkTarget(options: TargetOptions): { site_id?: string; item_id?: string; marking_id?: string } {
+  return {
+    ...(options.site === undefined ? {} : { site_id: options.site }),
+    ...(options.item === undefined ? {} : { item_id: options.item }),
+    ...(options.marking === undefined ? {} : { marking_id: options.marking }),
+  };
+}
+
 export function registerMediaCommands(program: Command): void {
-  const media = program.command('media').description('Media records (photos, videos, documents) and their links');
+  const media = program
+    .command('media')
+    .description('Photos, videos and documents: the evidence store, its records and their links');
+
+  media
+    .command('add <files...>')
+    .description(
+      'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking',
+    )
+    .requiredOption('--investigation <id>', 'investigation id')
+    .option('--site <id>', 'link each file to this site')
+    .option('--item <id>', 'link each file to this item')
+    .option('--marking <id>', 'link each file to this marking')
+    .option('--source <id>', 'the source the files came from')
+    .option('--credit <text>', 'credit line to print with them')
+    .option('--licence <text>', 'licence')
+    .option('--original-url <url>', 'where they were first published')
+    .option('--captured-by <text>', 'who took them (a team or organisation)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        files: string[],
+        options: TargetOptions & {
+          investigation: string;
+          source?: string;
+          credit?: string;
+          licence?: string;
+          originalUrl?: string;
+          capturedBy?: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor, config }) => {
+          const store = createMediaStore(config);
+          await service.requireCanAddMedia(db, actor, options.investigation);
+          const sizes = files.map((file) => {
+            const stats = fs.statSync(file, { throwIfNoEntry: false });
+            if (stats === undefined || !stats.isFile()) {
+              throw new DomainError('validation_failed', `${file} is not a readable file.`, [
+                { field: 'file', message: `${file}: not a file` },
+              ]);
+            }
+            return stats.size;
+          });
+          const total = sizes.reduce((sum, size) => sum + size, 0);
+          const progress = createProgress('bytes stored', total);
+          const added: UploadedMedia[] = [];
+          let done = 0;
+          let failures = 0;
+          for (const [index, file] of files.entries()) {
+            try {
+              const record = await service.addMediaFromStream(
+                db,
+                store,
+                config.media,
+                actor,
+                options.investigation,
+                openLocalFile(file),
+                { filename: path.basename(file) },
+                {
+                  ...linkTarget(options),
+                  source_id: options.source,
+                  credit: options.credit,
+                  licence: options.licence,
+                  original_url: options.originalUrl,
+                  captured_by: options.capturedBy,
+                },
+                (received) => progress.update(done + received),
+              );
+              added.push(record);
+              if (options.json !== true) {
+                progress.finish();
+                process.stdout.write(
+                  `${record.id}  ${record.sha256}  ${record.media_type}  ${file}${record.stored === 'already_stored' ? '  (bytes already stored)' : ''}${record.same_file.length > 0 ? `  same file as ${record.same_file.join(', ')}` : ''}\n`,
+                );
+                printFlags(record.links);
+              }
+            } catch (error) {
+              failures += 1;
+              const problem = toProblem(error);
+              progress.finish();
+              process.stderr.write(`error [${problem.code}] ${file}: ${problem.detail}\n`);
+            }
+            done += sizes[index]!;
+          }
+          progress.finish();
+          if (options.json === true) printJson(added);
+          else if (files.length > 1)
+            process.stdout.write(
+              `Added ${added.length} of ${files.length} files${failures > 0 ? `; ${failures} refused` : ''}.\n`,
+            );
+          if (failures > 0) process.exitCode = 1;
+        });
+      },
+    );
 
   media
     .command('list')
     .description('List the media records of an investigation')
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--sha256 <hash>', 'only records of the file with this SHA-256')
+    .option('--flagged', 'only media with links flagged for review')
     .option('--limit <n>', 'rows per page', '50')
     .option('--after <id>', 'continue after this id (from the previous page)')
     .option('--include-archived', 'also list archived media records')
@@ -27,6 +150,7 @@ export function registerMediaCommands(program: Command): void {
         options: {
           investigation: string;
           sha256?: string;
+          flagged?: boolean;
           limit: string;
           after?: string;
           includeArchived?: boolean;
@@ -41,6 +165,7 @@ export function registerMediaCommands(program: Command): void {
             include_archived: options.includeArchived === true,
             sha256: options.sha256?.toLowerCase(),
             source_id: undefined,
+            flagged: options.flagged === true,
           });
           if (options.json === true) return printJson(page);
           printTable(
@@ -53,7 +178,9 @@ export function registerMediaCommands(program: Command): void {
               { header: 'CREDIT', value: (row) => row.credit },
               { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
             ],
-            'No media records yet. They are added through the API (POST /api/v1/investigations/:id/media).',
+            options.flagged === true
+              ? 'No media flagged for review.'
+              : 'No media yet. Add files with `armtrace media add FILE... --investigation ID --item ID`.',
           );
           if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
@@ -62,7 +189,7 @@ export function registerMediaCommands(program: Command): void {
 
   media
     .command('show <id>')
-    .description('Show a media record and what it is linked to')
+    .description('Show a media record, its EXIF facts and what it is linked to, with review flags')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor }) => {
@@ -71,8 +198,97 @@ export function registerMediaCommands(program: Command): void {
         const { links, ...fields } = record;
         printRecord({
           ...fields,
-          links: links.length === 0 ? 'none' : links.map((link) => describeTarget(link)).join(', '),
+          links:
+            links.length === 0 ? 'none' : links.map((link) => `${describeTarget(link)} (link ${link.id})`).join(', '),
         });
+        printFlags(links);
+      });
+    });
+
+  media
+    .command('download <id> <out>')
+    .description('Write the original, byte for byte, or a WebP thumbnail or preview, to a file ("-" for stdout)')
+    .option('--thumbnail', 'the thumbnail instead of the original')
+    .option('--preview', 'the preview instead of the original')
+    .action(async (id: string, out: string, options: { thumbnail?: boolean; preview?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor, config }) => {
+        const store = createMediaStore(config);
+        let source: Readable;
+        if (options.thumbnail === true || options.preview === true) {
+          const kind = options.thumbnail === true ? 'thumbnail' : 'preview';
+          const derivative = await service.getMediaDerivative(db, store, config.media, actor, id, kind);
+          source = Readable.from([derivative.bytes]);
+        } else {
+          source = (await service.openOriginal(db, store, actor, id)).stream;
+        }
+        if (out === '-') {
+          // Standard output stays open for whatever the shell does next.
+          await pipeline(source, process.stdout, { end: false });
+          return;
+        }
+        // Never overwrite: a half-written or replaced copy of evidence helps no one.
+        await pipeline(source, fs.createWriteStream(out, { flags: 'wx' }));
+        process.stderr.write(`Wrote ${out}\n`);
+      });
+    });
+
+  media
+    .command('link <id>')
+    .description('Link media to the one site, item or marking it shows (flags an EXIF mismatch for review)')
+    .option('--site <id>', 'site id')
+    .option('--item <id>', 'item id')
+    .option('--marking <id>', 'marking id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: TargetOptions & { json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor, config }) => {
+        const link = await service.linkMedia(db, actor, id, linkTarget(options), config.media);
+        if (options.json === true) return printJson(link);
+        process.stdout.write(`Linked ${id} to ${describeTarget(link)} (link ${link.id}).\n`);
+        printFlags([link]);
+      });
+    });
+
+  media
+    .command('unlink <link-id>')
+    .description('Unlink media: the link is archived with the reason')
+    .requiredOption('--version <n>', 'the version of the link you read')
+    .requiredOption('--reason <text>', 'why it is unlinked')
+    .action(async (linkId: string, options: { version: string; reason: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const link = await service.archiveMediaLink(db, actor, linkId, {
+          version: Number(options.version),
+          reason: options.reason,
+        });
+        process.stdout.write(`Unlinked ${link.media_id} from ${describeTarget(link)}.\n`);
+      });
+    });
+
+  media
+    .command('similar <id>')
+    .description('List images of the same investigation that look like this one (perceptual hash), nearest first')
+    .option('--max-distance <bits>', 'largest Hamming distance, 0-64', '10')
+    .option('--limit <n>', 'rows', '50')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { maxDistance: string; limit: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const result = await service.findSimilarMedia(db, actor, id, {
+          max_distance: Number(options.maxDistance),
+          limit: Number(options.limit),
+        });
+        if (options.json === true) return printJson(result);
+        printTable(
+          result.items,
+          [
+            { header: 'DISTANCE', value: (row) => row.distance },
+            { header: 'ID', value: (row) => row.media.id },
+            { header: 'FILE', value: (row) => row.media.original_filename },
+            { header: 'SOURCE', value: (row) => row.media.source_id },
+            { header: 'CREDIT', value: (row) => row.media.credit },
+            { header: 'LICENCE', value: (row) => row.media.licence },
+            { header: 'URL', value: (row) => row.media.original_url },
+          ],
+          `No image within ${options.maxDistance} bits of ${id}.`,
+        );
       });
     });
 }

@@ -1,205 +1,433 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { v7 as uuidv7 } from 'uuid';
+import zlib from 'node:zlib';
+import sharp from 'sharp';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
-import type { Actor } from '../access/schema.js';
-import { recordChange, verifyAudit } from '../audit/service.js';
+import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
 import { createSource } from '../sources/service.js';
-import { createMedia, linkMedia } from './service.js';
-
-/**
- * A site, an item on it and a marking on the item, written the way the
- * application writes them (row and audit entry in one transaction), without
- * depending on those features' code.
- */
-async function addAuditedMarking(
-  world: TestWorld,
-  actor: Actor,
-  investigationId: string,
-): Promise<{ siteId: string; itemId: string; markingId: string }> {
-  return world.db.transaction().execute(async (trx) => {
-    const now = new Date();
-    const stamp = { created_by: actor.userId, created_at: now, updated_at: now };
-    const site = await trx
-      .insertInto('sites')
-      .values({
-        id: uuidv7(),
-        investigation_id: investigationId,
-        site_type: 'cache',
-        name: 'Farm barn',
-        names: '{}',
-        ...stamp,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const item = await trx
-      .insertInto('items')
-      .values({
-        id: uuidv7(),
-        investigation_id: investigationId,
-        site_id: site.id,
-        category: 'cartridges',
-        quantity: 40,
-        production_type: 'factory',
-        disposal_status: 'in_place',
-        ...stamp,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const marking = await trx
-      .insertInto('markings')
-      .values({
-        id: uuidv7(),
-        investigation_id: investigationId,
-        item_id: item.id,
-        text: '7.62 1983',
-        normalized: '7621983',
-        kind: 'headstamp',
-        legibility: 'legible',
-        ...stamp,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    for (const [table, row] of [
-      ['sites', site],
-      ['items', item],
-      ['markings', marking],
-    ] as const) {
-      await recordChange(trx, actor, {
-        action: `${table.slice(0, -1)}.create`,
-        entityType: table,
-        entityId: row.id,
-        investigationId,
-        after: row,
-      });
-    }
-    return { siteId: site.id, itemId: item.id, markingId: marking.id };
-  });
-}
-
-const photoHash = 'A3F1C9E2B4D6F8A0C1E3B5D7F9A2C4E6B8D0F1A3C5E7B9D2F4A6C8E0B1D3F5A7';
+import type { Media, UploadedMedia } from './schema.js';
+import { addAuditedMarking, createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from './test-helpers.js';
 
 interface IdPage {
   items: { id: string }[];
 }
 
-describe('media API', () => {
+function filesUnder(folder: string): string[] {
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** A PNG whose header claims 50 000 × 50 000 pixels: a decoder would try to allocate gigabytes. */
+async function pixelBomb(): Promise<Buffer> {
+  const png = Buffer.from(
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer(),
+  );
+  png.writeUInt32BE(50_000, 16);
+  png.writeUInt32BE(50_000, 20);
+  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+const pdfBytes = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+describe('media evidence store', () => {
   let world: TestWorld;
+  let media: MediaTestApp;
   let ours: { siteId: string; itemId: string; markingId: string };
   let theirs: { siteId: string; itemId: string; markingId: string };
+  let cookie: string;
+
+  async function upload(
+    fields: Record<string, string>,
+    file?: { filename: string; contentType: string; bytes: Buffer; field?: string },
+    options: { investigationId?: string; as?: string; app?: MediaTestApp } = {},
+  ) {
+    const body = multipartBody(fields, file);
+    return (options.app ?? media).app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${options.investigationId ?? world.investigationId}/media`,
+      headers: { ...body.headers, cookie: options.as === undefined ? cookie : await world.cookieFor(options.as) },
+      payload: body.payload,
+    });
+  }
+
+  async function uploadPhoto(bytes: Buffer, fields: Record<string, string> = {}, filename = 'IMG_0412.JPG') {
+    const response = await upload(fields, { filename, contentType: 'image/jpeg', bytes });
+    assert.equal(response.statusCode, 201, response.body);
+    return response.json<UploadedMedia>();
+  }
+
   before(async () => {
     world = await createTestWorld();
+    media = await createMediaTestApp(world);
     await createTestUser(world.db, 'reader');
     await addMember(world.db, world.owner, world.investigationId, { username: 'reader', role: 'viewer' });
-    ours = await addAuditedMarking(world, world.owner, world.investigationId);
+    ours = await addAuditedMarking(world, world.owner, world.investigationId, {
+      latitude: 36.34,
+      longitude: 43.13,
+      recoveredOn: '2017-03-02',
+    });
     theirs = await addAuditedMarking(world, world.outsider, world.otherInvestigationId);
+    cookie = await world.cookieFor('owner');
   });
   after(async () => {
+    await media.close();
     await world.close();
   });
 
-  it('records media by metadata, updates it with a version check and archives it', async () => {
-    const cookie = await world.cookieFor('owner');
+  it('stores an upload read-only under its SHA-256, the same as sha256sum computes', async () => {
+    const bytes = await makePhoto(1, { exif: { takenAt: '2017:03:02 10:15:00', offset: '+03:00' } });
     const source = await createSource(world.db, world.owner, world.investigationId, {
       kind: 'media_report',
       title: 'Photo report',
       credit_line: 'Image source: QQ',
     });
-    const created = await world.app.inject({
-      method: 'POST',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
-      headers: { cookie },
-      payload: {
-        sha256: photoHash,
-        size_bytes: 482113,
-        media_type: 'image/jpeg',
-        original_filename: 'IMG_0412.JPG',
-        captured_at: '2017-03-02T10:15:00+03:00',
-        captured_by: 'Field team 2',
-        source_id: source.id,
-        credit: 'Image source: QQ',
-        licence: 'All rights reserved',
-        original_url: 'https://news.qq.com/example.jpg',
-      },
+    const created = await uploadPhoto(bytes, {
+      captured_by: 'Field team 2',
+      source_id: source.id,
+      credit: 'Image source: QQ',
+      licence: 'All rights reserved',
+      original_url: 'https://news.qq.com/example.jpg',
     });
-    assert.equal(created.statusCode, 201, created.body);
-    const media = created.json();
-    assert.equal(media.sha256, photoHash.toLowerCase());
-    assert.equal(media.captured_at, '2017-03-02T07:15:00.000Z');
-    assert.equal(media.size_bytes, 482113);
+    const onDisk = path.join(media.dataDir, 'upload-copy.jpg');
+    fs.writeFileSync(onDisk, bytes);
+    const expected = execFileSync('sha256sum', [onDisk], { encoding: 'utf8' }).split(' ')[0];
+    assert.equal(created.sha256, expected);
+    assert.equal(created.size_bytes, bytes.length);
+    assert.equal(created.media_type, 'image/jpeg');
+    assert.equal(created.original_filename, 'IMG_0412.JPG');
+    assert.equal(created.credit, 'Image source: QQ');
+    assert.equal(created.stored, 'new');
+    assert.deepEqual([created.pixel_width, created.pixel_height], [640, 480]);
+    assert.match(created.perceptual_hash ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(created.exif_captured_at, '2017-03-02T07:15:00.000Z');
+    assert.equal(created.exif_device, 'Canon EOS 80D');
 
-    const byHash = await world.app.inject({
+    const stored = media.store.path(created.sha256);
+    assert.equal(
+      stored,
+      path.join(media.dataDir, 'media', 'sha256', expected!.slice(0, 2), expected!.slice(2, 4), expected!),
+    );
+    assert.deepEqual(fs.readFileSync(stored), bytes);
+    assert.equal(fs.statSync(stored).mode & 0o777, 0o444);
+    assert.deepEqual(filesUnder(path.join(media.dataDir, 'media', 'tmp')), []);
+
+    const original = await media.app.inject({
       method: 'GET',
-      url: `/api/v1/investigations/${world.investigationId}/media?sha256=${photoHash}`,
+      url: `/api/v1/media/${created.id}/original`,
       headers: { cookie },
     });
-    assert.equal(byHash.statusCode, 200, byHash.body);
+    assert.equal(original.statusCode, 200);
+    assert.deepEqual(original.rawPayload, bytes);
+    assert.equal(original.headers['content-type'], 'image/jpeg');
+    assert.equal(original.headers['x-content-type-options'], 'nosniff');
+    assert.equal(original.headers['repr-digest'], `sha-256=:${Buffer.from(expected!, 'hex').toString('base64')}:`);
+    assert.match(String(original.headers['content-disposition']), /^attachment; filename="IMG_0412.JPG"/);
+
+    const byHash = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/media?sha256=${expected!.toUpperCase()}`,
+      headers: { cookie },
+    });
     assert.deepEqual(
       byHash.json<IdPage>().items.map((row) => row.id),
-      [media.id],
+      [created.id],
     );
+  });
 
-    const updated = await world.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/media/${media.id}`,
+  it('stores the same bytes once and records and links them twice', async () => {
+    const bytes = await makePhoto(2);
+    const first = await uploadPhoto(bytes, { item_id: ours.itemId });
+    const second = await uploadPhoto(bytes, { marking_id: ours.markingId, credit: 'Republished by another outlet' });
+    assert.equal(first.stored, 'new');
+    assert.equal(second.stored, 'already_stored');
+    assert.equal(second.sha256, first.sha256);
+    assert.notEqual(second.id, first.id);
+    assert.deepEqual(second.same_file, [first.id]);
+    assert.equal(first.links[0]!.item_id, ours.itemId);
+    assert.equal(second.links[0]!.marking_id, ours.markingId);
+    const copies = filesUnder(path.join(media.dataDir, 'media', 'sha256')).filter((file) =>
+      file.endsWith(first.sha256),
+    );
+    assert.equal(copies.length, 1);
+  });
+
+  it('types files by their content and refuses one whose content contradicts its declared type', async () => {
+    const lying = await upload({}, { filename: 'photo.jpg', contentType: 'image/jpeg', bytes: pdfBytes });
+    assert.equal(lying.statusCode, 400, lying.body);
+    assert.equal(lying.json().code, 'validation_failed');
+    assert.equal(lying.json().fields[0].field, 'file');
+    assert.match(lying.json().detail, /application\/pdf/);
+
+    const renamed = await upload(
+      {},
+      { filename: 'report.pdf', contentType: 'application/octet-stream', bytes: await makePhoto(3) },
+    );
+    assert.equal(renamed.statusCode, 400, renamed.body);
+    assert.equal(renamed.json().fields[0].field, 'file');
+
+    const pngAsJpeg = await upload(
+      {},
+      {
+        filename: 'x.png',
+        contentType: 'image/jpeg',
+        bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+          .png()
+          .toBuffer(),
+      },
+    );
+    assert.equal(pngAsJpeg.statusCode, 400, pngAsJpeg.body);
+
+    for (const [bytes, declared, filename, expected] of [
+      [pdfBytes, 'application/pdf', 'report.pdf', 'application/pdf'],
+      [Buffer.from('Witness statement, 2 March 2017.\nÉquipe 2.\n'), 'text/plain', 'notes.txt', 'text/plain'],
+      [
+        Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 1, 2, 3]),
+        'application/octet-stream',
+        'a.bin',
+        'application/octet-stream',
+      ],
+      [await makePhoto(4), 'application/octet-stream', 'no-extension', 'image/jpeg'],
+    ] as const) {
+      const response = await upload({}, { filename, contentType: declared, bytes });
+      assert.equal(response.statusCode, 201, `${filename}: ${response.body}`);
+      assert.equal(response.json().media_type, expected);
+    }
+    assert.deepEqual(filesUnder(path.join(media.dataDir, 'media', 'tmp')), []);
+  });
+
+  it('refuses an oversized file and a pixel bomb without falling over', async () => {
+    const small = await createMediaTestApp(
+      world,
+      { ARMTRACE_MAX_UPLOAD_BYTES: String(256 * 1024), ARMTRACE_MAX_IMAGE_PIXELS: '1000000' },
+      { shareStoreWith: media },
+    );
+    try {
+      const oversized = await upload(
+        {},
+        { filename: 'big.bin', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024, 7) },
+        { app: small },
+      );
+      assert.equal(oversized.statusCode, 400, oversized.body);
+      assert.equal(oversized.json().fields[0].field, 'file');
+      assert.match(oversized.json().detail, /262144 bytes/);
+
+      const bomb = await upload({}, { filename: 'bomb.png', contentType: 'image/png', bytes: await pixelBomb() });
+      assert.equal(bomb.statusCode, 400, bomb.body);
+      assert.equal(bomb.json().fields[0].field, 'file');
+      assert.match(bomb.json().detail, /50000×50000 pixels/);
+
+      // Over this app's pixel limit, though small on disk.
+      const large = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#123456' } })
+        .png()
+        .toBuffer();
+      const tooManyPixels = await upload(
+        {},
+        { filename: 'large.png', contentType: 'image/png', bytes: large },
+        { app: small },
+      );
+      assert.equal(tooManyPixels.statusCode, 400, tooManyPixels.body);
+      assert.equal(tooManyPixels.json().fields[0].field, 'file');
+
+      const fine = await upload(
+        {},
+        { filename: 'fine.jpg', contentType: 'image/jpeg', bytes: await makePhoto(5, { width: 320, height: 240 }) },
+        { app: small },
+      );
+      assert.equal(fine.statusCode, 201, fine.body);
+      assert.deepEqual(filesUnder(path.join(small.dataDir, 'media', 'tmp')), []);
+      assert.ok(fs.existsSync(small.store.path(fine.json().sha256)));
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('makes WebP thumbnails and previews on demand that name their original', async () => {
+    const photo = await uploadPhoto(await makePhoto(6, { width: 2000, height: 1500 }));
+    for (const [kind, size] of [
+      ['thumbnail', 320],
+      ['preview', 1600],
+    ] as const) {
+      const response = await media.app.inject({
+        method: 'GET',
+        url: `/api/v1/media/${photo.id}/${kind}`,
+        headers: { cookie },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.equal(response.headers['content-type'], 'image/webp');
+      assert.equal(response.headers['x-armtrace-parent-sha256'], photo.sha256);
+      const metadata = await sharp(response.rawPayload).metadata();
+      assert.equal(metadata.format, 'webp');
+      assert.equal(metadata.width, size);
+      assert.match(metadata.xmp?.toString() ?? '', new RegExp(`urn:sha256:${photo.sha256}`));
+      assert.equal(metadata.exif, undefined);
+    }
+    const cached = filesUnder(path.join(media.dataDir, 'media', 'derivatives')).map((file) => path.basename(file));
+    assert.deepEqual(cached.sort(), ['preview.webp', 'thumbnail.webp']);
+    const again = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${photo.id}/thumbnail`,
       headers: { cookie },
-      payload: { version: 1, licence: 'CC BY 4.0', captured_at: null },
     });
-    assert.equal(updated.statusCode, 200, updated.body);
-    assert.equal(updated.json().version, 2);
-    assert.equal(updated.json().licence, 'CC BY 4.0');
-    assert.equal(updated.json().captured_at, null);
-    assert.equal(updated.json().sha256, photoHash.toLowerCase());
+    assert.equal(again.statusCode, 200);
 
-    const stale = await world.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/media/${media.id}`,
+    const pdf = await upload({}, { filename: 'r.pdf', contentType: 'application/pdf', bytes: pdfBytes });
+    const noThumbnail = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${pdf.json().id}/thumbnail`,
       headers: { cookie },
-      payload: { version: 1, credit: 'Lost update' },
     });
-    assert.equal(stale.statusCode, 409);
-    assert.equal(stale.json().code, 'version_conflict');
+    assert.equal(noThumbnail.statusCode, 404);
+    assert.match(noThumbnail.json().detail, /download the original/);
+  });
 
-    const archived = await world.app.inject({
+  it('finds a re-encoded, resized copy of a photo and not an unrelated one', async () => {
+    const originalBytes = await makePhoto(7, { width: 1200, height: 900 });
+    const photo = await uploadPhoto(originalBytes, { credit: 'Field team 2' });
+    const copyBytes = await sharp(originalBytes).resize(600).webp({ quality: 55 }).toBuffer();
+    const copy = await upload(
+      { credit: 'Image source: QQ', licence: 'All rights reserved', original_url: 'https://news.example/1.webp' },
+      { filename: 'republished.webp', contentType: 'image/webp', bytes: copyBytes },
+    );
+    assert.equal(copy.statusCode, 201, copy.body);
+    const unrelated = await uploadPhoto(await makePhoto(8, { width: 1200, height: 900 }));
+
+    const response = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${photo.id}/similar`,
+      headers: { cookie },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const found = response.json<{ items: { distance: number; media: Media }[] }>().items;
+    const ids = found.map((entry) => entry.media.id);
+    assert.ok(ids.includes(copy.json().id), JSON.stringify(found));
+    assert.ok(!ids.includes(unrelated.id), JSON.stringify(found));
+    const match = found.find((entry) => entry.media.id === copy.json().id)!;
+    assert.ok(match.distance <= 10);
+    assert.equal(match.media.credit, 'Image source: QQ');
+    assert.equal(match.media.original_url, 'https://news.example/1.webp');
+
+    const strict = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${photo.id}/similar?max_distance=99`,
+      headers: { cookie },
+    });
+    assert.equal(strict.statusCode, 400);
+    assert.equal(strict.json().fields[0].field, 'querystring.max_distance');
+  });
+
+  it('flags a photo whose EXIF position or time disagrees with its site, changing nothing', async () => {
+    const here = { latitude: 36.341, longitude: 43.131 };
+    const matching = await uploadPhoto(
+      await makePhoto(9, { exif: { ...here, takenAt: '2017:03:02 11:00:00', offset: '+03:00' } }),
+      { item_id: ours.itemId },
+    );
+    assert.deepEqual(matching.links[0]!.review_flags, []);
+
+    const faraway = await uploadPhoto(
+      await makePhoto(10, { exif: { latitude: 36.8, longitude: 43.5, takenAt: '2017:03:02 12:00:00' } }),
+      { marking_id: ours.markingId },
+    );
+    assert.deepEqual(
+      faraway.links[0]!.review_flags.map((flag) => flag.kind),
+      ['location_mismatch'],
+    );
+    assert.ok(faraway.links[0]!.review_flags[0]!.distance_m! > 50_000);
+    assert.equal(faraway.links[0]!.review_flags[0]!.site_id, ours.siteId);
+
+    const early = await uploadPhoto(await makePhoto(11, { exif: { ...here, takenAt: '2016:11:20 09:00:00' } }));
+    const link = await media.app.inject({
       method: 'POST',
-      url: `/api/v1/media/${media.id}/archive`,
-      headers: { cookie },
-      payload: { version: 2, reason: 'duplicate upload of the same photo' },
-    });
-    assert.equal(archived.statusCode, 200, archived.body);
-    const linkArchived = await world.app.inject({
-      method: 'POST',
-      url: `/api/v1/media/${media.id}/links`,
+      url: `/api/v1/media/${early.id}/links`,
       headers: { cookie },
       payload: { site_id: ours.siteId },
     });
-    assert.equal(linkArchived.statusCode, 409);
-    assert.equal(linkArchived.json().code, 'archived');
+    assert.equal(link.statusCode, 201, link.body);
+    assert.deepEqual(
+      link.json<{ review_flags: { kind: string }[] }>().review_flags.map((flag) => flag.kind),
+      ['time_mismatch'],
+    );
+
+    const flagged = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/media?flagged=true`,
+      headers: { cookie },
+    });
+    assert.deepEqual(
+      flagged
+        .json<IdPage>()
+        .items.map((row) => row.id)
+        .sort(),
+      [faraway.id, early.id].sort(),
+    );
+    const site = await world.db
+      .selectFrom('sites')
+      .select(['version', 'latitude'])
+      .where('id', '=', ours.siteId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(site, { version: 1, latitude: 36.34 });
+  });
+
+  it('names a stored original that was edited or deleted on disk when verifying', async () => {
+    const photo = await uploadPhoto(await makePhoto(12), {}, 'evidence.jpg');
+    const file = media.store.path(photo.sha256);
+    const bytes = fs.readFileSync(file);
+    assert.equal((await verifyAudit(world.db, undefined, { store: media.store })).ok, true);
+
+    fs.chmodSync(file, 0o644);
+    fs.appendFileSync(file, 'tampered');
+    const changed = await verifyAudit(world.db, undefined, { store: media.store });
+    assert.deepEqual(
+      changed.problems.map(({ kind, entity_id, path: at }) => ({ kind, entity_id, path: at })),
+      [{ kind: 'file_changed', entity_id: photo.id, path: file }],
+    );
+    assert.match(changed.problems[0]!.message, /evidence\.jpg/);
+
+    fs.rmSync(file);
+    const missing = await verifyAudit(world.db, undefined, { store: media.store });
+    assert.deepEqual(
+      missing.problems.map(({ kind, path: at }) => ({ kind, path: at })),
+      [{ kind: 'file_missing', path: file }],
+    );
+    const download = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${photo.id}/original`,
+      headers: { cookie },
+    });
+    assert.equal(download.statusCode, 404);
+
+    fs.writeFileSync(file, bytes, { mode: 0o444 });
+    const restored = await verifyAudit(world.db, undefined, { store: media.store });
+    assert.deepEqual(restored.problems, []);
+    assert.ok(restored.files_checked >= 10, `${restored.files_checked} files checked`);
   });
 
   it('links media to a site, an item and a marking, refuses duplicates and unlinks by archiving', async () => {
-    const cookie = await world.cookieFor('owner');
-    const media = await createMedia(world.db, world.owner, world.investigationId, {
-      sha256: 'b'.repeat(64),
-      size_bytes: 1024,
-      media_type: 'image/png',
-    });
+    const photo = await uploadPhoto(await makePhoto(13));
     const links: { id: string }[] = [];
     for (const payload of [{ site_id: ours.siteId }, { item_id: ours.itemId }, { marking_id: ours.markingId }]) {
-      const response = await world.app.inject({
+      const response = await media.app.inject({
         method: 'POST',
-        url: `/api/v1/media/${media.id}/links`,
+        url: `/api/v1/media/${photo.id}/links`,
         headers: { cookie },
         payload,
       });
       assert.equal(response.statusCode, 201, response.body);
-      assert.equal(response.json().media_id, media.id);
+      assert.equal(response.json().media_id, photo.id);
       links.push(response.json());
     }
-    const duplicate = await world.app.inject({
+    const duplicate = await media.app.inject({
       method: 'POST',
-      url: `/api/v1/media/${media.id}/links`,
+      url: `/api/v1/media/${photo.id}/links`,
       headers: { cookie },
       payload: { item_id: ours.itemId },
     });
@@ -207,19 +435,18 @@ describe('media API', () => {
     assert.equal(duplicate.json().code, 'already_exists');
     assert.equal(duplicate.json().fields[0].field, 'item_id');
 
-    const shown = await world.app.inject({ method: 'GET', url: `/api/v1/media/${media.id}`, headers: { cookie } });
+    const shown = await media.app.inject({ method: 'GET', url: `/api/v1/media/${photo.id}`, headers: { cookie } });
     assert.equal(shown.statusCode, 200, shown.body);
     assert.equal(shown.json().links.length, 3);
-    assert.equal(shown.json().links[1].item_id, ours.itemId);
 
-    const staleUnlink = await world.app.inject({
+    const staleUnlink = await media.app.inject({
       method: 'POST',
       url: `/api/v1/media-links/${links[1]!.id}/archive`,
       headers: { cookie },
       payload: { version: 2, reason: 'wrong item' },
     });
     assert.equal(staleUnlink.statusCode, 409);
-    const unlinked = await world.app.inject({
+    const unlinked = await media.app.inject({
       method: 'POST',
       url: `/api/v1/media-links/${links[1]!.id}/archive`,
       headers: { cookie },
@@ -227,44 +454,95 @@ describe('media API', () => {
     });
     assert.equal(unlinked.statusCode, 200, unlinked.body);
     assert.equal(unlinked.json().archive_reason, 'wrong item');
-    const afterUnlink = await world.app.inject({
+    const afterUnlink = await media.app.inject({
       method: 'GET',
-      url: `/api/v1/media/${media.id}`,
+      url: `/api/v1/media/${photo.id}`,
       headers: { cookie },
     });
     assert.deepEqual(
       afterUnlink.json<{ links: { id: string }[] }>().links.map((link) => link.id),
       [links[0]!.id, links[2]!.id],
     );
-    const relinked = await linkMedia(world.db, world.owner, media.id, { item_id: ours.itemId });
-    assert.equal(relinked.item_id, ours.itemId);
+  });
+
+  it('updates what describes a file with a version check, never its hash, and archives it', async () => {
+    const photo = await uploadPhoto(await makePhoto(14));
+    const updated = await media.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/media/${photo.id}`,
+      headers: { cookie },
+      payload: { version: 1, licence: 'CC BY 4.0', captured_at: '2017-03-02T10:15:00+03:00' },
+    });
+    assert.equal(updated.statusCode, 200, updated.body);
+    assert.equal(updated.json().version, 2);
+    assert.equal(updated.json().captured_at, '2017-03-02T07:15:00.000Z');
+    const stale = await media.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/media/${photo.id}`,
+      headers: { cookie },
+      payload: { version: 1, credit: 'Lost update' },
+    });
+    assert.equal(stale.statusCode, 409);
+    assert.equal(stale.json().code, 'version_conflict');
+    const hashChange = await media.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/media/${photo.id}`,
+      headers: { cookie },
+      payload: { version: 2, sha256: 'a'.repeat(64) },
+    });
+    // The hash describes the bytes: it is not a field that can be changed.
+    assert.equal(hashChange.statusCode, 200, hashChange.body);
+    assert.equal(hashChange.json().sha256, photo.sha256);
+    const archived = await media.app.inject({
+      method: 'POST',
+      url: `/api/v1/media/${photo.id}/archive`,
+      headers: { cookie },
+      payload: { version: 3, reason: 'duplicate upload of the same photo' },
+    });
+    assert.equal(archived.statusCode, 200, archived.body);
+    const linkArchived = await media.app.inject({
+      method: 'POST',
+      url: `/api/v1/media/${photo.id}/links`,
+      headers: { cookie },
+      payload: { site_id: ours.siteId },
+    });
+    assert.equal(linkArchived.statusCode, 409);
+    assert.equal(linkArchived.json().code, 'archived');
   });
 
   it('names the field of bad input', async () => {
-    const cookie = await world.cookieFor('owner');
-    const valid = { sha256: 'c'.repeat(64), size_bytes: 10, media_type: 'image/jpeg' };
-    const cases: [Record<string, unknown>, string][] = [
-      [{ ...valid, sha256: 'not-a-hash' }, 'sha256'],
-      [{ ...valid, size_bytes: -1 }, 'size_bytes'],
-      [{ ...valid, media_type: 'jpeg' }, 'media_type'],
-      [{ ...valid, captured_at: '2017-03-02' }, 'captured_at'],
-      [{ ...valid, original_url: 'file:///tmp/a.jpg' }, 'original_url'],
+    const bytes = await makePhoto(15, { width: 64, height: 48 });
+    const file = { filename: 'a.jpg', contentType: 'image/jpeg', bytes };
+    const cases: [Record<string, string>, string][] = [
+      [{ site_id: 'not-a-uuid' }, 'site_id'],
+      [{ captured_at: '2017-03-02' }, 'captured_at'],
+      [{ original_url: 'file:///tmp/a.jpg' }, 'original_url'],
+      [{ site_id: ours.siteId, item_id: ours.itemId }, 'site_id'],
     ];
-    for (const [payload, field] of cases) {
-      const response = await world.app.inject({
-        method: 'POST',
-        url: `/api/v1/investigations/${world.investigationId}/media`,
-        headers: { cookie },
-        payload,
-      });
+    for (const [fields, field] of cases) {
+      const response = await upload(fields, file);
       assert.equal(response.statusCode, 400, `${field}: ${response.body}`);
       assert.equal(response.json().fields[0].field, field);
     }
-    const media = await createMedia(world.db, world.owner, world.investigationId, valid);
+    const noFile = await upload({ credit: 'x' });
+    assert.equal(noFile.statusCode, 400, noFile.body);
+    assert.equal(noFile.json().fields[0].field, 'file');
+    const wrongField = await upload({}, { ...file, field: 'photo' });
+    assert.equal(wrongField.statusCode, 400, wrongField.body);
+    assert.equal(wrongField.json().fields[0].field, 'file');
+    const json = await media.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/media`,
+      headers: { cookie },
+      payload: { sha256: 'c'.repeat(64), size_bytes: 10, media_type: 'image/jpeg' },
+    });
+    assert.equal(json.statusCode, 400, json.body);
+    assert.equal(json.json().fields[0].field, 'file');
+    const photo = await uploadPhoto(bytes);
     for (const payload of [{}, { site_id: ours.siteId, item_id: ours.itemId }]) {
-      const response = await world.app.inject({
+      const response = await media.app.inject({
         method: 'POST',
-        url: `/api/v1/media/${media.id}/links`,
+        url: `/api/v1/media/${photo.id}/links`,
         headers: { cookie },
         payload,
       });
@@ -274,34 +552,28 @@ describe('media API', () => {
   });
 
   it('refuses references to another investigation’s records', async () => {
-    const cookie = await world.cookieFor('owner');
     const theirSource = await createSource(world.db, world.outsider, world.otherInvestigationId, {
       kind: 'other',
       title: 'Their source',
     });
-    const media = await world.app.inject({
-      method: 'POST',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
-      headers: { cookie },
-      payload: { sha256: 'd'.repeat(64), size_bytes: 10, media_type: 'video/mp4', source_id: theirSource.id },
-    });
-    assert.equal(media.statusCode, 422, media.body);
-    assert.equal(media.json().code, 'reference_invalid');
-    assert.equal(media.json().fields[0].field, 'source_id');
+    const bytes = await makePhoto(16, { width: 64, height: 48 });
+    const response = await upload(
+      { source_id: theirSource.id },
+      { filename: 'a.jpg', contentType: 'image/jpeg', bytes },
+    );
+    assert.equal(response.statusCode, 422, response.body);
+    assert.equal(response.json().code, 'reference_invalid');
+    assert.equal(response.json().fields[0].field, 'source_id');
 
-    const ownMedia = await createMedia(world.db, world.owner, world.investigationId, {
-      sha256: 'e'.repeat(64),
-      size_bytes: 10,
-      media_type: 'video/mp4',
-    });
+    const photo = await uploadPhoto(bytes);
     for (const [column, id] of [
       ['site_id', theirs.siteId],
       ['item_id', theirs.itemId],
       ['marking_id', theirs.markingId],
     ] as const) {
-      const link = await world.app.inject({
+      const link = await media.app.inject({
         method: 'POST',
-        url: `/api/v1/media/${ownMedia.id}/links`,
+        url: `/api/v1/media/${photo.id}/links`,
         headers: { cookie },
         payload: { [column]: id },
       });
@@ -312,80 +584,86 @@ describe('media API', () => {
   });
 
   it('hides another team’s media and lets a viewer read but not write', async () => {
-    const theirMedia = await createMedia(world.db, world.outsider, world.otherInvestigationId, {
-      sha256: 'f'.repeat(64),
-      size_bytes: 10,
-      media_type: 'image/jpeg',
-    });
-    const cookie = await world.cookieFor('owner');
-    const get = await world.app.inject({ method: 'GET', url: `/api/v1/media/${theirMedia.id}`, headers: { cookie } });
-    assert.equal(get.statusCode, 404);
-    const list = await world.app.inject({
-      method: 'GET',
-      url: `/api/v1/investigations/${world.otherInvestigationId}/media`,
-      headers: { cookie },
-    });
-    assert.equal(list.statusCode, 404);
-    const link = await world.app.inject({
-      method: 'POST',
-      url: `/api/v1/media/${theirMedia.id}/links`,
-      headers: { cookie },
-      payload: { site_id: ours.siteId },
-    });
-    assert.equal(link.statusCode, 404);
+    const bytes = await makePhoto(17, { width: 64, height: 48 });
+    const theirs = await upload(
+      {},
+      { filename: 'a.jpg', contentType: 'image/jpeg', bytes },
+      {
+        investigationId: world.otherInvestigationId,
+        as: 'outsider',
+      },
+    );
+    assert.equal(theirs.statusCode, 201, theirs.body);
+    const theirId = theirs.json().id;
+    for (const url of [
+      `/api/v1/media/${theirId}`,
+      `/api/v1/media/${theirId}/original`,
+      `/api/v1/media/${theirId}/thumbnail`,
+      `/api/v1/media/${theirId}/similar`,
+      `/api/v1/investigations/${world.otherInvestigationId}/media`,
+    ]) {
+      const response = await media.app.inject({ method: 'GET', url, headers: { cookie } });
+      assert.equal(response.statusCode, 404, url);
+    }
+    const intoTheirs = await upload(
+      {},
+      { filename: 'a.jpg', contentType: 'image/jpeg', bytes },
+      { investigationId: world.otherInvestigationId },
+    );
+    assert.equal(intoTheirs.statusCode, 404);
 
-    const ownMedia = await createMedia(world.db, world.owner, world.investigationId, {
-      sha256: '1'.repeat(64),
-      size_bytes: 10,
-      media_type: 'image/jpeg',
-    });
+    const photo = await uploadPhoto(bytes);
     const readerCookie = await world.cookieFor('reader');
-    const read = await world.app.inject({
+    const read = await media.app.inject({
       method: 'GET',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
+      url: `/api/v1/media/${photo.id}/original`,
       headers: { cookie: readerCookie },
     });
     assert.equal(read.statusCode, 200);
-    const create = await world.app.inject({
+    const readerUpload = await upload({}, { filename: 'a.jpg', contentType: 'image/jpeg', bytes }, { as: 'reader' });
+    assert.equal(readerUpload.statusCode, 403);
+    const readerLink = await media.app.inject({
       method: 'POST',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
-      headers: { cookie: readerCookie },
-      payload: { sha256: '2'.repeat(64), size_bytes: 10, media_type: 'image/jpeg' },
-    });
-    assert.equal(create.statusCode, 403);
-    const readerLink = await world.app.inject({
-      method: 'POST',
-      url: `/api/v1/media/${ownMedia.id}/links`,
+      url: `/api/v1/media/${photo.id}/links`,
       headers: { cookie: readerCookie },
       payload: { site_id: ours.siteId },
     });
     assert.equal(readerLink.statusCode, 403);
-    const readerPatch = await world.app.inject({
+    const readerPatch = await media.app.inject({
       method: 'PATCH',
-      url: `/api/v1/media/${ownMedia.id}`,
+      url: `/api/v1/media/${photo.id}`,
       headers: { cookie: readerCookie },
       payload: { version: 1, credit: 'Viewer credit' },
     });
     assert.equal(readerPatch.statusCode, 403);
   });
 
-  it('describes its routes in the OpenAPI document', async () => {
-    const response = await world.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+  it('describes its routes, the upload as multipart, in the OpenAPI document', async () => {
+    const response = await media.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     assert.equal(response.statusCode, 200, response.body);
-    const paths = Object.keys(response.json<{ paths: Record<string, unknown> }>().paths);
-    for (const path of [
+    const paths = response.json<{ paths: Record<string, Record<string, { requestBody?: { content: object } }>> }>()
+      .paths;
+    for (const route of [
       '/api/v1/investigations/{id}/media',
       '/api/v1/media/{id}',
+      '/api/v1/media/{id}/original',
+      '/api/v1/media/{id}/thumbnail',
+      '/api/v1/media/{id}/preview',
+      '/api/v1/media/{id}/similar',
       '/api/v1/media/{id}/archive',
       '/api/v1/media/{id}/links',
       '/api/v1/media-links/{id}/archive',
     ]) {
-      assert.ok(paths.includes(path), path);
+      assert.ok(Object.keys(paths).includes(route), route);
     }
+    assert.deepEqual(Object.keys(paths['/api/v1/investigations/{id}/media']!.post!.requestBody!.content), [
+      'multipart/form-data',
+    ]);
   });
 
-  it('audits every write so the chain and the records verify', async () => {
-    const result = await verifyAudit(world.db);
+  it('audits every write so the chain, the records and the stored originals verify', async () => {
+    const result = await verifyAudit(world.db, undefined, { store: media.store });
     assert.deepEqual(result.problems, []);
+    assert.ok(result.files_checked > 10);
   });
 });

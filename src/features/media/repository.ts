@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 
@@ -14,6 +15,7 @@ export async function listMedia(
     includeArchived: boolean;
     sha256: string | undefined;
     sourceId: string | undefined;
+    flagged: boolean;
   },
 ): Promise<Row<'media'>[]> {
   let query = db
@@ -26,6 +28,18 @@ export async function listMedia(
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.sha256 !== undefined) query = query.where('sha256', '=', options.sha256);
   if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);
+  if (options.flagged) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('media_links')
+          .select('media_links.id')
+          .whereRef('media_links.media_id', '=', 'media.id')
+          .where('media_links.archived_at', 'is', null)
+          .where(sql<boolean>`jsonb_array_length(media_links.review_flags) > 0`),
+      ),
+    );
+  }
   return query.execute();
 }
 
@@ -55,4 +69,108 @@ export async function findActiveLink(
     query = id === null ? query.where(column, 'is', null) : query.where(column, '=', id);
   }
   return query.executeTakeFirst();
+}
+
+/** Other active records of the same bytes in the investigation. */
+export async function listSameFile(
+  db: Queryable,
+  investigationId: string,
+  sha256: string,
+  exceptId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('media')
+    .select('id')
+    .where('investigation_id', '=', investigationId)
+    .where('sha256', '=', sha256)
+    .where('archived_at', 'is', null)
+    .where('id', '<>', exceptId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The site a link target is at: the site itself, the item's site, or the site
+ * of the marking's item. Only rows of the given investigation count.
+ */
+export async function findSiteOfTarget(
+  db: Queryable,
+  investigationId: string,
+  target: { site_id: string | null; item_id: string | null; marking_id: string | null },
+): Promise<Row<'sites'> | undefined> {
+  let siteId = target.site_id;
+  if (target.marking_id !== null) {
+    const marking = await db
+      .selectFrom('markings')
+      .innerJoin('items', 'items.id', 'markings.item_id')
+      .select('items.site_id')
+      .where('markings.id', '=', target.marking_id)
+      .where('markings.investigation_id', '=', investigationId)
+      .executeTakeFirst();
+    siteId = marking?.site_id ?? null;
+  } else if (target.item_id !== null) {
+    const item = await db
+      .selectFrom('items')
+      .select('site_id')
+      .where('id', '=', target.item_id)
+      .where('investigation_id', '=', investigationId)
+      .executeTakeFirst();
+    siteId = item?.site_id ?? null;
+  }
+  if (siteId === null) return undefined;
+  return db
+    .selectFrom('sites')
+    .selectAll()
+    .where('id', '=', siteId)
+    .where('investigation_id', '=', investigationId)
+    .executeTakeFirst();
+}
+
+/**
+ * Images of the investigation whose perceptual hash is within `maxDistance`
+ * bits of the given one, nearest first (archived records left out).
+ */
+export async function listSimilar(
+  db: Queryable,
+  investigationId: string,
+  perceptualHash: string,
+  options: { exceptId: string; maxDistance: number; limit: number },
+): Promise<{ distance: number; row: Row<'media'> }[]> {
+  const distance = sql<number>`bit_count(('x' || perceptual_hash)::bit(64) # ('x' || ${perceptualHash})::bit(64))::int`;
+  const rows = await db
+    .selectFrom('media')
+    .selectAll()
+    .select(distance.as('distance'))
+    .where('investigation_id', '=', investigationId)
+    .where('perceptual_hash', 'is not', null)
+    .where('archived_at', 'is', null)
+    .where('id', '<>', options.exceptId)
+    .where(distance, '<=', options.maxDistance)
+    .orderBy('distance')
+    .orderBy('id')
+    .limit(options.limit)
+    .execute();
+  return rows.map(({ distance: bits, ...row }) => ({ distance: bits, row }));
+}
+
+/** Every stored original referenced by a media record (archived ones too), in hash order. */
+export async function listStoredOriginals(
+  db: Queryable,
+  afterSha256: string | undefined,
+  limit: number,
+): Promise<{ sha256: string; size_bytes: number; media_ids: string[]; filenames: string[] }[]> {
+  let query = db
+    .selectFrom('media')
+    .select([
+      'sha256',
+      sql<number>`max(size_bytes)`.as('size_bytes'),
+      sql<string[]>`array_agg(id::text ORDER BY id)`.as('media_ids'),
+      sql<string[]>`array_remove(array_agg(DISTINCT original_filename), NULL)`.as('filenames'),
+    ])
+    .groupBy('sha256')
+    .orderBy('sha256')
+    .limit(limit);
+  if (afterSha256 !== undefined) query = query.where('sha256', '>', afterSha256);
+  return query.execute();
 }

@@ -1,28 +1,63 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import type { Derivative } from './derivatives.js';
 import {
-  createMediaBodySchema,
   createMediaLinkBodySchema,
   mediaLinkSchema,
   mediaListQuerySchema,
   mediaPageSchema,
   mediaSchema,
   mediaWithLinksSchema,
+  similarMediaSchema,
+  similarQuerySchema,
   updateMediaBodySchema,
+  uploadedMediaSchema,
+  uploadFormSchema,
 } from './schema.js';
 import * as service from './service.js';
+import { createMediaStore, type StagedOriginal } from './store.js';
 
 const tags = ['media'];
 
-export function registerMediaRoutes(app: ApiApp, { db }: RouteDeps): void {
+const fileResponse = z.unknown().describe('The bytes of the file');
+
+function badUpload(message: string): DomainError {
+  return new DomainError(
+    'validation_failed',
+    `Send multipart/form-data with the file in the field \`file\`: ${message}.`,
+    [{ field: 'file', message }],
+  );
+}
+
+/** `attachment; filename="…"` with an RFC 8187 form for names that are not plain ASCII. */
+function contentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+function sendDerivative(reply: FastifyReply, derivative: Derivative) {
+  return reply
+    .header('content-type', derivative.mediaType)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, max-age=86400')
+    .header('x-armtrace-parent-sha256', derivative.parentSha256)
+    .send(derivative.bytes);
+}
+
+export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): void {
+  const store = createMediaStore(config);
+
   app.get(
     '/investigations/:id/media',
     {
       schema: {
         tags,
-        summary: 'List an investigation’s media records, optionally by hash or source',
+        summary: 'List an investigation’s media records, optionally by hash, source or review flags',
         params: idParamsSchema,
         querystring: mediaListQuerySchema,
         response: { 200: mediaPageSchema, ...problemResponses },
@@ -35,33 +70,128 @@ export function registerMediaRoutes(app: ApiApp, { db }: RouteDeps): void {
     {
       schema: {
         tags,
-        summary: 'Record a media file by its metadata (investigator); the bytes are not uploaded here',
+        summary:
+          'Upload a photo, video or document (investigator): streamed, hashed while received, typed by its content; the same bytes are stored once',
+        consumes: ['multipart/form-data'],
         params: idParamsSchema,
-        body: createMediaBodySchema,
-        response: { 201: mediaSchema, ...problemResponses },
+        body: uploadFormSchema,
+        response: { 201: uploadedMediaSchema, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await service.createMedia(db, requireActor(request), request.params.id, request.body)),
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await service.requireCanAddMedia(db, actor, investigationId);
+      if (!request.isMultipart()) throw badUpload('the request is not multipart/form-data');
+      let staged: StagedOriginal | undefined;
+      let claims: service.UploadClaims = {};
+      const fields: Record<string, string> = {};
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            fields[part.fieldname] = String(part.value);
+            continue;
+          }
+          if (part.fieldname !== 'file' || staged !== undefined) {
+            part.file.resume();
+            throw badUpload(`one file per request, in the field \`file\` (got \`${part.fieldname}\`)`);
+          }
+          staged = await service.receiveMediaFile(store, config.media, part.file);
+          // The parser stops at the limit and marks the part truncated; the rest is skipped.
+          if (part.file.truncated) {
+            throw new DomainError(
+              'validation_failed',
+              `The file is larger than the limit of ${config.media.maxUploadBytes} bytes.`,
+              [
+                {
+                  field: 'file',
+                  message: `larger than ${config.media.maxUploadBytes} bytes (ARMTRACE_MAX_UPLOAD_BYTES)`,
+                },
+              ],
+            );
+          }
+          claims = { filename: part.filename, declaredType: part.mimetype };
+        }
+        if (staged === undefined) throw badUpload('no file was sent');
+        const created = await service.addMedia(db, store, config.media, actor, investigationId, staged, claims, fields);
+        return await reply.status(201).send(created);
+      } finally {
+        await staged?.discard();
+      }
+    },
   );
   app.get(
     '/media/:id',
     {
       schema: {
         tags,
-        summary: 'Get a media record with its active links',
+        summary: 'Get a media record with its active links and their review flags',
         params: idParamsSchema,
         response: { 200: mediaWithLinksSchema, ...problemResponses },
       },
     },
     (request) => service.getMedia(db, requireActor(request), request.params.id),
   );
+  app.get(
+    '/media/:id/original',
+    {
+      schema: {
+        tags,
+        summary: 'Download the evidentiary original, byte for byte as received',
+        params: idParamsSchema,
+        response: { 200: fileResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { media, stream } = await service.openOriginal(db, store, requireActor(request), request.params.id);
+      const digest = Buffer.from(media.sha256, 'hex').toString('base64');
+      return reply
+        .header('content-type', media.media_type)
+        .header('content-length', String(media.size_bytes))
+        .header('content-disposition', contentDisposition(media.original_filename ?? media.sha256))
+        .header('x-content-type-options', 'nosniff')
+        .header('etag', `"sha256-${media.sha256}"`)
+        .header('repr-digest', `sha-256=:${digest}:`)
+        .send(stream);
+    },
+  );
+  for (const kind of ['thumbnail', 'preview'] as const) {
+    app.get(
+      `/media/:id/${kind}`,
+      {
+        schema: {
+          tags,
+          summary: `A WebP ${kind} of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original`,
+          params: idParamsSchema,
+          response: { 200: fileResponse, ...problemResponses },
+        },
+      },
+      async (request, reply) =>
+        sendDerivative(
+          reply,
+          await service.getMediaDerivative(db, store, config.media, requireActor(request), request.params.id, kind),
+        ),
+    );
+  }
+  app.get(
+    '/media/:id/similar',
+    {
+      schema: {
+        tags,
+        summary: 'Images of the same investigation that look like this one (perceptual hash), nearest first',
+        params: idParamsSchema,
+        querystring: similarQuerySchema,
+        response: { 200: similarMediaSchema, ...problemResponses },
+      },
+    },
+    (request) => service.findSimilarMedia(db, requireActor(request), request.params.id, request.query),
+  );
   app.patch(
     '/media/:id',
     {
       schema: {
         tags,
-        summary: 'Update what describes a media file (not its hash, size or type); null clears a field',
+        summary: 'Update what describes a media file (not its hash, size, type or EXIF facts); null clears a field',
         params: idParamsSchema,
         body: updateMediaBodySchema,
         response: { 200: mediaSchema, ...problemResponses },
@@ -74,7 +204,7 @@ export function registerMediaRoutes(app: ApiApp, { db }: RouteDeps): void {
     {
       schema: {
         tags,
-        summary: 'Archive a media record',
+        summary: 'Archive a media record (the stored original is kept)',
         params: idParamsSchema,
         body: archiveBodySchema,
         response: { 200: mediaSchema, ...problemResponses },
@@ -87,14 +217,16 @@ export function registerMediaRoutes(app: ApiApp, { db }: RouteDeps): void {
     {
       schema: {
         tags,
-        summary: 'Link media to the one site, item or marking it shows',
+        summary: 'Link media to the one site, item or marking it shows; flags an EXIF position or time mismatch',
         params: idParamsSchema,
         body: createMediaLinkBodySchema,
         response: { 201: mediaLinkSchema, ...problemResponses },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await service.linkMedia(db, requireActor(request), request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(await service.linkMedia(db, requireActor(request), request.params.id, request.body, config.media)),
   );
   app.post(
     '/media-links/:id/archive',

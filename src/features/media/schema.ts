@@ -8,6 +8,17 @@ export const sha256Schema = z
   .transform((value) => value.toLowerCase())
   .describe('SHA-256 of the file’s bytes, hexadecimal');
 
+export const reviewFlagSchema = z
+  .object({
+    kind: z.enum(['location_mismatch', 'time_mismatch']),
+    site_id: z.uuid().describe('The site the photo was compared with'),
+    distance_m: z.number().optional().describe('How far the photo’s GPS position is from the site'),
+    hours_off: z.number().optional().describe('How far the capture time is from the recovery day'),
+    message: z.string(),
+  })
+  .describe('Something a reviewer should check; nothing is changed automatically');
+export type ReviewFlag = z.infer<typeof reviewFlagSchema>;
+
 export const mediaLinkSchema = z.object({
   id: z.uuid(),
   investigation_id: z.uuid(),
@@ -15,6 +26,9 @@ export const mediaLinkSchema = z.object({
   site_id: z.uuid().nullable(),
   item_id: z.uuid().nullable(),
   marking_id: z.uuid().nullable(),
+  review_flags: z
+    .array(reviewFlagSchema)
+    .describe('Raised when the link was made: the photo’s EXIF position or time disagrees with the site'),
   created_by: z.uuid(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -27,9 +41,9 @@ export type MediaLink = z.infer<typeof mediaLinkSchema>;
 export const mediaSchema = z.object({
   id: z.uuid(),
   investigation_id: z.uuid(),
-  sha256: z.string(),
+  sha256: z.string().describe('SHA-256 of the original’s bytes, computed while receiving them'),
   size_bytes: z.number().int(),
-  media_type: z.string(),
+  media_type: z.string().describe('The type found in the content (magic bytes), not the one declared'),
   original_filename: z.string().nullable(),
   captured_at: z.string().nullable(),
   captured_by: z.string().nullable(),
@@ -37,6 +51,16 @@ export const mediaSchema = z.object({
   credit: z.string().nullable(),
   licence: z.string().nullable(),
   original_url: z.string().nullable(),
+  perceptual_hash: z.string().nullable().describe('64-bit difference hash of an image, 16 hex digits'),
+  pixel_width: z.number().int().nullable(),
+  pixel_height: z.number().int().nullable(),
+  exif_captured_at: z
+    .string()
+    .nullable()
+    .describe('Capture time by the camera clock (EXIF), read as UTC when the file gives no offset'),
+  exif_latitude: z.number().nullable(),
+  exif_longitude: z.number().nullable(),
+  exif_device: z.string().nullable().describe('Camera or phone make and model (EXIF)'),
   created_by: z.uuid(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -72,23 +96,54 @@ const describingFields = {
   original_url: httpUrlSchema.nullable().describe('Where it was first published'),
 };
 
-export const createMediaBodySchema = z.object({
-  sha256: sha256Schema,
-  size_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  media_type: z
-    .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'give a media type such as image/jpeg'))
-    .describe('IANA media type, e.g. image/jpeg'),
-  original_filename: describingFields.original_filename.default(null),
-  captured_at: describingFields.captured_at.default(null),
-  captured_by: describingFields.captured_by.default(null),
-  source_id: describingFields.source_id.default(null),
-  credit: describingFields.credit.default(null),
-  licence: describingFields.licence.default(null),
-  original_url: describingFields.original_url.default(null),
-});
-export type CreateMediaInput = z.input<typeof createMediaBodySchema>;
+/** Text that may be empty in a form: an empty field counts as not given. */
+function formField<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
+/**
+ * The form fields sent with an upload (multipart/form-data, all text), or
+ * given to `armtrace media add`. At most one of site_id, item_id, marking_id.
+ */
+export const uploadFieldsSchema = z
+  .object({
+    site_id: formField(z.uuid()).describe('Link the file to this site'),
+    item_id: formField(z.uuid()).describe('Link the file to this item'),
+    marking_id: formField(z.uuid()).describe('Link the file to this marking'),
+    original_filename: formField(describingFields.original_filename.unwrap()).describe(
+      'Defaults to the name of the uploaded file',
+    ),
+    captured_at: formField(describingFields.captured_at.unwrap()),
+    captured_by: formField(describingFields.captured_by.unwrap()),
+    source_id: formField(z.uuid()).describe('The source it came from, in the same investigation'),
+    credit: formField(describingFields.credit.unwrap()),
+    licence: formField(describingFields.licence.unwrap()),
+    original_url: formField(describingFields.original_url.unwrap()),
+  })
+  .refine(
+    (fields) => [fields.site_id, fields.item_id, fields.marking_id].filter((id) => id !== undefined).length <= 1,
+    { message: 'give at most one of site_id, item_id or marking_id', path: ['site_id'] },
+  );
+export type UploadFields = z.input<typeof uploadFieldsSchema>;
+
+/** The multipart form as documented in OpenAPI; the route reads the parts as a stream. */
+export const uploadFormSchema = z
+  .object({
+    file: z.file().describe('The file, streamed; its content decides its type'),
+    site_id: z.uuid().optional(),
+    item_id: z.uuid().optional(),
+    marking_id: z.uuid().optional(),
+    original_filename: z.string().optional(),
+    captured_at: z.string().optional().describe('ISO 8601 with a time zone'),
+    captured_by: z.string().optional(),
+    source_id: z.uuid().optional(),
+    credit: z.string().optional(),
+    licence: z.string().optional(),
+    original_url: z.string().optional(),
+  })
+  // The parts are streamed, so there is no parsed body to validate (null).
+  .nullish()
+  .describe('multipart/form-data: the file in the field `file` and optional text fields');
 
 export const updateMediaBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
@@ -105,6 +160,11 @@ export type UpdateMediaInput = z.input<typeof updateMediaBodySchema>;
 export const mediaListQuerySchema = pageQuerySchema.extend({
   sha256: sha256Schema.optional().describe('Only records of the file with this hash'),
   source_id: z.uuid().optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true')
+    .describe('Only media with an active link that carries review flags'),
 });
 export type MediaListQuery = z.output<typeof mediaListQuerySchema>;
 
@@ -120,3 +180,33 @@ export const createMediaLinkBodySchema = z
   )
   .describe('What the media shows: exactly one site, item or marking');
 export type CreateMediaLinkInput = z.input<typeof createMediaLinkBodySchema>;
+
+export const uploadedMediaSchema = mediaWithLinksSchema.extend({
+  stored: z
+    .enum(['new', 'already_stored'])
+    .describe('already_stored: the same bytes were stored before and are kept once'),
+  same_file: z.array(z.uuid()).describe('Other active records of the same bytes in this investigation'),
+});
+export type UploadedMedia = z.infer<typeof uploadedMediaSchema>;
+
+export const similarQuerySchema = z.object({
+  max_distance: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(10)
+    .describe('Largest Hamming distance between perceptual hashes (0-64)'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type SimilarQuery = z.input<typeof similarQuerySchema>;
+
+export const similarMediaSchema = z.object({
+  items: z.array(
+    z.object({
+      distance: z.number().int().describe('Bits that differ between the two perceptual hashes'),
+      media: mediaSchema,
+    }),
+  ),
+});
+export type SimilarMedia = z.infer<typeof similarMediaSchema>;

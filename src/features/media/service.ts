@@ -1,79 +1,217 @@
+import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { MediaConfig } from '../../config/config.js';
 import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../../db/versioned.js';
+import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
+import { inspectFile } from './inspect.js';
 import * as repository from './repository.js';
+import { reviewFlags } from './review.js';
 import {
-  createMediaBodySchema,
   createMediaLinkBodySchema,
+  similarQuerySchema,
   updateMediaBodySchema,
-  type CreateMediaInput,
+  uploadFieldsSchema,
   type CreateMediaLinkInput,
   type Media,
   type MediaLink,
   type MediaListQuery,
   type MediaWithLinks,
+  type ReviewFlag,
+  type SimilarMedia,
+  type SimilarQuery,
   type UpdateMediaInput,
+  type UploadedMedia,
+  type UploadFields,
 } from './schema.js';
+import { checkDeclaredType } from './sniff.js';
+import type { MediaStore, StagedOriginal } from './store.js';
+
+type ReviewThresholds = Pick<MediaConfig, 'reviewDistanceM' | 'reviewTimeHours'>;
+
+interface LinkTarget {
+  site_id: string | null;
+  item_id: string | null;
+  marking_id: string | null;
+}
 
 function toMedia(row: Row<'media'>): Media {
   return toJsonRecord(row);
 }
 
 function toMediaLink(row: Row<'media_links'>): MediaLink {
-  return toJsonRecord(row);
+  return { ...toJsonRecord(row), review_flags: row.review_flags as ReviewFlag[] };
 }
 
 function toTimestamp(value: string | null | undefined): Date | null | undefined {
   return value === null || value === undefined ? value : new Date(value);
 }
 
+function describeLinkTarget(target: LinkTarget): string {
+  if (target.site_id !== null) return `site ${target.site_id}`;
+  if (target.item_id !== null) return `item ${target.item_id}`;
+  return `marking ${target.marking_id ?? ''}`;
+}
+
+/** Checked before any byte is received, so a viewer's or outsider's upload is refused at once. */
+export async function requireCanAddMedia(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<void> {
+  await requireRole(db, actor, investigationId, 'investigator');
+}
+
 /**
- * Records a photo, video or document by its metadata: the hash and size
- * identify the bytes, which are stored elsewhere.
+ * Receives a file into the store's staging area in one pass (hashed while it
+ * is written), refusing it once it exceeds the configured size.
+ */
+export async function receiveMediaFile(
+  store: MediaStore,
+  limits: Pick<MediaConfig, 'maxUploadBytes'>,
+  source: Readable,
+  onBytes?: (received: number) => void,
+): Promise<StagedOriginal> {
+  return store.stage(source, { maxBytes: limits.maxUploadBytes, ...(onBytes === undefined ? {} : { onBytes }) });
+}
+
+/** What the sender said about the file; checked against its content. */
+export interface UploadClaims {
+  filename?: string | undefined;
+  declaredType?: string | undefined;
+}
+
+/**
+ * Inserts a link with the review flags its photo raises against the site it
+ * is at, and audits it, in the caller's transaction.
+ */
+async function insertAuditedLink(
+  trx: Tx,
+  actor: Actor,
+  media: Row<'media'>,
+  target: LinkTarget,
+  thresholds: ReviewThresholds,
+): Promise<Row<'media_links'>> {
+  const site = await repository.findSiteOfTarget(trx, media.investigation_id, target);
+  const flags = site === undefined ? [] : reviewFlags(media, site, thresholds);
+  const now = new Date();
+  const row = await repository.insertMediaLink(trx, {
+    ...target,
+    id: uuidv7(),
+    investigation_id: media.investigation_id,
+    media_id: media.id,
+    review_flags: JSON.stringify(flags),
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await recordChange(trx, actor, {
+    action: 'media_link.create',
+    entityType: 'media_links',
+    entityId: row.id,
+    investigationId: media.investigation_id,
+    after: row,
+  });
+  return row;
+}
+
+/**
+ * Adds a received file as evidence: checks its content against its declared
+ * type and file name, refuses decompression bombs, reads its EXIF and
+ * perceptual hash, commits the bytes to the store (kept once however often
+ * they are uploaded) and records it, linked to a site, item or marking when
+ * one is given. The staged file is committed or discarded before this returns.
  *
  * @example
- * const media = await createMedia(db, actor, investigationId, {
- *   sha256: 'e3b0c442…', size_bytes: 482113, media_type: 'image/jpeg',
- *   original_filename: 'IMG_0412.JPG', credit: 'Image source: QQ',
- * });
+ * const staged = await receiveMediaFile(store, config.media, fs.createReadStream('IMG_0412.JPG'));
+ * const media = await addMedia(db, store, config.media, actor, investigationId, staged,
+ *   { filename: 'IMG_0412.JPG' }, { item_id: itemId, credit: 'Field team 2' });
  */
-export async function createMedia(
+export async function addMedia(
   db: Kysely<DB>,
+  store: MediaStore,
+  config: MediaConfig,
   actor: Actor,
   investigationId: string,
-  input: CreateMediaInput,
-): Promise<Media> {
-  const parsed = createMediaBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    await requireRole(trx, actor, investigationId, 'investigator');
-    const now = new Date();
-    const row = await repository.insertMedia(trx, {
-      ...parsed,
-      captured_at: toTimestamp(parsed.captured_at) ?? null,
-      id: uuidv7(),
-      investigation_id: investigationId,
-      created_by: actor.userId,
-      created_at: now,
-      updated_at: now,
+  staged: StagedOriginal,
+  claims: UploadClaims,
+  input: UploadFields,
+): Promise<UploadedMedia> {
+  try {
+    const fields = uploadFieldsSchema.parse(input);
+    await requireRole(db, actor, investigationId, 'investigator');
+    const mediaType = checkDeclaredType(staged.head, claims);
+    const facts = await inspectFile(staged.localPath, mediaType, config.maxImagePixels);
+    // The bytes are in the store before any record points at them.
+    const { created } = await staged.commit();
+    const target: LinkTarget = {
+      site_id: fields.site_id ?? null,
+      item_id: fields.item_id ?? null,
+      marking_id: fields.marking_id ?? null,
+    };
+    const filename = fields.original_filename ?? claims.filename?.trim().slice(0, 500);
+    return await db.transaction().execute(async (trx) => {
+      await requireRole(trx, actor, investigationId, 'investigator');
+      const now = new Date();
+      const row = await repository.insertMedia(trx, {
+        id: uuidv7(),
+        investigation_id: investigationId,
+        sha256: staged.sha256,
+        size_bytes: staged.sizeBytes,
+        media_type: mediaType,
+        original_filename: filename === undefined || filename === '' ? null : filename,
+        captured_at: toTimestamp(fields.captured_at) ?? null,
+        captured_by: fields.captured_by ?? null,
+        source_id: fields.source_id ?? null,
+        credit: fields.credit ?? null,
+        licence: fields.licence ?? null,
+        original_url: fields.original_url ?? null,
+        ...facts,
+        created_by: actor.userId,
+        created_at: now,
+        updated_at: now,
+      });
+      await recordChange(trx, actor, {
+        action: 'media.create',
+        entityType: 'media',
+        entityId: row.id,
+        investigationId,
+        after: row,
+      });
+      const hasTarget = target.site_id !== null || target.item_id !== null || target.marking_id !== null;
+      const links = hasTarget ? [await insertAuditedLink(trx, actor, row, target, config)] : [];
+      return {
+        ...toMedia(row),
+        links: links.map(toMediaLink),
+        stored: created ? 'new' : 'already_stored',
+        same_file: await repository.listSameFile(trx, investigationId, row.sha256, row.id),
+      };
     });
-    await recordChange(trx, actor, {
-      action: 'media.create',
-      entityType: 'media',
-      entityId: row.id,
-      investigationId,
-      after: row,
-    });
-    return toMedia(row);
-  });
+  } finally {
+    await staged.discard();
+  }
+}
+
+/** Receives and adds one file from a stream (the CLI's `media add`). */
+export async function addMediaFromStream(
+  db: Kysely<DB>,
+  store: MediaStore,
+  config: MediaConfig,
+  actor: Actor,
+  investigationId: string,
+  source: Readable,
+  claims: UploadClaims,
+  fields: UploadFields,
+  onBytes?: (received: number) => void,
+): Promise<UploadedMedia> {
+  await requireCanAddMedia(db, actor, investigationId);
+  const staged = await receiveMediaFile(store, config, source, onBytes);
+  return addMedia(db, store, config, actor, investigationId, staged, claims, fields);
 }
 
 export async function listMedia(
@@ -89,11 +227,12 @@ export async function listMedia(
     includeArchived: query.include_archived,
     sha256: query.sha256,
     sourceId: query.source_id,
+    flagged: query.flagged,
   });
   return toPage(rows, query.limit, toMedia);
 }
 
-/** One media record with the sites, items and markings it is linked to now. */
+/** One media record with the sites, items and markings it is linked to now, and their review flags. */
 export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promise<MediaWithLinks> {
   const row = await findById(db, 'media', id);
   await requireRole(db, actor, row.investigation_id, 'viewer');
@@ -101,6 +240,7 @@ export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promis
   return { ...toMedia(row), links: links.map(toMediaLink) };
 }
 
+/** Changes what describes a file (credit, licence, source…); never its hash, size, type or EXIF facts. */
 export async function updateMedia(db: Kysely<DB>, actor: Actor, id: string, input: UpdateMediaInput): Promise<Media> {
   const { version, captured_at, ...changes } = updateMediaBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
@@ -123,6 +263,7 @@ export async function updateMedia(db: Kysely<DB>, actor: Actor, id: string, inpu
   });
 }
 
+/** Archives a media record; the stored original stays (other records, exports and verify still use it). */
 export async function archiveMedia(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Media> {
   const parsed = archiveBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
@@ -144,19 +285,22 @@ export async function archiveMedia(db: Kysely<DB>, actor: Actor, id: string, inp
 
 /**
  * Links media to the one site, item or marking it shows. The target must be in
- * the media's investigation (the database refuses any other).
+ * the media's investigation (the database refuses any other). Raises review
+ * flags when the photo's EXIF position or time disagrees with the site the
+ * target is at; nothing else changes.
  *
  * @example
- * await linkMedia(db, actor, media.id, { item_id: item.id });
+ * await linkMedia(db, actor, media.id, { item_id: item.id }, config.media);
  */
 export async function linkMedia(
   db: Kysely<DB>,
   actor: Actor,
   mediaId: string,
   input: CreateMediaLinkInput,
+  thresholds: ReviewThresholds,
 ): Promise<MediaLink> {
   const parsed = createMediaLinkBodySchema.parse(input);
-  const target = {
+  const target: LinkTarget = {
     site_id: parsed.site_id ?? null,
     item_id: parsed.item_id ?? null,
     marking_id: parsed.marking_id ?? null,
@@ -171,28 +315,13 @@ export async function linkMedia(
     const existing = await repository.findActiveLink(trx, mediaId, target);
     if (existing !== undefined) {
       const field = (['site_id', 'item_id', 'marking_id'] as const).find((column) => target[column] !== null)!;
-      throw new DomainError('already_exists', `Media file ${mediaId} is already linked there (link ${existing.id}).`, [
-        { field, message: 'already linked' },
-      ]);
+      throw new DomainError(
+        'already_exists',
+        `Media file ${mediaId} is already linked to ${describeLinkTarget(target)} (link ${existing.id}).`,
+        [{ field, message: 'already linked' }],
+      );
     }
-    const now = new Date();
-    const row = await repository.insertMediaLink(trx, {
-      ...target,
-      id: uuidv7(),
-      investigation_id: media.investigation_id,
-      media_id: mediaId,
-      created_by: actor.userId,
-      created_at: now,
-      updated_at: now,
-    });
-    await recordChange(trx, actor, {
-      action: 'media_link.create',
-      entityType: 'media_links',
-      entityId: row.id,
-      investigationId: media.investigation_id,
-      after: row,
-    });
-    return toMediaLink(row);
+    return toMediaLink(await insertAuditedLink(trx, actor, media, target, thresholds));
   });
 }
 
@@ -219,4 +348,68 @@ export async function archiveMediaLink(
     });
     return toMediaLink(after);
   });
+}
+
+/**
+ * The original's bytes exactly as stored, with its record (viewer).
+ *
+ * @example
+ * const { media, stream } = await openOriginal(db, store, actor, id);
+ * await pipeline(stream, fs.createWriteStream(media.original_filename ?? media.sha256));
+ */
+export async function openOriginal(
+  db: Kysely<DB>,
+  store: MediaStore,
+  actor: Actor,
+  id: string,
+): Promise<{ media: Media; stream: Readable }> {
+  const row = await findById(db, 'media', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  return { media: toMedia(row), stream: await store.get(row.sha256) };
+}
+
+/** A WebP thumbnail or preview of an image (viewer), made on first request and then cached. */
+export async function getMediaDerivative(
+  db: Kysely<DB>,
+  store: MediaStore,
+  config: Pick<MediaConfig, 'maxImagePixels'>,
+  actor: Actor,
+  id: string,
+  kind: DerivativeKind,
+): Promise<Derivative> {
+  const row = await findById(db, 'media', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  return getDerivative(store, row, kind, config.maxImagePixels);
+}
+
+/**
+ * Images of the same investigation that look like this one (perceptual hashes
+ * within `max_distance` bits), nearest first: the same photo re-encoded,
+ * resized or republished by another outlet.
+ *
+ * @example
+ * const { items } = await findSimilarMedia(db, actor, media.id, { max_distance: 10 });
+ */
+export async function findSimilarMedia(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  query: SimilarQuery,
+): Promise<SimilarMedia> {
+  const parsed = similarQuerySchema.parse(query);
+  const row = await findById(db, 'media', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  if (row.perceptual_hash === null) {
+    throw new DomainError(
+      'validation_failed',
+      `Media file ${id} has no perceptual hash: it is ${row.media_type}, or an image that could not be decoded.`,
+      [{ field: 'id', message: 'not a decodable image' }],
+    );
+  }
+  const similar = await repository.listSimilar(db, row.investigation_id, row.perceptual_hash, {
+    exceptId: row.id,
+    maxDistance: parsed.max_distance,
+    limit: parsed.limit,
+  });
+  return { items: similar.map(({ distance, row: match }) => ({ distance, media: toMedia(match) })) };
 }

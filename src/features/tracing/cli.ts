@@ -1,11 +1,15 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import {
+  documentListQuerySchema,
   provenanceClaimListQuerySchema,
+  remindersQuerySchema,
   traceRequestListQuerySchema,
   type Confidence,
+  type TraceRequestDocumentKind,
   type ProvenanceClaim,
   type ProvenanceEventType,
   type TraceRequestStatus,
@@ -162,6 +166,111 @@ function registerTraceCommands(program: Command): void {
         });
       },
     );
+
+  trace
+    .command('reminders')
+    .description('Trace requests to remind: awaiting an answer past their due date, most overdue first')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .option('--as-of <date>', 'judge overdue on this day (YYYY-MM-DD); today by default')
+    .option('--json', 'print JSON')
+    .action(async (options: { investigation: string; asOf?: string; json?: boolean }, command: Command) => {
+      const query = remindersQuerySchema.parse({ as_of: options.asOf });
+      await withSession(command, async ({ db, actor }) => {
+        const reminders = await service.listReminders(db, actor, options.investigation, query);
+        if (options.json === true) return printJson(reminders);
+        printTable(
+          reminders.items,
+          [
+            { header: 'ID', value: (row) => row.id },
+            { header: 'TO', value: (row) => row.addressee_name },
+            { header: 'SUBJECT', value: (row) => row.subject },
+            { header: 'STATUS', value: (row) => row.status },
+            { header: 'SENT', value: (row) => row.sent_on },
+            { header: 'DUE', value: (row) => row.due_on },
+            { header: 'DAYS OVERDUE', value: (row) => row.days_overdue },
+          ],
+          `No trace request is overdue on ${reminders.as_of}.`,
+        );
+      });
+    });
+
+  trace
+    .command('attach <id>')
+    .description('Attach a media record to a trace request: the letter sent, the answer, a reminder or an annex')
+    .requiredOption('--media <mediaId>', 'the media record (register the file first)')
+    .requiredOption('--kind <kind>', 'request, response, reminder or annex')
+    .option('--description <text>', 'what the document is', '')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        options: { media: string; kind: string; description: string; json?: boolean },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor }) => {
+          const document = await service.attachTraceRequestDocument(db, actor, id, {
+            media_id: options.media,
+            kind: options.kind as TraceRequestDocumentKind,
+            description: options.description,
+          });
+          if (options.json === true) printJson(document);
+          else process.stdout.write(`Attached ${document.kind} ${document.id} to trace request ${id}\n`);
+        });
+      },
+    );
+
+  trace
+    .command('documents <id>')
+    .description('List the documents attached to a trace request')
+    .option('--include-archived', 'also list detached documents')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { includeArchived?: boolean; json?: boolean }, command: Command) => {
+      const query = documentListQuerySchema.parse({
+        include_archived: options.includeArchived === true ? 'true' : 'false',
+      });
+      await withSession(command, async ({ db, actor }) => {
+        const documents = await service.listTraceRequestDocuments(db, actor, id, query);
+        if (options.json === true) return printJson(documents);
+        printTable(
+          documents.items,
+          [
+            { header: 'ID', value: (row) => row.id },
+            { header: 'KIND', value: (row) => row.kind },
+            { header: 'FILE', value: (row) => row.original_filename },
+            { header: 'TYPE', value: (row) => row.media_type },
+            { header: 'DESCRIPTION', value: (row) => row.description },
+            { header: 'DETACHED', value: (row) => (row.archived_at === null ? '' : 'yes') },
+          ],
+          `No documents attached. Attach one with \`armtrace trace attach ${id} --media MEDIA_ID --kind response\`.`,
+        );
+      });
+    });
+
+  trace
+    .command('history <id>')
+    .description('Every change to a trace request, its items and its documents, oldest first')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const history = await service.getTraceRequestHistory(db, actor, id);
+        if (options.json === true) return printJson(history);
+        printTable(
+          history.entries,
+          [
+            { header: 'SEQ', value: (row) => row.seq },
+            { header: 'AT', value: (row) => row.at },
+            { header: 'BY', value: (row) => row.actor_label },
+            { header: 'ACTION', value: (row) => row.action },
+            {
+              header: 'CHANGES',
+              value: (row) =>
+                row.changes.map((change) => `${change.field}: ${JSON.stringify(change.after)}`).join('; '),
+            },
+          ],
+          'No recorded changes.',
+        );
+      });
+    });
 }
 
 function registerProvenanceCommands(program: Command): void {
@@ -254,7 +363,14 @@ function registerProvenanceCommands(program: Command): void {
             if (options.json === true) return printJson(result);
             printTable(
               result.claims,
-              [...columns, { header: 'VIA LOT', value: (row) => row.inherited_from_lot }],
+              [
+                ...columns,
+                { header: 'VIA LOT', value: (row) => row.inherited_from_lot },
+                {
+                  header: 'CONTRADICTS',
+                  value: (row) => row.conflicts_with.map((conflictId) => conflictId.slice(-8)).join(' '),
+                },
+              ],
               `No provenance claims for item ${itemId} or its lots. Record one with \`armtrace provenance add --investigation ID --item ${itemId} --event produced --confidence possible\`.`,
             );
           });
@@ -291,6 +407,67 @@ function registerProvenanceCommands(program: Command): void {
         });
       },
     );
+
+  provenance
+    .command('lot')
+    .description('The provenance of a lot: the items carrying it wherever found, and the claims about it')
+    .requiredOption('--investigation <id>', 'investigation id')
+    .requiredOption('--lot <marking>', 'the lot marking, any spelling')
+    .option('--json', 'print JSON')
+    .action(async (options: { investigation: string; lot: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const result = await service.getLotProvenance(db, actor, options.investigation, options.lot);
+        if (options.json === true) return printJson(result);
+        process.stdout.write(`Lot ${result.lot_marking} (compared as "${result.lot_normalized}")\n\nItems:\n`);
+        printTable(
+          result.items,
+          [
+            { header: 'ITEM', value: (row) => row.item_id },
+            { header: 'REF', value: (row) => row.external_ref },
+            { header: 'CATEGORY', value: (row) => row.category },
+            { header: 'SITE', value: (row) => row.site_name },
+            { header: 'MARKING', value: (row) => row.marking_text },
+          ],
+          'No item carries this lot marking.',
+        );
+        process.stdout.write('\nClaims:\n');
+        printTable(
+          result.claims,
+          [
+            { header: 'ID', value: (row) => row.id },
+            { header: 'EVENT', value: (row) => row.event_type },
+            { header: 'FROM', value: (row) => row.occurred_from },
+            { header: 'TO', value: (row) => row.occurred_to },
+            { header: 'CONFIDENCE', value: (row) => row.confidence },
+            {
+              header: 'CONTRADICTS',
+              value: (row) => row.conflicts_with.map((conflictId) => conflictId.slice(-8)).join(' '),
+            },
+          ],
+          'No claims about this lot.',
+        );
+      });
+    });
+
+  provenance
+    .command('export')
+    .description('Export the provenance of an item as a W3C PROV-JSON document')
+    .requiredOption('--item <id>', 'item id')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (options: { item: string; out?: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const document = await service.exportItemProvenance(db, actor, options.item);
+        const text = `${JSON.stringify(document, null, 2)}\n`;
+        if (options.out === undefined) {
+          process.stdout.write(text);
+          return;
+        }
+        fs.writeFileSync(options.out, text);
+        process.stderr.write(
+          `Wrote ${options.out}: ${Object.keys(document.activity).length} claim(s), ${Object.keys(document.agent).length} actor(s)\n`,
+        );
+      });
+    });
 }
 
 export function registerTracingCommands(program: Command): void {

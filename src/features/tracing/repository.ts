@@ -1,5 +1,5 @@
 import type { NewRow, Row } from '../../db/tables.js';
-import type { Queryable } from '../../db/versioned.js';
+import type { Queryable, Tx } from '../../db/versioned.js';
 
 // ---------------------------------------------------------------- trace requests
 
@@ -144,5 +144,206 @@ export async function listClaimsForItemOrLots(
         : eb.or([eb('item_id', '=', options.itemId), eb('lot_normalized', 'in', options.lotsNormalized)]),
     )
     .orderBy('id')
+    .execute();
+}
+
+// ---------------------------------------------------------------- reminders, documents, history
+
+/** Live requests awaiting an answer whose due date is before `asOf`, most overdue first. */
+export async function listOverdueTraceRequests(
+  db: Queryable,
+  options: { investigationId: string; asOf: string; awaitingAnswerStatuses: readonly string[] },
+): Promise<Row<'trace_requests'>[]> {
+  return db
+    .selectFrom('trace_requests')
+    .selectAll()
+    .where('investigation_id', '=', options.investigationId)
+    .where('archived_at', 'is', null)
+    .where('status', 'in', [...options.awaitingAnswerStatuses])
+    .where('due_on', '<', options.asOf)
+    .orderBy('due_on')
+    .orderBy('id')
+    .execute();
+}
+
+export type DocumentRow = Row<'trace_request_documents'> &
+  Pick<Row<'media'>, 'original_filename' | 'media_type' | 'sha256'>;
+
+export async function insertDocument(
+  db: Queryable,
+  row: NewRow<'trace_request_documents'>,
+): Promise<Row<'trace_request_documents'>> {
+  return db.insertInto('trace_request_documents').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The documents of a request with what their media records say about the file, oldest first. */
+export async function listDocuments(
+  db: Queryable,
+  options: { traceRequestId: string; includeArchived: boolean; ids?: string[] },
+): Promise<DocumentRow[]> {
+  let query = db
+    .selectFrom('trace_request_documents as document')
+    .innerJoin('media', 'media.id', 'document.media_id')
+    .selectAll('document')
+    .select(['media.original_filename', 'media.media_type', 'media.sha256'])
+    .where('document.trace_request_id', '=', options.traceRequestId)
+    .orderBy('document.id');
+  if (!options.includeArchived) query = query.where('document.archived_at', 'is', null);
+  if (options.ids !== undefined) query = query.where('document.id', 'in', options.ids);
+  return query.execute();
+}
+
+export async function findActiveDocument(
+  db: Queryable,
+  traceRequestId: string,
+  mediaId: string,
+): Promise<Row<'trace_request_documents'> | undefined> {
+  return db
+    .selectFrom('trace_request_documents')
+    .selectAll()
+    .where('trace_request_id', '=', traceRequestId)
+    .where('media_id', '=', mediaId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function lockDocument(trx: Tx, id: string): Promise<Row<'trace_request_documents'> | undefined> {
+  return trx.selectFrom('trace_request_documents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function archiveDocument(
+  trx: Tx,
+  current: Row<'trace_request_documents'>,
+  reason: string,
+): Promise<Row<'trace_request_documents'> | undefined> {
+  const now = new Date();
+  return trx
+    .updateTable('trace_request_documents')
+    .set({ archived_at: now, archive_reason: reason, updated_at: now, version: current.version + 1 })
+    .where('id', '=', current.id)
+    .where('version', '=', current.version)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function listDocumentIds(db: Queryable, traceRequestId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('trace_request_documents')
+    .select('id')
+    .where('trace_request_id', '=', traceRequestId)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The audit entries about a request: the request itself, its item links
+ * (audited under the request's id) and its documents, oldest first.
+ */
+export async function listHistory(
+  db: Queryable,
+  options: { investigationId: string; traceRequestId: string; documentIds: string[] },
+): Promise<Row<'audit_log'>[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('investigation_id', '=', options.investigationId)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('entity_type', 'in', ['trace_requests', 'trace_request_items']),
+          eb('entity_id', '=', options.traceRequestId),
+        ]),
+        ...(options.documentIds.length === 0
+          ? []
+          : [eb.and([eb('entity_type', '=', 'trace_request_documents'), eb('entity_id', 'in', options.documentIds)])]),
+      ]),
+    )
+    .orderBy('seq')
+    .execute();
+}
+
+// ---------------------------------------------------------------- lots and PROV export
+
+export interface LotItemRow {
+  item_id: string;
+  external_ref: string | null;
+  category: string;
+  site_id: string;
+  site_name: string;
+  marking_text: string;
+}
+
+/** Live items of an investigation carrying a live lot marking of the given normalized form. */
+export async function listItemsCarryingLot(
+  db: Queryable,
+  investigationId: string,
+  lotNormalized: string,
+): Promise<LotItemRow[]> {
+  return db
+    .selectFrom('markings')
+    .innerJoin('items', 'items.id', 'markings.item_id')
+    .innerJoin('sites', 'sites.id', 'items.site_id')
+    .select([
+      'items.id as item_id',
+      'items.external_ref',
+      'items.category',
+      'sites.id as site_id',
+      'sites.name as site_name',
+      'markings.text as marking_text',
+    ])
+    .where('markings.investigation_id', '=', investigationId)
+    .where('markings.kind', '=', 'lot')
+    .where('markings.normalized', '=', lotNormalized)
+    .where('markings.archived_at', 'is', null)
+    .where('items.archived_at', 'is', null)
+    .orderBy('items.id')
+    .orderBy('markings.id')
+    .execute();
+}
+
+export async function listClaimsForLot(
+  db: Queryable,
+  investigationId: string,
+  lotNormalized: string,
+): Promise<Row<'provenance_claims'>[]> {
+  return db
+    .selectFrom('provenance_claims')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .where('lot_normalized', '=', lotNormalized)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}
+
+export async function findActors(
+  db: Queryable,
+  ids: string[],
+): Promise<Pick<Row<'actors'>, 'id' | 'name' | 'actor_type' | 'country_code'>[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('actors').select(['id', 'name', 'actor_type', 'country_code']).where('id', 'in', ids).execute();
+}
+
+export async function findSources(
+  db: Queryable,
+  ids: string[],
+): Promise<Pick<Row<'sources'>, 'id' | 'kind' | 'title' | 'reliability' | 'credibility' | 'url' | 'published_on'>[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('sources')
+    .select(['id', 'kind', 'title', 'reliability', 'credibility', 'url', 'published_on'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function findTraceRequests(
+  db: Queryable,
+  ids: string[],
+): Promise<Pick<Row<'trace_requests'>, 'id' | 'subject' | 'status' | 'sent_on'>[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('trace_requests')
+    .select(['id', 'subject', 'status', 'sent_on'])
+    .where('id', 'in', ids)
     .execute();
 }

@@ -1,15 +1,25 @@
+import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
 import {
+  attachDocumentBodySchema,
   createProvenanceClaimBodySchema,
   createTraceRequestBodySchema,
+  documentListQuerySchema,
   itemProvenanceSchema,
   linkItemBodySchema,
+  lotProvenanceQuerySchema,
+  lotProvenanceSchema,
   provenanceClaimListQuerySchema,
   provenanceClaimPageSchema,
   provenanceClaimSchema,
+  remindersQuerySchema,
+  remindersSchema,
+  traceRequestDocumentListSchema,
+  traceRequestDocumentSchema,
+  traceRequestHistorySchema,
   traceRequestListQuerySchema,
   traceRequestPageSchema,
   traceRequestSchema,
@@ -183,5 +193,102 @@ export function registerTracingRoutes(app: ApiApp, { db }: RouteDeps): void {
       },
     },
     (request) => service.getItemProvenance(db, requireActor(request), request.params.id),
+  );
+  app.get(
+    '/items/:id/provenance.prov.json',
+    {
+      schema: {
+        tags,
+        summary: 'The provenance of an item as a W3C PROV-JSON document',
+        params: idParamsSchema,
+        response: { 200: z.record(z.string(), z.unknown()), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const document = await service.exportItemProvenance(db, requireActor(request), request.params.id);
+      void reply.header('content-disposition', `attachment; filename="item-${request.params.id}.prov.json"`);
+      return document as unknown as Record<string, unknown>;
+    },
+  );
+  app.get(
+    '/investigations/:id/lot-provenance',
+    {
+      schema: {
+        tags,
+        summary: 'The provenance of a lot: the items carrying it wherever found, and the claims about it',
+        params: idParamsSchema,
+        querystring: lotProvenanceQuerySchema,
+        response: { 200: lotProvenanceSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getLotProvenance(db, requireActor(request), request.params.id, request.query.lot_marking),
+  );
+
+  app.get(
+    '/investigations/:id/trace-requests/reminders',
+    {
+      schema: {
+        tags,
+        summary: 'Trace requests to remind: awaiting an answer past their due date, most overdue first',
+        params: idParamsSchema,
+        querystring: remindersQuerySchema,
+        response: { 200: remindersSchema, ...problemResponses },
+      },
+    },
+    (request) => service.listReminders(db, requireActor(request), request.params.id, request.query),
+  );
+  app.get(
+    '/trace-requests/:id/history',
+    {
+      schema: {
+        tags,
+        summary: 'Every change to a trace request, its items and its documents, from the audit log',
+        params: idParamsSchema,
+        response: { 200: traceRequestHistorySchema, ...problemResponses },
+      },
+    },
+    (request) => service.getTraceRequestHistory(db, requireActor(request), request.params.id),
+  );
+  app.get(
+    '/trace-requests/:id/documents',
+    {
+      schema: {
+        tags,
+        summary: 'The documents attached to a trace request (letters, answers, reminders, annexes)',
+        params: idParamsSchema,
+        querystring: documentListQuerySchema,
+        response: { 200: traceRequestDocumentListSchema, ...problemResponses },
+      },
+    },
+    (request) => service.listTraceRequestDocuments(db, requireActor(request), request.params.id, request.query),
+  );
+  app.post(
+    '/trace-requests/:id/documents',
+    {
+      schema: {
+        tags,
+        summary: 'Attach a media record to a trace request as its letter, answer, reminder or annex',
+        params: idParamsSchema,
+        body: attachDocumentBodySchema,
+        response: { 201: traceRequestDocumentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.attachTraceRequestDocument(db, requireActor(request), request.params.id, request.body)),
+  );
+  app.post(
+    '/trace-request-documents/:id/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Detach a document from its trace request (the media record stays)',
+        params: idParamsSchema,
+        body: archiveBodySchema,
+        response: { 200: traceRequestDocumentSchema, ...problemResponses },
+      },
+    },
+    (request) => service.archiveTraceRequestDocument(db, requireActor(request), request.params.id, request.body),
   );
 }

@@ -225,11 +225,18 @@ export const provenanceClaimListQuerySchema = pageQuerySchema.extend({
 });
 export type ProvenanceClaimListQuery = z.output<typeof provenanceClaimListQuerySchema>;
 
+const conflictsWithSchema = z
+  .array(z.uuid())
+  .describe(
+    'Claims of the same event that contradict this one (another actor, or dates that cannot both be true); both are kept and shown, never merged',
+  );
+
 export const itemProvenanceClaimSchema = provenanceClaimSchema.extend({
   inherited_from_lot: z
     .string()
     .nullable()
     .describe('Null for a claim about the item itself; else the item’s lot marking the claim is about'),
+  conflicts_with: conflictsWithSchema,
 });
 export type ItemProvenanceClaim = z.infer<typeof itemProvenanceClaimSchema>;
 
@@ -238,3 +245,106 @@ export const itemProvenanceSchema = z.object({
   claims: z.array(itemProvenanceClaimSchema).describe('In event order, then by date'),
 });
 export type ItemProvenance = z.infer<typeof itemProvenanceSchema>;
+
+export const lotProvenanceQuerySchema = z.object({
+  lot_marking: z.string().trim().min(1).max(500).describe('The lot marking, any spelling of it'),
+});
+
+export const lotProvenanceSchema = z.object({
+  lot_marking: z.string().describe('The lot marking as asked'),
+  lot_normalized: z.string().describe('Its comparable form; every spelling with this form is the same lot'),
+  items: z
+    .array(
+      z.object({
+        item_id: z.uuid(),
+        external_ref: z.string().nullable(),
+        category: z.string(),
+        site_id: z.uuid(),
+        site_name: z.string(),
+        marking_text: z.string().describe('The lot marking as transcribed on this item'),
+      }),
+    )
+    .describe('Every live item of the investigation carrying the lot, wherever it was found'),
+  claims: z
+    .array(provenanceClaimSchema.extend({ conflicts_with: conflictsWithSchema }))
+    .describe('Claims about the lot, in event order'),
+});
+export type LotProvenance = z.infer<typeof lotProvenanceSchema>;
+
+// ---------------------------------------------------------------- reminders, documents, history
+
+export const remindersQuerySchema = z.object({
+  as_of: dateSchema.optional().describe('The day overdue is judged on (YYYY-MM-DD, UTC); today by default'),
+});
+export type RemindersQuery = z.output<typeof remindersQuerySchema>;
+
+export const traceRequestReminderSchema = traceRequestSchema.extend({
+  days_overdue: z.number().int().describe('Days since the due date'),
+  days_since_sent: z.number().int().nullable().describe('Days since the request was sent'),
+});
+export type TraceRequestReminder = z.infer<typeof traceRequestReminderSchema>;
+
+export const remindersSchema = z.object({
+  as_of: z.string(),
+  items: z.array(traceRequestReminderSchema).describe('Most overdue first'),
+});
+export type Reminders = z.infer<typeof remindersSchema>;
+
+export const traceRequestDocumentKinds = ['request', 'response', 'reminder', 'annex'] as const;
+export const traceRequestDocumentKindSchema = z
+  .enum(traceRequestDocumentKinds)
+  .describe('request: the letter sent; response: the answer; reminder: a reminder sent; annex: anything else');
+export type TraceRequestDocumentKind = z.infer<typeof traceRequestDocumentKindSchema>;
+
+export const traceRequestDocumentSchema = z.object({
+  id: z.uuid(),
+  investigation_id: z.uuid(),
+  trace_request_id: z.uuid(),
+  media_id: z.uuid(),
+  kind: traceRequestDocumentKindSchema,
+  description: z.string(),
+  original_filename: z.string().nullable().describe('Of the media record'),
+  media_type: z.string().describe('Of the media record'),
+  sha256: z.string().describe('Of the media record: identifies the bytes'),
+  created_by: z.uuid(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number().int(),
+  archived_at: z.string().nullable(),
+  archive_reason: z.string().nullable(),
+});
+export type TraceRequestDocument = z.infer<typeof traceRequestDocumentSchema>;
+
+export const attachDocumentBodySchema = z.object({
+  media_id: z.uuid().describe('A media record of the same investigation (upload it first)'),
+  kind: traceRequestDocumentKindSchema,
+  description: z.string().trim().max(2000).default(''),
+});
+export type AttachDocumentInput = z.input<typeof attachDocumentBodySchema>;
+
+export const documentListQuerySchema = z.object({
+  include_archived: booleanQuerySchema.describe('Also list detached (archived) documents'),
+});
+export type DocumentListQuery = z.output<typeof documentListQuerySchema>;
+
+export const traceRequestDocumentListSchema = z.object({ items: z.array(traceRequestDocumentSchema) });
+
+export const historyEntrySchema = z.object({
+  seq: z.number().int().describe('Position in the audit chain'),
+  at: z.string(),
+  actor_label: z.string().describe('Who made the change'),
+  via: z.string(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.uuid(),
+  changes: z
+    .array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() }))
+    .describe('Fields that changed (all set fields for a creation)'),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const traceRequestHistorySchema = z.object({
+  trace_request_id: z.uuid(),
+  entries: z.array(historyEntrySchema).describe('Oldest first: the request, its items and its documents'),
+});
+export type TraceRequestHistory = z.infer<typeof traceRequestHistorySchema>;

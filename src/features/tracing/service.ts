@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
-import { toJsonRecord } from '../../db/serialize.js';
+import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import {
   archiveVersioned,
@@ -18,17 +18,29 @@ import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
 import { normalizeMarking } from '../markings/normalize.js';
+import { gradingOf } from '../sources/service.js';
+import { toProvDocument, type ProvDocument } from './prov.js';
+import { compareClaims, findConflicts } from './provenance.js';
 import * as repository from './repository.js';
 import {
+  attachDocumentBodySchema,
   awaitingAnswerStatuses,
   createProvenanceClaimBodySchema,
   createTraceRequestBodySchema,
   linkItemBodySchema,
   nextStatuses,
-  provenanceEventTypes,
   updateProvenanceClaimBodySchema,
   updateTraceRequestBodySchema,
+  type AttachDocumentInput,
   type Confidence,
+  type DocumentListQuery,
+  type HistoryEntry,
+  type LotProvenance,
+  type Reminders,
+  type RemindersQuery,
+  type TraceRequestDocument,
+  type TraceRequestDocumentKind,
+  type TraceRequestHistory,
   type CreateProvenanceClaimInput,
   type CreateTraceRequestInput,
   type ItemProvenance,
@@ -436,22 +448,6 @@ export async function archiveProvenanceClaim(
   });
 }
 
-const eventRank = new Map<string, number>(provenanceEventTypes.map((eventType, index) => [eventType, index]));
-
-/** Event order first, then the earliest known date (undated last), then creation order. */
-function compareClaims(a: ProvenanceClaim, b: ProvenanceClaim): number {
-  const byEvent = (eventRank.get(a.event_type) ?? 0) - (eventRank.get(b.event_type) ?? 0);
-  if (byEvent !== 0) return byEvent;
-  const dateA = a.occurred_from ?? a.occurred_to;
-  const dateB = b.occurred_from ?? b.occurred_to;
-  if (dateA !== dateB) {
-    if (dateA === null) return 1;
-    if (dateB === null) return -1;
-    return dateA < dateB ? -1 : 1;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
  * The provenance of one item: the claims about it, plus the claims about any
  * lot marking it carries (each naming that marking in `inherited_from_lot`),
@@ -469,13 +465,271 @@ export async function getItemProvenance(db: Kysely<DB>, user: Actor, itemId: str
     itemId,
     lotsNormalized: [...lotTextByNormalized.keys()],
   });
+  const conflicts = findConflicts(rows);
   const claims: ItemProvenanceClaim[] = rows.map((row) => ({
     ...toProvenanceClaim(row),
     inherited_from_lot:
       row.item_id === itemId || row.lot_normalized === null
         ? null
         : (lotTextByNormalized.get(row.lot_normalized) ?? row.lot_marking),
+    conflicts_with: conflicts.get(row.id) ?? [],
   }));
   claims.sort(compareClaims);
   return { item_id: itemId, claims };
+}
+
+/**
+ * The provenance of every item carrying a lot (any spelling with the same
+ * normalized form): the items, wherever they were found, and the claims about
+ * the lot in event order, contradictions marked.
+ */
+export async function getLotProvenance(
+  db: Kysely<DB>,
+  user: Actor,
+  investigationId: string,
+  lotMarking: string,
+): Promise<LotProvenance> {
+  await requireRole(db, user, investigationId, 'viewer');
+  const lotNormalized = normalizeMarking(lotMarking);
+  const items = await repository.listItemsCarryingLot(db, investigationId, lotNormalized);
+  const rows = await repository.listClaimsForLot(db, investigationId, lotNormalized);
+  const conflicts = findConflicts(rows);
+  const claims = rows.map((row) => ({ ...toProvenanceClaim(row), conflicts_with: conflicts.get(row.id) ?? [] }));
+  claims.sort(compareClaims);
+  return { lot_marking: lotMarking, lot_normalized: lotNormalized, items, claims };
+}
+
+/**
+ * An item's provenance as a W3C PROV-JSON document: the item, the lots it
+ * carries, each claim as an activity with its actors and evidence.
+ *
+ * @example
+ * const document = await exportItemProvenance(db, user, itemId);
+ * fs.writeFileSync('item.prov.json', JSON.stringify(document, null, 2));
+ */
+export async function exportItemProvenance(db: Kysely<DB>, user: Actor, itemId: string): Promise<ProvDocument> {
+  const provenance = await getItemProvenance(db, user, itemId);
+  const item = await findById(db, 'items', itemId);
+  const lots = await repository.listLotMarkings(db, itemId);
+  const idsOf = (pick: (claim: ProvenanceClaim) => (string | null)[]) => [
+    ...new Set(provenance.claims.flatMap(pick).filter((id): id is string => id !== null)),
+  ];
+  const actors = await repository.findActors(
+    db,
+    idsOf((claim) => [claim.actor_id, claim.counterpart_id]),
+  );
+  const sources = await repository.findSources(
+    db,
+    idsOf((claim) => [claim.source_id]),
+  );
+  const traceRequests = await repository.findTraceRequests(
+    db,
+    idsOf((claim) => [claim.trace_request_id]),
+  );
+  return toProvDocument({
+    item,
+    lots,
+    claims: provenance.claims,
+    actors,
+    sources: sources.map((source) => ({
+      id: source.id,
+      kind: source.kind,
+      title: source.title,
+      url: source.url,
+      grading: gradingOf(source.reliability, source.credibility),
+    })),
+    traceRequests,
+  });
+}
+
+// ================================================================ reminders, documents, history
+
+/** Whole days from one 'YYYY-MM-DD' to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * The requests to remind their addressees of: still awaiting an answer (sent
+ * or acknowledged) and past their due date on `as_of` (today by default),
+ * most overdue first, each with the days overdue.
+ *
+ * @example
+ * const { items } = await listReminders(db, user, investigationId, {});
+ * items[0]?.days_overdue; // 41
+ */
+export async function listReminders(
+  db: Kysely<DB>,
+  user: Actor,
+  investigationId: string,
+  query: RemindersQuery,
+): Promise<Reminders> {
+  await requireRole(db, user, investigationId, 'viewer');
+  const asOf = query.as_of ?? todayUtc();
+  const rows = await repository.listOverdueTraceRequests(db, { investigationId, asOf, awaitingAnswerStatuses });
+  const described = await describeTraceRequests(db, rows);
+  return {
+    as_of: asOf,
+    items: described.map((request) => ({
+      ...request,
+      days_overdue: daysBetween(request.due_on!, asOf),
+      days_since_sent: request.sent_on === null ? null : daysBetween(request.sent_on, asOf),
+    })),
+  };
+}
+
+function toDocument(row: repository.DocumentRow): TraceRequestDocument {
+  return { ...toJsonRecord(row), kind: row.kind as TraceRequestDocumentKind };
+}
+
+/**
+ * Attaches a media record (the letter sent, the answer received, a reminder,
+ * an annex) to a trace request of the same investigation.
+ *
+ * @example
+ * await attachTraceRequestDocument(db, user, request.id, { media_id: scan.id, kind: 'response' });
+ */
+export async function attachTraceRequestDocument(
+  db: Kysely<DB>,
+  user: Actor,
+  traceRequestId: string,
+  input: AttachDocumentInput,
+): Promise<TraceRequestDocument> {
+  const parsed = attachDocumentBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const request = await findForUpdate(trx, 'trace_requests', traceRequestId);
+    const access = await requireRole(trx, user, request.investigation_id, 'investigator');
+    requireCanEdit(access, user, request);
+    if (request.archived_at !== null) {
+      throw new DomainError('archived', `Trace request ${traceRequestId} is archived and can no longer be changed.`);
+    }
+    if ((await repository.findActiveDocument(trx, traceRequestId, parsed.media_id)) !== undefined) {
+      throw new DomainError(
+        'already_exists',
+        `Media ${parsed.media_id} is already attached to trace request ${traceRequestId}.`,
+        [{ field: 'media_id', message: 'already attached' }],
+      );
+    }
+    const now = new Date();
+    const row = await repository.insertDocument(trx, {
+      id: uuidv7(),
+      investigation_id: request.investigation_id,
+      trace_request_id: traceRequestId,
+      media_id: parsed.media_id,
+      kind: parsed.kind,
+      description: parsed.description,
+      created_by: user.userId,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordChange(trx, user, {
+      action: 'trace_request.attach_document',
+      entityType: 'trace_request_documents',
+      entityId: row.id,
+      investigationId: request.investigation_id,
+      after: row,
+    });
+    const [document] = await repository.listDocuments(trx, { traceRequestId, includeArchived: true, ids: [row.id] });
+    return toDocument(document!);
+  });
+}
+
+export async function listTraceRequestDocuments(
+  db: Kysely<DB>,
+  user: Actor,
+  traceRequestId: string,
+  query: DocumentListQuery,
+): Promise<{ items: TraceRequestDocument[] }> {
+  const request = await findById(db, 'trace_requests', traceRequestId);
+  await requireRole(db, user, request.investigation_id, 'viewer');
+  const rows = await repository.listDocuments(db, { traceRequestId, includeArchived: query.include_archived });
+  return { items: rows.map(toDocument) };
+}
+
+/** Detaches a document from its request: the link is archived with the reason; the media record stays. */
+export async function archiveTraceRequestDocument(
+  db: Kysely<DB>,
+  user: Actor,
+  id: string,
+  input: ArchiveInput,
+): Promise<TraceRequestDocument> {
+  const parsed = archiveBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await repository.lockDocument(trx, id);
+    if (before === undefined) {
+      throw new DomainError('not_found', `Trace request document ${id} does not exist or you cannot see it.`);
+    }
+    const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+    requireCanEdit(access, user, before);
+    if (before.archived_at !== null) {
+      throw new DomainError('archived', `Trace request document ${id} is already detached.`);
+    }
+    if (before.version !== parsed.version) {
+      throw new DomainError(
+        'version_conflict',
+        `Trace request document ${id} is at version ${before.version}, not ${parsed.version}: reload it.`,
+      );
+    }
+    const after = await repository.archiveDocument(trx, before, parsed.reason);
+    if (after === undefined)
+      throw new DomainError('version_conflict', `Trace request document ${id} changed meanwhile.`);
+    await recordChange(trx, user, {
+      action: 'trace_request.detach_document',
+      entityType: 'trace_request_documents',
+      entityId: id,
+      investigationId: before.investigation_id,
+      before,
+      after,
+    });
+    const [document] = await repository.listDocuments(trx, {
+      traceRequestId: before.trace_request_id,
+      includeArchived: true,
+      ids: [id],
+    });
+    return toDocument(document!);
+  });
+}
+
+// Bookkeeping every write touches; a history lists what the person changed.
+const bookkeepingFields = new Set(['id', 'investigation_id', 'version', 'created_by', 'created_at', 'updated_at']);
+
+function describeChanges(before: unknown, after: unknown): HistoryEntry['changes'] {
+  const previous = (before ?? {}) as Record<string, unknown>;
+  const next = (after ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(previous), ...Object.keys(next)])];
+  return fields
+    .filter((field) => !bookkeepingFields.has(field))
+    .filter((field) => canonicalJson(previous[field] ?? null) !== canonicalJson(next[field] ?? null))
+    .map((field) => ({ field, before: previous[field] ?? null, after: next[field] ?? null }));
+}
+
+/**
+ * Every change made to a trace request, its covered items and its documents,
+ * read from the audit log, oldest first, each with the fields that changed.
+ */
+export async function getTraceRequestHistory(
+  db: Kysely<DB>,
+  user: Actor,
+  traceRequestId: string,
+): Promise<TraceRequestHistory> {
+  const request = await findById(db, 'trace_requests', traceRequestId);
+  await requireRole(db, user, request.investigation_id, 'viewer');
+  const rows = await repository.listHistory(db, {
+    investigationId: request.investigation_id,
+    traceRequestId,
+    documentIds: await repository.listDocumentIds(db, traceRequestId),
+  });
+  return {
+    trace_request_id: traceRequestId,
+    entries: rows.map((row) => ({
+      seq: row.seq,
+      at: row.at.toISOString(),
+      actor_label: row.actor_label,
+      via: row.via,
+      action: row.action,
+      entity_type: row.entity_type,
+      entity_id: row.entity_id,
+      changes: describeChanges(row.before, row.after),
+    })),
+  };
 }

@@ -1,0 +1,183 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/tables.js';
+import { DomainError } from '../../errors.js';
+import type { Actor } from '../access/schema.js';
+import { exportInvestigation, type InvestigationExport } from '../export/service.js';
+import { extensionFor } from '../media/sniff.js';
+import type { MediaStore } from '../media/store.js';
+import { writeBag, type PayloadFile } from './bagit.js';
+
+type Records = InvestigationExport['records'];
+type RecordRow = Record<string, unknown>;
+
+const SOFTWARE = 'armtrace 0.1.0 (https://armtrace.org)';
+
+function idsOf(rows: RecordRow[] | undefined, column: string): Set<string> {
+  const ids = new Set<string>();
+  for (const row of rows ?? []) {
+    const value = row[column];
+    if (typeof value === 'string') ids.add(value);
+  }
+  return ids;
+}
+
+function keep(rows: RecordRow[] | undefined, column: string, ids: Set<string>): RecordRow[] {
+  return (rows ?? []).filter((row) => typeof row[column] === 'string' && ids.has(row[column]));
+}
+
+/**
+ * The records that concern the chosen items: the items, their markings,
+ * custody events, photos (of the item or its markings) and what those refer
+ * to (sites, zones, sources, incidents, trace requests, actors, claims).
+ */
+function recordsForItems(records: Records, itemIds: string[]): Records {
+  const all = records as Record<string, RecordRow[]>;
+  const known = idsOf(all.items, 'id');
+  const unknown = itemIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new DomainError('not_found', `Item ${unknown.join(', ')} is not in this investigation.`, [
+      { field: 'items', message: `not in the investigation: ${unknown.join(', ')}` },
+    ]);
+  }
+  const items = new Set(itemIds);
+  const kept: Record<string, RecordRow[]> = Object.fromEntries(Object.keys(all).map((table) => [table, []]));
+  kept.items = keep(all.items, 'id', items);
+  kept.markings = keep(all.markings, 'item_id', items);
+  const markings = idsOf(kept.markings, 'id');
+  kept.custody_events = keep(all.custody_events, 'item_id', items);
+  kept.media_links = [...keep(all.media_links, 'item_id', items), ...keep(all.media_links, 'marking_id', markings)];
+  kept.media = keep(all.media, 'id', idsOf(kept.media_links, 'media_id'));
+  kept.sites = keep(all.sites, 'id', idsOf(kept.items, 'site_id'));
+  kept.zones = keep(all.zones, 'id', idsOf(kept.items, 'zone_id'));
+  kept.incident_items = keep(all.incident_items, 'item_id', items);
+  kept.incidents = keep(all.incidents, 'id', idsOf(kept.incident_items, 'incident_id'));
+  kept.trace_request_items = keep(all.trace_request_items, 'item_id', items);
+  kept.trace_requests = keep(all.trace_requests, 'id', idsOf(kept.trace_request_items, 'trace_request_id'));
+  kept.provenance_claims = keep(all.provenance_claims, 'item_id', items);
+  const actors = new Set([
+    ...idsOf(kept.trace_requests, 'addressee_id'),
+    ...idsOf(kept.provenance_claims, 'actor_id'),
+    ...idsOf(kept.provenance_claims, 'counterpart_id'),
+  ]);
+  kept.actors = keep(all.actors, 'id', actors);
+  const sources = new Set([
+    ...idsOf(kept.media, 'source_id'),
+    ...idsOf(kept.incidents, 'source_id'),
+    ...idsOf(kept.provenance_claims, 'source_id'),
+  ]);
+  kept.sources = keep(all.sources, 'id', sources);
+  return kept;
+}
+
+interface OriginalEntry {
+  path: string;
+  sha256: string;
+  media_ids: string[];
+  credits: {
+    media_id: string;
+    original_filename: unknown;
+    credit: unknown;
+    licence: unknown;
+    source_id: unknown;
+    original_url: unknown;
+  }[];
+}
+
+function creditsText(originals: OriginalEntry[], title: string): string {
+  const lines = [`Credits for the media in this bag (${title})`, ''];
+  for (const original of originals) {
+    for (const credit of original.credits) {
+      lines.push(original.path);
+      lines.push(
+        `  media ${credit.media_id}${typeof credit.original_filename === 'string' ? `, ${credit.original_filename}` : ''}`,
+      );
+      lines.push(`  Credit: ${typeof credit.credit === 'string' ? credit.credit : '(none recorded)'}`);
+      if (typeof credit.licence === 'string') lines.push(`  Licence: ${credit.licence}`);
+      if (typeof credit.original_url === 'string') lines.push(`  Original: ${credit.original_url}`);
+      lines.push('');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface BagExportResult {
+  out: string;
+  files: number;
+  bytes: number;
+  originals: number;
+  audit_head: { seq: number; hash: string } | null;
+}
+
+/**
+ * Writes an investigation (or only the records about some items) as a BagIt
+ * bag: `data/records.json` (every record, archived ones too, as in `export
+ * json`), `data/originals/<sha256>.<ext>` (each original once, re-hashed
+ * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
+ * investigation, the exporter, the time and the audit-chain head.
+ *
+ * @example
+ * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
+ */
+export async function exportBag(
+  db: Kysely<DB>,
+  store: MediaStore,
+  actor: Actor,
+  investigationId: string,
+  options: { items?: string[] | undefined },
+  out: string,
+): Promise<BagExportResult> {
+  const document = await exportInvestigation(db, actor, investigationId);
+  const records =
+    options.items === undefined || options.items.length === 0
+      ? document.records
+      : recordsForItems(document.records, options.items);
+  const originals = new Map<string, OriginalEntry>();
+  for (const media of (records as Record<string, RecordRow[]>).media ?? []) {
+    const sha256 = String(media.sha256);
+    const entry = originals.get(sha256) ?? {
+      path: `data/originals/${sha256}${extensionFor(String(media.media_type))}`,
+      sha256,
+      media_ids: [],
+      credits: [],
+    };
+    entry.media_ids.push(String(media.id));
+    entry.credits.push({
+      media_id: String(media.id),
+      original_filename: media.original_filename,
+      credit: media.credit,
+      licence: media.licence,
+      source_id: media.source_id,
+      original_url: media.original_url,
+    });
+    originals.set(sha256, entry);
+  }
+  const bagDocument = {
+    ...document,
+    records,
+    ...(options.items === undefined || options.items.length === 0 ? {} : { selected_items: options.items }),
+    originals: [...originals.values()].map(({ credits, ...entry }) => ({ ...entry, credits })),
+  };
+  const title = document.investigation.title;
+  const payload: PayloadFile[] = [
+    { path: 'records.json', bytes: Buffer.from(`${JSON.stringify(bagDocument, null, 2)}\n`) },
+    { path: 'CREDITS.txt', bytes: Buffer.from(creditsText([...originals.values()], title)) },
+    ...[...originals.values()].map((original) => ({
+      path: original.path.slice('data/'.length),
+      expectedSha256: original.sha256,
+      bytes: () => store.get(original.sha256),
+    })),
+  ];
+  const head = document.audit_head;
+  const written = await writeBag(out, payload, {
+    'Source-Organization': 'armtrace',
+    'External-Identifier': investigationId,
+    'External-Description': title,
+    'Bag-Software-Agent': SOFTWARE,
+    'Armtrace-Investigation': `${investigationId} ${title}`,
+    'Armtrace-Exported-By': document.exported_by,
+    'Armtrace-Exported-At': document.exported_at,
+    'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.seq}:${head.hash}`,
+    ...(options.items === undefined || options.items.length === 0 ? {} : { 'Armtrace-Items': options.items.join(' ') }),
+  });
+  return { out, files: written.files, bytes: written.bytes, originals: originals.size, audit_head: head };
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { withSession } from '../../cli/context.js';
+import { createProgress, printJson } from '../../cli/output.js';
+import { importItemsCsv, type ImportProgress } from './service.js';
+
+export function registerImportCommands(program: Command): void {
+  const importCommand = program.command('import').description('Bulk imports from files');
+
+  importCommand
+    .command('items <file>')
+    .description(
+      'Import items and their markings from a CSV file, one row per marking (columns: docs/markings.md). ' +
+        'The whole file is checked first: any bad row refuses it, with its line number, and nothing is written.',
+    )
+    .requiredOption('--investigation <id>', 'investigation to import into')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { investigation: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        let validating: ReturnType<typeof createProgress> | undefined;
+        let loading: ReturnType<typeof createProgress> | undefined;
+        const onProgress: ImportProgress = (phase, done, total) => {
+          if (phase === 'validate') {
+            validating ??= createProgress('Checking rows', undefined);
+            validating.update(done);
+          } else {
+            validating?.finish();
+            validating = undefined;
+            loading ??= createProgress('Importing', total);
+            loading.update(done);
+          }
+        };
+        try {
+          const result = await importItemsCsv(db, actor, options.investigation, file, onProgress);
+          loading?.finish();
+          if (options.json === true) return printJson(result);
+          process.stdout.write(
+            `Imported ${result.markings_created} markings on ${result.items_created} items at ` +
+              `${result.sites_created} new and ${result.sites_reused} existing sites ` +
+              `(${result.rows} rows, ${result.encoding}, ${result.seconds} s).\n`,
+          );
+        } finally {
+          validating?.finish();
+        }
+      });
+    });
+}

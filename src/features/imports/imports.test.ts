@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DomainError } from '../../errors.js';
+import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { verifyAudit } from '../audit/service.js';
+import { addMember } from '../investigations/service.js';
+import { searchAllMarkings } from '../markings/search.js';
+import { createSite } from '../sites/service.js';
+import { CsvParser, CsvSyntaxError } from './csv.js';
+import { importItemsCsv } from './service.js';
+
+const HEADER = 'site_ref,site_name,site_type,lat,lon,item_ref,category,model,quantity,marking_kind,marking_text';
+
+describe('CsvParser', () => {
+  const parse = (...chunks: string[]) => {
+    const parser = new CsvParser();
+    const records = chunks.flatMap((chunk) => parser.push(chunk));
+    return [...records, ...parser.end()].map((record) => [record.line, ...record.fields]);
+  };
+
+  it('reads quoted fields, doubled quotes, CRLF and line breaks inside quotes', () => {
+    assert.deepEqual(parse('a,"b,c","say ""hi"""\r\n1,"two\nlines",3\n'), [
+      [1, 'a', 'b,c', 'say "hi"'],
+      [2, '1', 'two\nlines', '3'],
+    ]);
+  });
+
+  it('gives the same records whatever the chunks, and reads a last line without a line end', () => {
+    const text = 'x,"y\r\nz",w\r\nlast,"q""",e';
+    const whole = parse(text);
+    assert.deepEqual(parse(...[...text]), whole);
+    assert.deepEqual(whole, [
+      [1, 'x', 'y\r\nz', 'w'],
+      [3, 'last', 'q"', 'e'],
+    ]);
+  });
+
+  it('refuses an unclosed quote and text after a closing quote, with the line', () => {
+    assert.throws(
+      () => parse('a\n"open,b\n'),
+      (error: unknown) => error instanceof CsvSyntaxError && error.line === 2,
+    );
+    assert.throws(
+      () => parse('a\nb\n"x"y,1\n'),
+      (error: unknown) => error instanceof CsvSyntaxError && error.line === 3,
+    );
+  });
+});
+
+describe('items CSV import', () => {
+  let world: TestWorld;
+  let directory: string;
+
+  function writeFile(name: string, content: string | Buffer): string {
+    const file = path.join(directory, name);
+    fs.writeFileSync(file, content);
+    return file;
+  }
+
+  async function count(table: 'sites' | 'items' | 'markings' | 'audit_log'): Promise<number> {
+    const row = await world.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async function refusal(file: string): Promise<DomainError> {
+    try {
+      await importItemsCsv(world.db, world.owner, world.investigationId, file);
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+    assert.fail('the import was accepted');
+  }
+
+  before(async () => {
+    world = await createTestWorld();
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-import-'));
+  });
+  after(async () => {
+    await world.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('builds sites, items and markings from rows, one row per marking', async () => {
+    await createSite(world.db, world.owner, world.investigationId, {
+      site_type: 'cache',
+      name: 'Known cellar',
+      external_ref: 'S-OLD',
+    });
+    const file = writeFile(
+      'good.csv',
+      [
+        HEADER,
+        'S-1,Farm,cache,36.3,43.1,I-1,small_arm,AKM,1,serial,AK 104512',
+        'S-1,,,,,I-1,small_arm,,,factory_code,ЗВ 1985',
+        '',
+        'S-2,"Depot, north",storage_depot,,,I-2,cartridges,7.62x39,500,lot,"LOT 12-345-67"',
+        'S-OLD,,,,,I-3,mortar_bomb,82 mm,2,,',
+        'S-2,,,,,I-4,cartridges,,,headstamp,٣٨ ٨٩',
+      ].join('\r\n'),
+    );
+    const phases = new Set<string>();
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file, (phase) =>
+      phases.add(phase),
+    );
+    assert.equal(result.encoding, 'utf-8');
+    assert.equal(result.rows, 5);
+    assert.equal(result.sites_created, 2);
+    assert.equal(result.sites_reused, 1);
+    assert.equal(result.items_created, 4);
+    assert.equal(result.markings_created, 4);
+    assert.deepEqual([...phases].sort(), ['load', 'validate']);
+
+    const items = await world.db
+      .selectFrom('items')
+      .innerJoin('sites', 'sites.id', 'items.site_id')
+      .select(['items.external_ref', 'items.quantity', 'items.model', 'items.fuze_fitted', 'sites.name'])
+      .where('items.investigation_id', '=', world.investigationId)
+      .orderBy('items.external_ref')
+      .execute();
+    assert.deepEqual(items, [
+      { external_ref: 'I-1', quantity: 1, model: 'AKM', fuze_fitted: null, name: 'Farm' },
+      { external_ref: 'I-2', quantity: 500, model: '7.62x39', fuze_fitted: null, name: 'Depot, north' },
+      { external_ref: 'I-3', quantity: 2, model: '82 mm', fuze_fitted: 'unknown', name: 'Known cellar' },
+      { external_ref: 'I-4', quantity: 1, model: null, fuze_fitted: null, name: 'Depot, north' },
+    ]);
+    const found = await searchAllMarkings(world.db, world.owner, { q: '3B-1985', limit: 5, include_archived: false });
+    assert.equal(found.items[0]!.item.external_ref, 'I-1');
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+  });
+
+  it('refuses the whole file when one row is wrong, naming its line, and writes nothing', async () => {
+    const before = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    const file = writeFile(
+      'bad.csv',
+      [
+        HEADER,
+        'S-9,Shed,cache,,,I-90,small_arm,,1,serial,X 1',
+        'S-9,Shed,cache,,,I-91,small_arm,,1,serial,X 2',
+        'S-9,Shed,cache,,,I-92,small_arm,,1,tattoo,X 3',
+        'S-9,Shed,cache,,,I-93,small_arm,,1,serial,X 4',
+      ].join('\n'),
+    );
+    const error = await refusal(file);
+    assert.equal(error.code, 'validation_failed');
+    assert.match(error.message, /1 problem; nothing was imported/);
+    assert.deepEqual(error.fields, [
+      { field: 'line 4 (marking_kind)', message: error.fields[0]!.message },
+    ]);
+    assert.match(error.fields[0]!.message, /"tattoo" is not one of serial, lot/);
+    const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    assert.deepEqual(afterwards, before);
+  });
+
+  it('lists every kind of problem with its line', async () => {
+    const file = writeFile(
+      'many.csv',
+      [
+        HEADER,
+        'S-8,,cache,91,43,I-80,small_arm,,0,serial,A 1',
+        'S-8,Hut,cache,36,,I-81,weapon,,1,,',
+        'S-8,Hut,cache,,,I-82,small_arm,,1,serial,',
+        'S-8,Hut,cache,,,I-85,small_arm,,1,serial,C 1',
+        'S-7,Barn,cache,,,I-85,cartridges,,1,lot,L 1',
+        'S-7,Barn,cave,,,I-83,small_arm,,1,serial,B 1',
+        'S-7,Barn,,,,I-1,small_arm,,1,serial,B 2',
+        'S-7,Barn,cache,,,I-84,small_arm,,1,serial',
+      ].join('\n'),
+    );
+    const error = await refusal(file);
+    assert.deepEqual(
+      error.fields.map((field) => field.field),
+      [
+        'line 2 (lat)',
+        'line 2 (quantity)',
+        'line 3 (lon)',
+        'line 3 (category)',
+        'line 4 (marking_text)',
+        'line 6 (site_ref)',
+        'line 6 (category)',
+        'line 7 (site_type)',
+        'line 8 (item_ref)',
+        'line 9',
+      ],
+    );
+    assert.match(error.fields[5]!.message, /item I-85 was given "S-8" on line 5/);
+    assert.match(error.fields[8]!.message, /item I-1 already exists in this investigation/);
+    assert.match(error.fields[9]!.message, /has 10 fields where the header has 11/);
+  });
+
+  it('reads a file that is not UTF-8 as ISO-8859-1', async () => {
+    const file = writeFile(
+      'latin1.csv',
+      Buffer.from(
+        `${HEADER}\nS-L,Caf\u00e9 M\u00fcller,cache,,,I-L1,small_arm,M\u00e4rz,1,serial,N\u00ba 4711\n`,
+        'latin1',
+      ),
+    );
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file);
+    assert.equal(result.encoding, 'iso-8859-1');
+    const site = await world.db
+      .selectFrom('sites')
+      .select('name')
+      .where('external_ref', '=', 'S-L')
+      .executeTakeFirstOrThrow();
+    assert.equal(site.name, 'Café Müller');
+    const marking = await world.db
+      .selectFrom('markings')
+      .innerJoin('items', 'items.id', 'markings.item_id')
+      .select(['markings.text', 'items.model'])
+      .where('items.external_ref', '=', 'I-L1')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(marking, { text: 'Nº 4711', model: 'März' });
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+  });
+
+  it('refuses a file with unknown or missing columns, and viewers', async () => {
+    const columns = await refusal(writeFile('columns.csv', 'site_ref,item,category\nS,I,other\n'));
+    assert.deepEqual(
+      columns.fields.map((field) => field.field),
+      ['line 1 (item)', 'line 1 (item_ref)'],
+    );
+    assert.match((await refusal(writeFile('empty.csv', ''))).fields[0]!.message, /empty/);
+    await createTestUser(world.db, 'import-viewer');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'import-viewer', role: 'viewer' });
+    const viewer = (await world.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'import-viewer')
+      .executeTakeFirstOrThrow()).id;
+    await assert.rejects(
+      importItemsCsv(
+        world.db,
+        { userId: viewer, username: 'import-viewer', isAdmin: false, via: 'cli' },
+        world.investigationId,
+        writeFile('viewer.csv', `${HEADER}\nS-V,V,cache,,,I-V,other,,1,,\n`),
+      ),
+      (error: unknown) => error instanceof DomainError && error.code === 'forbidden',
+    );
+    await assert.rejects(
+      importItemsCsv(world.db, world.outsider, world.investigationId, writeFile('outsider.csv', `${HEADER}\n`)),
+      (error: unknown) => error instanceof DomainError && error.code === 'not_found',
+    );
+  });
+});

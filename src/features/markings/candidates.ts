@@ -1,0 +1,153 @@
+/**
+ * Which stored confusion keys can be close to a query, as patterns the
+ * database answers from its indexes. The candidates are then ranked by the
+ * weighted distance (distance.ts); these patterns only have to make sure the
+ * right marking is among them, cheaply.
+ */
+import { confusionClassOf } from './normalize.js';
+import type { ParsedQuery } from './query.js';
+
+/** One position of the query in confusion-key space. */
+type KeyItem = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'run' };
+
+export interface CandidatePlan {
+  /** The query itself as a LIKE pattern on the confusion key (`_` one character, `%` any run). */
+  exactPattern: string;
+  /** True when `exactPattern` has no wildcard: an equality lookup. */
+  exactIsLiteral: boolean;
+  /**
+   * Patterns that a stored key within `toleratedEdits` arbitrary edits of the
+   * query matches at least one of (pigeonhole: the query's literal part is cut
+   * into pieces, and any such key keeps enough of them intact and in order).
+   */
+  fuzzyPatterns: string[];
+  toleratedEdits: number;
+  /** The literal characters of the key, for trigram similarity when the patterns find too little. */
+  similarityText: string;
+}
+
+const MIN_PIECE = 3;
+const MAX_PIECES = 5;
+
+function escapeLike(character: string): string {
+  return character === '%' || character === '_' || character === '\\' ? `\\${character}` : character;
+}
+
+function keyItems(query: ParsedQuery): KeyItem[] {
+  const items: KeyItem[] = [];
+  for (const token of query.tokens) {
+    switch (token.kind) {
+      case 'separator':
+        break;
+      case 'char':
+        items.push({ kind: 'char', char: confusionClassOf(token.char) });
+        break;
+      case 'alternatives': {
+        const classes = new Set(token.chars.map(confusionClassOf));
+        items.push(classes.size === 1 ? { kind: 'char', char: [...classes][0]! } : { kind: 'one' });
+        break;
+      }
+      case 'unreadable':
+        items.push({ kind: 'one' });
+        break;
+      case 'any_run':
+        items.push({ kind: 'run' });
+        break;
+    }
+  }
+  return items;
+}
+
+function toPattern(items: readonly KeyItem[]): string {
+  return items
+    .map((item) => (item.kind === 'char' ? escapeLike(item.char) : item.kind === 'one' ? '_' : '%'))
+    .join('');
+}
+
+/** Splits the runs of literal characters into `count` pieces of at least MIN_PIECE, as even as possible. */
+function cutPieces(runs: readonly string[], count: number): string[] {
+  const usable = runs.filter((run) => run.length >= MIN_PIECE);
+  const total = usable.reduce((sum, run) => sum + run.length, 0);
+  // Give each run a share of the pieces proportional to its length.
+  const shares = usable.map((run) => Math.max(1, Math.floor((run.length / total) * count)));
+  let assigned = shares.reduce((sum, share) => sum + share, 0);
+  while (assigned > count) {
+    const largest = shares.indexOf(Math.max(...shares));
+    shares[largest]! -= 1;
+    assigned -= 1;
+  }
+  for (let index = 0; assigned < count && index < usable.length * 4; index += 1) {
+    const position = index % usable.length;
+    if (Math.floor(usable[position]!.length / (shares[position]! + 1)) >= MIN_PIECE) {
+      shares[position]! += 1;
+      assigned += 1;
+    }
+  }
+  const pieces: string[] = [];
+  usable.forEach((run, position) => {
+    const share = shares[position]!;
+    if (share === 0) return;
+    let start = 0;
+    for (let piece = 0; piece < share; piece += 1) {
+      const end = piece === share - 1 ? run.length : start + Math.floor((run.length - start) / (share - piece));
+      pieces.push(run.slice(start, end));
+      start = end;
+    }
+  });
+  return pieces;
+}
+
+function combinations<T>(values: readonly T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  if (values.length < size) return [];
+  const [first, ...rest] = values;
+  return [...combinations(rest, size - 1).map((combo) => [first!, ...combo]), ...combinations(rest, size)];
+}
+
+/**
+ * The candidate patterns for a query.
+ *
+ * @example
+ * planCandidates(parseMarkingQuery('LOT 12-345-67')).exactPattern; // '10t1234567'
+ */
+export function planCandidates(query: ParsedQuery): CandidatePlan {
+  const items = keyItems(query);
+  const runs: string[] = [];
+  let current = '';
+  for (const item of items) {
+    if (item.kind === 'char') current += item.char;
+    else {
+      if (current !== '') runs.push(current);
+      current = '';
+    }
+  }
+  if (current !== '') runs.push(current);
+  const literal = runs.join('');
+  const usableLength = runs.filter((run) => run.length >= MIN_PIECE).reduce((sum, run) => sum + run.length, 0);
+
+  // Long queries tolerate two arbitrary edits, shorter ones one; every pattern
+  // keeps at least two trigrams so that each is selective on its own.
+  let toleratedEdits = 0;
+  let pieceCount = 0;
+  if (usableLength >= 4 * MIN_PIECE) {
+    toleratedEdits = 2;
+    pieceCount = Math.min(MAX_PIECES, Math.floor(usableLength / MIN_PIECE));
+  } else if (usableLength >= 2 * MIN_PIECE) {
+    toleratedEdits = 1;
+    pieceCount = Math.floor(usableLength / MIN_PIECE);
+  }
+  const fuzzyPatterns: string[] = [];
+  if (pieceCount > toleratedEdits) {
+    const pieces = cutPieces(runs, pieceCount);
+    for (const combo of combinations(pieces, pieces.length - toleratedEdits)) {
+      fuzzyPatterns.push(`%${combo.map((piece) => [...piece].map(escapeLike).join('')).join('%')}%`);
+    }
+  }
+  return {
+    exactPattern: toPattern(items),
+    exactIsLiteral: items.every((item) => item.kind === 'char'),
+    fuzzyPatterns,
+    toleratedEdits,
+    similarityText: literal,
+  };
+}

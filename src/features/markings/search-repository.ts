@@ -1,0 +1,197 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Row } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+import type { CandidatePlan } from './candidates.js';
+
+/** Which markings a search may return. */
+export interface MarkingFilters {
+  /** Only these investigations; undefined for every investigation (administrators). */
+  investigationIds: readonly string[] | undefined;
+  kind?: string | undefined;
+  category?: string | undefined;
+  siteId?: string | undefined;
+  /** Leave out the markings of this item (the one being captured). */
+  excludeItemId?: string | undefined;
+  /** The site's recovery day, inclusive, 'YYYY-MM-DD'. */
+  recoveredFrom?: string | undefined;
+  recoveredTo?: string | undefined;
+  includeArchived: boolean;
+}
+
+/** One distinct skeleton among the candidates, with a transcription that has it. */
+export interface CandidateSkeleton {
+  skeleton: string;
+  text: string;
+}
+
+/** A marking found by a search, with what a result shows of its item and site. */
+export type MarkingHitRow = Row<'markings'> & {
+  item_external_ref: string | null;
+  item_category: string;
+  item_model: string | null;
+  site_id: string;
+  site_name: string;
+  site_external_ref: string | null;
+};
+
+// Bounds that keep an unselective pattern (a lone year, `19??`) cheap: the
+// rows an index returns are capped before they are grouped.
+const SCAN_CAP = 5000;
+
+/** The filters as SQL conditions on `m` (markings). */
+function filterConditions(filters: MarkingFilters): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [];
+  if (filters.investigationIds !== undefined) {
+    conditions.push(
+      filters.investigationIds.length === 0
+        ? sql`false`
+        : sql`m.investigation_id IN (${sql.join(filters.investigationIds.map((id) => sql`${id}::uuid`))})`,
+    );
+  }
+  if (!filters.includeArchived) conditions.push(sql`m.archived_at IS NULL`);
+  if (filters.kind !== undefined) conditions.push(sql`m.kind = ${filters.kind}`);
+  if (filters.excludeItemId !== undefined) conditions.push(sql`m.item_id <> ${filters.excludeItemId}::uuid`);
+  const itemConditions: RawBuilder<unknown>[] = [];
+  if (filters.category !== undefined) itemConditions.push(sql`i.category = ${filters.category}`);
+  if (filters.siteId !== undefined) itemConditions.push(sql`i.site_id = ${filters.siteId}::uuid`);
+  if (filters.recoveredFrom !== undefined || filters.recoveredTo !== undefined) {
+    const siteConditions: RawBuilder<unknown>[] = [sql`s.id = i.site_id`];
+    if (filters.recoveredFrom !== undefined) siteConditions.push(sql`s.recovered_on >= ${filters.recoveredFrom}::date`);
+    if (filters.recoveredTo !== undefined) siteConditions.push(sql`s.recovered_on <= ${filters.recoveredTo}::date`);
+    itemConditions.push(sql`EXISTS (SELECT 1 FROM sites s WHERE ${sql.join(siteConditions, sql` AND `)})`);
+  }
+  if (itemConditions.length > 0) {
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM items i WHERE i.id = m.item_id AND ${sql.join(itemConditions, sql` AND `)})`,
+    );
+  }
+  return conditions;
+}
+
+function where(filters: MarkingFilters, ...more: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const conditions = [...filterConditions(filters), ...more];
+  return conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `);
+}
+
+/**
+ * Distinct skeletons whose confusion key matches a pattern, the rows scanned
+ * capped; `order` picks which of many matches to keep.
+ */
+function distinctSkeletons(
+  filters: MarkingFilters,
+  condition: RawBuilder<unknown>,
+  limit: number,
+  order: RawBuilder<unknown> = sql`1`,
+): RawBuilder<unknown> {
+  return sql`(SELECT skeleton, min(text) AS text, min(rank) AS rank FROM (
+      SELECT m.skeleton, m.text, ${order} AS rank FROM markings m
+      WHERE ${where(filters, condition)} LIMIT ${SCAN_CAP}
+    ) scanned GROUP BY skeleton ORDER BY min(rank) LIMIT ${limit})`;
+}
+
+/**
+ * The first, cheap round of candidates: the query as an exact pattern, as a
+ * prefix, contained (short queries) and the pigeonhole patterns (longer
+ * ones), each answered from the confusion-key indexes.
+ */
+export async function findCandidateSkeletons(
+  db: Queryable,
+  plan: CandidatePlan,
+  filters: MarkingFilters,
+): Promise<CandidateSkeleton[]> {
+  const parts: RawBuilder<unknown>[] = [
+    distinctSkeletons(
+      filters,
+      plan.exactIsLiteral ? sql`m.confusion_key = ${plan.exactPattern}` : sql`m.confusion_key LIKE ${plan.exactPattern}`,
+      200,
+    ),
+  ];
+  if (!plan.exactPattern.endsWith('%')) {
+    parts.push(
+      distinctSkeletons(filters, sql`m.confusion_key LIKE ${`${plan.exactPattern}%`}`, 100, sql`length(m.confusion_key)`),
+    );
+  }
+  if (plan.fuzzyPatterns.length === 0 && plan.similarityText.length >= 3 && !plan.exactPattern.startsWith('%')) {
+    parts.push(
+      distinctSkeletons(filters, sql`m.confusion_key LIKE ${`%${plan.exactPattern}%`}`, 100, sql`length(m.confusion_key)`),
+    );
+  }
+  if (plan.fuzzyPatterns.length > 0) {
+    const patterns = sql.join(
+      plan.fuzzyPatterns.map((pattern) => sql`m.confusion_key LIKE ${pattern}`),
+      sql` OR `,
+    );
+    parts.push(
+      distinctSkeletons(filters, sql`(${patterns})`, 300, sql`-similarity(m.confusion_key, ${plan.similarityText})`),
+    );
+  }
+  const result = await sql<CandidateSkeleton>`
+    SELECT skeleton, min(text) AS text FROM (${sql.join(parts, sql` UNION ALL `)}) candidates
+    WHERE skeleton IS NOT NULL GROUP BY skeleton`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The second round, when the first found nothing close: confusion keys
+ * similar by trigrams (pg_trgm's `%`, threshold 0.3), most similar first.
+ */
+export async function findSimilarSkeletons(
+  db: Queryable,
+  plan: CandidatePlan,
+  filters: MarkingFilters,
+): Promise<CandidateSkeleton[]> {
+  const result = await sql<CandidateSkeleton>`
+    SELECT skeleton, text FROM ${distinctSkeletons(
+      filters,
+      sql`m.confusion_key % ${plan.similarityText}`,
+      100,
+      sql`-similarity(m.confusion_key, ${plan.similarityText})`,
+    )} found WHERE skeleton IS NOT NULL`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The markings with the given skeletons, with their item and site, those of
+ * the first skeletons first, at most `limit`.
+ */
+export async function listMarkingsBySkeleton(
+  db: Queryable,
+  skeletons: readonly string[],
+  filters: MarkingFilters,
+  limit: number,
+): Promise<MarkingHitRow[]> {
+  if (skeletons.length === 0) return [];
+  const list = sql.join(skeletons.map((skeleton) => sql`${skeleton}`));
+  const result = await sql<MarkingHitRow>`
+    SELECT m.*, i.external_ref AS item_external_ref, i.category AS item_category, i.model AS item_model,
+      s.id AS site_id, s.name AS site_name, s.external_ref AS site_external_ref
+    FROM markings m
+    JOIN items i ON i.id = m.item_id
+    JOIN sites s ON s.id = i.site_id
+    WHERE ${where(filters, sql`m.skeleton IN (${list})`)}
+    ORDER BY array_position(ARRAY[${list}]::text[], m.skeleton), m.id
+    LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Markings whose search keys are not computed yet (written before 0005, or by code that does not set them). */
+export async function listMarkingsWithoutKeys(
+  db: Queryable,
+  limit: number,
+): Promise<Pick<Row<'markings'>, 'id' | 'text'>[]> {
+  return db.selectFrom('markings').select(['id', 'text']).where('skeleton', 'is', null).limit(limit).execute();
+}
+
+/** Stores computed search keys, unless the text changed in the meantime. */
+export async function storeSearchKeys(
+  db: Queryable,
+  rows: readonly { id: string; text: string; skeleton: string; confusion_key: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE markings SET skeleton = keys.skeleton, confusion_key = keys.confusion_key
+    FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.text)}::text[],
+      ${rows.map((row) => row.skeleton)}::text[], ${rows.map((row) => row.confusion_key)}::text[])
+      AS keys (id, text, skeleton, confusion_key)
+    WHERE markings.id = keys.id AND markings.text = keys.text`.execute(db);
+}

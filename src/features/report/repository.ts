@@ -1,0 +1,148 @@
+import type { Row } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+
+export type ReportSource = Pick<
+  Row<'sources'>,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'publisher'
+  | 'url'
+  | 'language'
+  | 'published_on'
+  | 'credit_line'
+  | 'reliability'
+  | 'credibility'
+>;
+
+export interface PhotoCredit {
+  credit: string | null;
+  licence: string | null;
+  source_id: string | null;
+  files: number;
+}
+
+/**
+ * What the report prints beyond the figures. Only public-facing columns are
+ * read: no notes, no user names, no photographer names (`captured_by`).
+ */
+export interface ReportRecords {
+  investigation: Pick<Row<'investigations'>, 'id' | 'title' | 'summary'>;
+  siteCount: number;
+  items: Pick<Row<'items'>, 'id' | 'external_ref' | 'category' | 'model'>[];
+  claims: Omit<Row<'provenance_claims'>, 'notes' | 'created_by'>[];
+  sources: ReportSource[];
+  photoCredits: PhotoCredit[];
+  traceRequests: Pick<Row<'trace_requests'>, 'id' | 'subject' | 'status'>[];
+  /** How many live items carry each lot (by normalized marking). */
+  lotItemCounts: { normalized: string; items: number }[];
+  auditHead: { seq: number; hash: string } | undefined;
+}
+
+export async function loadReportRecords(db: Queryable, investigationId: string): Promise<ReportRecords> {
+  const investigation = await db
+    .selectFrom('investigations')
+    .select(['id', 'title', 'summary'])
+    .where('id', '=', investigationId)
+    .executeTakeFirstOrThrow();
+  const siteCount = await db
+    .selectFrom('sites')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  const items = await db
+    .selectFrom('items')
+    .select(['id', 'external_ref', 'category', 'model'])
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  const claims = await db
+    .selectFrom('provenance_claims')
+    .select([
+      'id',
+      'investigation_id',
+      'item_id',
+      'lot_marking',
+      'lot_normalized',
+      'event_type',
+      'actor_id',
+      'counterpart_id',
+      'occurred_from',
+      'occurred_to',
+      'place',
+      'source_id',
+      'trace_request_id',
+      'confidence',
+      'created_at',
+      'updated_at',
+      'version',
+      'archived_at',
+      'archive_reason',
+    ])
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  const sources = await db
+    .selectFrom('sources')
+    .select([
+      'id',
+      'kind',
+      'title',
+      'publisher',
+      'url',
+      'language',
+      'published_on',
+      'credit_line',
+      'reliability',
+      'credibility',
+    ])
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  const photoCredits = await db
+    .selectFrom('media')
+    .select(['credit', 'licence', 'source_id', (eb) => eb.fn.countAll<string>().as('files')])
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .groupBy(['credit', 'licence', 'source_id'])
+    .orderBy('credit')
+    .orderBy('licence')
+    .execute();
+  const traceRequests = await db
+    .selectFrom('trace_requests')
+    .select(['id', 'subject', 'status'])
+    .where('investigation_id', '=', investigationId)
+    .where('archived_at', 'is', null)
+    .execute();
+  const lotItemCounts = await db
+    .selectFrom('markings')
+    .innerJoin('items', 'items.id', 'markings.item_id')
+    .select(['markings.normalized', (eb) => eb.fn.count<string>('markings.item_id').distinct().as('items')])
+    .where('markings.investigation_id', '=', investigationId)
+    .where('markings.kind', '=', 'lot')
+    .where('markings.archived_at', 'is', null)
+    .where('items.archived_at', 'is', null)
+    .groupBy('markings.normalized')
+    .execute();
+  const auditHead = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    investigation,
+    siteCount: Number(siteCount.count),
+    items,
+    claims,
+    sources,
+    photoCredits: photoCredits.map((row) => ({ ...row, files: Number(row.files) })),
+    traceRequests,
+    lotItemCounts: lotItemCounts.map((row) => ({ normalized: row.normalized, items: Number(row.items) })),
+    auditHead: auditHead === undefined ? undefined : { seq: auditHead.seq, hash: auditHead.hash },
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { requireActor } from '../../http/auth.js';
+import { problemResponses } from '../../http/responses.js';
+import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { idParamsSchema } from '../investigations/schema.js';
+import * as service from './service.js';
+
+export const reportQuerySchema = z.object({
+  lang: z.enum(['en', 'ar']).default('en').describe('Language of the report’s own text; data shows as entered'),
+  as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
+});
+
+export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/report.html',
+    {
+      schema: {
+        tags: ['report'],
+        summary: 'The investigation report as one self-contained HTML page (figures, charts, methods, sources)',
+        params: idParamsSchema,
+        querystring: reportQuerySchema,
+        produces: ['text/html'],
+        response: { 200: z.string().describe('The HTML page'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const html = await service.buildReportHtml(db, requireActor(request), request.params.id, {
+        lang: request.query.lang,
+        asOf: request.query.as_of,
+      });
+      return reply.type('text/html; charset=utf-8').send(html);
+    },
+  );
+}
