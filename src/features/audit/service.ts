@@ -36,6 +36,7 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   actors: [],
   trace_requests: [],
   provenance_claims: [],
+  trace_request_documents: [],
 };
 
 /** The JSON form of a row as the audit log records it. */
@@ -45,8 +46,9 @@ export function auditSnapshot(table: string, row: object): Record<string, unknow
   return snapshot;
 }
 
-// Per table: the audited columns in canonical (sorted) order, and how many columns the rows had.
-const sortedColumns = new Map<string, { audited: readonly string[]; total: number }>();
+// Per table: the audited columns in canonical (sorted) order with their JSON
+// keys, and how many columns the rows had.
+const sortedColumns = new Map<string, { audited: readonly string[]; keys: readonly string[]; total: number }>();
 
 /**
  * The SHA-256 of a row's audit snapshot in canonical JSON, the same value as
@@ -54,22 +56,31 @@ const sortedColumns = new Map<string, { audited: readonly string[]; total: numbe
  * building the snapshot: bulk imports digest every row they create.
  */
 export function auditRowDigest(table: string, row: Record<string, unknown>): string {
-  const total = Object.keys(row).length;
+  let total = 0;
+  for (const _column in row) total += 1;
   let columns = sortedColumns.get(table);
-  if (columns?.total !== total || !columns.audited.every((column) => column in row)) {
+  if (columns?.total !== total) {
     const left = stateCheckedTables[table] ?? [];
-    columns = { audited: Object.keys(row).filter((column) => !left.includes(column)).sort(), total };
+    const audited = Object.keys(row)
+      .filter((column) => !left.includes(column))
+      .sort();
+    columns = { audited, keys: audited.map((column) => `${JSON.stringify(column)}:`), total };
     sortedColumns.set(table, columns);
   }
-  const parts: string[] = [];
-  for (const column of columns.audited) {
-    const value = row[column];
+  let json = '{';
+  for (let index = 0; index < columns.audited.length; index += 1) {
+    const value = row[columns.audited[index]!];
     if (value === undefined) continue;
-    parts.push(
-      `${JSON.stringify(column)}:${value instanceof Date ? JSON.stringify(value.toISOString()) : canonicalJson(value)}`,
-    );
+    if (json.length > 1) json += ',';
+    json += columns.keys[index]!;
+    json +=
+      value instanceof Date
+        ? `"${value.toISOString()}"`
+        : value === null || typeof value !== 'object'
+          ? JSON.stringify(value)
+          : canonicalJson(value);
   }
-  return createHash('sha256').update(`{${parts.join(',')}}`).digest('hex');
+  return createHash('sha256').update(`${json}}`).digest('hex');
 }
 
 export interface ChangeEvent {

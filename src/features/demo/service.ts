@@ -198,11 +198,23 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
   await linkIncidentItem(db, actor, incident.id, { item_id: launcher.id });
   await linkIncidentItem(db, actor, incident.id, { item_id: rockets.id });
 
+  // Fictional parties: the user-assigned ISO 3166 codes XC and XD name no real country.
   const producer = await createActor(db, actor, id, {
     actor_type: 'manufacturer',
-    name: 'Producer of lot КЛ 0417 (to be identified)',
+    name: 'Producer of lot КЛ 0417 (example)',
     aliases: ['KL 0417 producer'],
-    notes: 'Placeholder actor for the producer named by the lot marking; to be confirmed by a trace request.',
+    country_code: 'XC',
+    notes: 'Fictional producer for the example; a real investigation would confirm it by a trace request.',
+  });
+  const exportingState = await createActor(db, actor, id, {
+    actor_type: 'state',
+    name: 'Exporting state (example)',
+    country_code: 'XC',
+  });
+  const recipientState = await createActor(db, actor, id, {
+    actor_type: 'state',
+    name: 'Recipient state (example)',
+    country_code: 'XD',
   });
   const trace = await createTraceRequest(db, actor, id, {
     addressee_id: producer.id,
@@ -221,6 +233,26 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     confidence: 'possible',
     trace_request_id: trace.id,
     notes: 'Inferred from the marking style; awaiting the answer to the trace request.',
+  });
+  await createProvenanceClaim(db, actor, id, {
+    lot_marking: 'КЛ 0417',
+    event_type: 'exported',
+    actor_id: exportingState.id,
+    counterpart_id: recipientState.id,
+    occurred_from: '1990-01-01',
+    occurred_to: '1990-12-31',
+    confidence: 'possible',
+    source_id: report.id,
+    notes: 'Illustrative export record for the example.',
+  });
+  await createProvenanceClaim(db, actor, id, {
+    item_id: tailSections.id,
+    event_type: 'produced',
+    actor_id: producer.id,
+    occurred_from: '1980-01-01',
+    occurred_to: '1989-12-31',
+    confidence: 'possible',
+    notes: 'Year stamp partly legible (198?).',
   });
   return { id, title: investigation.title };
 }

@@ -17,6 +17,7 @@ export const exportedTables = [
   'trace_requests',
   'trace_request_items',
   'provenance_claims',
+  'trace_request_documents',
 ] as const satisfies readonly (keyof DB)[];
 export type ExportedTable = (typeof exportedTables)[number];
 

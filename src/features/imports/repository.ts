@@ -13,7 +13,7 @@ export async function findSitesByRef(
     .selectFrom('sites')
     .select(['id', 'external_ref', 'archived_at'])
     .where('investigation_id', '=', investigationId)
-    .where('external_ref', 'in', refs)
+    .where(sql<boolean>`external_ref = ANY(${refs}::text[])`)
     .execute();
 }
 
@@ -28,7 +28,7 @@ export async function findItemsByRef(
     .selectFrom('items')
     .select(['id', 'external_ref'])
     .where('investigation_id', '=', investigationId)
-    .where('external_ref', 'in', refs)
+    .where(sql<boolean>`external_ref = ANY(${refs}::text[])`)
     .execute();
 }
 

@@ -7,18 +7,13 @@
  */
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { DB } from '../../db/tables.js';
+import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import {
-  IMPORT_BATCH_ACTION,
-  IMPORT_ENTITY_TYPE,
-  snapshotDigest,
-  type ImportBatchRecord,
-} from '../audit/import-batches.js';
-import { auditSnapshot, recordChange } from '../audit/service.js';
+import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from '../audit/import-batches.js';
+import { auditRowDigest, recordChange } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
 import { CsvSyntaxError, isUtf8File, readCsvRecords, type CsvEncoding, type CsvRecord } from './csv.js';
@@ -36,7 +31,7 @@ import {
 
 const PROBLEMS_SHOWN = 100;
 const BATCH_MARKINGS = 5000;
-const LOOKUP_CHUNK = 5000;
+const LOOKUP_CHUNK = 50_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 interface SiteFields {
@@ -101,73 +96,100 @@ function readHeader(record: CsvRecord, problems: Problems): Columns {
   return columns;
 }
 
+/** Reads the fields of one data row at a time by column name, noting each problem with its line. */
+class FieldReader {
+  private record: CsvRecord = { line: 0, fields: [] };
+
+  constructor(
+    private readonly columns: Columns,
+    readonly problems: Problems,
+  ) {}
+
+  start(record: CsvRecord): void {
+    this.record = record;
+  }
+
+  get line(): number {
+    return this.record.line;
+  }
+
+  value(column: ImportColumn): string {
+    const index = this.columns[column];
+    return index === undefined ? '' : this.record.fields[index]!.trim();
+  }
+
+  text(column: ImportColumn, max: number, required: boolean): string | null {
+    const found = this.value(column);
+    if (found === '') {
+      if (required) this.problems.add(this.line, column, 'is empty');
+      return null;
+    }
+    if (found.length > max) this.problems.add(this.line, column, `is longer than ${max} characters`);
+    return found;
+  }
+
+  oneOf(column: ImportColumn, allowed: readonly string[], required: boolean): string | null {
+    const found = this.text(column, 100, required);
+    if (found !== null && !allowed.includes(found)) {
+      this.problems.add(this.line, column, `"${found}" is not one of ${allowed.join(', ')}`);
+    }
+    return found;
+  }
+
+  number(column: ImportColumn, min: number, max: number, integer: boolean): number | null {
+    const found = this.value(column);
+    if (found === '') return null;
+    const parsed = Number(found);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+      this.problems.add(
+        this.line,
+        column,
+        `"${found}" is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+      );
+      return null;
+    }
+    return parsed;
+  }
+}
+
 /** Parses and checks one data row on its own; cross-row rules come later. */
-function parseRow(record: CsvRecord, columns: Columns, width: number, problems: Problems): ParsedRow | undefined {
+function parseRow(record: CsvRecord, reader: FieldReader, width: number): ParsedRow | undefined {
+  const problems = reader.problems;
   if (record.fields.length !== width) {
     problems.add(record.line, null, `has ${record.fields.length} fields where the header has ${width}`);
     return undefined;
   }
+  reader.start(record);
   const before = problems.total;
-  const value = (column: ImportColumn): string => {
-    const index = columns[column];
-    return index === undefined ? '' : record.fields[index]!.trim();
-  };
-  const text = (column: ImportColumn, max: number, required: boolean): string | null => {
-    const found = value(column);
-    if (found === '') {
-      if (required) problems.add(record.line, column, 'is empty');
-      return null;
-    }
-    if (found.length > max) problems.add(record.line, column, `is longer than ${max} characters`);
-    return found;
-  };
-  const oneOf = (column: ImportColumn, allowed: readonly string[], required: boolean): string | null => {
-    const found = text(column, 100, required);
-    if (found !== null && !allowed.includes(found)) {
-      problems.add(record.line, column, `"${found}" is not one of ${allowed.join(', ')}`);
-    }
-    return found;
-  };
-  const number = (column: ImportColumn, min: number, max: number, integer: boolean): number | null => {
-    const found = value(column);
-    if (found === '') return null;
-    const parsed = Number(found);
-    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-      problems.add(record.line, column, `"${found}" is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-      return null;
-    }
-    return parsed;
-  };
-
-  const siteRef = text('site_ref', 100, true);
-  const latitude = number('lat', -90, 90, false);
-  const longitude = number('lon', -180, 180, false);
+  const siteRef = reader.text('site_ref', 100, true);
+  const latitude = reader.number('lat', -90, 90, false);
+  const longitude = reader.number('lon', -180, 180, false);
   if ((latitude === null) !== (longitude === null) && problems.total === before) {
     problems.add(record.line, latitude === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
   }
-  const recoveredOn = text('recovered_on', 10, false);
+  const recoveredOn = reader.text('recovered_on', 10, false);
   if (recoveredOn !== null && (!DATE.test(recoveredOn) || Number.isNaN(Date.parse(recoveredOn)))) {
     problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`);
   }
   const site = {
-    name: text('site_name', 300, false),
-    type: oneOf('site_type', importSiteTypes, false),
+    name: reader.text('site_name', 300, false),
+    type: reader.oneOf('site_type', importSiteTypes, false),
     latitude,
     longitude,
     recoveredOn,
   };
-  const itemRef = text('item_ref', 100, true);
+  const itemRef = reader.text('item_ref', 100, true);
   const item = {
-    category: oneOf('category', importCategories, true) ?? '',
-    model: text('model', 200, false),
-    quantity: number('quantity', 1, 100_000_000, true),
+    category: reader.oneOf('category', importCategories, true) ?? '',
+    model: reader.text('model', 200, false),
+    quantity: reader.number('quantity', 1, 100_000_000, true),
   };
-  const markingText = text('marking_text', 500, false);
-  const markingKind = oneOf('marking_kind', importMarkingKinds, markingText !== null);
+  const markingText = reader.text('marking_text', 500, false);
+  const markingKind = reader.oneOf('marking_kind', importMarkingKinds, markingText !== null);
   if (markingText === null && markingKind !== null) {
     problems.add(record.line, 'marking_text', 'is empty although marking_kind is given');
   }
-  const position = text('marking_position', 200, false);
+  const position = reader.text('marking_position', 200, false);
   if (problems.total !== before || siteRef === null || itemRef === null) return undefined;
   return {
     line: record.line,
@@ -236,6 +258,7 @@ async function validateFile(
   const sites = new Map<string, SiteFields>();
   const items = new Map<string, ItemFields>();
   let columns: Columns = {};
+  let reader = new FieldReader(columns, problems);
   let width = 0;
   let rows = 0;
   let markings = 0;
@@ -245,35 +268,44 @@ async function validateFile(
       if ('header' in chunk) {
         headerSeen = true;
         columns = readHeader(chunk.header, problems);
+        reader = new FieldReader(columns, problems);
         width = chunk.header.fields.length;
         if (problems.total > 0) break;
         continue;
       }
       for (const record of chunk.records) {
         rows += 1;
-        const row = parseRow(record, columns, width, problems);
+        const row = parseRow(record, reader, width);
         if (row === undefined) continue;
         if (row.marking !== null) markings += 1;
         const site = sites.get(row.siteRef);
         if (site === undefined) {
           sites.set(row.siteRef, { line: row.line, ...row.site });
         } else {
-          const at = (column: string, what: string) => [row.line, column, site.line, what, problems] as const;
-          site.name = merge(site.name, row.site.name, ...at('site_name', `site ${row.siteRef}`));
-          site.type = merge(site.type, row.site.type, ...at('site_type', `site ${row.siteRef}`));
-          site.latitude = merge(site.latitude, row.site.latitude, ...at('lat', `site ${row.siteRef}`));
-          site.longitude = merge(site.longitude, row.site.longitude, ...at('lon', `site ${row.siteRef}`));
-          site.recoveredOn = merge(site.recoveredOn, row.site.recoveredOn, ...at('recovered_on', `site ${row.siteRef}`));
+          const what = `site ${row.siteRef}`;
+          site.name = merge(site.name, row.site.name, row.line, 'site_name', site.line, what, problems);
+          site.type = merge(site.type, row.site.type, row.line, 'site_type', site.line, what, problems);
+          site.latitude = merge(site.latitude, row.site.latitude, row.line, 'lat', site.line, what, problems);
+          site.longitude = merge(site.longitude, row.site.longitude, row.line, 'lon', site.line, what, problems);
+          site.recoveredOn = merge(
+            site.recoveredOn,
+            row.site.recoveredOn,
+            row.line,
+            'recovered_on',
+            site.line,
+            what,
+            problems,
+          );
         }
         const item = items.get(row.itemRef);
         if (item === undefined) {
           items.set(row.itemRef, { line: row.line, siteRef: row.siteRef, ...row.item });
         } else {
-          const at = (column: string) => [row.line, column, item.line, `item ${row.itemRef}`, problems] as const;
-          merge(item.siteRef, row.siteRef, ...at('site_ref'));
-          merge(item.category, row.item.category, ...at('category'));
-          item.model = merge(item.model, row.item.model, ...at('model'));
-          item.quantity = merge(item.quantity, row.item.quantity, ...at('quantity'));
+          const what = `item ${row.itemRef}`;
+          merge(item.siteRef, row.siteRef, row.line, 'site_ref', item.line, what, problems);
+          merge(item.category, row.item.category, row.line, 'category', item.line, what, problems);
+          item.model = merge(item.model, row.item.model, row.line, 'model', item.line, what, problems);
+          item.quantity = merge(item.quantity, row.item.quantity, row.line, 'quantity', item.line, what, problems);
         }
       }
       onProgress?.('validate', rows, undefined);
@@ -333,30 +365,50 @@ async function validateFile(
   return { encoding, rows, columns, width, sites, items, existingSites, markings };
 }
 
-/**
- * Writes one batch of rows: new sites, then new items, then markings, then
- * the batch's audit entry (audit/import-batches.ts: one entry listing every
- * created row with the digest of its snapshot).
- */
-async function loadBatch(
-  trx: Tx,
-  actor: Actor,
-  stamp: repository.Stamp,
-  batch: { importId: string; number: number },
+/** UUIDv7s for many rows, their random bytes drawn in bulk (one call per 4096 ids, not one per id). */
+function createIdSource(): () => string {
+  let pool = new Uint8Array(0);
+  let offset = 0;
+  return () => {
+    if (offset + 16 > pool.length) {
+      pool = crypto.getRandomValues(new Uint8Array(16 * 4096));
+      offset = 0;
+    }
+    const random = pool.subarray(offset, offset + 16);
+    offset += 16;
+    return uuidv7({ random });
+  };
+}
+
+interface PreparedBatch {
+  rows: number;
+  sites: repository.NewSite[];
+  items: repository.NewItem[];
+  markings: repository.NewMarking[];
+}
+
+interface WrittenBatch {
+  rows: number;
+  sites: Row<'sites'>[];
+  items: Row<'items'>[];
+  markings: Row<'markings'>[];
+}
+
+/** What will be created from a batch of rows: the sites and items first seen in it, and every marking. */
+function prepareBatch(
   rows: readonly ParsedRow[],
   validated: Validated,
   siteIds: Map<string, string>,
   itemIds: Map<string, string>,
-): Promise<{ sites: number; items: number; markings: number }> {
-  const newSites: repository.NewSite[] = [];
-  const newItems: repository.NewItem[] = [];
-  const newMarkings: repository.NewMarking[] = [];
+  nextId: () => string,
+): PreparedBatch {
+  const prepared: PreparedBatch = { rows: rows.length, sites: [], items: [], markings: [] };
   for (const row of rows) {
     if (!siteIds.has(row.siteRef)) {
       const site = validated.sites.get(row.siteRef)!;
-      const id = uuidv7();
+      const id = nextId();
       siteIds.set(row.siteRef, id);
-      newSites.push({
+      prepared.sites.push({
         id,
         external_ref: row.siteRef,
         site_type: site.type!,
@@ -369,9 +421,9 @@ async function loadBatch(
     let itemId = itemIds.get(row.itemRef);
     if (itemId === undefined) {
       const item = validated.items.get(row.itemRef)!;
-      itemId = uuidv7();
+      itemId = nextId();
       itemIds.set(row.itemRef, itemId);
-      newItems.push({
+      prepared.items.push({
         id: itemId,
         site_id: siteIds.get(item.siteRef)!,
         external_ref: row.itemRef,
@@ -384,8 +436,8 @@ async function loadBatch(
     }
     if (row.marking !== null) {
       const derived = deriveFromText(row.marking.text, undefined);
-      newMarkings.push({
-        id: uuidv7(),
+      prepared.markings.push({
+        id: nextId(),
         item_id: itemId,
         text: row.marking.text,
         kind: row.marking.kind,
@@ -398,16 +450,45 @@ async function loadBatch(
       });
     }
   }
-  const sites = await repository.insertSites(trx, stamp, newSites);
-  const items = await repository.insertItems(trx, stamp, newItems);
-  const markings = await repository.insertMarkings(trx, stamp, newMarkings);
-  const digests = (table: string, rows: readonly { id: string }[]) =>
-    Object.fromEntries(rows.map((row) => [row.id, snapshotDigest(auditSnapshot(table, row))]));
-  const record: ImportBatchRecord = {
-    import_id: batch.importId,
-    batch: batch.number,
-    created: { sites: digests('sites', sites), items: digests('items', items), markings: digests('markings', markings) },
+  return prepared;
+}
+
+async function writeBatch(trx: Tx, stamp: repository.Stamp, prepared: PreparedBatch): Promise<WrittenBatch> {
+  return {
+    rows: prepared.rows,
+    sites: await repository.insertSites(trx, stamp, prepared.sites),
+    items: await repository.insertItems(trx, stamp, prepared.items),
+    markings: await repository.insertMarkings(trx, stamp, prepared.markings),
   };
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The batch's audit entry (audit/import-batches.ts): every created row with
+ * the digest of its snapshot, in one entry of the hash chain.
+ */
+async function auditBatch(
+  trx: Tx,
+  actor: Actor,
+  stamp: repository.Stamp,
+  batch: { importId: string; number: number },
+  written: WrittenBatch,
+): Promise<void> {
+  const created: ImportBatchRecord['created'] = { sites: {}, items: {}, markings: {} };
+  let digested = 0;
+  for (const [table, rows] of [
+    ['sites', written.sites],
+    ['items', written.items],
+    ['markings', written.markings],
+  ] as const) {
+    for (const row of rows) {
+      created[table]![row.id] = auditRowDigest(table, row);
+      // Let the next batch's inserts go out while this one is digested.
+      if (++digested % 1000 === 0) await yieldToEventLoop();
+    }
+  }
+  const record: ImportBatchRecord = { import_id: batch.importId, batch: batch.number, created };
   await recordChange(trx, actor, {
     action: IMPORT_BATCH_ACTION,
     entityType: IMPORT_ENTITY_TYPE,
@@ -415,7 +496,12 @@ async function loadBatch(
     investigationId: stamp.investigationId,
     after: record,
   });
-  return { sites: sites.length, items: items.length, markings: markings.length };
+}
+
+/** A promise awaited later: mark it handled now, so a failure waits for its turn instead of crashing the process. */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**
@@ -441,44 +527,55 @@ export async function importItemsCsv(
   return db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
+    const importId = uuidv7();
+    const nextId = createIdSource();
     const siteIds = new Map(validated.existingSites);
     const itemIds = new Map<string, string>();
-    const totals = { sites: 0, items: 0, markings: 0 };
-    let done = 0;
-    const importId = uuidv7();
+    const totals = { sites: 0, items: 0, markings: 0, rows: 0 };
+    // Two batches in flight: while the database writes one, the previous one
+    // is digested and the next one read and prepared.
+    let writing: Promise<WrittenBatch> | undefined;
+    let auditing: Promise<void> = Promise.resolve();
     let batchNumber = 0;
-    let batch: ParsedRow[] = [];
-    const flush = async () => {
+    const audit = async (written: WrittenBatch) => {
+      await auditing;
       batchNumber += 1;
-      const written = await loadBatch(
-        trx,
-        actor,
-        stamp,
-        { importId, number: batchNumber },
-        batch,
-        validated,
-        siteIds,
-        itemIds,
-      );
-      totals.sites += written.sites;
-      totals.items += written.items;
-      totals.markings += written.markings;
-      done += batch.length;
-      batch = [];
-      onProgress?.('load', done, validated.rows);
+      auditing = later(auditBatch(trx, actor, stamp, { importId, number: batchNumber }, written));
+      totals.sites += written.sites.length;
+      totals.items += written.items.length;
+      totals.markings += written.markings.length;
+      totals.rows += written.rows;
+      onProgress?.('load', totals.rows, validated.rows);
     };
-    const problems = new Problems();
-    for await (const chunk of dataRows(path, validated.encoding)) {
-      if ('header' in chunk) continue;
-      for (const record of chunk.records) {
-        // Validated already; parsing again costs less than keeping every row in memory.
-        const row = parseRow(record, validated.columns, validated.width, problems);
-        if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
-        batch.push(row);
-        if (batch.length >= BATCH_MARKINGS) await flush();
+    const flush = async (rows: readonly ParsedRow[]) => {
+      const prepared = prepareBatch(rows, validated, siteIds, itemIds, nextId);
+      const previous = writing === undefined ? undefined : await writing;
+      writing = later(writeBatch(trx, stamp, prepared));
+      if (previous !== undefined) await audit(previous);
+    };
+    try {
+      const reader = new FieldReader(validated.columns, new Problems());
+      let batch: ParsedRow[] = [];
+      for await (const chunk of dataRows(path, validated.encoding)) {
+        if ('header' in chunk) continue;
+        for (const record of chunk.records) {
+          // Validated already; parsing again costs less than keeping every row in memory.
+          const row = parseRow(record, reader, validated.width);
+          if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
+          batch.push(row);
+          if (batch.length >= BATCH_MARKINGS) {
+            await flush(batch);
+            batch = [];
+          }
+        }
       }
+      if (batch.length > 0) await flush(batch);
+      if (writing !== undefined) await audit(await writing);
+      await auditing;
+    } finally {
+      // On failure, let what is in flight finish before the transaction rolls back.
+      await Promise.allSettled([writing, auditing]);
     }
-    if (batch.length > 0) await flush();
     return {
       encoding: validated.encoding,
       rows: validated.rows,
