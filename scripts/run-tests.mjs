@@ -29,6 +29,6 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: process.env },
+  { stdio: 'inherit', env: { ...process.env, ARMTRACE_FROM_SOURCE: '1' } },
 );
 process.exit(result.status ?? 1);
