@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
@@ -75,12 +75,24 @@ export function auditRowDigest(table: string, row: Record<string, unknown>): str
     json += columns.keys[index]!;
     json +=
       value instanceof Date
-        ? `"${value.toISOString()}"`
+        ? isoJson(value)
         : value === null || typeof value !== 'object'
           ? JSON.stringify(value)
           : canonicalJson(value);
   }
-  return createHash('sha256').update(`${json}}`).digest('hex');
+  return hash('sha256', `${json}}`, 'hex');
+}
+
+// Rows written together share their timestamps: format each instant once.
+let lastInstant = Number.NaN;
+let lastInstantJson = '';
+function isoJson(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastInstant) {
+    lastInstant = time;
+    lastInstantJson = `"${date.toISOString()}"`;
+  }
+  return lastInstantJson;
 }
 
 export interface ChangeEvent {
@@ -152,9 +164,18 @@ export async function listInvestigationAudit(
   return rows.map(toEntry);
 }
 
+/**
+ * A row matches its audited state when every column the audit recorded still
+ * holds the recorded value. Columns added by a later migration are absent from
+ * older snapshots; they are compared from the row's next audited change on,
+ * so adding a column never makes existing evidence look tampered with.
+ */
+function matchesRecordedState(recorded: Record<string, unknown>, current: Record<string, unknown>): boolean {
+  return Object.keys(recorded).every((key) => canonicalJson(recorded[key]) === canonicalJson(current[key]));
+}
+
 function describeDifference(recorded: Record<string, unknown>, current: Record<string, unknown>): string {
-  const keys = new Set([...Object.keys(recorded), ...Object.keys(current)]);
-  const changed = [...keys].filter((key) => canonicalJson(recorded[key]) !== canonicalJson(current[key]));
+  const changed = Object.keys(recorded).filter((key) => canonicalJson(recorded[key]) !== canonicalJson(current[key]));
   return changed.join(', ');
 }
 
@@ -269,7 +290,7 @@ export async function verifyAudit(
             entity_id: id,
             message: `${table} ${id} has no audited creation: it was written behind the application's back.`,
           });
-        } else if (canonicalJson(state) !== canonicalJson(current)) {
+        } else if (!matchesRecordedState(state as Record<string, unknown>, current)) {
           problems.push({
             kind: 'row_changed',
             entity_type: table,
