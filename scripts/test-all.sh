@@ -53,9 +53,14 @@ PG_BIN="$(pg_bindir)" || {
   exit 1
 }
 
-# >>> Browser for the web tests: install `chromium` here the same way, e.g.
-# >>>   if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
-# <<< end of browser install
+# Browser tests and PDF reports drive Debian's Chromium; Noto fonts render Arabic.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/noto ]; then
+  log "Installing Chromium and fonts (chromium, fonts-noto-core)"
+  apt_install chromium fonts-noto-core
+fi
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  apt_install poppler-utils
+fi
 
 # --- Throwaway PostgreSQL cluster --------------------------------------------
 PG_DIR="$(mktemp -d -t armtrace-pg.XXXXXX)"
@@ -107,6 +112,9 @@ done
 }
 
 # --- Runs ---------------------------------------------------------------------
+# The browser tests drive the built web app.
+log "Building the web app"
+npm run build:web
 embedded_status=0
 log "npm test (lint, typecheck, unit tests on the embedded database)"
 (unset DATABASE_URL && npm test) 2>&1 | tee "$LOG_DIR/embedded.log" || embedded_status=$?
@@ -117,14 +125,15 @@ DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" node scripts/run-
   tee "$LOG_DIR/postgres.log" || postgres_status=$?
 
 # --- Summary ------------------------------------------------------------------
-# The spec reporter ends with lines "ℹ pass N" and "ℹ fail N".
+# The spec reporter ends with lines "ℹ pass N", "ℹ fail N" and "ℹ cancelled N"
+# (a test file that timed out is cancelled: it counts as failed).
 count() {
   local word=$1
   shift
   cat "$@" | sed -n "s/^ℹ $word \([0-9][0-9]*\)\$/\1/p" | awk '{ sum += $1 } END { print sum + 0 }'
 }
 passed=$(count pass "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")
-failed=$(count fail "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")
+failed=$(($(count fail "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log") + $(count cancelled "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")))
 
 echo
 [ "$embedded_status" -eq 0 ] || echo "FAILED: npm test (embedded database) exited with $embedded_status"
