@@ -3,10 +3,15 @@
 // investigation on an in-memory database and Debian's Chromium.
 // Run: npm run build:web && npm run screenshots
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { loadConfig } from '../src/config/config.js';
 import { loadExampleInvestigation } from '../src/features/demo/service.js';
+import { addMediaFromStream } from '../src/features/media/service.js';
+import { createMediaStore } from '../src/features/media/store.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
 import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
@@ -33,7 +38,34 @@ const documentedItem =
   (await test.db.selectFrom('custody_events').select('item_id').orderBy('id').executeTakeFirst())?.item_id ??
   (await test.db.selectFrom('markings').select('item_id').orderBy('id').executeTakeFirstOrThrow()).item_id;
 
-const config = loadConfig({ ARMTRACE_DATA: '/nonexistent-armtrace-screenshots', ARMTRACE_LOG_LEVEL: 'silent' });
+// The example has no photos: two placeholder pictures (labelled as such) are added to the item shown.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-screenshots-'));
+const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
+const store = createMediaStore(config);
+for (const [index, colour] of ['#7a8c5a', '#8c7a5a'].entries()) {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480">
+    <rect width="640" height="480" fill="${colour}"/>
+    <rect x="60" y="80" width="300" height="180" fill="#3b3b2f"/>
+    <circle cx="${480 - index * 60}" cy="320" r="110" fill="#d9c9a3"/>
+    <text x="40" y="440" font-size="36" font-family="DejaVu Sans, sans-serif" fill="#ffffff">Example photo ${index + 1}</text>
+  </svg>`;
+  await addMediaFromStream(
+    test.db,
+    store,
+    config.media,
+    user,
+    investigation.id,
+    Readable.from(await sharp(Buffer.from(svg)).png().toBuffer()),
+    { filename: `example-photo-${index + 1}.png`, declaredType: 'image/png' },
+    {
+      item_id: documentedItem,
+      captured_by: 'Field documentation team (example)',
+      credit: 'Example team',
+      licence: 'CC BY 4.0',
+    },
+  );
+}
+
 const app = await buildApp({ db: test.db, config, logger: false });
 const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 const browser = await chromium.launch({
@@ -77,7 +109,27 @@ const pages: { name: string; path: string; ready: (page: Page) => Promise<void> 
   {
     name: 'item',
     path: `/investigations/${investigation.id}/items/${documentedItem}`,
-    ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
+    ready: async (page) => {
+      await page.locator('.marking-text-cell').first().waitFor();
+      // Thumbnails load lazily: bring them into view, then wait for their pixels.
+      await page.locator('.media-card img').last().scrollIntoViewIfNeeded();
+      const thumbnails = page.locator('.media-card img');
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const loaded = await thumbnails.evaluateAll((images: { complete: boolean; naturalWidth: number }[]) =>
+          images.every((image) => image.complete && image.naturalWidth > 0),
+        );
+        if (loaded) break;
+        await page.waitForTimeout(100);
+      }
+    },
+  },
+  {
+    name: 'analysis',
+    path: `/investigations/${investigation.id}/analysis`,
+    ready: async (page) => {
+      await page.locator('[data-testid="chart-categories"] .bar-segment').first().waitFor();
+      await page.locator('[data-testid="chart-open-trace-requests"], #trace-requests .empty').first().waitFor();
+    },
   },
   {
     name: 'search',
@@ -121,4 +173,5 @@ try {
   await browser.close();
   await app.close();
   await test.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }

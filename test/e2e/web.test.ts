@@ -3,9 +3,11 @@
 // Needs `npm run build:web` first and /usr/bin/chromium (apt-get install -y chromium).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { loadConfig } from '../../src/config/config.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { buildApp } from '../../src/http/app.js';
@@ -35,6 +37,39 @@ function navLink(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
 
+/**
+ * A small PNG photo stand-in: a few coloured shapes, so its perceptual hash
+ * has something to describe; `width` makes a resized copy of the same picture.
+ */
+async function testPhoto(width = 320): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240">
+    <rect width="320" height="240" fill="#7a8c5a"/>
+    <rect x="30" y="40" width="150" height="90" fill="#3b3b2f"/>
+    <circle cx="240" cy="160" r="55" fill="#d9c9a3"/>
+    <rect x="60" y="170" width="90" height="40" fill="#a23b2c"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).resize({ width }).png().toBuffer();
+}
+
+/** Waits until an <img> has loaded real pixels (a broken image has a natural width of 0). */
+async function waitForLoadedImage(image: Locator): Promise<void> {
+  await image.waitFor();
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    // No named functions in here: the code runs in the page, without the helpers tsx adds.
+    const state = await image.evaluate((element: { complete: boolean; naturalWidth: number; src: string }) => ({
+      complete: element.complete,
+      width: element.naturalWidth,
+      src: element.src,
+    }));
+    if (state.complete) {
+      assert.ok(state.width > 0, `the image ${state.src} loads`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The image did not finish loading');
+}
+
 function requireBuiltApp(): void {
   if (!fs.existsSync(path.join(defaultWebRoot, 'index.html'))) {
     throw new Error(`The web app is not built (${defaultWebRoot} has no index.html): run npm run build:web`);
@@ -52,6 +87,7 @@ describe('web app in a browser', () => {
   let page: Page;
   let baseUrl: string;
   let investigationId: string;
+  let dataDir: string | undefined;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
 
@@ -62,7 +98,9 @@ describe('web app in a browser', () => {
     const owner = await createTestUser(db, 'field-owner');
     const investigation = await createInvestigation(db, owner, { title: 'Northern caches 2024' });
     investigationId = investigation.id;
-    const config = loadConfig({ ARMTRACE_DATA: '/nonexistent-armtrace-test', ARMTRACE_LOG_LEVEL: 'silent' });
+    // Uploaded photos go to a media store of their own, removed afterwards.
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
+    const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
     app = await buildApp({ db, config, logger: false });
     baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const appHost = new URL(baseUrl).host;
@@ -92,6 +130,7 @@ describe('web app in a browser', () => {
     await browser?.close();
     await app?.close();
     await test?.close();
+    if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('serves the app for its own paths and problem+json for unknown API paths', async () => {
@@ -144,7 +183,7 @@ describe('web app in a browser', () => {
     await page.getByRole('heading', { name: 'Farm store مخزن المزرعة' }).waitFor();
   });
 
-  it('records an item with two markings, showing server errors beside their field', async () => {
+  it('records an item with two markings and a photo, showing server errors beside their field', async () => {
     await page.getByRole('link', { name: 'Add an item' }).click();
     await page.getByRole('heading', { name: 'Record an item' }).waitFor();
     // Keyboard first: the category has the focus.
@@ -175,10 +214,50 @@ describe('web app in a browser', () => {
     assert.equal(await page.getByLabel('Quantity').getAttribute('aria-invalid'), 'true');
 
     await page.getByLabel('Quantity').fill('3');
+
+    // A photo from the phone camera input: sent at once, with progress, and attached when the item is saved.
+    await page.getByTestId('photo-camera-input').setInputFiles({
+      name: 'crate-front.png',
+      mimeType: 'image/png',
+      buffer: await testPhoto(),
+    });
+    const upload = page.getByTestId('upload').filter({ hasText: 'crate-front.png' });
+    await upload.getByText('Uploaded').waitFor();
+    await waitForLoadedImage(upload.locator('img'));
+
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Markings' }).waitFor();
     await page.getByRole('cell', { name: 'ЗД-4517-88' }).waitFor();
     await page.getByRole('cell', { name: 'LOT 12-84 KRB' }).waitFor();
+    const card = page.getByTestId('media-card').filter({ hasText: 'crate-front.png' });
+    await waitForLoadedImage(card.getByRole('img', { name: 'Photo crate-front.png' }));
+  });
+
+  it('uploads a photo on the item page and finds the similar one', async () => {
+    // A smaller copy of the same picture: stored as a file of its own, recognised as similar.
+    await page.getByTestId('photo-file-input').setInputFiles({
+      name: 'crate-front-small.png',
+      mimeType: 'image/png',
+      buffer: await testPhoto(200),
+    });
+    const card = page.getByTestId('media-card').filter({ hasText: 'crate-front-small.png' });
+    await waitForLoadedImage(card.getByRole('img', { name: 'Photo crate-front-small.png' }));
+    const original = card.getByRole('link', { name: 'Download the original' });
+    const response = await page.request.get(new URL((await original.getAttribute('href'))!, baseUrl).toString());
+    assert.equal(response.status(), 200);
+    assert.deepEqual(await response.body(), await testPhoto(200));
+    await card.getByRole('button', { name: 'Find similar images' }).click();
+    await card.getByRole('heading', { name: 'Similar images (1)' }).waitFor();
+  });
+
+  it('shows where a marking being typed was seen before', async () => {
+    await page.locator('.breadcrumb').getByRole('link', { name: 'Farm store مخزن المزرعة' }).click();
+    await page.getByRole('link', { name: 'Add an item' }).click();
+    await page.getByLabel('Category').selectOption({ label: 'Mortar bomb' });
+    await page.getByLabel('Marking 1', { exact: true }).fill('LOT 12-84 KR');
+    const seen = page.getByTestId('seen-elsewhere');
+    await seen.getByRole('link', { name: /Mortar bomb · 82 mm/ }).waitFor();
+    await seen.getByText('LOT 12-84 KRB').waitFor();
   });
 
   it('finds the item by a misspelled marking', async () => {
@@ -198,6 +277,25 @@ describe('web app in a browser', () => {
     await hazards.getByText('Unknown').waitFor();
   });
 
+  it('shows the analysis page with its charts and the report link', async () => {
+    await navLink(page, 'Analysis').click();
+    await page.getByRole('heading', { name: 'Analysis', level: 1 }).waitFor();
+    const categories = page.getByTestId('chart-categories');
+    const chart = categories.getByRole('img');
+    assert.match((await chart.getAttribute('aria-label')) ?? '', /Mortar bomb: 1 \(100%\)/);
+    await categories.locator('.bar-segment').first().waitFor();
+    // The same figures as a table.
+    await categories.getByText('Show the figures as a table').click();
+    await categories.getByRole('rowheader', { name: 'Mortar bomb' }).waitFor();
+    await page.getByTestId('chart-production-countries').getByText('Not established').first().waitFor();
+    const report = page.getByRole('link', { name: 'Open the report (HTML)' });
+    const reportResponse = await page.request.get(new URL((await report.getAttribute('href'))!, baseUrl).toString());
+    assert.equal(reportResponse.status(), 200);
+    assert.match(reportResponse.headers()['content-type'] ?? '', /text\/html/);
+    await navLink(page, 'Overview').click();
+    await page.getByRole('heading', { name: 'Hazard list' }).waitFor();
+  });
+
   it('switches to Arabic, right to left', async () => {
     await page.getByLabel('Language').selectOption('ar');
     await page.getByRole('heading', { name: 'قائمة المخاطر' }).waitFor();
@@ -207,6 +305,18 @@ describe('web app in a browser', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'قائمة المخاطر' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+
+    // Charts mirror too: bars grow from the right edge of their track.
+    await page
+      .getByRole('navigation', { name: 'الرئيسية' })
+      .getByRole('link', { name: 'التحليل', exact: true })
+      .click();
+    const row = page.getByTestId('chart-categories').locator('.bar-row').first();
+    await row.waitFor();
+    const track = (await row.locator('.bar-track').boundingBox())!;
+    const bar = (await row.locator('.bar').boundingBox())!;
+    assert.ok(Math.abs(track.x + track.width - (bar.x + bar.width)) < 1, 'the bar starts at the right');
+    assert.ok((await row.locator('.bar-label').boundingBox())!.x > track.x, 'the label is to the right of the bar');
   });
 
   it('made no request to any other host and raised no page error', () => {

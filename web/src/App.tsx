@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
+import { AnalysisPage } from './pages/AnalysisPage';
 import { HomePage } from './pages/HomePage';
 import { ItemCapturePage } from './pages/ItemCapturePage';
 import { ItemPage } from './pages/ItemPage';
@@ -42,6 +43,7 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
       </Suspense>
     );
   if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/analysis', path))) return <AnalysisPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
     return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))

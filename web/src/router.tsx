@@ -58,7 +58,9 @@ export const paths = {
   home: () => '/',
   settings: () => '/settings',
   overview: (investigationId: string) => `/investigations/${investigationId}`,
-  map: (investigationId: string) => `/investigations/${investigationId}/map`,
+  map: (investigationId: string, layer?: 'craft') =>
+    `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,
+  analysis: (investigationId: string) => `/investigations/${investigationId}/analysis`,
   search: (investigationId: string, q?: string) =>
     `/investigations/${investigationId}/search${q === undefined || q === '' ? '' : `?q=${encodeURIComponent(q)}`}`,
   site: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}`,

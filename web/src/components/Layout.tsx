@@ -87,6 +87,7 @@ export function Layout({
           { to: paths.overview(investigationId), label: t('nav.overview') },
           { to: paths.map(investigationId), label: t('nav.map') },
           { to: paths.search(investigationId), label: t('nav.search') },
+          { to: paths.analysis(investigationId), label: t('nav.analysis') },
         ];
 
   return (

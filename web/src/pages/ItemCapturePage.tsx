@@ -1,6 +1,6 @@
 import { flushSync } from 'react-dom';
 import { useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
-import { api, call, fieldErrors, type NewItem, type NewMarking } from '../api/client';
+import { api, call, fieldErrors, type NewItem, type NewMarking, type UploadedMedia } from '../api/client';
 import {
   assemblyStates,
   conditions,
@@ -11,7 +11,8 @@ import {
   productionTypes,
 } from '../api/vocabulary';
 import { CharacterPalette } from '../components/CharacterPalette';
-import { PhotoUploadPlaceholder, SeenElsewherePlaceholder } from '../components/Placeholders';
+import { PhotoUpload } from '../components/PhotoUpload';
+import { SeenElsewhere } from '../components/SeenElsewhere';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
@@ -122,6 +123,12 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   const [errorMarkingKeys, setErrorMarkingKeys] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<Saved[]>([]);
+  const [photos, setPhotos] = useState<UploadedMedia[]>([]);
+  const [photosBusy, setPhotosBusy] = useState(false);
+  const [photoUploadKey, setPhotoUploadKey] = useState(0);
+  const [waitingForPhotos, setWaitingForPhotos] = useState(false);
+  const [linkError, setLinkError] = useState<{ error: unknown; item: Saved } | undefined>(undefined);
+  const [activeMarkingKey, setActiveMarkingKey] = useState<number | undefined>(undefined);
   const categoryRef = useRef<HTMLSelectElement>(null);
   const markingInputs = useRef(new Map<number, HTMLInputElement>());
   const lastMarkingKey = useRef<number | undefined>(undefined);
@@ -165,10 +172,25 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     input.setSelectionRange(start + character.length, start + character.length);
   };
 
+  /** Links the photos uploaded while the item was described; they were sent before it had an id. */
+  const linkPhotos = async (itemId: string) => {
+    for (const photo of photos) {
+      await call(
+        api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } }),
+      );
+    }
+  };
+
   const save = async (andAnother: boolean) => {
     if (busy) return;
+    if (photosBusy) {
+      setWaitingForPhotos(true);
+      return;
+    }
     setBusy(true);
     setError(undefined);
+    setLinkError(undefined);
+    setWaitingForPhotos(false);
     const { body, markingKeys } = toRequestBody(siteId, draft);
     setErrorMarkingKeys(markingKeys);
     try {
@@ -178,7 +200,17 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
       const itemLabel = [label('category', item.category), item.model, item.markings[0]?.text]
         .filter((part) => part !== null && part !== undefined)
         .join(' · ');
-      if (!andAnother) {
+      let photosLinked = true;
+      try {
+        await linkPhotos(item.id);
+      } catch (caught) {
+        // The item is saved, only its photos are not attached: stay, say so, and start the next item.
+        photosLinked = false;
+        setLinkError({ error: caught, item: { id: item.id, label: itemLabel } });
+      }
+      setPhotos([]);
+      setPhotoUploadKey((key) => key + 1);
+      if (!andAnother && photosLinked) {
         navigate(paths.item(investigationId, item.id));
         return;
       }
@@ -249,6 +281,18 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
           {t('capture.shortcuts')}
         </p>
       </header>
+
+      {linkError !== undefined && (
+        <div className="notice notice-error" role="alert">
+          <p>
+            {t('capture.photosNotLinked')}{' '}
+            <Link to={paths.item(investigationId, linkError.item.id)}>
+              <bdi dir="auto">{linkError.item.label}</bdi>
+            </Link>
+          </p>
+          <ErrorNotice error={linkError.error} />
+        </div>
+      )}
 
       {saved.length > 0 && (
         <div className="notice notice-success" role="status">
@@ -452,6 +496,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                       value={marking.text}
                       onFocus={() => {
                         lastMarkingKey.current = marking.key;
+                        setActiveMarkingKey(marking.key);
                       }}
                       onKeyDown={(event) => {
                         // Enter starts the next marking rather than saving the item.
@@ -496,6 +541,10 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
               </li>
             ))}
           </ol>
+          <SeenElsewhere
+            investigationId={investigationId}
+            text={draft.markings.find((marking) => marking.key === activeMarkingKey)?.text ?? ''}
+          />
           <button type="button" onClick={addMarking}>
             {t('capture.addMarking')}
           </button>
@@ -527,8 +576,25 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
           </Field>
         </fieldset>
 
-        <PhotoUploadPlaceholder />
-        <SeenElsewherePlaceholder />
+        <fieldset>
+          <legend>{t('photos.title')}</legend>
+          <p className="field-hint">{t('capture.photosHint')}</p>
+          <PhotoUpload
+            key={photoUploadKey}
+            investigationId={investigationId}
+            onUploaded={(media) => setPhotos((previous) => [...previous, media])}
+            onBusyChange={(uploading) => {
+              setPhotosBusy(uploading);
+              if (!uploading) setWaitingForPhotos(false);
+            }}
+          />
+        </fieldset>
+
+        {waitingForPhotos && (
+          <p className="notice notice-warning" role="status">
+            {t('capture.waitForPhotos')}
+          </p>
+        )}
 
         <div className="actions form-actions">
           <button type="submit" name="action" value="save" className="button-primary" disabled={busy}>

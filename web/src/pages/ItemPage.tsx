@@ -4,13 +4,23 @@ import { api, call, fieldErrors, readAllPages, type Item, type NewMarking } from
 import { disposalStatuses, markingKinds } from '../api/vocabulary';
 import { AuditList } from '../components/AuditList';
 import { CharacterPalette } from '../components/CharacterPalette';
-import { PhotoUploadPlaceholder, SeenElsewherePlaceholder } from '../components/Placeholders';
+import { MediaSection } from '../components/MediaSection';
+import { SeenElsewhere } from '../components/SeenElsewhere';
+import { requestsAbout, TraceRequestList } from '../components/TraceRequestList';
 import { Detail, EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
 
-function AddMarkingForm({ itemId, onAdded }: { itemId: string; onAdded: () => void }) {
+function AddMarkingForm({
+  investigationId,
+  itemId,
+  onAdded,
+}: {
+  investigationId: string;
+  itemId: string;
+  onAdded: () => void;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [kind, setKind] = useState<NewMarking['kind']>('serial');
@@ -81,6 +91,7 @@ function AddMarkingForm({ itemId, onAdded }: { itemId: string; onAdded: () => vo
           )}
         </Field>
       </div>
+      <SeenElsewhere investigationId={investigationId} itemId={itemId} text={text} />
       <CharacterPalette onInsert={insert} />
       <button type="submit">{t('item.addMarking')}</button>
     </form>
@@ -244,6 +255,19 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
       ).rows,
     [investigationId],
   );
+  const traceRequests = useLoad(
+    async () =>
+      (
+        await readAllPages((after) =>
+          call(
+            api.GET('/api/v1/investigations/{id}/trace-requests', {
+              params: { path: { id: investigationId }, query: { limit: 500, after } },
+            }),
+          ),
+        )
+      ).rows,
+    [investigationId],
+  );
   const audit = useLoad(
     () =>
       call(
@@ -261,6 +285,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
   const data = item.data;
   const zone = zones.data?.items.find((candidate) => candidate.id === data.zone_id);
   const actorName = (id: string | null) => actors.data?.find((actor) => actor.id === id)?.name;
+  const itemTraceRequests = requestsAbout(traceRequests.data ?? [], itemId, data.markings);
   const refresh = () => {
     item.reload();
     audit.reload();
@@ -367,8 +392,14 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
             </table>
           </div>
         )}
-        <AddMarkingForm itemId={itemId} onAdded={refresh} />
+        <AddMarkingForm investigationId={investigationId} itemId={itemId} onAdded={refresh} />
       </section>
+
+      <MediaSection
+        investigationId={investigationId}
+        target={{ itemId, markingIds: data.markings.map((marking) => marking.id) }}
+        markingText={(markingId) => data.markings.find((marking) => marking.id === markingId)?.text}
+      />
 
       <section className="section section-hazards" aria-labelledby="hazard-title">
         <h2 id="hazard-title">{t('item.hazardAndDisposal')}</h2>
@@ -465,8 +496,12 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
           ))}
       </section>
 
-      <PhotoUploadPlaceholder />
-      <SeenElsewherePlaceholder />
+      {itemTraceRequests.length > 0 && (
+        <section className="section" aria-labelledby="trace-requests-title">
+          <h2 id="trace-requests-title">{t('trace.title')}</h2>
+          <TraceRequestList requests={itemTraceRequests} itemId={itemId} />
+        </section>
+      )}
 
       <section className="section" aria-labelledby="history-title">
         <h2 id="history-title">{t('item.history')}</h2>

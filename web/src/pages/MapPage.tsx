@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { gridCluster } from '../map/cluster';
 import { loadCountriesLayer } from '../map/basemap';
 import { savedTileUrl } from '../map/tileSetting';
-import { Link, paths } from '../router';
+import { Link, paths, useLocation } from '../router';
 
 // GeoJSON positions are [longitude, latitude]; Leaflet wants [latitude, longitude].
 const latLngOf = (site: { geometry: { coordinates: readonly number[] } }): L.LatLngTuple => [
@@ -233,10 +233,24 @@ export default function MapPage({ investigationId }: { investigationId: string }
   const [draft, setDraft] = useState<Draft | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<string | undefined>(undefined);
+  const { query } = useLocation();
+  const [showCraft, setShowCraft] = useState(query.get('layer') === 'craft');
+  const craftLayerRef = useRef<L.LayerGroup | null>(null);
 
   const features = useLoad(
     () => call(api.GET('/api/v1/investigations/{id}/sites.geojson', { params: { path: { id: investigationId } } })),
     [investigationId],
+  );
+  const craft = useLoad(
+    () =>
+      showCraft
+        ? call(
+            api.GET('/api/v1/investigations/{id}/analysis/craft-clusters', {
+              params: { path: { id: investigationId } },
+            }),
+          )
+        : Promise.resolve(undefined),
+    [investigationId, showCraft],
   );
 
   // The map itself: created once per page, with the bundled basemap and the optional tile layer.
@@ -256,6 +270,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
         (error: unknown) => setBasemapError(error),
       );
     }
+    craftLayerRef.current = L.layerGroup().addTo(map);
     siteLayerRef.current = L.layerGroup().addTo(map);
     map.on('zoomend', () => setZoom(map.getZoom()));
     map.on('click', (event: L.LeafletMouseEvent) => {
@@ -329,6 +344,28 @@ export default function MapPage({ investigationId }: { investigationId: string }
       }
     }
   }, [features.data, zoom, selectedId, label, formatNumber, t]);
+
+  // Craft production: a circle per site, its area in proportion to the craft items found there.
+  useEffect(() => {
+    const layer = craftLayerRef.current;
+    if (layer === null) return;
+    layer.clearLayers();
+    if (!showCraft || craft.data === undefined) return;
+    for (const site of craft.data.sites) {
+      if (site.latitude === null || site.longitude === null || site.craft_items === 0) continue;
+      L.circleMarker([site.latitude, site.longitude], {
+        radius: 6 + 4 * Math.sqrt(site.craft_items),
+        color: '#4a235a',
+        weight: 2,
+        fillColor: '#7d3c98',
+        fillOpacity: 0.35,
+        interactive: true,
+        className: 'craft-circle',
+      })
+        .bindTooltip(`${site.name}: ${t('map.craftItems', { count: site.craft_items })}`, { direction: 'top' })
+        .addTo(layer);
+    }
+  }, [craft.data, showCraft, t]);
 
   // The marker of the site being placed; it can be dragged to correct the position.
   useEffect(() => {
@@ -407,6 +444,33 @@ export default function MapPage({ investigationId }: { investigationId: string }
             </Link>
           </section>
         )}
+        <section aria-labelledby="craft-layer-title">
+          <h2 id="craft-layer-title">{t('map.layers')}</h2>
+          <label className="checkbox">
+            <input type="checkbox" checked={showCraft} onChange={(event) => setShowCraft(event.target.checked)} />
+            {t('map.craftLayer')}
+          </label>
+          {showCraft && craft.error !== undefined && <ErrorNotice error={craft.error} />}
+          {showCraft && craft.data !== undefined && (
+            <>
+              <p className="field-hint">{t('map.craftLayerHint')}</p>
+              {craft.data.sites.length === 0 ? (
+                <p className="empty">{t('analysis.noCraft')}</p>
+              ) : (
+                <ol className="link-list craft-ranking" aria-label={t('map.craftRanking')}>
+                  {craft.data.sites.slice(0, 10).map((site) => (
+                    <li key={site.site_id}>
+                      <Link to={paths.site(investigationId, site.site_id)}>
+                        <UserText text={site.name} />
+                      </Link>{' '}
+                      <span className="muted">{t('map.craftItems', { count: site.craft_items })}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </>
+          )}
+        </section>
         <section aria-labelledby="legend-title">
           <h2 id="legend-title">{t('map.legend')}</h2>
           <ul className="legend">

@@ -114,6 +114,9 @@ export function OverviewPage({ investigationId }: { investigationId: string }) {
           <Link className="button" to={paths.search(investigationId)}>
             {t('overview.search')}
           </Link>
+          <Link className="button" to={paths.analysis(investigationId)}>
+            {t('overview.analysis')}
+          </Link>
         </div>
       </header>
 

@@ -18,12 +18,17 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
     if (q === '') return undefined;
     const id = { id: investigationId };
     const [markings, sites, items] = await Promise.all([
-      call(api.GET('/api/v1/investigations/{id}/markings', { params: { path: id, query: { q, limit: 25 } } })),
+      // The ranked search explains each match (score and differences); the list endpoint only scores.
+      call(
+        api.GET('/api/v1/markings/search', { params: { query: { q, investigation_id: investigationId, limit: 25 } } }),
+      ),
       call(api.GET('/api/v1/investigations/{id}/sites', { params: { path: id, query: { q, limit: 25 } } })),
       call(api.GET('/api/v1/investigations/{id}/items', { params: { path: id, query: { q, limit: 25 } } })),
     ]);
     return { markings: markings.items, sites: sites.items, items: items.items };
   }, [investigationId, q]);
+
+  const percent = new Intl.NumberFormat(locale, { style: 'percent' });
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -69,9 +74,12 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                     <tr>
                       <th scope="col">{t('marking.text')}</th>
                       <th scope="col">{t('marking.kind')}</th>
+                      <th scope="col">{t('item.item')}</th>
+                      <th scope="col">{t('item.site')}</th>
                       <th scope="col" className="numeric">
-                        {t('search.similarity')}
+                        {t('search.score')}
                       </th>
+                      <th scope="col">{t('search.explanation')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -83,10 +91,27 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                           </Link>
                         </td>
                         <td>{label('markingKind', marking.kind)}</td>
-                        <td className="numeric">
-                          {marking.similarity === null
-                            ? ''
-                            : new Intl.NumberFormat(locale, { style: 'percent' }).format(marking.similarity)}
+                        <td>
+                          {label('category', marking.item.category)}
+                          {marking.item.model !== null && (
+                            <>
+                              {' · '}
+                              <bdi dir="auto">{marking.item.model}</bdi>
+                            </>
+                          )}
+                        </td>
+                        <td>
+                          <Link to={paths.site(investigationId, marking.site.id)}>
+                            <UserText text={marking.site.name} />
+                          </Link>
+                        </td>
+                        <td className="numeric">{percent.format(marking.score)}</td>
+                        <td className="explanation-cell">
+                          {marking.explanation === '' ? (
+                            <span className="muted">{t('search.exact')}</span>
+                          ) : (
+                            <bdi dir="ltr">{marking.explanation}</bdi>
+                          )}
                         </td>
                       </tr>
                     ))}

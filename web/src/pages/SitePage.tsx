@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors } from '../api/client';
 import { InventoryTable } from '../components/InventoryTable';
-import { PhotoUploadPlaceholder } from '../components/Placeholders';
+import { MediaSection } from '../components/MediaSection';
 import { Detail, EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
@@ -198,7 +198,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
         </section>
       </div>
 
-      <PhotoUploadPlaceholder />
+      <MediaSection investigationId={investigationId} target={{ siteId }} />
       <p className="muted small">{t('site.lastUpdated', { version: formatNumber(data.version) })}</p>
     </div>
   );
