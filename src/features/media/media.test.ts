@@ -465,6 +465,22 @@ describe('media evidence store', () => {
     );
   });
 
+  it('lists the media linked now to one site, item or marking', async () => {
+    const photo = await uploadPhoto(await makePhoto(21), { site_id: ours.siteId });
+    const listed = async (filter: string) => {
+      const response = await media.app.inject({
+        method: 'GET',
+        url: `/api/v1/investigations/${world.investigationId}/media?${filter}`,
+        headers: { cookie },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+    };
+    assert.ok((await listed(`site_id=${ours.siteId}`)).includes(photo.id));
+    assert.ok(!(await listed(`item_id=${ours.itemId}`)).includes(photo.id));
+    assert.ok(!(await listed(`marking_id=${ours.markingId}`)).includes(photo.id));
+  });
+
   it('updates what describes a file with a version check, never its hash, and archives it', async () => {
     const photo = await uploadPhoto(await makePhoto(14));
     const updated = await media.app.inject({

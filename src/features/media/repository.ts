@@ -16,6 +16,7 @@ export async function listMedia(
     sha256: string | undefined;
     sourceId: string | undefined;
     flagged: boolean;
+    linkedTo: { column: 'site_id' | 'item_id' | 'marking_id'; id: string }[];
   },
 ): Promise<Row<'media'>[]> {
   let query = db
@@ -28,6 +29,18 @@ export async function listMedia(
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.sha256 !== undefined) query = query.where('sha256', '=', options.sha256);
   if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);
+  for (const { column, id } of options.linkedTo) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('media_links')
+          .select('media_links.id')
+          .whereRef('media_links.media_id', '=', 'media.id')
+          .where('media_links.archived_at', 'is', null)
+          .where(`media_links.${column}`, '=', id),
+      ),
+    );
+  }
   if (options.flagged) {
     query = query.where((eb) =>
       eb.exists(

@@ -160,6 +160,9 @@ export type UpdateMediaInput = z.input<typeof updateMediaBodySchema>;
 export const mediaListQuerySchema = pageQuerySchema.extend({
   sha256: sha256Schema.optional().describe('Only records of the file with this hash'),
   source_id: z.uuid().optional(),
+  site_id: z.uuid().optional().describe('Only media linked now to this site'),
+  item_id: z.uuid().optional().describe('Only media linked now to this item'),
+  marking_id: z.uuid().optional().describe('Only media linked now to this marking'),
   flagged: z
     .enum(['true', 'false'])
     .optional()

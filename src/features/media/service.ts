@@ -228,6 +228,9 @@ export async function listMedia(
     sha256: query.sha256,
     sourceId: query.source_id,
     flagged: query.flagged,
+    linkedTo: (['site_id', 'item_id', 'marking_id'] as const).flatMap((column) =>
+      query[column] === undefined ? [] : [{ column, id: query[column] }],
+    ),
   });
   return toPage(rows, query.limit, toMedia);
 }

@@ -98,25 +98,25 @@ function linkedTo(media: Media, target: MediaTarget): boolean {
  * markings, oldest first.
  */
 export async function listMediaOf(investigationId: string, target: MediaTarget): Promise<Media[]> {
-  // TODO(api): the media list cannot filter by site_id/item_id yet, so every record is read with its links;
-  // replace with `GET /investigations/{id}/media?item_id=…` once the API offers it.
-  const { rows } = await readAllPages((after) =>
-    call(
-      api.GET('/api/v1/investigations/{id}/media', {
-        params: { path: { id: investigationId }, query: { limit: 500, after } },
-      }),
-    ),
-  );
-  const withLinks: Media[] = [];
-  // A few at a time: the browser allows only a handful of connections per host anyway.
-  for (let start = 0; start < rows.length; start += 6) {
-    const batch = rows.slice(start, start + 6);
-    withLinks.push(
-      ...(await Promise.all(
-        batch.map((row) => call(api.GET('/api/v1/media/{id}', { params: { path: { id: row.id } } }))),
-      )),
+  const filters =
+    'siteId' in target
+      ? [{ site_id: target.siteId }]
+      : [{ item_id: target.itemId }, ...(target.markingIds ?? []).map((markingId) => ({ marking_id: markingId }))];
+  const ids = new Set<string>();
+  for (const filter of filters) {
+    const { rows } = await readAllPages((after) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/media', {
+          params: { path: { id: investigationId }, query: { limit: 500, after, ...filter } },
+        }),
+      ),
     );
+    for (const row of rows) ids.add(row.id);
   }
+  // Each record with its links (for credits and review flags); only this target's media are read.
+  const withLinks = await Promise.all(
+    [...ids].sort().map((id) => call(api.GET('/api/v1/media/{id}', { params: { path: { id } } }))),
+  );
   return withLinks.filter((media) => linkedTo(media, target));
 }
 

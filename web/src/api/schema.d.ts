@@ -6144,6 +6144,12 @@ export interface paths {
           /** @description Only records of the file with this hash */
           sha256?: string;
           source_id?: string;
+          /** @description Only media linked now to this site */
+          site_id?: string;
+          /** @description Only media linked now to this item */
+          item_id?: string;
+          /** @description Only media linked now to this marking */
+          marking_id?: string;
           /** @description Only media with an active link that carries review flags */
           flagged?: 'true' | 'false';
         };
