@@ -26,9 +26,19 @@ if (files.length === 0) {
   console.error(`No test files found under ${roots.join(', ')}.`);
   process.exit(1);
 }
+// A hung test file fails after this long (and is reported as cancelled) instead of stalling CI forever.
+const timeoutMs = process.env.ARMTRACE_TEST_TIMEOUT_MS ?? '600000';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    `--test-timeout=${timeoutMs}`,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, ARMTRACE_FROM_SOURCE: '1' } },
 );
 process.exit(result.status ?? 1);

@@ -49,12 +49,30 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     url: url.toString(),
     async close() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await dropDatabase(serverUrl, name);
     },
   };
+}
+
+/**
+ * pg's pool resolves `end()` before its sockets are closed; forcing the drop
+ * while a backend is still going away makes that client emit an uncaught
+ * "terminating connection" error. So wait for the sessions to leave, and
+ * force only those a test left open.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const cleanup = new pg.Client({ connectionString: serverUrl });
+  await cleanup.connect();
+  try {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const sessions = await cleanup.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (sessions.rowCount === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await cleanup.end();
+  }
 }
 
 export const testPassword = 'correct horse battery staple';
