@@ -14,11 +14,10 @@ ALTER TABLE markings ADD COLUMN skeleton text;
 ALTER TABLE markings ADD COLUMN confusion_key text;
 
 -- Candidates: trigrams for fuzzy and infix patterns, a pattern btree for
--- equality and prefixes (LIKE 'ab12%' on any collation).
+-- equality and prefixes (LIKE 'ab12%' on any collation). A skeleton is found
+-- through its confusion key, so the skeleton needs no index of its own.
 CREATE INDEX markings_confusion_trgm ON markings USING gin (confusion_key gin_trgm_ops);
 CREATE INDEX markings_confusion_prefix ON markings (confusion_key text_pattern_ops);
--- Shared lots are grouped by skeleton; seen-elsewhere looks it up exactly.
-CREATE INDEX markings_skeleton ON markings (skeleton text_pattern_ops);
 CREATE INDEX markings_search_keys_missing ON markings (id) WHERE skeleton IS NULL;
 
 -- The search no longer compares `normalized` by trigrams; the confusion key

@@ -141,7 +141,7 @@ export async function openPostgresBench(serverUrl: string | undefined): Promise<
   return {
     database,
     label: 'PostgreSQL',
-    async copyCsv(table, columns, file) {
+    copyCsv(table, columns, file) {
       const result = spawnSync(
         'psql',
         [
@@ -153,7 +153,8 @@ export async function openPostgresBench(serverUrl: string | undefined): Promise<
         ],
         { encoding: 'utf8' },
       );
-      if (result.status !== 0) throw new Error(`psql \\copy failed: ${result.stderr}`);
+      if (result.status !== 0) return Promise.reject(new Error(`psql \\copy failed: ${result.stderr}`));
+      return Promise.resolve();
     },
     async close() {
       await database.close();

@@ -149,8 +149,14 @@ export interface SyntheticDataset {
 function transcribe(random: Random, canonical: string): string {
   let text = canonical;
   // Cyrillic stencils typed on a Latin keyboard, and the reverse.
-  if (random() < 0.15) text = [...text].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
-  else if (random() < 0.05) text = [...text].map((c) => (/[A-Z]/.test(c) ? (LATIN_TO_CYRILLIC[c] ?? c) : c)).join('');
+  if (random() < 0.15)
+    text = Array.from(text)
+      .map((c) => CYRILLIC_TO_LATIN[c] ?? c)
+      .join('');
+  else if (random() < 0.05)
+    text = Array.from(text)
+      .map((c) => (/[A-Z]/.test(c) ? (LATIN_TO_CYRILLIC[c] ?? c) : c))
+      .join('');
   // Separators vary between teams.
   const separatorRoll = random();
   if (separatorRoll < 0.1) text = text.replace(/[ -]/g, '');
@@ -182,7 +188,10 @@ function factoryCanonical(random: Random): string {
 }
 
 function headstampCanonical(random: Random): string {
-  const code = pick(random, FACTORY_CODES.filter((c) => /^[0-9]+$/.test(c)));
+  const code = pick(
+    random,
+    FACTORY_CODES.filter((c) => /^[0-9]+$/.test(c)),
+  );
   const stamp = `${code} ${String(year(random)).slice(2)}`;
   return random() < 0.3 ? `7.62 ${stamp}` : stamp;
 }
@@ -262,7 +271,10 @@ export function generateDataset(markingCount: number, seed = 20240601): Syntheti
         add('serial', serialCanonical(random, run.prefix, run.next, run.width));
       } else {
         const width = integer(random, 5, 7);
-        add('serial', serialCanonical(random, pick(random, SERIAL_PREFIXES), integer(random, 1, 10 ** width - 1), width));
+        add(
+          'serial',
+          serialCanonical(random, pick(random, SERIAL_PREFIXES), integer(random, 1, 10 ** width - 1), width),
+        );
       }
       if (count > 1) add('factory_code', factoryCanonical(random));
       if (count > 2) add('stock_number', stockCanonical(random));
@@ -443,8 +455,8 @@ function applyNoise(random: Random, characters: string[], kind: NoiseKind): bool
         const readable = letterPositions(characters, READABLE);
         const position = pick(random, readable);
         const operation = integer(random, 0, 3);
-        if (operation === 0) replaceAt(characters, position, pick(random, [...TYPO_ALPHABET]));
-        else if (operation === 1) characters.splice(position, 0, pick(random, [...TYPO_ALPHABET]));
+        if (operation === 0) replaceAt(characters, position, pick(random, Array.from(TYPO_ALPHABET)));
+        else if (operation === 1) characters.splice(position, 0, pick(random, Array.from(TYPO_ALPHABET)));
         else if (operation === 2) characters.splice(position, 1);
         else {
           const next = readable[readable.indexOf(position) + 1];
@@ -465,12 +477,12 @@ function applyNoise(random: Random, characters: string[], kind: NoiseKind): bool
  */
 export function makeNoisyQuery(random: Random, target: SyntheticMarking, itemRef: string): NoisyQuery {
   for (;;) {
-    const characters = [...target.text];
+    const characters = Array.from(target.text);
     const roll = random();
     const wanted = roll < 0.6 ? 1 : roll < 0.95 ? 2 : 3;
     const kinds = new Set<NoiseKind>();
     for (let attempt = 0; kinds.size < wanted && attempt < 20; attempt += 1) kinds.add(pickNoise(random));
-    const noise = [...kinds].filter((kind) => applyNoise(random, characters, kind));
+    const noise = Array.from(kinds).filter((kind) => applyNoise(random, characters, kind));
     const query = characters.join('').trim();
     if (noise.length > 0 && query !== target.text && /[\p{L}\p{Nd}]/u.test(query)) {
       return { query, itemRef, target: target.text, canonical: target.canonical, noise };

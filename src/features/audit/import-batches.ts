@@ -17,8 +17,8 @@ export const IMPORT_ENTITY_TYPE = 'imports';
 export interface ImportBatchRecord {
   import_id: string;
   batch: number;
-  /** Table → row id → {@link snapshotDigest} of the row as created. */
-  created: Record<string, Record<string, string>>;
+  /** Table → [row id, {@link snapshotDigest} of the row as created] for each row. */
+  created: Record<string, [id: string, digest: string][]>;
 }
 
 /** The SHA-256 of an audit snapshot in its canonical JSON form. */
@@ -32,14 +32,19 @@ export type ImportedDigests = Map<string, Map<string, string>>;
 /** Adds the rows an audit entry created by import (if it is an import batch entry) to `into`. */
 export function collectImportedDigests(entry: { action: string; after: unknown }, into: ImportedDigests): void {
   if (entry.action !== IMPORT_BATCH_ACTION || entry.after === null || typeof entry.after !== 'object') return;
-  const created = (entry.after as Partial<ImportBatchRecord>).created;
+  const created = (entry.after as { created?: unknown }).created;
   if (created === undefined || created === null || typeof created !== 'object') return;
   for (const [table, rows] of Object.entries(created)) {
+    if (!Array.isArray(rows)) continue;
     let digests = into.get(table);
     if (digests === undefined) {
       digests = new Map();
       into.set(table, digests);
     }
-    for (const [id, digest] of Object.entries(rows)) digests.set(id, digest);
+    for (const pair of rows as unknown[]) {
+      if (Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string') {
+        digests.set(pair[0], pair[1]);
+      }
+    }
   }
 }

@@ -46,33 +46,26 @@ export function auditSnapshot(table: string, row: object): Record<string, unknow
   return snapshot;
 }
 
-// Per table: the audited columns in canonical (sorted) order with their JSON
-// keys, and how many columns the rows had.
-const sortedColumns = new Map<string, { audited: readonly string[]; keys: readonly string[]; total: number }>();
+/** The columns of a table's rows that its audit snapshot keeps, in canonical (sorted) order. */
+export function auditedColumns(table: string, columns: readonly string[]): string[] {
+  const left = stateCheckedTables[table] ?? [];
+  return columns.filter((column) => !left.includes(column)).sort();
+}
 
 /**
- * The SHA-256 of a row's audit snapshot in canonical JSON, the same value as
- * `snapshotDigest(auditSnapshot(table, row))` (import-batches.ts) without
- * building the snapshot: bulk imports digest every row they create.
+ * The SHA-256 of an audit snapshot in canonical JSON, given its columns in
+ * canonical order and their values in the same order (undefined is left
+ * out, a Date is written as its ISO string, as in the snapshot): the same
+ * value as `snapshotDigest(auditSnapshot(table, row))` (import-batches.ts),
+ * without building the snapshot. Bulk imports digest every row they create.
  */
-export function auditRowDigest(table: string, row: Record<string, unknown>): string {
-  let total = 0;
-  for (const _column in row) total += 1;
-  let columns = sortedColumns.get(table);
-  if (columns?.total !== total) {
-    const left = stateCheckedTables[table] ?? [];
-    const audited = Object.keys(row)
-      .filter((column) => !left.includes(column))
-      .sort();
-    columns = { audited, keys: audited.map((column) => `${JSON.stringify(column)}:`), total };
-    sortedColumns.set(table, columns);
-  }
+export function digestColumns(columns: readonly string[], values: readonly unknown[]): string {
   let json = '{';
-  for (let index = 0; index < columns.audited.length; index += 1) {
-    const value = row[columns.audited[index]!];
+  for (let index = 0; index < columns.length; index += 1) {
+    const value = values[index];
     if (value === undefined) continue;
     if (json.length > 1) json += ',';
-    json += columns.keys[index]!;
+    json += columnKey(columns[index]!);
     json +=
       value instanceof Date
         ? isoJson(value)
@@ -81,6 +74,16 @@ export function auditRowDigest(table: string, row: Record<string, unknown>): str
           : canonicalJson(value);
   }
   return hash('sha256', `${json}}`, 'hex');
+}
+
+const columnKeys = new Map<string, string>();
+function columnKey(column: string): string {
+  let key = columnKeys.get(column);
+  if (key === undefined) {
+    key = `${JSON.stringify(column)}:`;
+    columnKeys.set(column, key);
+  }
+  return key;
 }
 
 // Rows written together share their timestamps: format each instant once.
@@ -93,6 +96,22 @@ function isoJson(date: Date): string {
     lastInstantJson = `"${date.toISOString()}"`;
   }
   return lastInstantJson;
+}
+
+const rowColumns = new Map<string, { all: number; audited: readonly string[] }>();
+
+/** {@link digestColumns} of a row as read from the database. */
+export function auditRowDigest(table: string, row: Record<string, unknown>): string {
+  const all = Object.keys(row);
+  let columns = rowColumns.get(table);
+  if (columns?.all !== all.length) {
+    columns = { all: all.length, audited: auditedColumns(table, all) };
+    rowColumns.set(table, columns);
+  }
+  return digestColumns(
+    columns.audited,
+    columns.audited.map((column) => row[column]),
+  );
 }
 
 export interface ChangeEvent {

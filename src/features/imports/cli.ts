@@ -30,7 +30,7 @@ export function registerImportCommands(program: Command): void {
           }
         };
         try {
-          const result = await importItemsCsv(db, actor, options.investigation, file, onProgress);
+          const result = await importItemsCsv(db, actor, options.investigation, file, { onProgress });
           loading?.finish();
           if (options.json === true) return printJson(result);
           process.stdout.write(

@@ -43,6 +43,23 @@ export class CsvParser {
     const records: CsvRecord[] = [];
     let start = 0;
     for (let index = 0; index < chunk.length; index += 1) {
+      // Fast path: a whole line without quotes, at the start of a record, is split as it is.
+      if (index === start && !this.pendingCr && !this.inQuotes && !this.afterQuote && this.fields.length === 0) {
+        const end = chunk.indexOf('\n', index);
+        if (end !== -1 && this.field === '' && !this.quoted) {
+          let line = chunk.slice(index, end);
+          const cr = line.indexOf('\r');
+          if (cr === line.length - 1) line = line.slice(0, -1);
+          if ((cr === -1 || cr === line.length) && !line.includes('"')) {
+            records.push({ line: this.recordLine, fields: line.split(',') });
+            this.line += 1;
+            this.recordLine = this.line;
+            index = end;
+            start = end + 1;
+            continue;
+          }
+        }
+      }
       const code = chunk.charCodeAt(index);
       if (this.pendingCr) {
         this.pendingCr = false;

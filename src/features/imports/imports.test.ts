@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { DomainError } from '../../errors.js';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
@@ -29,12 +30,14 @@ describe('CsvParser', () => {
   });
 
   it('gives the same records whatever the chunks, and reads a last line without a line end', () => {
-    const text = 'x,"y\r\nz",w\r\nlast,"q""",e';
+    const text = 'a,b\r\nx,"y\r\nz",w\r\n,c,,\nlast,"q""",e';
     const whole = parse(text);
-    assert.deepEqual(parse(...[...text]), whole);
+    assert.deepEqual(parse(...Array.from(text)), whole);
     assert.deepEqual(whole, [
-      [1, 'x', 'y\r\nz', 'w'],
-      [3, 'last', 'q"', 'e'],
+      [1, 'a', 'b'],
+      [2, 'x', 'y\r\nz', 'w'],
+      [4, '', 'c', '', ''],
+      [5, 'last', 'q"', 'e'],
     ]);
   });
 
@@ -65,7 +68,7 @@ describe('items CSV import', () => {
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
-    return Number(row.count);
+    return row.count;
   }
 
   async function refusal(file: string): Promise<DomainError> {
@@ -106,16 +109,16 @@ describe('items CSV import', () => {
       ].join('\r\n'),
     );
     const phases = new Set<string>();
-    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file, (phase) =>
-      phases.add(phase),
-    );
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file, {
+      onProgress: (phase) => phases.add(phase),
+    });
     assert.equal(result.encoding, 'utf-8');
     assert.equal(result.rows, 5);
     assert.equal(result.sites_created, 2);
     assert.equal(result.sites_reused, 1);
     assert.equal(result.items_created, 4);
     assert.equal(result.markings_created, 4);
-    assert.deepEqual([...phases].sort(), ['load', 'validate']);
+    assert.deepEqual(Array.from(phases).sort(), ['load', 'validate']);
 
     const items = await world.db
       .selectFrom('items')
@@ -150,9 +153,7 @@ describe('items CSV import', () => {
     const error = await refusal(file);
     assert.equal(error.code, 'validation_failed');
     assert.match(error.message, /1 problem; nothing was imported/);
-    assert.deepEqual(error.fields, [
-      { field: 'line 4 (marking_kind)', message: error.fields[0]!.message },
-    ]);
+    assert.deepEqual(error.fields, [{ field: 'line 4 (marking_kind)', message: error.fields[0]!.message }]);
     assert.match(error.fields[0]!.message, /"tattoo" is not one of serial, lot/);
     const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
     assert.deepEqual(afterwards, before);
@@ -194,6 +195,49 @@ describe('items CSV import', () => {
     assert.match(error.fields[9]!.message, /has 10 fields where the header has 11/);
   });
 
+  it('audits each batch in one entry that verify checks every imported row against', async () => {
+    const rows = Array.from({ length: 9 }, (_, index) => {
+      const item = Math.floor(index / 2);
+      const site = item % 2;
+      return `S-B${site},Barn ${site},cache,35.${site},44,I-B${item},small_arm,AKM,1,serial,AK ${index}`;
+    });
+    const auditBefore = await count('audit_log');
+    const result = await importItemsCsv(
+      world.db,
+      world.owner,
+      world.investigationId,
+      writeFile('batches.csv', [HEADER, ...rows].join('\n')),
+      { batchSize: 2 },
+    );
+    assert.equal(result.markings_created, 9);
+    assert.equal(result.items_created, 5);
+    assert.equal((await count('audit_log')) - auditBefore, 5);
+    const entries = await world.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_type', 'after'])
+      .where('seq', '>', auditBefore)
+      .orderBy('seq')
+      .execute();
+    assert.ok(entries.every((entry) => entry.action === 'import.batch' && entry.entity_type === 'imports'));
+    const created = (entries[0]!.after as { created: Record<string, [string, string][]> }).created;
+    assert.equal(created.sites!.length, 1);
+    assert.equal(created.markings!.length, 2);
+    assert.match(created.markings![0]![1], /^[0-9a-f]{64}$/);
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+
+    // A change behind the application's back is caught, whichever batch wrote the row.
+    const lastBatch = (entries[4]!.after as { created: Record<string, [string, string][]> }).created;
+    const tampered = lastBatch.markings![0]![0];
+    await sql`UPDATE markings SET text = 'AK 666' WHERE id = ${tampered}`.execute(world.db);
+    const problems = (await verifyAudit(world.db)).problems;
+    assert.deepEqual(
+      problems.map((problem) => [problem.kind, problem.entity_id]),
+      [['row_changed', tampered]],
+    );
+    await sql`UPDATE markings SET text = 'AK 8' WHERE id = ${tampered}`.execute(world.db);
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+  });
+
   it('reads a file that is not UTF-8 as ISO-8859-1', async () => {
     const file = writeFile(
       'latin1.csv',
@@ -229,11 +273,9 @@ describe('items CSV import', () => {
     assert.match((await refusal(writeFile('empty.csv', ''))).fields[0]!.message, /empty/);
     await createTestUser(world.db, 'import-viewer');
     await addMember(world.db, world.owner, world.investigationId, { username: 'import-viewer', role: 'viewer' });
-    const viewer = (await world.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'import-viewer')
-      .executeTakeFirstOrThrow()).id;
+    const viewer = (
+      await world.db.selectFrom('users').select('id').where('username', '=', 'import-viewer').executeTakeFirstOrThrow()
+    ).id;
     await assert.rejects(
       importItemsCsv(
         world.db,

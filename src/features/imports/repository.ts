@@ -72,41 +72,51 @@ export interface Stamp {
   at: string;
 }
 
-// Rows go in as one array per column (unnest): one statement per batch
-// whatever its size, and no limit on the number of parameters.
-function column<T, V>(rows: readonly T[], pick: (row: T) => V): V[] {
-  return rows.map(pick);
+// A batch goes in as one JSON document, unpacked by the database: one
+// statement per batch whatever its size, no limit on parameters, and
+// JSON.stringify is far cheaper than quoting every value into array literals.
+function asJson(rows: readonly object[]): string {
+  return JSON.stringify(rows);
 }
 
-export async function insertSites(trx: Tx, stamp: Stamp, rows: readonly NewSite[]): Promise<Row<'sites'>[]> {
+/**
+ * Inserts new sites; with `returning`, reads them back as stored (the import
+ * does so until it has checked that it can build them itself).
+ */
+export async function insertSites(
+  trx: Tx,
+  stamp: Stamp,
+  rows: readonly NewSite[],
+  returning: boolean,
+): Promise<Row<'sites'>[]> {
   if (rows.length === 0) return [];
   const result = await sql<Row<'sites'>>`
     INSERT INTO sites (id, investigation_id, external_ref, site_type, name, latitude, longitude, recovered_on,
       created_by, created_at, updated_at)
     SELECT id, ${stamp.investigationId}::uuid, external_ref, site_type, name, latitude, longitude, recovered_on,
       ${stamp.userId}::uuid, ${stamp.at}::timestamptz, ${stamp.at}::timestamptz
-    FROM unnest(${column(rows, (row) => row.id)}::uuid[], ${column(rows, (row) => row.external_ref)}::text[],
-      ${column(rows, (row) => row.site_type)}::text[], ${column(rows, (row) => row.name)}::text[],
-      ${column(rows, (row) => row.latitude)}::float8[], ${column(rows, (row) => row.longitude)}::float8[],
-      ${column(rows, (row) => row.recovered_on)}::date[])
-      AS site (id, external_ref, site_type, name, latitude, longitude, recovered_on)
-    RETURNING *`.execute(trx);
+    FROM json_to_recordset(${asJson(rows)}::json)
+      AS site (id uuid, external_ref text, site_type text, name text, latitude float8, longitude float8,
+        recovered_on date)
+    ${returning ? sql`RETURNING *` : sql``}`.execute(trx);
   return result.rows;
 }
 
-export async function insertItems(trx: Tx, stamp: Stamp, rows: readonly NewItem[]): Promise<Row<'items'>[]> {
+export async function insertItems(
+  trx: Tx,
+  stamp: Stamp,
+  rows: readonly NewItem[],
+  returning: boolean,
+): Promise<Row<'items'>[]> {
   if (rows.length === 0) return [];
   const result = await sql<Row<'items'>>`
     INSERT INTO items (id, investigation_id, site_id, external_ref, category, model, quantity, fuze_fitted,
       created_by, created_at, updated_at)
     SELECT id, ${stamp.investigationId}::uuid, site_id, external_ref, category, model, quantity, fuze_fitted,
       ${stamp.userId}::uuid, ${stamp.at}::timestamptz, ${stamp.at}::timestamptz
-    FROM unnest(${column(rows, (row) => row.id)}::uuid[], ${column(rows, (row) => row.site_id)}::uuid[],
-      ${column(rows, (row) => row.external_ref)}::text[], ${column(rows, (row) => row.category)}::text[],
-      ${column(rows, (row) => row.model)}::text[], ${column(rows, (row) => row.quantity)}::int[],
-      ${column(rows, (row) => row.fuze_fitted)}::text[])
-      AS item (id, site_id, external_ref, category, model, quantity, fuze_fitted)
-    RETURNING *`.execute(trx);
+    FROM json_to_recordset(${asJson(rows)}::json)
+      AS item (id uuid, site_id uuid, external_ref text, category text, model text, quantity int, fuze_fitted text)
+    ${returning ? sql`RETURNING *` : sql``}`.execute(trx);
   return result.rows;
 }
 
@@ -114,6 +124,7 @@ export async function insertMarkings(
   trx: Tx,
   stamp: Stamp,
   rows: readonly NewMarking[],
+  returning: boolean,
 ): Promise<Row<'markings'>[]> {
   if (rows.length === 0) return [];
   const result = await sql<Row<'markings'>>`
@@ -121,12 +132,9 @@ export async function insertMarkings(
       skeleton, confusion_key, created_by, created_at, updated_at)
     SELECT id, ${stamp.investigationId}::uuid, item_id, text, normalized, kind, position, script, legibility,
       skeleton, confusion_key, ${stamp.userId}::uuid, ${stamp.at}::timestamptz, ${stamp.at}::timestamptz
-    FROM unnest(${column(rows, (row) => row.id)}::uuid[], ${column(rows, (row) => row.item_id)}::uuid[],
-      ${column(rows, (row) => row.text)}::text[], ${column(rows, (row) => row.normalized)}::text[],
-      ${column(rows, (row) => row.kind)}::text[], ${column(rows, (row) => row.position)}::text[],
-      ${column(rows, (row) => row.script)}::text[], ${column(rows, (row) => row.legibility)}::text[],
-      ${column(rows, (row) => row.skeleton)}::text[], ${column(rows, (row) => row.confusion_key)}::text[])
-      AS marking (id, item_id, text, normalized, kind, position, script, legibility, skeleton, confusion_key)
-    RETURNING *`.execute(trx);
+    FROM json_to_recordset(${asJson(rows)}::json)
+      AS marking (id uuid, item_id uuid, text text, normalized text, kind text, position text, script text,
+        legibility text, skeleton text, confusion_key text)
+    ${returning ? sql`RETURNING *` : sql``}`.execute(trx);
   return result.rows;
 }

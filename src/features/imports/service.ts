@@ -7,13 +7,13 @@
  */
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { DB, Row } from '../../db/tables.js';
+import type { DB } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from '../audit/import-batches.js';
-import { auditRowDigest, recordChange } from '../audit/service.js';
+import { auditedColumns, auditRowDigest, digestColumns, recordChange } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
 import { CsvSyntaxError, isUtf8File, readCsvRecords, type CsvEncoding, type CsvRecord } from './csv.js';
@@ -30,7 +30,7 @@ import {
 } from './schema.js';
 
 const PROBLEMS_SHOWN = 100;
-const BATCH_MARKINGS = 5000;
+const BATCH_ROWS = 5000;
 const LOOKUP_CHUNK = 50_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -365,6 +365,8 @@ async function validateFile(
   return { encoding, rows, columns, width, sites, items, existingSites, markings };
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** UUIDv7s for many rows, their random bytes drawn in bulk (one call per 4096 ids, not one per id). */
 function createIdSource(): () => string {
   let pool = new Uint8Array(0);
@@ -388,22 +390,22 @@ interface PreparedBatch {
 }
 
 interface WrittenBatch {
-  rows: number;
-  sites: Row<'sites'>[];
-  items: Row<'items'>[];
-  markings: Row<'markings'>[];
+  prepared: PreparedBatch;
+  /** The rows read back, for tables not yet known to be built faithfully from the input. */
+  stored: Record<ImportedTable, Record<string, unknown>[]>;
 }
 
 /** What will be created from a batch of rows: the sites and items first seen in it, and every marking. */
-function prepareBatch(
+async function prepareBatch(
   rows: readonly ParsedRow[],
   validated: Validated,
   siteIds: Map<string, string>,
   itemIds: Map<string, string>,
   nextId: () => string,
-): PreparedBatch {
+): Promise<PreparedBatch> {
   const prepared: PreparedBatch = { rows: rows.length, sites: [], items: [], markings: [] };
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
+    if (index % 500 === 499) await yieldToEventLoop();
     if (!siteIds.has(row.siteRef)) {
       const site = validated.sites.get(row.siteRef)!;
       const id = nextId();
@@ -453,16 +455,86 @@ function prepareBatch(
   return prepared;
 }
 
-async function writeBatch(trx: Tx, stamp: repository.Stamp, prepared: PreparedBatch): Promise<WrittenBatch> {
-  return {
-    rows: prepared.rows,
-    sites: await repository.insertSites(trx, stamp, prepared.sites),
-    items: await repository.insertItems(trx, stamp, prepared.items),
-    markings: await repository.insertMarkings(trx, stamp, prepared.markings),
-  };
+type ImportedTable = 'sites' | 'items' | 'markings';
+
+/** Where a column's value comes from when the import builds a row itself. */
+type ColumnSource = { from: 'input'; key: string } | { from: 'constant'; value: unknown };
+
+/**
+ * How the database stores the rows of one table, learned from its first
+ * batch: that batch is inserted with RETURNING, the columns the import does
+ * not set are taken as constant defaults, and every row's audit digest is
+ * computed both from what came back and from the input plus the defaults.
+ * When all agree, later batches are not read back (on a large import,
+ * reading back costs as much as writing) and their digests are computed from
+ * the input; when any differs (a trigger, a default that varies), every
+ * batch is read back.
+ */
+class RowModel {
+  private columns: readonly string[] = [];
+  private sources: readonly ColumnSource[] = [];
+  private trusted: boolean | undefined;
+
+  constructor(
+    private readonly table: ImportedTable,
+    private readonly stamp: repository.Stamp,
+  ) {}
+
+  get needsReadBack(): boolean {
+    return this.trusted !== true;
+  }
+
+  /** [id, audit digest] of each row written from `inputs` (`stored`: the rows read back, if they were). */
+  digests(inputs: readonly object[], stored: readonly Record<string, unknown>[]): [string, string][] {
+    if (this.trusted === undefined && stored.length > 0) this.learn(inputs, stored);
+    if (this.trusted === true && stored.length === 0) {
+      return inputs.map((input) => [(input as { id: string }).id, this.digest(input)]);
+    }
+    return stored.map((row) => [row.id as string, auditRowDigest(this.table, row)]);
+  }
+
+  private digest(input: object): string {
+    const values = input as Record<string, unknown>;
+    return digestColumns(
+      this.columns,
+      this.sources.map((source) => (source.from === 'input' ? values[source.key] : source.value)),
+    );
+  }
+
+  private learn(inputs: readonly object[], stored: readonly Record<string, unknown>[]): void {
+    const at = new Date(this.stamp.at);
+    const stamped: Record<string, unknown> = {
+      investigation_id: this.stamp.investigationId,
+      created_by: this.stamp.userId,
+      created_at: at,
+      updated_at: at,
+    };
+    const given = new Set(Object.keys(inputs[0]!));
+    const first = stored[0]!;
+    this.columns = auditedColumns(this.table, Object.keys(first));
+    this.sources = this.columns.map((column): ColumnSource => {
+      if (given.has(column)) return { from: 'input', key: column };
+      return { from: 'constant', value: column in stamped ? stamped[column] : first[column] };
+    });
+    const byId = new Map(stored.map((row) => [row.id as string, row]));
+    this.trusted = inputs.every((input) => {
+      const row = byId.get((input as { id: string }).id);
+      return row !== undefined && auditRowDigest(this.table, row) === this.digest(input);
+    });
+  }
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+async function writeBatch(
+  trx: Tx,
+  stamp: repository.Stamp,
+  models: Record<ImportedTable, RowModel>,
+  prepared: PreparedBatch,
+): Promise<WrittenBatch> {
+  const sites = await repository.insertSites(trx, stamp, prepared.sites, models.sites.needsReadBack);
+  const items = await repository.insertItems(trx, stamp, prepared.items, models.items.needsReadBack);
+  const markings = await repository.insertMarkings(trx, stamp, prepared.markings, models.markings.needsReadBack);
+  return { prepared, stored: { sites, items, markings } };
+}
 
 /**
  * The batch's audit entry (audit/import-batches.ts): every created row with
@@ -472,20 +544,20 @@ async function auditBatch(
   trx: Tx,
   actor: Actor,
   stamp: repository.Stamp,
+  models: Record<ImportedTable, RowModel>,
   batch: { importId: string; number: number },
   written: WrittenBatch,
 ): Promise<void> {
-  const created: ImportBatchRecord['created'] = { sites: {}, items: {}, markings: {} };
-  let digested = 0;
-  for (const [table, rows] of [
-    ['sites', written.sites],
-    ['items', written.items],
-    ['markings', written.markings],
-  ] as const) {
-    for (const row of rows) {
-      created[table]![row.id] = auditRowDigest(table, row);
-      // Let the next batch's inserts go out while this one is digested.
-      if (++digested % 1000 === 0) await yieldToEventLoop();
+  const created: ImportBatchRecord['created'] = {};
+  for (const table of ['sites', 'items', 'markings'] as const) {
+    const inputs = written.prepared[table];
+    created[table] = [];
+    // In slices, letting the next batch's inserts go out while this one is digested.
+    for (let start = 0; start < inputs.length || start < written.stored[table].length; start += 500) {
+      created[table].push(
+        ...models[table].digests(inputs.slice(start, start + 500), written.stored[table].slice(start, start + 500)),
+      );
+      await yieldToEventLoop();
     }
   }
   const record: ImportBatchRecord = { import_id: batch.importId, batch: batch.number, created };
@@ -511,7 +583,9 @@ function later<T>(promise: Promise<T>): Promise<T> {
  * or ISO-8859-1 when the file is not valid UTF-8.
  *
  * @example
- * const result = await importItemsCsv(db, actor, investigationId, 'caches.csv');
+ * const result = await importItemsCsv(db, actor, investigationId, 'caches.csv', {
+ *   onProgress: (phase, done, total) => console.log(phase, done, total),
+ * });
  * console.log(`${result.markings_created} markings on ${result.items_created} items`);
  */
 export async function importItemsCsv(
@@ -519,8 +593,9 @@ export async function importItemsCsv(
   actor: Actor,
   investigationId: string,
   path: string,
-  onProgress?: ImportProgress,
+  options: { onProgress?: ImportProgress | undefined; batchSize?: number | undefined } = {},
 ): Promise<ImportResult> {
+  const { onProgress, batchSize = BATCH_ROWS } = options;
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
   const validated = await validateFile(db, investigationId, path, onProgress);
@@ -529,6 +604,11 @@ export async function importItemsCsv(
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
     const importId = uuidv7();
     const nextId = createIdSource();
+    const models = {
+      sites: new RowModel('sites', stamp),
+      items: new RowModel('items', stamp),
+      markings: new RowModel('markings', stamp),
+    };
     const siteIds = new Map(validated.existingSites);
     const itemIds = new Map<string, string>();
     const totals = { sites: 0, items: 0, markings: 0, rows: 0 };
@@ -540,17 +620,17 @@ export async function importItemsCsv(
     const audit = async (written: WrittenBatch) => {
       await auditing;
       batchNumber += 1;
-      auditing = later(auditBatch(trx, actor, stamp, { importId, number: batchNumber }, written));
-      totals.sites += written.sites.length;
-      totals.items += written.items.length;
-      totals.markings += written.markings.length;
-      totals.rows += written.rows;
+      auditing = later(auditBatch(trx, actor, stamp, models, { importId, number: batchNumber }, written));
+      totals.sites += written.prepared.sites.length;
+      totals.items += written.prepared.items.length;
+      totals.markings += written.prepared.markings.length;
+      totals.rows += written.prepared.rows;
       onProgress?.('load', totals.rows, validated.rows);
     };
     const flush = async (rows: readonly ParsedRow[]) => {
-      const prepared = prepareBatch(rows, validated, siteIds, itemIds, nextId);
+      const prepared = await prepareBatch(rows, validated, siteIds, itemIds, nextId);
       const previous = writing === undefined ? undefined : await writing;
-      writing = later(writeBatch(trx, stamp, prepared));
+      writing = later(writeBatch(trx, stamp, models, prepared));
       if (previous !== undefined) await audit(previous);
     };
     try {
@@ -563,7 +643,9 @@ export async function importItemsCsv(
           const row = parseRow(record, reader, validated.width);
           if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
           batch.push(row);
-          if (batch.length >= BATCH_MARKINGS) {
+          // Let the database's answers in, so the batch in flight moves on while this one is read.
+          if (batch.length % 500 === 0) await yieldToEventLoop();
+          if (batch.length >= batchSize) {
             await flush(batch);
             batch = [];
           }

@@ -15,6 +15,10 @@ export interface CandidatePlan {
   exactPattern: string;
   /** True when `exactPattern` has no wildcard: an equality lookup. */
   exactIsLiteral: boolean;
+  /** Whether the indexes can answer `exactPattern` (and its prefix and infix forms) without reading everything. */
+  exactIsIndexable: boolean;
+  /** Whether to look for the query contained anywhere (short queries without `*`). */
+  infix: boolean;
   /**
    * Patterns that a stored key within `toleratedEdits` arbitrary edits of the
    * query matches at least one of (pigeonhole: the query's literal part is cut
@@ -22,8 +26,45 @@ export interface CandidatePlan {
    */
   fuzzyPatterns: string[];
   toleratedEdits: number;
+  /**
+   * For short queries, whose pieces would be too short to look up: patterns
+   * that a key within one arbitrary edit of the query (a character replaced,
+   * added, dropped, or two swapped) matches at least one of. The edit spares
+   * the first half or the second, so the key starts with the one or ends with
+   * the other; a second cut, one further on, catches a swap across the first.
+   */
+  oneEditPatterns: string[];
   /** The literal characters of the key, for trigram similarity when the patterns find too little. */
   similarityText: string;
+}
+
+/**
+ * Whether the trigram index can narrow a pattern down: it needs three known
+ * characters in a row. Without, the index would hand back every row.
+ */
+function hasTrigram(items: readonly KeyItem[]): boolean {
+  let run = 0;
+  for (const item of items) {
+    run = item.kind === 'char' ? run + 1 : 0;
+    if (run >= MIN_PIECE) return true;
+  }
+  return false;
+}
+
+function oneEditPatterns(items: readonly KeyItem[]): string[] {
+  // A query ending in `*` (a prefix) is covered the same way, its tail anywhere after the head.
+  const open = items[items.length - 1]?.kind === 'run';
+  const known = open ? items.slice(0, -1) : items;
+  if (known.some((item) => item.kind === 'run') || known.length < 2) return [];
+  const patterns = new Set<string>();
+  const middle = Math.floor(known.length / 2);
+  for (const cut of [middle, middle + 1]) {
+    const head = known.slice(0, cut);
+    const tail = known.slice(cut);
+    if (hasTrigram(head)) patterns.add(`${toPattern(head)}%`);
+    if (hasTrigram(tail)) patterns.add(`%${toPattern(tail)}${open ? '%' : ''}`);
+  }
+  return Array.from(patterns);
 }
 
 const MIN_PIECE = 3;
@@ -44,7 +85,7 @@ function keyItems(query: ParsedQuery): KeyItem[] {
         break;
       case 'alternatives': {
         const classes = new Set(token.chars.map(confusionClassOf));
-        items.push(classes.size === 1 ? { kind: 'char', char: [...classes][0]! } : { kind: 'one' });
+        items.push(classes.size === 1 ? { kind: 'char', char: Array.from(classes)[0]! } : { kind: 'one' });
         break;
       }
       case 'unreadable':
@@ -59,9 +100,7 @@ function keyItems(query: ParsedQuery): KeyItem[] {
 }
 
 function toPattern(items: readonly KeyItem[]): string {
-  return items
-    .map((item) => (item.kind === 'char' ? escapeLike(item.char) : item.kind === 'one' ? '_' : '%'))
-    .join('');
+  return items.map((item) => (item.kind === 'char' ? escapeLike(item.char) : item.kind === 'one' ? '_' : '%')).join('');
 }
 
 /** Splits the runs of literal characters into `count` pieces of at least MIN_PIECE, as even as possible. */
@@ -105,6 +144,14 @@ function combinations<T>(values: readonly T[], size: number): T[][] {
 }
 
 /**
+ * Only what costs less than one arbitrary edit: the exact pattern and its
+ * prefix (look-alikes, confusions and unread characters are in the key).
+ */
+export function withoutEdits(plan: CandidatePlan): CandidatePlan {
+  return { ...plan, fuzzyPatterns: [], oneEditPatterns: [], toleratedEdits: 0, infix: false };
+}
+
+/**
  * The candidate patterns for a query.
  *
  * @example
@@ -125,11 +172,16 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
   const literal = runs.join('');
   const usableLength = runs.filter((run) => run.length >= MIN_PIECE).reduce((sum, run) => sum + run.length, 0);
 
-  // Long queries tolerate two arbitrary edits, shorter ones one; every pattern
-  // keeps at least two trigrams so that each is selective on its own.
+  // Short queries, whose pieces would be too short to be selective: every
+  // variant with one edit, anchored. Longer ones: pieces, tolerating two
+  // arbitrary edits from 12 characters, one below; every pattern keeps at
+  // least two trigrams so that each is selective on its own.
+  const oneEdit = usableLength < 3 * MIN_PIECE ? oneEditPatterns(items) : [];
   let toleratedEdits = 0;
   let pieceCount = 0;
-  if (usableLength >= 4 * MIN_PIECE) {
+  if (oneEdit.length > 0) {
+    toleratedEdits = 1;
+  } else if (usableLength >= 4 * MIN_PIECE) {
     toleratedEdits = 2;
     pieceCount = Math.min(MAX_PIECES, Math.floor(usableLength / MIN_PIECE));
   } else if (usableLength >= 2 * MIN_PIECE) {
@@ -140,14 +192,17 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
   if (pieceCount > toleratedEdits) {
     const pieces = cutPieces(runs, pieceCount);
     for (const combo of combinations(pieces, pieces.length - toleratedEdits)) {
-      fuzzyPatterns.push(`%${combo.map((piece) => [...piece].map(escapeLike).join('')).join('%')}%`);
+      fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }
   return {
     exactPattern: toPattern(items),
     exactIsLiteral: items.every((item) => item.kind === 'char'),
+    exactIsIndexable: items.every((item) => item.kind === 'char') || hasTrigram(items),
+    infix: fuzzyPatterns.length === 0 && items.every((item) => item.kind !== 'run') && hasTrigram(items),
     fuzzyPatterns,
     toleratedEdits,
+    oneEditPatterns: oneEdit,
     similarityText: literal,
   };
 }

@@ -159,7 +159,14 @@ function registerAnalysisCommands(program: Command): void {
     .action(
       async (
         query: string,
-        options: { investigation?: string; kind?: string; category?: string; site?: string; limit: string; json?: boolean },
+        options: {
+          investigation?: string;
+          kind?: string;
+          category?: string;
+          site?: string;
+          limit: string;
+          json?: boolean;
+        },
         command: Command,
       ) => {
         const parsed = rankedSearchQuerySchema.parse({
@@ -203,7 +210,10 @@ function registerAnalysisCommands(program: Command): void {
           printTable(
             result.items,
             [
-              { header: 'SERIALS', value: (run) => `${run.members[0]?.text ?? ''} … ${run.members.at(-1)?.text ?? ''}` },
+              {
+                header: 'SERIALS',
+                value: (run) => `${run.members[0]?.text ?? ''} … ${run.members.at(-1)?.text ?? ''}`,
+              },
               { header: 'MODEL', value: (run) => run.model },
               { header: 'PRODUCER', value: (run) => run.producer_name },
               { header: 'ITEMS', value: (run) => run.items },

@@ -9,12 +9,7 @@ import { listMemberInvestigationIds } from '../access/repository.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import * as repository from './groups-repository.js';
-import {
-  type SerialRun,
-  type SerialRunsInput,
-  type SharedLot,
-  type SharedLotsInput,
-} from './search-schema.js';
+import { type SerialRun, type SerialRunsInput, type SharedLot, type SharedLotsInput } from './search-schema.js';
 import { ensureSearchKeys } from './search.js';
 
 const MEMBERS_SHOWN = 50;

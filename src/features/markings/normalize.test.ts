@@ -110,7 +110,25 @@ describe('markingSkeleton', () => {
   });
 
   it('removes every kind of separator and keeps unread characters and symbols', () => {
-    for (const separator of [' ', '-', '/', '.', '_', ',', ':', ';', '·', '\t', '\u00a0', '–', '—', '\\', '#', "'", '"']) {
+    for (const separator of [
+      ' ',
+      '-',
+      '/',
+      '.',
+      '_',
+      ',',
+      ':',
+      ';',
+      '·',
+      '\t',
+      '\u00a0',
+      '–',
+      '—',
+      '\\',
+      '#',
+      "'",
+      '"',
+    ]) {
       assert.equal(markingSkeleton(`AB${separator}12`), 'ab12', JSON.stringify(separator));
     }
     assert.equal(markingSkeleton('AB 1?2'), 'ab1?2');

@@ -25,9 +25,13 @@ const SEPARATORS = /[\s\-/._]/gu;
  */
 const SKELETON_SEPARATOR = /^[\s\p{Pd}/\\._,:;·'"`#()]$/u;
 // The ASCII members of SKELETON_SEPARATOR, for the fast path of plain ASCII text.
-const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_SEPARATORS = /[\s\-/\\._,:;'"`#()]/g;
 const DIGIT = /^\p{Nd}$/u;
+
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 0x7f) return false;
+  return true;
+}
 const MARK = /^\p{M}$/u;
 
 /**
@@ -208,7 +212,7 @@ function foldSegment(source: string): readonly string[] {
  * normalizeMarking('ＬＯＴ 12'); // 'lot12'
  */
 export function normalizeMarking(text: string): string {
-  if (ASCII.test(text)) return text.toLowerCase().replace(SEPARATORS, '');
+  if (isAscii(text)) return text.toLowerCase().replace(SEPARATORS, '');
   let out = '';
   for (const character of text.normalize('NFKC').toLowerCase().replace(SEPARATORS, '')) {
     out += DIGIT.test(character) ? String(digitValue(character)) : character;
@@ -227,7 +231,7 @@ export function normalizeMarking(text: string): string {
  */
 export function markingSkeleton(text: string): string {
   // Plain ASCII (most transcriptions) has no compatibility forms, marks or look-alikes.
-  if (ASCII.test(text)) return text.toLowerCase().replace(ASCII_SEPARATORS, '');
+  if (isAscii(text)) return text.toLowerCase().replace(ASCII_SEPARATORS, '');
   let out = '';
   for (const character of foldMarking(text)) if (!character.separator) out += character.char;
   return out;

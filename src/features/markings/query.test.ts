@@ -120,7 +120,12 @@ describe('matchMarking', () => {
   it('explains which characters differed and why', () => {
     const match = matchMarking(parseMarkingQuery('3B-1O8?'), foldMarking('ЗВ 108٥'));
     assert.deepEqual(
-      match.differences.map((difference) => [difference.kind, difference.query, difference.marking, difference.marking_index]),
+      match.differences.map((difference) => [
+        difference.kind,
+        difference.query,
+        difference.marking,
+        difference.marking_index,
+      ]),
       [
         ['look_alike', '3', 'З', 0],
         ['look_alike', 'B', 'В', 1],
@@ -130,7 +135,10 @@ describe('matchMarking', () => {
     );
     assert.equal(match.cost, 0.5);
     assert.equal(describeDifferences(match.differences), '3≈З, B≈В, O→0?, ?=٥');
-    assert.equal(describeDifferences(matchMarking(parseMarkingQuery('1234'), foldMarking('١٢٣٤')).differences), '1=١, 2=٢, 3=٣, 4=٤');
+    assert.equal(
+      describeDifferences(matchMarking(parseMarkingQuery('1234'), foldMarking('١٢٣٤')).differences),
+      '1=١, 2=٢, 3=٣, 4=٤',
+    );
     const kinds = (query: string, marking: string) =>
       matchMarking(parseMarkingQuery(query), foldMarking(marking)).differences.map((difference) => difference.kind);
     assert.deepEqual(kinds('AB129', 'AB1239'), ['extra']);
@@ -160,10 +168,30 @@ describe('planCandidates', () => {
   it('cuts long queries into pieces so that two edits still leave a pattern intact', () => {
     const plan = planCandidates(parseMarkingQuery('1234-5678-9012'));
     assert.equal(plan.toleratedEdits, 2);
-    assert.deepEqual(plan.fuzzyPatterns, ['%123%456%', '%123%789%', '%123%012%', '%456%789%', '%456%012%', '%789%012%']);
-    const short = planCandidates(parseMarkingQuery('AB1234'));
-    assert.equal(short.toleratedEdits, 1);
-    assert.deepEqual(short.fuzzyPatterns, ['%a81%', '%234%']);
-    assert.deepEqual(planCandidates(parseMarkingQuery('AB12')).fuzzyPatterns, []);
+    assert.deepEqual(plan.fuzzyPatterns, [
+      '%123%456%',
+      '%123%789%',
+      '%123%012%',
+      '%456%789%',
+      '%456%012%',
+      '%789%012%',
+    ]);
+    const middle = planCandidates(parseMarkingQuery('LOT 12-345-6'));
+    assert.equal(middle.toleratedEdits, 1);
+    assert.deepEqual(middle.fuzzyPatterns, ['%10t%123%', '%10t%456%', '%123%456%']);
+  });
+
+  it('covers one edit in a short query with its halves, anchored, when they can be looked up', () => {
+    const plan = planCandidates(parseMarkingQuery('LOT 12-345'));
+    assert.deepEqual(plan.fuzzyPatterns, []);
+    assert.deepEqual(plan.oneEditPatterns, ['10t1%', '%2345', '10t12%', '%345']);
+    assert.deepEqual(planCandidates(parseMarkingQuery('AB1234')).oneEditPatterns, ['a81%', '%234', 'a812%']);
+    // Too few known characters in a row to look anything up but the exact pattern's prefix.
+    assert.deepEqual(planCandidates(parseMarkingQuery('AB?1')).oneEditPatterns, []);
+    assert.equal(planCandidates(parseMarkingQuery('AB?1')).exactIsIndexable, false);
+    // A prefix (as typed in the capture form): the tail anywhere after the head.
+    assert.deepEqual(planCandidates(parseMarkingQuery('LOT 12-3*')).oneEditPatterns, ['10t%', '%123%', '10t1%']);
+    assert.deepEqual(planCandidates(parseMarkingQuery('AB12*')).oneEditPatterns, ['a81%']);
+    assert.deepEqual(planCandidates(parseMarkingQuery('AB*12')).oneEditPatterns, []);
   });
 });

@@ -92,4 +92,3 @@ export const markingSearchResultSchema = markingSchema.extend({
 });
 export type MarkingSearchResult = z.infer<typeof markingSearchResultSchema>;
 export const markingSearchPageSchema = pageSchema(markingSearchResultSchema);
-

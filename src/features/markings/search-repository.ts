@@ -1,7 +1,8 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { Row } from '../../db/tables.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { CandidatePlan } from './candidates.js';
+import { confusionKey } from './normalize.js';
 
 /** Which markings a search may return. */
 export interface MarkingFilters {
@@ -36,7 +37,10 @@ export type MarkingHitRow = Row<'markings'> & {
 
 // Bounds that keep an unselective pattern (a lone year, `19??`) cheap: the
 // rows an index returns are capped before they are grouped.
-const SCAN_CAP = 5000;
+const SCAN_CAP = 3000;
+
+/** Which markings a search may return, and how many rows each lookup may scan. */
+export type CandidateScope = MarkingFilters & { scanCap?: number | undefined };
 
 /** The filters as SQL conditions on `m` (markings). */
 function filterConditions(filters: MarkingFilters): RawBuilder<unknown>[] {
@@ -74,103 +78,136 @@ function where(filters: MarkingFilters, ...more: RawBuilder<unknown>[]): RawBuil
 }
 
 /**
- * Distinct skeletons whose confusion key matches a pattern, the rows scanned
- * capped; `order` picks which of many matches to keep.
+ * Distinct skeletons whose confusion key matches a condition, the rows
+ * scanned capped; `order` picks which of many matches to keep.
  */
-function distinctSkeletons(
-  filters: MarkingFilters,
+async function distinctSkeletons(
+  db: Queryable,
+  filters: CandidateScope,
   condition: RawBuilder<unknown>,
   limit: number,
   order: RawBuilder<unknown> = sql`1`,
-): RawBuilder<unknown> {
-  return sql`(SELECT skeleton, min(text) AS text, min(rank) AS rank FROM (
+): Promise<CandidateSkeleton[]> {
+  const result = await sql<CandidateSkeleton>`
+    SELECT skeleton, min(text) AS text FROM (
       SELECT m.skeleton, m.text, ${order} AS rank FROM markings m
-      WHERE ${where(filters, condition)} LIMIT ${SCAN_CAP}
-    ) scanned GROUP BY skeleton ORDER BY min(rank) LIMIT ${limit})`;
+      WHERE ${where(filters, condition)} LIMIT ${filters.scanCap ?? SCAN_CAP}
+    ) scanned
+    WHERE skeleton IS NOT NULL
+    GROUP BY skeleton ORDER BY min(rank) LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+function anyOf(patterns: readonly string[]): RawBuilder<unknown> {
+  return sql`(${sql.join(
+    patterns.map((pattern) => sql`m.confusion_key LIKE ${pattern}`),
+    sql` OR `,
+  )})`;
 }
 
 /**
  * The first, cheap round of candidates: the query as an exact pattern, as a
- * prefix, contained (short queries) and the pigeonhole patterns (longer
- * ones), each answered from the confusion-key indexes.
+ * prefix and (short queries) contained, its one-edit variants (short
+ * queries) or pigeonhole patterns (longer ones), each answered from the
+ * confusion-key indexes. The lookups are independent, so they run side by
+ * side where the database has connections to spare.
  */
 export async function findCandidateSkeletons(
   db: Queryable,
   plan: CandidatePlan,
-  filters: MarkingFilters,
+  filters: CandidateScope,
 ): Promise<CandidateSkeleton[]> {
-  const parts: RawBuilder<unknown>[] = [
-    distinctSkeletons(
-      filters,
-      plan.exactIsLiteral ? sql`m.confusion_key = ${plan.exactPattern}` : sql`m.confusion_key LIKE ${plan.exactPattern}`,
-      200,
-    ),
-  ];
-  if (!plan.exactPattern.endsWith('%')) {
-    parts.push(
-      distinctSkeletons(filters, sql`m.confusion_key LIKE ${`${plan.exactPattern}%`}`, 100, sql`length(m.confusion_key)`),
+  const lookups: Promise<CandidateSkeleton[]>[] = [];
+  const startsWithLiteral = !plan.exactPattern.startsWith('_') && !plan.exactPattern.startsWith('%');
+  if (plan.exactIsIndexable || startsWithLiteral) {
+    lookups.push(
+      distinctSkeletons(
+        db,
+        filters,
+        plan.exactIsLiteral
+          ? sql`m.confusion_key = ${plan.exactPattern}`
+          : sql`m.confusion_key LIKE ${plan.exactPattern}`,
+        200,
+      ),
     );
+    if (!plan.exactPattern.endsWith('%')) {
+      const prefix = `${plan.exactPattern}%`;
+      lookups.push(distinctSkeletons(db, filters, sql`m.confusion_key LIKE ${prefix}`, 100, sql`length(m.skeleton)`));
+    }
   }
-  if (plan.fuzzyPatterns.length === 0 && plan.similarityText.length >= 3 && !plan.exactPattern.startsWith('%')) {
-    parts.push(
-      distinctSkeletons(filters, sql`m.confusion_key LIKE ${`%${plan.exactPattern}%`}`, 100, sql`length(m.confusion_key)`),
-    );
+  if (plan.infix) {
+    const infix = `%${plan.exactPattern}%`;
+    lookups.push(distinctSkeletons(db, filters, sql`m.confusion_key LIKE ${infix}`, 100, sql`length(m.skeleton)`));
+  }
+  // These patterns match many keys that are not close: keep the most similar.
+  const similarity = sql`-similarity(m.confusion_key, ${plan.similarityText})`;
+  if (plan.oneEditPatterns.length > 0) {
+    lookups.push(distinctSkeletons(db, filters, anyOf(plan.oneEditPatterns), 300, similarity));
   }
   if (plan.fuzzyPatterns.length > 0) {
-    const patterns = sql.join(
-      plan.fuzzyPatterns.map((pattern) => sql`m.confusion_key LIKE ${pattern}`),
-      sql` OR `,
-    );
-    parts.push(
-      distinctSkeletons(filters, sql`(${patterns})`, 300, sql`-similarity(m.confusion_key, ${plan.similarityText})`),
-    );
+    lookups.push(distinctSkeletons(db, filters, anyOf(plan.fuzzyPatterns), 300, similarity));
   }
-  const result = await sql<CandidateSkeleton>`
-    SELECT skeleton, min(text) AS text FROM (${sql.join(parts, sql` UNION ALL `)}) candidates
-    WHERE skeleton IS NOT NULL GROUP BY skeleton`.execute(db);
-  return result.rows;
+  const found = new Map<string, CandidateSkeleton>();
+  for (const candidates of await Promise.all(lookups)) {
+    for (const candidate of candidates) {
+      const known = found.get(candidate.skeleton);
+      if (known === undefined || candidate.text < known.text) found.set(candidate.skeleton, candidate);
+    }
+  }
+  return [...found.values()];
 }
+
+// pg_trgm's default threshold (0.3) lets tens of thousands of short keys
+// through on a large table; candidates worth ranking share more.
+const SIMILARITY_THRESHOLD = 0.4;
 
 /**
  * The second round, when the first found nothing close: confusion keys
- * similar by trigrams (pg_trgm's `%`, threshold 0.3), most similar first.
+ * similar by trigrams (pg_trgm's `%`), most similar first.
  */
 export async function findSimilarSkeletons(
-  db: Queryable,
+  db: Kysely<DB>,
   plan: CandidatePlan,
   filters: MarkingFilters,
 ): Promise<CandidateSkeleton[]> {
-  const result = await sql<CandidateSkeleton>`
-    SELECT skeleton, text FROM ${distinctSkeletons(
+  // The threshold is a setting; set for this transaction only, it cannot leak to other users of the connection.
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true)`.execute(trx);
+    return distinctSkeletons(
+      trx,
       filters,
       sql`m.confusion_key % ${plan.similarityText}`,
       100,
       sql`-similarity(m.confusion_key, ${plan.similarityText})`,
-    )} found WHERE skeleton IS NOT NULL`.execute(db);
-  return result.rows;
+    );
+  });
 }
 
 /**
- * The markings with the given skeletons, with their item and site, those of
- * the first skeletons first, at most `limit`.
+ * The markings with the given skeletons, with their item and site: at most
+ * `perSkeleton` of each (the oldest), those of the first skeletons first.
  */
 export async function listMarkingsBySkeleton(
   db: Queryable,
   skeletons: readonly string[],
   filters: MarkingFilters,
-  limit: number,
+  perSkeleton: number,
 ): Promise<MarkingHitRow[]> {
   if (skeletons.length === 0) return [];
-  const list = sql.join(skeletons.map((skeleton) => sql`${skeleton}`));
+  // Each through the confusion-key index: a skeleton determines its confusion key.
   const result = await sql<MarkingHitRow>`
     SELECT m.*, i.external_ref AS item_external_ref, i.category AS item_category, i.model AS item_model,
       s.id AS site_id, s.name AS site_name, s.external_ref AS site_external_ref
-    FROM markings m
+    FROM unnest(${[...skeletons]}::text[], ${skeletons.map(confusionKey)}::text[]) WITH ORDINALITY
+      AS wanted (skeleton, confusion_key, position)
+    CROSS JOIN LATERAL (
+      SELECT * FROM markings m
+      WHERE ${where(filters, sql`m.confusion_key = wanted.confusion_key`, sql`m.skeleton = wanted.skeleton`)}
+      ORDER BY m.id LIMIT ${perSkeleton}
+    ) m
     JOIN items i ON i.id = m.item_id
     JOIN sites s ON s.id = i.site_id
-    WHERE ${where(filters, sql`m.skeleton IN (${list})`)}
-    ORDER BY array_position(ARRAY[${list}]::text[], m.skeleton), m.id
-    LIMIT ${limit}`.execute(db);
+    ORDER BY wanted.position, m.id`.execute(db);
   return result.rows;
 }
 

@@ -9,9 +9,9 @@ export const rankedSearchQuerySchema = z.object({
   q: searchTextSchema,
   investigation_id: z.uuid().optional().describe('Only this investigation (default: every one you can read)'),
   kind: markingKindSchema.optional(),
-  category: itemCategorySchema.optional().describe("Only markings on items of this category"),
+  category: itemCategorySchema.optional().describe('Only markings on items of this category'),
   site_id: z.uuid().optional().describe('Only markings on items found at this site'),
-  recovered_from: dateSchema.optional().describe("Only items whose site was recovered on or after this day"),
+  recovered_from: dateSchema.optional().describe('Only items whose site was recovered on or after this day'),
   recovered_to: dateSchema.optional().describe('Only items whose site was recovered on or before this day'),
   limit: z.coerce.number().int().min(1).max(100).default(20).describe('Results (1-100)'),
   include_archived: pageQuerySchema.shape.include_archived,
@@ -33,7 +33,7 @@ export const differenceSchema = z.object({
       'beyond_query',
     ])
     .describe(
-      'look_alike: same character in another script (З/3); digit_form: another script\'s digit (٣/3); confusion: ' +
+      "look_alike: same character in another script (З/3); digit_form: another script's digit (٣/3); confusion: " +
         'easily misread (0/O); unreadable: a ? on either side; separator: on one side only; substituted, missing ' +
         '(in the marking), extra (in the marking), transposed: arbitrary edits; beyond_query: marking text past the query',
     ),
@@ -54,7 +54,7 @@ export const markingHitSchema = markingSchema.extend({
   score: z.number().describe('1 for identical up to folding, falling towards 0'),
   cost: z.number().describe('Weighted edit distance: the sum of the differences’ costs'),
   differences: z.array(differenceSchema),
-  explanation: z.string().describe('The differences in short, e.g. "3≈З, O→0?, sep \"-\""'),
+  explanation: z.string().describe('The differences in short, e.g. 3≈З, O→0?, sep "-"'),
 });
 export type MarkingHit = z.infer<typeof markingHitSchema>;
 export const markingHitListSchema = z.object({ items: z.array(markingHitSchema) });

@@ -4,24 +4,21 @@
  * same search as a marking is typed.
  */
 import type { Kysely } from 'kysely';
+import { toJsonRecord } from '../../db/serialize.js';
 import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import { listMemberInvestigationIds } from '../access/repository.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import { planCandidates } from './candidates.js';
+import { planCandidates, withoutEdits } from './candidates.js';
 import { describeDifferences, matchMarking, type MatchResult } from './distance.js';
 import { foldMarking, markingSkeleton, searchKeys, type Legibility } from './normalize.js';
 import { parseMarkingQuery, QuerySyntaxError, type ParsedQuery } from './query.js';
 import * as repository from './search-repository.js';
 import type { MarkingFilters, MarkingHitRow } from './search-repository.js';
 import type { MarkingKind } from './schema.js';
-import {
-  type MarkingHit,
-  type MarkingSearchInput,
-  type SeenElsewhereInput,
-} from './search-schema.js';
+import { type MarkingHit, type MarkingSearchInput, type SeenElsewhereInput } from './search-schema.js';
 
 const KEY_BATCH = 1000;
 
@@ -90,43 +87,61 @@ interface Ranked<T> {
   match: MatchResult;
 }
 
+/** The cost without separator differences, which only break ties. */
+function coreCost(match: MatchResult): number {
+  const separators = match.differences
+    .filter((difference) => difference.kind === 'separator')
+    .reduce((sum, difference) => sum + difference.cost, 0);
+  return Math.round((match.cost - separators) * 1000) / 1000;
+}
+
+// Each further copy of a skeleton already listed ranks as if it cost this
+// much more: ten items carrying one lot must not hide every other candidate.
+const REPEAT_PENALTY = 0.2;
+
 /**
- * Sorts by cost; at equal cost, markings longer or shorter than the query
- * come after those of its length, and a skeleton already listed comes after
- * the first of every other, so that ten copies of one lot do not hide the
- * other candidates.
+ * Sorts by cost, separators aside, with copies of a skeleton already listed
+ * pushed down by {@link REPEAT_PENALTY} each; then fewer separator
+ * differences, then markings of the query's length before longer or shorter.
  */
 function rank<T>(entries: Ranked<T>[], skeletonOf: (value: T) => string, queryLength: number): Ranked<T>[] {
-  const sorted = [...entries].sort((a, b) => a.match.cost - b.match.cost);
+  const core = new Map(entries.map((entry) => [entry, coreCost(entry.match)]));
+  const sorted = [...entries].sort((a, b) => core.get(a)! - core.get(b)! || a.match.cost - b.match.cost);
   const seen = new Map<string, number>();
-  const repeat = new Map<Ranked<T>, number>();
+  const key = new Map<Ranked<T>, number>();
   for (const entry of sorted) {
-    const key = `${skeletonOf(entry.value)}\u0000${entry.match.cost}`;
-    const count = seen.get(key) ?? 0;
-    seen.set(key, count + 1);
-    repeat.set(entry, count);
+    const skeleton = skeletonOf(entry.value);
+    const copies = seen.get(skeleton) ?? 0;
+    seen.set(skeleton, copies + 1);
+    key.set(entry, core.get(entry)! + REPEAT_PENALTY * copies);
   }
   const lengthGap = (entry: Ranked<T>) => Math.abs(skeletonOf(entry.value).length - queryLength);
-  return sorted.sort(
-    (a, b) => a.match.cost - b.match.cost || repeat.get(a)! - repeat.get(b)! || lengthGap(a) - lengthGap(b),
-  );
+  return sorted.sort((a, b) => key.get(a)! - key.get(b)! || a.match.cost - b.match.cost || lengthGap(a) - lengthGap(b));
 }
 
 /**
- * The engine behind every marking search: candidate skeletons from the
- * indexes, ranked; a second, trigram round when the first found nothing
+ * The engine behind every marking search (the caller has run
+ * {@link ensureSearchKeys}): candidate skeletons from the indexes, ranked; a second, trigram round when the first found nothing
  * within one arbitrary edit; then the markings of the best skeletons, each
  * ranked by its own transcription.
  */
 export async function runMarkingSearch(
-  db: Queryable,
+  db: Kysely<DB>,
   query: ParsedQuery,
   filters: MarkingFilters,
   limit: number,
-  maxCost?: number,
+  options: {
+    /** The largest cost shown (default: one arbitrary edit, or about one in three characters). */
+    maxCost?: number;
+    /** Whether to try trigram similarity when the patterns found nothing within one edit (default true). */
+    similarity?: boolean;
+    /** Rows each index lookup may scan (default 3,000). */
+    scanCap?: number;
+  } = {},
 ): Promise<{ row: MarkingHitRow; match: MatchResult }[]> {
-  await ensureSearchKeys(db);
-  const plan = planCandidates(query);
+  const { maxCost, similarity = true, scanCap } = options;
+  const planned = planCandidates(query);
+  const plan = maxCost !== undefined && maxCost < 1 ? withoutEdits(planned) : planned;
   const scored = new Map<string, Ranked<string>>();
   const score = (candidates: repository.CandidateSkeleton[]) => {
     for (const candidate of candidates) {
@@ -135,9 +150,11 @@ export async function runMarkingSearch(
       if (isCloseEnough(query, match, maxCost)) scored.set(candidate.skeleton, { value: candidate.skeleton, match });
     }
   };
-  score(await repository.findCandidateSkeletons(db, plan, filters));
+  score(await repository.findCandidateSkeletons(db, plan, { ...filters, scanCap }));
   const bestCost = Math.min(...[...scored.values()].map((entry) => entry.match.cost));
-  if (plan.similarityText.length >= 3 && (bestCost >= 1 || plan.fuzzyPatterns.length === 0)) {
+  // Trigram similarity is slow, and vague on short keys: only for queries
+  // of six characters or more whose patterns found nothing within one edit.
+  if (similarity && plan.similarityText.length >= 6 && bestCost >= 1) {
     score(await repository.findSimilarSkeletons(db, plan, filters));
   }
   const best = rank([...scored.values()], (skeleton) => skeleton, query.length).slice(0, limit);
@@ -154,34 +171,29 @@ export async function runMarkingSearch(
     (row) => row.skeleton ?? markingSkeleton(row.text),
     query.length,
   );
-  return ranked.map((entry) => ({ row: entry.value, match: entry.match }));
+  return ranked.slice(0, limit).map((entry) => ({ row: entry.value, match: entry.match }));
 }
 
 /** A search hit as the API and the CLI show it. */
 export function toHit({ row, match }: { row: MarkingHitRow; match: MatchResult }): MarkingHit {
+  const {
+    item_external_ref: itemExternalRef,
+    item_category: itemCategory,
+    item_model: itemModel,
+    site_id: siteId,
+    site_name: siteName,
+    site_external_ref: siteExternalRef,
+    // The search keys are derived internals, not part of the record.
+    skeleton: _skeleton,
+    confusion_key: _confusionKey,
+    ...marking
+  } = row;
   return {
-    id: row.id,
-    investigation_id: row.investigation_id,
-    item_id: row.item_id,
-    text: row.text,
-    normalized: row.normalized,
-    kind: row.kind as MarkingKind,
-    position: row.position,
-    script: row.script,
-    legibility: row.legibility as Legibility,
-    created_by: row.created_by,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-    version: row.version,
-    archived_at: row.archived_at === null ? null : row.archived_at.toISOString(),
-    archive_reason: row.archive_reason,
-    item: {
-      id: row.item_id,
-      external_ref: row.item_external_ref,
-      category: row.item_category,
-      model: row.item_model,
-    },
-    site: { id: row.site_id, name: row.site_name, external_ref: row.site_external_ref },
+    ...toJsonRecord(marking),
+    kind: marking.kind as MarkingKind,
+    legibility: marking.legibility as Legibility,
+    item: { id: marking.item_id, external_ref: itemExternalRef, category: itemCategory, model: itemModel },
+    site: { id: siteId, name: siteName, external_ref: siteExternalRef },
     score: match.score,
     cost: match.cost,
     differences: match.differences,
@@ -195,7 +207,7 @@ export function toHit({ row, match }: { row: MarkingHitRow; match: MatchResult }
  * characters that differ.
  *
  * @example
- * await searchAllMarkings(db, actor, { q: 'ЗВ-19?5', kind: 'factory_code', limit: 20 });
+ * await searchAllMarkings(db, actor, { q: 'ЗВ-19?5', kind: 'factory_code', limit: 20, include_archived: false });
  */
 export async function searchAllMarkings(
   db: Kysely<DB>,
@@ -203,7 +215,10 @@ export async function searchAllMarkings(
   parsed: MarkingSearchInput,
 ): Promise<{ items: MarkingHit[] }> {
   const query = parseQueryOrFail(parsed.q);
-  const investigationIds = await readableInvestigations(db, actor, parsed.investigation_id);
+  const [investigationIds] = await Promise.all([
+    readableInvestigations(db, actor, parsed.investigation_id),
+    ensureSearchKeys(db),
+  ]);
   const hits = await runMarkingSearch(
     db,
     query,
@@ -227,8 +242,9 @@ function transcriptionAsPrefixQuery(text: string): string {
 }
 
 // Seen-elsewhere shows matches, not suggestions: misreadings, look-alikes and
-// unread characters, plus one arbitrary edit once the text is long enough
-// for one wrong character to be a typo rather than another marking.
+// unread characters (costing less than one arbitrary edit), plus one
+// arbitrary edit once the text is long enough for one wrong character to be
+// a typo rather than another marking.
 const SEEN_ELSEWHERE_MAX_COST = { short: 0.99, long: 1 };
 const SEEN_ELSEWHERE_LONG = 8;
 
@@ -238,7 +254,7 @@ const SEEN_ELSEWHERE_LONG = 8;
  * text has three letters or digits.
  *
  * @example
- * await seenElsewhere(db, actor, { text: 'КЛ 04', item_id: itemId });
+ * await seenElsewhere(db, actor, { text: 'КЛ 04', item_id: itemId, limit: 10 });
  */
 export async function seenElsewhere(
   db: Kysely<DB>,
@@ -247,7 +263,7 @@ export async function seenElsewhere(
 ): Promise<{ items: MarkingHit[] }> {
   if (markingSkeleton(parsed.text).replace(/\?/g, '').length < 3) return { items: [] };
   const query = parseQueryOrFail(transcriptionAsPrefixQuery(parsed.text), 'text');
-  const investigationIds = await readableInvestigations(db, actor, undefined);
+  const [investigationIds] = await Promise.all([readableInvestigations(db, actor, undefined), ensureSearchKeys(db)]);
   const hits = await runMarkingSearch(
     db,
     query,
@@ -258,7 +274,13 @@ export async function seenElsewhere(
       includeArchived: false,
     },
     parsed.limit,
-    query.length >= SEEN_ELSEWHERE_LONG ? SEEN_ELSEWHERE_MAX_COST.long : SEEN_ELSEWHERE_MAX_COST.short,
+    {
+      maxCost: query.length >= SEEN_ELSEWHERE_LONG ? SEEN_ELSEWHERE_MAX_COST.long : SEEN_ELSEWHERE_MAX_COST.short,
+      // Per keystroke: what the patterns find, never the slow similarity round,
+      // and the closest few hundred keys of a short prefix are plenty.
+      similarity: false,
+      scanCap: 500,
+    },
   );
   return { items: hits.map(toHit) };
 }

@@ -19,7 +19,7 @@ import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
 import { detectScript, deriveLegibility, normalizeMarking, searchKeys, type Legibility } from './normalize.js';
 import * as repository from './repository.js';
-import { parseQueryOrFail, runMarkingSearch } from './search.js';
+import { ensureSearchKeys, parseQueryOrFail, runMarkingSearch } from './search.js';
 import {
   createMarkingBodySchema,
   updateMarkingBodySchema,
@@ -148,6 +148,7 @@ export async function searchMarkings(
   await requireRole(db, actor, investigationId, 'viewer');
   if (query.q !== undefined) {
     const parsed = parseQueryOrFail(query.q);
+    await ensureSearchKeys(db);
     const hits = await runMarkingSearch(
       db,
       parsed,

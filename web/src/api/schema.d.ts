@@ -3400,7 +3400,7 @@ export interface paths {
                   /** @description What this difference adds to the cost (an arbitrary edit costs 1) */
                   cost: number;
                 }[];
-                /** @description The differences in short, e.g. "3≈З, O→0?, sep "-"" */
+                /** @description The differences in short, e.g. 3≈З, O→0?, sep "-" */
                 explanation: string;
               }[];
             };
@@ -3654,7 +3654,7 @@ export interface paths {
                   /** @description What this difference adds to the cost (an arbitrary edit costs 1) */
                   cost: number;
                 }[];
-                /** @description The differences in short, e.g. "3≈З, O→0?, sep "-"" */
+                /** @description The differences in short, e.g. 3≈З, O→0?, sep "-" */
                 explanation: string;
               }[];
             };
