@@ -2,6 +2,30 @@ import { sql } from 'kysely';
 import type { Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 
+/** Whether any site of the investigation has an external reference. */
+export async function hasSiteRefs(db: Queryable, investigationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sites')
+    .select('id')
+    .where('investigation_id', '=', investigationId)
+    .where('external_ref', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether any item of the investigation has an external reference. */
+export async function hasItemRefs(db: Queryable, investigationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('items')
+    .select('id')
+    .where('investigation_id', '=', investigationId)
+    .where('external_ref', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The sites of an investigation with one of these external references. */
 export async function findSitesByRef(
   db: Queryable,

@@ -319,7 +319,7 @@ async function validateFile(
 
   // What the investigation already has.
   const existingSites = new Map<string, string>();
-  const siteRefs = [...sites.keys()];
+  const siteRefs = (await repository.hasSiteRefs(db, investigationId)) ? [...sites.keys()] : [];
   for (let start = 0; start < siteRefs.length; start += LOOKUP_CHUNK) {
     for (const found of await repository.findSitesByRef(
       db,
@@ -338,7 +338,8 @@ async function validateFile(
     if (site.name === null) problems.add(site.line, 'site_name', `site ${ref} is new, so it needs a name`);
     if (site.type === null) problems.add(site.line, 'site_type', `site ${ref} is new, so it needs a type`);
   }
-  const itemRefs = [...items.keys()];
+  // A first import into an investigation has nothing to collide with: skip the lookups.
+  const itemRefs = (await repository.hasItemRefs(db, investigationId)) ? [...items.keys()] : [];
   for (let start = 0; start < itemRefs.length; start += LOOKUP_CHUNK) {
     for (const found of await repository.findItemsByRef(
       db,
