@@ -110,8 +110,6 @@ async function seconds<T>(work: () => Promise<T>): Promise<{ value: T; seconds: 
 
 interface DatabaseReport {
   database: string;
-  /** The machine's 1-minute load average when this database's run started and ended (other jobs share it). */
-  loadAverage: { start: number; end: number };
   import: { markings: number; items: number; sites: number; seconds: number; markingsPerSecond: number };
   rawCopy: { rows: number; seconds: number; rowsPerSecond: number };
   baselineIndexSeconds: number;
@@ -124,7 +122,6 @@ interface DatabaseReport {
 
 async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly NoisyQuery[]): Promise<DatabaseReport> {
   const db = bench.database.db;
-  const loadAtStart = os.loadavg()[0]!;
   log(`${bench.label}: migrating`);
   await migrate(bench.database);
   await createUser(db, systemActor, {
@@ -223,7 +220,6 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
 
   const report: DatabaseReport = {
     database: bench.label,
-    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
     import: importReport,
     rawCopy,
     baselineIndexSeconds: indexes.seconds,
@@ -275,13 +271,6 @@ function formatReport(reports: readonly DatabaseReport[], queryTotal: number): s
         `${(report.import.markingsPerSecond / report.rawCopy.rowsPerSecond).toFixed(3)} | ` +
         `${ms(report.seenElsewhere.p50)} / ${ms(report.seenElsewhere.p95)} (${report.seenElsewhere.calls} calls) | ` +
         `${report.runs.seconds.toFixed(2)} | ${report.lots.seconds.toFixed(2)} |`,
-    );
-  }
-  lines.push('');
-  for (const report of reports) {
-    lines.push(
-      `${report.database}: load average ${report.loadAverage.start.toFixed(1)} at the start, ` +
-        `${report.loadAverage.end.toFixed(1)} at the end (${os.cpus().length} cores shared with other jobs)`,
     );
   }
   for (const report of reports) {

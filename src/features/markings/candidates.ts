@@ -10,11 +10,6 @@ import type { ParsedQuery } from './query.js';
 /** One position of the query in confusion-key space. */
 type KeyItem = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'run' };
 
-/** A piece of the query is looked up by its trigrams: it needs three characters. */
-const MIN_PIECE = 3;
-/** More pieces make more combinations to look up than they save. */
-const MAX_PIECES = 5;
-
 export interface CandidatePlan {
   /** The query itself as a LIKE pattern on the confusion key (`_` one character, `%` any run). */
   exactPattern: string;
@@ -71,6 +66,9 @@ function oneEditPatterns(items: readonly KeyItem[]): string[] {
   }
   return Array.from(patterns);
 }
+
+const MIN_PIECE = 3;
+const MAX_PIECES = 5;
 
 function escapeLike(character: string): string {
   return character === '%' || character === '_' || character === '\\' ? `\\${character}` : character;

@@ -287,8 +287,6 @@ const SHARED = /[\p{Script=Common}\p{Script=Inherited}]/u;
  * detectScript('ZU-23 Завод'); // 'mixed'
  */
 export function detectScript(text: string): string | null {
-  // Plain ASCII: Latin letters or nothing that tells (most transcriptions).
-  if (isAscii(text)) return /[A-Za-z]/.test(text) ? 'Latn' : null;
   const found = new Set<string>();
   for (const character of text) {
     if (SHARED.test(character)) continue;
