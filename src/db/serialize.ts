@@ -24,9 +24,27 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(value ?? null);
   }
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((entry) => canonicalJson(entry)).join(',')}]`;
+  if (Array.isArray(value)) {
+    // Arrays of plain values (an import batch's [id, digest] pairs) have no keys to sort.
+    if (isFlatArray(value)) return JSON.stringify(value);
+    return `[${value.map((entry) => canonicalJson(entry)).join(',')}]`;
+  }
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, entry]) => entry !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+}
+
+function isPlainValue(value: unknown): boolean {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number';
+}
+
+/** Strings, numbers, booleans and nulls, or arrays of them: what JSON.stringify already writes canonically. */
+function isFlatArray(values: readonly unknown[]): boolean {
+  for (const value of values) {
+    if (isPlainValue(value)) continue;
+    if (!Array.isArray(value)) return false;
+    for (const inner of value as unknown[]) if (!isPlainValue(inner)) return false;
+  }
+  return true;
 }

@@ -76,6 +76,64 @@ export function digestColumns(columns: readonly string[], values: readonly unkno
   return hash('sha256', `${json}}`, 'hex');
 }
 
+function valueJson(value: unknown): string {
+  return value instanceof Date
+    ? isoJson(value)
+    : value === null || typeof value !== 'object'
+      ? JSON.stringify(value)
+      : canonicalJson(value);
+}
+
+/**
+ * {@link digestColumns} for many rows that share most of their values: the
+ * columns named in `constants` hold the same value in every row and are
+ * written out once; the others are read from each row by name. Gives the
+ * same digest as `digestColumns(columns, columns.map((c) => c in constants ? constants[c] : row[c]))`.
+ *
+ * @example
+ * const digest = rowDigester(['created_by', 'id', 'text'], { created_by: userId });
+ * const digests = rows.map((row) => digest(row));
+ */
+export function rowDigester(
+  columns: readonly string[],
+  constants: Record<string, unknown>,
+): (row: Record<string, unknown>) => string {
+  // The canonical JSON is fixed text with a hole for each varying column.
+  const fixed: string[] = [];
+  const varying: string[] = [];
+  let text = '';
+  for (const column of columns) {
+    if (column in constants) {
+      const value = constants[column];
+      if (value !== undefined) text += `${text === '' ? '' : ','}${columnKey(column)}${valueJson(value)}`;
+    } else {
+      fixed.push(text);
+      varying.push(column);
+      text = '';
+    }
+  }
+  fixed.push(text);
+  const general = (row: Record<string, unknown>) =>
+    digestColumns(
+      columns,
+      columns.map((column) => (column in constants ? constants[column] : row[column])),
+    );
+  return (row) => {
+    let json = `{${fixed[0]!}`;
+    for (let index = 0; index < varying.length; index += 1) {
+      const value = row[varying[index]!];
+      // Rare shapes (a missing value, where a comma depends on what is left out) take the general path.
+      if (value === undefined) return general(row);
+      if (json.length > 1) json += ',';
+      json += columnKey(varying[index]!);
+      json += typeof value === 'string' ? JSON.stringify(value) : valueJson(value);
+      const next = fixed[index + 1]!;
+      if (next !== '') json += `,${next}`;
+    }
+    return hash('sha256', `${json}}`, 'hex');
+  };
+}
+
 const columnKeys = new Map<string, string>();
 function columnKey(column: string): string {
   let key = columnKeys.get(column);

@@ -13,7 +13,7 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from '../audit/import-batches.js';
-import { auditedColumns, auditRowDigest, digestColumns, recordChange } from '../audit/service.js';
+import { auditedColumns, auditRowDigest, recordChange, rowDigester } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
 import { CsvSyntaxError, isUtf8File, readCsvRecords, type CsvEncoding, type CsvRecord } from './csv.js';
@@ -30,7 +30,9 @@ import {
 } from './schema.js';
 
 const PROBLEMS_SHOWN = 100;
-const BATCH_ROWS = 5000;
+const BATCH_ROWS = 10_000;
+const WRITES_QUEUED = 2;
+const AUDITS_QUEUED = 6;
 const LOOKUP_CHUNK = 50_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -424,6 +426,8 @@ async function prepareBatch(
     let itemId = itemIds.get(row.itemRef);
     if (itemId === undefined) {
       const item = validated.items.get(row.itemRef)!;
+      // Not needed again: the fewer objects stay alive, the cheaper each garbage collection on a large file.
+      validated.items.delete(row.itemRef);
       itemId = nextId();
       itemIds.set(row.itemRef, itemId);
       prepared.items.push({
@@ -458,9 +462,6 @@ async function prepareBatch(
 
 type ImportedTable = 'sites' | 'items' | 'markings';
 
-/** Where a column's value comes from when the import builds a row itself. */
-type ColumnSource = { from: 'input'; key: string } | { from: 'constant'; value: unknown };
-
 /**
  * How the database stores the rows of one table, learned from its first
  * batch: that batch is inserted with RETURNING, the columns the import does
@@ -472,8 +473,7 @@ type ColumnSource = { from: 'input'; key: string } | { from: 'constant'; value: 
  * batch is read back.
  */
 class RowModel {
-  private columns: readonly string[] = [];
-  private sources: readonly ColumnSource[] = [];
+  private digester: ((row: Record<string, unknown>) => string) | undefined;
   private trusted: boolean | undefined;
 
   constructor(
@@ -489,17 +489,10 @@ class RowModel {
   digests(inputs: readonly object[], stored: readonly Record<string, unknown>[]): [string, string][] {
     if (this.trusted === undefined && stored.length > 0) this.learn(inputs, stored);
     if (this.trusted === true && stored.length === 0) {
-      return inputs.map((input) => [(input as { id: string }).id, this.digest(input)]);
+      const digest = this.digester!;
+      return inputs.map((input) => [(input as { id: string }).id, digest(input as Record<string, unknown>)]);
     }
     return stored.map((row) => [row.id as string, auditRowDigest(this.table, row)]);
-  }
-
-  private digest(input: object): string {
-    const values = input as Record<string, unknown>;
-    return digestColumns(
-      this.columns,
-      this.sources.map((source) => (source.from === 'input' ? values[source.key] : source.value)),
-    );
   }
 
   private learn(inputs: readonly object[], stored: readonly Record<string, unknown>[]): void {
@@ -512,15 +505,17 @@ class RowModel {
     };
     const given = new Set(Object.keys(inputs[0]!));
     const first = stored[0]!;
-    this.columns = auditedColumns(this.table, Object.keys(first));
-    this.sources = this.columns.map((column): ColumnSource => {
-      if (given.has(column)) return { from: 'input', key: column };
-      return { from: 'constant', value: column in stamped ? stamped[column] : first[column] };
-    });
+    const columns = auditedColumns(this.table, Object.keys(first));
+    const constants: Record<string, unknown> = {};
+    for (const column of columns) {
+      if (!given.has(column)) constants[column] = column in stamped ? stamped[column] : first[column];
+    }
+    const digest = rowDigester(columns, constants);
+    this.digester = digest;
     const byId = new Map(stored.map((row) => [row.id as string, row]));
     this.trusted = inputs.every((input) => {
       const row = byId.get((input as { id: string }).id);
-      return row !== undefined && auditRowDigest(this.table, row) === this.digest(input);
+      return row !== undefined && auditRowDigest(this.table, row) === digest(input as Record<string, unknown>);
     });
   }
 }
@@ -613,15 +608,25 @@ export async function importItemsCsv(
     const siteIds = new Map(validated.existingSites);
     const itemIds = new Map<string, string>();
     const totals = { sites: 0, items: 0, markings: 0, rows: 0 };
-    // Two batches in flight: while the database writes one, the previous one
-    // is digested and the next one read and prepared.
-    let writing: Promise<WrittenBatch> | undefined;
+    // Up to WRITES_QUEUED batches queued on the connection, so that the
+    // database always has the next statement waiting while this process
+    // reads and prepares the batch after it and digests the one before.
+    const writes: Promise<WrittenBatch>[] = [];
     let auditing: Promise<void> = Promise.resolve();
     let batchNumber = 0;
-    const audit = async (written: WrittenBatch) => {
-      await auditing;
+    // Audit entries are chained, not awaited: their statements queue behind
+    // the writes, and waiting for them here would stall the reading.
+    let auditsPending = 0;
+    const audit = (written: WrittenBatch) => {
       batchNumber += 1;
-      auditing = later(auditBatch(trx, actor, stamp, models, { importId, number: batchNumber }, written));
+      auditsPending += 1;
+      const batch = { importId, number: batchNumber };
+      auditing = later(
+        auditing.then(async () => {
+          await auditBatch(trx, actor, stamp, models, batch, written);
+          auditsPending -= 1;
+        }),
+      );
       totals.sites += written.prepared.sites.length;
       totals.items += written.prepared.items.length;
       totals.markings += written.prepared.markings.length;
@@ -630,9 +635,10 @@ export async function importItemsCsv(
     };
     const flush = async (rows: readonly ParsedRow[]) => {
       const prepared = await prepareBatch(rows, validated, siteIds, itemIds, nextId);
-      const previous = writing === undefined ? undefined : await writing;
-      writing = later(writeBatch(trx, stamp, models, prepared));
-      if (previous !== undefined) await audit(previous);
+      writes.push(later(writeBatch(trx, stamp, models, prepared)));
+      if (writes.length > WRITES_QUEUED) audit(await writes.shift()!);
+      // Bounds the batches held in memory, and stops at the first failure.
+      if (auditsPending > AUDITS_QUEUED) await auditing;
     };
     try {
       const reader = new FieldReader(validated.columns, new Problems());
@@ -653,11 +659,11 @@ export async function importItemsCsv(
         }
       }
       if (batch.length > 0) await flush(batch);
-      if (writing !== undefined) await audit(await writing);
+      while (writes.length > 0) audit(await writes.shift()!);
       await auditing;
     } finally {
       // On failure, let what is in flight finish before the transaction rolls back.
-      await Promise.allSettled([writing, auditing]);
+      await Promise.allSettled([...writes, auditing]);
     }
     return {
       encoding: validated.encoding,
