@@ -44,6 +44,7 @@ const markingCount = Number(options.markings);
 const queryCount = Number(options.queries);
 const seenElsewhereCount = Number(options['seen-elsewhere']);
 const WARM_UP = 30;
+const SEEN_ELSEWHERE_WARM_UP = 10;
 
 function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -185,6 +186,9 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
   ];
 
   log(`${bench.label}: seen elsewhere, typed key by key`);
+  // As for the searches, a few targets typed first and not measured: the
+  // measure is a capture form in use, not the first keystrokes after a restart.
+  const warmUp = queries.slice(seenElsewhereCount, seenElsewhereCount + SEEN_ELSEWHERE_WARM_UP);
   const targets = queries.slice(0, seenElsewhereCount);
   const itemIds = new Map(
     (
@@ -194,22 +198,24 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
         .where(
           'external_ref',
           'in',
-          targets.map((target) => target.itemRef),
+          [...warmUp, ...targets].map((target) => target.itemRef),
         )
         .execute()
     ).map((row) => [row.external_ref, row.id]),
   );
-  const typing: number[] = [];
-  for (const target of targets) {
+  const typeKeyByKey = async (target: NoisyQuery, latencies: number[]) => {
     const characters = Array.from(target.target);
     for (let length = 1; length <= characters.length; length += 1) {
       const text = characters.slice(0, length).join('');
       if (markingSkeleton(text).length < 3) continue;
       const started = performance.now();
       await seenElsewhere(db, actor, { text, item_id: itemIds.get(target.itemRef), limit: 10 });
-      typing.push(performance.now() - started);
+      latencies.push(performance.now() - started);
     }
-  }
+  };
+  for (const target of warmUp) await typeKeyByKey(target, []);
+  const typing: number[] = [];
+  for (const target of targets) await typeKeyByKey(target, typing);
   typing.sort((a, b) => a - b);
   const seen = { calls: typing.length, p50: percentile(typing, 0.5), p95: percentile(typing, 0.95) };
   log(`  ${seen.calls} calls, p95 ${seen.p95.toFixed(1)} ms`);
@@ -285,11 +291,16 @@ function formatReport(reports: readonly DatabaseReport[], queryTotal: number): s
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+/**
+ * Generates the dataset, writes it as CSV and draws the queries. The dataset
+ * itself is dropped on return: kept alive through the import, its million
+ * objects would make every garbage collection of the import slower than
+ * `armtrace import items`, which runs in a process of its own, ever sees.
+ */
+async function writeDataset(directory: string): Promise<{ csvFile: string; queries: NoisyQuery[] }> {
   log(`generating ${markingCount} markings`);
   const dataset = generateDataset(markingCount, Number(options.seed));
   const queries = generateQueries(dataset, queryCount);
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-bench-'));
   const csvFile = path.join(directory, 'markings.csv');
   const out = fs.createWriteStream(csvFile);
   for (const line of datasetCsvLines(dataset)) {
@@ -299,6 +310,12 @@ async function main(): Promise<void> {
   log(
     `${dataset.items.length} items at ${dataset.sites.length} sites, CSV ${Math.round(fs.statSync(csvFile).size / 1e6)} MB`,
   );
+  return { csvFile, queries };
+}
+
+async function main(): Promise<void> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-bench-'));
+  const { csvFile, queries } = await writeDataset(directory);
 
   const reports: DatabaseReport[] = [];
   try {
