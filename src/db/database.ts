@@ -61,6 +61,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     typeOverrides.setTypeParser(NUMERIC, toNumber);
     typeOverrides.setTypeParser(DATE, keepText);
     const pool = new pg.Pool({ connectionString: target.url, types: typeOverrides, max: 10 });
+    // An idle connection the server drops (a restart, an administrator, a
+    // dropped test database) is an 'error' event; unheard, it ends the
+    // process. The pool has already discarded the connection and opens a new
+    // one when needed, so saying so is all there is to do.
+    pool.on('error', (error) => {
+      process.stderr.write(
+        `armtrace: an idle database connection was closed (${error.message}); it will be replaced\n`,
+      );
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
