@@ -1,5 +1,6 @@
 import { useId, type ReactNode, type Ref } from 'react';
 import { ApiError } from '../api/client';
+import type { Loaded } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 
 /** Text someone typed, shown exactly as entered in whatever direction its own script runs. */
@@ -153,4 +154,55 @@ export function Detail({ term, children }: { term: string; children: ReactNode }
 
 export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/**
+ * A page section showing data loaded from the API: its heading, what went
+ * wrong if loading failed, "loading" meanwhile, a note when there is nothing
+ * to show, else the data; `footer` (a form to add more) comes last in every case.
+ *
+ * @example
+ * <LoadedSection id="custody" title={t('custody.title')} loaded={custody}
+ *   isEmpty={(data) => data.items.length === 0} empty={t('custody.empty')}
+ *   footer={<CustodyForm itemId={itemId} onAdded={custody.reload} />}>
+ *   {(data) => <ol>…</ol>}
+ * </LoadedSection>
+ */
+export function LoadedSection<T>({
+  id,
+  title,
+  intro,
+  className = 'section',
+  loaded,
+  isEmpty,
+  empty,
+  footer,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro?: string;
+  className?: string;
+  loaded: Loaded<T>;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  footer?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  const { data, error } = loaded;
+  return (
+    <section className={className} aria-labelledby={`${id}-title`} id={id}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {intro !== undefined && <p className="muted">{intro}</p>}
+      {error !== undefined && <ErrorNotice error={error} />}
+      {data === undefined ? (
+        error === undefined && <Loading />
+      ) : isEmpty?.(data) === true ? (
+        <EmptyState>{empty}</EmptyState>
+      ) : (
+        children(data)
+      )}
+      {footer}
+    </section>
+  );
 }

@@ -10,8 +10,9 @@ import {
   type ProductionSitesOverTime,
 } from '../api/client';
 import { BarChart, ChartFigure, ColumnChart, type Bar } from '../components/charts';
-import { EmptyState, ErrorNotice, Loading, UserText } from '../components/ui';
-import { useDocumentTitle, useLoad, type Loaded } from '../hooks';
+import { DataTable, type DataColumn } from '../components/DataTable';
+import { EmptyState, LoadedSection, UserText } from '../components/ui';
+import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
 
@@ -75,27 +76,16 @@ function useFormats() {
 const summarise = (title: string, bars: readonly Pick<Bar, 'labelText' | 'valueText'>[]) =>
   `${title}. ${bars.map((bar) => `${bar.labelText}: ${bar.valueText}`).join('; ')}`;
 
-function Section<T>({
-  id,
-  title,
-  intro,
-  loaded,
-  children,
-}: {
-  id: string;
-  title: string;
-  intro?: string;
-  loaded: Loaded<T>;
-  children: (data: T) => ReactNode;
-}) {
-  return (
-    <section className="section analysis-section" aria-labelledby={`${id}-title`} id={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {intro !== undefined && <p className="muted">{intro}</p>}
-      {loaded.error !== undefined && <ErrorNotice error={loaded.error} />}
-      {loaded.data === undefined ? loaded.error === undefined && <Loading /> : children(loaded.data)}
-    </section>
-  );
+/** Items, their share and their units: the figure columns of the country and category tables. */
+function itemShareUnitColumns<Row extends { items: number; share_items: number; quantity: number }>(
+  t: ReturnType<typeof useI18n>['t'],
+  format: ReturnType<typeof useFormats>,
+): DataColumn<Row>[] {
+  return [
+    { key: 'items', header: t('overview.items'), numeric: true, cell: (row) => format.number(row.items) },
+    { key: 'share', header: t('analysis.share'), numeric: true, cell: (row) => format.percent(row.share_items) },
+    { key: 'units', header: t('overview.units'), numeric: true, cell: (row) => format.number(row.quantity) },
+  ];
 }
 
 const confidenceColours = { confirmed: 1, probable: 2, possible: 3 } as const;
@@ -139,40 +129,26 @@ function ProductionCountriesChart({ data }: { data: ProductionCountries }) {
         { colour: 5, label: t('analysis.countryUnknown') },
       ]}
       table={
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('analysis.country')}</th>
-              <th scope="col" className="numeric">
-                {t('overview.items')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('analysis.share')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('overview.units')}
-              </th>
-              {(['confirmed', 'probable', 'possible'] as const).map((confidence) => (
-                <th key={confidence} scope="col" className="numeric">
-                  {label('confidence', confidence)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{format.country(row.key, row.country_code)}</th>
-                <td className="numeric">{format.number(row.items)}</td>
-                <td className="numeric">{format.percent(row.share_items)}</td>
-                <td className="numeric">{format.number(row.quantity)}</td>
-                <td className="numeric">{format.number(row.confirmed)}</td>
-                <td className="numeric">{format.number(row.probable)}</td>
-                <td className="numeric">{format.number(row.possible)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={data.rows}
+          rowKey={(row) => row.key}
+          columns={[
+            {
+              key: 'country',
+              header: t('analysis.country'),
+              cell: (row) => format.country(row.key, row.country_code),
+            },
+            ...itemShareUnitColumns(t, format),
+            ...(['confirmed', 'probable', 'possible'] as const).map(
+              (confidence): DataColumn<ProductionCountries['rows'][number]> => ({
+                key: confidence,
+                header: label('confidence', confidence),
+                numeric: true,
+                cell: (row) => format.number(row[confidence]),
+              }),
+            ),
+          ]}
+        />
       }
     >
       <BarChart bars={bars} />
@@ -211,40 +187,26 @@ function CategoriesChart({ data }: { data: CategoryFigures }) {
         label: label('productionType', type),
       }))}
       table={
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('item.category')}</th>
-              <th scope="col" className="numeric">
-                {t('overview.items')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('analysis.share')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('overview.units')}
-              </th>
-              {(['factory', 'craft', 'unknown'] as const).map((type) => (
-                <th key={type} scope="col" className="numeric">
-                  {label('productionType', type)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((row) => (
-              <tr key={row.category}>
-                <th scope="row">{label('category', row.category)}</th>
-                <td className="numeric">{format.number(row.items)}</td>
-                <td className="numeric">{format.percent(row.share_items)}</td>
-                <td className="numeric">{format.number(row.quantity)}</td>
-                <td className="numeric">{format.number(row.factory_items)}</td>
-                <td className="numeric">{format.number(row.craft_items)}</td>
-                <td className="numeric">{format.number(row.unknown_production_items)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={data.rows}
+          rowKey={(row) => row.category}
+          columns={[
+            { key: 'category', header: t('item.category'), cell: (row) => label('category', row.category) },
+            ...itemShareUnitColumns(t, format),
+            ...(
+              [
+                ['factory', 'factory_items'],
+                ['craft', 'craft_items'],
+                ['unknown', 'unknown_production_items'],
+              ] as const
+            ).map(([type, field]): DataColumn<CategoryFigures['rows'][number]> => ({
+              key: type,
+              header: label('productionType', type),
+              numeric: true,
+              cell: (row) => format.number(row[field]),
+            })),
+          ]}
+        />
       }
     >
       <BarChart bars={bars} />
@@ -265,37 +227,18 @@ function DistributionTable({
   const format = useFormats();
   return (
     <div className="table-wrap">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{firstColumn}</th>
-            <th scope="col" className="numeric">
-              {t('overview.items')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('analysis.minYears')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('analysis.medianYears')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('analysis.maxYears')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.key}>
-              <th scope="row">{row.label}</th>
-              <td className="numeric">{format.number(row.n)}</td>
-              <td className="numeric">{format.years(row.min)}</td>
-              <td className="numeric">{format.years(row.median)}</td>
-              <td className="numeric">{format.years(row.max)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption={caption}
+        rows={rows}
+        rowKey={(row) => row.key}
+        columns={[
+          { key: 'label', header: firstColumn, cell: (row) => row.label },
+          { key: 'n', header: t('overview.items'), numeric: true, cell: (row) => format.number(row.n) },
+          { key: 'min', header: t('analysis.minYears'), numeric: true, cell: (row) => format.years(row.min) },
+          { key: 'median', header: t('analysis.medianYears'), numeric: true, cell: (row) => format.years(row.median) },
+          { key: 'max', header: t('analysis.maxYears'), numeric: true, cell: (row) => format.years(row.max) },
+        ]}
+      />
     </div>
   );
 }
@@ -347,24 +290,14 @@ function ExportToRecoveryChart({ data }: { data: ExportToRecovery }) {
         summary={summary}
         testId="chart-export-to-recovery"
         table={
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('analysis.years')}</th>
-                <th scope="col" className="numeric">
-                  {t('overview.items')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {columns.map((column) => (
-                <tr key={column.key}>
-                  <th scope="row">{column.label}</th>
-                  <td className="numeric">{column.valueText}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={columns}
+            rowKey={(column) => column.key}
+            columns={[
+              { key: 'years', header: t('analysis.years'), cell: (column) => column.label },
+              { key: 'items', header: t('overview.items'), numeric: true, cell: (column) => column.valueText },
+            ]}
+          />
         }
       >
         <ColumnChart columns={columns} />
@@ -438,73 +371,74 @@ function CraftClustersChart({ data, investigationId }: { data: CraftClusters; in
         summary={summarise(title, bars)}
         testId="chart-craft-clusters"
         table={
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('item.site')}</th>
-                <th scope="col">{t('site.type')}</th>
-                <th scope="col" className="numeric">
-                  {t('analysis.craftItems')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('analysis.share')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('overview.units')}
-                </th>
-                <th scope="col">{t('site.recoveredOn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.sites.map((site) => (
-                <tr key={site.site_id}>
-                  <th scope="row">
-                    <Link to={paths.site(investigationId, site.site_id)}>
-                      <UserText text={site.name} />
-                    </Link>
-                  </th>
-                  <td>{label('siteType', site.site_type)}</td>
-                  <td className="numeric">{format.number(site.craft_items)}</td>
-                  <td className="numeric">{format.percent(site.share_items)}</td>
-                  <td className="numeric">{format.number(site.craft_quantity)}</td>
-                  <td>{site.recovered_on === null ? '' : formatDate(site.recovered_on)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.sites}
+            rowKey={(site) => site.site_id}
+            columns={[
+              {
+                key: 'site',
+                header: t('item.site'),
+                cell: (site) => (
+                  <Link to={paths.site(investigationId, site.site_id)}>
+                    <UserText text={site.name} />
+                  </Link>
+                ),
+              },
+              { key: 'type', header: t('site.type'), cell: (site) => label('siteType', site.site_type) },
+              {
+                key: 'craft',
+                header: t('analysis.craftItems'),
+                numeric: true,
+                cell: (site) => format.number(site.craft_items),
+              },
+              {
+                key: 'share',
+                header: t('analysis.share'),
+                numeric: true,
+                cell: (site) => format.percent(site.share_items),
+              },
+              {
+                key: 'units',
+                header: t('overview.units'),
+                numeric: true,
+                cell: (site) => format.number(site.craft_quantity),
+              },
+              {
+                key: 'recovered',
+                header: t('site.recoveredOn'),
+                cell: (site) => (site.recovered_on === null ? '' : formatDate(site.recovered_on)),
+              },
+            ]}
+          />
         }
       >
         <BarChart bars={bars} />
       </ChartFigure>
       {data.zones.length > 0 && (
         <div className="table-wrap">
-          <table>
-            <caption>{t('analysis.craftByZone')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('item.zone')}</th>
-                <th scope="col">{t('item.site')}</th>
-                <th scope="col" className="numeric">
-                  {t('analysis.craftItems')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.zones.map((zone) => (
-                <tr key={zone.zone_id}>
-                  <th scope="row">
-                    <UserText text={zone.name} />
-                  </th>
-                  <td>
-                    <Link to={paths.site(investigationId, zone.site_id)}>
-                      <UserText text={zone.site_name} />
-                    </Link>
-                  </td>
-                  <td className="numeric">{format.number(zone.craft_items)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={t('analysis.craftByZone')}
+            rows={data.zones}
+            rowKey={(zone) => zone.zone_id}
+            columns={[
+              { key: 'zone', header: t('item.zone'), cell: (zone) => <UserText text={zone.name} /> },
+              {
+                key: 'site',
+                header: t('item.site'),
+                cell: (zone) => (
+                  <Link to={paths.site(investigationId, zone.site_id)}>
+                    <UserText text={zone.site_name} />
+                  </Link>
+                ),
+              },
+              {
+                key: 'craft',
+                header: t('analysis.craftItems'),
+                numeric: true,
+                cell: (zone) => format.number(zone.craft_items),
+              },
+            ]}
+          />
         </div>
       )}
     </>
@@ -531,32 +465,31 @@ function ProductionSitesChart({ data }: { data: ProductionSitesOverTime }) {
           summary={`${title}. ${columns.map((column) => `${column.label}: ${column.valueText}`).join('; ')}`}
           testId="chart-production-sites"
           table={
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('analysis.period')}</th>
-                  <th scope="col" className="numeric">
-                    {t('analysis.newWorkshops')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('analysis.cumulativeWorkshops')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('analysis.craftItems')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.periods.map((period) => (
-                  <tr key={period.period}>
-                    <th scope="row">{format.period(period.period)}</th>
-                    <td className="numeric">{format.number(period.new_sites)}</td>
-                    <td className="numeric">{format.number(period.cumulative_sites)}</td>
-                    <td className="numeric">{format.number(period.craft_items)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={data.periods}
+              rowKey={(period) => period.period}
+              columns={[
+                { key: 'period', header: t('analysis.period'), cell: (period) => format.period(period.period) },
+                {
+                  key: 'new',
+                  header: t('analysis.newWorkshops'),
+                  numeric: true,
+                  cell: (period) => format.number(period.new_sites),
+                },
+                {
+                  key: 'cumulative',
+                  header: t('analysis.cumulativeWorkshops'),
+                  numeric: true,
+                  cell: (period) => format.number(period.cumulative_sites),
+                },
+                {
+                  key: 'craft',
+                  header: t('analysis.craftItems'),
+                  numeric: true,
+                  cell: (period) => format.number(period.craft_items),
+                },
+              ]}
+            />
           }
         >
           <ColumnChart columns={columns} />
@@ -599,85 +532,72 @@ function OpenTraceRequestsChart({ data }: { data: OpenTraceRequests }) {
         testId="chart-open-trace-requests"
         legend={data.age_buckets.map((bucket, index) => ({ colour: bandColour(index), label: format.dayBand(bucket) }))}
         table={
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('analysis.addressee')}</th>
-                <th scope="col" className="numeric">
-                  {t('analysis.open')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('analysis.drafts')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('analysis.awaiting')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('trace.overdue')}
-                </th>
-                {data.age_buckets.map((bucket) => (
-                  <th key={bucket} scope="col" className="numeric">
-                    {format.dayBand(bucket)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.by_addressee.map((row) => (
-                <tr key={row.addressee_id}>
-                  <th scope="row">
-                    <UserText text={row.name} />
-                  </th>
-                  <td className="numeric">{format.number(row.open)}</td>
-                  <td className="numeric">{format.number(row.drafts)}</td>
-                  <td className="numeric">{format.number(row.awaiting_answer)}</td>
-                  <td className="numeric">{format.number(row.overdue)}</td>
-                  {row.buckets.map((count, index) => (
-                    <td key={index} className="numeric">
-                      {format.number(count)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.by_addressee}
+            rowKey={(row) => row.addressee_id}
+            columns={[
+              { key: 'addressee', header: t('analysis.addressee'), cell: (row) => <UserText text={row.name} /> },
+              { key: 'open', header: t('analysis.open'), numeric: true, cell: (row) => format.number(row.open) },
+              { key: 'drafts', header: t('analysis.drafts'), numeric: true, cell: (row) => format.number(row.drafts) },
+              {
+                key: 'awaiting',
+                header: t('analysis.awaiting'),
+                numeric: true,
+                cell: (row) => format.number(row.awaiting_answer),
+              },
+              { key: 'overdue', header: t('trace.overdue'), numeric: true, cell: (row) => format.number(row.overdue) },
+              ...data.age_buckets.map((bucket, index): DataColumn<OpenTraceRequests['by_addressee'][number]> => ({
+                key: `age-${bucket}`,
+                header: format.dayBand(bucket),
+                numeric: true,
+                cell: (row) => format.number(row.buckets[index] ?? 0),
+              })),
+            ]}
+          />
         }
       >
         <BarChart bars={bars} />
       </ChartFigure>
       <div className="table-wrap">
-        <table>
-          <caption>{t('analysis.openRequests', { date: formatDate(data.as_of) })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('trace.subject')}</th>
-              <th scope="col">{t('analysis.addressee')}</th>
-              <th scope="col">{t('trace.status')}</th>
-              <th scope="col">{t('trace.sent')}</th>
-              <th scope="col">{t('trace.due')}</th>
-              <th scope="col" className="numeric">
-                {t('analysis.ageDays')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.requests.map((request) => (
-              <tr key={request.id}>
-                <th scope="row">
+        <DataTable
+          caption={t('analysis.openRequests', { date: formatDate(data.as_of) })}
+          rows={data.requests}
+          rowKey={(request) => request.id}
+          columns={[
+            {
+              key: 'subject',
+              header: t('trace.subject'),
+              cell: (request) => (
+                <>
                   <UserText text={request.subject} />
                   {request.overdue && <span className="badge badge-overdue">{t('trace.overdue')}</span>}
-                </th>
-                <td>
-                  <UserText text={request.addressee_name} />
-                </td>
-                <td>{label('traceStatus', request.status)}</td>
-                <td>{request.sent_on === null ? '' : formatDate(request.sent_on)}</td>
-                <td>{request.due_on === null ? '' : formatDate(request.due_on)}</td>
-                <td className="numeric">{format.number(request.age_days)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              key: 'addressee',
+              header: t('analysis.addressee'),
+              cell: (request) => <UserText text={request.addressee_name} />,
+            },
+            { key: 'status', header: t('trace.status'), cell: (request) => label('traceStatus', request.status) },
+            {
+              key: 'sent',
+              header: t('trace.sent'),
+              cell: (request) => (request.sent_on === null ? '' : formatDate(request.sent_on)),
+            },
+            {
+              key: 'due',
+              header: t('trace.due'),
+              cell: (request) => (request.due_on === null ? '' : formatDate(request.due_on)),
+            },
+            {
+              key: 'age',
+              header: t('analysis.ageDays'),
+              numeric: true,
+              cell: (request) => format.number(request.age_days),
+            },
+          ]}
+        />
       </div>
     </>
   );
@@ -761,29 +681,47 @@ export function AnalysisPage({ investigationId }: { investigationId: string }) {
         </nav>
       </header>
 
-      <Section
+      <LoadedSection
+        className="section analysis-section"
         id="countries"
         title={t('analysis.countriesTitle')}
         intro={t('analysis.countriesIntro')}
         loaded={countries}
       >
         {(data) => <ProductionCountriesChart data={data} />}
-      </Section>
-      <Section id="categories" title={t('analysis.categoriesTitle')} loaded={categories}>
+      </LoadedSection>
+      <LoadedSection
+        className="section analysis-section"
+        id="categories"
+        title={t('analysis.categoriesTitle')}
+        loaded={categories}
+      >
         {(data) => <CategoriesChart data={data} />}
-      </Section>
-      <Section
+      </LoadedSection>
+      <LoadedSection
+        className="section analysis-section"
         id="export-to-recovery"
         title={t('analysis.exportToRecoveryTitle')}
         intro={t('analysis.exportToRecoveryIntro')}
         loaded={exportToRecovery}
       >
         {(data) => <ExportToRecoveryChart data={data} />}
-      </Section>
-      <Section id="craft" title={t('analysis.craftTitle')} intro={t('analysis.craftIntro')} loaded={craft}>
+      </LoadedSection>
+      <LoadedSection
+        className="section analysis-section"
+        id="craft"
+        title={t('analysis.craftTitle')}
+        intro={t('analysis.craftIntro')}
+        loaded={craft}
+      >
         {(data) => <CraftClustersChart data={data} investigationId={investigationId} />}
-      </Section>
-      <Section id="workshops" title={t('analysis.workshopsTitle')} loaded={workshops}>
+      </LoadedSection>
+      <LoadedSection
+        className="section analysis-section"
+        id="workshops"
+        title={t('analysis.workshopsTitle')}
+        loaded={workshops}
+      >
         {(data) => (
           <>
             <label className="inline-select">
@@ -796,15 +734,16 @@ export function AnalysisPage({ investigationId }: { investigationId: string }) {
             <ProductionSitesChart data={data} />
           </>
         )}
-      </Section>
-      <Section
+      </LoadedSection>
+      <LoadedSection
+        className="section analysis-section"
         id="trace-requests"
         title={t('analysis.traceRequestsTitle')}
         intro={t('analysis.traceRequestsIntro')}
         loaded={openRequests}
       >
         {(data) => <OpenTraceRequestsChart data={data} />}
-      </Section>
+      </LoadedSection>
     </div>
   );
 }

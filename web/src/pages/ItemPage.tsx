@@ -7,7 +7,16 @@ import { CharacterPalette } from '../components/CharacterPalette';
 import { MediaSection } from '../components/MediaSection';
 import { SeenElsewhere } from '../components/SeenElsewhere';
 import { requestsAbout, TraceRequestList } from '../components/TraceRequestList';
-import { Detail, EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
+import {
+  Detail,
+  EmptyState,
+  ErrorNotice,
+  Field,
+  LoadedSection,
+  Loading,
+  UserText,
+  VocabularySelect,
+} from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
@@ -414,87 +423,89 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         <DisposalForm key={data.version} item={data} onChanged={refresh} />
       </section>
 
-      <section className="section" aria-labelledby="custody-title">
-        <h2 id="custody-title">{t('custody.title')}</h2>
-        {custody.error !== undefined && <ErrorNotice error={custody.error} />}
-        {custody.data !== undefined &&
-          (custody.data.items.length === 0 ? (
-            <EmptyState>{t('custody.empty')}</EmptyState>
-          ) : (
-            <ol className="timeline">
-              {custody.data.items.map((event) => (
-                <li key={event.id}>
-                  <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
-                  <span>
-                    {t('custody.handOver', { from: isolate(event.from_party), to: isolate(event.to_party) })}
-                    {event.place !== null && (
-                      <>
-                        {' · '}
-                        <bdi dir="auto">{event.place}</bdi>
-                      </>
-                    )}
-                    {event.note !== '' && (
-                      <>
-                        {' — '}
-                        <bdi dir="auto">{event.note}</bdi>
-                      </>
-                    )}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          ))}
-        <CustodyForm itemId={itemId} onAdded={custody.reload} />
-      </section>
+      <LoadedSection
+        id="custody"
+        title={t('custody.title')}
+        loaded={custody}
+        isEmpty={(found) => found.items.length === 0}
+        empty={t('custody.empty')}
+        footer={<CustodyForm itemId={itemId} onAdded={custody.reload} />}
+      >
+        {(found) => (
+          <ol className="timeline">
+            {found.items.map((event) => (
+              <li key={event.id}>
+                <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
+                <span>
+                  {t('custody.handOver', { from: isolate(event.from_party), to: isolate(event.to_party) })}
+                  {event.place !== null && (
+                    <>
+                      {' · '}
+                      <bdi dir="auto">{event.place}</bdi>
+                    </>
+                  )}
+                  {event.note !== '' && (
+                    <>
+                      {' — '}
+                      <bdi dir="auto">{event.note}</bdi>
+                    </>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </LoadedSection>
 
-      <section className="section" aria-labelledby="provenance-title">
-        <h2 id="provenance-title">{t('provenance.title')}</h2>
-        {provenance.error !== undefined && <ErrorNotice error={provenance.error} />}
-        {provenance.data !== undefined &&
-          (provenance.data.claims.length === 0 ? (
-            <EmptyState>{t('provenance.empty')}</EmptyState>
-          ) : (
-            <ol className="timeline">
-              {provenance.data.claims.map((claim) => (
-                <li key={claim.id}>
-                  <span className="badge">{label('confidence', claim.confidence)}</span>
-                  <span>
-                    <strong>{label('provenanceEvent', claim.event_type)}</strong>
-                    {claim.actor_id !== null && (
-                      <>
-                        {' · '}
-                        <UserText text={actorName(claim.actor_id) ?? claim.actor_id} />
-                      </>
-                    )}
-                    {claim.counterpart_id !== null && (
-                      <>
-                        {' → '}
-                        <UserText text={actorName(claim.counterpart_id) ?? claim.counterpart_id} />
-                      </>
-                    )}
-                    {(claim.occurred_from !== null || claim.occurred_to !== null) &&
-                      ` · ${[claim.occurred_from, claim.occurred_to]
-                        .filter((date) => date !== null)
-                        .map((date) => formatDate(date))
-                        .join(' – ')}`}
-                    {claim.place !== null && (
-                      <>
-                        {' · '}
-                        <bdi dir="auto">{claim.place}</bdi>
-                      </>
-                    )}
-                    {claim.inherited_from_lot !== null && (
-                      <span className="muted">
-                        {' '}
-                        ({t('provenance.fromLot', { lot: isolate(claim.inherited_from_lot) })})
-                      </span>
-                    )}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          ))}
-      </section>
+      <LoadedSection
+        id="provenance"
+        title={t('provenance.title')}
+        loaded={provenance}
+        isEmpty={(found) => found.claims.length === 0}
+        empty={t('provenance.empty')}
+      >
+        {(found) => (
+          <ol className="timeline">
+            {found.claims.map((claim) => (
+              <li key={claim.id}>
+                <span className="badge">{label('confidence', claim.confidence)}</span>
+                <span>
+                  <strong>{label('provenanceEvent', claim.event_type)}</strong>
+                  {claim.actor_id !== null && (
+                    <>
+                      {' · '}
+                      <UserText text={actorName(claim.actor_id) ?? claim.actor_id} />
+                    </>
+                  )}
+                  {claim.counterpart_id !== null && (
+                    <>
+                      {' → '}
+                      <UserText text={actorName(claim.counterpart_id) ?? claim.counterpart_id} />
+                    </>
+                  )}
+                  {(claim.occurred_from !== null || claim.occurred_to !== null) &&
+                    ` · ${[claim.occurred_from, claim.occurred_to]
+                      .filter((date) => date !== null)
+                      .map((date) => formatDate(date))
+                      .join(' – ')}`}
+                  {claim.place !== null && (
+                    <>
+                      {' · '}
+                      <bdi dir="auto">{claim.place}</bdi>
+                    </>
+                  )}
+                  {claim.inherited_from_lot !== null && (
+                    <span className="muted">
+                      {' '}
+                      ({t('provenance.fromLot', { lot: isolate(claim.inherited_from_lot) })})
+                    </span>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </LoadedSection>
 
       {itemTraceRequests.length > 0 && (
         <section className="section" aria-labelledby="trace-requests-title">
@@ -503,11 +514,9 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         </section>
       )}
 
-      <section className="section" aria-labelledby="history-title">
-        <h2 id="history-title">{t('item.history')}</h2>
-        {audit.error !== undefined && <ErrorNotice error={audit.error} />}
-        {audit.data !== undefined && <AuditList entries={audit.data.items} showEntity={false} />}
-      </section>
+      <LoadedSection id="history" title={t('item.history')} loaded={audit}>
+        {(found) => <AuditList entries={found.items} showEntity={false} />}
+      </LoadedSection>
     </div>
   );
 }

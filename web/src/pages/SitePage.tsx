@@ -2,7 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors } from '../api/client';
 import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
-import { Detail, EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
+import { Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
@@ -146,56 +146,58 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
       </section>
 
       <div className="grid-2">
-        <section className="section" aria-labelledby="zones-title">
-          <h2 id="zones-title">{t('site.zones')}</h2>
-          {zones.error !== undefined && <ErrorNotice error={zones.error} />}
-          {zones.data !== undefined &&
-            (zones.data.items.length === 0 ? (
-              <EmptyState>{t('site.noZones')}</EmptyState>
-            ) : (
-              <ul className="plain-list">
-                {zones.data.items.map((zone) => (
-                  <li key={zone.id}>
-                    <strong>
-                      <UserText text={zone.name} />
-                    </strong>
-                    {zone.description !== '' && (
-                      <>
-                        {' — '}
-                        <bdi dir="auto">{zone.description}</bdi>
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            ))}
-          <ZoneForm siteId={siteId} onCreated={zones.reload} />
-        </section>
+        <LoadedSection
+          id="zones"
+          title={t('site.zones')}
+          loaded={zones}
+          isEmpty={(found) => found.items.length === 0}
+          empty={t('site.noZones')}
+          footer={<ZoneForm siteId={siteId} onCreated={zones.reload} />}
+        >
+          {(found) => (
+            <ul className="plain-list">
+              {found.items.map((zone) => (
+                <li key={zone.id}>
+                  <strong>
+                    <UserText text={zone.name} />
+                  </strong>
+                  {zone.description !== '' && (
+                    <>
+                      {' — '}
+                      <bdi dir="auto">{zone.description}</bdi>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </LoadedSection>
 
-        <section className="section" aria-labelledby="incidents-title">
-          <h2 id="incidents-title">{t('site.incidents')}</h2>
-          {incidents.error !== undefined && <ErrorNotice error={incidents.error} />}
-          {incidents.data !== undefined &&
-            (incidents.data.items.length === 0 ? (
-              <EmptyState>{t('site.noIncidents')}</EmptyState>
-            ) : (
-              <ul className="plain-list">
-                {incidents.data.items.map((incident) => (
-                  <li key={incident.id}>
-                    <strong>
-                      <UserText text={incident.title} />
-                    </strong>{' '}
-                    <span className="muted">
-                      {label('incidentType', incident.incident_type)}
-                      {incident.occurred_on !== null && ` · ${formatDate(incident.occurred_on)}`}
-                      {incident.killed !== null && ` · ${t('site.killed', { count: incident.killed })}`}
-                      {incident.injured !== null && ` · ${t('site.injured', { count: incident.injured })}`}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ))}
-        </section>
+        <LoadedSection
+          id="incidents"
+          title={t('site.incidents')}
+          loaded={incidents}
+          isEmpty={(found) => found.items.length === 0}
+          empty={t('site.noIncidents')}
+        >
+          {(found) => (
+            <ul className="plain-list">
+              {found.items.map((incident) => (
+                <li key={incident.id}>
+                  <strong>
+                    <UserText text={incident.title} />
+                  </strong>{' '}
+                  <span className="muted">
+                    {label('incidentType', incident.incident_type)}
+                    {incident.occurred_on !== null && ` · ${formatDate(incident.occurred_on)}`}
+                    {incident.killed !== null && ` · ${t('site.killed', { count: incident.killed })}`}
+                    {incident.injured !== null && ` · ${t('site.injured', { count: incident.injured })}`}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </LoadedSection>
       </div>
 
       <MediaSection investigationId={investigationId} target={{ siteId }} />
