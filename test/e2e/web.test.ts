@@ -51,6 +51,23 @@ async function testPhoto(width = 320): Promise<Buffer> {
   return sharp(Buffer.from(svg)).resize({ width }).png().toBuffer();
 }
 
+/**
+ * Waits until `field` has the keyboard focus. The capture form moves the focus
+ * in the animation frame after React renders, so the field can be visible a
+ * moment before it is focused.
+ */
+async function waitForFocus(page: Page, field: Locator): Promise<void> {
+  const id = await field.getAttribute('id');
+  assert.ok(id !== null, 'the field has an id');
+  try {
+    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 });
+  } catch (error) {
+    // Say which element has the focus instead.
+    assert.equal(await page.locator(':focus').getAttribute('id'), id);
+    throw error;
+  }
+}
+
 /** Waits until an <img> has loaded real pixels (a broken image has a natural width of 0). */
 async function waitForLoadedImage(image: Locator): Promise<void> {
   await image.waitFor();
@@ -187,7 +204,7 @@ describe('web app in a browser', () => {
     await page.getByRole('link', { name: 'Add an item' }).click();
     await page.getByRole('heading', { name: 'Record an item' }).waitFor();
     // Keyboard first: the category has the focus.
-    assert.equal(await page.locator(':focus').getAttribute('id'), await page.getByLabel('Category').getAttribute('id'));
+    await waitForFocus(page, page.getByLabel('Category'));
     await page.getByLabel('Category').selectOption({ label: 'Mortar bomb' });
     await page.getByLabel('Model', { exact: true }).fill('82 mm, type not identified');
     await page.getByLabel('Quantity').fill('0');
@@ -203,7 +220,7 @@ describe('web app in a browser', () => {
     await page.keyboard.press('Enter');
     const second = page.getByLabel('Marking 2', { exact: true });
     await second.waitFor();
-    assert.equal(await page.locator(':focus').getAttribute('id'), await second.getAttribute('id'));
+    await waitForFocus(page, second);
     await page.keyboard.type('LOT 12-84 KRB');
     await page.getByTestId('marking-row').nth(1).getByLabel('Kind').selectOption({ label: 'Lot' });
 
