@@ -1,7 +1,7 @@
 import type { Hazard } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
-import { EmptyState, UserText } from './ui';
+import { Appended, EmptyState, UserText } from './ui';
 
 /** Items that may carry a fitted fuze and are not yet rendered safe or destroyed. */
 export function HazardTable({ investigationId, hazards }: { investigationId: string; hazards: Hazard[] }) {
@@ -27,12 +27,7 @@ export function HazardTable({ investigationId, hazards }: { investigationId: str
               <td>
                 <Link to={paths.item(investigationId, hazard.id)}>
                   {label('category', hazard.category)}
-                  {hazard.model !== null && (
-                    <>
-                      {' · '}
-                      <bdi dir="auto">{hazard.model}</bdi>
-                    </>
-                  )}
+                  <Appended separator=" · " text={hazard.model} />
                 </Link>
               </td>
               <td>

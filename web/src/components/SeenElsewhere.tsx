@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { api, call, type MarkingHit } from '../api/client';
 import { isolate, useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
-import { ErrorNotice } from './ui';
+import { Appended, ErrorNotice } from './ui';
 
 const debounceMs = 150;
 
@@ -73,12 +73,7 @@ export function SeenElsewhere({
                 </span>
                 <Link to={paths.item(hit.investigation_id, hit.item.id)}>
                   {label('category', hit.item.category)}
-                  {hit.item.model !== null && (
-                    <>
-                      {' · '}
-                      <bdi dir="auto">{hit.item.model}</bdi>
-                    </>
-                  )}
+                  <Appended separator=" · " text={hit.item.model} />
                 </Link>{' '}
                 <span className="muted">
                   {t('seenElsewhere.atSite')} <bdi dir="auto">{hit.site.name}</bdi>

@@ -206,3 +206,18 @@ export function LoadedSection<T>({
     </section>
   );
 }
+
+/**
+ * User-written text after a separator ("Crate 4 · north wall"), isolated so
+ * that a right-to-left value does not reorder what surrounds it; nothing
+ * when there is no text.
+ */
+export function Appended({ separator, text }: { separator: string; text: string | null | undefined }) {
+  if (text === null || text === undefined || text === '') return null;
+  return (
+    <>
+      {separator}
+      <bdi dir="auto">{text}</bdi>
+    </>
+  );
+}

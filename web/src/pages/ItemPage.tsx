@@ -8,6 +8,7 @@ import { MediaSection } from '../components/MediaSection';
 import { SeenElsewhere } from '../components/SeenElsewhere';
 import { requestsAbout, TraceRequestList } from '../components/TraceRequestList';
 import {
+  Appended,
   Detail,
   EmptyState,
   ErrorNotice,
@@ -311,12 +312,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         </p>
         <h1>
           {title}
-          {data.model !== null && (
-            <>
-              {' · '}
-              <bdi dir="auto">{data.model}</bdi>
-            </>
-          )}
+          <Appended separator=" · " text={data.model} />
         </h1>
         {data.archived_at !== null && (
           <p className="notice notice-warning">
@@ -438,18 +434,8 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
                 <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
                 <span>
                   {t('custody.handOver', { from: isolate(event.from_party), to: isolate(event.to_party) })}
-                  {event.place !== null && (
-                    <>
-                      {' · '}
-                      <bdi dir="auto">{event.place}</bdi>
-                    </>
-                  )}
-                  {event.note !== '' && (
-                    <>
-                      {' — '}
-                      <bdi dir="auto">{event.note}</bdi>
-                    </>
-                  )}
+                  <Appended separator=" · " text={event.place} />
+                  <Appended separator=" — " text={event.note} />
                 </span>
               </li>
             ))}
@@ -488,12 +474,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
                       .filter((date) => date !== null)
                       .map((date) => formatDate(date))
                       .join(' – ')}`}
-                  {claim.place !== null && (
-                    <>
-                      {' · '}
-                      <bdi dir="auto">{claim.place}</bdi>
-                    </>
-                  )}
+                  <Appended separator=" · " text={claim.place} />
                   {claim.inherited_from_lot !== null && (
                     <span className="muted">
                       {' '}

@@ -1,7 +1,7 @@
 import { api, call, readAllPages } from '../api/client';
 import { AuditList } from '../components/AuditList';
 import { HazardTable } from '../components/HazardTable';
-import { EmptyState, ErrorNotice, Loading, UserText } from '../components/ui';
+import { Appended, EmptyState, ErrorNotice, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
@@ -248,12 +248,7 @@ export function OverviewPage({ investigationId }: { investigationId: string }) {
                     <span className="muted">
                       {' · '}
                       {label('sourceKind', source.kind)}
-                      {source.publisher !== null && (
-                        <>
-                          {' · '}
-                          <bdi dir="auto">{source.publisher}</bdi>
-                        </>
-                      )}
+                      <Appended separator=" · " text={source.publisher} />
                       {source.published_on !== null && ` · ${formatDate(source.published_on)}`}
                     </span>
                   </span>

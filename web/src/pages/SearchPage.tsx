@@ -1,6 +1,6 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { api, call } from '../api/client';
-import { EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
+import { Appended, EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, paths, useLocation } from '../router';
@@ -93,12 +93,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                         <td>{label('markingKind', marking.kind)}</td>
                         <td>
                           {label('category', marking.item.category)}
-                          {marking.item.model !== null && (
-                            <>
-                              {' · '}
-                              <bdi dir="auto">{marking.item.model}</bdi>
-                            </>
-                          )}
+                          <Appended separator=" · " text={marking.item.model} />
                         </td>
                         <td>
                           <Link to={paths.site(investigationId, marking.site.id)}>
@@ -148,12 +143,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                     <li key={item.id}>
                       <Link to={paths.item(investigationId, item.id)}>
                         {label('category', item.category)}
-                        {item.model !== null && (
-                          <>
-                            {' · '}
-                            <bdi dir="auto">{item.model}</bdi>
-                          </>
-                        )}
+                        <Appended separator=" · " text={item.model} />
                       </Link>{' '}
                       <span className="muted">{t('search.quantity', { count: formatNumber(item.quantity) })}</span>
                     </li>

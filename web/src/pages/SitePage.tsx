@@ -2,7 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors } from '../api/client';
 import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
-import { Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
+import { Appended, Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, paths } from '../router';
@@ -161,12 +161,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
                   <strong>
                     <UserText text={zone.name} />
                   </strong>
-                  {zone.description !== '' && (
-                    <>
-                      {' — '}
-                      <bdi dir="auto">{zone.description}</bdi>
-                    </>
-                  )}
+                  <Appended separator=" — " text={zone.description} />
                 </li>
               ))}
             </ul>
