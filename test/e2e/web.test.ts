@@ -60,7 +60,14 @@ async function waitForFocus(page: Page, field: Locator): Promise<void> {
   const id = await field.getAttribute('id');
   assert.ok(id !== null, 'the field has an id');
   try {
-    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 });
+    await page.waitForFunction(
+      // Runs in the page, where `document` exists; this file is type-checked without the DOM library.
+      (expected) =>
+        (globalThis as { document?: { activeElement: { id: string } | null } }).document?.activeElement?.id ===
+        expected,
+      id,
+      { timeout: 5000 },
+    );
   } catch (error) {
     // Say which element has the focus instead.
     assert.equal(await page.locator(':focus').getAttribute('id'), id);
