@@ -110,6 +110,28 @@ export function registerIncidentCommands(program: Command): void {
     });
 
   incident
+    .command('link <id>')
+    .description('Link an item of the same investigation to an incident')
+    .requiredOption('--item <itemId>', 'item id')
+    .action(async (id: string, options: { item: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.linkIncidentItem(db, actor, id, { item_id: options.item });
+        process.stdout.write(`Incident ${updated.id} now involves ${updated.item_ids.length} item(s)\n`);
+      });
+    });
+
+  incident
+    .command('unlink <id>')
+    .description('Remove an item linked to an incident in error (the audit log keeps both)')
+    .requiredOption('--item <itemId>', 'item id')
+    .action(async (id: string, options: { item: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.unlinkIncidentItem(db, actor, id, options.item);
+        process.stdout.write(`Incident ${updated.id} now involves ${updated.item_ids.length} item(s)\n`);
+      });
+    });
+
+  incident
     .command('show <id>')
     .description('Show an incident and its linked items')
     .option('--json', 'print JSON')

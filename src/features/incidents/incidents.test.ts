@@ -313,6 +313,72 @@ describe('incidents API', () => {
     assert.equal(archive.statusCode, 403);
   });
 
+  it('removes an item linked in error, keeping the link and its removal in the audit log', async () => {
+    const ownerCookie = await world.cookieFor('owner');
+    const created = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/incidents`,
+      headers: { cookie: ownerCookie },
+      payload: { incident_type: 'accident', title: 'Linked to the wrong crate' },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const incidentId = created.json().id as string;
+    const linked = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${incidentId}/items`,
+      headers: { cookie: ownerCookie },
+      payload: { item_id: ours.itemId },
+    });
+    assert.equal(linked.statusCode, 201, linked.body);
+
+    const viewerTries = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/incidents/${incidentId}/items/${ours.itemId}`,
+      headers: { cookie: await world.cookieFor('reader') },
+    });
+    assert.equal(viewerTries.statusCode, 403, viewerTries.body);
+
+    const removed = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/incidents/${incidentId}/items/${ours.itemId}`,
+      headers: { cookie: ownerCookie },
+    });
+    assert.equal(removed.statusCode, 200, removed.body);
+    assert.deepEqual(removed.json().item_ids, []);
+
+    const again = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/incidents/${incidentId}/items/${ours.itemId}`,
+      headers: { cookie: ownerCookie },
+    });
+    assert.equal(again.statusCode, 404, again.body);
+    assert.equal(again.json().code, 'not_found');
+
+    const history = await world.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'before', 'after'])
+      .where('entity_type', '=', 'incident_items')
+      .where('entity_id', '=', incidentId)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      history.map((entry) => entry.action),
+      ['incident.link_item', 'incident.unlink_item'],
+    );
+    assert.equal(history[1]!.actor_id, world.owner.userId);
+    assert.deepEqual(history[1]!.before, { incident_id: incidentId, item_id: ours.itemId });
+    assert.equal(history[1]!.after, null);
+
+    // Linked again once the mistake is undone: the history grows, nothing is rewritten.
+    const relinked = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${incidentId}/items`,
+      headers: { cookie: ownerCookie },
+      payload: { item_id: ours.itemId },
+    });
+    assert.equal(relinked.statusCode, 201, relinked.body);
+  });
+
   it('describes its routes in the OpenAPI document', async () => {
     const response = await world.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     assert.equal(response.statusCode, 200, response.body);

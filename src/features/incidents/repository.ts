@@ -60,3 +60,13 @@ export async function findIncidentItem(
     .where('item_id', '=', itemId)
     .executeTakeFirst();
 }
+
+/** Removes an item's link to an incident; false when there was none. */
+export async function deleteIncidentItem(db: Queryable, incidentId: string, itemId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('incident_items')
+    .where('incident_id', '=', incidentId)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

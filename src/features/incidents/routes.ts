@@ -1,7 +1,7 @@
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema, itemLinkParamsSchema } from '../investigations/schema.js';
 import {
   createIncidentBodySchema,
   incidentListQuerySchema,
@@ -95,5 +95,18 @@ export function registerIncidentRoutes(app: ApiApp, { db }: RouteDeps): void {
       reply
         .status(201)
         .send(await service.linkIncidentItem(db, requireActor(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/incidents/:id/items/:itemId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove an item linked to an incident in error (the audit log keeps the link and its removal)',
+        params: itemLinkParamsSchema,
+        response: { 200: incidentSchema, ...problemResponses },
+      },
+    },
+    async (request) => service.unlinkIncidentItem(db, requireActor(request), request.params.id, request.params.itemId),
   );
 }

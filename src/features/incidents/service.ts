@@ -198,3 +198,37 @@ export async function linkIncidentItem(
     return withItemIds(trx, incident);
   });
 }
+
+/**
+ * Removes an item from those an incident involves (a link made in error).
+ * The audit log keeps both the link and its removal, with who and when.
+ *
+ * @example
+ * await unlinkIncidentItem(db, actor, incident.id, wronglyLinkedItemId);
+ */
+export async function unlinkIncidentItem(
+  db: Kysely<DB>,
+  actor: Actor,
+  incidentId: string,
+  itemId: string,
+): Promise<Incident> {
+  return db.transaction().execute(async (trx) => {
+    const incident = await findForUpdate(trx, 'incidents', incidentId);
+    const access = await requireRole(trx, actor, incident.investigation_id, 'investigator');
+    requireCanEdit(access, actor, incident);
+    if (incident.archived_at !== null) {
+      throw new DomainError('archived', `Incident ${incidentId} is archived; its items can no longer be changed.`);
+    }
+    if (!(await repository.deleteIncidentItem(trx, incidentId, itemId))) {
+      throw new DomainError('not_found', `Item ${itemId} is not linked to incident ${incidentId}.`);
+    }
+    await recordChange(trx, actor, {
+      action: 'incident.unlink_item',
+      entityType: 'incident_items',
+      entityId: incidentId,
+      investigationId: incident.investigation_id,
+      before: { incident_id: incidentId, item_id: itemId },
+    });
+    return withItemIds(trx, incident);
+  });
+}

@@ -64,6 +64,8 @@ export const updateMemberBodySchema = z.object({
 });
 
 export const idParamsSchema = z.object({ id: z.uuid() });
+/** A record and one of the items linked to it (an incident's, a trace request's). */
+export const itemLinkParamsSchema = z.object({ id: z.uuid(), itemId: z.uuid() });
 export const memberParamsSchema = z.object({ id: z.uuid(), membershipId: z.uuid() });
 
 export const overviewSchema = z.object({

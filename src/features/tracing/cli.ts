@@ -143,6 +143,17 @@ function registerTraceCommands(program: Command): void {
     });
 
   trace
+    .command('unlink <id>')
+    .description('Remove an item a trace request covers in error (the audit log keeps both)')
+    .requiredOption('--item <itemId>', 'item id')
+    .action(async (id: string, options: { item: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.unlinkTraceRequestItem(db, actor, id, options.item);
+        process.stdout.write(`Trace request ${updated.id} now covers ${updated.item_ids.length} item(s)\n`);
+      });
+    });
+
+  trace
     .command('set-status <id> <status>')
     .description('Move a trace request along its workflow (e.g. sent, answered, closed)')
     .requiredOption('--version <n>', 'the version you read (see `trace show`)')

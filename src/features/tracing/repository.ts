@@ -347,3 +347,13 @@ export async function findTraceRequests(
     .where('id', 'in', ids)
     .execute();
 }
+
+/** Removes an item from those a trace request covers; false when it was not covered. */
+export async function deleteTraceRequestItem(db: Queryable, traceRequestId: string, itemId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('trace_request_items')
+    .where('trace_request_id', '=', traceRequestId)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

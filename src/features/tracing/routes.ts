@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema, itemLinkParamsSchema } from '../investigations/schema.js';
 import {
   attachDocumentBodySchema,
   createProvenanceClaimBodySchema,
@@ -113,6 +113,20 @@ export function registerTracingRoutes(app: ApiApp, { db }: RouteDeps): void {
       reply
         .status(201)
         .send(await service.linkTraceRequestItem(db, requireActor(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/trace-requests/:id/items/:itemId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove an item a trace request covers in error (the audit log keeps the link and its removal)',
+        params: itemLinkParamsSchema,
+        response: { 200: traceRequestSchema, ...problemResponses },
+      },
+    },
+    async (request) =>
+      service.unlinkTraceRequestItem(db, requireActor(request), request.params.id, request.params.itemId),
   );
 
   app.get(

@@ -284,6 +284,40 @@ export async function linkTraceRequestItem(
   });
 }
 
+/**
+ * Removes an item from those a request covers (a link made in error). The
+ * audit log keeps both the link and its removal, with who and when.
+ *
+ * @example
+ * await unlinkTraceRequestItem(db, user, request.id, wronglyLinkedItemId);
+ */
+export async function unlinkTraceRequestItem(
+  db: Kysely<DB>,
+  user: Actor,
+  id: string,
+  itemId: string,
+): Promise<TraceRequest> {
+  return db.transaction().execute(async (trx) => {
+    const request = await findForUpdate(trx, 'trace_requests', id);
+    const access = await requireRole(trx, user, request.investigation_id, 'investigator');
+    requireCanEdit(access, user, request);
+    if (request.archived_at !== null) {
+      throw new DomainError('archived', `Trace request ${id} is archived and can no longer be changed.`);
+    }
+    if (!(await repository.deleteTraceRequestItem(trx, id, itemId))) {
+      throw new DomainError('not_found', `Item ${itemId} is not covered by trace request ${id}.`);
+    }
+    await recordChange(trx, user, {
+      action: 'trace_request.unlink_item',
+      entityType: 'trace_request_items',
+      entityId: id,
+      investigationId: request.investigation_id,
+      before: { trace_request_id: id, item_id: itemId },
+    });
+    return describeTraceRequest(trx, request);
+  });
+}
+
 // ================================================================ provenance claims
 
 function toProvenanceClaim(row: Row<'provenance_claims'>): ProvenanceClaim {

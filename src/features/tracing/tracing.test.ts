@@ -195,6 +195,36 @@ describe('trace requests API', () => {
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().code, 'already_exists');
 
+    // A link made in error is removed; the audit log keeps the link and its removal.
+    const unlinked = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/trace-requests/${request.id}/items/${secondItemId}`,
+      headers: { cookie },
+    });
+    assert.equal(unlinked.statusCode, 200, unlinked.body);
+    assert.deepEqual(unlinked.json().item_ids, [itemId]);
+    const notCovered = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/trace-requests/${request.id}/items/${secondItemId}`,
+      headers: { cookie },
+    });
+    assert.equal(notCovered.statusCode, 404, notCovered.body);
+    const removal = await world.db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('action', '=', 'trace_request.unlink_item')
+      .where('entity_id', '=', request.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(removal.before, { trace_request_id: request.id, item_id: secondItemId });
+    assert.equal(removal.after, null);
+    const relinked = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/trace-requests/${request.id}/items`,
+      headers: { cookie },
+      payload: { item_id: secondItemId },
+    });
+    assert.equal(relinked.statusCode, 201, relinked.body);
+
     const read = await world.app.inject({
       method: 'GET',
       url: `/api/v1/trace-requests/${request.id}`,
@@ -214,6 +244,8 @@ describe('trace requests API', () => {
       links.map((entry) => entry.after),
       [
         { trace_request_id: request.id, item_id: itemId },
+        { trace_request_id: request.id, item_id: secondItemId },
+        // Linked again after the removal.
         { trace_request_id: request.id, item_id: secondItemId },
       ],
     );
