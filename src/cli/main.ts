@@ -7,10 +7,14 @@ import { buildApp } from '../http/app.js';
 import { toProblem } from '../http/problem.js';
 import { openConfiguredDatabase, printFirstAdmin } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
+import { createMediaStore } from '../features/media/store.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+// How old an unfinished upload file must be before `serve` removes it at start.
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -74,6 +78,9 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
+      // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
+      const abandoned = await createMediaStore(config).removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS));
+      if (abandoned > 0) process.stderr.write(`Removed ${abandoned} unfinished upload file(s) older than a day.\n`);
       const app = await buildApp({ db: database.db, config });
       const host = options.host ?? config.host;
       const port = options.port ?? config.port;

@@ -51,6 +51,12 @@ export interface MediaStore {
   /** A cached derivative of an original, or undefined when it has not been made yet. */
   getDerivative(parentSha256: string, name: string): Promise<Buffer | undefined>;
   putDerivative(parentSha256: string, name: string, bytes: Buffer): Promise<void>;
+  /**
+   * Removes staging and half-written derivative files older than `before`:
+   * what an upload or a thumbnail left when the process stopped mid-way.
+   * Returns how many were removed.
+   */
+  removeAbandonedFiles(before: Date): Promise<number>;
 }
 
 function checkHash(sha256: string): string {
@@ -274,6 +280,23 @@ export class DiskMediaStore implements MediaStore {
     await fsp.writeFile(temporary, bytes, { flag: 'wx' });
     // Derivatives can always be made again, so a rename without fsync is enough.
     await fsp.rename(temporary, target);
+  }
+
+  async removeAbandonedFiles(before: Date): Promise<number> {
+    let removed = 0;
+    // Only `.partial` files, and only old ones: a younger one may be an upload in progress.
+    for (const directory of [path.join(this.root, 'tmp'), path.join(this.root, 'derivatives')]) {
+      const entries = await fsp.readdir(directory, { recursive: true }).catch(() => [] as string[]);
+      for (const entry of entries) {
+        if (!entry.endsWith('.partial')) continue;
+        const file = path.join(directory, entry);
+        const stat = await fsp.stat(file).catch(() => undefined);
+        if (stat === undefined || !stat.isFile() || stat.mtime >= before) continue;
+        await fsp.rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }
 
