@@ -132,6 +132,35 @@ describe('media evidence store', () => {
     assert.equal(original.headers['x-content-type-options'], 'nosniff');
     assert.equal(original.headers['repr-digest'], `sha-256=:${Buffer.from(expected!, 'hex').toString('base64')}:`);
     assert.match(String(original.headers['content-disposition']), /^attachment; filename="IMG_0412.JPG"/);
+    assert.equal(original.headers['accept-ranges'], 'bytes');
+
+    // A part of it, as a video player seeking or a resumed download asks.
+    const part = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${created.id}/original`,
+      headers: { cookie, range: 'bytes=100-199' },
+    });
+    assert.equal(part.statusCode, 206);
+    assert.deepEqual(part.rawPayload, bytes.subarray(100, 200));
+    assert.equal(part.headers['content-range'], `bytes 100-199/${bytes.length}`);
+    assert.equal(part.headers['content-length'], '100');
+    const tail = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${created.id}/original`,
+      headers: { cookie, range: 'bytes=-10', 'if-range': String(original.headers.etag) },
+    });
+    assert.equal(tail.statusCode, 206);
+    assert.deepEqual(tail.rawPayload, bytes.subarray(bytes.length - 10));
+    // A range the file does not have, or an If-Range for other bytes: the whole original.
+    for (const headers of [{ range: `bytes=${bytes.length}-` }, { range: 'bytes=0-9', 'if-range': '"sha256-other"' }]) {
+      const whole = await media.app.inject({
+        method: 'GET',
+        url: `/api/v1/media/${created.id}/original`,
+        headers: { cookie, ...headers },
+      });
+      assert.equal(whole.statusCode, 200);
+      assert.deepEqual(whole.rawPayload, bytes);
+    }
 
     const byHash = await media.app.inject({
       method: 'GET',

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
+import { parseByteRange } from '../../http/byte-range.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
@@ -25,6 +26,9 @@ import { createMediaStore, type StagedOriginal } from './store.js';
 const tags = ['media'];
 
 const fileResponse = z.unknown().describe('The bytes of the file');
+
+/** An original's ETag: its content hash, so it never changes. */
+const originalEtag = (sha256: string) => `"sha256-${sha256}"`;
 
 function badUpload(message: string): DomainError {
   return new DomainError(
@@ -137,21 +141,38 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     {
       schema: {
         tags,
-        summary: 'Download the evidentiary original, byte for byte as received',
+        summary:
+          'Download the evidentiary original, byte for byte as received; a Range header asks for one part of it (206)',
         params: idParamsSchema,
-        response: { 200: fileResponse, ...problemResponses },
+        response: { 200: fileResponse, 206: fileResponse, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const { media, stream } = await service.openOriginal(db, store, requireActor(request), request.params.id);
+      const ifRange = request.headers['if-range'];
+      const { media, stream, range } = await service.openOriginal(
+        db,
+        store,
+        requireActor(request),
+        request.params.id,
+        // With If-Range, a part only of the very bytes the client has (the ETag is their hash); else the whole.
+        (original) =>
+          ifRange !== undefined && ifRange !== originalEtag(original.sha256)
+            ? undefined
+            : parseByteRange(request.headers.range, original.size_bytes),
+      );
       const digest = Buffer.from(media.sha256, 'hex').toString('base64');
-      return reply
+      reply
         .header('content-type', media.media_type)
-        .header('content-length', String(media.size_bytes))
         .header('content-disposition', contentDisposition(media.original_filename ?? media.sha256))
         .header('x-content-type-options', 'nosniff')
-        .header('etag', `"sha256-${media.sha256}"`)
-        .header('repr-digest', `sha-256=:${digest}:`)
+        .header('accept-ranges', 'bytes')
+        .header('etag', originalEtag(media.sha256))
+        .header('repr-digest', `sha-256=:${digest}:`);
+      if (range === undefined) return reply.header('content-length', String(media.size_bytes)).send(stream);
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${media.size_bytes}`)
+        .header('content-length', String(range.end - range.start + 1))
         .send(stream);
     },
   );

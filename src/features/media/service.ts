@@ -34,7 +34,7 @@ import {
   type UploadFields,
 } from './schema.js';
 import { checkDeclaredType } from './sniff.js';
-import type { MediaStore, StagedOriginal } from './store.js';
+import type { ByteRange, MediaStore, StagedOriginal } from './store.js';
 
 type ReviewThresholds = Pick<MediaConfig, 'reviewDistanceM' | 'reviewTimeHours'>;
 
@@ -355,6 +355,8 @@ export async function archiveMediaLink(
 
 /**
  * The original's bytes exactly as stored, with its record (viewer).
+ * `pickRange`, given the original's hash and size, may choose part of it
+ * (an HTTP Range request); the part served is returned as `range`.
  *
  * @example
  * const { media, stream } = await openOriginal(db, store, actor, id);
@@ -365,10 +367,12 @@ export async function openOriginal(
   store: MediaStore,
   actor: Actor,
   id: string,
-): Promise<{ media: Media; stream: Readable }> {
+  pickRange?: (original: { sha256: string; size_bytes: number }) => ByteRange | undefined,
+): Promise<{ media: Media; stream: Readable; range: ByteRange | undefined }> {
   const row = await findById(db, 'media', id);
   await requireRole(db, actor, row.investigation_id, 'viewer');
-  return { media: toMedia(row), stream: await store.get(row.sha256) };
+  const range = pickRange?.(row);
+  return { media: toMedia(row), stream: await store.get(row.sha256, range), range };
 }
 
 /** A WebP thumbnail or preview of an image (viewer), made on first request and then cached. */

@@ -36,14 +36,20 @@ export interface StageOptions {
  * disk implementation is the default; an object store can implement the same
  * interface.
  */
+/** Bytes `start` to `end` of a file, both included (as in an HTTP Range). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface MediaStore {
   /** Receives a stream in one pass: written to a staging file while it is hashed. */
   stage(source: Readable, options: StageOptions): Promise<StagedOriginal>;
   /** Stages and commits in one step. */
   put(source: Readable, options: StageOptions): Promise<{ sha256: string; sizeBytes: number; created: boolean }>;
   has(sha256: string): Promise<boolean>;
-  /** A stream of the original's bytes; not_found when it is not stored. */
-  get(sha256: string): Promise<Readable>;
+  /** A stream of the original's bytes (or of `range` of them); not_found when it is not stored. */
+  get(sha256: string, range?: ByteRange): Promise<Readable>;
   /** A local file holding the original (for image decoders that need a path). */
   path(sha256: string): string;
   /** Re-reads a stored original: its actual hash and size, or undefined when it is missing. */
@@ -229,7 +235,7 @@ export class DiskMediaStore implements MediaStore {
       .catch(() => false);
   }
 
-  async get(sha256: string): Promise<Readable> {
+  async get(sha256: string, range?: ByteRange): Promise<Readable> {
     const file = this.path(sha256);
     const handle = await fsp.open(file, 'r').catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -240,7 +246,7 @@ export class DiskMediaStore implements MediaStore {
       }
       throw error;
     });
-    return handle.createReadStream({ highWaterMark: 1024 * 1024 });
+    return handle.createReadStream({ highWaterMark: 1024 * 1024, ...range });
   }
 
   async rehash(sha256: string): Promise<{ sha256: string; sizeBytes: number } | undefined> {

@@ -7008,7 +7008,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download the evidentiary original, byte for byte as received */
+    /** Download the evidentiary original, byte for byte as received; a Range header asks for one part of it (206) */
     get: {
       parameters: {
         query?: never;
@@ -7022,6 +7022,15 @@ export interface paths {
       responses: {
         /** @description The bytes of the file */
         200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': unknown;
+          };
+        };
+        /** @description The bytes of the file */
+        206: {
           headers: {
             [name: string]: unknown;
           };
