@@ -4,7 +4,14 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned, type Queryable } from '../../db/versioned.js';
+import {
+  archiveVersioned,
+  findById,
+  findForUpdate,
+  updateVersioned,
+  type Queryable,
+  type Tx,
+} from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
@@ -160,6 +167,17 @@ export async function archiveIncident(
   });
 }
 
+/** The incident, locked for this transaction, once `actor` may change it and it is not archived. */
+async function findEditableIncident(trx: Tx, actor: Actor, id: string): Promise<Row<'incidents'>> {
+  const incident = await findForUpdate(trx, 'incidents', id);
+  const access = await requireRole(trx, actor, incident.investigation_id, 'investigator');
+  requireCanEdit(access, actor, incident);
+  if (incident.archived_at !== null) {
+    throw new DomainError('archived', `Incident ${id} is archived; the items it involves can no longer be changed.`);
+  }
+  return incident;
+}
+
 /**
  * Ties an item of the same investigation to an incident. Changing what an
  * incident involves is an edit of the incident, so the same rights apply.
@@ -172,12 +190,7 @@ export async function linkIncidentItem(
 ): Promise<Incident> {
   const parsed = linkIncidentItemBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
-    const incident = await findForUpdate(trx, 'incidents', incidentId);
-    const access = await requireRole(trx, actor, incident.investigation_id, 'investigator');
-    requireCanEdit(access, actor, incident);
-    if (incident.archived_at !== null) {
-      throw new DomainError('archived', `Incident ${incidentId} is archived; items can no longer be linked to it.`);
-    }
+    const incident = await findEditableIncident(trx, actor, incidentId);
     if ((await repository.findIncidentItem(trx, incidentId, parsed.item_id)) !== undefined) {
       throw new DomainError('already_exists', `Item ${parsed.item_id} is already linked to incident ${incidentId}.`, [
         { field: 'item_id', message: 'already linked' },
@@ -213,12 +226,7 @@ export async function unlinkIncidentItem(
   itemId: string,
 ): Promise<Incident> {
   return db.transaction().execute(async (trx) => {
-    const incident = await findForUpdate(trx, 'incidents', incidentId);
-    const access = await requireRole(trx, actor, incident.investigation_id, 'investigator');
-    requireCanEdit(access, actor, incident);
-    if (incident.archived_at !== null) {
-      throw new DomainError('archived', `Incident ${incidentId} is archived; its items can no longer be changed.`);
-    }
+    const incident = await findEditableIncident(trx, actor, incidentId);
     if (!(await repository.deleteIncidentItem(trx, incidentId, itemId))) {
       throw new DomainError('not_found', `Item ${itemId} is not linked to incident ${incidentId}.`);
     }

@@ -264,6 +264,17 @@ export async function archiveTraceRequest(
   });
 }
 
+/** The request, locked for this transaction, once `user` may change it and it is not archived. */
+async function findEditableRequest(trx: Tx, user: Actor, id: string): Promise<Row<'trace_requests'>> {
+  const request = await findForUpdate(trx, 'trace_requests', id);
+  const access = await requireRole(trx, user, request.investigation_id, 'investigator');
+  requireCanEdit(access, user, request);
+  if (request.archived_at !== null) {
+    throw new DomainError('archived', `Trace request ${id} is archived and can no longer be changed.`);
+  }
+  return request;
+}
+
 /** Adds an item of the same investigation to the items a request covers. */
 export async function linkTraceRequestItem(
   db: Kysely<DB>,
@@ -273,12 +284,7 @@ export async function linkTraceRequestItem(
 ): Promise<TraceRequest> {
   const parsed = linkItemBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
-    const request = await findForUpdate(trx, 'trace_requests', id);
-    const access = await requireRole(trx, user, request.investigation_id, 'investigator');
-    requireCanEdit(access, user, request);
-    if (request.archived_at !== null) {
-      throw new DomainError('archived', `Trace request ${id} is archived and can no longer be changed.`);
-    }
+    const request = await findEditableRequest(trx, user, id);
     await linkItem(trx, user, request, parsed.item_id);
     return describeTraceRequest(trx, request);
   });
@@ -298,12 +304,7 @@ export async function unlinkTraceRequestItem(
   itemId: string,
 ): Promise<TraceRequest> {
   return db.transaction().execute(async (trx) => {
-    const request = await findForUpdate(trx, 'trace_requests', id);
-    const access = await requireRole(trx, user, request.investigation_id, 'investigator');
-    requireCanEdit(access, user, request);
-    if (request.archived_at !== null) {
-      throw new DomainError('archived', `Trace request ${id} is archived and can no longer be changed.`);
-    }
+    const request = await findEditableRequest(trx, user, id);
     if (!(await repository.deleteTraceRequestItem(trx, id, itemId))) {
       throw new DomainError('not_found', `Item ${itemId} is not covered by trace request ${id}.`);
     }
@@ -631,12 +632,7 @@ export async function attachTraceRequestDocument(
 ): Promise<TraceRequestDocument> {
   const parsed = attachDocumentBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
-    const request = await findForUpdate(trx, 'trace_requests', traceRequestId);
-    const access = await requireRole(trx, user, request.investigation_id, 'investigator');
-    requireCanEdit(access, user, request);
-    if (request.archived_at !== null) {
-      throw new DomainError('archived', `Trace request ${traceRequestId} is archived and can no longer be changed.`);
-    }
+    const request = await findEditableRequest(trx, user, traceRequestId);
     if ((await repository.findActiveDocument(trx, traceRequestId, parsed.media_id)) !== undefined) {
       throw new DomainError(
         'already_exists',
