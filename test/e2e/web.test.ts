@@ -9,7 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadConfig } from '../../src/config/config.js';
+import type { Actor } from '../../src/features/access/schema.js';
+import { createActor } from '../../src/features/actors/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
+import { createTraceRequest } from '../../src/features/tracing/service.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
@@ -111,6 +114,7 @@ describe('web app in a browser', () => {
   let page: Page;
   let baseUrl: string;
   let investigationId: string;
+  let owner: Actor;
   let dataDir: string | undefined;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
@@ -119,7 +123,7 @@ describe('web app in a browser', () => {
     requireBuiltApp();
     test = await createTestDatabase();
     const db = test.db;
-    const owner = await createTestUser(db, 'field-owner');
+    owner = await createTestUser(db, 'field-owner');
     const investigation = await createInvestigation(db, owner, { title: 'Northern caches 2024' });
     investigationId = investigation.id;
     // Uploaded photos go to a media store of their own, removed afterwards.
@@ -272,6 +276,29 @@ describe('web app in a browser', () => {
     assert.deepEqual(await response.body(), await testPhoto(200));
     await card.getByRole('button', { name: 'Find similar images' }).click();
     await card.getByRole('heading', { name: 'Similar images (1)' }).waitFor();
+  });
+
+  it('takes the item off a trace request that covered it in error', async () => {
+    const item = await test!.db
+      .selectFrom('items')
+      .select('id')
+      .where('investigation_id', '=', investigationId)
+      .executeTakeFirstOrThrow();
+    const factory = await createActor(test!.db, owner, investigationId, {
+      actor_type: 'manufacturer',
+      name: 'Factory 17',
+    });
+    await createTraceRequest(test!.db, owner, investigationId, {
+      addressee_id: factory.id,
+      subject: 'Mortar bombs from the wrong crate',
+      item_ids: [item.id],
+    });
+    await page.reload();
+    const request = page.getByTestId('trace-request').filter({ hasText: 'Mortar bombs from the wrong crate' });
+    await request.waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await request.getByRole('button', { name: 'Remove this item from the request' }).click();
+    await request.waitFor({ state: 'detached' });
   });
 
   it('shows where a marking being typed was seen before', async () => {

@@ -32,8 +32,20 @@ export function requestsAbout(
   );
 }
 
-/** Trace requests with their addressee, status, dates and an overdue badge. */
-export function TraceRequestList({ requests, itemId }: { requests: readonly TraceRequest[]; itemId?: string }) {
+/**
+ * Trace requests with their addressee, status, dates and an overdue badge;
+ * with `onRemoveItem`, a button on each request that covers `itemId` itself
+ * to take the item off it (a link made in error).
+ */
+export function TraceRequestList({
+  requests,
+  itemId,
+  onRemoveItem,
+}: {
+  requests: readonly TraceRequest[];
+  itemId?: string;
+  onRemoveItem?: (request: TraceRequest) => void;
+}) {
   const { t, label, formatDate } = useI18n();
   return (
     <ul className="plain-list trace-requests">
@@ -56,6 +68,14 @@ export function TraceRequestList({ requests, itemId }: { requests: readonly Trac
               </>
             )}
           </span>
+          {onRemoveItem !== undefined && itemId !== undefined && request.item_ids.includes(itemId) && (
+            <>
+              <br />
+              <button type="button" className="button-link" onClick={() => onRemoveItem(request)}>
+                {t('trace.removeItem')}
+              </button>
+            </>
+          )}
         </li>
       ))}
     </ul>

@@ -1,6 +1,6 @@
 import { flushSync } from 'react-dom';
 import { useRef, useState, type SubmitEvent } from 'react';
-import { api, call, fieldErrors, readAllPages, type Item, type NewMarking } from '../api/client';
+import { api, call, fieldErrors, readAllPages, type Item, type NewMarking, type TraceRequest } from '../api/client';
 import { disposalStatuses, markingKinds } from '../api/vocabulary';
 import { AuditList } from '../components/AuditList';
 import { CharacterPalette } from '../components/CharacterPalette';
@@ -229,6 +229,7 @@ function CustodyForm({ itemId, onAdded }: { itemId: string; onAdded: () => void 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
   const { t, label, formatNumber, formatDateTime, formatDate } = useI18n();
   const item = useLoad(() => call(api.GET('/api/v1/items/{id}', { params: { path: { id: itemId } } })), [itemId]);
+  const [traceError, setTraceError] = useState<unknown>(undefined);
   const siteId = item.data?.site_id;
   const site = useLoad(
     () =>
@@ -296,6 +297,17 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
   const zone = zones.data?.items.find((candidate) => candidate.id === data.zone_id);
   const actorName = (id: string | null) => actors.data?.find((actor) => actor.id === id)?.name;
   const itemTraceRequests = requestsAbout(traceRequests.data ?? [], itemId, data.markings);
+  // The request keeps its other items; the audit log keeps the link and its removal.
+  const removeFromRequest = (request: TraceRequest) => {
+    if (!window.confirm(t('trace.removeItemConfirm', { subject: isolate(request.subject) }))) return;
+    setTraceError(undefined);
+    call(
+      api.DELETE('/api/v1/trace-requests/{id}/items/{itemId}', { params: { path: { id: request.id, itemId } } }),
+    ).then(
+      () => traceRequests.reload(),
+      (error: unknown) => setTraceError(error),
+    );
+  };
   const refresh = () => {
     item.reload();
     audit.reload();
@@ -491,7 +503,8 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
       {itemTraceRequests.length > 0 && (
         <section className="section" aria-labelledby="trace-requests-title">
           <h2 id="trace-requests-title">{t('trace.title')}</h2>
-          <TraceRequestList requests={itemTraceRequests} itemId={itemId} />
+          {traceError !== undefined && <ErrorNotice error={traceError} />}
+          <TraceRequestList requests={itemTraceRequests} itemId={itemId} onRemoveItem={removeFromRequest} />
         </section>
       )}
 
