@@ -317,6 +317,16 @@ describe('web app in a browser', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const match = page.getByRole('link', { name: 'LOT 12-84 KRB' });
     await match.waitFor();
+    // Narrowed to serial numbers, the lot is not shown; to lots in every investigation, it is.
+    await page.getByLabel('Marking kind').selectOption({ label: 'Serial number' });
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No marking comes close.').waitFor();
+    await page.getByLabel('Marking kind').selectOption({ label: 'Lot' });
+    await page.getByLabel('Markings in every investigation I can read').check();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: /^Markings in every investigation/ }).waitFor();
+    assert.match(page.url(), /[?&]kind=lot\b/);
+    assert.match(page.url(), /[?&]scope=all\b/);
     await match.click();
     await page.getByRole('cell', { name: 'ЗД-4517-88' }).waitFor();
   });

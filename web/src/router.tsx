@@ -61,8 +61,15 @@ export const paths = {
   map: (investigationId: string, layer?: 'craft') =>
     `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,
   analysis: (investigationId: string) => `/investigations/${investigationId}/analysis`,
-  search: (investigationId: string, q?: string) =>
-    `/investigations/${investigationId}/search${q === undefined || q === '' ? '' : `?q=${encodeURIComponent(q)}`}`,
+  /** `kind` narrows the markings; `everywhere` searches markings in every investigation the user can read. */
+  search: (investigationId: string, q?: string, filters: { kind?: string; everywhere?: boolean } = {}) => {
+    const query = new URLSearchParams();
+    if (q !== undefined && q !== '') query.set('q', q);
+    if (filters.kind !== undefined && filters.kind !== '') query.set('kind', filters.kind);
+    if (filters.everywhere === true) query.set('scope', 'all');
+    const search = query.toString();
+    return `/investigations/${investigationId}/search${search === '' ? '' : `?${search}`}`;
+  },
   site: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}`,
   newItem: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}/items/new`,
   item: (investigationId: string, itemId: string) => `/investigations/${investigationId}/items/${itemId}`,

@@ -1,18 +1,32 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
-import { api, call } from '../api/client';
-import { Appended, EmptyState, ErrorNotice, Field, Loading, UserText } from '../components/ui';
+import { api, call, type NewMarking } from '../api/client';
+import { markingKinds } from '../api/vocabulary';
+import { Appended, EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, paths, useLocation } from '../router';
 
-/** One box, three searches: markings (fuzzy, closest first), sites by name, items by text. */
+type MarkingKind = NewMarking['kind'];
+
+/**
+ * One box, three searches: markings (fuzzy, closest first; of one kind, and
+ * in every investigation the user can read, if asked), sites by name, items
+ * by text. The filters live in the URL, so a search can be shared.
+ */
 export function SearchPage({ investigationId }: { investigationId: string }) {
   const { t, label, formatNumber, locale } = useI18n();
   useDocumentTitle(t('search.title'));
   const { query } = useLocation();
   const q = query.get('q')?.trim() ?? '';
+  const kindParam = query.get('kind') ?? '';
+  const kind = (markingKinds as readonly string[]).includes(kindParam) ? (kindParam as MarkingKind) : undefined;
+  const everywhere = query.get('scope') === 'all';
   const [text, setText] = useState(q);
+  const [kindChoice, setKindChoice] = useState<string>(kind ?? '');
+  const [everywhereChoice, setEverywhereChoice] = useState(everywhere);
   useEffect(() => setText(q), [q]);
+  useEffect(() => setKindChoice(kind ?? ''), [kind]);
+  useEffect(() => setEverywhereChoice(everywhere), [everywhere]);
 
   const results = useLoad(async () => {
     if (q === '') return undefined;
@@ -20,19 +34,21 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
     const [markings, sites, items] = await Promise.all([
       // The ranked search explains each match (score and differences); the list endpoint only scores.
       call(
-        api.GET('/api/v1/markings/search', { params: { query: { q, investigation_id: investigationId, limit: 25 } } }),
+        api.GET('/api/v1/markings/search', {
+          params: { query: { q, investigation_id: everywhere ? undefined : investigationId, kind, limit: 25 } },
+        }),
       ),
       call(api.GET('/api/v1/investigations/{id}/sites', { params: { path: id, query: { q, limit: 25 } } })),
       call(api.GET('/api/v1/investigations/{id}/items', { params: { path: id, query: { q, limit: 25 } } })),
     ]);
     return { markings: markings.items, sites: sites.items, items: items.items };
-  }, [investigationId, q]);
+  }, [investigationId, q, kind, everywhere]);
 
   const percent = new Intl.NumberFormat(locale, { style: 'percent' });
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    navigate(paths.search(investigationId, text.trim()));
+    navigate(paths.search(investigationId, text.trim(), { kind: kindChoice, everywhere: everywhereChoice }));
   };
 
   return (
@@ -54,6 +70,27 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
             />
           )}
         </Field>
+        <Field label={t('search.markingKind')}>
+          {(control) => (
+            <VocabularySelect
+              control={control}
+              group="markingKind"
+              values={markingKinds}
+              value={kindChoice}
+              onChange={setKindChoice}
+              allowEmpty
+              emptyLabel={t('search.anyKind')}
+            />
+          )}
+        </Field>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={everywhereChoice}
+            onChange={(event) => setEverywhereChoice(event.target.checked)}
+          />
+          {t('search.everywhere')}
+        </label>
         <button type="submit" className="button-primary">
           {t('search.submit')}
         </button>
@@ -64,7 +101,11 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
       {results.data !== undefined && (
         <div aria-live="polite">
           <section className="section" aria-labelledby="marking-results-title">
-            <h2 id="marking-results-title">{t('search.markings', { count: results.data.markings.length })}</h2>
+            <h2 id="marking-results-title">
+              {t(everywhere ? 'search.markingsEverywhere' : 'search.markings', {
+                count: results.data.markings.length,
+              })}
+            </h2>
             {results.data.markings.length === 0 ? (
               <EmptyState>{t('search.noMarkings')}</EmptyState>
             ) : (
@@ -86,7 +127,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                     {results.data.markings.map((marking) => (
                       <tr key={marking.id}>
                         <td className="marking-text-cell">
-                          <Link to={paths.item(investigationId, marking.item_id)}>
+                          <Link to={paths.item(marking.investigation_id, marking.item_id)}>
                             <bdi dir="auto">{marking.text}</bdi>
                           </Link>
                         </td>
@@ -96,7 +137,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                           <Appended separator=" · " text={marking.item.model} />
                         </td>
                         <td>
-                          <Link to={paths.site(investigationId, marking.site.id)}>
+                          <Link to={paths.site(marking.investigation_id, marking.site.id)}>
                             <UserText text={marking.site.name} />
                           </Link>
                         </td>
