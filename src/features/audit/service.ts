@@ -66,16 +66,12 @@ export function digestColumns(columns: readonly string[], values: readonly unkno
     if (value === undefined) continue;
     if (json.length > 1) json += ',';
     json += columnKey(columns[index]!);
-    json +=
-      value instanceof Date
-        ? isoJson(value)
-        : value === null || typeof value !== 'object'
-          ? JSON.stringify(value)
-          : canonicalJson(value);
+    json += valueJson(value);
   }
   return hash('sha256', `${json}}`, 'hex');
 }
 
+/** A column value in the snapshot's canonical JSON (a Date as its ISO string). */
 function valueJson(value: unknown): string {
   return value instanceof Date
     ? isoJson(value)
@@ -126,7 +122,7 @@ export function rowDigester(
       if (value === undefined) return general(row);
       if (json.length > 1) json += ',';
       json += columnKey(varying[index]!);
-      json += typeof value === 'string' ? JSON.stringify(value) : valueJson(value);
+      json += valueJson(value);
       const next = fixed[index + 1]!;
       if (next !== '') json += `,${next}`;
     }

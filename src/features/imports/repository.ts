@@ -2,22 +2,14 @@ import { sql } from 'kysely';
 import type { Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 
-/** Whether any site of the investigation has an external reference. */
-export async function hasSiteRefs(db: Queryable, investigationId: string): Promise<boolean> {
+/** Whether any site (or item) of the investigation has an external reference. */
+export async function hasExternalRefs(
+  db: Queryable,
+  table: 'sites' | 'items',
+  investigationId: string,
+): Promise<boolean> {
   const row = await db
-    .selectFrom('sites')
-    .select('id')
-    .where('investigation_id', '=', investigationId)
-    .where('external_ref', 'is not', null)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Whether any item of the investigation has an external reference. */
-export async function hasItemRefs(db: Queryable, investigationId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('items')
+    .selectFrom(table)
     .select('id')
     .where('investigation_id', '=', investigationId)
     .where('external_ref', 'is not', null)

@@ -321,7 +321,7 @@ async function validateFile(
 
   // What the investigation already has.
   const existingSites = new Map<string, string>();
-  const siteRefs = (await repository.hasSiteRefs(db, investigationId)) ? [...sites.keys()] : [];
+  const siteRefs = (await repository.hasExternalRefs(db, 'sites', investigationId)) ? [...sites.keys()] : [];
   for (let start = 0; start < siteRefs.length; start += LOOKUP_CHUNK) {
     for (const found of await repository.findSitesByRef(
       db,
@@ -341,7 +341,7 @@ async function validateFile(
     if (site.type === null) problems.add(site.line, 'site_type', `site ${ref} is new, so it needs a type`);
   }
   // A first import into an investigation has nothing to collide with: skip the lookups.
-  const itemRefs = (await repository.hasItemRefs(db, investigationId)) ? [...items.keys()] : [];
+  const itemRefs = (await repository.hasExternalRefs(db, 'items', investigationId)) ? [...items.keys()] : [];
   for (let start = 0; start < itemRefs.length; start += LOOKUP_CHUNK) {
     for (const found of await repository.findItemsByRef(
       db,
