@@ -78,9 +78,6 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
-      // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
-      const abandoned = await createMediaStore(config).removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS));
-      if (abandoned > 0) process.stderr.write(`Removed ${abandoned} unfinished upload file(s) older than a day.\n`);
       const app = await buildApp({ db: database.db, config });
       const host = options.host ?? config.host;
       const port = options.port ?? config.port;
@@ -92,6 +89,18 @@ export function buildProgram(): Command {
       process.once('SIGINT', () => void close());
       process.once('SIGTERM', () => void close());
       const address = await app.listen({ host, port });
+      // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
+      // Swept in the background: a large store's folders take a while to walk, and serving need not wait.
+      createMediaStore(config)
+        .removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS))
+        .then(
+          (removed) => {
+            if (removed > 0) process.stderr.write(`Removed ${removed} unfinished upload file(s) older than a day.\n`);
+          },
+          (error: unknown) => {
+            process.stderr.write(`armtrace: could not sweep unfinished uploads (${String(error)}); serving anyway\n`);
+          },
+        );
       printFirstAdmin(firstAdmin);
       process.stderr.write(
         `armtrace is running at ${address}\n` +
