@@ -95,11 +95,20 @@ export async function call<Data>(
   return result.data;
 }
 
-/** Problem fields by their dotted path, e.g. `markings.0.text` → message. */
-export function fieldErrors(error: unknown): Record<string, string> {
+/** Translates one field problem; `fieldErrorMessage` in `./fieldErrors.ts` is the one implementation. */
+export type FieldProblemTranslator = (problem: FieldProblemEntry) => string;
+export type FieldProblemEntry = NonNullable<Problem['fields']>[number];
+
+/**
+ * Problem fields by their dotted path, e.g. `markings.0.text` → message in the user's language.
+ *
+ * @example
+ * const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
+ */
+export function fieldErrors(error: unknown, translate: FieldProblemTranslator): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   const byField: Record<string, string> = {};
-  for (const entry of error.problem.fields ?? []) byField[entry.field] ??= entry.message;
+  for (const entry of error.problem.fields ?? []) byField[entry.field] ??= translate(entry);
   return byField;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import { fieldErrors, type UploadedMedia } from '../api/client';
 import { isImage, mediaUrls, uploadMedia, type UploadFields } from '../api/media';
 import { useI18n } from '../i18n/i18n';
@@ -121,7 +122,7 @@ export function PhotoUpload({
 
   // The last failure that names a describing field is shown beside that field.
   const lastFailure = [...uploads].reverse().find((upload) => upload.state === 'failed');
-  const errors = fieldErrors(lastFailure?.error);
+  const errors = fieldErrors(lastFailure?.error, (problem) => fieldErrorMessage(t, problem));
   const describingError = (field: DescribingField) => errors[field];
 
   return (
@@ -216,7 +217,7 @@ export function PhotoUpload({
       {uploads.length > 0 && (
         <ul className="upload-list" aria-label={t('photos.uploads')}>
           {uploads.map((upload) => {
-            const uploadErrors = fieldErrors(upload.error);
+            const uploadErrors = fieldErrors(upload.error, (problem) => fieldErrorMessage(t, problem));
             const fileError =
               uploadErrors.file ??
               (Object.keys(uploadErrors).some((field) => !(describingFields as readonly string[]).includes(field))

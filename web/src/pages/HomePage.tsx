@@ -1,4 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import { api, call, fieldErrors, type Investigation } from '../api/client';
 import { EmptyState, ErrorNotice, Field, UserText } from '../components/ui';
 import { useDocumentTitle } from '../hooks';
@@ -23,7 +24,7 @@ export function HomePage({ investigations, onCreated }: { investigations: Invest
       setError(caught);
     }
   };
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
 
   return (
     <section>

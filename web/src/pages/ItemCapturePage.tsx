@@ -1,4 +1,5 @@
 import { flushSync } from 'react-dom';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import { useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
 import { api, call, fieldErrors, type NewItem, type NewMarking, type UploadedMedia } from '../api/client';
 import {
@@ -241,7 +242,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   };
 
   // Server errors by field; marking errors come back as markings.<index>.<field> of the rows sent.
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   const markingError = (key: number, field: string): string | undefined => {
     const index = errorMarkingKeys.indexOf(key);
     return index === -1 ? undefined : errors[`markings.${index}.${field}`];

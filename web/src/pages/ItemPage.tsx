@@ -1,4 +1,5 @@
 import { flushSync } from 'react-dom';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, readAllPages, type Item, type NewMarking, type TraceRequest } from '../api/client';
 import { disposalStatuses, markingKinds } from '../api/vocabulary';
@@ -66,7 +67,7 @@ function AddMarkingForm({
     input.setSelectionRange(start + character.length, start + character.length);
   };
 
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   return (
     <form className="form-inline" aria-label={t('item.addMarking')} onSubmit={(event) => void submit(event)}>
       {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
@@ -129,7 +130,7 @@ function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }
       setError(caught);
     }
   };
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   return (
     <form className="form-inline" aria-label={t('item.changeDisposal')} onSubmit={(event) => void submit(event)}>
       {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
@@ -186,7 +187,7 @@ function CustodyForm({ itemId, onAdded }: { itemId: string; onAdded: () => void 
       setError(caught);
     }
   };
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   return (
     <form className="form-inline" aria-label={t('custody.record')} onSubmit={(event) => void submit(event)}>
       {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}

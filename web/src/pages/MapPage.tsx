@@ -1,4 +1,5 @@
 import L from 'leaflet';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, type SiteType } from '../api/client';
@@ -105,7 +106,7 @@ function NewSiteForm({
     }
   };
 
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   const known = [
     'name',
     'site_type',

@@ -1,4 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import { api, call, fieldErrors } from '../api/client';
 import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
@@ -26,7 +27,7 @@ function ZoneForm({ siteId, onCreated }: { siteId: string; onCreated: () => void
       setError(caught);
     }
   };
-  const errors = fieldErrors(error);
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
   return (
     <form className="form-inline" onSubmit={(event) => void submit(event)} aria-label={t('site.addZone')}>
       {errors.name === undefined && errors.description === undefined && <ErrorNotice error={error} />}
