@@ -8,8 +8,7 @@ import type { FieldProblemEntry } from './client';
  * @example
  * fieldErrorMessage(t, { field: 'quantity', code: 'too_small', params: { minimum: 1 }, message: '…' })
  */
-export function fieldErrorMessage(t: I18n['t'], problem: FieldProblemEntry): string {
-  // Placeholder until the field codes land on the server: the server's text as sent.
-  void t;
+export function fieldErrorMessage(_t: I18n['t'], problem: FieldProblemEntry): string {
+  // Placeholder until the field codes land on the server: the server’s text as sent.
   return problem.message;
 }
