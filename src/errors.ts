@@ -26,6 +26,10 @@ export type ProblemCode = keyof typeof problemCatalogue;
 export interface FieldProblem {
   field: string;
   message: string;
+  /** A stable code for clients to translate the message by (e.g. `text_not_storable`). */
+  code?: string;
+  /** The values the message names, for the translation's placeholders. */
+  params?: Record<string, string | number>;
 }
 
 /**

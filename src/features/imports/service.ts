@@ -16,7 +16,15 @@ import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from 
 import { auditedColumns, auditRowDigest, recordChange, rowDigester } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
-import { CsvSyntaxError, isUtf8File, readCsvRecords, type CsvEncoding, type CsvRecord } from './csv.js';
+import {
+  CsvEncodingError,
+  CsvSyntaxError,
+  decideCsvEncoding,
+  readCsvRecords,
+  scanEncoding,
+  type CsvEncoding,
+  type CsvRecord,
+} from './csv.js';
 import * as repository from './repository.js';
 import {
   importCategories,
@@ -248,14 +256,33 @@ async function* dataRows(
   }
 }
 
+/** The one encoding of the whole file, or a refusal naming the line and column of its first bad byte. */
+async function fileEncoding(path: string, requested: CsvEncoding | undefined): Promise<CsvEncoding> {
+  try {
+    return decideCsvEncoding(await scanEncoding(path), requested);
+  } catch (error) {
+    if (!(error instanceof CsvEncodingError)) throw error;
+    const { line, column, byte } = error.position;
+    throw new DomainError('validation_failed', `The file's encoding is not clear; nothing was imported.`, [
+      {
+        field: `line ${line}, column ${column}`,
+        message: error.message,
+        code: 'encoding_invalid',
+        params: { line, column, byte },
+      },
+    ]);
+  }
+}
+
 /** Reads the whole file and checks every rule; nothing is written. */
 async function validateFile(
   db: Queryable,
   investigationId: string,
   path: string,
   onProgress: ImportProgress | undefined,
+  requestedEncoding: CsvEncoding | undefined,
 ): Promise<Validated> {
-  const encoding: CsvEncoding = (await isUtf8File(path)) ? 'utf-8' : 'iso-8859-1';
+  const encoding = await fileEncoding(path, requestedEncoding);
   const problems = new Problems();
   const sites = new Map<string, SiteFields>();
   const items = new Map<string, ItemFields>();
@@ -575,8 +602,10 @@ function later<T>(promise: Promise<T>): Promise<T> {
 /**
  * Imports items and their markings from a CSV file into an investigation.
  * Refuses the whole file, listing each problem with its line, when any row
- * is wrong; otherwise loads it in one transaction. The encoding is UTF-8,
- * or ISO-8859-1 when the file is not valid UTF-8.
+ * is wrong; otherwise loads it in one transaction. The whole file is read in
+ * one encoding: `options.encoding`, else UTF-8, else ISO-8859-1 when the file
+ * is not UTF-8 and holds no UTF-8 text at all; a file that mixes them is
+ * refused with the line and column of its first byte that is not UTF-8.
  *
  * @example
  * const result = await importItemsCsv(db, actor, investigationId, 'caches.csv', {
@@ -589,12 +618,17 @@ export async function importItemsCsv(
   actor: Actor,
   investigationId: string,
   path: string,
-  options: { onProgress?: ImportProgress | undefined; batchSize?: number | undefined } = {},
+  options: {
+    onProgress?: ImportProgress | undefined;
+    batchSize?: number | undefined;
+    /** The file's encoding as the user names it; decided from the bytes when not given. */
+    encoding?: CsvEncoding | undefined;
+  } = {},
 ): Promise<ImportResult> {
   const { onProgress, batchSize = BATCH_ROWS } = options;
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
-  const validated = await validateFile(db, investigationId, path, onProgress);
+  const validated = await validateFile(db, investigationId, path, onProgress, options.encoding);
   return db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
