@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { DB } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, type FieldProblem } from '../../errors.js';
+import { describeUnstorable, findUnstorableCharacter } from '../../parsing/storable-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from '../audit/import-batches.js';
@@ -75,17 +76,32 @@ type Columns = Partial<Record<ImportColumn, number>>;
 /** What the import reports while it works (rows validated, then rows loaded). */
 export type ImportProgress = (phase: 'validate' | 'load', done: number, total: number | undefined) => void;
 
+type CodedProblem = ImportProblem & Pick<FieldProblem, 'code' | 'params'>;
+
 class Problems {
-  readonly list: ImportProblem[] = [];
+  readonly list: CodedProblem[] = [];
   total = 0;
-  add(line: number, column: string | null, message: string): void {
+  add(line: number, column: string | null, message: string, coded: Pick<FieldProblem, 'code' | 'params'> = {}): void {
     this.total += 1;
-    if (this.list.length < PROBLEMS_SHOWN) this.list.push({ line, column, message });
+    if (this.list.length < PROBLEMS_SHOWN) this.list.push({ line, column, message, ...coded });
   }
+}
+
+/** Refuses every cell PostgreSQL could not store exactly (NUL, a lone surrogate), naming its line and column. */
+function checkStorable(record: CsvRecord, names: readonly string[], problems: Problems): void {
+  record.fields.forEach((field, index) => {
+    const found = findUnstorableCharacter(field);
+    if (found === null) return;
+    problems.add(record.line, names[index] ?? `column ${index + 1}`, describeUnstorable(found), {
+      code: 'text_not_storable',
+      params: { character: found.character, position: found.index + 1 },
+    });
+  });
 }
 
 function readHeader(record: CsvRecord, problems: Problems): Columns {
   const columns: Columns = {};
+  checkStorable(record, [], problems);
   record.fields.forEach((raw, index) => {
     const name = raw.trim().toLowerCase();
     if (name === '') return;
@@ -109,11 +125,15 @@ function readHeader(record: CsvRecord, problems: Problems): Columns {
 /** Reads the fields of one data row at a time by column name, noting each problem with its line. */
 class FieldReader {
   private record: CsvRecord = { line: 0, fields: [] };
+  /** The column name at each position of a row. */
+  readonly names: string[] = [];
 
   constructor(
     private readonly columns: Columns,
     readonly problems: Problems,
-  ) {}
+  ) {
+    for (const [name, index] of Object.entries(columns)) this.names[index] = name;
+  }
 
   start(record: CsvRecord): void {
     this.record = record;
@@ -171,6 +191,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   }
   reader.start(record);
   const before = problems.total;
+  checkStorable(record, reader.names, problems);
   const siteRef = reader.text('site_ref', 100, true);
   const latitude = reader.number('lat', -90, 90, false);
   const longitude = reader.number('lon', -180, 180, false);
@@ -389,6 +410,8 @@ async function validateFile(
       sorted.map((problem) => ({
         field: `line ${problem.line}${problem.column === null ? '' : ` (${problem.column})`}`,
         message: problem.message,
+        ...(problem.code === undefined ? {} : { code: problem.code }),
+        ...(problem.params === undefined ? {} : { params: problem.params }),
       })),
     );
   }

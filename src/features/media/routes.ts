@@ -4,6 +4,7 @@ import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { parseByteRange } from '../../http/byte-range.js';
 import { problemResponses } from '../../http/responses.js';
+import { unstorableFieldProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
 import type { Derivative } from './derivatives.js';
@@ -94,6 +95,9 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
         for await (const part of request.parts()) {
           if (part.type === 'field') {
             fields[part.fieldname] = String(part.value);
+            const problem = unstorableFieldProblem(part.fieldname, fields[part.fieldname]!);
+            if (problem !== null)
+              throw new DomainError('validation_failed', `${problem.field}: ${problem.message}`, [problem]);
             continue;
           }
           if (part.fieldname !== 'file' || staged !== undefined) {
@@ -113,6 +117,11 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
                 },
               ],
             );
+          }
+          const nameProblem = unstorableFieldProblem('file', part.filename);
+          if (nameProblem !== null) {
+            const problem = { ...nameProblem, message: `the file name ${nameProblem.message}` };
+            throw new DomainError('validation_failed', `file: ${problem.message}`, [problem]);
           }
           claims = { filename: part.filename, declaredType: part.mimetype };
         }
