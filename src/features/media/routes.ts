@@ -5,6 +5,7 @@ import { requireActor } from '../../http/auth.js';
 import { parseByteRange } from '../../http/byte-range.js';
 import { problemResponses } from '../../http/responses.js';
 import { unstorableFieldProblem } from '../../http/storable-input.js';
+import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
 import type { Derivative } from './derivatives.js';
@@ -39,8 +40,12 @@ function badUpload(message: string): DomainError {
   );
 }
 
-/** `attachment; filename="…"` with an RFC 8187 form for names that are not plain ASCII. */
-function contentDisposition(filename: string): string {
+/**
+ * `attachment; filename="…"` with an RFC 8187 form for names that are not plain ASCII; bidirectional controls
+ * are written out, so that the name saved is the name shown.
+ */
+function contentDisposition(given: string): string {
+  const filename = neutralizeBidiControls(given);
   const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
