@@ -7163,7 +7163,7 @@ export interface paths {
                 archive_reason: string | null;
               }[];
               /**
-               * @description already_stored: the same bytes were stored before and are kept once
+               * @description already_stored: this investigation already has a record of the same bytes (kept once); whether any other investigation has them is never told
                * @enum {string}
                */
               stored: 'new' | 'already_stored';
@@ -21278,6 +21278,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Entries before this position (seq) */
           before_seq?: number;
           entity_id?: string;
           limit?: number;
@@ -21298,6 +21299,7 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                /** @description In an investigation’s history: the entry’s position in that history (1, 2, 3, …), not the global one */
                 seq: number;
                 at: string;
                 actor_id: string | null;
