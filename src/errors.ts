@@ -13,6 +13,7 @@ export const problemCatalogue = {
   version_conflict: { status: 409, title: 'The record was changed by someone else' },
   already_exists: { status: 409, title: 'A record with the same key already exists' },
   archived: { status: 409, title: 'The record is archived' },
+  last_owner: { status: 409, title: 'An investigation keeps at least one owner' },
   reference_invalid: { status: 422, title: 'A referenced record does not exist or belongs elsewhere' },
   constraint_violated: { status: 422, title: 'The change breaks a rule of the data model' },
   append_only: { status: 409, title: 'This record cannot be changed once written' },
@@ -26,6 +27,10 @@ export type ProblemCode = keyof typeof problemCatalogue;
 export interface FieldProblem {
   field: string;
   message: string;
+  /** A stable code for clients to translate the message by (e.g. `text_not_storable`). */
+  code?: string;
+  /** The values the message names, for the translation's placeholders. */
+  params?: Record<string, string | number>;
 }
 
 /**
@@ -52,5 +57,19 @@ export class DomainError extends Error {
 
   get title(): string {
     return problemCatalogue[this.code].title;
+  }
+}
+
+/**
+ * A record that is not there, or not visible to the actor: over HTTP both read exactly the same (one text, no
+ * ids), so that a 404 never confirms that another team's record exists. The CLI, run where the data is, keeps
+ * the specific text.
+ *
+ * @example
+ * throw new NotVisibleError(`Site ${id} does not exist or you cannot see it.`);
+ */
+export class NotVisibleError extends DomainError {
+  constructor(detail: string) {
+    super('not_found', detail);
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { DomainError } from '../errors.js';
+import { DomainError, NotVisibleError } from '../errors.js';
 import type { DB, Row, RowUpdate } from './tables.js';
 
 export type Tx = Transaction<DB>;
@@ -52,8 +52,7 @@ export async function findForUpdate<T extends VersionedTable>(trx: Tx, table: T,
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-  if (row === undefined)
-    throw new DomainError('not_found', `${singular[table]} ${id} does not exist or you cannot see it.`);
+  if (row === undefined) throw new NotVisibleError(`${singular[table]} ${id} does not exist or you cannot see it.`);
   return row as unknown as Row<T>;
 }
 
@@ -64,8 +63,7 @@ export async function findById<T extends VersionedTable>(db: Queryable, table: T
     .selectAll()
     .where('id', '=', id)
     .executeTakeFirst();
-  if (row === undefined)
-    throw new DomainError('not_found', `${singular[table]} ${id} does not exist or you cannot see it.`);
+  if (row === undefined) throw new NotVisibleError(`${singular[table]} ${id} does not exist or you cannot see it.`);
   return row as unknown as Row<T>;
 }
 

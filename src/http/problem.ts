@@ -1,7 +1,7 @@
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { translateDatabaseError } from '../db/postgres-errors.js';
-import { DomainError, problemCatalogue, type FieldProblem } from '../errors.js';
+import { DomainError, NotVisibleError, problemCatalogue, type FieldProblem } from '../errors.js';
 import { z } from 'zod';
 
 /** RFC 9457 problem details, with armtrace's stable `code` and the fields at fault. */
@@ -11,27 +11,60 @@ export const problemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   code: z.string(),
-  fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  fields: z
+    .array(
+      z.object({
+        field: z.string(),
+        message: z.string(),
+        code: z.string().optional(),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    )
+    .optional(),
   instance: z.string().optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 
+/**
+ * The code and parameters a custom zod issue carries (`params: { code, … }`, e.g. the site polygon rules), as a
+ * field problem's `code` and `params`.
+ */
+export function customFieldCode(params: unknown): Pick<FieldProblem, 'code' | 'params'> {
+  if (params === null || typeof params !== 'object' || typeof (params as { code?: unknown }).code !== 'string') {
+    return {};
+  }
+  const { code, ...rest } = params as { code: string } & Record<string, unknown>;
+  const values = Object.fromEntries(
+    Object.entries(rest).filter((entry): entry is [string, string | number] =>
+      ['string', 'number'].includes(typeof entry[1]),
+    ),
+  );
+  return { code, ...(Object.keys(values).length > 0 ? { params: values } : {}) };
+}
+
 function fieldsFromZod(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { path: readonly PropertyKey[]; message: string; params?: unknown }[],
   prefix?: string,
 ): FieldProblem[] {
   return issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter((part) => part !== undefined && part !== '').join('.') || 'body',
     message: issue.message,
+    ...customFieldCode(issue.params),
   }));
 }
+
+/**
+ * Over HTTP, every "not found" reads the same, whether the record is not there or belongs to a team the caller
+ * is not in: a different text (or an investigation id in it) would confirm that another team's record exists.
+ */
+export const notFoundDetail = 'It does not exist, or you cannot see it.';
 
 function fromDomain(error: DomainError, instance?: string): Problem {
   return {
     type: `https://armtrace.org/problems/${error.code}`,
     title: error.title,
     status: error.status,
-    detail: error.message,
+    detail: error instanceof NotVisibleError ? notFoundDetail : error.message,
     code: error.code,
     ...(error.fields.length > 0 ? { fields: error.fields } : {}),
     ...(instance === undefined ? {} : { instance }),
@@ -58,6 +91,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
           .join('.') ||
         (prefix ?? 'body'),
       message: entry.message ?? 'invalid',
+      ...customFieldCode((entry.params as { params?: unknown } | undefined)?.params),
     }));
     return fromDomain(new DomainError('validation_failed', describeFields(fields), fields), instance);
   }

@@ -16,6 +16,30 @@ export async function findActiveRole(
   return row?.role as Role | undefined;
 }
 
+/**
+ * The investigation (whether it is archived) and the user's active role in it, in one read; undefined when no
+ * investigation has that id.
+ */
+export async function findInvestigationAccess(
+  db: Queryable,
+  investigationId: string,
+  userId: string,
+): Promise<{ archived: boolean; role: Role | undefined } | undefined> {
+  const row = await db
+    .selectFrom('investigations')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.investigation_id', '=', 'investigations.id')
+        .on('memberships.user_id', '=', userId)
+        .on('memberships.archived_at', 'is', null),
+    )
+    .select(['investigations.archived_at', 'memberships.role'])
+    .where('investigations.id', '=', investigationId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return { archived: row.archived_at !== null, role: (row.role ?? undefined) as Role | undefined };
+}
+
 export async function listMemberInvestigationIds(db: Queryable, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('memberships')

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/versioned.js';
-import { DomainError } from '../../errors.js';
-import { findActiveRole } from './repository.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
+import { findInvestigationAccess } from './repository.js';
 import type { Actor, Role } from './schema.js';
 
 const rank: Record<Role, number> = { viewer: 1, investigator: 2, editor: 3, owner: 4 };
@@ -11,10 +11,18 @@ export interface Access {
   role: Role;
 }
 
+/** The one answer for "no such investigation" and "not yours", so that ids of other teams' work are not confirmed. */
+export function investigationNotFound(investigationId: string): DomainError {
+  return new NotVisibleError(`Investigation ${investigationId} does not exist or you cannot see it.`);
+}
+
 /**
  * Checks that the actor holds at least `minimum` in the investigation. A
  * non-member is told the investigation does not exist, so ids of other
- * teams' work are not confirmed to outsiders.
+ * teams' work are not confirmed to outsiders; an id that names no
+ * investigation gets the same answer, administrators included. An archived
+ * investigation is read-only: anything above `viewer` is refused with
+ * `archived`, except what `whileArchived: 'allowed'` marks (who may see it).
  *
  * @example
  * const access = await requireRole(trx, actor, site.investigation_id, 'investigator');
@@ -24,17 +32,20 @@ export async function requireRole(
   actor: Actor,
   investigationId: string,
   minimum: Role,
+  options: { whileArchived?: 'allowed' | 'refused' } = {},
 ): Promise<Access> {
-  if (actor.isAdmin) return { investigationId, role: 'owner' };
-  const role = await findActiveRole(db, investigationId, actor.userId);
-  if (role === undefined) {
-    throw new DomainError(
-      'not_found',
-      `Investigation ${investigationId} does not exist or you are not a member of it.`,
-    );
-  }
+  const found = await findInvestigationAccess(db, investigationId, actor.userId);
+  if (found === undefined) throw investigationNotFound(investigationId);
+  const role: Role | undefined = actor.isAdmin ? 'owner' : found.role;
+  if (role === undefined) throw investigationNotFound(investigationId);
   if (rank[role] < rank[minimum]) {
     throw new DomainError('forbidden', `Your role in this investigation is ${role}; this needs ${minimum} or above.`);
+  }
+  if (found.archived && minimum !== 'viewer' && options.whileArchived !== 'allowed') {
+    throw new DomainError(
+      'archived',
+      `Investigation ${investigationId} is archived: it keeps its records as they are and takes no new ones.`,
+    );
   }
   return { investigationId, role };
 }

@@ -21,18 +21,23 @@ export async function listEntriesAfter(db: Queryable, afterSeq: number, limit: n
   return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
 }
 
+/**
+ * One investigation's entries, newest first, each with its position in that investigation's own history
+ * (1, 2, 3, … with no gaps), so that the gaps of the global sequence never show other teams' activity.
+ */
 export async function listInvestigationEntries(
   db: Queryable,
   investigationId: string,
-  options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
-): Promise<Row<'audit_log'>[]> {
-  let query = db
+  options: { beforePosition?: number | undefined; limit: number; entityId?: string | undefined },
+): Promise<(Row<'audit_log'> & { position: number })[]> {
+  const numbered = db
     .selectFrom('audit_log')
     .selectAll()
+    .select(sql<number>`(row_number() OVER (ORDER BY seq))::integer`.as('position'))
     .where('investigation_id', '=', investigationId)
-    .orderBy('seq', 'desc')
-    .limit(options.limit);
-  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+    .as('numbered');
+  let query = db.selectFrom(numbered).selectAll().orderBy('position', 'desc').limit(options.limit);
+  if (options.beforePosition !== undefined) query = query.where('position', '<', options.beforePosition);
   if (options.entityId !== undefined) query = query.where('entity_id', '=', options.entityId);
   return query.execute();
 }

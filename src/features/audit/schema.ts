@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export const auditEntrySchema = z.object({
-  seq: z.number().int(),
+  seq: z
+    .number()
+    .int()
+    .describe('In an investigation’s history: the entry’s position in that history (1, 2, 3, …), not the global one'),
   at: z.string(),
   actor_id: z.string().nullable(),
   actor_label: z.string(),
@@ -18,7 +21,7 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditListQuerySchema = z.object({
-  before_seq: z.coerce.number().int().positive().optional(),
+  before_seq: z.coerce.number().int().positive().optional().describe('Entries before this position (seq)'),
   entity_id: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -233,8 +233,13 @@ export async function listInvestigationAudit(
   options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
 ): Promise<AuditEntry[]> {
   await requireRole(db, actor, investigationId, 'viewer');
-  const rows = await auditRepository.listInvestigationEntries(db, investigationId, options);
-  return rows.map(toEntry);
+  const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
+    beforePosition: options.beforeSeq,
+    limit: options.limit,
+    entityId: options.entityId,
+  });
+  // `seq` is the entry's position in this investigation's history, never the global one.
+  return rows.map(({ position, ...row }) => ({ ...toEntry(row), seq: position }));
 }
 
 /**

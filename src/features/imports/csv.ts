@@ -1,7 +1,8 @@
 /**
  * Reading CSV files as a stream of records (RFC 4180: comma-separated, fields
  * quoted with `"` when they hold commas, quotes or line breaks, `""` for a
- * quote inside, CRLF or LF line ends), in UTF-8 or ISO-8859-1.
+ * quote inside, CRLF or LF line ends), in UTF-8 or ISO-8859-1, one encoding per
+ * file.
  */
 import fs from 'node:fs';
 
@@ -132,10 +133,10 @@ export class CsvParser {
 export type CsvEncoding = 'utf-8' | 'iso-8859-1';
 
 /**
- * The records of a CSV file, read in chunks. UTF-8 is decoded strictly, so
- * that a file in another encoding fails (with a TypeError) instead of turning
- * into replacement characters. ISO-8859-1 is read as its superset
- * Windows-1252, as spreadsheet programs write it. A byte order mark is skipped.
+ * The records of a CSV file, read in chunks, in the one encoding decided for
+ * the whole file ({@link decideCsvEncoding}). UTF-8 is decoded strictly.
+ * ISO-8859-1 is read as its superset Windows-1252, as spreadsheet programs
+ * write it. A byte order mark is skipped.
  */
 export async function* readCsvRecords(path: string, encoding: CsvEncoding): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder(encoding === 'utf-8' ? 'utf-8' : 'windows-1252', {
@@ -151,17 +152,162 @@ export async function* readCsvRecords(path: string, encoding: CsvEncoding): Asyn
   if (last.length > 0) yield last;
 }
 
-/** Whether a file is valid UTF-8 (read in chunks, so any size will do). */
-export async function isUtf8File(path: string): Promise<boolean> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-      decoder.decode(chunk as Buffer, { stream: true });
+/** Where a byte is in a file: line (1-based, as the CSV parser counts them) and column (1-based, in characters). */
+export interface BytePosition {
+  line: number;
+  column: number;
+  /** The byte itself, e.g. `0xE9`. */
+  byte: string;
+}
+
+/** What one pass over a file's bytes found about its encoding. */
+export interface EncodingScan {
+  /** The first byte that is not part of valid UTF-8, or null when the whole file is UTF-8. */
+  firstNonUtf8: BytePosition | null;
+  /** The first valid UTF-8 sequence of two to four bytes (a non-ASCII character in UTF-8), or null. */
+  firstUtf8MultiByte: BytePosition | null;
+  /** The first byte Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90, 0x9D), or null. */
+  firstNotWindows1252: BytePosition | null;
+}
+
+const UNDEFINED_IN_WINDOWS_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * Scans a file's bytes once (in chunks, so any size will do): strict UTF-8
+ * validation (the WHATWG decoder's rules: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), whether any multi-byte UTF-8 sequence occurs, and
+ * whether every byte is defined in Windows-1252, each with the line and
+ * column of its first occurrence.
+ *
+ * @example
+ * const scan = await scanEncoding('caches.csv');
+ * if (scan.firstNonUtf8 !== null) console.log(`line ${scan.firstNonUtf8.line}: ${scan.firstNonUtf8.byte}`);
+ */
+export async function scanEncoding(path: string): Promise<EncodingScan> {
+  const scan: EncodingScan = { firstNonUtf8: null, firstUtf8MultiByte: null, firstNotWindows1252: null };
+  let line = 1;
+  let utf8Column = 1;
+  let byteColumn = 1;
+  let pendingCr = false;
+  // The UTF-8 sequence being read: bytes still needed, bounds of the next one, where it started.
+  let needed = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  let sequenceStart: BytePosition = { line: 1, column: 1, byte: '' };
+  const invalid = (position: BytePosition) => {
+    scan.firstNonUtf8 ??= position;
+  };
+  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
+    for (const byte of chunk as Buffer) {
+      if (UNDEFINED_IN_WINDOWS_1252.has(byte)) {
+        scan.firstNotWindows1252 ??= { line, column: byteColumn, byte: hex(byte) };
+      }
+      byteColumn += 1;
+      if (needed > 0) {
+        if (byte >= lower && byte <= upper) {
+          lower = 0x80;
+          upper = 0xbf;
+          needed -= 1;
+          if (needed === 0) {
+            scan.firstUtf8MultiByte ??= sequenceStart;
+            utf8Column += 1;
+          }
+          continue;
+        }
+        // The sequence broke off: its first byte is the bad one; this byte starts afresh.
+        invalid(sequenceStart);
+        needed = 0;
+        lower = 0x80;
+        upper = 0xbf;
+        utf8Column += 1;
+      }
+      if (byte === LF || byte === CR) {
+        if (!(byte === LF && pendingCr)) line += 1;
+        pendingCr = byte === CR;
+        utf8Column = 1;
+        byteColumn = 1;
+        continue;
+      }
+      pendingCr = false;
+      if (byte < 0x80) {
+        utf8Column += 1;
+        continue;
+      }
+      sequenceStart = { line, column: utf8Column, byte: hex(byte) };
+      if (byte >= 0xc2 && byte <= 0xdf) needed = 1;
+      else if (byte >= 0xe0 && byte <= 0xef) {
+        if (byte === 0xe0) lower = 0xa0;
+        if (byte === 0xed) upper = 0x9f;
+        needed = 2;
+      } else if (byte >= 0xf0 && byte <= 0xf4) {
+        if (byte === 0xf0) lower = 0x90;
+        if (byte === 0xf4) upper = 0x8f;
+        needed = 3;
+      } else {
+        invalid(sequenceStart);
+        utf8Column += 1;
+      }
     }
-    decoder.decode();
-    return true;
-  } catch (error) {
-    if (error instanceof TypeError) return false;
-    throw error;
   }
+  if (needed > 0) invalid(sequenceStart);
+  return scan;
+}
+
+/** A file whose encoding cannot be decided without altering its text; `position` is the first bad byte. */
+export class CsvEncodingError extends Error {
+  constructor(
+    message: string,
+    readonly position: BytePosition,
+  ) {
+    super(message);
+    this.name = 'CsvEncodingError';
+  }
+}
+
+/**
+ * The one encoding a whole file is read in. A file that is valid UTF-8 is
+ * UTF-8 (unless `requested` says otherwise). A file that is not is read as
+ * ISO-8859-1 (Windows-1252) only when asked to (`requested`), or when every
+ * byte is defined there and the file holds no valid multi-byte UTF-8
+ * sequence: a file with both is a mix of encodings, and guessing either way
+ * would alter some of its text, so it is refused with the line and column of
+ * the first byte that is not UTF-8.
+ *
+ * @example
+ * const encoding = decideCsvEncoding(await scanEncoding('caches.csv'), undefined); // 'utf-8' or 'iso-8859-1'
+ */
+export function decideCsvEncoding(scan: EncodingScan, requested: CsvEncoding | undefined): CsvEncoding {
+  const bad = scan.firstNonUtf8;
+  if (requested === 'utf-8' || (requested === undefined && bad === null)) {
+    if (bad !== null) {
+      throw new CsvEncodingError(
+        `byte ${bad.byte} at line ${bad.line}, column ${bad.column} is not UTF-8, although the file was said to be UTF-8`,
+        bad,
+      );
+    }
+    return 'utf-8';
+  }
+  const undefinedByte = scan.firstNotWindows1252;
+  if (undefinedByte !== null) {
+    throw new CsvEncodingError(
+      requested === undefined
+        ? `byte ${bad!.byte} at line ${bad!.line}, column ${bad!.column} is not UTF-8, and byte ` +
+            `${undefinedByte.byte} at line ${undefinedByte.line} is not ISO-8859-1 (Windows-1252) either; ` +
+            'save the file as UTF-8'
+        : `byte ${undefinedByte.byte} at line ${undefinedByte.line}, column ${undefinedByte.column} ` +
+            'is not defined in ISO-8859-1 (Windows-1252)',
+      requested === undefined ? bad! : undefinedByte,
+    );
+  }
+  if (requested === undefined && scan.firstUtf8MultiByte !== null) {
+    const utf8 = scan.firstUtf8MultiByte;
+    throw new CsvEncodingError(
+      `byte ${bad!.byte} at line ${bad!.line}, column ${bad!.column} is not UTF-8, but line ${utf8.line} ` +
+        'holds UTF-8 text: the file mixes encodings, and reading it in either would alter some of its text. ' +
+        'Save the file as UTF-8, or name its encoding (--encoding) if it really is ISO-8859-1',
+      bad!,
+    );
+  }
+  return 'iso-8859-1';
 }

@@ -264,6 +264,93 @@ describe('items CSV import', () => {
     assert.deepEqual((await verifyAudit(world.db)).problems, []);
   });
 
+  it('H1: a CSV with one non-UTF-8 byte among UTF-8 text is refused with its line and column, nothing written', async () => {
+    // The repro of issue 15: one Windows-1252 byte in a UTF-8 file.
+    const mixed = Buffer.concat([
+      Buffer.from(
+        'site_ref,site_name,site_type,item_ref,category,marking_kind,marking_text\n' +
+          'S-1,Склад,cache,I-1,small_arm,factory_code,ЗВ 1985\nS-1,,,I-3,small_arm,serial,Caf',
+      ),
+      Buffer.from([0xe9]),
+      Buffer.from(' 9\n'),
+    ]);
+    const file = writeFile('mixed.csv', mixed);
+    const before = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    const error = await refusal(file);
+    assert.equal(error.code, 'validation_failed');
+    assert.deepEqual(error.fields, [
+      {
+        field: 'line 3, column 31',
+        message: error.fields[0]!.message,
+        code: 'encoding_invalid',
+        params: { line: 3, column: 31, byte: '0xE9' },
+      },
+    ]);
+    assert.match(error.fields[0]!.message, /mixes encodings/);
+    const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    assert.deepEqual(afterwards, before);
+
+    // Said to be UTF-8, it is refused at the same byte.
+    const asUtf8 = await importItemsCsv(world.db, world.owner, world.investigationId, file, { encoding: 'utf-8' }).then(
+      () => assert.fail('accepted'),
+      (caught: unknown) => caught as DomainError,
+    );
+    assert.deepEqual(asUtf8.fields[0]!.params, { line: 3, column: 31, byte: '0xE9' });
+
+    // A UTF-8 file is stored byte for byte; read back, every transcription is exactly what the file holds.
+    const utf8 = writeFile(
+      'utf8.csv',
+      'site_ref,site_name,site_type,item_ref,category,marking_kind,marking_text\n' +
+        'S-H1,Склад,cache,I-H1,small_arm,factory_code,ЗВ 1985\nS-H1,,,I-H2,small_arm,serial,مصنع ١٢\n',
+    );
+    assert.equal((await importItemsCsv(world.db, world.owner, world.investigationId, utf8)).encoding, 'utf-8');
+    const texts = await world.db
+      .selectFrom('markings')
+      .innerJoin('items', 'items.id', 'markings.item_id')
+      .select('markings.text')
+      .where('items.external_ref', 'in', ['I-H1', 'I-H2'])
+      .orderBy('items.external_ref')
+      .execute();
+    assert.deepEqual(
+      texts.map((row) => row.text),
+      ['ЗВ 1985', 'مصنع ١٢'],
+    );
+
+    // Named as ISO-8859-1 by the user, a file is read that way, every byte of it (0x80 is the euro sign).
+    const named = writeFile(
+      'latin1-named.csv',
+      Buffer.concat([
+        Buffer.from(`${HEADER}\nS-H3,Caf`),
+        Buffer.from([0xe9]),
+        Buffer.from(',cache,,,I-H3,small_arm,,1,serial,'),
+        Buffer.from([0x80]),
+        Buffer.from(' 9\n'),
+      ]),
+    );
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, named, {
+      encoding: 'iso-8859-1',
+    });
+    assert.equal(result.encoding, 'iso-8859-1');
+    const stored = await world.db
+      .selectFrom('markings')
+      .innerJoin('items', 'items.id', 'markings.item_id')
+      .innerJoin('sites', 'sites.id', 'items.site_id')
+      .select(['markings.text', 'sites.name'])
+      .where('items.external_ref', '=', 'I-H3')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(stored, { text: '€ 9', name: 'Café' });
+  });
+
+  it('H1: bytes undefined in Windows-1252 are refused even without UTF-8 text', async () => {
+    const file = writeFile(
+      'undefined-byte.csv',
+      Buffer.concat([Buffer.from(`${HEADER}\nS-U,Hut,cache,,,I-U1,small_arm,,1,serial,A`), Buffer.from([0x81, 0x0a])]),
+    );
+    const error = await refusal(file);
+    assert.equal(error.fields[0]!.code, 'encoding_invalid');
+    assert.deepEqual(error.fields[0]!.params, { line: 2, column: 43, byte: '0x81' });
+  });
+
   it('refuses a file with unknown or missing columns, and viewers', async () => {
     const columns = await refusal(writeFile('columns.csv', 'site_ref,item,category\nS,I,other\n'));
     assert.deepEqual(

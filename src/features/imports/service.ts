@@ -9,14 +9,23 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { DB } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, type FieldProblem } from '../../errors.js';
+import { describeUnstorable, findUnstorableCharacter } from '../../parsing/storable-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from '../audit/import-batches.js';
 import { auditedColumns, auditRowDigest, recordChange, rowDigester } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
-import { CsvSyntaxError, isUtf8File, readCsvRecords, type CsvEncoding, type CsvRecord } from './csv.js';
+import {
+  CsvEncodingError,
+  CsvSyntaxError,
+  decideCsvEncoding,
+  readCsvRecords,
+  scanEncoding,
+  type CsvEncoding,
+  type CsvRecord,
+} from './csv.js';
 import * as repository from './repository.js';
 import {
   importCategories,
@@ -67,17 +76,32 @@ type Columns = Partial<Record<ImportColumn, number>>;
 /** What the import reports while it works (rows validated, then rows loaded). */
 export type ImportProgress = (phase: 'validate' | 'load', done: number, total: number | undefined) => void;
 
+type CodedProblem = ImportProblem & Pick<FieldProblem, 'code' | 'params'>;
+
 class Problems {
-  readonly list: ImportProblem[] = [];
+  readonly list: CodedProblem[] = [];
   total = 0;
-  add(line: number, column: string | null, message: string): void {
+  add(line: number, column: string | null, message: string, coded: Pick<FieldProblem, 'code' | 'params'> = {}): void {
     this.total += 1;
-    if (this.list.length < PROBLEMS_SHOWN) this.list.push({ line, column, message });
+    if (this.list.length < PROBLEMS_SHOWN) this.list.push({ line, column, message, ...coded });
   }
+}
+
+/** Refuses every cell PostgreSQL could not store exactly (NUL, a lone surrogate), naming its line and column. */
+function checkStorable(record: CsvRecord, names: readonly string[], problems: Problems): void {
+  record.fields.forEach((field, index) => {
+    const found = findUnstorableCharacter(field);
+    if (found === null) return;
+    problems.add(record.line, names[index] ?? `column ${index + 1}`, describeUnstorable(found), {
+      code: 'text_not_storable',
+      params: { character: found.character, position: found.index + 1 },
+    });
+  });
 }
 
 function readHeader(record: CsvRecord, problems: Problems): Columns {
   const columns: Columns = {};
+  checkStorable(record, [], problems);
   record.fields.forEach((raw, index) => {
     const name = raw.trim().toLowerCase();
     if (name === '') return;
@@ -101,11 +125,15 @@ function readHeader(record: CsvRecord, problems: Problems): Columns {
 /** Reads the fields of one data row at a time by column name, noting each problem with its line. */
 class FieldReader {
   private record: CsvRecord = { line: 0, fields: [] };
+  /** The column name at each position of a row. */
+  readonly names: string[] = [];
 
   constructor(
     private readonly columns: Columns,
     readonly problems: Problems,
-  ) {}
+  ) {
+    for (const [name, index] of Object.entries(columns)) this.names[index] = name;
+  }
 
   start(record: CsvRecord): void {
     this.record = record;
@@ -163,6 +191,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   }
   reader.start(record);
   const before = problems.total;
+  checkStorable(record, reader.names, problems);
   const siteRef = reader.text('site_ref', 100, true);
   const latitude = reader.number('lat', -90, 90, false);
   const longitude = reader.number('lon', -180, 180, false);
@@ -248,14 +277,33 @@ async function* dataRows(
   }
 }
 
+/** The one encoding of the whole file, or a refusal naming the line and column of its first bad byte. */
+async function fileEncoding(path: string, requested: CsvEncoding | undefined): Promise<CsvEncoding> {
+  try {
+    return decideCsvEncoding(await scanEncoding(path), requested);
+  } catch (error) {
+    if (!(error instanceof CsvEncodingError)) throw error;
+    const { line, column, byte } = error.position;
+    throw new DomainError('validation_failed', `The file's encoding is not clear; nothing was imported.`, [
+      {
+        field: `line ${line}, column ${column}`,
+        message: error.message,
+        code: 'encoding_invalid',
+        params: { line, column, byte },
+      },
+    ]);
+  }
+}
+
 /** Reads the whole file and checks every rule; nothing is written. */
 async function validateFile(
   db: Queryable,
   investigationId: string,
   path: string,
   onProgress: ImportProgress | undefined,
+  requestedEncoding: CsvEncoding | undefined,
 ): Promise<Validated> {
-  const encoding: CsvEncoding = (await isUtf8File(path)) ? 'utf-8' : 'iso-8859-1';
+  const encoding = await fileEncoding(path, requestedEncoding);
   const problems = new Problems();
   const sites = new Map<string, SiteFields>();
   const items = new Map<string, ItemFields>();
@@ -362,6 +410,8 @@ async function validateFile(
       sorted.map((problem) => ({
         field: `line ${problem.line}${problem.column === null ? '' : ` (${problem.column})`}`,
         message: problem.message,
+        ...(problem.code === undefined ? {} : { code: problem.code }),
+        ...(problem.params === undefined ? {} : { params: problem.params }),
       })),
     );
   }
@@ -575,8 +625,10 @@ function later<T>(promise: Promise<T>): Promise<T> {
 /**
  * Imports items and their markings from a CSV file into an investigation.
  * Refuses the whole file, listing each problem with its line, when any row
- * is wrong; otherwise loads it in one transaction. The encoding is UTF-8,
- * or ISO-8859-1 when the file is not valid UTF-8.
+ * is wrong; otherwise loads it in one transaction. The whole file is read in
+ * one encoding: `options.encoding`, else UTF-8, else ISO-8859-1 when the file
+ * is not UTF-8 and holds no UTF-8 text at all; a file that mixes them is
+ * refused with the line and column of its first byte that is not UTF-8.
  *
  * @example
  * const result = await importItemsCsv(db, actor, investigationId, 'caches.csv', {
@@ -589,12 +641,17 @@ export async function importItemsCsv(
   actor: Actor,
   investigationId: string,
   path: string,
-  options: { onProgress?: ImportProgress | undefined; batchSize?: number | undefined } = {},
+  options: {
+    onProgress?: ImportProgress | undefined;
+    batchSize?: number | undefined;
+    /** The file's encoding as the user names it; decided from the bytes when not given. */
+    encoding?: CsvEncoding | undefined;
+  } = {},
 ): Promise<ImportResult> {
   const { onProgress, batchSize = BATCH_ROWS } = options;
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
-  const validated = await validateFile(db, investigationId, path, onProgress);
+  const validated = await validateFile(db, investigationId, path, onProgress, options.encoding);
   return db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };

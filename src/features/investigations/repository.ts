@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
-import type { Queryable } from '../../db/versioned.js';
+import type { Queryable, Tx } from '../../db/versioned.js';
 
 export async function insertInvestigation(
   db: Queryable,
@@ -93,4 +93,16 @@ export async function countOverview(db: Queryable, investigationId: string) {
     .orderBy('items', 'desc')
     .execute();
   return { totals: totals.rows[0]!, byCategory, byCondition, byProductionType };
+}
+
+/** The active owners' memberships of an investigation, locked until the transaction ends. */
+export async function lockActiveOwners(trx: Tx, investigationId: string): Promise<{ id: string }[]> {
+  return trx
+    .selectFrom('memberships')
+    .select('id')
+    .where('investigation_id', '=', investigationId)
+    .where('role', '=', 'owner')
+    .where('archived_at', 'is', null)
+    .forUpdate()
+    .execute();
 }

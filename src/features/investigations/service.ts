@@ -162,7 +162,8 @@ export async function addMember(
 ): Promise<Membership> {
   const parsed = addMemberBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
-    await requireRole(trx, actor, investigationId, 'owner');
+    // Who may see an archived investigation can still be decided.
+    await requireRole(trx, actor, investigationId, 'owner', { whileArchived: 'allowed' });
     const user = await findUserByUsername(trx, parsed.username);
     const now = new Date();
     const row = await repository.insertMembership(trx, {
@@ -193,10 +194,25 @@ export async function changeMember(
   change: { version: number; role?: Role; archiveReason?: string },
 ): Promise<Membership> {
   return db.transaction().execute(async (trx) => {
-    await requireRole(trx, actor, investigationId, 'owner');
+    // Who may see an archived investigation can still be decided (a compromised member removed).
+    await requireRole(trx, actor, investigationId, 'owner', { whileArchived: 'allowed' });
     const before = await findForUpdate(trx, 'memberships', membershipId);
     if (before.investigation_id !== investigationId) {
       throw new DomainError('not_found', `Membership ${membershipId} is not part of investigation ${investigationId}.`);
+    }
+    const stopsBeingOwner =
+      before.role === 'owner' &&
+      before.archived_at === null &&
+      (change.archiveReason !== undefined || (change.role !== undefined && change.role !== 'owner'));
+    if (stopsBeingOwner) {
+      // Locks the owners' rows, so two owners demoting each other at once cannot both succeed.
+      const owners = await repository.lockActiveOwners(trx, investigationId);
+      if (owners.length <= 1) {
+        throw new DomainError(
+          'last_owner',
+          'This is the investigation’s last owner: make another member owner first, then leave or change role.',
+        );
+      }
     }
     const after =
       change.archiveReason === undefined

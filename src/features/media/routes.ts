@@ -4,6 +4,8 @@ import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { parseByteRange } from '../../http/byte-range.js';
 import { problemResponses } from '../../http/responses.js';
+import { unstorableFieldProblem } from '../../http/storable-input.js';
+import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
 import type { Derivative } from './derivatives.js';
@@ -38,8 +40,12 @@ function badUpload(message: string): DomainError {
   );
 }
 
-/** `attachment; filename="…"` with an RFC 8187 form for names that are not plain ASCII. */
-function contentDisposition(filename: string): string {
+/**
+ * `attachment; filename="…"` with an RFC 8187 form for names that are not plain ASCII; bidirectional controls
+ * are written out, so that the name saved is the name shown.
+ */
+function contentDisposition(given: string): string {
+  const filename = neutralizeBidiControls(given);
   const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
@@ -94,6 +100,9 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
         for await (const part of request.parts()) {
           if (part.type === 'field') {
             fields[part.fieldname] = String(part.value);
+            const problem = unstorableFieldProblem(part.fieldname, fields[part.fieldname]!);
+            if (problem !== null)
+              throw new DomainError('validation_failed', `${problem.field}: ${problem.message}`, [problem]);
             continue;
           }
           if (part.fieldname !== 'file' || staged !== undefined) {
@@ -113,6 +122,11 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
                 },
               ],
             );
+          }
+          const nameProblem = unstorableFieldProblem('file', part.filename);
+          if (nameProblem !== null) {
+            const problem = { ...nameProblem, message: `the file name ${nameProblem.message}` };
+            throw new DomainError('validation_failed', `file: ${problem.message}`, [problem]);
           }
           claims = { filename: part.filename, declaredType: part.mimetype };
         }

@@ -187,7 +187,10 @@ export type CreateMediaLinkInput = z.input<typeof createMediaLinkBodySchema>;
 export const uploadedMediaSchema = mediaWithLinksSchema.extend({
   stored: z
     .enum(['new', 'already_stored'])
-    .describe('already_stored: the same bytes were stored before and are kept once'),
+    .describe(
+      'already_stored: this investigation already has a record of the same bytes (kept once); ' +
+        'whether any other investigation has them is never told',
+    ),
   same_file: z.array(z.uuid()).describe('Other active records of the same bytes in this investigation'),
 });
 export type UploadedMedia = z.infer<typeof uploadedMediaSchema>;

@@ -8,6 +8,7 @@ import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
+import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
@@ -44,8 +45,13 @@ interface LinkTarget {
   marking_id: string | null;
 }
 
+/** As shown and served: a file name's bidirectional controls are written out (the row and its audit keep it as given). */
 function toMedia(row: Row<'media'>): Media {
-  return toJsonRecord(row);
+  const media = toJsonRecord(row);
+  return {
+    ...media,
+    original_filename: media.original_filename === null ? null : neutralizeBidiControls(media.original_filename),
+  };
 }
 
 function toMediaLink(row: Row<'media_links'>): MediaLink {
@@ -145,10 +151,15 @@ export async function addMedia(
   try {
     const fields = uploadFieldsSchema.parse(input);
     await requireRole(db, actor, investigationId, 'investigator');
+    if (staged.sizeBytes === 0) {
+      throw new DomainError('validation_failed', 'The file is empty (0 bytes); there is nothing to keep as evidence.', [
+        { field: 'file', message: 'is empty (0 bytes)', code: 'file_empty' },
+      ]);
+    }
     const mediaType = checkDeclaredType(staged.head, claims);
     const facts = await inspectFile(staged.localPath, mediaType, config.maxImagePixels);
     // The bytes are in the store before any record points at them.
-    const { created } = await staged.commit();
+    await staged.commit();
     const target: LinkTarget = {
       site_id: fields.site_id ?? null,
       item_id: fields.item_id ?? null,
@@ -185,11 +196,14 @@ export async function addMedia(
       });
       const hasTarget = target.site_id !== null || target.item_id !== null || target.marking_id !== null;
       const links = hasTarget ? [await insertAuditedLink(trx, actor, row, target, config)] : [];
+      const sameFile = await repository.listSameFile(trx, investigationId, row.sha256, row.id);
       return {
         ...toMedia(row),
         links: links.map(toMediaLink),
-        stored: created ? 'new' : 'already_stored',
-        same_file: await repository.listSameFile(trx, investigationId, row.sha256, row.id),
+        // Whether another investigation holds the same bytes is not this team's business: the answer depends
+        // only on this investigation's own records (`created`, the store's view, is not used).
+        stored: sameFile.length > 0 ? 'already_stored' : 'new',
+        same_file: sameFile,
       };
     });
   } finally {

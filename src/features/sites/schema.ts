@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { polygonProblems } from './area.js';
 
 export const siteTypes = [
   'cache',
@@ -26,26 +27,53 @@ export type SiteNames = z.infer<typeof namesSchema>;
 
 // GeoJSON (RFC 7946) positions are [longitude, latitude], in that order.
 const positionSchema = z.tuple([longitudeSchema, latitudeSchema]).describe('[longitude, latitude]');
-const linearRingSchema = z
+const ringPositionsSchema = z
   .array(positionSchema)
-  .min(4, 'a ring needs at least 4 positions (the first repeated as the last)')
-  .refine((ring) => {
-    const first = ring[0];
-    const last = ring[ring.length - 1];
-    return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
-  }, 'a ring must be closed: its last position must equal its first');
-const polygonCoordinatesSchema = z.array(linearRingSchema).min(1, 'a polygon needs an outer ring');
+  .min(4, 'a ring needs at least 4 positions (the first repeated as the last)');
+const isClosed = (ring: [number, number][]) => {
+  const first = ring[0];
+  const last = ring[ring.length - 1];
+  return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+};
+const notClosed = 'a ring must be closed: its last position must equal its first';
+const linearRingSchema = ringPositionsSchema.refine(isClosed, notClosed);
+// The polygon check is quadratic in a ring's positions, so a ring as given is limited to 5,000 of them.
+const givenRingSchema = ringPositionsSchema
+  .max(5000, 'a ring may have at most 5,000 positions')
+  .refine(isClosed, notClosed);
 
-export const areaSchema = z
-  .discriminatedUnion('type', [
-    z.object({ type: z.literal('Polygon'), coordinates: polygonCoordinatesSchema }),
-    z.object({
-      type: z.literal('MultiPolygon'),
-      coordinates: z.array(polygonCoordinatesSchema).min(1, 'a multipolygon needs at least one polygon'),
-    }),
-  ])
-  .describe('The site’s outline as a GeoJSON Polygon or MultiPolygon geometry');
-export type SiteArea = z.infer<typeof areaSchema>;
+const polygonCoordinatesShape = z.array(linearRingSchema).min(1, 'a polygon needs an outer ring');
+// What is accepted: rings that enclose an area, do not cross or touch themselves, holes inside the outer ring.
+const polygonCoordinatesSchema = z
+  .array(givenRingSchema)
+  .min(1, 'a polygon needs an outer ring')
+  .superRefine((rings, context) => {
+    for (const problem of polygonProblems(rings)) {
+      context.addIssue({
+        code: 'custom',
+        path: [problem.ring],
+        message: problem.message,
+        params: { code: problem.code, ring: problem.ring },
+      });
+    }
+  });
+
+const areaShape = (coordinates: z.ZodType<[number, number][][]>) =>
+  z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('Polygon'), coordinates }),
+      z.object({
+        type: z.literal('MultiPolygon'),
+        coordinates: z.array(coordinates).min(1, 'a multipolygon needs at least one polygon'),
+      }),
+    ])
+    .describe('The site’s outline as a GeoJSON Polygon or MultiPolygon geometry');
+
+/** An outline as given: each polygon valid (closed rings enclosing an area, not crossing themselves, holes inside). */
+export const areaSchema = areaShape(polygonCoordinatesSchema);
+/** An outline as stored, for responses: rows written before the polygon rules are shown as they are. */
+const storedAreaSchema = areaShape(polygonCoordinatesShape);
+export type SiteArea = z.infer<typeof storedAreaSchema>;
 
 export const siteSchema = z.object({
   id: z.uuid(),
@@ -57,7 +85,7 @@ export const siteSchema = z.object({
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
   precision_m: z.number().nullable(),
-  area: areaSchema.nullable(),
+  area: storedAreaSchema.nullable(),
   recovered_by: z.string().nullable(),
   recovered_on: z.string().nullable(),
   context: z.string(),

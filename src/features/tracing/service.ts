@@ -12,7 +12,7 @@ import {
   type Queryable,
   type Tx,
 } from '../../db/versioned.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
@@ -687,7 +687,7 @@ export async function archiveTraceRequestDocument(
   return db.transaction().execute(async (trx) => {
     const before = await repository.lockDocument(trx, id);
     if (before === undefined) {
-      throw new DomainError('not_found', `Trace request document ${id} does not exist or you cannot see it.`);
+      throw new NotVisibleError(`Trace request document ${id} does not exist or you cannot see it.`);
     }
     const access = await requireRole(trx, user, before.investigation_id, 'investigator');
     requireCanEdit(access, user, before);

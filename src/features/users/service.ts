@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireAdmin } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
@@ -180,9 +180,9 @@ export async function createApiToken(
 
 export async function getUser(db: Kysely<DB>, actor: Actor, id: string): Promise<User> {
   if (!actor.isAdmin && actor.userId !== id)
-    throw new DomainError('not_found', `User ${id} does not exist or you cannot see it.`);
+    throw new NotVisibleError(`User ${id} does not exist or you cannot see it.`);
   const user = await usersRepository.findUserById(db, id);
-  if (user === undefined) throw new DomainError('not_found', `User ${id} does not exist or you cannot see it.`);
+  if (user === undefined) throw new NotVisibleError(`User ${id} does not exist or you cannot see it.`);
   return toUser(user);
 }
 

@@ -68,6 +68,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -88,6 +92,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -108,6 +116,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -128,6 +140,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -148,6 +164,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -168,6 +188,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -267,6 +291,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -287,6 +315,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -307,6 +339,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -327,6 +363,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -347,6 +387,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -367,6 +411,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -440,6 +488,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -460,6 +512,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -480,6 +536,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -500,6 +560,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -520,6 +584,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -540,6 +608,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -615,6 +687,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -635,6 +711,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -655,6 +735,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -675,6 +759,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -695,6 +783,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -715,6 +807,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -778,6 +874,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -798,6 +898,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -818,6 +922,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -838,6 +946,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -858,6 +970,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -878,6 +994,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1029,6 +1149,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1049,6 +1173,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1069,6 +1197,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1089,6 +1221,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1109,6 +1245,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1129,6 +1269,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1352,6 +1496,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1372,6 +1520,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1392,6 +1544,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1412,6 +1568,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1432,6 +1592,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1452,6 +1616,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1568,6 +1736,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1588,6 +1760,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1608,6 +1784,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1628,6 +1808,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1648,6 +1832,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1668,6 +1856,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1822,6 +2014,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1842,6 +2038,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1862,6 +2062,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1882,6 +2086,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1902,6 +2110,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -1922,6 +2134,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2073,6 +2289,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2093,6 +2313,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2113,6 +2337,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2133,6 +2361,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2153,6 +2385,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2173,6 +2409,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2301,6 +2541,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2321,6 +2565,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2341,6 +2589,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2361,6 +2613,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2381,6 +2637,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2401,6 +2661,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2519,6 +2783,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2539,6 +2807,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2559,6 +2831,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2579,6 +2855,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2599,6 +2879,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2619,6 +2903,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2723,6 +3011,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2743,6 +3035,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2763,6 +3059,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2783,6 +3083,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2803,6 +3107,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2823,6 +3131,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2928,6 +3240,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2948,6 +3264,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2968,6 +3288,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -2988,6 +3312,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3008,6 +3336,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3028,6 +3360,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3139,6 +3475,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3159,6 +3499,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3179,6 +3523,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3199,6 +3547,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3219,6 +3571,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3239,6 +3595,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3421,6 +3781,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3441,6 +3805,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3461,6 +3829,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3481,6 +3853,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3501,6 +3877,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3521,6 +3901,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3675,6 +4059,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3695,6 +4083,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3715,6 +4107,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3735,6 +4131,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3755,6 +4155,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3775,6 +4179,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3876,6 +4284,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3896,6 +4308,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3916,6 +4332,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3936,6 +4356,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3956,6 +4380,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -3976,6 +4404,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4068,6 +4500,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4088,6 +4524,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4108,6 +4548,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4128,6 +4572,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4148,6 +4596,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4168,6 +4620,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4264,6 +4720,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4284,6 +4744,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4304,6 +4768,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4324,6 +4792,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4344,6 +4816,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4364,6 +4840,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4475,6 +4955,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4495,6 +4979,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4515,6 +5003,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4535,6 +5027,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4555,6 +5051,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4575,6 +5075,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4674,6 +5178,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4694,6 +5202,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4714,6 +5226,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4734,6 +5250,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4754,6 +5274,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4774,6 +5298,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4847,6 +5375,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4867,6 +5399,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4887,6 +5423,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4907,6 +5447,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4927,6 +5471,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -4947,6 +5495,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5023,6 +5575,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5043,6 +5599,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5063,6 +5623,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5083,6 +5647,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5103,6 +5671,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5123,6 +5695,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5223,6 +5799,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5243,6 +5823,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5263,6 +5847,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5283,6 +5871,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5303,6 +5895,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5323,6 +5919,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5432,6 +6032,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5452,6 +6056,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5472,6 +6080,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5492,6 +6104,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5512,6 +6128,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5532,6 +6152,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5618,6 +6242,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5638,6 +6266,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5658,6 +6290,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5678,6 +6314,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5698,6 +6338,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5718,6 +6362,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5820,6 +6468,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5840,6 +6492,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5860,6 +6516,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5880,6 +6540,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5900,6 +6564,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -5920,6 +6588,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6011,6 +6683,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6031,6 +6707,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6051,6 +6731,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6071,6 +6755,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6091,6 +6779,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6111,6 +6803,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6222,6 +6918,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6242,6 +6942,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6262,6 +6966,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6282,6 +6990,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6302,6 +7014,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6322,6 +7038,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6443,7 +7163,7 @@ export interface paths {
                 archive_reason: string | null;
               }[];
               /**
-               * @description already_stored: the same bytes were stored before and are kept once
+               * @description already_stored: this investigation already has a record of the same bytes (kept once); whether any other investigation has them is never told
                * @enum {string}
                */
               stored: 'new' | 'already_stored';
@@ -6467,6 +7187,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6487,6 +7211,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6507,6 +7235,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6527,6 +7259,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6547,6 +7283,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6567,6 +7307,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6691,6 +7435,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6711,6 +7459,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6731,6 +7483,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6751,6 +7507,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6771,6 +7531,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6791,6 +7555,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6892,6 +7660,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6912,6 +7684,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6932,6 +7708,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6952,6 +7732,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6972,6 +7756,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -6992,6 +7780,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7053,6 +7845,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7073,6 +7869,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7093,6 +7893,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7113,6 +7917,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7133,6 +7941,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7153,6 +7965,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7211,6 +8027,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7231,6 +8051,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7251,6 +8075,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7271,6 +8099,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7291,6 +8123,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7311,6 +8147,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7369,6 +8209,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7389,6 +8233,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7409,6 +8257,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7429,6 +8281,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7449,6 +8305,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7469,6 +8329,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7571,6 +8435,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7591,6 +8459,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7611,6 +8483,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7631,6 +8507,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7651,6 +8531,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7671,6 +8555,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7772,6 +8660,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7792,6 +8684,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7812,6 +8708,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7832,6 +8732,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7852,6 +8756,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7872,6 +8780,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7974,6 +8886,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -7994,6 +8910,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8014,6 +8934,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8034,6 +8958,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8054,6 +8982,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8074,6 +9006,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8171,6 +9107,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8191,6 +9131,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8211,6 +9155,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8231,6 +9179,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8251,6 +9203,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8271,6 +9227,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8369,6 +9329,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8389,6 +9353,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8409,6 +9377,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8429,6 +9401,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8449,6 +9425,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8469,6 +9449,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8589,6 +9573,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8609,6 +9597,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8629,6 +9621,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8649,6 +9645,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8669,6 +9669,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8689,6 +9693,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8774,6 +9782,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8794,6 +9806,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8814,6 +9830,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8834,6 +9854,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8854,6 +9878,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8874,6 +9902,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8979,6 +10011,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -8999,6 +10035,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9019,6 +10059,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9039,6 +10083,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9059,6 +10107,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9079,6 +10131,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9169,6 +10225,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9189,6 +10249,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9209,6 +10273,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9229,6 +10297,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9249,6 +10321,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9269,6 +10345,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9366,6 +10446,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9386,6 +10470,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9406,6 +10494,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9426,6 +10518,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9446,6 +10542,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9466,6 +10566,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9555,6 +10659,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9575,6 +10683,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9595,6 +10707,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9615,6 +10731,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9635,6 +10755,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9655,6 +10779,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9747,6 +10875,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9767,6 +10899,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9787,6 +10923,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9807,6 +10947,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9827,6 +10971,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9847,6 +10995,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9928,6 +11080,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9948,6 +11104,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9968,6 +11128,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -9988,6 +11152,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10008,6 +11176,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10028,6 +11200,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10105,6 +11281,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10125,6 +11305,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10145,6 +11329,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10165,6 +11353,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10185,6 +11377,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10205,6 +11401,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10291,6 +11491,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10311,6 +11515,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10331,6 +11539,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10351,6 +11563,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10371,6 +11587,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10391,6 +11611,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10473,6 +11697,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10493,6 +11721,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10513,6 +11745,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10533,6 +11769,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10553,6 +11793,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10573,6 +11817,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10697,6 +11945,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10717,6 +11969,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10737,6 +11993,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10757,6 +12017,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10777,6 +12041,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10797,6 +12065,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10898,6 +12170,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10918,6 +12194,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10938,6 +12218,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10958,6 +12242,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10978,6 +12266,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -10998,6 +12290,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11098,6 +12394,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11118,6 +12418,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11138,6 +12442,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11158,6 +12466,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11178,6 +12490,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11198,6 +12514,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11284,6 +12604,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11304,6 +12628,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11324,6 +12652,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11344,6 +12676,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11364,6 +12700,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11384,6 +12724,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11481,6 +12825,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11501,6 +12849,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11521,6 +12873,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11541,6 +12897,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11561,6 +12921,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11581,6 +12945,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11672,6 +13040,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11692,6 +13064,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11712,6 +13088,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11732,6 +13112,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11752,6 +13136,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11772,6 +13160,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11867,6 +13259,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11887,6 +13283,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11907,6 +13307,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11927,6 +13331,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11947,6 +13355,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -11967,6 +13379,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12057,6 +13473,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12077,6 +13497,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12097,6 +13521,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12117,6 +13545,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12137,6 +13569,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12157,6 +13593,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12266,6 +13706,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12286,6 +13730,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12306,6 +13754,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12326,6 +13778,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12346,6 +13802,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12366,6 +13826,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12477,6 +13941,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12497,6 +13965,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12517,6 +13989,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12537,6 +14013,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12557,6 +14037,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12577,6 +14061,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12671,6 +14159,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12691,6 +14183,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12711,6 +14207,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12731,6 +14231,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12751,6 +14255,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12771,6 +14279,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12887,6 +14399,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12907,6 +14423,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12927,6 +14447,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12947,6 +14471,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12967,6 +14495,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -12987,6 +14519,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13086,6 +14622,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13106,6 +14646,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13126,6 +14670,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13146,6 +14694,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13166,6 +14718,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13186,6 +14742,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13289,6 +14849,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13309,6 +14873,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13329,6 +14897,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13349,6 +14921,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13369,6 +14945,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13389,6 +14969,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13449,6 +15033,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13469,6 +15057,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13489,6 +15081,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13509,6 +15105,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13529,6 +15129,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13549,6 +15153,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13669,6 +15277,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13689,6 +15301,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13709,6 +15325,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13729,6 +15349,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13749,6 +15373,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13769,6 +15397,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13868,6 +15500,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13888,6 +15524,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13908,6 +15548,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13928,6 +15572,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13948,6 +15596,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -13968,6 +15620,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14048,6 +15704,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14068,6 +15728,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14088,6 +15752,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14108,6 +15776,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14128,6 +15800,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14148,6 +15824,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14239,6 +15919,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14259,6 +15943,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14279,6 +15967,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14299,6 +15991,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14319,6 +16015,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14339,6 +16039,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14428,6 +16132,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14448,6 +16156,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14468,6 +16180,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14488,6 +16204,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14508,6 +16228,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14528,6 +16252,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14621,6 +16349,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14641,6 +16373,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14661,6 +16397,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14681,6 +16421,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14701,6 +16445,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14721,6 +16469,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14853,6 +16605,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14873,6 +16629,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14893,6 +16653,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14913,6 +16677,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14933,6 +16701,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -14953,6 +16725,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15066,6 +16842,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15086,6 +16866,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15106,6 +16890,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15126,6 +16914,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15146,6 +16938,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15166,6 +16962,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15239,6 +17039,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15259,6 +17063,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15279,6 +17087,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15299,6 +17111,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15319,6 +17135,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15339,6 +17159,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15417,6 +17241,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15437,6 +17265,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15457,6 +17289,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15477,6 +17313,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15497,6 +17337,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15517,6 +17361,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15590,6 +17438,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15610,6 +17462,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15630,6 +17486,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15650,6 +17510,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15670,6 +17534,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15690,6 +17558,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15810,6 +17682,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15830,6 +17706,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15850,6 +17730,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15870,6 +17754,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15890,6 +17778,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -15910,6 +17802,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16003,6 +17899,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16023,6 +17923,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16043,6 +17947,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16063,6 +17971,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16083,6 +17995,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16103,6 +18019,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16189,6 +18109,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16209,6 +18133,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16229,6 +18157,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16249,6 +18181,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16269,6 +18205,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16289,6 +18229,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16385,6 +18329,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16405,6 +18353,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16425,6 +18377,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16445,6 +18401,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16465,6 +18425,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16485,6 +18449,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16548,6 +18516,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16568,6 +18540,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16588,6 +18564,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16608,6 +18588,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16628,6 +18612,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16648,6 +18636,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16733,6 +18725,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16753,6 +18749,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16773,6 +18773,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16793,6 +18797,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16813,6 +18821,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16833,6 +18845,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16904,6 +18920,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16924,6 +18944,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16944,6 +18968,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16964,6 +18992,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -16984,6 +19016,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17004,6 +19040,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17066,6 +19106,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17086,6 +19130,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17106,6 +19154,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17126,6 +19178,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17146,6 +19202,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17166,6 +19226,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17247,6 +19311,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17267,6 +19335,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17287,6 +19359,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17307,6 +19383,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17327,6 +19407,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17347,6 +19431,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17414,6 +19502,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17434,6 +19526,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17454,6 +19550,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17474,6 +19574,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17494,6 +19598,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17514,6 +19622,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17587,6 +19699,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17607,6 +19723,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17627,6 +19747,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17647,6 +19771,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17667,6 +19795,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17687,6 +19819,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17761,6 +19897,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17781,6 +19921,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17801,6 +19945,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17821,6 +19969,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17841,6 +19993,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17861,6 +20017,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17939,6 +20099,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17959,6 +20123,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17979,6 +20147,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -17999,6 +20171,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18019,6 +20195,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18039,6 +20219,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18119,6 +20303,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18139,6 +20327,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18159,6 +20351,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18179,6 +20375,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18199,6 +20399,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18219,6 +20423,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18299,6 +20507,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18319,6 +20531,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18339,6 +20555,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18359,6 +20579,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18379,6 +20603,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18399,6 +20627,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18474,6 +20706,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18494,6 +20730,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18514,6 +20754,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18534,6 +20778,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18554,6 +20802,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18574,6 +20826,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18668,6 +20924,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18688,6 +20948,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18708,6 +20972,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18728,6 +20996,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18748,6 +21020,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18768,6 +21044,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18850,6 +21130,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18870,6 +21154,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18890,6 +21178,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18910,6 +21202,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18930,6 +21226,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18950,6 +21250,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -18974,6 +21278,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Entries before this position (seq) */
           before_seq?: number;
           entity_id?: string;
           limit?: number;
@@ -18994,6 +21299,7 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                /** @description In an investigation’s history: the entry’s position in that history (1, 2, 3, …), not the global one */
                 seq: number;
                 at: string;
                 actor_id: string | null;
@@ -19026,6 +21332,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19046,6 +21356,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19066,6 +21380,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19086,6 +21404,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19106,6 +21428,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19126,6 +21452,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19186,6 +21516,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19206,6 +21540,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19226,6 +21564,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19246,6 +21588,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19266,6 +21612,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19286,6 +21636,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19403,6 +21757,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19423,6 +21781,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19443,6 +21805,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19463,6 +21829,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19483,6 +21853,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19503,6 +21877,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19629,6 +22007,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19649,6 +22031,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19669,6 +22055,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19689,6 +22079,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19709,6 +22103,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19729,6 +22127,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19817,6 +22219,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19837,6 +22243,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19857,6 +22267,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19877,6 +22291,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19897,6 +22315,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -19917,6 +22339,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20017,6 +22443,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20037,6 +22467,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20057,6 +22491,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20077,6 +22515,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20097,6 +22539,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20117,6 +22563,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20245,6 +22695,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20265,6 +22719,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20285,6 +22743,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20305,6 +22767,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20325,6 +22791,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20345,6 +22815,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20448,6 +22922,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20468,6 +22946,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20488,6 +22970,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20508,6 +22994,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20528,6 +23018,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20548,6 +23042,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20630,6 +23128,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20650,6 +23152,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20670,6 +23176,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20690,6 +23200,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20710,6 +23224,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20730,6 +23248,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20799,6 +23321,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20819,6 +23345,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20839,6 +23369,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20859,6 +23393,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20879,6 +23417,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20899,6 +23441,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -20986,6 +23532,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21006,6 +23556,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21026,6 +23580,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21046,6 +23604,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21066,6 +23628,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21086,6 +23652,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21163,6 +23733,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21183,6 +23757,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21203,6 +23781,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21223,6 +23805,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21243,6 +23829,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -21263,6 +23853,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };

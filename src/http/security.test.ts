@@ -1,0 +1,429 @@
+/**
+ * The findings of issue 15, one test (or more) per finding, named after it. Each failed on the code before its
+ * fix; all run on PGlite and on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DomainError } from '../errors.js';
+import { importItemsCsv } from '../features/imports/service.js';
+import {
+  addMember,
+  archiveInvestigation,
+  createInvestigation,
+  listMembers,
+} from '../features/investigations/service.js';
+import { createSite } from '../features/sites/service.js';
+import { createMediaTestApp, multipartBody, type MediaTestApp } from '../features/media/test-helpers.js';
+import { createTestUser, createTestWorld, type TestWorld } from '../testing/test-database.js';
+
+describe('issue 15: security and integrity findings', () => {
+  let world: TestWorld;
+  let media: MediaTestApp;
+  let directory: string;
+  let cookie: string;
+
+  async function countRows(table: 'sites' | 'items' | 'markings' | 'media' | 'audit_log'): Promise<number> {
+    const row = await world.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  /** A JSON request whose body is sent as written, so that escapes like `\ud800` reach the server's parser. */
+  function rawJson(method: 'POST' | 'PATCH', url: string, body: string) {
+    return world.app.inject({ method, url, headers: { cookie, 'content-type': 'application/json' }, payload: body });
+  }
+
+  interface ProblemJson {
+    status: number;
+    code: string;
+    fields?: { field: string; message: string; code?: string; params?: Record<string, string | number> }[];
+  }
+
+  before(async () => {
+    world = await createTestWorld();
+    media = await createMediaTestApp(world);
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-security-'));
+    cookie = await world.cookieFor('owner');
+  });
+  after(async () => {
+    await media.close();
+    await world.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('M1: a lone UTF-16 surrogate in a JSON body is refused with 400 naming the field, never stored as U+FFFD', async () => {
+    const sitesBefore = await countRows('sites');
+    const response = await rawJson(
+      'POST',
+      `/api/v1/investigations/${world.investigationId}/sites`,
+      '{"site_type":"cache","name":"Cellar \\ud800 north","names":{"ar":"\\udfff"}}',
+    );
+    assert.equal(response.statusCode, 400, response.body);
+    const problem = response.json<ProblemJson>();
+    assert.equal(problem.code, 'validation_failed');
+    assert.deepEqual(
+      problem.fields!.map((field) => [field.field, field.code, field.params]),
+      [
+        ['name', 'text_not_storable', { character: 'U+D800', position: 8 }],
+        ['names.ar', 'text_not_storable', { character: 'U+DFFF', position: 1 }],
+      ],
+    );
+    assert.equal(await countRows('sites'), sitesBefore);
+
+    // A surrogate pair (an emoji, a rare CJK character) is text like any other, stored as sent.
+    const pair = await rawJson(
+      'POST',
+      `/api/v1/investigations/${world.investigationId}/sites`,
+      '{"site_type":"cache","name":"Cellar \\ud83d\\udca3 𠀀"}',
+    );
+    assert.equal(pair.statusCode, 201, pair.body);
+    assert.equal(pair.json<{ name: string }>().name, 'Cellar \u{1f4a3} \u{20000}');
+  });
+
+  it('M3: a NUL character in a body, a query string or a path is a 400 naming the field, never a 500', async () => {
+    const body = await rawJson(
+      'POST',
+      `/api/v1/investigations/${world.investigationId}/sites`,
+      '{"site_type":"cache","name":"Cellar\\u0000","context":"ok"}',
+    );
+    assert.equal(body.statusCode, 400, body.body);
+    assert.deepEqual(
+      body.json<ProblemJson>().fields!.map((field) => [field.field, field.code]),
+      [['name', 'text_not_storable']],
+    );
+    const key = await rawJson(
+      'POST',
+      `/api/v1/investigations/${world.investigationId}/sites`,
+      '{"site_type":"cache","name":"Cellar","names":{"a\\u0000":"x"}}',
+    );
+    assert.equal(key.statusCode, 400, key.body);
+
+    const query = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/markings/search?q=AK%00',
+      headers: { cookie },
+    });
+    assert.equal(query.statusCode, 400, query.body);
+    assert.deepEqual(
+      query.json<ProblemJson>().fields!.map((field) => [field.field, field.code]),
+      [['querystring.q', 'text_not_storable']],
+    );
+    const investigations = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/items?q=%00`,
+      headers: { cookie },
+    });
+    assert.equal(investigations.statusCode, 400, investigations.body);
+
+    const param = await world.app.inject({ method: 'GET', url: '/api/v1/sites/%00', headers: { cookie } });
+    assert.equal(param.statusCode, 400, param.body);
+    assert.equal(param.json<ProblemJson>().fields![0]!.field, 'params.id');
+  });
+
+  it('M3: a NUL in a multipart text field or the file name of an upload is a 400 naming the field', async () => {
+    const before = await countRows('media');
+    const upload = (fields: Record<string, string>, filename: string) => {
+      const body = multipartBody(fields, {
+        filename,
+        contentType: 'application/pdf',
+        bytes: Buffer.from('%PDF-1.4\n%%EOF\n'),
+      });
+      return media.app.inject({
+        method: 'POST',
+        url: `/api/v1/investigations/${world.investigationId}/media`,
+        headers: { ...body.headers, cookie },
+        payload: body.payload,
+      });
+    };
+    const field = await upload({ credit: 'Field team\u0000' }, 'scan.pdf');
+    assert.equal(field.statusCode, 400, field.body);
+    assert.deepEqual(
+      field.json<ProblemJson>().fields!.map((entry) => [entry.field, entry.code]),
+      [['credit', 'text_not_storable']],
+    );
+    const name = await upload({}, 'scan\u0000.pdf');
+    assert.equal(name.statusCode, 400, name.body);
+    assert.deepEqual(
+      name.json<ProblemJson>().fields!.map((entry) => [entry.field, entry.code]),
+      [['file', 'text_not_storable']],
+    );
+    assert.equal(await countRows('media'), before);
+  });
+
+  it('M3: a NUL in a CSV cell is refused with its line and column, not an internal error', async () => {
+    const file = path.join(directory, 'nul.csv');
+    fs.writeFileSync(
+      file,
+      'site_ref,site_name,site_type,item_ref,category,marking_kind,marking_text\n' +
+        'S-N,Shed,cache,I-N1,small_arm,serial,AK\u0000 1\n',
+    );
+    const before = await countRows('markings');
+    const error = await importItemsCsv(world.db, world.owner, world.investigationId, file).then(
+      () => assert.fail('the import was accepted'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof DomainError, String(error));
+    assert.equal(error.code, 'validation_failed');
+    assert.deepEqual(
+      error.fields.map((entry) => [entry.field, entry.code, entry.params]),
+      [['line 2 (marking_text)', 'text_not_storable', { character: 'U+0000', position: 3 }]],
+    );
+    assert.equal(await countRows('markings'), before);
+  });
+
+  /** Uploads through the media app (it has a data folder for the store). */
+  function upload(
+    file: { filename: string; bytes: Buffer; contentType?: string },
+    options: { investigationId?: string; cookie?: string; fields?: Record<string, string> } = {},
+  ) {
+    const body = multipartBody(options.fields ?? {}, {
+      filename: file.filename,
+      contentType: file.contentType ?? 'application/pdf',
+      bytes: file.bytes,
+    });
+    return media.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${options.investigationId ?? world.investigationId}/media`,
+      headers: { ...body.headers, cookie: options.cookie ?? cookie },
+      payload: body.payload,
+    });
+  }
+  const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+
+  it('L5: a 0-byte file is refused as evidence with 400 naming the file', async () => {
+    const before = await countRows('media');
+    const response = await upload({ filename: 'empty.pdf', bytes: Buffer.alloc(0) });
+    assert.equal(response.statusCode, 400, response.body);
+    assert.deepEqual(
+      response.json<ProblemJson>().fields!.map((field) => [field.field, field.code]),
+      [['file', 'file_empty']],
+    );
+    assert.equal(await countRows('media'), before);
+  });
+
+  it('L1: an upload answers the same whether or not another investigation has the same bytes', async () => {
+    const bytes = pdf('L1 the same bytes in two teams');
+    const theirs = await upload(
+      { filename: 'theirs.pdf', bytes },
+      { investigationId: world.otherInvestigationId, cookie: await world.cookieFor('outsider') },
+    );
+    assert.equal(theirs.statusCode, 201, theirs.body);
+    const ours = await upload({ filename: 'ours.pdf', bytes });
+    assert.equal(ours.statusCode, 201, ours.body);
+    assert.equal(ours.json<{ stored: string }>().stored, 'new');
+    assert.deepEqual(ours.json<{ same_file: string[] }>().same_file, []);
+    // Within one investigation, a second record of the same bytes is still told apart.
+    const again = await upload({ filename: 'ours-again.pdf', bytes });
+    assert.equal(again.json<{ stored: string }>().stored, 'already_stored');
+  });
+
+  it('L8: a file name with bidirectional controls is shown and served neutralised, stored as given', async () => {
+    const given = 'scan\u202egnp.pdf';
+    const response = await upload({ filename: given, bytes: pdf('L8') });
+    assert.equal(response.statusCode, 201, response.body);
+    const created = response.json<{ id: string; original_filename: string }>();
+    assert.equal(created.original_filename, 'scan[U+202E]gnp.pdf');
+    const shown = await media.app.inject({ method: 'GET', url: `/api/v1/media/${created.id}`, headers: { cookie } });
+    assert.equal(shown.json<{ original_filename: string }>().original_filename, 'scan[U+202E]gnp.pdf');
+    const served = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${created.id}/original`,
+      headers: { cookie },
+    });
+    assert.equal(served.statusCode, 200);
+    const disposition = String(served.headers['content-disposition']);
+    assert.ok(!disposition.includes('\u202e') && !disposition.toLowerCase().includes('%e2%80%ae'), disposition);
+    assert.match(disposition, /scan%5BU%2B202E%5Dgnp\.pdf/);
+    // The record and its audit entry keep the name exactly as it was given.
+    const row = await world.db
+      .selectFrom('media')
+      .select('original_filename')
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.original_filename, given);
+    const audited = await world.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('entity_id', '=', created.id)
+      .where('action', '=', 'media.create')
+      .executeTakeFirstOrThrow();
+    assert.equal((audited.after as { original_filename: string }).original_filename, given);
+  });
+
+  it('L6: the report of an investigation that does not exist is a 404 for everyone, administrators too', async () => {
+    const missing = '01900000-0000-7000-8000-000000000000';
+    for (const username of ['admin', 'owner']) {
+      const response = await world.app.inject({
+        method: 'GET',
+        url: `/api/v1/investigations/${missing}/report.html`,
+        headers: { cookie: await world.cookieFor(username) },
+      });
+      assert.equal(response.statusCode, 404, `${username}: ${response.body}`);
+      assert.equal(response.json<ProblemJson>().code, 'not_found');
+    }
+  });
+
+  it('L2: "not there" and "not yours" get the same 404; audit positions reveal nothing across investigations', async () => {
+    const theirSite = await createSite(world.db, world.outsider, world.otherInvestigationId, {
+      site_type: 'cache',
+      name: 'Their cellar',
+    });
+    const get = (url: string) => world.app.inject({ method: 'GET', url, headers: { cookie } });
+    const theirs = await get(`/api/v1/sites/${theirSite.id}`);
+    const nowhere = await get('/api/v1/sites/01900000-0000-7000-8000-000000000001');
+    assert.equal(theirs.statusCode, 404);
+    assert.equal(nowhere.statusCode, 404);
+    const detail = (response: typeof theirs) => response.json<{ detail: string }>().detail;
+    assert.equal(detail(theirs), detail(nowhere));
+    assert.ok(!theirs.body.includes(world.otherInvestigationId), theirs.body);
+    const theirInvestigation = await get(`/api/v1/investigations/${world.otherInvestigationId}`);
+    const noInvestigation = await get('/api/v1/investigations/01900000-0000-7000-8000-000000000002');
+    assert.equal(detail(theirInvestigation), detail(noInvestigation));
+    assert.equal(detail(theirInvestigation), detail(nowhere));
+
+    // Our history numbers our entries 1, 2, 3, … whatever the other team did in between.
+    const investigation = await createInvestigation(world.db, world.owner, { title: 'L2 numbering' });
+    for (const name of ['First', 'Second', 'Third']) {
+      await createSite(world.db, world.owner, investigation.id, { site_type: 'cache', name });
+      await createSite(world.db, world.outsider, world.otherInvestigationId, { site_type: 'cache', name });
+    }
+    const history = await get(`/api/v1/investigations/${investigation.id}/audit`);
+    assert.equal(history.statusCode, 200, history.body);
+    const seqs = history.json<{ items: { seq: number }[] }>().items.map((entry) => entry.seq);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: seqs.length }, (_, index) => seqs.length - index),
+    );
+    const older = await get(`/api/v1/investigations/${investigation.id}/audit?before_seq=3`);
+    assert.deepEqual(
+      older.json<{ items: { seq: number }[] }>().items.map((entry) => entry.seq),
+      [2, 1],
+    );
+  });
+
+  it('L3: an archived investigation refuses new records with 409 archived', async () => {
+    const investigation = await createInvestigation(world.db, world.owner, { title: 'L3 archived' });
+    await archiveInvestigation(world.db, world.owner, investigation.id, { version: 1, reason: 'work finished' });
+    const response = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${investigation.id}/sites`,
+      headers: { cookie },
+      payload: { site_type: 'cache', name: 'Late cellar' },
+    });
+    assert.equal(response.statusCode, 409, response.body);
+    assert.equal(response.json<ProblemJson>().code, 'archived');
+    const item = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${investigation.id}/sources`,
+      headers: { cookie },
+      payload: { kind: 'field_documentation', title: 'Late notes' },
+    });
+    assert.equal(item.statusCode, 409, item.body);
+    // It can still be read, and who may read it can still be decided.
+    const read = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${investigation.id}/sites`,
+      headers: { cookie },
+    });
+    assert.equal(read.statusCode, 200, read.body);
+  });
+
+  it('L3: the last owner can neither leave nor demote themselves', async () => {
+    const investigation = await createInvestigation(world.db, world.owner, { title: 'L3 owners' });
+    const [ownMembership] = await listMembers(world.db, world.owner, investigation.id);
+    const membersUrl = `/api/v1/investigations/${investigation.id}/members/${ownMembership!.id}`;
+    const demote = await world.app.inject({
+      method: 'PATCH',
+      url: membersUrl,
+      headers: { cookie },
+      payload: { version: ownMembership!.version, role: 'editor' },
+    });
+    assert.equal(demote.statusCode, 409, demote.body);
+    assert.equal(demote.json<ProblemJson>().code, 'last_owner');
+    const leave = await world.app.inject({
+      method: 'POST',
+      url: `${membersUrl}/archive`,
+      headers: { cookie },
+      payload: { version: ownMembership!.version, reason: 'leaving the team' },
+    });
+    assert.equal(leave.statusCode, 409, leave.body);
+    assert.equal(leave.json<ProblemJson>().code, 'last_owner');
+
+    // With a second owner, the first may step down.
+    await createTestUser(world.db, 'second-owner');
+    await addMember(world.db, world.owner, investigation.id, { username: 'second-owner', role: 'owner' });
+    const stepDown = await world.app.inject({
+      method: 'PATCH',
+      url: membersUrl,
+      headers: { cookie },
+      payload: { version: ownMembership!.version, role: 'editor' },
+    });
+    assert.equal(stepDown.statusCode, 200, stepDown.body);
+  });
+
+  it('L4: invalid site polygons (bow-tie, zero area, hole outside the shell) are refused with field codes', async () => {
+    const post = (area: unknown) =>
+      world.app.inject({
+        method: 'POST',
+        url: `/api/v1/investigations/${world.investigationId}/sites`,
+        headers: { cookie },
+        payload: { site_type: 'cache', name: 'Outlined', area },
+      });
+    const codes = async (area: unknown) => {
+      const response = await post(area);
+      assert.equal(response.statusCode, 400, response.body);
+      return response.json<ProblemJson>().fields!.map((field) => [field.field, field.code]);
+    };
+    const square = [
+      [44, 36],
+      [44.01, 36],
+      [44.01, 36.01],
+      [44, 36.01],
+      [44, 36],
+    ];
+    const bowTie = [
+      [44, 36],
+      [44.01, 36.01],
+      [44.01, 36],
+      [44, 36.01],
+      [44, 36],
+    ];
+    const flat = [
+      [44, 36],
+      [44.01, 36],
+      [44.02, 36],
+      [44, 36],
+    ];
+    const outside = [
+      [45, 37],
+      [45.001, 37],
+      [45.001, 37.001],
+      [45, 37],
+    ];
+    assert.deepEqual(await codes({ type: 'Polygon', coordinates: [bowTie] }), [
+      ['area.coordinates.0', 'ring_self_intersecting'],
+    ]);
+    assert.deepEqual(await codes({ type: 'Polygon', coordinates: [flat] }), [['area.coordinates.0', 'ring_zero_area']]);
+    assert.deepEqual(await codes({ type: 'Polygon', coordinates: [square, outside] }), [
+      ['area.coordinates.1', 'hole_outside_shell'],
+    ]);
+    assert.deepEqual(await codes({ type: 'MultiPolygon', coordinates: [[square], [bowTie]] }), [
+      ['area.coordinates.1.0', 'ring_self_intersecting'],
+    ]);
+
+    // A square with a hole inside it is an outline like any other.
+    const hole = [
+      [44.002, 36.002],
+      [44.004, 36.002],
+      [44.004, 36.004],
+      [44.002, 36.002],
+    ];
+    const valid = await post({ type: 'Polygon', coordinates: [square, hole] });
+    assert.equal(valid.statusCode, 201, valid.body);
+  });
+});

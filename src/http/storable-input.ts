@@ -1,0 +1,83 @@
+/**
+ * One check at the boundary, before any route sees its input: every string in
+ * a JSON body (keys too), the query string and the path parameters must be
+ * storable exactly as sent. PostgreSQL refuses NUL (a 500 before this check),
+ * and a lone UTF-16 surrogate (which `JSON.parse` makes of `"\ud800"`) has no
+ * UTF-8 form, so the driver would store U+FFFD in its place (a silent change).
+ * Either is refused with 400 `validation_failed` naming the field, code
+ * `text_not_storable`. Multipart text fields are streamed past this hook, so
+ * the upload route checks them with {@link unstorableFieldProblem}; CSV cells
+ * are checked by the importer.
+ */
+import type { FastifyInstance } from 'fastify';
+import { DomainError, type FieldProblem } from '../errors.js';
+import { describeUnstorable, findUnstorableCharacter } from '../parsing/storable-text.js';
+
+const PROBLEMS_SHOWN = 20;
+
+/**
+ * The field problem for a text that cannot be stored exactly, or null when it can.
+ *
+ * @example
+ * const problem = unstorableFieldProblem('credit', 'A\u0000'); // { field: 'credit', code: 'text_not_storable', … }
+ */
+export function unstorableFieldProblem(field: string, text: string): FieldProblem | null {
+  const found = findUnstorableCharacter(text);
+  if (found === null) return null;
+  return {
+    field,
+    message: describeUnstorable(found),
+    code: 'text_not_storable',
+    params: { character: found.character, position: found.index + 1 },
+  };
+}
+
+/** Every string in a parsed value (object keys too), with its dotted path. */
+function collect(value: unknown, path: string, problems: FieldProblem[]): void {
+  if (problems.length >= PROBLEMS_SHOWN) return;
+  if (typeof value === 'string') {
+    const problem = unstorableFieldProblem(path, value);
+    if (problem !== null) problems.push(problem);
+  } else if (Array.isArray(value)) {
+    value.forEach((entry, index) => collect(entry, join(path, String(index)), problems));
+  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, entry] of Object.entries(value)) {
+      const keyProblem = unstorableFieldProblem(join(path, key), key);
+      if (keyProblem !== null)
+        problems.push({ ...keyProblem, message: `the name of this field ${keyProblem.message}` });
+      collect(entry, join(path, key), problems);
+    }
+  }
+}
+
+const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
+
+/**
+ * Refuses any request whose body, query string or path parameters hold text
+ * that cannot be stored exactly. Registered once on the root instance, before
+ * the routes, so that it runs for every route.
+ *
+ * @example
+ * registerStorableInputCheck(app);
+ */
+export function registerStorableInputCheck(app: FastifyInstance): void {
+  app.addHook('preValidation', (request, _reply, done) => {
+    const problems: FieldProblem[] = [];
+    collect(request.params, 'params', problems);
+    collect(request.query, 'querystring', problems);
+    const body: unknown = request.body;
+    if (typeof body === 'string') collect(body, 'body', problems);
+    else collect(body, '', problems);
+    if (problems.length === 0) {
+      done();
+      return;
+    }
+    done(
+      new DomainError(
+        'validation_failed',
+        problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
+        problems,
+      ),
+    );
+  });
+}
