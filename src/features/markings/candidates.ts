@@ -36,6 +36,103 @@ export interface CandidatePlan {
   oneEditPatterns: string[];
   /** The literal characters of the key, for trigram similarity when the patterns find too little. */
   similarityText: string;
+  /**
+   * Completeness up to `nearDistance` errors: the segment pairs (see
+   * {@link segmentPairEntries}) that every key within that many edits or
+   * unreadable characters of the query shares with it, and the query's key
+   * for the Levenshtein check of what they find (`?` and `[AB]` as
+   * {@link NEAR_WILDCARD}, which equals nothing). Empty for queries with `*`
+   * and for short ones, which the patterns above cover.
+   */
+  segmentPairProbes: string[];
+  nearKey: string;
+  nearDistance: number;
+}
+
+/** Stands for a `?` (or `[AB]`) of the query in {@link CandidatePlan.nearKey}: one error against any character. */
+export const NEAR_WILDCARD = '\uFFFD';
+
+/**
+ * The errors (edits or unreadable characters, Levenshtein distance on the
+ * confusion key) within which every stored key is sure to be a candidate:
+ * two from {@link NEAR_MIN_LENGTH} characters on. Below, one arbitrary edit,
+ * covered by the one-edit patterns.
+ */
+export const NEAR_DISTANCE = 2;
+export const NEAR_MIN_LENGTH = 6;
+// fuzzystrmatch's levenshtein() refuses longer strings.
+const NEAR_MAX_LENGTH = 250;
+
+// Keys are cut into four segments; every pair of them is indexed (migration 0008).
+const SEGMENTS = 4;
+const SEGMENT_PAIRS: readonly (readonly [number, number])[] = [
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 2],
+  [1, 3],
+  [2, 3],
+];
+/** Keys shorter than this have no segment pairs (a segment would be empty). */
+export const SEGMENT_MIN_KEY = 4;
+
+/** Where segment `part` of a key of `length` characters starts: as `marking_key_segment` in migration 0008. */
+function segmentStart(length: number, part: number): number {
+  return Math.floor((length * part) / SEGMENTS);
+}
+
+/**
+ * The segment-pair entries of a stored confusion key, before hashing: what
+ * migration 0008's `marking_key_segment_pairs` indexes. Used by the tests to
+ * check the query side against the stored side.
+ *
+ * @example
+ * segmentPairEntries('6863102'); // ['7:01686', '7:02631', '7:03602', '7:128631', '7:138602', '7:233102']
+ */
+export function segmentPairEntries(key: string): string[] {
+  const characters = Array.from(key);
+  if (characters.length < SEGMENT_MIN_KEY) return [];
+  const segment = (part: number) =>
+    characters.slice(segmentStart(characters.length, part), segmentStart(characters.length, part + 1)).join('');
+  return SEGMENT_PAIRS.map(([i, j]) => `${characters.length}:${i}${j}${segment(i)}${segment(j)}`);
+}
+
+/**
+ * The entries a key within `distance` errors of the query must share with
+ * it. Such a key keeps at least two of its four segments intact (each error
+ * touches one); an intact segment appears in the query shifted by the
+ * insertions minus deletions before it, and the shifts before, between and
+ * after the two segments together need no more than `distance` edits.
+ * `null` items are the query's wildcards, which are errors.
+ */
+function segmentPairProbes(items: readonly (string | null)[], distance: number): string[] {
+  const length = items.length;
+  const probes = new Set<string>();
+  const piece = (start: number, end: number): string | undefined => {
+    if (start < 0 || end > length) return undefined;
+    let out = '';
+    for (let index = start; index < end; index += 1) {
+      const item = items[index];
+      if (item === null || item === undefined) return undefined;
+      out += item;
+    }
+    return out;
+  };
+  for (let keyLength = Math.max(SEGMENT_MIN_KEY, length - distance); keyLength <= length + distance; keyLength += 1) {
+    const start = (part: number) => segmentStart(keyLength, part);
+    for (const [i, j] of SEGMENT_PAIRS) {
+      for (let shiftI = -distance; shiftI <= distance; shiftI += 1) {
+        for (let shiftJ = -distance; shiftJ <= distance; shiftJ += 1) {
+          const edits = Math.abs(shiftI) + Math.abs(shiftJ - shiftI) + Math.abs(length - keyLength - shiftJ);
+          if (edits > distance) continue;
+          const first = piece(start(i) + shiftI, start(i + 1) + shiftI);
+          const second = piece(start(j) + shiftJ, start(j + 1) + shiftJ);
+          if (first !== undefined && second !== undefined) probes.add(`${keyLength}:${i}${j}${first}${second}`);
+        }
+      }
+    }
+  }
+  return Array.from(probes);
 }
 
 /**
@@ -148,7 +245,7 @@ function combinations<T>(values: readonly T[], size: number): T[][] {
  * prefix (look-alikes, confusions and unread characters are in the key).
  */
 export function withoutEdits(plan: CandidatePlan): CandidatePlan {
-  return { ...plan, fuzzyPatterns: [], oneEditPatterns: [], toleratedEdits: 0, infix: false };
+  return { ...plan, fuzzyPatterns: [], oneEditPatterns: [], toleratedEdits: 0, infix: false, segmentPairProbes: [] };
 }
 
 /**
@@ -195,6 +292,8 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
       fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }
+  const near = items.every((item) => item.kind !== 'run') && items.length >= NEAR_MIN_LENGTH;
+  const nearItems = items.map((item) => (item.kind === 'char' ? item.char : null));
   return {
     exactPattern: toPattern(items),
     exactIsLiteral: items.every((item) => item.kind === 'char'),
@@ -204,5 +303,8 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
     toleratedEdits,
     oneEditPatterns: oneEdit,
     similarityText: literal,
+    segmentPairProbes: near && items.length <= NEAR_MAX_LENGTH ? segmentPairProbes(nearItems, NEAR_DISTANCE) : [],
+    nearKey: nearItems.map((item) => item ?? NEAR_WILDCARD).join(''),
+    nearDistance: NEAR_DISTANCE,
   };
 }

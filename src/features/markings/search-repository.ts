@@ -147,6 +147,7 @@ export async function findCandidateSkeletons(
   if (plan.fuzzyPatterns.length > 0) {
     lookups.push(distinctSkeletons(db, filters, anyOf(plan.fuzzyPatterns), 300, similarity));
   }
+  if (plan.segmentPairProbes.length > 0) lookups.push(nearSkeletons(db, plan, filters));
   const found = new Map<string, CandidateSkeleton>();
   for (const candidates of await Promise.all(lookups)) {
     for (const candidate of candidates) {
@@ -155,6 +156,39 @@ export async function findCandidateSkeletons(
     }
   }
   return [...found.values()];
+}
+
+// The near lookup reads every row its pairs find (no cap would keep it
+// complete); this bound only keeps a pathological query from reading a table.
+const NEAR_SCAN_CAP = 50_000;
+
+/**
+ * Every skeleton whose confusion key is within `plan.nearDistance` edits or
+ * unreadable characters of the query (Levenshtein, a `?` on either side
+ * counting as one): the keys sharing a segment pair with the query (the
+ * index of migration 0008), checked one by one. Closest first.
+ */
+async function nearSkeletons(
+  db: Queryable,
+  plan: CandidatePlan,
+  filters: CandidateScope,
+): Promise<CandidateSkeleton[]> {
+  const result = await sql<CandidateSkeleton>`
+    SELECT skeleton, min(text) AS text FROM (
+      SELECT m.skeleton, m.text,
+        CASE WHEN length(m.confusion_key) <= 255
+          THEN levenshtein_less_equal(m.confusion_key, ${plan.nearKey}, ${plan.nearDistance})
+          ELSE ${plan.nearDistance + 1}::integer END AS distance
+      FROM markings m
+      WHERE ${where(
+        filters,
+        sql`marking_key_segment_pairs(m.confusion_key) && ARRAY(SELECT hashtext(probe) FROM unnest(${plan.segmentPairProbes}::text[]) AS probe)`,
+      )}
+      LIMIT ${NEAR_SCAN_CAP}
+    ) near
+    WHERE skeleton IS NOT NULL AND distance <= ${plan.nearDistance}
+    GROUP BY skeleton ORDER BY min(distance) LIMIT 300`.execute(db);
+  return result.rows;
 }
 
 // pg_trgm's default threshold (0.3) lets tens of thousands of short keys

@@ -309,4 +309,39 @@ describe('marking search', () => {
     const result = await verifyAudit(world.db);
     assert.deepEqual(result.problems, []);
   });
+
+  it('shows while typing every near match search ranks in its first 10, explained the same way', async () => {
+    await addItem(cellarId, 'M-1', 'cartridges', [{ text: 'ЗВ 12-8?', kind: 'lot' }]);
+    await addItem(depotId, 'M-2', 'cartridges', [{ text: 'КЛ 0417', kind: 'lot' }]);
+    await addItem(depotId, 'M-3', 'cartridges', [{ text: 'R-17/04', kind: 'lot' }]);
+    const seen = async (text: string): Promise<Hit[]> => {
+      const response = await get(`/markings/seen-elsewhere?text=${encodeURIComponent(text)}&item_id=${firstRifleId}`);
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json<{ items: Hit[] }>().items;
+    };
+    // The issue's misses: nothing was shown while typing these.
+    for (const [typed, stored] of [
+      ['ЗВ 12-81', 'ЗВ 12-8?'],
+      ['KL-0471', 'КЛ 0417'],
+      ['R-17/4', 'R-17/04'],
+    ] as const) {
+      const searched = (await search(typed, ownerCookie, '&limit=10')).find((hit) => hit.text === stored);
+      assert.ok(searched !== undefined, `search finds ${stored} for ${typed}`);
+      const shown = (await seen(typed)).find((hit) => hit.text === stored);
+      assert.ok(shown !== undefined, `typing ${typed} shows ${stored}`);
+      assert.equal(shown.explanation, searched.explanation);
+      assert.equal(shown.score, searched.score);
+    }
+    assert.ok((await seen('ЗВ 12-81'))[0]!.text === 'ЗВ 12-8?');
+    // Search's first 10, the item being described left out, in the same order.
+    for (const typed of ['AK 1045', 'AK 104513', 'ЗВ 198', 'LOT 12-345', 'L0T I2-345-G7', '38 8', 'KL 04', 'R-17']) {
+      const searched = (await search(typed, ownerCookie, '&limit=10')).filter((hit) => hit.item.id !== firstRifleId);
+      const shown = await seen(typed);
+      assert.deepEqual(
+        shown.slice(0, searched.length).map((hit) => [hit.id, hit.explanation]),
+        searched.map((hit) => [hit.id, hit.explanation]),
+        typed,
+      );
+    }
+  });
 });

@@ -236,22 +236,17 @@ export async function searchAllMarkings(
   return { items: hits.map(toHit) };
 }
 
-// Operators are escaped: a transcription being typed is matched as text ('?' still stands for an unread character).
-function transcriptionAsPrefixQuery(text: string): string {
-  return `${text.replace(/[\\*[\]]/g, (character) => `\\${character}`)}*`;
+// A transcription being typed is matched as text: `*`, `[`, `]` and `\` are
+// escaped; `?` still stands for an unread character, as transcribers write it.
+function transcriptionAsQuery(text: string): string {
+  return text.replace(/[\\*[\]]/g, (character) => `\\${character}`);
 }
-
-// Seen-elsewhere shows matches, not suggestions: misreadings, look-alikes and
-// unread characters (costing less than one arbitrary edit), plus one
-// arbitrary edit once the text is long enough for one wrong character to be
-// a typo rather than another marking.
-const SEEN_ELSEWHERE_MAX_COST = { short: 0.99, long: 1 };
-const SEEN_ELSEWHERE_LONG = 8;
 
 /**
  * The markings at other items that match a marking as it is being typed:
- * same skeleton first, then those it begins, then close ones. Empty until the
- * text has three letters or digits.
+ * the marking search itself (same candidates, same ranking, same
+ * explanations), across every investigation the actor can read, the item's
+ * own markings left out. Empty until the text has three letters or digits.
  *
  * @example
  * await seenElsewhere(db, actor, { text: 'КЛ 04', item_id: itemId, limit: 10 });
@@ -262,25 +257,13 @@ export async function seenElsewhere(
   parsed: SeenElsewhereInput,
 ): Promise<{ items: MarkingHit[] }> {
   if (markingSkeleton(parsed.text).replace(/\?/g, '').length < 3) return { items: [] };
-  const query = parseQueryOrFail(transcriptionAsPrefixQuery(parsed.text), 'text');
+  const query = parseQueryOrFail(transcriptionAsQuery(parsed.text), 'text');
   const [investigationIds] = await Promise.all([readableInvestigations(db, actor, undefined), ensureSearchKeys(db)]);
   const hits = await runMarkingSearch(
     db,
     query,
-    {
-      investigationIds,
-      kind: parsed.kind,
-      excludeItemId: parsed.item_id,
-      includeArchived: false,
-    },
+    { investigationIds, kind: parsed.kind, excludeItemId: parsed.item_id, includeArchived: false },
     parsed.limit,
-    {
-      maxCost: query.length >= SEEN_ELSEWHERE_LONG ? SEEN_ELSEWHERE_MAX_COST.long : SEEN_ELSEWHERE_MAX_COST.short,
-      // Per keystroke: what the patterns find, never the slow similarity round,
-      // and the closest few hundred keys of a short prefix are plenty.
-      similarity: false,
-      scanCap: 500,
-    },
   );
   return { items: hits.map(toHit) };
 }

@@ -8,8 +8,9 @@ const debounceMs = 150;
 
 /**
  * Markings at other items (in any investigation the user can read) that match
- * the marking being typed: asked 150 ms after the last key press, with the
- * request for older text cancelled.
+ * the marking being typed: the marking search's first 10 for the text (same
+ * ranking, same explanation of what differed), asked 150 ms after the last key
+ * press, with the request for older text cancelled.
  */
 export function SeenElsewhere({
   text,
@@ -32,7 +33,7 @@ export function SeenElsewhere({
     const timer = window.setTimeout(() => {
       call(
         api.GET('/api/v1/markings/seen-elsewhere', {
-          params: { query: { text: query, item_id: itemId, limit: 8 } },
+          params: { query: { text: query, item_id: itemId, limit: 10 } },
           signal: controller.signal,
         }),
       ).then(

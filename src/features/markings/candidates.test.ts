@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { createItem } from '../items/service.js';
+import { createSite } from '../sites/service.js';
+import { NEAR_DISTANCE, NEAR_MIN_LENGTH, NEAR_WILDCARD, planCandidates, segmentPairEntries } from './candidates.js';
+import { confusionKey, markingSkeleton } from './normalize.js';
+import { parseMarkingQuery } from './query.js';
+import { findCandidateSkeletons } from './search-repository.js';
+
+/** Levenshtein distance, as fuzzystrmatch computes it (the wildcard equals nothing). */
+function levenshtein(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= left.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j += 1) {
+      const same = left[i - 1] === right[j - 1] && left[i - 1] !== NEAR_WILDCARD;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (same ? 0 : 1)));
+    }
+    previous = current;
+  }
+  return previous[right.length]!;
+}
+
+// Characters that are their own skeleton and confusion key, so a generated key is exactly what is stored.
+const KEY_ALPHABET = Array.from('0123456789akthmpx');
+
+type Edit =
+  | { kind: 'substitute'; at: number; char: string }
+  | { kind: 'insert'; at: number; char: string }
+  | { kind: 'delete'; at: number }
+  | { kind: 'unreadable'; at: number };
+
+/** Applies edits to a key: substitutions, insertions, deletions and `?` for an unread character. */
+function applyEdits(key: string, edits: readonly Edit[]): string {
+  const characters = Array.from(key);
+  for (const edit of edits) {
+    const at = edit.at % (characters.length + (edit.kind === 'insert' ? 1 : 0));
+    if (edit.kind === 'substitute') characters[at] = edit.char;
+    else if (edit.kind === 'insert') characters.splice(at, 0, edit.char);
+    else if (edit.kind === 'delete') characters.splice(at, 1);
+    else characters[at] = '?';
+  }
+  return characters.join('');
+}
+
+const character = fc.constantFrom(...KEY_ALPHABET);
+const position = fc.nat({ max: 40 });
+const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('substitute' as const), at: position, char: character }),
+  fc.record({ kind: fc.constant('insert' as const), at: position, char: character }),
+  fc.record({ kind: fc.constant('delete' as const), at: position }),
+  fc.record({ kind: fc.constant('unreadable' as const), at: position }),
+);
+// Stored keys may hold `?` themselves (a character the transcriber could not read).
+const storedKey = fc
+  .array(fc.oneof({ weight: 12, arbitrary: character }, { weight: 1, arbitrary: fc.constant('?') }), {
+    minLength: 4,
+    maxLength: 16,
+  })
+  .map((characters) => characters.join(''));
+
+describe('candidate generation', () => {
+  it('asks for a segment pair of every key within two edits or unreadable characters (property)', () => {
+    fc.assert(
+      fc.property(storedKey, fc.array(editArbitrary, { maxLength: NEAR_DISTANCE }), (key, edits) => {
+        const query = applyEdits(key, edits);
+        if (Array.from(query).length < NEAR_MIN_LENGTH || query.replace(/\?/g, '') === '') return;
+        const plan = planCandidates(parseMarkingQuery(query));
+        // A `?` of the stored key carried into the query is an error on both sides: a third one.
+        if (levenshtein(plan.nearKey, key) > NEAR_DISTANCE) return;
+        const probes = new Set(plan.segmentPairProbes);
+        assert.ok(
+          segmentPairEntries(key).some((entry) => probes.has(entry)),
+          `${query} asks for none of the segment pairs of ${key}`,
+        );
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('cuts stored keys as migration 0008 does', () => {
+    assert.deepEqual(segmentPairEntries('6863102'), [
+      '7:01686',
+      '7:02631',
+      '7:03602',
+      '7:128631',
+      '7:138602',
+      '7:233102',
+    ]);
+    assert.deepEqual(segmentPairEntries('abc'), []);
+  });
+
+  it('finds the issue’s lost query among the pairs: 62-63-I?2 for 68-63-102', () => {
+    const plan = planCandidates(parseMarkingQuery('62-63-I?2'));
+    const key = confusionKey(markingSkeleton('68-63-102'));
+    assert.ok(levenshtein(plan.nearKey, key) <= 2);
+    assert.ok(segmentPairEntries(key).some((entry) => plan.segmentPairProbes.includes(entry)));
+  });
+});
+
+/** A deterministic generator (mulberry32), so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('candidate generation on the database', () => {
+  let world: TestWorld;
+  const random = seeded(20261205);
+  const digits = (count: number) => Array.from({ length: count }, () => String(Math.floor(random() * 10))).join('');
+  // Dense, look-alike lots and serials: many keys within two edits of one another.
+  const texts = Array.from({ length: 600 }, (_, index) => {
+    switch (index % 4) {
+      case 0:
+        return `${digits(2)}-${digits(2)}-${digits(3)}`;
+      case 1:
+        return `AK ${digits(6)}`;
+      case 2:
+        return `ЗВ ${digits(3)}-${digits(2)}`;
+      default:
+        return `${digits(2)}-${digits(3)}-${digits(2)}${index % 8 === 3 ? '?' : ''}`;
+    }
+  });
+
+  before(async () => {
+    world = await createTestWorld();
+    const site = await createSite(world.db, world.owner, world.investigationId, { site_type: 'cache', name: 'Store' });
+    for (let start = 0; start < texts.length; start += 20) {
+      await createItem(world.db, world.owner, world.investigationId, {
+        site_id: site.id,
+        category: 'cartridges',
+        markings: texts.slice(start, start + 20).map((text) => ({ text, kind: 'lot' as const })),
+      });
+    }
+  });
+  after(async () => {
+    await world.close();
+  });
+
+  it('returns every marking within two edits or unreadable characters of a query', async () => {
+    const edit = (text: string): string => {
+      const characters = Array.from(text);
+      const readable = () => {
+        const positions = characters.flatMap((c, index) => (/[\p{L}\p{Nd}]/u.test(c) ? [index] : []));
+        return positions[Math.floor(random() * positions.length)]!;
+      };
+      const count = 1 + Math.floor(random() * NEAR_DISTANCE);
+      for (let n = 0; n < count; n += 1) {
+        const roll = random();
+        const at = readable();
+        const typed = String(Math.floor(random() * 10));
+        if (roll < 0.3) characters[at] = '?';
+        else if (roll < 0.55) characters[at] = typed;
+        else if (roll < 0.8) characters.splice(at, 0, typed);
+        else characters.splice(at, 1);
+      }
+      return characters.join('');
+    };
+    let asked = 0;
+    for (let n = 0; n < 200; n += 1) {
+      const target = texts[Math.floor(random() * texts.length)]!;
+      const query = edit(target);
+      const parsed = parseMarkingQuery(query);
+      if (parsed.length < NEAR_MIN_LENGTH) continue;
+      const plan = planCandidates(parsed);
+      const targetKey = confusionKey(markingSkeleton(target));
+      if (levenshtein(plan.nearKey, targetKey) > NEAR_DISTANCE) continue;
+      asked += 1;
+      const candidates = await findCandidateSkeletons(world.db, plan, {
+        investigationIds: [world.investigationId],
+        includeArchived: false,
+      });
+      assert.ok(
+        candidates.some((candidate) => candidate.skeleton === markingSkeleton(target)),
+        `${query} did not find ${target}`,
+      );
+    }
+    assert.ok(asked > 100, `only ${asked} queries were within two of their target`);
+  });
+});
