@@ -9,10 +9,12 @@ import {
   syncResponseSchema,
 } from './schema.js';
 import * as service from './service.js';
+import { registerUploadRoutes } from './uploads.js';
 
 const tags = ['sync'];
 
-export function registerSyncRoutes(app: ApiApp, { db }: RouteDeps): void {
+export function registerSyncRoutes(app: ApiApp, { db, config }: RouteDeps): void {
+  registerUploadRoutes(app, db, config);
   app.post(
     '/sync',
     {
