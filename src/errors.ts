@@ -17,6 +17,9 @@ export const problemCatalogue = {
   reference_invalid: { status: 422, title: 'A referenced record does not exist or belongs elsewhere' },
   constraint_violated: { status: 422, title: 'The change breaks a rule of the data model' },
   append_only: { status: 409, title: 'This record cannot be changed once written' },
+  idempotency_key_reused: { status: 422, title: 'This operation id was already used for a different operation' },
+  dependency_missing: { status: 424, title: 'A record this one depends on is not on the server yet' },
+  hash_mismatch: { status: 460, title: 'The received bytes do not match the SHA-256 the sender declared' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

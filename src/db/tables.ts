@@ -329,6 +329,24 @@ export interface AuditCheckpointsTable {
   note: string | null;
 }
 
+/** One operation received from a device's outbox and applied (offline sync); append-only. */
+export interface SyncOperationsTable {
+  op_id: string;
+  user_id: string;
+  investigation_id: string;
+  operation_type: string;
+  record_type: string;
+  record_id: string;
+  body_sha256: string;
+  device_id: string;
+  captured_at: Date;
+  captured_at_as_sent: string;
+  device_time: Date;
+  received_at: Date;
+  clock_offset_seconds: number;
+  clock_skew_flagged: boolean;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -361,6 +379,7 @@ export interface DB {
   reference_transfers: ReferenceTransfersTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
+  sync_operations: SyncOperationsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

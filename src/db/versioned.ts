@@ -113,3 +113,16 @@ export async function archiveVersioned<T extends VersionedTable>(
     archive_reason: reason,
   } as unknown as RowUpdate<T>);
 }
+
+/**
+ * Runs `work` in the caller's transaction when `db` already is one, else in a
+ * new transaction. A service written with this can be called on its own (its
+ * own transaction) or inside a larger unit of work (the offline sync writes a
+ * record and its idempotency row together).
+ *
+ * @example
+ * return inTransaction(db, async (trx) => insertRowAndAudit(trx));
+ */
+export async function inTransaction<T>(db: Queryable, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Tx) : db.transaction().execute(work);
+}

@@ -13,6 +13,7 @@ import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
+import { registerSyncRoutes } from './sync/routes.js';
 import { registerTracingRoutes } from './tracing/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
@@ -34,4 +35,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);
   registerSiteRoutes(app, deps);
+  registerSyncRoutes(app, deps);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientRecordIdSchema } from '../../db/record-ids.js';
 
 export const custodyEventSchema = z.object({
   id: z.uuid(),
@@ -18,6 +19,7 @@ export const custodyEventListSchema = z.object({ items: z.array(custodyEventSche
 const partySchema = z.string().trim().min(1).max(300);
 
 export const createCustodyEventBodySchema = z.object({
+  id: clientRecordIdSchema.optional(),
   from_party: partySchema.describe('Who handed the item over'),
   to_party: partySchema.describe('Who received it'),
   occurred_at: z.iso

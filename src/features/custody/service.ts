@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB } from '../../db/tables.js';
-import { findById } from '../../db/versioned.js';
+import { requireUnusedRecordId } from '../../db/record-ids.js';
+import { findById, inTransaction, type Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
@@ -19,21 +20,22 @@ import { createCustodyEventBodySchema, type CreateCustodyEventInput, type Custod
  * await addCustodyEvent(db, actor, itemId, { from_party: 'Site team', to_party: 'Evidence store', place: 'Erbil' });
  */
 export async function addCustodyEvent(
-  db: Kysely<DB>,
+  db: Queryable,
   actor: Actor,
   itemId: string,
   input: CreateCustodyEventInput,
 ): Promise<CustodyEvent> {
   const parsed = createCustodyEventBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const item = await findById(trx, 'items', itemId);
     await requireRole(trx, actor, item.investigation_id, 'investigator');
     if (item.archived_at !== null) {
       throw new DomainError('archived', `Item ${itemId} is archived; its chain of custody is closed.`);
     }
+    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     const now = new Date();
     const row = await repository.insertCustodyEvent(trx, {
-      id: uuidv7(),
+      id: parsed.id ?? uuidv7(),
       investigation_id: item.investigation_id,
       item_id: itemId,
       from_party: parsed.from_party,

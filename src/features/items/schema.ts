@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { createMarkingBodySchema, markingSchema } from '../markings/schema.js';
 
 export const itemCategories = [
@@ -85,6 +86,7 @@ const quantitySchema = z.number().int().min(1).max(100_000_000).describe('Units 
 const observationsSchema = z.string().max(20_000);
 
 export const createItemBodySchema = z.object({
+  id: clientRecordIdSchema.optional(),
   site_id: z.uuid(),
   zone_id: z.uuid().nullable().optional().describe('A zone of the same site'),
   external_ref: externalRefSchema.nullable().optional(),

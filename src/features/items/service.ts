@@ -4,7 +4,16 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
+import { requireUnusedRecordId } from '../../db/record-ids.js';
+import {
+  archiveVersioned,
+  findById,
+  findForUpdate,
+  inTransaction,
+  updateVersioned,
+  type Queryable,
+  type Tx,
+} from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
@@ -65,18 +74,19 @@ async function requireLiveSite(trx: Tx, investigationId: string, siteId: string)
  * });
  */
 export async function createItem(
-  db: Kysely<DB>,
+  db: Queryable,
   actor: Actor,
   investigationId: string,
   input: CreateItemInput,
 ): Promise<ItemDetail> {
   const parsed = createItemBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     await requireLiveSite(trx, investigationId, parsed.site_id);
+    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     const now = new Date();
     const row = await repository.insertItem(trx, {
-      id: uuidv7(),
+      id: parsed.id ?? uuidv7(),
       investigation_id: investigationId,
       site_id: parsed.site_id,
       zone_id: parsed.zone_id ?? null,
@@ -106,7 +116,10 @@ export async function createItem(
       after: row,
     });
     const markings = [];
-    for (const marking of parsed.markings) markings.push(await insertMarkingForItem(trx, actor, row, marking));
+    for (const [index, marking] of parsed.markings.entries()) {
+      if (marking.id !== undefined) await requireUnusedRecordId(trx, marking.id, `markings.${index}.id`);
+      markings.push(await insertMarkingForItem(trx, actor, row, marking));
+    }
     return { ...toItem(row), markings };
   });
 }
@@ -145,9 +158,9 @@ export async function getItem(db: Kysely<DB>, actor: Actor, id: string): Promise
  * ({@link setDisposalStatus}). Changing to a category that may be fuzed makes
  * an unrecorded fuze state 'unknown', as on creation.
  */
-export async function updateItem(db: Kysely<DB>, actor: Actor, id: string, input: UpdateItemInput): Promise<Item> {
+export async function updateItem(db: Queryable, actor: Actor, id: string, input: UpdateItemInput): Promise<Item> {
   const parsed = updateItemBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
     requireCanEdit(access, actor, before);
@@ -204,9 +217,9 @@ export async function archiveItem(db: Kysely<DB>, actor: Actor, id: string, inpu
  * @example
  * await setDisposalStatus(db, actor, itemId, { version: 2, disposal_status: 'transferred', note: 'Referred to the clearance team' });
  */
-export async function setDisposalStatus(db: Kysely<DB>, actor: Actor, id: string, input: DisposalInput): Promise<Item> {
+export async function setDisposalStatus(db: Queryable, actor: Actor, id: string, input: DisposalInput): Promise<Item> {
   const parsed = disposalBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
     requireCanEdit(access, actor, before);

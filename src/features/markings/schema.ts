@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { clientRecordIdSchema } from '../../db/record-ids.js';
 
 export const markingKinds = [
   'serial',
@@ -54,6 +55,7 @@ export const markingPageSchema = pageSchema(markingSchema);
 
 /** One marking to add, alone or within a new item's `markings`. */
 export const createMarkingBodySchema = z.object({
+  id: clientRecordIdSchema.optional(),
   text: markingTextSchema,
   kind: markingKindSchema,
   position: positionSchema.nullable().optional(),

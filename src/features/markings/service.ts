@@ -8,10 +8,12 @@ import {
   archiveVersioned,
   findById,
   findForUpdate,
+  inTransaction,
   updateVersioned,
   type Queryable,
   type Tx,
 } from '../../db/versioned.js';
+import { requireUnusedRecordId } from '../../db/record-ids.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
@@ -67,7 +69,7 @@ export async function insertMarkingForItem(
 ): Promise<Marking> {
   const now = new Date();
   const row = await repository.insertMarking(trx, {
-    id: uuidv7(),
+    id: input.id ?? uuidv7(),
     investigation_id: item.investigation_id,
     item_id: item.id,
     text: input.text,
@@ -102,16 +104,17 @@ export async function markingsOfItem(db: Queryable, itemId: string): Promise<Mar
  * await createMarking(db, actor, itemId, { text: '٢٠١٥', kind: 'year', position: 'base' });
  */
 export async function createMarking(
-  db: Kysely<DB>,
+  db: Queryable,
   actor: Actor,
   itemId: string,
   input: CreateMarkingInput,
 ): Promise<Marking> {
   const parsed = createMarkingBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const item = await findById(trx, 'items', itemId);
     await requireRole(trx, actor, item.investigation_id, 'investigator');
     requireLiveItem(item);
+    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     return insertMarkingForItem(trx, actor, item, parsed);
   });
 }

@@ -7,6 +7,7 @@ import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
+import { requireUnusedRecordId } from '../../db/record-ids.js';
 import { DomainError } from '../../errors.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
@@ -90,6 +91,8 @@ export async function receiveMediaFile(
 export interface UploadClaims {
   filename?: string | undefined;
   declaredType?: string | undefined;
+  /** The id the media record gets, chosen by the client (resumable uploads from offline capture). */
+  mediaId?: string | undefined;
 }
 
 /**
@@ -168,9 +171,10 @@ export async function addMedia(
     const filename = fields.original_filename ?? claims.filename?.trim().slice(0, 500);
     return await db.transaction().execute(async (trx) => {
       await requireRole(trx, actor, investigationId, 'investigator');
+      if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
       const now = new Date();
       const row = await repository.insertMedia(trx, {
-        id: uuidv7(),
+        id: claims.mediaId ?? uuidv7(),
         investigation_id: investigationId,
         sha256: staged.sha256,
         size_bytes: staged.sizeBytes,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { polygonProblems } from './area.js';
 
 export const siteTypes = [
@@ -110,6 +111,7 @@ const recoveredOnSchema = z.iso.date().describe('Day of recovery, YYYY-MM-DD');
 
 export const createSiteBodySchema = z
   .object({
+    id: clientRecordIdSchema.optional(),
     site_type: siteTypeSchema,
     name: z.string().trim().min(1).max(300),
     names: namesSchema.default({}),
@@ -235,6 +237,7 @@ export type Zone = z.infer<typeof zoneSchema>;
 export const zonePageSchema = pageSchema(zoneSchema);
 
 export const createZoneBodySchema = z.object({
+  id: clientRecordIdSchema.optional(),
   name: z.string().trim().min(1).max(200).describe('e.g. "rocket area"'),
   description: z.string().max(20_000).default(''),
 });

@@ -4,7 +4,15 @@ import type { Page, PageQuery } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row, RowUpdate } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../../db/versioned.js';
+import { requireUnusedRecordId } from '../../db/record-ids.js';
+import {
+  archiveVersioned,
+  findById,
+  findForUpdate,
+  inTransaction,
+  updateVersioned,
+  type Queryable,
+} from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
@@ -57,17 +65,18 @@ function jsonOrNull(value: unknown): string | null {
  * });
  */
 export async function createSite(
-  db: Kysely<DB>,
+  db: Queryable,
   actor: Actor,
   investigationId: string,
   input: CreateSiteInput,
 ): Promise<Site> {
   const parsed = createSiteBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
+    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     const now = new Date();
     const row = await repository.insertSite(trx, {
-      id: uuidv7(),
+      id: parsed.id ?? uuidv7(),
       investigation_id: investigationId,
       external_ref: parsed.external_ref ?? null,
       site_type: parsed.site_type,
@@ -157,9 +166,9 @@ export async function getSitesGeoJson(
   };
 }
 
-export async function updateSite(db: Kysely<DB>, actor: Actor, id: string, input: UpdateSiteInput): Promise<Site> {
+export async function updateSite(db: Queryable, actor: Actor, id: string, input: UpdateSiteInput): Promise<Site> {
   const parsed = updateSiteBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'sites', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
     requireCanEdit(access, actor, before);
@@ -223,17 +232,18 @@ export async function archiveSite(db: Kysely<DB>, actor: Actor, id: string, inpu
  * @example
  * const zone = await createZone(db, actor, site.id, { name: 'Rocket area' });
  */
-export async function createZone(db: Kysely<DB>, actor: Actor, siteId: string, input: CreateZoneInput): Promise<Zone> {
+export async function createZone(db: Queryable, actor: Actor, siteId: string, input: CreateZoneInput): Promise<Zone> {
   const parsed = createZoneBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const site = await findById(trx, 'sites', siteId);
     await requireRole(trx, actor, site.investigation_id, 'investigator');
     if (site.archived_at !== null) {
       throw new DomainError('archived', `Site ${siteId} is archived: zones can no longer be added to it.`);
     }
+    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     const now = new Date();
     const row = await repository.insertZone(trx, {
-      id: uuidv7(),
+      id: parsed.id ?? uuidv7(),
       investigation_id: site.investigation_id,
       site_id: siteId,
       name: parsed.name,

@@ -1,0 +1,50 @@
+import type { NewRow, Row } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+
+export async function findOperation(db: Queryable, opId: string): Promise<Row<'sync_operations'> | undefined> {
+  return db.selectFrom('sync_operations').selectAll().where('op_id', '=', opId).executeTakeFirst();
+}
+
+export async function insertOperation(db: Queryable, row: NewRow<'sync_operations'>): Promise<void> {
+  await db.insertInto('sync_operations').values(row).execute();
+}
+
+export interface OperationFilters {
+  recordId?: string | undefined;
+  clockSkewFlagged?: boolean | undefined;
+  after: string | undefined;
+  limit: number;
+}
+
+/** Keyset pages by op_id (UUIDv7: the device's save order). */
+export async function listOperations(
+  db: Queryable,
+  investigationId: string,
+  filters: OperationFilters,
+): Promise<Row<'sync_operations'>[]> {
+  let query = db
+    .selectFrom('sync_operations')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .orderBy('op_id')
+    .limit(filters.limit + 1);
+  if (filters.after !== undefined) query = query.where('op_id', '>', filters.after);
+  if (filters.recordId !== undefined) query = query.where('record_id', '=', filters.recordId);
+  if (filters.clockSkewFlagged !== undefined) query = query.where('clock_skew_flagged', '=', filters.clockSkewFlagged);
+  return query.execute();
+}
+
+/** Which parent records exist, whatever their investigation (access is checked by the services). */
+export async function existingIds(
+  db: Queryable,
+  table: 'sites' | 'zones' | 'items',
+  ids: string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom(table as 'items')
+    .select('id')
+    .where('id', 'in', ids)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
