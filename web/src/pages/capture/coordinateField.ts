@@ -69,9 +69,14 @@ export function readPrecision(text: string): FieldReading {
   return { state: 'read', value: Number(normalized) };
 }
 
+/** Rounds to 6 decimals, halves away from zero, so east and west (north and south) round alike. */
+function roundToMicrodegrees(value: number): number {
+  return (Math.sign(value) * Math.round(Math.abs(value) * 1e6)) / 1e6 || 0;
+}
+
 /** A value in decimal degrees as shown beside the field: at most 6 decimals (about 10 cm), no trailing zeros. */
 export function formatDegrees(value: number): string {
-  return String(Math.abs(Math.round(value * 1e6) / 1e6));
+  return String(Math.abs(roundToMicrodegrees(value)));
 }
 
 /** The hemisphere letter of a coordinate; 0 counts as north or east. */
@@ -87,7 +92,7 @@ export function hemisphereOf(value: number, axis: Axis): 'N' | 'S' | 'E' | 'W' {
  * @example coordinateText(36.35111111) // '36.351111'
  */
 export function coordinateText(value: number): string {
-  return String(Math.round(value * 1e6) / 1e6);
+  return String(roundToMicrodegrees(value));
 }
 
 export interface LocationDraft {
