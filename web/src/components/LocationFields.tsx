@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { I18n, MessageKey } from '../i18n/i18n';
-import { useI18n } from '../i18n/i18n';
+import { isolate, useI18n } from '../i18n/i18n';
 import {
   coordinateText,
   formatDegrees,
@@ -49,7 +49,8 @@ export function locationProblemMessage(t: I18n['t'], problem: LocationProblem): 
 
 /** A coordinate in decimal degrees with its hemisphere, e.g. "36.351111° N". */
 export function degreesText(t: I18n['t'], value: number, axis: Axis): string {
-  return t(hemisphereMessages[hemisphereOf(value, axis)], { value: formatDegrees(value) });
+  // The number runs left to right inside a sentence that may run right to left.
+  return t(hemisphereMessages[hemisphereOf(value, axis)], { value: isolate(`${formatDegrees(value)}°`) });
 }
 
 /** What the fields of a location say before saving: a problem to show on each field, from a save attempt. */
@@ -100,7 +101,7 @@ export function LocationFields({
             />
             {reading.state === 'read' && (
               <p className="coordinate-reading" data-testid={`${axis}-reading`}>
-                <bdi dir="ltr">{degreesText(t, reading.value, axis)}</bdi>
+                {degreesText(t, reading.value, axis)}
               </p>
             )}
           </>
@@ -166,10 +167,8 @@ export function LocationFields({
             />
             {pairReading.state === 'read' && (
               <p className="coordinate-reading">
-                <bdi dir="ltr">
-                  {degreesText(t, pairReading.latitude, 'latitude')},{' '}
-                  {degreesText(t, pairReading.longitude, 'longitude')}
-                </bdi>
+                {degreesText(t, pairReading.latitude, 'latitude')} ·{' '}
+                {degreesText(t, pairReading.longitude, 'longitude')}
               </p>
             )}
           </>

@@ -88,7 +88,12 @@ export function Field({
       <label htmlFor={id}>
         {label}
         {/* Part of the label, so a screen reader says it with the field's name. */}
-        {carried !== undefined && <span className="carried-badge">{carried}</span>}
+        {carried !== undefined && (
+          <>
+            {' '}
+            <span className="carried-badge">{carried}</span>
+          </>
+        )}
       </label>
       {children({ id, 'aria-invalid': error === undefined ? undefined : true, 'aria-describedby': describedBy })}
       {hint !== undefined && (

@@ -6,7 +6,7 @@ import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
 import { Appended, Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
+import { isolate, useI18n } from '../i18n/i18n';
 import { Link, paths, useLocation } from '../router';
 import { mayChangeRecord } from './capture/access';
 import { coordinateText, readLocation, type LocationDraft } from './capture/coordinateField';
@@ -118,7 +118,10 @@ function LocationEditor({
           {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
           {conflict && current !== undefined && (
             <p className="notice notice-error" data-testid="location-conflict">
-              {t('location.conflict', { coordinates: currentCoordinates, precision: currentPrecision })}
+              {t('location.conflict', {
+                coordinates: isolate(currentCoordinates),
+                precision: isolate(currentPrecision),
+              })}
             </p>
           )}
           {error !== undefined && !conflict && (unplaced || Object.keys(errors).length === 0) && (
