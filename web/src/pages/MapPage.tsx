@@ -4,6 +4,7 @@ import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, type BodyOf, type SiteType } from '../api/client';
 import { LocationFields } from '../components/LocationFields';
+import { useRecordAccess } from './capture/useRecordAccess';
 import { coordinateText, readAxis, readLocation, type LocationDraft } from './capture/coordinateField';
 import { siteTypeColours, siteTypes } from '../api/vocabulary';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
@@ -225,6 +226,15 @@ export default function MapPage({ investigationId }: { investigationId: string }
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<string | undefined>(undefined);
   const { query } = useLocation();
+  const mayChange = useRecordAccess(investigationId);
+  // The selected site's record: who created it decides whether an investigator may correct it.
+  const selectedRecord = useLoad(
+    () =>
+      selectedId === undefined
+        ? Promise.resolve(undefined)
+        : call(api.GET('/api/v1/sites/{id}', { params: { path: { id: selectedId } } })),
+    [selectedId],
+  );
   const [showCraft, setShowCraft] = useState(query.get('layer') === 'craft');
   const craftLayerRef = useRef<L.LayerGroup | null>(null);
 
@@ -455,7 +465,9 @@ export default function MapPage({ investigationId }: { investigationId: string }
               <Link className="button" to={paths.site(investigationId, selected.id)}>
                 {t('map.openSite')}
               </Link>
-              <Link to={`${paths.site(investigationId, selected.id)}?correct=location`}>{t('location.correct')}</Link>
+              {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
+                <Link to={`${paths.site(investigationId, selected.id)}?correct=location`}>{t('location.correct')}</Link>
+              )}
             </div>
           </section>
         )}

@@ -8,7 +8,7 @@ import { Appended, Detail, ErrorNotice, Field, LoadedSection, Loading, UserText 
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
 import { Link, paths, useLocation } from '../router';
-import { mayChangeRecord } from './capture/access';
+import { useRecordAccess } from './capture/useRecordAccess';
 import { coordinateText, readLocation, type LocationDraft } from './capture/coordinateField';
 
 type SiteChange = BodyOf<'/api/v1/sites/{id}', 'patch'>;
@@ -196,11 +196,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
       ),
     [investigationId, siteId],
   );
-  const investigation = useLoad(
-    () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
-    [investigationId],
-  );
-  const me = useLoad(() => call(api.GET('/api/v1/auth/me')), []);
+  const mayChange = useRecordAccess(investigationId);
   const { query } = useLocation();
   const [editingLocation, setEditingLocation] = useState(query.get('correct') === 'location');
   const [locationSaved, setLocationSaved] = useState(false);
@@ -210,10 +206,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
   if (site.data === undefined) return <Loading />;
   const data = site.data;
   const otherNames = Object.entries(data.names);
-  const mayEdit =
-    investigation.data !== undefined &&
-    me.data !== undefined &&
-    mayChangeRecord(investigation.data.my_role, me.data.id, data);
+  const mayEdit = mayChange(data);
 
   return (
     <div className="page">
