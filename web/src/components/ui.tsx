@@ -66,12 +66,15 @@ export function Field({
   error,
   hint,
   className,
+  carried,
   children,
 }: {
   label: string;
   error?: string | undefined;
   hint?: string | undefined;
   className?: string;
+  /** Set while the value was carried over from the previous record and not touched: the badge's text. */
+  carried?: string | undefined;
   children: (control: ControlProps) => ReactNode;
 }) {
   const id = useId();
@@ -80,9 +83,18 @@ export function Field({
   const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ') || undefined;
   return (
     <div
-      className={`field${error === undefined ? '' : ' field-invalid'}${className === undefined ? '' : ` ${className}`}`}
+      className={`field${error === undefined ? '' : ' field-invalid'}${carried === undefined ? '' : ' field-carried'}${className === undefined ? '' : ` ${className}`}`}
     >
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        {label}
+        {/* Part of the label, so a screen reader says it with the field's name. */}
+        {carried !== undefined && (
+          <>
+            {' '}
+            <span className="carried-badge">{carried}</span>
+          </>
+        )}
+      </label>
       {children({ id, 'aria-invalid': error === undefined ? undefined : true, 'aria-describedby': describedBy })}
       {hint !== undefined && (
         <p className="field-hint" id={hintId}>

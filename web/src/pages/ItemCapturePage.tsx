@@ -15,62 +15,35 @@ import { CharacterPalette } from '../components/CharacterPalette';
 import { PhotoUpload } from '../components/PhotoUpload';
 import { SeenElsewhere } from '../components/SeenElsewhere';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
+import { parseWholeNumber } from '../../../src/parsing/numbers.js';
+import {
+  editField,
+  editMarking,
+  freshCapture,
+  likeThis,
+  newMarking,
+  type CaptureState,
+  type CarriedField,
+  type ItemDraft,
+  type MarkingDraft,
+} from './capture/carryOver';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate, paths } from '../router';
 
-interface MarkingDraft {
-  key: number;
-  text: string;
-  kind: NewMarking['kind'];
-  position: string;
-}
-
-interface ItemDraft {
-  zone_id: string;
-  category: string;
-  model: string;
-  quantity: string;
-  condition: string;
-  assembly_state: string;
-  production_type: string;
-  fuze_fitted: string;
-  safety_device_fitted: string;
-  disposal_status: string;
-  external_ref: string;
-  observations: string;
-  tags: string;
-  markings: MarkingDraft[];
-}
-
-let nextMarkingKey = 1;
-const newMarking = (kind: MarkingDraft['kind'] = 'serial', position = ''): MarkingDraft => ({
-  key: nextMarkingKey++,
-  text: '',
-  kind,
-  position,
-});
-
-const emptyDraft = (): ItemDraft => ({
-  zone_id: '',
-  category: '',
-  model: '',
-  quantity: '1',
-  condition: '',
-  assembly_state: '',
-  production_type: 'unknown',
-  fuze_fitted: '',
-  safety_device_fitted: '',
-  disposal_status: 'in_place',
-  external_ref: '',
-  observations: '',
-  tags: '',
-  markings: [newMarking()],
-});
-
 const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
 
-function toRequestBody(siteId: string, draft: ItemDraft): { body: NewItem; markingKeys: number[] } {
+/** Sends a new item with its markings. One function, so the offline outbox can wrap it. */
+async function saveItem(investigationId: string, body: NewItem) {
+  return call(api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body }));
+}
+
+type RequestOrProblem = { body: NewItem; markingKeys: number[] } | { quantityUnreadable: true };
+
+function toRequestBody(siteId: string, draft: ItemDraft): RequestOrProblem {
+  // Digits of any script; what is not a whole number is refused here, never sent as something else.
+  const quantity = parseWholeNumber(draft.quantity);
+  if (quantity === undefined) return { quantityUnreadable: true };
   // Rows left blank are not markings; the keys let server errors find their row again.
   const sent = draft.markings.filter((marking) => marking.text !== '');
   const body = {
@@ -79,7 +52,7 @@ function toRequestBody(siteId: string, draft: ItemDraft): { body: NewItem; marki
     external_ref: orNull(draft.external_ref),
     category: draft.category as NewItem['category'],
     model: orNull(draft.model),
-    quantity: draft.quantity.trim() === '' ? Number.NaN : Number(draft.quantity),
+    quantity,
     condition: orNull(draft.condition) as NewItem['condition'],
     assembly_state: orNull(draft.assembly_state) as NewItem['assembly_state'],
     production_type: draft.production_type as NewItem['production_type'],
@@ -92,18 +65,13 @@ function toRequestBody(siteId: string, draft: ItemDraft): { body: NewItem; marki
     fuze_fitted: draft.fuze_fitted === '' ? undefined : (draft.fuze_fitted as NewItem['fuze_fitted']),
     safety_device_fitted: orNull(draft.safety_device_fitted) as NewItem['safety_device_fitted'],
     disposal_status: draft.disposal_status as NewItem['disposal_status'],
-    markings: sent.map((marking) => ({ text: marking.text, kind: marking.kind, position: orNull(marking.position) })),
+    markings: sent.map((marking) => ({
+      text: marking.text,
+      kind: marking.kind as NewMarking['kind'],
+      position: orNull(marking.position),
+    })),
   } satisfies NewItem;
   return { body, markingKeys: sent.map((marking) => marking.key) };
-}
-
-/** "Save and add another like this": everything stays but what identifies one item. */
-function likeThis(draft: ItemDraft): ItemDraft {
-  return {
-    ...draft,
-    external_ref: '',
-    markings: draft.markings.map((marking) => newMarking(marking.kind, marking.position)),
-  };
 }
 
 interface Saved {
@@ -119,7 +87,12 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     () => call(api.GET('/api/v1/sites/{id}/zones', { params: { path: { id: siteId }, query: { limit: 500 } } })),
     [siteId],
   );
-  const [draft, setDraft] = useState<ItemDraft>(emptyDraft);
+  const [capture, setCapture] = useState<CaptureState>(freshCapture);
+  const draft = capture.draft;
+  const setDraft = (change: (previous: ItemDraft) => ItemDraft) =>
+    setCapture((previous) => ({ ...previous, draft: change(previous.draft) }));
+  const [categoryCleared, setCategoryCleared] = useState(false);
+  const [quantityUnreadable, setQuantityUnreadable] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [errorMarkingKeys, setErrorMarkingKeys] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
@@ -134,13 +107,16 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   const markingInputs = useRef(new Map<number, HTMLInputElement>());
   const lastMarkingKey = useRef<number | undefined>(undefined);
 
-  const update = <Key extends keyof ItemDraft>(key: Key, value: ItemDraft[Key]) =>
-    setDraft((previous) => ({ ...previous, [key]: value }));
-  const updateMarking = (key: number, change: Partial<MarkingDraft>) =>
-    setDraft((previous) => ({
-      ...previous,
-      markings: previous.markings.map((marking) => (marking.key === key ? { ...marking, ...change } : marking)),
-    }));
+  const update = <Key extends Exclude<keyof ItemDraft, 'markings'>>(key: Key, value: ItemDraft[Key]) => {
+    const result = editField(capture, key, value);
+    setCapture({ draft: result.draft, carried: result.carried });
+    if (key === 'category') setCategoryCleared(result.cleared.length > 0);
+    if (key === 'quantity') setQuantityUnreadable(false);
+  };
+  const updateMarking = (key: number, change: Partial<Pick<MarkingDraft, 'text' | 'kind' | 'position'>>) =>
+    setCapture((previous) => editMarking(previous, key, change));
+  /** The badge text of a field still showing a value carried over from the previous item. */
+  const carried = (field: CarriedField) => (capture.carried.has(field) ? t('capture.carriedOver') : undefined);
 
   const focusMarking = (key: number) => requestAnimationFrame(() => markingInputs.current.get(key)?.focus());
 
@@ -192,12 +168,17 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     setError(undefined);
     setLinkError(undefined);
     setWaitingForPhotos(false);
-    const { body, markingKeys } = toRequestBody(siteId, draft);
+    setCategoryCleared(false);
+    const request = toRequestBody(siteId, draft);
+    if ('quantityUnreadable' in request) {
+      setQuantityUnreadable(true);
+      setBusy(false);
+      return;
+    }
+    const { body, markingKeys } = request;
     setErrorMarkingKeys(markingKeys);
     try {
-      const item = await call(
-        api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body }),
-      );
+      const item = await saveItem(investigationId, body);
       const itemLabel = [label('category', item.category), item.model, item.markings[0]?.text]
         .filter((part) => part !== null && part !== undefined)
         .join(' · ');
@@ -217,8 +198,8 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
       }
       setSaved((previous) => [{ id: item.id, label: itemLabel }, ...previous]);
       const next = likeThis(draft);
-      setDraft(next);
-      const firstMarking = next.markings[0];
+      setCapture(next);
+      const firstMarking = next.draft.markings[0];
       if (firstMarking === undefined) categoryRef.current?.focus();
       else focusMarking(firstMarking.key);
     } catch (caught) {
@@ -235,10 +216,26 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    if (event.key !== 'Enter') return;
+    if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
       void save(event.shiftKey);
+      return;
     }
+    // Enter in an ordinary field does not save a half-described item: only the save buttons submit (the marking
+    // rows handle Enter themselves, moving to the next marking).
+    const target = event.target;
+    if (target instanceof HTMLInputElement && target.type !== 'submit' && target.type !== 'button') {
+      event.preventDefault();
+    }
+  };
+
+  /** Enter in a marking's position moves to the next marking's text, adding a row after the last one. */
+  const nextMarkingFrom = (key: number) => {
+    const index = draft.markings.findIndex((marking) => marking.key === key);
+    const next = draft.markings[index + 1];
+    if (next === undefined) addMarking();
+    else focusMarking(next.key);
   };
 
   // Server errors by field; marking errors come back as markings.<index>.<field> of the rows sent.
@@ -283,29 +280,6 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         </p>
       </header>
 
-      {linkError !== undefined && (
-        <div className="notice notice-error" role="alert">
-          <p>
-            {t('capture.photosNotLinked')}{' '}
-            <Link to={paths.item(investigationId, linkError.item.id)}>
-              <bdi dir="auto">{linkError.item.label}</bdi>
-            </Link>
-          </p>
-          <ErrorNotice error={linkError.error} />
-        </div>
-      )}
-
-      {saved.length > 0 && (
-        <div className="notice notice-success" role="status">
-          <p>
-            {t('capture.savedCount', { count: saved.length })}{' '}
-            <Link to={paths.item(investigationId, saved[0]!.id)}>
-              <bdi dir="auto">{saved[0]!.label}</bdi>
-            </Link>
-          </p>
-        </div>
-      )}
-
       <form
         className="capture-form"
         noValidate
@@ -314,19 +288,12 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         aria-describedby="capture-shortcuts"
         aria-busy={busy}
       >
-        {error !== undefined && (Object.keys(errors).length === 0 || unplacedErrors.length > 0) && (
-          <ErrorNotice error={error} />
-        )}
-        {Object.keys(errors).length > 0 && (
-          <p className="notice notice-error" role="alert">
-            {t('capture.fixFields')}
-          </p>
-        )}
+        {capture.carried.size > 0 && <p className="field-hint">{t('capture.carriedOverHint')}</p>}
 
         <fieldset>
           <legend>{t('capture.identification')}</legend>
           <div className="field-grid">
-            <Field label={t('item.category')} error={errors.category}>
+            <Field label={t('item.category')} error={errors.category} carried={carried('category')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -341,7 +308,10 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.model')} error={errors.model}>
+            <div aria-live="polite" className="category-cleared">
+              {categoryCleared && <p className="notice notice-warning">{t('capture.categoryChangedCleared')}</p>}
+            </div>
+            <Field label={t('item.model')} error={errors.model} carried={carried('model')}>
               {(control) => (
                 <input
                   {...control}
@@ -351,14 +321,18 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.quantity')} error={errors.quantity}>
+            <Field
+              label={t('item.quantity')}
+              error={quantityUnreadable ? t('capture.quantityUnreadable') : errors.quantity}
+              carried={carried('quantity')}
+            >
               {(control) => (
                 <input
                   {...control}
-                  type="number"
+                  // Text, not number: a number field drops digits of other scripts (٤٠).
+                  type="text"
                   inputMode="numeric"
-                  min={1}
-                  step={1}
+                  autoComplete="off"
                   value={draft.quantity}
                   onChange={(event) => update('quantity', event.target.value)}
                 />
@@ -374,7 +348,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.zone')} error={errors.zone_id}>
+            <Field label={t('item.zone')} error={errors.zone_id} carried={carried('zone_id')}>
               {(control) => (
                 <select {...control} value={draft.zone_id} onChange={(event) => update('zone_id', event.target.value)}>
                   <option value="">{t('capture.noZone')}</option>
@@ -392,7 +366,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         <fieldset>
           <legend>{t('capture.state')}</legend>
           <div className="field-grid">
-            <Field label={t('item.condition')} error={errors.condition}>
+            <Field label={t('item.condition')} error={errors.condition} carried={carried('condition')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -404,7 +378,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.assemblyState')} error={errors.assembly_state}>
+            <Field label={t('item.assemblyState')} error={errors.assembly_state} carried={carried('assembly_state')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -416,7 +390,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.productionType')} error={errors.production_type}>
+            <Field label={t('item.productionType')} error={errors.production_type} carried={carried('production_type')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -434,7 +408,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
           <legend>{t('capture.hazard')}</legend>
           <p className="field-hint">{t('capture.hazardHint')}</p>
           <div className="field-grid">
-            <Field label={t('item.fuzeFitted')} error={errors.fuze_fitted}>
+            <Field label={t('item.fuzeFitted')} error={errors.fuze_fitted} carried={carried('fuze_fitted')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -446,7 +420,11 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.safetyDeviceFitted')} error={errors.safety_device_fitted}>
+            <Field
+              label={t('item.safetyDeviceFitted')}
+              error={errors.safety_device_fitted}
+              carried={carried('safety_device_fitted')}
+            >
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -458,7 +436,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 />
               )}
             </Field>
-            <Field label={t('item.disposalStatus')} error={errors.disposal_status}>
+            <Field label={t('item.disposalStatus')} error={errors.disposal_status} carried={carried('disposal_status')}>
               {(control) => (
                 <VocabularySelect
                   control={control}
@@ -510,23 +488,38 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                     />
                   )}
                 </Field>
-                <Field label={t('capture.markingKind')} error={markingError(marking.key, 'kind')}>
+                <Field
+                  label={t('capture.markingKind')}
+                  error={markingError(marking.key, 'kind')}
+                  carried={marking.carried.has('kind') ? t('capture.carriedOver') : undefined}
+                >
                   {(control) => (
                     <VocabularySelect
                       control={control}
                       group="markingKind"
                       values={markingKinds}
                       value={marking.kind}
-                      onChange={(value) => updateMarking(marking.key, { kind: value as MarkingDraft['kind'] })}
+                      onChange={(value) => updateMarking(marking.key, { kind: value })}
                     />
                   )}
                 </Field>
-                <Field label={t('capture.markingPosition')} error={markingError(marking.key, 'position')}>
+                <Field
+                  label={t('capture.markingPosition')}
+                  error={markingError(marking.key, 'position')}
+                  carried={marking.carried.has('position') ? t('capture.carriedOver') : undefined}
+                >
                   {(control) => (
                     <input
                       {...control}
                       dir="auto"
                       value={marking.position}
+                      onKeyDown={(event) => {
+                        // Like the marking text: Enter goes on to the next marking.
+                        if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey) {
+                          event.preventDefault();
+                          nextMarkingFrom(marking.key);
+                        }
+                      }}
                       onChange={(event) => updateMarking(marking.key, { position: event.target.value })}
                     />
                   )}
@@ -565,7 +558,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
               />
             )}
           </Field>
-          <Field label={t('item.tags')} error={tagsError} hint={t('capture.tagsHint')}>
+          <Field label={t('item.tags')} error={tagsError} hint={t('capture.tagsHint')} carried={carried('tags')}>
             {(control) => (
               <input
                 {...control}
@@ -591,13 +584,38 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
           />
         </fieldset>
 
-        {waitingForPhotos && (
-          <p className="notice notice-warning" role="status">
-            {t('capture.waitForPhotos')}
-          </p>
-        )}
-
         <div className="actions form-actions">
+          {/* Where the user is looking when saving: the outcome is said here, and read out by screen readers. */}
+          <div className="save-status" aria-live="polite" data-testid="save-status">
+            {waitingForPhotos && <p className="notice notice-warning">{t('capture.waitForPhotos')}</p>}
+            {error !== undefined && (Object.keys(errors).length === 0 || unplacedErrors.length > 0) && (
+              <ErrorNotice error={error} />
+            )}
+            {(Object.keys(errors).length > 0 || quantityUnreadable) && (
+              <p className="notice notice-error">{t('capture.fixFields')}</p>
+            )}
+            {linkError !== undefined && (
+              <div className="notice notice-error">
+                <p>
+                  {t('capture.photosNotLinked')}{' '}
+                  <Link to={paths.item(investigationId, linkError.item.id)}>
+                    <bdi dir="auto">{linkError.item.label}</bdi>
+                  </Link>
+                </p>
+                <ErrorNotice error={linkError.error} />
+              </div>
+            )}
+            {saved.length > 0 && error === undefined && (
+              <div className="notice notice-success">
+                <p>
+                  {t('capture.saved')} {t('capture.savedCount', { count: saved.length })}{' '}
+                  <Link to={paths.item(investigationId, saved[0]!.id)}>
+                    <bdi dir="auto">{saved[0]!.label}</bdi>
+                  </Link>
+                </p>
+              </div>
+            )}
+          </div>
           <button type="submit" name="action" value="save" className="button-primary" disabled={busy}>
             {t('capture.save')}
           </button>

@@ -2,7 +2,10 @@ import L from 'leaflet';
 import { fieldErrorMessage } from '../api/fieldErrors';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
-import { api, call, fieldErrors, type SiteType } from '../api/client';
+import { api, call, fieldErrors, type BodyOf, type SiteType } from '../api/client';
+import { LocationFields } from '../components/LocationFields';
+import { useRecordAccess } from './capture/useRecordAccess';
+import { coordinateText, readAxis, readLocation, type LocationDraft } from './capture/coordinateField';
 import { siteTypeColours, siteTypes } from '../api/vocabulary';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
@@ -46,23 +49,26 @@ function draftIcon(): L.DivIcon {
   return L.divIcon({ html: cross, className: 'site-marker', iconSize: [22, 22], iconAnchor: [11, 11] });
 }
 
-interface Draft {
-  latitude: string;
-  longitude: string;
-}
+/** The body of a new site: what the form holds, with the location already read by the shared parser. */
+type NewSiteBody = BodyOf<'/api/v1/investigations/{id}/sites', 'post'>;
 
-const roundCoordinate = (value: number) => String(Math.round(value * 1e6) / 1e6);
+/** Sends a new site. One function, so the offline outbox can wrap it. */
+async function saveNewSite(investigationId: string, body: NewSiteBody) {
+  return call(api.POST('/api/v1/investigations/{id}/sites', { params: { path: { id: investigationId } }, body }));
+}
 
 function NewSiteForm({
   investigationId,
   draft,
   onDraftChange,
+  onUseMapCentre,
   onCancel,
   onCreated,
 }: {
   investigationId: string;
-  draft: Draft;
-  onDraftChange: (draft: Draft) => void;
+  draft: LocationDraft;
+  onDraftChange: (draft: LocationDraft) => void;
+  onUseMapCentre: () => void;
   onCancel: () => void;
   onCreated: (siteId: string) => void;
 }) {
@@ -71,9 +77,10 @@ function NewSiteForm({
   const [siteType, setSiteType] = useState<SiteType>('cache');
   const [externalRef, setExternalRef] = useState('');
   const [recoveredOn, setRecoveredOn] = useState('');
-  const [precision, setPrecision] = useState('');
   const [context, setContext] = useState('');
   const [error, setError] = useState<unknown>(undefined);
+  const [attempted, setAttempted] = useState(false);
+  const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
 
@@ -81,24 +88,28 @@ function NewSiteForm({
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    setBusy(true);
+    if (busy) return;
     setError(undefined);
+    // The location is read before anything is sent: what cannot be read refuses the save, it is never dropped.
+    const location = readLocation(draft);
+    setAttempted(true);
+    if (!location.ok) {
+      setRefused(true);
+      return;
+    }
+    setRefused(false);
+    setBusy(true);
     try {
-      const site = await call(
-        api.POST('/api/v1/investigations/{id}/sites', {
-          params: { path: { id: investigationId } },
-          body: {
-            name,
-            site_type: siteType,
-            latitude: draft.latitude === '' ? null : Number(draft.latitude),
-            longitude: draft.longitude === '' ? null : Number(draft.longitude),
-            precision_m: precision === '' ? null : Number(precision),
-            external_ref: externalRef === '' ? null : externalRef,
-            recovered_on: recoveredOn === '' ? null : recoveredOn,
-            context,
-          },
-        }),
-      );
+      const site = await saveNewSite(investigationId, {
+        name,
+        site_type: siteType,
+        latitude: location.latitude,
+        longitude: location.longitude,
+        precision_m: location.precision_m,
+        external_ref: externalRef === '' ? null : externalRef,
+        recovered_on: recoveredOn === '' ? null : recoveredOn,
+        context,
+      });
       onCreated(site.id);
     } catch (caught) {
       setError(caught);
@@ -119,9 +130,13 @@ function NewSiteForm({
   ];
   const unplaced = Object.keys(errors).some((field) => !known.includes(field));
   return (
-    <form className="card new-site-form" aria-labelledby="new-site-title" onSubmit={(event) => void submit(event)}>
+    <form
+      className="card new-site-form"
+      aria-labelledby="new-site-title"
+      noValidate
+      onSubmit={(event) => void submit(event)}
+    >
       <h2 id="new-site-title">{t('map.newSite')}</h2>
-      {(unplaced || Object.keys(errors).length === 0) && <ErrorNotice error={error} />}
       <Field label={t('site.name')} error={errors.name}>
         {(control) => (
           <input
@@ -145,54 +160,23 @@ function NewSiteForm({
           />
         )}
       </Field>
-      <div className="field-row">
-        <Field label={t('site.latitude')} error={errors.latitude}>
-          {(control) => (
-            <input
-              {...control}
-              inputMode="decimal"
-              dir="ltr"
-              value={draft.latitude}
-              onChange={(event) => onDraftChange({ ...draft, latitude: event.target.value })}
-            />
-          )}
-        </Field>
-        <Field label={t('site.longitude')} error={errors.longitude}>
-          {(control) => (
-            <input
-              {...control}
-              inputMode="decimal"
-              dir="ltr"
-              value={draft.longitude}
-              onChange={(event) => onDraftChange({ ...draft, longitude: event.target.value })}
-            />
-          )}
-        </Field>
-      </div>
-      <div className="field-row">
-        <Field label={t('site.precision')} error={errors.precision_m}>
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              min="0"
-              step="any"
-              value={precision}
-              onChange={(event) => setPrecision(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('site.recoveredOn')} error={errors.recovered_on}>
-          {(control) => (
-            <input
-              {...control}
-              type="date"
-              value={recoveredOn}
-              onChange={(event) => setRecoveredOn(event.target.value)}
-            />
-          )}
-        </Field>
-      </div>
+      <LocationFields
+        draft={draft}
+        onChange={onDraftChange}
+        serverErrors={{ latitude: errors.latitude, longitude: errors.longitude, precision_m: errors.precision_m }}
+        attempted={attempted}
+        onUseMapCentre={onUseMapCentre}
+      />
+      <Field label={t('site.recoveredOn')} error={errors.recovered_on}>
+        {(control) => (
+          <input
+            {...control}
+            type="date"
+            value={recoveredOn}
+            onChange={(event) => setRecoveredOn(event.target.value)}
+          />
+        )}
+      </Field>
       <Field label={t('site.externalRef')} error={errors.external_ref}>
         {(control) => (
           <input {...control} dir="auto" value={externalRef} onChange={(event) => setExternalRef(event.target.value)} />
@@ -209,7 +193,14 @@ function NewSiteForm({
           />
         )}
       </Field>
-      <div className="actions">
+      <div className="actions form-actions">
+        <div className="save-status" aria-live="assertive">
+          {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
+          {error !== undefined && (unplaced || Object.keys(errors).length === 0) && <ErrorNotice error={error} />}
+          {error !== undefined && Object.keys(errors).length > 0 && (
+            <p className="notice notice-error">{t('location.notSaved')}</p>
+          )}
+        </div>
         <button type="submit" className="button-primary" disabled={busy}>
           {t('map.saveSite')}
         </button>
@@ -231,10 +222,19 @@ export default function MapPage({ investigationId }: { investigationId: string }
   const fittedRef = useRef(false);
   const [zoom, setZoom] = useState(2);
   const [basemapError, setBasemapError] = useState<unknown>(undefined);
-  const [draft, setDraft] = useState<Draft | undefined>(undefined);
+  const [draft, setDraft] = useState<LocationDraft | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<string | undefined>(undefined);
   const { query } = useLocation();
+  const mayChange = useRecordAccess(investigationId);
+  // The selected site's record: who created it decides whether an investigator may correct it.
+  const selectedRecord = useLoad(
+    () =>
+      selectedId === undefined
+        ? Promise.resolve(undefined)
+        : call(api.GET('/api/v1/sites/{id}', { params: { path: { id: selectedId } } })),
+    [selectedId],
+  );
   const [showCraft, setShowCraft] = useState(query.get('layer') === 'craft');
   const craftLayerRef = useRef<L.LayerGroup | null>(null);
 
@@ -277,7 +277,12 @@ export default function MapPage({ investigationId }: { investigationId: string }
     map.on('click', (event: L.LeafletMouseEvent) => {
       const point = event.latlng.wrap();
       setCreated(undefined);
-      setDraft({ latitude: roundCoordinate(point.lat), longitude: roundCoordinate(point.lng) });
+      // A click is the user choosing a point; the precision typed so far stays.
+      setDraft((previous) => ({
+        precision: previous?.precision ?? '',
+        latitude: coordinateText(point.lat),
+        longitude: coordinateText(point.lng),
+      }));
     });
     mapRef.current = map;
     return () => {
@@ -368,24 +373,34 @@ export default function MapPage({ investigationId }: { investigationId: string }
     }
   }, [craft.data, showCraft, t]);
 
+  const drafting = draft !== undefined;
+  const draftLatitude = draft?.latitude ?? '';
+  const draftLongitude = draft?.longitude ?? '';
   // The marker of the site being placed; it can be dragged to correct the position.
   useEffect(() => {
     const map = mapRef.current;
     draftMarkerRef.current?.remove();
     draftMarkerRef.current = null;
-    if (map === null || draft === undefined) return;
-    const latitude = Number(draft.latitude);
-    const longitude = Number(draft.longitude);
-    if (draft.latitude === '' || draft.longitude === '' || !Number.isFinite(latitude) || !Number.isFinite(longitude))
-      return;
-    const marker = L.marker([latitude, longitude], { icon: draftIcon(), draggable: true, title: t('map.newSite') });
+    if (map === null || !drafting) return;
+    const latitude = readAxis(draftLatitude, 'latitude');
+    const longitude = readAxis(draftLongitude, 'longitude');
+    if (latitude.state !== 'read' || longitude.state !== 'read') return;
+    const marker = L.marker([latitude.value, longitude.value], {
+      icon: draftIcon(),
+      draggable: true,
+      title: t('map.newSite'),
+    });
     marker.on('dragend', () => {
       const point = marker.getLatLng().wrap();
-      setDraft({ latitude: roundCoordinate(point.lat), longitude: roundCoordinate(point.lng) });
+      setDraft((previous) => ({
+        precision: previous?.precision ?? '',
+        latitude: coordinateText(point.lat),
+        longitude: coordinateText(point.lng),
+      }));
     });
     marker.addTo(map);
     draftMarkerRef.current = marker;
-  }, [draft, t]);
+  }, [drafting, draftLatitude, draftLongitude, t]);
 
   const located = features.data?.features ?? [];
   const selected = located.find((site) => site.id === selectedId);
@@ -410,12 +425,9 @@ export default function MapPage({ investigationId }: { investigationId: string }
           <button
             type="button"
             onClick={() => {
-              const center = mapRef.current?.getCenter().wrap();
+              // No coordinates are filled in: the map centre is a button in the form, not a value.
               setCreated(undefined);
-              setDraft({
-                latitude: center === undefined ? '' : roundCoordinate(center.lat),
-                longitude: center === undefined ? '' : roundCoordinate(center.lng),
-              });
+              setDraft({ latitude: '', longitude: '', precision: '' });
             }}
           >
             {t('map.newSiteByCoordinates')}
@@ -425,6 +437,15 @@ export default function MapPage({ investigationId }: { investigationId: string }
             investigationId={investigationId}
             draft={draft}
             onDraftChange={setDraft}
+            onUseMapCentre={() => {
+              const center = mapRef.current?.getCenter().wrap();
+              if (center === undefined) return;
+              setDraft((previous) => ({
+                precision: previous?.precision ?? '',
+                latitude: coordinateText(center.lat),
+                longitude: coordinateText(center.lng),
+              }));
+            }}
             onCancel={() => setDraft(undefined)}
             onCreated={(siteId) => {
               setDraft(undefined);
@@ -440,9 +461,14 @@ export default function MapPage({ investigationId }: { investigationId: string }
               <UserText text={selected.properties.name} />
             </h2>
             <p className="muted">{label('siteType', selected.properties.site_type)}</p>
-            <Link className="button" to={paths.site(investigationId, selected.id)}>
-              {t('map.openSite')}
-            </Link>
+            <div className="actions">
+              <Link className="button" to={paths.site(investigationId, selected.id)}>
+                {t('map.openSite')}
+              </Link>
+              {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
+                <Link to={`${paths.site(investigationId, selected.id)}?correct=location`}>{t('location.correct')}</Link>
+              )}
+            </div>
           </section>
         )}
         <section aria-labelledby="craft-layer-title">

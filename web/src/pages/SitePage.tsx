@@ -1,12 +1,146 @@
 import { useState, type SubmitEvent } from 'react';
 import { fieldErrorMessage } from '../api/fieldErrors';
-import { api, call, fieldErrors } from '../api/client';
+import { api, ApiError, call, fieldErrors, type BodyOf, type Site } from '../api/client';
+import { LocationFields } from '../components/LocationFields';
 import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
 import { Appended, Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { Link, paths } from '../router';
+import { isolate, useI18n } from '../i18n/i18n';
+import { Link, paths, useLocation } from '../router';
+import { useRecordAccess } from './capture/useRecordAccess';
+import { coordinateText, readLocation, type LocationDraft } from './capture/coordinateField';
+
+type SiteChange = BodyOf<'/api/v1/sites/{id}', 'patch'>;
+/** What the location editor reads of a site. */
+type SiteLocation = Pick<Site, 'id' | 'latitude' | 'longitude' | 'precision_m' | 'version'>;
+
+/** Sends a change of a site. One function, so the offline outbox can wrap it. */
+async function saveSiteChange(siteId: string, body: SiteChange) {
+  return call(api.PATCH('/api/v1/sites/{id}', { params: { path: { id: siteId } }, body }));
+}
+
+const draftOf = (site: SiteLocation): LocationDraft => ({
+  latitude: site.latitude === null ? '' : coordinateText(site.latitude),
+  longitude: site.longitude === null ? '' : coordinateText(site.longitude),
+  precision: site.precision_m === null ? '' : String(site.precision_m),
+});
+
+/**
+ * Corrects a site's point and precision. The change carries the version that was read: when someone changed the
+ * site meanwhile the server refuses it (409), the current values are shown and the typed ones stay in the form.
+ */
+function LocationEditor({
+  site,
+  onSaved,
+  onCancel,
+}: {
+  site: SiteLocation;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState<LocationDraft>(() => draftOf(site));
+  const [version, setVersion] = useState(site.version);
+  const [error, setError] = useState<unknown>(undefined);
+  const [attempted, setAttempted] = useState(false);
+  const [refused, setRefused] = useState(false);
+  const [current, setCurrent] = useState<SiteLocation | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setError(undefined);
+    setAttempted(true);
+    const location = readLocation(draft);
+    if (!location.ok) {
+      setRefused(true);
+      return;
+    }
+    setRefused(false);
+    setBusy(true);
+    try {
+      await saveSiteChange(site.id, {
+        version,
+        latitude: location.latitude,
+        longitude: location.longitude,
+        precision_m: location.precision_m,
+      });
+      setCurrent(undefined);
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+      if (caught instanceof ApiError && caught.status === 409) {
+        // Someone else saved first: show what the site says now; the next save is checked against that.
+        try {
+          const fresh = await call(api.GET('/api/v1/sites/{id}', { params: { path: { id: site.id } } }));
+          setCurrent(fresh);
+          setVersion(fresh.version);
+        } catch (reloadError) {
+          setError(reloadError);
+        }
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
+  const placed = ['latitude', 'longitude', 'precision_m'];
+  const unplaced = Object.keys(errors).some((field) => !placed.includes(field));
+  const conflict = error instanceof ApiError && error.status === 409;
+  const currentCoordinates =
+    current === undefined || current.latitude === null || current.longitude === null
+      ? t('location.notRecorded')
+      : `${coordinateText(current.latitude)}, ${coordinateText(current.longitude)}`;
+  const currentPrecision =
+    current?.precision_m === null || current === undefined
+      ? t('location.notRecorded')
+      : t('site.metres', { value: current.precision_m });
+
+  return (
+    <form
+      className="card location-editor"
+      aria-labelledby="location-editor-title"
+      noValidate
+      onSubmit={(event) => void submit(event)}
+    >
+      <h3 id="location-editor-title">{t('location.correct')}</h3>
+      <LocationFields
+        draft={draft}
+        onChange={setDraft}
+        serverErrors={{ latitude: errors.latitude, longitude: errors.longitude, precision_m: errors.precision_m }}
+        attempted={attempted}
+      />
+      <div className="actions form-actions">
+        <div className="save-status" aria-live="assertive">
+          {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
+          {conflict && current !== undefined && (
+            <p className="notice notice-error" data-testid="location-conflict">
+              {t('location.conflict', {
+                coordinates: isolate(currentCoordinates),
+                precision: isolate(currentPrecision),
+              })}
+            </p>
+          )}
+          {error !== undefined && !conflict && (unplaced || Object.keys(errors).length === 0) && (
+            <ErrorNotice error={error} />
+          )}
+          {error !== undefined && !conflict && Object.keys(errors).length > 0 && (
+            <p className="notice notice-error">{t('location.notSaved')}</p>
+          )}
+        </div>
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('location.save')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
 
 function ZoneForm({ siteId, onCreated }: { siteId: string; onCreated: () => void }) {
   const { t } = useI18n();
@@ -62,12 +196,17 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
       ),
     [investigationId, siteId],
   );
+  const mayChange = useRecordAccess(investigationId);
+  const { query } = useLocation();
+  const [editingLocation, setEditingLocation] = useState(query.get('correct') === 'location');
+  const [locationSaved, setLocationSaved] = useState(false);
   useDocumentTitle(site.data?.name);
 
   if (site.error !== undefined) return <ErrorNotice error={site.error} />;
   if (site.data === undefined) return <Loading />;
   const data = site.data;
   const otherNames = Object.entries(data.names);
+  const mayEdit = mayChange(data);
 
   return (
     <div className="page">
@@ -134,6 +273,29 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
             </Detail>
           )}
         </dl>
+        <div aria-live="polite">{locationSaved && <p className="notice notice-success">{t('location.saved')}</p>}</div>
+        {mayEdit &&
+          (editingLocation ? (
+            <LocationEditor
+              site={data}
+              onCancel={() => setEditingLocation(false)}
+              onSaved={() => {
+                setEditingLocation(false);
+                setLocationSaved(true);
+                site.reload();
+              }}
+            />
+          ) : (
+            <button
+              type="button"
+              onClick={() => {
+                setLocationSaved(false);
+                setEditingLocation(true);
+              }}
+            >
+              {t('location.correct')}
+            </button>
+          ))}
         {data.context !== '' && (
           <p className="prose" dir="auto">
             {data.context}
