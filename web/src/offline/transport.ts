@@ -8,6 +8,14 @@ import { SyncSignedOutError, SyncUnavailableError, UploadRefusedError, type Sync
 /** Chunks small enough to make progress on a poor link, large enough not to waste round trips. */
 const uploadChunkBytes = 4 * 1024 * 1024;
 
+/** The server has no batch endpoint (an older server): the app saves through the REST routes instead. */
+export class SyncEndpointMissingError extends Error {
+  constructor() {
+    super('The server has no sync endpoint');
+    this.name = 'SyncEndpointMissingError';
+  }
+}
+
 async function problemOf(response: Response): Promise<SyncProblem> {
   try {
     const body = (await response.json()) as Partial<SyncProblem>;
@@ -42,6 +50,7 @@ export async function postBatch(
     throw new SyncUnavailableError(cause instanceof Error ? cause.message : String(cause));
   }
   if (response.status === 401) throw new SyncSignedOutError();
+  if (response.status === 404 || response.status === 405) throw new SyncEndpointMissingError();
   if (!response.ok) {
     const problem = await problemOf(response);
     // A 4xx other than 401 means this client and the server disagree on the envelope: not worth a quick retry,
