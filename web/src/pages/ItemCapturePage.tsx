@@ -17,6 +17,7 @@ import { SeenElsewhere } from '../components/SeenElsewhere';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
+import { linkPhotoOrQueue, saveOrQueue } from '../offline/save';
 import { Link, navigate, paths } from '../router';
 
 interface MarkingDraft {
@@ -176,8 +177,8 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   /** Links the photos uploaded while the item was described; they were sent before it had an id. */
   const linkPhotos = async (itemId: string) => {
     for (const photo of photos) {
-      await call(
-        api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } }),
+      await linkPhotoOrQueue(photo, itemId, () =>
+        call(api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } })),
       );
     }
   };
@@ -195,9 +196,15 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     const { body, markingKeys } = toRequestBody(siteId, draft);
     setErrorMarkingKeys(markingKeys);
     try {
-      const item = await call(
-        api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body }),
-      );
+      // Kept on the device (encrypted) when the server cannot be reached; the photos follow it.
+      const { record: item } = await saveOrQueue({
+        type: 'item.create',
+        investigationId,
+        body,
+        label: [label('category', body.category), body.model, body.markings?.[0]?.text].filter(Boolean).join(' · '),
+        rest: () =>
+          call(api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body })),
+      });
       const itemLabel = [label('category', item.category), item.model, item.markings[0]?.text]
         .filter((part) => part !== null && part !== undefined)
         .join(' · ');

@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n';
 import { gridCluster } from '../map/cluster';
 import { loadCountriesLayer } from '../map/basemap';
 import { savedTileUrl } from '../map/tileSetting';
+import { saveOrQueue } from '../offline/save';
 import { Link, paths, useLocation } from '../router';
 
 // GeoJSON positions are [longitude, latitude]; Leaflet wants [latitude, longitude].
@@ -84,21 +85,25 @@ function NewSiteForm({
     setBusy(true);
     setError(undefined);
     try {
-      const site = await call(
-        api.POST('/api/v1/investigations/{id}/sites', {
-          params: { path: { id: investigationId } },
-          body: {
-            name,
-            site_type: siteType,
-            latitude: draft.latitude === '' ? null : Number(draft.latitude),
-            longitude: draft.longitude === '' ? null : Number(draft.longitude),
-            precision_m: precision === '' ? null : Number(precision),
-            external_ref: externalRef === '' ? null : externalRef,
-            recovered_on: recoveredOn === '' ? null : recoveredOn,
-            context,
-          },
-        }),
-      );
+      const body = {
+        name,
+        site_type: siteType,
+        latitude: draft.latitude === '' ? null : Number(draft.latitude),
+        longitude: draft.longitude === '' ? null : Number(draft.longitude),
+        precision_m: precision === '' ? null : Number(precision),
+        external_ref: externalRef === '' ? null : externalRef,
+        recovered_on: recoveredOn === '' ? null : recoveredOn,
+        context,
+      };
+      // Kept on the device (encrypted) when the server cannot be reached; the site is usable at once.
+      const { record: site } = await saveOrQueue({
+        type: 'site.create',
+        investigationId,
+        body,
+        label: name,
+        rest: () =>
+          call(api.POST('/api/v1/investigations/{id}/sites', { params: { path: { id: investigationId } }, body })),
+      });
       onCreated(site.id);
     } catch (caught) {
       setError(caught);
