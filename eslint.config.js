@@ -43,7 +43,7 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.browser,
       parserOptions: {
-        project: ['./web/tsconfig.json', './web/tsconfig.node.json'],
+        project: ['./web/tsconfig.json', './web/tsconfig.test.json', './web/tsconfig.node.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with Node's test runner through tsx.
+// Runs every *.test.ts under src/, test/ and web/src/ with Node's test runner through tsx.
 // Node 20 does not expand globs for --test, so the file list is built here.
 // Fails when no test file is found, so a broken layout can never pass silently.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test'];
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test', 'web/src'];
 
 function collect(target) {
   let stats;

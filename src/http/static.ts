@@ -38,7 +38,8 @@ export async function registerWebApp(app: ApiApp, root: string = defaultWebRoot)
     wildcard: false,
     index: false,
     setHeaders(reply, filePath) {
-      // Vite names assets by content hash, so they never change; index.html must always be fresh.
+      // Vite names assets by content hash, so they never change; index.html, the service worker (sw.js) and the
+      // manifest must always be revalidated, or a browser could keep an old app (and its worker) for a year.
       const immutable = path.relative(root, filePath).startsWith(`assets${path.sep}`);
       void reply.headers({
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -4,6 +4,11 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
+import { resumeAfterSignIn, startAutoSync } from './offline/controller';
+import { offlineReads } from './offline/localReads';
+import { OfflineGate } from './offline/OfflineScreens';
+import { OutboxPage } from './offline/OutboxPage';
+import { vault } from './offline/vault';
 import { AnalysisPage } from './pages/AnalysisPage';
 import { HomePage } from './pages/HomePage';
 import { ItemCapturePage } from './pages/ItemCapturePage';
@@ -14,6 +19,9 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
 import { Link, matchPath, paths, useLocation } from './router';
+
+// Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
+api.use(offlineReads);
 
 // Leaflet and the basemap are only loaded when the map is opened.
 const MapPage = lazy(() => import('./pages/MapPage'));
@@ -35,6 +43,7 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
   let match: Record<string, string> | undefined;
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
   if (path === paths.settings()) return <SettingsPage />;
+  if (path === paths.outbox()) return <OutboxPage />;
   if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/map', path)))
     return (
@@ -83,11 +92,12 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   );
 }
 
-export function App() {
+function AppContent() {
   // undefined: not known yet; null: signed out.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
 
   useEffect(() => {
+    startAutoSync();
     call(api.GET('/api/v1/auth/me')).then(setMe, () => setMe(null));
     const onSignedOut = () => setMe(null);
     window.addEventListener(signedOutEvent, onSignedOut);
@@ -95,10 +105,26 @@ export function App() {
   }, []);
 
   const signOut = useCallback(() => {
+    // Unsent records stay on the device, encrypted; only the key leaves memory.
+    vault.lock();
     void api.POST('/api/v1/auth/sign-out').finally(() => setMe(null));
   }, []);
 
+  const signedIn = useCallback((next: Me) => {
+    setMe(next);
+    resumeAfterSignIn();
+  }, []);
+
   if (me === undefined) return <Loading />;
-  if (me === null) return <SignInPage onSignedIn={setMe} />;
+  if (me === null) return <SignInPage onSignedIn={signedIn} />;
   return <SignedIn me={me} onSignOut={signOut} />;
+}
+
+/** The app, behind the offline store's unlock screen when this device keeps offline records. */
+export function App() {
+  return (
+    <OfflineGate>
+      <AppContent />
+    </OfflineGate>
+  );
 }

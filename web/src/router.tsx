@@ -57,6 +57,7 @@ export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttrib
 export const paths = {
   home: () => '/',
   settings: () => '/settings',
+  outbox: () => '/outbox',
   overview: (investigationId: string) => `/investigations/${investigationId}`,
   map: (investigationId: string, layer?: 'craft') =>
     `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,

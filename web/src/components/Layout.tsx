@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { Investigation, Me } from '../api/client';
 import { localeNames, locales, useI18n, type Locale } from '../i18n/i18n';
+import { OutboxStatus, SignOutButton } from '../offline/OutboxStatus';
 import { Link, navigate, paths, useLocation } from '../router';
 
 export function LanguagePicker() {
@@ -117,6 +118,11 @@ export function Layout({
                   {t('nav.settings')}
                 </Link>
               </li>
+              <li>
+                <Link to={paths.outbox()} aria-current={path === paths.outbox() ? 'page' : undefined}>
+                  {t('offline.nav')}
+                </Link>
+              </li>
             </ul>
           </nav>
           <div className="header-tools">
@@ -124,11 +130,10 @@ export function Layout({
             <span className="signed-in-as">
               {t('layout.signedInAs')} <bdi dir="auto">{me.display_name}</bdi>
             </span>
-            <button type="button" className="button-link" onClick={onSignOut}>
-              {t('layout.signOut')}
-            </button>
+            <SignOutButton onSignOut={onSignOut} />
           </div>
         </div>
+        <OutboxStatus />
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
         {children}

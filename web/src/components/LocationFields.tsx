@@ -20,7 +20,7 @@ import {
 } from '../pages/capture/coordinateField';
 import { Field } from './ui';
 
-const problemMessages: Record<LocationProblemCode, MessageKey> = {
+const problemMessages: Partial<Record<LocationProblemCode, MessageKey>> = {
   coordinate_unreadable: 'location.problem.coordinateUnreadable',
   coordinate_out_of_range: 'location.problem.coordinateOutOfRange',
   coordinate_hemisphere_mismatch: 'location.problem.coordinateHemisphereMismatch',
@@ -44,7 +44,7 @@ const hemisphereMessages: Record<'N' | 'S' | 'E' | 'W', MessageKey> = {
 
 /** A location problem in the user's language. */
 export function locationProblemMessage(t: I18n['t'], problem: LocationProblem): string {
-  return t(problemMessages[problem.code], problem.params);
+  return t(problemMessages[problem.code] ?? 'location.problem.coordinateUnreadable', problem.params);
 }
 
 /** A coordinate in decimal degrees with its hemisphere, e.g. "36.351111° N". */

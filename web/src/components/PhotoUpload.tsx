@@ -3,6 +3,7 @@ import { fieldErrorMessage } from '../api/fieldErrors';
 import { fieldErrors, type UploadedMedia } from '../api/client';
 import { isImage, mediaUrls, uploadMedia, type UploadFields } from '../api/media';
 import { useI18n } from '../i18n/i18n';
+import { isQueuedMedia, uploadOrQueuePhoto } from '../offline/save';
 import { ErrorNotice, Field } from './ui';
 
 interface Upload {
@@ -10,7 +11,8 @@ interface Upload {
   name: string;
   loaded: number;
   total: number;
-  state: 'waiting' | 'uploading' | 'done' | 'failed';
+  /** queued: kept on the device (no connection), uploaded by the outbox later. */
+  state: 'waiting' | 'uploading' | 'done' | 'queued' | 'failed';
   error?: unknown;
   media?: UploadedMedia;
 }
@@ -76,14 +78,21 @@ export function PhotoUpload({
         const { key, file, fields } = next;
         change(key, { state: 'uploading' });
         try {
-          const media = await uploadMedia(
+          const media = await uploadOrQueuePhoto(
+            () =>
+              uploadMedia(
+                investigationId,
+                file,
+                fields,
+                ({ loaded, total }) => change(key, { loaded, total }),
+                aborter.current.signal,
+              ),
             investigationId,
             file,
             fields,
-            ({ loaded, total }) => change(key, { loaded, total }),
-            aborter.current.signal,
           );
-          change(key, { state: 'done', loaded: file.size, media });
+          if (isQueuedMedia(media)) change(key, { state: 'queued', loaded: file.size });
+          else change(key, { state: 'done', loaded: file.size, media });
           callbacks.current.onUploaded(media);
         } catch (error) {
           if (aborter.current.signal.aborted) return;
@@ -244,6 +253,7 @@ export function PhotoUpload({
                   {upload.state === 'uploading' && t('photos.percent', { percent })}
                   {upload.state === 'done' &&
                     (upload.media?.stored === 'already_stored' ? t('photos.alreadyStored') : t('photos.uploaded'))}
+                  {upload.state === 'queued' && t('offline.photoQueued')}
                   {upload.state === 'failed' && t('photos.failed')}
                 </span>
                 {upload.state === 'failed' &&

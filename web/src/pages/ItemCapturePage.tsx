@@ -29,13 +29,23 @@ import {
 } from './capture/carryOver';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
+import { linkPhotoOrQueue, saveOrQueue } from '../offline/save';
 import { Link, navigate, paths } from '../router';
 
 const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
 
 /** Sends a new item with its markings. One function, so the offline outbox can wrap it. */
-async function saveItem(investigationId: string, body: NewItem) {
-  return call(api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body }));
+async function saveItem(investigationId: string, body: NewItem, label: string) {
+  // Kept on the device (encrypted) when the server cannot be reached; the photos follow it.
+  const { record } = await saveOrQueue({
+    type: 'item.create',
+    investigationId,
+    body,
+    label,
+    rest: () =>
+      call(api.POST('/api/v1/investigations/{id}/items', { params: { path: { id: investigationId } }, body })),
+  });
+  return record;
 }
 
 type RequestOrProblem = { body: NewItem; markingKeys: number[] } | { quantityUnreadable: true };
@@ -152,8 +162,8 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   /** Links the photos uploaded while the item was described; they were sent before it had an id. */
   const linkPhotos = async (itemId: string) => {
     for (const photo of photos) {
-      await call(
-        api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } }),
+      await linkPhotoOrQueue(photo, itemId, () =>
+        call(api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } })),
       );
     }
   };
@@ -178,7 +188,11 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     const { body, markingKeys } = request;
     setErrorMarkingKeys(markingKeys);
     try {
-      const item = await saveItem(investigationId, body);
+      const item = await saveItem(
+        investigationId,
+        body,
+        [label('category', body.category), body.model, body.markings?.[0]?.text].filter(Boolean).join(' · '),
+      );
       const itemLabel = [label('category', item.category), item.model, item.markings[0]?.text]
         .filter((part) => part !== null && part !== undefined)
         .join(' · ');

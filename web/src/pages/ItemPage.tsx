@@ -21,6 +21,7 @@ import {
 } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
+import { saveOrQueue } from '../offline/save';
 import { Link, paths } from '../router';
 
 function AddMarkingForm({
@@ -43,12 +44,14 @@ function AddMarkingForm({
     event.preventDefault();
     setError(undefined);
     try {
-      await call(
-        api.POST('/api/v1/items/{id}/markings', {
-          params: { path: { id: itemId } },
-          body: { text, kind, position: position.trim() === '' ? null : position.trim() },
-        }),
-      );
+      const body = { text, kind, position: position.trim() === '' ? null : position.trim() };
+      await saveOrQueue({
+        type: 'marking.create',
+        investigationId,
+        body: { ...body, item_id: itemId },
+        label: text,
+        rest: () => call(api.POST('/api/v1/items/{id}/markings', { params: { path: { id: itemId } }, body })),
+      });
       setText('');
       setPosition('');
       onAdded();
@@ -118,12 +121,22 @@ function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }
     event.preventDefault();
     setError(undefined);
     try {
-      await call(
-        api.PATCH('/api/v1/items/{id}/disposal', {
-          params: { path: { id: item.id } },
-          body: { version: item.version, disposal_status: status, note: note.trim() === '' ? undefined : note.trim() },
-        }),
-      );
+      const change = { disposal_status: status, note: note.trim() === '' ? undefined : note.trim() };
+      await saveOrQueue({
+        type: 'item.disposal',
+        investigationId: item.investigation_id,
+        recordId: item.id,
+        baseVersion: item.version,
+        body: change,
+        label: status,
+        rest: () =>
+          call(
+            api.PATCH('/api/v1/items/{id}/disposal', {
+              params: { path: { id: item.id } },
+              body: { version: item.version, ...change },
+            }),
+          ),
+      });
       setNote('');
       onChanged();
     } catch (caught) {
@@ -153,7 +166,15 @@ function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }
   );
 }
 
-function CustodyForm({ itemId, onAdded }: { itemId: string; onAdded: () => void }) {
+function CustodyForm({
+  investigationId,
+  itemId,
+  onAdded,
+}: {
+  investigationId: string;
+  itemId: string;
+  onAdded: () => void;
+}) {
   const { t } = useI18n();
   const [fromParty, setFromParty] = useState('');
   const [toParty, setToParty] = useState('');
@@ -165,18 +186,20 @@ function CustodyForm({ itemId, onAdded }: { itemId: string; onAdded: () => void 
     event.preventDefault();
     setError(undefined);
     try {
-      await call(
-        api.POST('/api/v1/items/{id}/custody', {
-          params: { path: { id: itemId } },
-          body: {
-            from_party: fromParty,
-            to_party: toParty,
-            occurred_at: occurredAt === '' ? undefined : new Date(occurredAt).toISOString(),
-            place: place.trim() === '' ? null : place.trim(),
-            note,
-          },
-        }),
-      );
+      const body = {
+        from_party: fromParty,
+        to_party: toParty,
+        occurred_at: occurredAt === '' ? undefined : new Date(occurredAt).toISOString(),
+        place: place.trim() === '' ? null : place.trim(),
+        note,
+      };
+      await saveOrQueue({
+        type: 'custody.create',
+        investigationId,
+        body: { ...body, item_id: itemId },
+        label: `${fromParty} → ${toParty}`,
+        rest: () => call(api.POST('/api/v1/items/{id}/custody', { params: { path: { id: itemId } }, body })),
+      });
       setFromParty('');
       setToParty('');
       setOccurredAt('');
@@ -438,7 +461,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         loaded={custody}
         isEmpty={(found) => found.items.length === 0}
         empty={t('custody.empty')}
-        footer={<CustodyForm itemId={itemId} onAdded={custody.reload} />}
+        footer={<CustodyForm investigationId={investigationId} itemId={itemId} onAdded={custody.reload} />}
       >
         {(found) => (
           <ol className="timeline">

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n';
 import { gridCluster } from '../map/cluster';
 import { loadCountriesLayer } from '../map/basemap';
 import { savedTileUrl } from '../map/tileSetting';
+import { saveOrQueue } from '../offline/save';
 import { Link, paths, useLocation } from '../router';
 
 // GeoJSON positions are [longitude, latitude]; Leaflet wants [latitude, longitude].
@@ -54,7 +55,16 @@ type NewSiteBody = BodyOf<'/api/v1/investigations/{id}/sites', 'post'>;
 
 /** Sends a new site. One function, so the offline outbox can wrap it. */
 async function saveNewSite(investigationId: string, body: NewSiteBody) {
-  return call(api.POST('/api/v1/investigations/{id}/sites', { params: { path: { id: investigationId } }, body }));
+  // Kept on the device (encrypted) when the server cannot be reached; the site is usable at once.
+  const { record } = await saveOrQueue({
+    type: 'site.create',
+    investigationId,
+    body,
+    label: body.name,
+    rest: () =>
+      call(api.POST('/api/v1/investigations/{id}/sites', { params: { path: { id: investigationId } }, body })),
+  });
+  return record;
 }
 
 function NewSiteForm({

@@ -7,6 +7,7 @@ import { MediaSection } from '../components/MediaSection';
 import { Appended, Detail, ErrorNotice, Field, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
+import { saveOrQueue } from '../offline/save';
 import { Link, paths, useLocation } from '../router';
 import { useRecordAccess } from './capture/useRecordAccess';
 import { coordinateText, readLocation, type LocationDraft } from './capture/coordinateField';
@@ -142,7 +143,15 @@ function LocationEditor({
   );
 }
 
-function ZoneForm({ siteId, onCreated }: { siteId: string; onCreated: () => void }) {
+function ZoneForm({
+  investigationId,
+  siteId,
+  onCreated,
+}: {
+  investigationId: string;
+  siteId: string;
+  onCreated: () => void;
+}) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -151,9 +160,14 @@ function ZoneForm({ siteId, onCreated }: { siteId: string; onCreated: () => void
     event.preventDefault();
     setError(undefined);
     try {
-      await call(
-        api.POST('/api/v1/sites/{id}/zones', { params: { path: { id: siteId } }, body: { name, description } }),
-      );
+      await saveOrQueue({
+        type: 'zone.create',
+        investigationId,
+        body: { site_id: siteId, name, description },
+        label: name,
+        rest: () =>
+          call(api.POST('/api/v1/sites/{id}/zones', { params: { path: { id: siteId } }, body: { name, description } })),
+      });
       setName('');
       setDescription('');
       onCreated();
@@ -315,7 +329,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
           loaded={zones}
           isEmpty={(found) => found.items.length === 0}
           empty={t('site.noZones')}
-          footer={<ZoneForm siteId={siteId} onCreated={zones.reload} />}
+          footer={<ZoneForm investigationId={investigationId} siteId={siteId} onCreated={zones.reload} />}
         >
           {(found) => (
             <ul className="plain-list">

@@ -1,0 +1,324 @@
+import { useCallback, useEffect, useState } from 'react';
+import { fieldErrorMessage } from '../api/fieldErrors';
+import { Field, Loading } from '../components/ui';
+import { useDocumentTitle } from '../hooks';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { outboxEntries, syncNow } from './controller';
+import { useOnline, useSyncStatus, useVaultState } from './hooks';
+import { OfflineSetup } from './OfflineScreens';
+import { onOutboxChange, removeOutboxEntry, type OutboxEntry } from './outbox';
+import { replaceEntry, resend } from './sync';
+import { vault } from './vault';
+
+type Json = Record<string, unknown>;
+
+/** Fields of a record that are bookkeeping, not what the user wrote. */
+const bookkeeping = new Set([
+  'id',
+  'investigation_id',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'version',
+  'archived_at',
+  'archive_reason',
+  'normalized',
+]);
+
+const shown = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** A typed value back from its text, keeping the type the field had (a number stays a number). */
+function parsedLike(original: unknown, text: string): unknown {
+  if (typeof original === 'number') return text.trim() === '' ? null : Number(text);
+  if (typeof original === 'string' || original === null || original === undefined)
+    return text === '' && original === null ? null : text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The field problems of a refused record, as an ApiError so the one translator renders them. */
+function problemErrors(entry: OutboxEntry, t: ReturnType<typeof useI18n>['t']): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const field of entry.problem?.fields ?? [])
+    byField[field.field] ??= fieldErrorMessage(t, {
+      field: field.field,
+      message: field.message,
+      code: field.code ?? 'invalid',
+      params: field.params ?? {},
+    } as Parameters<typeof fieldErrorMessage>[1]);
+  return byField;
+}
+
+/** A refused record's fields, editable, with the server's errors beside them; sent again under a new op_id. */
+function CorrectionForm({ entry, onDone }: { entry: OutboxEntry; onDone: () => void }) {
+  const { t } = useI18n();
+  const body = entry.operation!.body;
+  const [draft, setDraft] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(body).map(([key, value]) => [key, shown(value)])),
+  );
+  const errors = problemErrors(entry, t);
+  const send = async () => {
+    const corrected: Json = Object.fromEntries(
+      Object.entries(draft).map(([key, text]) => [key, parsedLike(body[key], text)]),
+    );
+    await replaceEntry(vault, entry, resend(entry, corrected, entry.operation!.base_version));
+    onDone();
+    void syncNow();
+  };
+  return (
+    <form
+      className="outbox-correction"
+      aria-label={t('offline.correct.title')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <h3>{t('offline.correct.title')}</h3>
+      {Object.keys(draft).map((key) => (
+        <Field
+          key={key}
+          label={key}
+          error={errors[key] ?? Object.entries(errors).find(([f]) => f.startsWith(`${key}.`))?.[1]}
+        >
+          {(control) => (
+            <input
+              {...control}
+              dir="auto"
+              value={draft[key]}
+              onChange={(event) => setDraft((previous) => ({ ...previous, [key]: event.target.value }))}
+            />
+          )}
+        </Field>
+      ))}
+      <div className="actions">
+        <button type="submit" className="button-primary">
+          {t('offline.correct.send')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * An offline correction of a record changed on the server meanwhile: both versions side by side, field by field;
+ * keep mine (sent again on the server's version), keep the server's (after confirming), or send a merged version.
+ */
+export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: () => void }) {
+  const { t } = useI18n();
+  const mine = entry.operation!.body;
+  const theirs = entry.conflict?.server_record ?? {};
+  const serverVersion = entry.conflict?.server_version ?? 0;
+  const fields = Object.keys(mine).filter((key) => !bookkeeping.has(key));
+  const [merged, setMerged] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((key) => [key, shown(mine[key])])),
+  );
+  const [confirmingServer, setConfirmingServer] = useState(false);
+  const send = async (body: Json) => {
+    await replaceEntry(vault, entry, resend(entry, body, serverVersion));
+    onDone();
+    void syncNow();
+  };
+  const keepServer = async () => {
+    await removeOutboxEntry(vault, entry.id);
+    onDone();
+  };
+  return (
+    <section className="conflict" aria-labelledby={`conflict-${entry.id}`} data-testid="conflict">
+      <h3 id={`conflict-${entry.id}`}>{t('offline.conflict.title')}</h3>
+      <p>{t('offline.conflict.intro')}</p>
+      <div className="table-scroll">
+        <table className="conflict-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('offline.conflict.field')}</th>
+              <th scope="col">{t('offline.conflict.mine')}</th>
+              <th scope="col">{t('offline.conflict.theirs', { version: serverVersion })}</th>
+              <th scope="col">{t('offline.conflict.merged')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {fields.map((key) => {
+              const differs = shown(mine[key]) !== shown(theirs[key]);
+              return (
+                <tr key={key} className={differs ? 'conflict-differs' : undefined}>
+                  <th scope="row">{key}</th>
+                  <td>
+                    <bdi dir="auto">{shown(mine[key])}</bdi>
+                  </td>
+                  <td>
+                    <bdi dir="auto">{shown(theirs[key])}</bdi>
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`${t('offline.conflict.merged')}: ${key}`}
+                      dir="auto"
+                      value={merged[key]}
+                      onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div className="actions">
+        <button type="button" className="button-primary" onClick={() => void send(mine)}>
+          {t('offline.conflict.keepMine')}
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void send(Object.fromEntries(fields.map((key) => [key, parsedLike(mine[key], merged[key] ?? '')])))
+          }
+        >
+          {t('offline.conflict.sendMerged')}
+        </button>
+        <button type="button" onClick={() => setConfirmingServer(true)}>
+          {t('offline.conflict.keepServer')}
+        </button>
+      </div>
+      {confirmingServer && (
+        <div className="notice notice-warning" role="alertdialog" aria-label={t('offline.conflict.keepServer')}>
+          <p>{t('offline.conflict.keepServerConfirm')}</p>
+          <div className="actions">
+            <button type="button" className="button-primary" onClick={() => void keepServer()}>
+              {t('offline.conflict.keepServer')}
+            </button>
+            <button type="button" onClick={() => setConfirmingServer(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => void }) {
+  const { t, formatDateTime } = useI18n();
+  const [confirming, setConfirming] = useState(false);
+  const [open, setOpen] = useState(entry.status === 'conflict');
+  const discard = async () => {
+    await removeOutboxEntry(vault, entry.id);
+    onChanged();
+  };
+  return (
+    <li className={`outbox-entry outbox-${entry.status}`} data-testid="outbox-entry" data-status={entry.status}>
+      <div className="outbox-entry-head">
+        <span className="outbox-kind">{t(`offline.kind.${entry.kind}` as MessageKey)}</span>
+        <bdi dir="auto" className="outbox-label">
+          {entry.label}
+        </bdi>
+        <span className="muted">{formatDateTime(entry.created_at)}</span>
+        <span className="outbox-entry-status">{t(`offline.status.${entry.status}` as MessageKey)}</span>
+        {entry.attempts > 0 && <span className="muted">{t('offline.outbox.attempts', { count: entry.attempts })}</span>}
+      </div>
+      {entry.problem !== undefined && entry.status !== 'conflict' && (
+        <p className="field-error">
+          <bdi dir="auto">{entry.problem.detail}</bdi>
+        </p>
+      )}
+      <div className="actions">
+        {entry.status === 'rejected' && entry.operation !== undefined && (
+          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+            {t('offline.outbox.correct')}
+          </button>
+        )}
+        {entry.status === 'conflict' && (
+          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+            {t('offline.outbox.resolve')}
+          </button>
+        )}
+        <button type="button" className="button-link" onClick={() => setConfirming(true)}>
+          {t('offline.outbox.discard')}
+        </button>
+      </div>
+      {confirming && (
+        <div className="notice notice-warning" role="alertdialog" aria-label={t('offline.outbox.discard')}>
+          <p>{t('offline.outbox.discardConfirm')}</p>
+          <div className="actions">
+            <button type="button" className="button-danger" onClick={() => void discard()}>
+              {t('offline.outbox.discardYes')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {open && entry.status === 'rejected' && entry.operation !== undefined && (
+        <CorrectionForm entry={entry} onDone={onChanged} />
+      )}
+      {open && entry.status === 'conflict' && <ConflictView entry={entry} onDone={onChanged} />}
+    </li>
+  );
+}
+
+/** The outbox screen: offline set-up, what waits with its status and errors, corrections and conflicts. */
+export function OutboxPage() {
+  const { t } = useI18n();
+  useDocumentTitle(t('offline.outbox.title'));
+  const state = useVaultState();
+  const online = useOnline();
+  const status = useSyncStatus();
+  const [entries, setEntries] = useState<OutboxEntry[] | undefined>(undefined);
+  const reload = useCallback(() => {
+    void outboxEntries().then(setEntries);
+  }, []);
+  useEffect(() => {
+    reload();
+    const stop = onOutboxChange(reload);
+    const stopVault = vault.subscribe(reload);
+    return () => {
+      stop();
+      stopVault();
+    };
+  }, [reload]);
+  return (
+    <div className="page outbox-page">
+      <header className="page-header">
+        <h1>{t('offline.outbox.title')}</h1>
+        <p className="muted">{t('offline.outbox.intro')}</p>
+      </header>
+      <OfflineSetup />
+      {status.clockSkewFlagged && <p className="notice notice-warning">{t('offline.outbox.clockSkew')}</p>}
+      {status.lastError !== undefined && !status.signedOut && (
+        <p className="notice notice-error">
+          <bdi dir="auto">{t('offline.lastError', { detail: status.lastError })}</bdi>
+        </p>
+      )}
+      {status.signedOut && <p className="notice notice-error">{t('offline.signInToSend')}</p>}
+      {state === 'unlocked' && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={!online || status.syncing || entries === undefined || entries.length === 0}
+            onClick={() => void syncNow()}
+          >
+            {status.syncing ? t('offline.sending') : t('offline.sendNow')}
+          </button>
+        </div>
+      )}
+      {state === 'locked' ? (
+        <p className="notice notice-warning">{t('offline.locked')}</p>
+      ) : entries === undefined ? (
+        <Loading />
+      ) : entries.length === 0 ? (
+        <p className="empty">{t('offline.outbox.empty')}</p>
+      ) : (
+        <ul className="outbox-list" aria-label={t('offline.outbox.title')}>
+          {entries.map((entry) => (
+            <EntryRow key={entry.id} entry={entry} onChanged={reload} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
