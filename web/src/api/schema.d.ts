@@ -24036,6 +24036,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24056,6 +24060,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24076,6 +24084,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24096,6 +24108,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24116,6 +24132,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24136,6 +24156,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24239,6 +24263,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24259,6 +24287,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24279,6 +24311,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24299,6 +24335,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24319,6 +24359,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
@@ -24339,6 +24383,10 @@ export interface paths {
               fields?: {
                 field: string;
                 message: string;
+                code?: string;
+                params?: {
+                  [key: string]: string | number;
+                };
               }[];
               instance?: string;
             };
