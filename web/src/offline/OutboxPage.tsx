@@ -49,7 +49,7 @@ function problemErrors(entry: OutboxEntry, t: ReturnType<typeof useI18n>['t']): 
       message: field.message,
       code: field.code ?? 'invalid',
       params: field.params ?? {},
-    } as Parameters<typeof fieldErrorMessage>[1]);
+    });
   return byField;
 }
 
