@@ -280,6 +280,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
       // A click is the user choosing a point; the precision typed so far stays.
       setDraft((previous) => ({
         precision: previous?.precision ?? '',
+        pair: '',
         latitude: coordinateText(point.lat),
         longitude: coordinateText(point.lng),
       }));
@@ -394,12 +395,15 @@ export default function MapPage({ investigationId }: { investigationId: string }
       const point = marker.getLatLng().wrap();
       setDraft((previous) => ({
         precision: previous?.precision ?? '',
+        pair: '',
         latitude: coordinateText(point.lat),
         longitude: coordinateText(point.lng),
       }));
     });
     marker.addTo(map);
     draftMarkerRef.current = marker;
+    // A point typed, pasted or taken from the device may lie outside the view: show it.
+    if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
   }, [drafting, draftLatitude, draftLongitude, t]);
 
   const located = features.data?.features ?? [];
@@ -442,6 +446,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
               if (center === undefined) return;
               setDraft((previous) => ({
                 precision: previous?.precision ?? '',
+                pair: '',
                 latitude: coordinateText(center.lat),
                 longitude: coordinateText(center.lng),
               }));
