@@ -3,6 +3,7 @@ import { fieldErrorMessage } from '../api/fieldErrors';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, type BodyOf, type SiteType } from '../api/client';
+import { FirstInvalidButton } from '../components/FirstInvalidButton';
 import { LocationFields } from '../components/LocationFields';
 import { useRecordAccess } from './capture/useRecordAccess';
 import { coordinateText, readAxis, readLocation, type LocationDraft } from './capture/coordinateField';
@@ -83,6 +84,7 @@ function NewSiteForm({
   const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => nameRef.current?.focus(), []);
 
@@ -131,6 +133,7 @@ function NewSiteForm({
   const unplaced = Object.keys(errors).some((field) => !known.includes(field));
   return (
     <form
+      ref={formRef}
       className="card new-site-form"
       aria-labelledby="new-site-title"
       noValidate
@@ -195,10 +198,16 @@ function NewSiteForm({
       </Field>
       <div className="actions form-actions">
         <div className="save-status" aria-live="assertive">
-          {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
+          {refused && (
+            <p className="notice notice-error">
+              {t('location.notSaved')} <FirstInvalidButton form={formRef} />
+            </p>
+          )}
           {error !== undefined && (unplaced || Object.keys(errors).length === 0) && <ErrorNotice error={error} />}
           {error !== undefined && Object.keys(errors).length > 0 && (
-            <p className="notice notice-error">{t('location.notSaved')}</p>
+            <p className="notice notice-error">
+              {t('location.notSaved')} <FirstInvalidButton form={formRef} />
+            </p>
           )}
         </div>
         <button type="submit" className="button-primary" disabled={busy}>
