@@ -373,7 +373,12 @@ describe('capture forms in a browser', () => {
     assert.ok(errorCount >= 8, `every bad field shows its error (${errorCount})`);
     await assertReachable(page, save, viewport);
     await page.screenshot({ path: path.join(screenshotDir, 'item-errors-ar-360.png') });
-    await page.getByLabel(ar('item.quantity')).scrollIntoViewIfNeeded();
+    // The first field at fault is one tap away from the save bar.
+    await page
+      .getByTestId('save-status')
+      .getByRole('button', { name: ar('capture.goToFirstError') })
+      .click();
+    assert.equal(await page.locator(':focus').getAttribute('aria-invalid'), 'true');
     await page.screenshot({ path: path.join(screenshotDir, 'item-errors-ar-360-top.png') });
     // A quantity that is not a whole number is refused before sending.
     await page.getByLabel(ar('item.quantity')).fill('٤ قطع');

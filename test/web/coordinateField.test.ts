@@ -67,6 +67,11 @@ describe('reading the location before saving', () => {
     assert.deepEqual(reading, { ok: false, problems: { latitude: { code: 'coordinate_unreadable' } } });
   });
 
+  it('refuses a pasted pair that cannot be read, even when the fields are filled', () => {
+    const reading = readLocation({ latitude: '36.3412', longitude: '43.1789', precision: '', pair: '36.3412' });
+    assert.deepEqual(reading, { ok: false, problems: { pair: { code: 'coordinate_pair_incomplete' } } });
+  });
+
   it('refuses one axis without the other, on the missing one', () => {
     const reading = readLocation({ latitude: '36.3412', longitude: '', precision: '' });
     assert.deepEqual(reading, { ok: false, problems: { longitude: { code: 'coordinate_pair_incomplete' } } });

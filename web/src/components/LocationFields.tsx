@@ -77,9 +77,10 @@ export function LocationFields({
   onUseMapCentre?: (() => void) | undefined;
 }) {
   const { t } = useI18n();
-  const [pair, setPair] = useState('');
+  const pair = draft.pair ?? '';
   const [locating, setLocating] = useState<'idle' | 'busy' | GeolocationProblem | { accuracy: number }>('idle');
   const onSave = attempted ? readLocation(draft) : undefined;
+  const pairReading = readPair(pair);
   const saveProblems: LocationProblems = onSave !== undefined && !onSave.ok ? onSave.problems : {};
 
   const axisField = (axis: Axis) => {
@@ -97,7 +98,10 @@ export function LocationFields({
               autoComplete="off"
               spellCheck={false}
               value={draft[axis]}
-              onChange={(event) => onChange({ ...draft, [axis]: event.target.value })}
+              onChange={(event) =>
+                // A readable pair has been copied into the fields: editing them supersedes it. An unreadable one stays.
+                onChange({ ...draft, [axis]: event.target.value, pair: pairReading.state === 'read' ? '' : pair })
+              }
             />
             {reading.state === 'read' && (
               <p className="coordinate-reading" data-testid={`${axis}-reading`}>
@@ -110,7 +114,6 @@ export function LocationFields({
     );
   };
 
-  const pairReading = readPair(pair);
   const precisionReading = readPrecision(draft.precision);
   const precisionProblem = precisionReading.state === 'problem' ? precisionReading : saveProblems.precision;
 
@@ -124,11 +127,11 @@ export function LocationFields({
       (position) => {
         const accuracy = precisionFromAccuracy(position.coords.accuracy);
         setLocating({ accuracy });
-        setPair('');
         onChange({
           latitude: coordinateText(position.coords.latitude),
           longitude: coordinateText(position.coords.longitude),
           precision: String(accuracy),
+          pair: '',
         });
       },
       (error) => setLocating(geolocationProblem(error.code)),
@@ -153,16 +156,18 @@ export function LocationFields({
               value={pair}
               onChange={(event) => {
                 const text = event.target.value;
-                setPair(text);
                 const reading = readPair(text);
                 // A readable pair fills both fields with what will be sent; the fields show it back.
-                if (reading.state === 'read') {
-                  onChange({
-                    ...draft,
-                    latitude: coordinateText(reading.latitude),
-                    longitude: coordinateText(reading.longitude),
-                  });
-                }
+                onChange(
+                  reading.state === 'read'
+                    ? {
+                        ...draft,
+                        pair: text,
+                        latitude: coordinateText(reading.latitude),
+                        longitude: coordinateText(reading.longitude),
+                      }
+                    : { ...draft, pair: text },
+                );
               }}
             />
             {pairReading.state === 'read' && (
@@ -184,13 +189,7 @@ export function LocationFields({
           {t('location.useMyLocation')}
         </button>
         {onUseMapCentre !== undefined && (
-          <button
-            type="button"
-            onClick={() => {
-              setPair('');
-              onUseMapCentre();
-            }}
-          >
+          <button type="button" onClick={onUseMapCentre}>
             {t('location.useMapCentre')}
           </button>
         )}

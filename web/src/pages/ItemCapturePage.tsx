@@ -12,6 +12,7 @@ import {
   productionTypes,
 } from '../api/vocabulary';
 import { CharacterPalette } from '../components/CharacterPalette';
+import { FirstInvalidButton } from '../components/FirstInvalidButton';
 import { PhotoUpload } from '../components/PhotoUpload';
 import { SeenElsewhere } from '../components/SeenElsewhere';
 import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
@@ -114,6 +115,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   const [linkError, setLinkError] = useState<{ error: unknown; item: Saved } | undefined>(undefined);
   const [activeMarkingKey, setActiveMarkingKey] = useState<number | undefined>(undefined);
   const categoryRef = useRef<HTMLSelectElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const markingInputs = useRef(new Map<number, HTMLInputElement>());
   const lastMarkingKey = useRef<number | undefined>(undefined);
 
@@ -295,6 +297,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
       </header>
 
       <form
+        ref={formRef}
         className="capture-form"
         noValidate
         onSubmit={onSubmit}
@@ -606,7 +609,9 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
               <ErrorNotice error={error} />
             )}
             {(Object.keys(errors).length > 0 || quantityUnreadable) && (
-              <p className="notice notice-error">{t('capture.fixFields')}</p>
+              <p className="notice notice-error">
+                {t('capture.fixFields')} <FirstInvalidButton form={formRef} />
+              </p>
             )}
             {linkError !== undefined && (
               <div className="notice notice-error">

@@ -3,6 +3,7 @@ import { fieldErrorMessage } from '../api/fieldErrors';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, type BodyOf, type SiteType } from '../api/client';
+import { FirstInvalidButton } from '../components/FirstInvalidButton';
 import { LocationFields } from '../components/LocationFields';
 import { useRecordAccess } from './capture/useRecordAccess';
 import { coordinateText, readAxis, readLocation, type LocationDraft } from './capture/coordinateField';
@@ -93,6 +94,7 @@ function NewSiteForm({
   const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => nameRef.current?.focus(), []);
 
@@ -141,6 +143,7 @@ function NewSiteForm({
   const unplaced = Object.keys(errors).some((field) => !known.includes(field));
   return (
     <form
+      ref={formRef}
       className="card new-site-form"
       aria-labelledby="new-site-title"
       noValidate
@@ -205,10 +208,16 @@ function NewSiteForm({
       </Field>
       <div className="actions form-actions">
         <div className="save-status" aria-live="assertive">
-          {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
+          {refused && (
+            <p className="notice notice-error">
+              {t('location.notSaved')} <FirstInvalidButton form={formRef} />
+            </p>
+          )}
           {error !== undefined && (unplaced || Object.keys(errors).length === 0) && <ErrorNotice error={error} />}
           {error !== undefined && Object.keys(errors).length > 0 && (
-            <p className="notice notice-error">{t('location.notSaved')}</p>
+            <p className="notice notice-error">
+              {t('location.notSaved')} <FirstInvalidButton form={formRef} />
+            </p>
           )}
         </div>
         <button type="submit" className="button-primary" disabled={busy}>
@@ -290,6 +299,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
       // A click is the user choosing a point; the precision typed so far stays.
       setDraft((previous) => ({
         precision: previous?.precision ?? '',
+        pair: '',
         latitude: coordinateText(point.lat),
         longitude: coordinateText(point.lng),
       }));
@@ -404,12 +414,15 @@ export default function MapPage({ investigationId }: { investigationId: string }
       const point = marker.getLatLng().wrap();
       setDraft((previous) => ({
         precision: previous?.precision ?? '',
+        pair: '',
         latitude: coordinateText(point.lat),
         longitude: coordinateText(point.lng),
       }));
     });
     marker.addTo(map);
     draftMarkerRef.current = marker;
+    // A point typed, pasted or taken from the device may lie outside the view: show it.
+    if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
   }, [drafting, draftLatitude, draftLongitude, t]);
 
   const located = features.data?.features ?? [];
@@ -452,6 +465,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
               if (center === undefined) return;
               setDraft((previous) => ({
                 precision: previous?.precision ?? '',
+                pair: '',
                 latitude: coordinateText(center.lat),
                 longitude: coordinateText(center.lng),
               }));

@@ -1,6 +1,7 @@
-import { useState, type SubmitEvent } from 'react';
+import { useRef, useState, type SubmitEvent } from 'react';
 import { fieldErrorMessage } from '../api/fieldErrors';
 import { api, ApiError, call, fieldErrors, type BodyOf, type Site } from '../api/client';
+import { FirstInvalidButton } from '../components/FirstInvalidButton';
 import { LocationFields } from '../components/LocationFields';
 import { InventoryTable } from '../components/InventoryTable';
 import { MediaSection } from '../components/MediaSection';
@@ -48,6 +49,7 @@ function LocationEditor({
   const [refused, setRefused] = useState(false);
   const [current, setCurrent] = useState<SiteLocation | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -102,6 +104,7 @@ function LocationEditor({
 
   return (
     <form
+      ref={formRef}
       className="card location-editor"
       aria-labelledby="location-editor-title"
       noValidate
@@ -116,7 +119,11 @@ function LocationEditor({
       />
       <div className="actions form-actions">
         <div className="save-status" aria-live="assertive">
-          {refused && <p className="notice notice-error">{t('location.notSaved')}</p>}
+          {refused && (
+            <p className="notice notice-error">
+              {t('location.notSaved')} <FirstInvalidButton form={formRef} />
+            </p>
+          )}
           {conflict && current !== undefined && (
             <p className="notice notice-error" data-testid="location-conflict">
               {t('location.conflict', {

@@ -99,9 +99,11 @@ export interface LocationDraft {
   latitude: string;
   longitude: string;
   precision: string;
+  /** A pasted `lat, lon` pair; once readable its values are in the two fields. */
+  pair?: string;
 }
 
-export type LocationFieldName = 'latitude' | 'longitude' | 'precision';
+export type LocationFieldName = 'latitude' | 'longitude' | 'precision' | 'pair';
 
 /** The location to send, or the problems that stop the site from being saved. */
 export type LocationReading =
@@ -137,6 +139,9 @@ export function readLocation(draft: LocationDraft): LocationReading {
     problems.latitude = { code: 'coordinate_pair_incomplete' };
   if (longitude.state === 'empty' && latitude.state !== 'empty')
     problems.longitude = { code: 'coordinate_pair_incomplete' };
+  // A pasted pair that cannot be read is typed text too: it refuses the save rather than being ignored.
+  const pair = readPair(draft.pair ?? '');
+  if (pair.state === 'problem') problems.pair = problemOf(pair) ?? { code: pair.code };
   if (Object.keys(problems).length > 0) return { ok: false, problems };
   return {
     ok: true,
