@@ -207,6 +207,56 @@ describe('armtrace CLI', () => {
     );
   });
 
+  it('reads an item quantity in any script and refuses one it cannot read', async () => {
+    const site = JSON.parse(
+      succeeded(
+        await armtrace(
+          'site',
+          'add',
+          '--investigation',
+          investigationId,
+          '--name',
+          'Store',
+          '--type',
+          'cache',
+          '--json',
+        ),
+      ),
+    ) as { id: string };
+    const add = (quantity: string) =>
+      armtrace(
+        'item',
+        'add',
+        '--investigation',
+        investigationId,
+        '--site',
+        site.id,
+        '--category',
+        'cartridges',
+        '--quantity',
+        quantity,
+        '--json',
+      );
+    for (const [typed, quantity] of [
+      ['٤٠', 40],
+      ['۱۲', 12],
+      ['१२', 12],
+      ['６', 6],
+    ] as const) {
+      const item = JSON.parse(succeeded(await add(typed))) as { quantity: number };
+      assert.equal(item.quantity, quantity, typed);
+    }
+    for (const [typed, message] of [
+      ['2,5', /quantity: "2,5" is not a whole number/],
+      ['1,500', /quantity: "1,500" could be thousands or decimals/],
+      ['٠', /quantity/],
+    ] as const) {
+      const refused = await add(typed);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, message);
+    }
+  });
+
   it('verify exits 0 on a clean database', async () => {
     const result = await armtrace('verify');
     assert.match(succeeded(result), /^OK: \d+ audit entries chain correctly/);

@@ -1,36 +1,22 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printRecord, printTable } from '../../cli/output.js';
-import { DomainError, type FieldProblemParams } from '../../errors.js';
-import { readNumber } from '../../parsing/numbers.js';
+import { DomainError } from '../../errors.js';
+import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import { siteListQuerySchema, siteTypes, type SiteType } from './schema.js';
 import * as service from './service.js';
 
-const numberProblemMessages: Record<string, string> = {
-  required: 'is empty',
-  not_a_number: 'is not a number',
-  number_ambiguous: 'could be thousands or decimals; write it without a thousands separator',
-  number_too_precise: 'has more digits than can be stored exactly',
-  too_small: 'is too small',
-  too_big: 'is too large',
-};
-
 /**
  * The precision in metres as typed (digits of any script, a decimal point or comma), read by the shared number
- * reader; refused with the field's name and code when it cannot be read exactly.
+ * reader and refused with the field's name and code when it cannot be read exactly; the service checks its range.
  */
 function readPrecision(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const result = readNumber(text, { minimum: 0 });
-  if (result.ok && result.value > 0 && result.value <= 1_000_000) return result.value;
-  const failure: { code: string; params?: FieldProblemParams } = result.ok
-    ? result.value > 0
-      ? { code: 'too_big', params: { maximum: 1_000_000 } }
-      : { code: 'must_exceed', params: { minimum: 0 } }
-    : result;
-  const message = numberProblemMessages[failure.code] ?? 'is not valid';
+  const result = readNumber(text);
+  if (result.ok) return result.value;
+  const message = numberProblemMessages[result.code];
   throw new DomainError('validation_failed', `precision_m: "${text}" ${message}`, [
-    { field: 'precision_m', code: failure.code, message, ...(failure.params ? { params: failure.params } : {}) },
+    { field: 'precision_m', code: result.code, message, ...(result.params ? { params: result.params } : {}) },
   ]);
 }
 
