@@ -133,13 +133,12 @@ function addCoordinateIssue(
 }
 
 /** A coordinate as a number of decimal degrees, or as text read by the one coordinate parser (src/parsing). */
-function coordinateInput(axis: CoordinateAxis) {
-  return z
-    .union([z.number(), z.string()])
-    .describe(
-      `WGS84 ${axis}: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, ` +
-        `36°21'04"N, N36 21.07, ٣٦٫٣٤١٢)`,
-    );
+function coordinateInput(axis: CoordinateAxis, clearable: 'nullish' | 'nullable-optional') {
+  const value = z.union([z.number(), z.string()]);
+  return (clearable === 'nullish' ? value.nullish() : value.nullable().optional()).describe(
+    `WGS84 ${axis}: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, ` +
+      `36°21'04"N, N36 21.07, ٣٦٫٣٤١٢)`,
+  );
 }
 
 /** Reads a coordinate given as a number or as text; undefined (with an issue raised) when it cannot be read. */
@@ -157,9 +156,10 @@ function readCoordinate(value: number | string, axis: CoordinateAxis, context: I
   return undefined;
 }
 
-const locationSchema = z
-  .string()
-  .describe('A pasted "latitude, longitude" pair in any spelling the coordinate fields read, instead of both fields');
+const locationSchema = z.string();
+const locationDescription =
+  'A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or ' +
+  `36°21'04"N 43°10'44"E), instead of both fields`;
 
 interface LocationFields {
   latitude?: number | string | null | undefined;
@@ -201,9 +201,9 @@ export const createSiteBodySchema = z
     site_type: siteTypeSchema,
     name: z.string().trim().min(1).max(300),
     names: namesSchema.default({}),
-    latitude: coordinateInput('latitude').nullish(),
-    longitude: coordinateInput('longitude').nullish(),
-    location: locationSchema.nullish(),
+    latitude: coordinateInput('latitude', 'nullish'),
+    longitude: coordinateInput('longitude', 'nullish'),
+    location: locationSchema.nullish().describe(locationDescription),
     precision_m: precisionSchema.nullish(),
     area: areaSchema.nullish(),
     external_ref: externalRefSchema.nullish(),
@@ -255,9 +255,9 @@ export const updateSiteBodySchema = z
     site_type: siteTypeSchema.optional(),
     name: z.string().trim().min(1).max(300).optional(),
     names: namesSchema.optional(),
-    latitude: coordinateInput('latitude').nullable().optional(),
-    longitude: coordinateInput('longitude').nullable().optional(),
-    location: locationSchema.nullable().optional(),
+    latitude: coordinateInput('latitude', 'nullable-optional'),
+    longitude: coordinateInput('longitude', 'nullable-optional'),
+    location: locationSchema.nullable().optional().describe(`${locationDescription}; null clears the point`),
     precision_m: precisionSchema.nullable().optional(),
     area: areaSchema.nullable().optional(),
     external_ref: externalRefSchema.nullable().optional(),

@@ -23101,8 +23101,11 @@ export interface paths {
             names?: {
               [key: string]: string;
             };
-            latitude?: (number | string) | null;
-            longitude?: (number | string) | null;
+            /** @description WGS84 latitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            latitude?: number | string | null;
+            /** @description WGS84 longitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            longitude?: number | string | null;
+            /** @description A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or 36°21'04"N 43°10'44"E), instead of both fields */
             location?: string | null;
             precision_m?: number | null;
             area?:
@@ -23827,8 +23830,11 @@ export interface paths {
             names?: {
               [key: string]: string;
             };
-            latitude?: (number | string) | null;
-            longitude?: (number | string) | null;
+            /** @description WGS84 latitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            latitude?: number | string | null;
+            /** @description WGS84 longitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            longitude?: number | string | null;
+            /** @description A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or 36°21'04"N 43°10'44"E), instead of both fields; null clears the point */
             location?: string | null;
             precision_m?: number | null;
             area?:
