@@ -171,6 +171,7 @@ const refusedPairs: [text: string, code: CoordinateProblemCode][] = [
   ["36°75'N, 43°10'E", 'coordinate_minutes_too_large'],
   ['36.3412, 43.17x', 'coordinate_unreadable'],
   ['36.34 - 43.17', 'coordinate_unreadable'],
+  ['36/43', 'coordinate_unreadable'],
 ];
 
 describe('parseCoordinatePair refuses rather than guesses', () => {
