@@ -1,3 +1,5 @@
+import { coordinateProblemCodes } from './parsing/coordinates.js';
+
 /**
  * The one catalogue of problems armtrace reports. Each has a stable code that
  * clients may depend on, an HTTP status used only by the HTTP layer, and a
@@ -26,15 +28,72 @@ export const problemCatalogue = {
 
 export type ProblemCode = keyof typeof problemCatalogue;
 
-/** One field-level complaint, named by its path in the input (e.g. `markings.1.text`). */
+/** Parameters of a field problem's code, e.g. `{ minimum: 1 }` or `{ options: "small_arm|light_weapon" }`. */
+export type FieldProblemParams = Record<string, string | number | boolean>;
+
+/**
+ * One field-level complaint, named by its path in the input (e.g. `markings.1.text`). `code` is stable (clients
+ * translate it, with `params` filled in); `message` is English for the CLI and API clients. A problem raised
+ * without a code is sent with {@link GENERIC_FIELD_CODE}.
+ */
 export interface FieldProblem {
   field: string;
   message: string;
-  /** A stable code for clients to translate the message by (e.g. `text_not_storable`). */
   code?: string;
-  /** The values the message names, for the translation's placeholders. */
-  params?: Record<string, string | number>;
+  params?: FieldProblemParams;
 }
+
+/** The code of a field problem nobody gave a more precise one: "this value is not valid". */
+export const GENERIC_FIELD_CODE = 'invalid';
+
+/**
+ * Every field problem code the server sends. Clients may depend on these; the web app has a message for each in
+ * every language (test/e2e/field-errors.test.ts checks it), and a test walks the create and update schemas to show
+ * that each issue they raise maps to one of them (src/http/field-codes.test.ts).
+ */
+export const fieldProblemCodes = [
+  GENERIC_FIELD_CODE,
+  // From zod's issues (src/http/problem.ts)
+  'required',
+  'invalid_type',
+  'not_a_number',
+  'not_whole',
+  'too_small',
+  'too_big',
+  'must_exceed',
+  'must_be_below',
+  'too_short',
+  'too_long',
+  'too_few',
+  'too_many',
+  'invalid_format',
+  'invalid_date',
+  'invalid_datetime',
+  'invalid_time',
+  'invalid_id',
+  'invalid_email',
+  'invalid_url',
+  'invalid_option',
+  'invalid_key',
+  'not_multiple_of',
+  'unknown_field',
+  // From the shared readers (src/parsing)
+  'number_ambiguous',
+  'number_too_precise',
+  ...coordinateProblemCodes,
+  // Raised by the schemas and services
+  'location_and_coordinates',
+  'precision_without_location',
+  'ring_not_closed',
+  'bbox_unreadable',
+  'bbox_out_of_range',
+  'bbox_inverted',
+  // From database constraints (src/db/postgres-errors.ts)
+  'already_used',
+  'unknown_reference',
+  'not_allowed',
+] as const;
+export type FieldProblemCode = (typeof fieldProblemCodes)[number];
 
 /**
  * An error a user can act on. `detail` says what to do; `fields` names the

@@ -120,6 +120,143 @@ describe('armtrace CLI', () => {
     assert.match(asBob.stderr, /error \[not_found\]/);
   });
 
+  it('reads site coordinates and precision as typed, and refuses what it cannot read with the field and code', async () => {
+    const typed = JSON.parse(
+      succeeded(
+        await armtrace(
+          'site',
+          'add',
+          '--investigation',
+          investigationId,
+          '--name',
+          'Orchard',
+          '--type',
+          'cache',
+          '--lat',
+          `36°21'04"N`,
+          '--lon',
+          `43°10'44"E`,
+          '--precision',
+          '٢٥',
+          '--json',
+        ),
+      ),
+    ) as { id: string; latitude: number; longitude: number; precision_m: number; version: number };
+    assert.deepEqual(
+      [typed.latitude, typed.longitude, typed.precision_m],
+      [36 + 21 / 60 + 4 / 3600, 43 + 10 / 60 + 44 / 3600, 25],
+    );
+
+    const pasted = JSON.parse(
+      succeeded(
+        await armtrace(
+          'site',
+          'add',
+          '--investigation',
+          investigationId,
+          '--name',
+          'Mill',
+          '--type',
+          'cache',
+          '--location',
+          '٣٦٫٣٤١٢، ٤٣٫١٧٨٩',
+          '--json',
+        ),
+      ),
+    ) as { latitude: number; longitude: number };
+    assert.deepEqual([pasted.latitude, pasted.longitude], [36.3412, 43.1789]);
+
+    const corrected = JSON.parse(
+      succeeded(
+        await armtrace('site', 'update', typed.id, '--version', '1', '--location', '36,3399 43,1789', '--json'),
+      ),
+    ) as { latitude: number; longitude: number; precision_m: number; version: number };
+    assert.deepEqual([corrected.latitude, corrected.longitude, corrected.precision_m], [36.3399, 43.1789, 25]);
+
+    const refusals: [string[], RegExp][] = [
+      [['--lat', `43°10'44"E`, '--lon', '43.1'], /latitude: names a hemisphere of the other axis/],
+      [['--location', '36,34,43,17'], /location: can be read in more than one way/],
+      [['--lat', '36.1', '--lon', '43.1', '--precision', '1,500'], /precision_m: could be thousands or decimals/],
+      [['--precision', '25'], /precision_m: a precision needs a location/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = await armtrace(
+        'site',
+        'add',
+        '--investigation',
+        investigationId,
+        '--name',
+        'Refused',
+        '--type',
+        'cache',
+        ...args,
+      );
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /error \[validation_failed\]/);
+      assert.match(refused.stderr, message);
+    }
+    const listed = JSON.parse(
+      succeeded(await armtrace('site', 'list', '--investigation', investigationId, '--json')),
+    ) as {
+      items: { name: string }[];
+    };
+    assert.deepEqual(
+      listed.items.map((site) => site.name),
+      ['Orchard', 'Mill'],
+      'nothing refused was stored',
+    );
+  });
+
+  it('reads an item quantity in any script and refuses one it cannot read', async () => {
+    const site = JSON.parse(
+      succeeded(
+        await armtrace(
+          'site',
+          'add',
+          '--investigation',
+          investigationId,
+          '--name',
+          'Store',
+          '--type',
+          'cache',
+          '--json',
+        ),
+      ),
+    ) as { id: string };
+    const add = (quantity: string) =>
+      armtrace(
+        'item',
+        'add',
+        '--investigation',
+        investigationId,
+        '--site',
+        site.id,
+        '--category',
+        'cartridges',
+        '--quantity',
+        quantity,
+        '--json',
+      );
+    for (const [typed, quantity] of [
+      ['٤٠', 40],
+      ['۱۲', 12],
+      ['१२', 12],
+      ['６', 6],
+    ] as const) {
+      const item = JSON.parse(succeeded(await add(typed))) as { quantity: number };
+      assert.equal(item.quantity, quantity, typed);
+    }
+    for (const [typed, message] of [
+      ['2,5', /quantity: "2,5" is not a whole number/],
+      ['1,500', /quantity: "1,500" could be thousands or decimals/],
+      ['٠', /quantity/],
+    ] as const) {
+      const refused = await add(typed);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, message);
+    }
+  });
+
   it('verify exits 0 on a clean database', async () => {
     const result = await armtrace('verify');
     assert.match(succeeded(result), /^OK: \d+ audit entries chain correctly/);

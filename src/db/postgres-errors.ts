@@ -43,21 +43,21 @@ export function translateDatabaseError(error: unknown): unknown {
   switch (error.code) {
     case '23505':
       return new DomainError('already_exists', `Another record already has this ${field}.`, [
-        { field, message: 'already used' },
+        { field, code: 'already_used', message: 'already used' },
       ]);
     case '23503':
       return new DomainError(
         'reference_invalid',
         `The record named by ${field} does not exist in this investigation (or belongs to another site or item).`,
-        [{ field, message: 'unknown reference' }],
+        [{ field, code: 'unknown_reference', message: 'unknown reference' }],
       );
     case '23514':
       return new DomainError('constraint_violated', `The value of ${field} is not allowed.`, [
-        { field, message: 'not allowed' },
+        { field, code: 'not_allowed', message: 'not allowed' },
       ]);
     case '23502':
       return new DomainError('validation_failed', `${error.column ?? 'A field'} is required.`, [
-        { field: error.column ?? 'record', message: 'required' },
+        { field: error.column ?? 'record', code: 'required', message: 'required' },
       ]);
     case '22P02':
     case '22007':

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   coordinateProblemCodes,
   parseCoordinate,
@@ -171,6 +172,7 @@ const refusedPairs: [text: string, code: CoordinateProblemCode][] = [
   ["36°75'N, 43°10'E", 'coordinate_minutes_too_large'],
   ['36.3412, 43.17x', 'coordinate_unreadable'],
   ['36.34 - 43.17', 'coordinate_unreadable'],
+  ['36/43', 'coordinate_unreadable'],
 ];
 
 describe('parseCoordinatePair refuses rather than guesses', () => {
@@ -200,5 +202,90 @@ describe('the problem codes', () => {
       if (!result.ok) seen.add(result.code);
     }
     assert.deepEqual([...seen].sort(), [...coordinateProblemCodes].sort());
+  });
+});
+
+describe('properties of the coordinate parser', () => {
+  const scripts = [0x30, 0x660, 0x6f0, 0x966, 0xff10]; // ASCII, Arabic-Indic, Persian, Devanagari, full-width
+  const inScript = (text: string, zero: number) =>
+    text.replace(/[0-9]/g, (digit) => String.fromCodePoint(zero + Number(digit)));
+
+  it('reads back any DMS latitude however it is spelled', () => {
+    const spellings = [
+      (d: string, m: string, s: string, h: string) => `${d}°${m}'${s}"${h}`,
+      (d: string, m: string, s: string, h: string) => `${h} ${d}° ${m}′ ${s}″`,
+      (d: string, m: string, s: string, h: string) => `${d} ${m} ${s} ${h}`,
+      (d: string, m: string, s: string, h: string) => `${d}d ${m}m ${s}s ${h}`,
+      (d: string, m: string, s: string, h: string) => `${h}${d}:${m}:${s}`,
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 89 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom('N', 'S', 'ش', 'ج'),
+        fc.constantFrom(...spellings),
+        fc.constantFrom(...scripts),
+        (degrees, minutes, seconds, hemisphere, spell, zero) => {
+          const text = inScript(spell(String(degrees), String(minutes), String(seconds), hemisphere), zero);
+          const magnitude = degrees + minutes / 60 + seconds / 3600;
+          const south = hemisphere === 'S' || hemisphere === 'ج';
+          const expected = magnitude === 0 ? 0 : south ? -magnitude : magnitude;
+          assert.deepEqual(parseCoordinate(text, 'latitude'), { ok: true, value: expected }, text);
+        },
+      ),
+    );
+  });
+
+  it('reads back any decimal longitude with a point, a comma or ٫, in any script', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -180_000_000, max: 180_000_000 }),
+        fc.constantFrom('.', ',', '٫'),
+        fc.constantFrom(...scripts),
+        (millionths, separator, zero) => {
+          const ascii = (millionths / 1e6).toFixed(6);
+          const text = inScript(ascii.replace('.', separator), zero);
+          assert.deepEqual(parseCoordinate(text, 'longitude'), { ok: true, value: Number(ascii) || 0 }, text);
+        },
+      ),
+    );
+  });
+
+  it('reads back a pasted pair cut by a comma and space, a semicolon, an Arabic comma or a space', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -90_0000, max: 90_0000 }),
+        fc.integer({ min: -180_0000, max: 180_0000 }),
+        fc.constantFrom(', ', '; ', '، ', ' ', ','),
+        (latitudeTenThousandths, longitudeTenThousandths, separator) => {
+          const latitude = (latitudeTenThousandths / 1e4).toFixed(4);
+          const longitude = (longitudeTenThousandths / 1e4).toFixed(4);
+          assert.deepEqual(parseCoordinatePair(`${latitude}${separator}${longitude}`), {
+            ok: true,
+            latitude: Number(latitude) || 0,
+            longitude: Number(longitude) || 0,
+          });
+        },
+      ),
+    );
+  });
+
+  it('never throws, and anything it accepts is in range', () => {
+    const known = new Set<string>(coordinateProblemCodes);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[-+NSEW0-9 .,°'"]{0,16}$/)),
+        (text) => {
+          const single = parseCoordinate(text, 'latitude');
+          if (single.ok) assert.ok(Number.isFinite(single.value) && Math.abs(single.value) <= 90, text);
+          else assert.ok(known.has(single.code), single.code);
+          const pair = parseCoordinatePair(text);
+          if (pair.ok) assert.ok(Math.abs(pair.latitude) <= 90 && Math.abs(pair.longitude) <= 180, text);
+          else assert.ok(known.has(pair.code), pair.code);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -308,8 +308,8 @@ function withAxis(failure: Failure, axis: CoordinateAxis): Failure {
   return { ok: false, code: failure.code, params: { ...failure.params, axis } };
 }
 
-// Where a pasted pair may be cut in two: a run of spaces, commas, semicolons, Arabic commas, slashes or tabs.
-const SEPARATOR_RUN = /[ ,;،؛|/]+/gu;
+// Where a pasted pair may be cut in two: a run of spaces (tabs included), commas, semicolons or Arabic commas.
+const SEPARATOR_RUN = /[ ,;،؛]+/gu;
 
 interface Cut {
   left: string;
@@ -329,7 +329,7 @@ function cutsOf(text: string): Cut[] {
     left: text.slice(0, run.index),
     right: text.slice(run.index + run[0].length),
     bareComma: run[0] === ',',
-    strong: /[;،؛|/]/u.test(run[0]) || (run[0].includes(',') && run[0] !== ',') || (run[0] === ' ' && spaceRuns === 1),
+    strong: /[;،؛]/u.test(run[0]) || (run[0].includes(',') && run[0] !== ',') || (run[0] === ' ' && spaceRuns === 1),
   }));
 }
 
@@ -378,7 +378,7 @@ export function parseCoordinatePair(text: string): CoordinatePairResult {
   const only = readings[0];
   if (only !== undefined) return { ok: true, ...only };
   if (failures.length === 1) return failures[0]!;
-  if (!/[ ;،؛|/]/u.test(normalized) && (normalized.match(/,/g) ?? []).length >= 2) {
+  if (!/[ ;،؛]/u.test(normalized) && (normalized.match(/,/g) ?? []).length >= 2) {
     return fail('coordinate_ambiguous', { text });
   }
   if (read(normalized).ok) return fail('coordinate_pair_incomplete', { text });

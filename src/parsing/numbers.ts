@@ -78,6 +78,17 @@ export function significantDigits(decimal: string): number {
 export type NumberProblemCode =
   'required' | 'not_a_number' | 'not_whole' | 'number_ambiguous' | 'number_too_precise' | 'too_small' | 'too_big';
 
+/** English text of each number problem, for the CLI and the API's `message`; the web app translates the code. */
+export const numberProblemMessages: Record<NumberProblemCode, string> = {
+  required: 'is empty',
+  not_a_number: 'is not a number',
+  not_whole: 'is not a whole number',
+  number_ambiguous: 'could be thousands or decimals; write it without a thousands separator',
+  number_too_precise: 'has more digits than can be stored exactly',
+  too_small: 'is too small',
+  too_big: 'is too large',
+};
+
 export type NumberResult =
   { ok: true; value: number } | { ok: false; code: NumberProblemCode; params?: Record<string, string | number> };
 

@@ -153,8 +153,74 @@ describe('items CSV import', () => {
     const error = await refusal(file);
     assert.equal(error.code, 'validation_failed');
     assert.match(error.message, /1 problem; nothing was imported/);
-    assert.deepEqual(error.fields, [{ field: 'line 4 (marking_kind)', message: error.fields[0]!.message }]);
+    assert.deepEqual(error.fields, [
+      {
+        field: 'line 4 (marking_kind)',
+        code: 'invalid_option',
+        params: { options: 'serial|lot|factory_code|year|headstamp|model|stock_number|contract|other' },
+        message: error.fields[0]!.message,
+      },
+    ]);
     assert.match(error.fields[0]!.message, /"tattoo" is not one of serial, lot/);
+    const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    assert.deepEqual(afterwards, before);
+  });
+
+  it('reads coordinates and quantities as people type them, through the shared parsers', async () => {
+    const file = writeFile(
+      'typed.csv',
+      [
+        HEADER,
+        `S-T1,Orchard,cache,"36°21'04""N","43°10'44""E",I-T1,small_arm,,٤٠,,`,
+        'S-T2,Mill,cache,"36,3399","43,1789",I-T2,small_arm,,۱۲,,',
+        'S-T3,Well,cache,٣٦٫٣٤١٢,٤٣٫١٧٨٩,I-T3,cartridges,,١٬٠٠٠,,',
+        'S-T4,Bridge,cache,N36 21.07,E43 10.73,I-T4,small_arm,,६,,',
+      ].join('\n'),
+    );
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file);
+    assert.equal(result.items_created, 4);
+    const rows = await world.db
+      .selectFrom('items')
+      .innerJoin('sites', 'sites.id', 'items.site_id')
+      .select(['items.external_ref', 'items.quantity', 'sites.latitude', 'sites.longitude'])
+      .where('items.external_ref', 'in', ['I-T1', 'I-T2', 'I-T3', 'I-T4'])
+      .orderBy('items.external_ref')
+      .execute();
+    assert.deepEqual(rows, [
+      { external_ref: 'I-T1', quantity: 40, latitude: 36 + 21 / 60 + 4 / 3600, longitude: 43 + 10 / 60 + 44 / 3600 },
+      { external_ref: 'I-T2', quantity: 12, latitude: 36.3399, longitude: 43.1789 },
+      { external_ref: 'I-T3', quantity: 1000, latitude: 36.3412, longitude: 43.1789 },
+      { external_ref: 'I-T4', quantity: 6, latitude: 36 + 21.07 / 60, longitude: 43 + 10.73 / 60 },
+    ]);
+  });
+
+  it('refuses a coordinate or quantity it cannot read, with the line, the column and the code', async () => {
+    const before = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
+    const file = writeFile(
+      'typed-bad.csv',
+      [
+        HEADER,
+        `S-U1,Orchard,cache,"43°10'44""E",43.1,I-U1,small_arm,,1,,`,
+        `S-U2,Mill,cache,"36°75'",43.1,I-U2,small_arm,,1,,`,
+        'S-U3,Well,cache,36.1,43.1,I-U3,cartridges,,"1,500",,',
+        'S-U4,Bridge,cache,36.1,243.1,I-U4,small_arm,,٢٫٥,,',
+        'S-U5,Gate,cache,-36.1 S,43.1,I-U5,small_arm,,0,,',
+      ].join('\n'),
+    );
+    const error = await refusal(file);
+    assert.deepEqual(
+      error.fields.map((field) => [field.field, field.code]),
+      [
+        ['line 2 (lat)', 'coordinate_hemisphere_mismatch'],
+        ['line 3 (lat)', 'coordinate_minutes_too_large'],
+        ['line 4 (quantity)', 'number_ambiguous'],
+        ['line 5 (lon)', 'coordinate_out_of_range'],
+        ['line 5 (quantity)', 'not_whole'],
+        ['line 6 (lat)', 'coordinate_sign_and_hemisphere'],
+        ['line 6 (quantity)', 'too_small'],
+      ],
+    );
+    assert.match(error.fields[2]!.message, /"1,500" could be read as thousands or as decimals/);
     const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
     assert.deepEqual(afterwards, before);
   });

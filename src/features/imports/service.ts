@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { DB } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
-import { DomainError, type FieldProblem } from '../../errors.js';
+import { DomainError, type FieldProblemParams } from '../../errors.js';
+import { parseCoordinate, type CoordinateAxis } from '../../parsing/coordinates.js';
+import { readNumber, type NumberProblemCode, type NumberRules } from '../../parsing/numbers.js';
 import { describeUnstorable, findUnstorableCharacter } from '../../parsing/storable-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
@@ -17,6 +19,7 @@ import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, type ImportBatchRecord } from 
 import { auditedColumns, auditRowDigest, recordChange, rowDigester } from '../audit/service.js';
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
+import { describeCoordinateProblem } from '../sites/schema.js';
 import {
   CsvEncodingError,
   CsvSyntaxError,
@@ -76,14 +79,38 @@ type Columns = Partial<Record<ImportColumn, number>>;
 /** What the import reports while it works (rows validated, then rows loaded). */
 export type ImportProgress = (phase: 'validate' | 'load', done: number, total: number | undefined) => void;
 
-type CodedProblem = ImportProblem & Pick<FieldProblem, 'code' | 'params'>;
+/** One problem of the file, with the stable code and parameters of the field problem it becomes. */
+interface CodedImportProblem extends ImportProblem {
+  code?: string;
+  params?: FieldProblemParams;
+}
 
 class Problems {
-  readonly list: CodedProblem[] = [];
+  readonly list: CodedImportProblem[] = [];
   total = 0;
-  add(line: number, column: string | null, message: string, coded: Pick<FieldProblem, 'code' | 'params'> = {}): void {
+  add(line: number, column: string | null, message: string, code?: string, params?: FieldProblemParams): void {
     this.total += 1;
-    if (this.list.length < PROBLEMS_SHOWN) this.list.push({ line, column, message, ...coded });
+    if (this.list.length < PROBLEMS_SHOWN) {
+      this.list.push({
+        line,
+        column,
+        message,
+        ...(code === undefined ? {} : { code }),
+        ...(params === undefined ? {} : { params }),
+      });
+    }
+  }
+}
+
+/** English text of a number the shared reader refused, for the import report. */
+function describeNumberProblem(code: NumberProblemCode, rules: Required<NumberRules>): string {
+  switch (code) {
+    case 'number_ambiguous':
+      return 'could be read as thousands or as decimals; write it without a thousands separator';
+    case 'number_too_precise':
+      return 'has more digits than can be stored exactly';
+    default:
+      return `is not ${rules.whole ? 'a whole number' : 'a number'} from ${rules.minimum} to ${rules.maximum}`;
   }
 }
 
@@ -92,9 +119,9 @@ function checkStorable(record: CsvRecord, names: readonly string[], problems: Pr
   record.fields.forEach((field, index) => {
     const found = findUnstorableCharacter(field);
     if (found === null) return;
-    problems.add(record.line, names[index] ?? `column ${index + 1}`, describeUnstorable(found), {
-      code: 'text_not_storable',
-      params: { character: found.character, position: found.index + 1 },
+    problems.add(record.line, names[index] ?? `column ${index + 1}`, describeUnstorable(found), 'text_not_storable', {
+      character: found.character,
+      position: found.index + 1,
     });
   });
 }
@@ -151,34 +178,50 @@ class FieldReader {
   text(column: ImportColumn, max: number, required: boolean): string | null {
     const found = this.value(column);
     if (found === '') {
-      if (required) this.problems.add(this.line, column, 'is empty');
+      if (required) this.problems.add(this.line, column, 'is empty', 'required');
       return null;
     }
-    if (found.length > max) this.problems.add(this.line, column, `is longer than ${max} characters`);
+    if (found.length > max) {
+      this.problems.add(this.line, column, `is longer than ${max} characters`, 'too_long', { maximum: max });
+    }
     return found;
   }
 
   oneOf(column: ImportColumn, allowed: readonly string[], required: boolean): string | null {
     const found = this.text(column, 100, required);
     if (found !== null && !allowed.includes(found)) {
-      this.problems.add(this.line, column, `"${found}" is not one of ${allowed.join(', ')}`);
+      this.problems.add(this.line, column, `"${found}" is not one of ${allowed.join(', ')}`, 'invalid_option', {
+        options: allowed.join('|'),
+      });
     }
     return found;
   }
 
-  number(column: ImportColumn, min: number, max: number, integer: boolean): number | null {
+  /** A number as typed (digits of any script, `.`, `,` or `٫`), read by the shared number reader. */
+  number(column: ImportColumn, rules: Required<NumberRules>): number | null {
     const found = this.value(column);
     if (found === '') return null;
-    const parsed = Number(found);
-    if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-      this.problems.add(
-        this.line,
-        column,
-        `"${found}" is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
-      );
-      return null;
-    }
-    return parsed;
+    const result = readNumber(found, rules);
+    if (result.ok) return result.value;
+    const message = `"${found}" ${describeNumberProblem(result.code, rules)}`;
+    this.problems.add(this.line, column, message, result.code, result.params);
+    return null;
+  }
+
+  /** A latitude or longitude in any spelling the one coordinate parser reads. */
+  coordinate(column: 'lat' | 'lon', axis: CoordinateAxis): number | null {
+    const found = this.value(column);
+    if (found === '') return null;
+    const result = parseCoordinate(found, axis);
+    if (result.ok) return result.value;
+    this.problems.add(
+      this.line,
+      column,
+      `"${found}" ${describeCoordinateProblem(result.code, result.params)}`,
+      result.code,
+      result.params,
+    );
+    return null;
   }
 }
 
@@ -193,10 +236,15 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   const before = problems.total;
   checkStorable(record, reader.names, problems);
   const siteRef = reader.text('site_ref', 100, true);
-  const latitude = reader.number('lat', -90, 90, false);
-  const longitude = reader.number('lon', -180, 180, false);
+  const latitude = reader.coordinate('lat', 'latitude');
+  const longitude = reader.coordinate('lon', 'longitude');
   if ((latitude === null) !== (longitude === null) && problems.total === before) {
-    problems.add(record.line, latitude === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
+    problems.add(
+      record.line,
+      latitude === null ? 'lat' : 'lon',
+      'give both lat and lon, or neither',
+      'coordinate_pair_incomplete',
+    );
   }
   const recoveredOn = reader.text('recovered_on', 10, false);
   if (recoveredOn !== null && (!DATE.test(recoveredOn) || Number.isNaN(Date.parse(recoveredOn)))) {
@@ -213,7 +261,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   const item = {
     category: reader.oneOf('category', importCategories, true) ?? '',
     model: reader.text('model', 200, false),
-    quantity: reader.number('quantity', 1, 100_000_000, true),
+    quantity: reader.number('quantity', { whole: true, minimum: 1, maximum: 100_000_000 }),
   };
   const markingText = reader.text('marking_text', 500, false);
   const markingKind = reader.oneOf('marking_kind', importMarkingKinds, markingText !== null);

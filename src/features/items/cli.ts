@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { DomainError } from '../../errors.js';
+import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import type { CreateMarkingInput, MarkingKind } from '../markings/schema.js';
 import type { CreateItemInput, ItemCategory } from './schema.js';
 import * as service from './service.js';
@@ -37,6 +39,18 @@ interface ItemAddOptions {
   json?: boolean;
 }
 
+/** The quantity as typed (digits of any script: `٤٠`, `۱۲`), read by the shared number reader; the service checks
+ * its range. */
+function readQuantity(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const result = readNumber(text, { whole: true });
+  if (result.ok) return result.value;
+  const message = numberProblemMessages[result.code];
+  throw new DomainError('validation_failed', `quantity: "${text}" ${message}`, [
+    { field: 'quantity', code: result.code, message, ...(result.params ? { params: result.params } : {}) },
+  ]);
+}
+
 export function registerItemCommands(program: Command): void {
   const item = program.command('item').description('Items recovered at sites');
 
@@ -70,7 +84,7 @@ export function registerItemCommands(program: Command): void {
           external_ref: options.ref,
           category: options.category as ItemCategory,
           model: options.model,
-          quantity: options.quantity === undefined ? undefined : Number(options.quantity),
+          quantity: readQuantity(options.quantity),
           condition: options.condition as CreateItemInput['condition'],
           assembly_state: options.assemblyState as CreateItemInput['assembly_state'],
           production_type: options.productionType as CreateItemInput['production_type'],

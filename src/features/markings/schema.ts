@@ -25,7 +25,10 @@ const markingTextSchema = z
   .string()
   .min(1)
   .max(500)
-  .refine((text) => text.trim() !== '', 'transcribe at least one character; write ? for one you cannot read')
+  .refine((text) => text.trim() !== '', {
+    message: 'transcribe at least one character; write ? for one you cannot read',
+    params: { code: 'required' },
+  })
   .describe("Exactly as transcribed, in its own script; '?' for each character that cannot be read");
 const positionSchema = z.string().trim().min(1).max(200).describe('Where on the item, e.g. "left side of the body"');
 const scriptSchema = z

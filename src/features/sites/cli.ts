@@ -1,13 +1,23 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { DomainError } from '../../errors.js';
+import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import { siteListQuerySchema, siteTypes, type SiteType } from './schema.js';
 import * as service from './service.js';
 
-function parseNumber(value: string): number {
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('give a number, e.g. 36.34');
-  return number;
+/**
+ * The precision in metres as typed (digits of any script, a decimal point or comma), read by the shared number
+ * reader and refused with the field's name and code when it cannot be read exactly; the service checks its range.
+ */
+function readPrecision(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const result = readNumber(text);
+  if (result.ok) return result.value;
+  const message = numberProblemMessages[result.code];
+  throw new DomainError('validation_failed', `precision_m: "${text}" ${message}`, [
+    { field: 'precision_m', code: result.code, message, ...(result.params ? { params: result.params } : {}) },
+  ]);
 }
 
 /** `--alt-name ar=مخزن` may be repeated, one language each. */
@@ -33,9 +43,10 @@ export function registerSiteCommands(program: Command): void {
     .requiredOption('--name <name>', 'name')
     .requiredOption('--type <type>', `site type: ${siteTypes.join(', ')}`)
     .option('--alt-name <lang=name>', 'name in another language (repeatable), e.g. ar=…', collectName, {})
-    .option('--lat <degrees>', 'WGS84 latitude', parseNumber)
-    .option('--lon <degrees>', 'WGS84 longitude', parseNumber)
-    .option('--precision <metres>', 'how far off the point may be, in metres', parseNumber)
+    .option('--lat <degrees>', 'WGS84 latitude in any common spelling, e.g. 36.3412, 36,3412 or 36°21\'04"N')
+    .option('--lon <degrees>', 'WGS84 longitude in any common spelling, e.g. 43.1789 or 43°10\'44"E')
+    .option('--location <"lat, lon">', 'latitude and longitude pasted together, e.g. "36.3412, 43.1789"')
+    .option('--precision <metres>', 'how far off the point may be, in metres')
     .option('--ref <ref>', 'your own reference, unique in the investigation')
     .option('--recovered-by <who>', 'who recovered the material')
     .option('--recovered-on <date>', 'day of recovery, YYYY-MM-DD')
@@ -48,9 +59,10 @@ export function registerSiteCommands(program: Command): void {
           name: string;
           type: string;
           altName: Record<string, string>;
-          lat?: number;
-          lon?: number;
-          precision?: number;
+          lat?: string;
+          lon?: string;
+          location?: string;
+          precision?: string;
           ref?: string;
           recoveredBy?: string;
           recoveredOn?: string;
@@ -66,7 +78,8 @@ export function registerSiteCommands(program: Command): void {
             names: options.altName,
             latitude: options.lat,
             longitude: options.lon,
-            precision_m: options.precision,
+            location: options.location,
+            precision_m: readPrecision(options.precision),
             external_ref: options.ref,
             recovered_by: options.recoveredBy,
             recovered_on: options.recoveredOn,
@@ -74,6 +87,54 @@ export function registerSiteCommands(program: Command): void {
           });
           if (options.json === true) printJson(created);
           else process.stdout.write(`Created site ${created.id} (${created.name})\n`);
+        });
+      },
+    );
+
+  site
+    .command('update <id>')
+    .description("Correct a site's name or location (audited like every change)")
+    .requiredOption('--version <n>', 'the version you read (from site show); a stale one is refused')
+    .option('--name <name>', 'new name')
+    .option('--lat <degrees>', 'WGS84 latitude in any common spelling, e.g. 36.3412 or 36°21\'04"N')
+    .option('--lon <degrees>', 'WGS84 longitude in any common spelling, e.g. 43.1789 or 43°10\'44"E')
+    .option('--location <"lat, lon">', 'latitude and longitude pasted together, e.g. "36.3412, 43.1789"')
+    .option('--precision <metres>', 'how far off the point may be, in metres')
+    .option('--clear-location', 'remove the point and its precision')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        options: {
+          version: string;
+          name?: string;
+          lat?: string;
+          lon?: string;
+          location?: string;
+          precision?: string;
+          clearLocation?: boolean;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const version = readNumber(options.version, { whole: true, minimum: 1 });
+        if (!version.ok) throw new InvalidArgumentError('--version: give the version number shown by site show');
+        await withSession(command, async ({ db, actor }) => {
+          const cleared = options.clearLocation === true;
+          const updated = await service.updateSite(db, actor, id, {
+            version: version.value,
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...(cleared ? { location: null, precision_m: null } : {}),
+            ...(options.lat === undefined ? {} : { latitude: options.lat }),
+            ...(options.lon === undefined ? {} : { longitude: options.lon }),
+            ...(options.location === undefined ? {} : { location: options.location }),
+            ...(options.precision === undefined ? {} : { precision_m: readPrecision(options.precision) }),
+          });
+          if (options.json === true) printJson(updated);
+          else
+            process.stdout.write(
+              `Updated site ${updated.id} (version ${updated.version}): ${describeLocation(updated)}\n`,
+            );
         });
       },
     );

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { polygonProblems } from './area.js';
+import {
+  parseCoordinate,
+  parseCoordinatePair,
+  type CoordinateAxis,
+  type CoordinateProblemCode,
+} from '../../parsing/coordinates.js';
 
 export const siteTypes = [
   'cache',
@@ -37,11 +43,11 @@ const isClosed = (ring: [number, number][]) => {
   return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
 };
 const notClosed = 'a ring must be closed: its last position must equal its first';
-const linearRingSchema = ringPositionsSchema.refine(isClosed, notClosed);
+const linearRingSchema = ringPositionsSchema.refine(isClosed, { message: notClosed, params: { code: 'ring_not_closed' } });
 // The polygon check is quadratic in a ring's positions, so a ring as given is limited to 5,000 of them.
 const givenRingSchema = ringPositionsSchema
   .max(5000, 'a ring may have at most 5,000 positions')
-  .refine(isClosed, notClosed);
+  .refine(isClosed, { message: notClosed, params: { code: 'ring_not_closed' } });
 
 const polygonCoordinatesShape = z.array(linearRingSchema).min(1, 'a polygon needs an outer ring');
 // What is accepted: rings that enclose an area, do not cross or touch themselves, holes inside the outer ring.
@@ -109,14 +115,122 @@ const externalRefSchema = z
 const precisionSchema = z.number().positive().max(1_000_000).describe('How far off the point may be, in metres');
 const recoveredOnSchema = z.iso.date().describe('Day of recovery, YYYY-MM-DD');
 
+/** English text of each coordinate problem, for the CLI and API clients; the web app translates the code. */
+const coordinateProblemMessages: Record<CoordinateProblemCode, string> = {
+  coordinate_empty: 'is empty',
+  coordinate_unreadable: 'cannot be read as a coordinate',
+  coordinate_out_of_range: 'is out of range',
+  coordinate_hemisphere_mismatch: 'names a hemisphere of the other axis (N/S for latitude, E/W for longitude)',
+  coordinate_pair_incomplete: 'give a latitude and a longitude',
+  coordinate_minutes_too_large: 'minutes must be less than 60',
+  coordinate_seconds_too_large: 'seconds must be less than 60',
+  coordinate_sign_and_hemisphere: 'give a sign or a hemisphere letter, not both',
+  coordinate_ambiguous: 'can be read in more than one way; use a point for decimals and a comma and space between',
+  coordinate_too_precise: 'has more digits than can be stored exactly',
+};
+
+type IssueContext = z.core.$RefinementCtx;
+
+/**
+ * The English text of a coordinate problem, for the CLI, the API's `message` and import reports.
+ *
+ * @example describeCoordinateProblem('coordinate_out_of_range', { limit: 90 }) // 'is out of range (-90 to 90)'
+ */
+export function describeCoordinateProblem(
+  code: CoordinateProblemCode,
+  params: Record<string, string | number> = {},
+): string {
+  const limit = typeof params.limit === 'number' ? ` (-${params.limit} to ${params.limit})` : '';
+  return `${coordinateProblemMessages[code]}${limit}`;
+}
+
+function addCoordinateIssue(
+  context: IssueContext,
+  field: string,
+  code: CoordinateProblemCode,
+  params: Record<string, string | number> = {},
+): void {
+  context.addIssue({
+    code: 'custom',
+    path: [field],
+    message: describeCoordinateProblem(code, params),
+    params: { ...params, code },
+  });
+}
+
+/** A coordinate as a number of decimal degrees, or as text read by the one coordinate parser (src/parsing). */
+function coordinateInput(axis: CoordinateAxis, clearable: 'nullish' | 'nullable-optional') {
+  const value = z.union([z.number(), z.string()]);
+  return (clearable === 'nullish' ? value.nullish() : value.nullable().optional()).describe(
+    `WGS84 ${axis}: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, ` +
+      `36°21'04"N, N36 21.07, ٣٦٫٣٤١٢)`,
+  );
+}
+
+/** Reads a coordinate given as a number or as text; undefined (with an issue raised) when it cannot be read. */
+function readCoordinate(value: number | string, axis: CoordinateAxis, context: IssueContext): number | undefined {
+  if (typeof value === 'number') {
+    // A JSON number needs no reading; only its range is checked.
+    const limit = axis === 'latitude' ? 90 : 180;
+    if (Number.isFinite(value) && Math.abs(value) <= limit) return value;
+    addCoordinateIssue(context, axis, 'coordinate_out_of_range', { axis, limit, text: String(value) });
+    return undefined;
+  }
+  const result = parseCoordinate(value, axis);
+  if (result.ok) return result.value;
+  addCoordinateIssue(context, axis, result.code, result.params);
+  return undefined;
+}
+
+const locationSchema = z.string();
+const locationDescription =
+  'A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or ' +
+  `36°21'04"N 43°10'44"E), instead of both fields`;
+
+interface LocationFields {
+  latitude?: number | string | null | undefined;
+  longitude?: number | string | null | undefined;
+  location?: string | null | undefined;
+}
+
+/**
+ * The point of a site from `latitude`/`longitude` or from `location`: `undefined` for a field left out, `null` for a
+ * field cleared. Raises one issue per field that cannot be read, so nothing typed is dropped.
+ */
+function readLocation(
+  body: LocationFields,
+  context: IssueContext,
+): { latitude: number | null | undefined; longitude: number | null | undefined } {
+  if (body.location !== undefined) {
+    if (body.latitude !== undefined || body.longitude !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['location'],
+        message: 'give either location or latitude and longitude, not both',
+        params: { code: 'location_and_coordinates' },
+      });
+      return { latitude: undefined, longitude: undefined };
+    }
+    if (body.location === null) return { latitude: null, longitude: null };
+    const pair = parseCoordinatePair(body.location);
+    if (pair.ok) return { latitude: pair.latitude, longitude: pair.longitude };
+    addCoordinateIssue(context, 'location', pair.code, pair.params);
+    return { latitude: undefined, longitude: undefined };
+  }
+  const read = (value: number | string | null | undefined, axis: CoordinateAxis) =>
+    value === undefined || value === null ? value : readCoordinate(value, axis, context);
+  return { latitude: read(body.latitude, 'latitude'), longitude: read(body.longitude, 'longitude') };
+}
+
 export const createSiteBodySchema = z
   .object({
     id: clientRecordIdSchema.optional(),
     site_type: siteTypeSchema,
     name: z.string().trim().min(1).max(300),
     names: namesSchema.default({}),
-    latitude: latitudeSchema.nullish(),
-    longitude: longitudeSchema.nullish(),
+    latitude: coordinateInput('latitude', 'nullish'),
+    longitude: coordinateInput('longitude', 'nullish'),
+    location: locationSchema.nullish().describe(locationDescription),
     precision_m: precisionSchema.nullish(),
     area: areaSchema.nullish(),
     external_ref: externalRefSchema.nullish(),
@@ -124,29 +238,66 @@ export const createSiteBodySchema = z
     recovered_on: recoveredOnSchema.nullish(),
     context: z.string().max(20_000).default(''),
   })
-  .superRefine((body, context) => {
-    if ((body.latitude ?? null) === null && (body.longitude ?? null) !== null)
-      context.addIssue({ code: 'custom', path: ['latitude'], message: 'give latitude together with longitude' });
-    if ((body.latitude ?? null) !== null && (body.longitude ?? null) === null)
-      context.addIssue({ code: 'custom', path: ['longitude'], message: 'give longitude together with latitude' });
+  .transform(({ location, ...body }, context) => {
+    const before = context.issues.length;
+    const point = readLocation({ ...body, location }, context);
+    const latitude = point.latitude ?? null;
+    const longitude = point.longitude ?? null;
+    if (context.issues.length === before) {
+      if (latitude === null && longitude !== null) addPairingIssue(context, 'latitude');
+      if (latitude !== null && longitude === null) addPairingIssue(context, 'longitude');
+      if (latitude === null && longitude === null && (body.precision_m ?? null) !== null) {
+        addPrecisionIssue(context);
+      }
+    }
+    if (context.issues.length > before) return z.NEVER;
+    return { ...body, latitude, longitude };
   });
 export type CreateSiteInput = z.input<typeof createSiteBodySchema>;
 
-/** Fields left out stay as they are; `null` clears an optional field. */
-export const updateSiteBodySchema = z.object({
-  version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
-  site_type: siteTypeSchema.optional(),
-  name: z.string().trim().min(1).max(300).optional(),
-  names: namesSchema.optional(),
-  latitude: latitudeSchema.nullable().optional(),
-  longitude: longitudeSchema.nullable().optional(),
-  precision_m: precisionSchema.nullable().optional(),
-  area: areaSchema.nullable().optional(),
-  external_ref: externalRefSchema.nullable().optional(),
-  recovered_by: z.string().trim().min(1).max(300).nullable().optional(),
-  recovered_on: recoveredOnSchema.nullable().optional(),
-  context: z.string().max(20_000).optional(),
-});
+function addPairingIssue(context: IssueContext, missing: CoordinateAxis): void {
+  const other = missing === 'latitude' ? 'longitude' : 'latitude';
+  context.addIssue({
+    code: 'custom',
+    path: [missing],
+    message: `give ${missing} together with ${other}`,
+    params: { code: 'coordinate_pair_incomplete', axis: missing },
+  });
+}
+
+/** A precision with no point is refused: it would describe a location nobody recorded. */
+export function addPrecisionIssue(context: IssueContext): void {
+  context.addIssue({
+    code: 'custom',
+    path: ['precision_m'],
+    message: 'a precision needs a location: give latitude and longitude too',
+    params: { code: 'precision_without_location' },
+  });
+}
+
+/** Fields left out stay as they are; `null` clears an optional field (`location: null` clears the point). */
+export const updateSiteBodySchema = z
+  .object({
+    version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
+    site_type: siteTypeSchema.optional(),
+    name: z.string().trim().min(1).max(300).optional(),
+    names: namesSchema.optional(),
+    latitude: coordinateInput('latitude', 'nullable-optional'),
+    longitude: coordinateInput('longitude', 'nullable-optional'),
+    location: locationSchema.nullable().optional().describe(`${locationDescription}; null clears the point`),
+    precision_m: precisionSchema.nullable().optional(),
+    area: areaSchema.nullable().optional(),
+    external_ref: externalRefSchema.nullable().optional(),
+    recovered_by: z.string().trim().min(1).max(300).nullable().optional(),
+    recovered_on: recoveredOnSchema.nullable().optional(),
+    context: z.string().max(20_000).optional(),
+  })
+  .transform(({ location, ...body }, context) => {
+    const before = context.issues.length;
+    const point = readLocation({ ...body, location }, context);
+    if (context.issues.length > before) return z.NEVER;
+    return { ...body, latitude: point.latitude, longitude: point.longitude };
+  });
 export type UpdateSiteInput = z.input<typeof updateSiteBodySchema>;
 
 export interface BoundingBox {
@@ -171,18 +322,30 @@ export const bboxSchema = z
       maxLat === undefined ||
       parts.some((part) => !Number.isFinite(part))
     ) {
-      context.addIssue({ code: 'custom', message: 'give four numbers: minLon,minLat,maxLon,maxLat' });
+      context.addIssue({
+        code: 'custom',
+        message: 'give four numbers: minLon,minLat,maxLon,maxLat',
+        params: { code: 'bbox_unreadable' },
+      });
       return z.NEVER;
     }
     if (
       [minLon, maxLon].some((lon) => lon < -180 || lon > 180) ||
       [minLat, maxLat].some((lat) => lat < -90 || lat > 90)
     ) {
-      context.addIssue({ code: 'custom', message: 'longitudes must be within -180..180 and latitudes within -90..90' });
+      context.addIssue({
+        code: 'custom',
+        message: 'longitudes must be within -180..180 and latitudes within -90..90',
+        params: { code: 'bbox_out_of_range' },
+      });
       return z.NEVER;
     }
     if (minLat > maxLat) {
-      context.addIssue({ code: 'custom', message: 'minLat must not be greater than maxLat' });
+      context.addIssue({
+        code: 'custom',
+        message: 'minLat must not be greater than maxLat',
+        params: { code: 'bbox_inverted' },
+      });
       return z.NEVER;
     }
     return { minLon, minLat, maxLon, maxLat };

@@ -177,7 +177,23 @@ export async function updateSite(db: Queryable, actor: Actor, id: string, input:
     if ((latitude === null) !== (longitude === null)) {
       const field = latitude === null ? 'latitude' : 'longitude';
       throw new DomainError('validation_failed', `Give latitude and longitude together, or clear both.`, [
-        { field, message: 'latitude and longitude go together' },
+        {
+          field,
+          message: 'latitude and longitude go together',
+          code: 'coordinate_pair_incomplete',
+          params: { axis: field },
+        },
+      ]);
+    }
+    const precision = parsed.precision_m === undefined ? before.precision_m : parsed.precision_m;
+    if (latitude === null && precision !== null) {
+      // Clearing the point while keeping its precision would leave a precision of nothing.
+      throw new DomainError('validation_failed', 'A precision needs a location: clear precision_m with it.', [
+        {
+          field: 'precision_m',
+          message: 'a precision needs a location: give latitude and longitude too, or clear precision_m',
+          code: 'precision_without_location',
+        },
       ]);
     }
     const patch: RowUpdate<'sites'> = {};

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toProblem } from '../../http/problem.js';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
+import type { Problem } from '../../http/problem.js';
 import type { Site, Zone } from './schema.js';
 
 const square = {
@@ -177,6 +178,130 @@ describe('sites API', () => {
     });
     assert.equal(badBbox.statusCode, 400, badBbox.body);
     assert.match(badBbox.json().fields[0].field, /bbox$/);
+  });
+
+  it('reads coordinates as people type them, through the one parser', async () => {
+    const dmsLatitude = 36 + 21 / 60 + 4 / 3600;
+    const dmsLongitude = 43 + 10 / 60 + 44 / 3600;
+    const cases: [Record<string, unknown>, number, number][] = [
+      [{ latitude: '36°21\'04"N', longitude: '43°10\'44"E' }, dmsLatitude, dmsLongitude],
+      [{ latitude: '36,3399', longitude: '43,1789' }, 36.3399, 43.1789],
+      [{ latitude: '٣٦٫٣٤١٢', longitude: '٤٣٫١٧٨٩' }, 36.3412, 43.1789],
+      [{ latitude: 36.3412, longitude: '43.1789' }, 36.3412, 43.1789],
+      [{ location: '36.3412, 43.1789' }, 36.3412, 43.1789],
+      [{ location: 'N36 21.07 E43 10.73' }, 36 + 21.07 / 60, 43 + 10.73 / 60],
+      [{ location: '36°21\'04"N 43°10\'44"E', precision_m: 8 }, dmsLatitude, dmsLongitude],
+    ];
+    for (const [fields, latitude, longitude] of cases) {
+      const site = await addSite({ site_type: 'cache', name: `Typed ${JSON.stringify(fields)}`, ...fields });
+      assert.deepEqual([site.latitude, site.longitude], [latitude, longitude], JSON.stringify(fields));
+      const stored = await world.app.inject({
+        method: 'GET',
+        url: `/api/v1/sites/${site.id}`,
+        headers: { cookie: ownerCookie },
+      });
+      assert.deepEqual([stored.json().latitude, stored.json().longitude], [latitude, longitude]);
+    }
+  });
+
+  it('refuses a location it cannot read, naming the field and the code, and stores nothing', async () => {
+    const countSites = async () =>
+      (
+        await world.db
+          .selectFrom('sites')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = await countSites();
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ latitude: '43°10\'44"E', longitude: '43.1' }, 'latitude', 'coordinate_hemisphere_mismatch'],
+      [{ latitude: 'north-ish', longitude: '43.1' }, 'latitude', 'coordinate_unreadable'],
+      [{ latitude: '36.3', longitude: '243.1' }, 'longitude', 'coordinate_out_of_range'],
+      [{ latitude: 91, longitude: 43 }, 'latitude', 'coordinate_out_of_range'],
+      [{ latitude: "36°75'", longitude: '43' }, 'latitude', 'coordinate_minutes_too_large'],
+      [{ latitude: '-36.5 S', longitude: '43' }, 'latitude', 'coordinate_sign_and_hemisphere'],
+      [{ latitude: '', longitude: '43' }, 'latitude', 'coordinate_empty'],
+      [{ latitude: '36.3' }, 'longitude', 'coordinate_pair_incomplete'],
+      [{ location: '36,34,43,17' }, 'location', 'coordinate_ambiguous'],
+      [{ location: '36.3412' }, 'location', 'coordinate_pair_incomplete'],
+      [{ location: '36.3, 43.1', latitude: 36.3 }, 'location', 'location_and_coordinates'],
+      [{ precision_m: 25 }, 'precision_m', 'precision_without_location'],
+      [{ precision_m: 25, latitude: null, longitude: null }, 'precision_m', 'precision_without_location'],
+    ];
+    for (const [fields, field, code] of cases) {
+      const response = await world.app.inject({
+        method: 'POST',
+        url: `/api/v1/investigations/${world.investigationId}/sites`,
+        headers: { cookie: ownerCookie },
+        payload: { site_type: 'cache', name: 'Refused', ...fields },
+      });
+      assert.equal(response.statusCode, 400, `${JSON.stringify(fields)}: ${response.body}`);
+      const problem = response.json<Problem>();
+      assert.equal(problem.code, 'validation_failed');
+      assert.deepEqual(
+        problem.fields?.map((entry) => [entry.field, entry.code]),
+        [[field, code]],
+        `${JSON.stringify(fields)}: ${response.body}`,
+      );
+      assert.equal(typeof problem.fields.at(0)?.message, 'string');
+    }
+    assert.equal(await countSites(), before, 'nothing was stored');
+  });
+
+  it('corrects a site’s point and precision, and never keeps a precision without a point', async () => {
+    const site = await addSite({ site_type: 'cache', name: 'Moved cellar', location: '36.1, 43.1', precision_m: 50 });
+    const patch = (payload: Record<string, unknown>) =>
+      world.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/sites/${site.id}`,
+        headers: { cookie: ownerCookie },
+        payload,
+      });
+    const moved = await patch({ version: 1, location: 'N36 21.07 E43 10.73', precision_m: 5 });
+    assert.equal(moved.statusCode, 200, moved.body);
+    assert.deepEqual(
+      [moved.json().latitude, moved.json().longitude, moved.json().precision_m],
+      [36 + 21.07 / 60, 43 + 10.73 / 60, 5],
+    );
+    const typed = await patch({ version: 2, latitude: '36°21\'04"N', longitude: '43°10\'44"E' });
+    assert.equal(typed.statusCode, 200, typed.body);
+    assert.equal(typed.json().latitude, 36 + 21 / 60 + 4 / 3600);
+
+    const unreadable = await patch({ version: 3, longitude: '43°10\'44"N' });
+    assert.equal(unreadable.statusCode, 400, unreadable.body);
+    assert.deepEqual(unreadable.json().fields[0], {
+      field: 'longitude',
+      code: 'coordinate_hemisphere_mismatch',
+      params: { axis: 'longitude', hemisphere: 'N', text: '43°10\'44"N' },
+      message: unreadable.json().fields[0].message,
+    });
+
+    const precisionLeftBehind = await patch({ version: 3, location: null });
+    assert.equal(precisionLeftBehind.statusCode, 400, precisionLeftBehind.body);
+    assert.deepEqual(
+      precisionLeftBehind.json<Problem>().fields?.map((entry) => [entry.field, entry.code]),
+      [['precision_m', 'precision_without_location']],
+    );
+    const cleared = await patch({ version: 3, location: null, precision_m: null });
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    assert.deepEqual(
+      [cleared.json().latitude, cleared.json().longitude, cleared.json().precision_m],
+      [null, null, null],
+    );
+    const precisionAlone = await patch({ version: 4, precision_m: 10 });
+    assert.equal(precisionAlone.statusCode, 400, precisionAlone.body);
+    assert.equal(precisionAlone.json().fields[0].code, 'precision_without_location');
+
+    const audit = await world.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', site.id)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      audit.map((entry) => entry.action),
+      ['site.create', 'site.update', 'site.update', 'site.update'],
+    );
   });
 
   it('keeps external references unique per investigation', async () => {

@@ -67,6 +67,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -91,6 +97,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -115,6 +127,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -139,6 +157,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -163,6 +187,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -187,6 +217,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -290,6 +326,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -314,6 +356,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -338,6 +386,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -362,6 +416,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -386,6 +446,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -410,6 +476,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -487,6 +559,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -511,6 +589,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -535,6 +619,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -559,6 +649,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -583,6 +679,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -607,6 +709,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -686,6 +794,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -710,6 +824,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -734,6 +854,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -758,6 +884,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -782,6 +914,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -806,6 +944,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -873,6 +1017,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -897,6 +1047,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -921,6 +1077,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -945,6 +1107,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -969,6 +1137,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -993,6 +1167,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1148,6 +1328,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1172,6 +1358,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1196,6 +1388,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1220,6 +1418,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1244,6 +1448,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1268,6 +1478,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1505,6 +1721,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1529,6 +1751,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1553,6 +1781,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1577,6 +1811,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1601,6 +1841,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1625,6 +1871,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1745,6 +1997,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1769,6 +2027,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1793,6 +2057,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1817,6 +2087,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1841,6 +2117,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -1865,6 +2147,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2023,6 +2311,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2047,6 +2341,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2071,6 +2371,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2095,6 +2401,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2119,6 +2431,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2143,6 +2461,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2298,6 +2622,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2322,6 +2652,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2346,6 +2682,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2370,6 +2712,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2394,6 +2742,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2418,6 +2772,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2550,6 +2910,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2574,6 +2940,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2598,6 +2970,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2622,6 +3000,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2646,6 +3030,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2670,6 +3060,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2792,6 +3188,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2816,6 +3218,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2840,6 +3248,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2864,6 +3278,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2888,6 +3308,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -2912,6 +3338,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3020,6 +3452,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3044,6 +3482,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3068,6 +3512,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3092,6 +3542,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3116,6 +3572,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3140,6 +3602,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3254,6 +3722,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3278,6 +3752,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3302,6 +3782,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3326,6 +3812,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3350,6 +3842,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3374,6 +3872,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3489,6 +3993,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3513,6 +4023,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3537,6 +4053,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3561,6 +4083,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3585,6 +4113,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3609,6 +4143,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3795,6 +4335,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3819,6 +4365,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3843,6 +4395,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3867,6 +4425,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3891,6 +4455,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -3915,6 +4485,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4073,6 +4649,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4097,6 +4679,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4121,6 +4709,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4145,6 +4739,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4169,6 +4769,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4193,6 +4799,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4298,6 +4910,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4322,6 +4940,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4346,6 +4970,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4370,6 +5000,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4394,6 +5030,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4418,6 +5060,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4514,6 +5162,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4538,6 +5192,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4562,6 +5222,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4586,6 +5252,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4610,6 +5282,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4634,6 +5312,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4734,6 +5418,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4758,6 +5448,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4782,6 +5478,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4806,6 +5508,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4830,6 +5538,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4854,6 +5568,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4969,6 +5689,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -4993,6 +5719,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5017,6 +5749,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5041,6 +5779,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5065,6 +5809,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5089,6 +5839,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5192,6 +5948,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5216,6 +5978,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5240,6 +6008,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5264,6 +6038,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5288,6 +6068,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5312,6 +6098,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5389,6 +6181,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5413,6 +6211,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5437,6 +6241,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5461,6 +6271,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5485,6 +6301,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5509,6 +6331,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5594,6 +6422,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5618,6 +6452,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5642,6 +6482,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5666,6 +6512,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5690,6 +6542,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5714,6 +6572,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5818,6 +6682,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5842,6 +6712,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5866,6 +6742,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5890,6 +6772,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5914,6 +6802,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -5938,6 +6832,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6051,6 +6951,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6075,6 +6981,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6099,6 +7011,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6123,6 +7041,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6147,6 +7071,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6171,6 +7101,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6261,6 +7197,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6285,6 +7227,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6309,6 +7257,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6333,6 +7287,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6357,6 +7317,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6381,6 +7347,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6487,6 +7459,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6511,6 +7489,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6535,6 +7519,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6559,6 +7549,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6583,6 +7579,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6607,6 +7609,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6702,6 +7710,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6726,6 +7740,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6750,6 +7770,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6774,6 +7800,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6798,6 +7830,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6822,6 +7860,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6937,6 +7981,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6961,6 +8011,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -6985,6 +8041,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7009,6 +8071,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7033,6 +8101,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7057,6 +8131,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7206,6 +8286,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7230,6 +8316,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7254,6 +8346,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7278,6 +8376,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7302,6 +8406,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7326,6 +8436,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7454,6 +8570,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7478,6 +8600,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7502,6 +8630,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7526,6 +8660,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7550,6 +8690,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7574,6 +8720,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7679,6 +8831,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7703,6 +8861,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7727,6 +8891,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7751,6 +8921,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7775,6 +8951,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7799,6 +8981,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7864,6 +9052,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7888,6 +9082,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7912,6 +9112,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7936,6 +9142,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7960,6 +9172,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -7984,6 +9202,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8046,6 +9270,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8070,6 +9300,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8094,6 +9330,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8118,6 +9360,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8142,6 +9390,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8166,6 +9420,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8228,6 +9488,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8252,6 +9518,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8276,6 +9548,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8300,6 +9578,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8324,6 +9608,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8348,6 +9638,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8454,6 +9750,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8478,6 +9780,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8502,6 +9810,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8526,6 +9840,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8550,6 +9870,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8574,6 +9900,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8679,6 +10011,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8703,6 +10041,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8727,6 +10071,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8751,6 +10101,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8775,6 +10131,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8799,6 +10161,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8905,6 +10273,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8929,6 +10303,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8953,6 +10333,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -8977,6 +10363,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9001,6 +10393,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9025,6 +10423,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9126,6 +10530,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9150,6 +10560,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9174,6 +10590,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9198,6 +10620,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9222,6 +10650,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9246,6 +10680,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9348,6 +10788,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9372,6 +10818,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9396,6 +10848,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9420,6 +10878,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9444,6 +10908,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9468,6 +10938,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9592,6 +11068,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9616,6 +11098,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9640,6 +11128,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9664,6 +11158,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9688,6 +11188,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9712,6 +11218,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9801,6 +11313,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9825,6 +11343,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9849,6 +11373,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9873,6 +11403,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9897,6 +11433,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -9921,6 +11463,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10030,6 +11578,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10054,6 +11608,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10078,6 +11638,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10102,6 +11668,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10126,6 +11698,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10150,6 +11728,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10244,6 +11828,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10268,6 +11858,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10292,6 +11888,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10316,6 +11918,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10340,6 +11948,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10364,6 +11978,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10465,6 +12085,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10489,6 +12115,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10513,6 +12145,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10537,6 +12175,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10561,6 +12205,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10585,6 +12235,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10678,6 +12334,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10702,6 +12364,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10726,6 +12394,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10750,6 +12424,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10774,6 +12454,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10798,6 +12484,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10894,6 +12586,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10918,6 +12616,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10942,6 +12646,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10966,6 +12676,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -10990,6 +12706,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11014,6 +12736,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11099,6 +12827,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11123,6 +12857,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11147,6 +12887,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11171,6 +12917,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11195,6 +12947,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11219,6 +12977,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11300,6 +13064,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11324,6 +13094,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11348,6 +13124,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11372,6 +13154,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11396,6 +13184,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11420,6 +13214,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11510,6 +13310,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11534,6 +13340,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11558,6 +13370,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11582,6 +13400,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11606,6 +13430,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11630,6 +13460,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11716,6 +13552,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11740,6 +13582,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11764,6 +13612,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11788,6 +13642,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11812,6 +13672,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11836,6 +13702,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11964,6 +13836,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -11988,6 +13866,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12012,6 +13896,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12036,6 +13926,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12060,6 +13956,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12084,6 +13986,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12189,6 +14097,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12213,6 +14127,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12237,6 +14157,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12261,6 +14187,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12285,6 +14217,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12309,6 +14247,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12413,6 +14357,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12437,6 +14387,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12461,6 +14417,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12485,6 +14447,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12509,6 +14477,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12533,6 +14507,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12623,6 +14603,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12647,6 +14633,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12671,6 +14663,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12695,6 +14693,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12719,6 +14723,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12743,6 +14753,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12844,6 +14860,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12868,6 +14890,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12892,6 +14920,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12916,6 +14950,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12940,6 +14980,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -12964,6 +15010,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13059,6 +15111,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13083,6 +15141,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13107,6 +15171,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13131,6 +15201,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13155,6 +15231,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13179,6 +15261,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13278,6 +15366,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13302,6 +15396,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13326,6 +15426,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13350,6 +15456,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13374,6 +15486,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13398,6 +15516,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13492,6 +15616,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13516,6 +15646,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13540,6 +15676,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13564,6 +15706,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13588,6 +15736,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13612,6 +15766,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13725,6 +15885,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13749,6 +15915,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13773,6 +15945,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13797,6 +15975,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13821,6 +16005,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13845,6 +16035,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13960,6 +16156,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -13984,6 +16186,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14008,6 +16216,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14032,6 +16246,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14056,6 +16276,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14080,6 +16306,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14178,6 +16410,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14202,6 +16440,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14226,6 +16470,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14250,6 +16500,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14274,6 +16530,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14298,6 +16560,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14418,6 +16686,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14442,6 +16716,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14466,6 +16746,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14490,6 +16776,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14514,6 +16806,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14538,6 +16836,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14641,6 +16945,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14665,6 +16975,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14689,6 +17005,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14713,6 +17035,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14737,6 +17065,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14761,6 +17095,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14868,6 +17208,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14892,6 +17238,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14916,6 +17268,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14940,6 +17298,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14964,6 +17328,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -14988,6 +17358,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15052,6 +17428,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15076,6 +17458,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15100,6 +17488,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15124,6 +17518,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15148,6 +17548,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15172,6 +17578,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15296,6 +17708,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15320,6 +17738,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15344,6 +17768,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15368,6 +17798,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15392,6 +17828,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15416,6 +17858,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15519,6 +17967,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15543,6 +17997,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15567,6 +18027,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15591,6 +18057,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15615,6 +18087,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15639,6 +18117,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15723,6 +18207,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15747,6 +18237,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15771,6 +18267,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15795,6 +18297,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15819,6 +18327,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15843,6 +18357,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15938,6 +18458,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15962,6 +18488,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -15986,6 +18518,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16010,6 +18548,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16034,6 +18578,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16058,6 +18608,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16151,6 +18707,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16175,6 +18737,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16199,6 +18767,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16223,6 +18797,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16247,6 +18827,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16271,6 +18857,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16368,6 +18960,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16392,6 +18990,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16416,6 +19020,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16440,6 +19050,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16464,6 +19080,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16488,6 +19110,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16624,6 +19252,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16648,6 +19282,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16672,6 +19312,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16696,6 +19342,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16720,6 +19372,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16744,6 +19402,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16861,6 +19525,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16885,6 +19555,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16909,6 +19585,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16933,6 +19615,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16957,6 +19645,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -16981,6 +19675,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17058,6 +19758,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17082,6 +19788,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17106,6 +19818,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17130,6 +19848,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17154,6 +19878,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17178,6 +19908,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17260,6 +19996,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17284,6 +20026,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17308,6 +20056,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17332,6 +20086,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17356,6 +20116,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17380,6 +20146,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17457,6 +20229,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17481,6 +20259,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17505,6 +20289,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17529,6 +20319,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17553,6 +20349,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17577,6 +20379,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17701,6 +20509,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17725,6 +20539,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17749,6 +20569,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17773,6 +20599,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17797,6 +20629,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17821,6 +20659,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17918,6 +20762,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17942,6 +20792,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17966,6 +20822,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -17990,6 +20852,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18014,6 +20882,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18038,6 +20912,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18128,6 +21008,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18152,6 +21038,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18176,6 +21068,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18200,6 +21098,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18224,6 +21128,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18248,6 +21158,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18348,6 +21264,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18372,6 +21294,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18396,6 +21324,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18420,6 +21354,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18444,6 +21384,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18468,6 +21414,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18535,6 +21487,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18559,6 +21517,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18583,6 +21547,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18607,6 +21577,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18631,6 +21607,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18655,6 +21637,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18744,6 +21732,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18768,6 +21762,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18792,6 +21792,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18816,6 +21822,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18840,6 +21852,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18864,6 +21882,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18939,6 +21963,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18963,6 +21993,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -18987,6 +22023,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19011,6 +22053,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19035,6 +22083,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19059,6 +22113,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19125,6 +22185,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19149,6 +22215,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19173,6 +22245,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19197,6 +22275,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19221,6 +22305,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19245,6 +22335,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19330,6 +22426,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19354,6 +22456,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19378,6 +22486,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19402,6 +22516,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19426,6 +22546,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19450,6 +22576,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19521,6 +22653,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19545,6 +22683,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19569,6 +22713,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19593,6 +22743,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19617,6 +22773,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19641,6 +22803,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19718,6 +22886,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19742,6 +22916,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19766,6 +22946,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19790,6 +22976,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19814,6 +23006,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19838,6 +23036,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19916,6 +23120,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19940,6 +23150,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19964,6 +23180,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -19988,6 +23210,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20012,6 +23240,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20036,6 +23270,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20118,6 +23358,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20142,6 +23388,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20166,6 +23418,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20190,6 +23448,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20214,6 +23478,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20238,6 +23508,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20322,6 +23598,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20346,6 +23628,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20370,6 +23658,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20394,6 +23688,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20418,6 +23718,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20442,6 +23748,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20526,6 +23838,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20550,6 +23868,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20574,6 +23898,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20598,6 +23928,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20622,6 +23958,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20646,6 +23988,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20725,6 +24073,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20749,6 +24103,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20773,6 +24133,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20797,6 +24163,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20821,6 +24193,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20845,6 +24223,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20943,6 +24327,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20967,6 +24357,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -20991,6 +24387,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21015,6 +24417,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21039,6 +24447,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21063,6 +24477,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21149,6 +24569,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21173,6 +24599,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21197,6 +24629,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21221,6 +24659,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21245,6 +24689,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21269,6 +24719,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21351,6 +24807,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21375,6 +24837,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21399,6 +24867,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21423,6 +24897,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21447,6 +24927,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21471,6 +24957,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21535,6 +25027,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21559,6 +25057,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21583,6 +25087,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21607,6 +25117,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21631,6 +25147,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21655,6 +25177,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21776,6 +25304,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21800,6 +25334,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21824,6 +25364,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21848,6 +25394,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21872,6 +25424,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21896,6 +25454,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -21940,8 +25504,12 @@ export interface paths {
             names?: {
               [key: string]: string;
             };
-            latitude?: number | null;
-            longitude?: number | null;
+            /** @description WGS84 latitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            latitude?: number | string | null;
+            /** @description WGS84 longitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            longitude?: number | string | null;
+            /** @description A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or 36°21'04"N 43°10'44"E), instead of both fields */
+            location?: string | null;
             precision_m?: number | null;
             area?:
               | (
@@ -22031,6 +25599,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22055,6 +25629,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22079,6 +25659,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22103,6 +25689,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22127,6 +25719,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22151,6 +25749,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22243,6 +25847,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22267,6 +25877,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22291,6 +25907,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22315,6 +25937,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22339,6 +25967,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22363,6 +25997,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22467,6 +26107,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22491,6 +26137,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22515,6 +26167,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22539,6 +26197,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22563,6 +26227,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22587,6 +26257,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22629,8 +26305,12 @@ export interface paths {
             names?: {
               [key: string]: string;
             };
-            latitude?: number | null;
-            longitude?: number | null;
+            /** @description WGS84 latitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            latitude?: number | string | null;
+            /** @description WGS84 longitude: decimal degrees as a number, or as text in any common spelling (36.3412, 36,3412, 36°21'04"N, N36 21.07, ٣٦٫٣٤١٢) */
+            longitude?: number | string | null;
+            /** @description A pasted "latitude, longitude" pair in any spelling the coordinate fields read (36.3412, 43.1789 or 36°21'04"N 43°10'44"E), instead of both fields; null clears the point */
+            location?: string | null;
             precision_m?: number | null;
             area?:
               | (
@@ -22719,6 +26399,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22743,6 +26429,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22767,6 +26459,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22791,6 +26489,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22815,6 +26519,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22839,6 +26549,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22946,6 +26662,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22970,6 +26692,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -22994,6 +26722,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23018,6 +26752,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23042,6 +26782,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23066,6 +26812,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23152,6 +26904,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23176,6 +26934,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23200,6 +26964,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23224,6 +26994,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23248,6 +27024,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23272,6 +27054,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23350,6 +27138,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23374,6 +27168,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23398,6 +27198,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23422,6 +27228,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23446,6 +27258,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23470,6 +27288,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23561,6 +27385,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23585,6 +27415,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23609,6 +27445,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23633,6 +27475,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23657,6 +27505,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23681,6 +27535,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23762,6 +27622,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23786,6 +27652,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23810,6 +27682,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23834,6 +27712,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23858,6 +27742,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
@@ -23882,6 +27772,12 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
                 message: string;
                 code?: string;
                 params?: {
