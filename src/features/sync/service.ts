@@ -279,11 +279,11 @@ async function applyOperation(
   actor: Actor,
   operation: SyncOperation,
   context: BatchContext,
+  previous: Row<'sync_operations'> | undefined,
 ): Promise<SyncResult> {
   const recordType = recordTypeOf[operation.type];
   const base = { op_id: operation.op_id, record_type: recordType, record_id: operation.record_id };
   const digest = operationDigest(operation);
-  const previous = await repository.findOperation(db, operation.op_id);
   if (previous !== undefined) return replayResult(db, actor, operation, previous, digest);
   const isUpdate = versionedOperations.includes(operation.type);
   try {
@@ -372,8 +372,22 @@ export async function applySyncBatch(
   const order = request.operations
     .map((operation, index) => ({ operation, index }))
     .sort((a, b) => applyOrder[a.operation.type] - applyOrder[b.operation.type] || a.index - b.index);
+  const applied = await repository.findOperations(
+    db,
+    request.operations.map((operation) => operation.op_id),
+  );
   const results: SyncResult[] = new Array<SyncResult>(request.operations.length);
-  for (const { operation, index } of order) results[index] = await applyOperation(db, actor, operation, context);
+  const seen = new Set<string>();
+  const repeated = new Set(
+    request.operations.flatMap(({ op_id }) => (seen.has(op_id) ? [op_id] : (seen.add(op_id), []))),
+  );
+  for (const { operation, index } of order) {
+    // An op_id given twice in one batch is looked up again, so the second sees the first's row.
+    const previous = repeated.has(operation.op_id)
+      ? await repository.findOperation(db, operation.op_id)
+      : applied.get(operation.op_id);
+    results[index] = await applyOperation(db, actor, operation, context, previous);
+  }
   return {
     server_time: receivedAt.toISOString(),
     clock_offset_seconds: offsetSeconds,
