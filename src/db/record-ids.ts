@@ -6,24 +6,53 @@ import type { Queryable } from './versioned.js';
 /** Tables whose records may be created with an id chosen by the client (offline capture). */
 const clientIdTables = ['sites', 'zones', 'items', 'markings', 'custody_events', 'media'] as const;
 
+/** A client-chosen id and the input field it came in (`id`, `markings.2.id`, `media_id`). */
+export interface ClientId {
+  id: string;
+  field: string;
+}
+
 /**
- * Refuses a client-chosen record id that any record already has, of whatever
- * kind or owner: a clash is never merged into the existing record.
+ * Refuses client-chosen record ids that any record already has, of whatever
+ * kind or owner (a clash is never merged into the existing record), or that
+ * the same request gives twice. One query for all of them.
  *
  * @example
- * if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
+ * await requireUnusedRecordIds(trx, [{ id: parsed.id, field: 'id' }]);
  */
-export async function requireUnusedRecordId(db: Queryable, id: string, field = 'id'): Promise<void> {
+export async function requireUnusedRecordIds(db: Queryable, ids: readonly ClientId[]): Promise<void> {
+  if (ids.length === 0) return;
+  const seen = new Set<string>();
+  for (const entry of ids) {
+    if (seen.has(entry.id)) {
+      throw new DomainError('validation_failed', `The id ${entry.id} is given twice.`, [
+        { field: entry.field, message: 'the same id is given twice' },
+      ]);
+    }
+    seen.add(entry.id);
+  }
+  const values = ids.map((entry) => entry.id);
   const union = sql.join(
-    clientIdTables.map((table) => sql`SELECT ${table}::text AS kind FROM ${sql.table(table)} WHERE id = ${id}`),
+    clientIdTables.map(
+      (table) => sql`SELECT id::text AS id FROM ${sql.table(table)} WHERE id IN (${sql.join(values)})`,
+    ),
     sql` UNION ALL `,
   );
-  const found = await sql<{ kind: string }>`${union} LIMIT 1`.execute(db);
-  if (found.rows.length > 0) {
-    throw new DomainError('already_exists', `The id ${id} is already used by another record; generate a new one.`, [
-      { field, message: 'already used by another record' },
-    ]);
+  const found = await sql<{ id: string }>`${union} LIMIT 1`.execute(db);
+  const taken = found.rows[0];
+  if (taken !== undefined) {
+    const field = ids.find((entry) => entry.id === taken.id)?.field ?? 'id';
+    throw new DomainError(
+      'already_exists',
+      `The id ${taken.id} is already used by another record; generate a new one.`,
+      [{ field, message: 'already used by another record' }],
+    );
   }
+}
+
+/** {@link requireUnusedRecordIds} for one id. */
+export async function requireUnusedRecordId(db: Queryable, id: string, field = 'id'): Promise<void> {
+  await requireUnusedRecordIds(db, [{ id, field }]);
 }
 
 /** The optional `id` of a create body: a UUID the client generated (offline capture uses UUIDv7). */

@@ -4,7 +4,7 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { requireUnusedRecordId } from '../../db/record-ids.js';
+import { requireUnusedRecordIds } from '../../db/record-ids.js';
 import {
   archiveVersioned,
   findById,
@@ -83,7 +83,13 @@ export async function createItem(
   return inTransaction(db, async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     await requireLiveSite(trx, investigationId, parsed.site_id);
-    if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
+    // The item's id and its markings' ids, when the client chose them, checked in one query.
+    await requireUnusedRecordIds(trx, [
+      ...(parsed.id === undefined ? [] : [{ id: parsed.id, field: 'id' }]),
+      ...parsed.markings.flatMap((marking, index) =>
+        marking.id === undefined ? [] : [{ id: marking.id, field: `markings.${index}.id` }],
+      ),
+    ]);
     const now = new Date();
     const row = await repository.insertItem(trx, {
       id: parsed.id ?? uuidv7(),
@@ -116,10 +122,7 @@ export async function createItem(
       after: row,
     });
     const markings = [];
-    for (const [index, marking] of parsed.markings.entries()) {
-      if (marking.id !== undefined) await requireUnusedRecordId(trx, marking.id, `markings.${index}.id`);
-      markings.push(await insertMarkingForItem(trx, actor, row, marking));
-    }
+    for (const marking of parsed.markings) markings.push(await insertMarkingForItem(trx, actor, row, marking));
     return { ...toItem(row), markings };
   });
 }

@@ -5,6 +5,13 @@ export async function findOperation(db: Queryable, opId: string): Promise<Row<'s
   return db.selectFrom('sync_operations').selectAll().where('op_id', '=', opId).executeTakeFirst();
 }
 
+/** The operations among `opIds` applied before, by op_id: one query for a whole batch. */
+export async function findOperations(db: Queryable, opIds: string[]): Promise<Map<string, Row<'sync_operations'>>> {
+  if (opIds.length === 0) return new Map();
+  const rows = await db.selectFrom('sync_operations').selectAll().where('op_id', 'in', opIds).execute();
+  return new Map(rows.map((row) => [row.op_id, row]));
+}
+
 export async function insertOperation(db: Queryable, row: NewRow<'sync_operations'>): Promise<void> {
   await db.insertInto('sync_operations').values(row).execute();
 }

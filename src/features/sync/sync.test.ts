@@ -243,6 +243,13 @@ describe('offline sync API', () => {
     assert.equal(refused.results[0]!.problem!.fields![0]!.field, 'base_version');
   });
 
+  it('applies an operation given twice in one batch once', async () => {
+    const site = operation('site.create', { site_type: 'cache', name: 'Twice' });
+    const response = await sync([site, site, { ...site, body: { site_type: 'cache', name: 'Other' } }]);
+    assert.deepEqual(statuses(response), ['created', 'already_applied', 'rejected']);
+    assert.equal(codeOf(response.results[2]), 'idempotency_key_reused');
+  });
+
   it('refuses the same op_id with another body', async () => {
     const site = operation('site.create', { site_type: 'cache', name: 'Well' });
     assert.deepEqual(statuses(await sync([site])), ['created']);
@@ -284,6 +291,17 @@ describe('offline sync API', () => {
       payload: { id: 'not-a-uuid', site_type: 'cache', name: 'Bad id' },
     });
     assert.equal(badId.statusCode, 400, badId.body);
+    const nested = operation('item.create', {
+      site_id: site.record_id,
+      category: 'other',
+      markings: [
+        { text: 'A-1', kind: 'serial' },
+        { id: site.record_id, text: 'A-2', kind: 'serial' },
+      ],
+    });
+    const nestedClash = await sync([nested]);
+    assert.equal(codeOf(nestedClash.results[0]), 'already_exists');
+    assert.equal(nestedClash.results[0]!.problem!.fields![0]!.field, 'markings.1.id');
     const bodyId = operation('site.create', { id: uuidv7(), site_type: 'cache', name: 'Two ids' });
     const mismatch = await sync([bodyId]);
     assert.equal(codeOf(mismatch.results[0]), 'validation_failed');

@@ -261,6 +261,13 @@ describe('resumable uploads (tus)', () => {
     const noHash = await raw('POST', '/api/v1/uploads/', headersFor(cookie, { ...metadataFor(photo), sha256: 'abc' }));
     assert.equal(noHash.status, 400);
     assert.equal(((await noHash.json()) as { fields: { field: string }[] }).fields[0]!.field, 'sha256');
+    const early = await raw(
+      'POST',
+      '/api/v1/uploads/',
+      headersFor(cookie, { ...metadataFor(photo), item_id: uuidv7() }),
+    );
+    assert.equal(early.status, 424);
+    assert.equal(((await early.json()) as { code: string }).code, 'dependency_missing');
     const tooLarge = await raw('POST', '/api/v1/uploads/', {
       ...headersFor(cookie, metadataFor(photo)),
       'upload-length': String(media.config.media.maxUploadBytes + 1),

@@ -141,6 +141,27 @@ function isNotFound(error: unknown): boolean {
  */
 async function checkNewUpload(db: Kysely<DB>, actor: Actor, metadata: UploadMetadata): Promise<void> {
   await requireCanAddMedia(db, actor, metadata.investigation_id);
+  // A photo of a record still in the device's outbox waits for it, before its bytes are sent.
+  for (const [field, table] of [
+    ['site_id', 'sites'],
+    ['item_id', 'items'],
+    ['marking_id', 'markings'],
+  ] as const) {
+    const target = metadata[field];
+    if (typeof target !== 'string' || !uploadIdSchema.safeParse(target).success) continue;
+    const found = await db
+      .selectFrom(table as 'items')
+      .select('id')
+      .where('id', '=', target)
+      .executeTakeFirst();
+    if (found === undefined) {
+      throw new DomainError(
+        'dependency_missing',
+        `${field} ${target} is not on the server yet; sync the record first, then upload the file.`,
+        [{ field, message: 'not on the server yet' }],
+      );
+    }
+  }
   const existing = await db
     .selectFrom('media')
     .select(['investigation_id', 'sha256'])
