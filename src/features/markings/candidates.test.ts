@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { sql } from 'kysely';
 import { createItem } from '../items/service.js';
 import { createSite } from '../sites/service.js';
 import { NEAR_DISTANCE, NEAR_MIN_LENGTH, NEAR_WILDCARD, planCandidates, segmentPairEntries } from './candidates.js';
 import { confusionKey, markingSkeleton } from './normalize.js';
 import { parseMarkingQuery } from './query.js';
 import { findCandidateSkeletons } from './search-repository.js';
+import { updateMarking } from './service.js';
 
 /**
  * The errors between a query's key and a stored key: edits, swaps of two
@@ -204,5 +206,21 @@ describe('candidate generation on the database', () => {
       );
     }
     assert.ok(asked > 100, `only ${asked} queries were within two of their target`);
+  });
+
+  it('keeps the table of distinct keys complete as markings are written and corrected', async () => {
+    const keys = async () =>
+      (await sql<{ confusion_key: string }>`SELECT confusion_key FROM marking_search_keys`.execute(world.db)).rows.map(
+        (row) => row.confusion_key,
+      );
+    const stored = await world.db.selectFrom('markings').select(['id', 'version', 'confusion_key']).execute();
+    const known = new Set(await keys());
+    assert.ok(stored.every((row) => known.has(row.confusion_key!)));
+    const corrected = await updateMarking(world.db, world.owner, stored[0]!.id, {
+      version: stored[0]!.version,
+      text: 'ЗВ 777-77',
+    });
+    assert.equal(corrected.text, 'ЗВ 777-77');
+    assert.ok((await keys()).includes(confusionKey(markingSkeleton('ЗВ 777-77'))));
   });
 });
