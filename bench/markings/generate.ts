@@ -504,3 +504,50 @@ export function generateQueries(dataset: SyntheticDataset, count: number, seed =
   }
   return queries;
 }
+
+/**
+ * The query class of issue 10: a lot or serial of 8–9 characters (as
+ * written, separators included) read with one arbitrary typo (a character
+ * replaced, added, dropped, or two swapped) and one other character unread
+ * (`?`), e.g. `62-63-I?2` for `68-63-102`. Drawn with its own seed, so the
+ * main query set does not change.
+ */
+export function generateTypoUnreadableQueries(dataset: SyntheticDataset, count: number, seed = 11): NoisyQuery[] {
+  const random = createRandom(seed);
+  const queries: NoisyQuery[] = [];
+  while (queries.length < count) {
+    const item = pick(random, dataset.items);
+    const marking = pick(random, item.markings);
+    const length = Array.from(marking.text).length;
+    if ((marking.kind !== 'lot' && marking.kind !== 'serial') || length < 8 || length > 9) continue;
+    const characters = Array.from(marking.text);
+    const readable = letterPositions(characters, READABLE);
+    const position = pick(random, readable);
+    const operation = integer(random, 0, 3);
+    let touched = position;
+    if (operation === 0) {
+      const others = Array.from(TYPO_ALPHABET).filter((c) => c !== characters[position]!.toUpperCase());
+      replaceAt(characters, position, pick(random, others));
+    } else if (operation === 1) {
+      characters.splice(position, 0, pick(random, Array.from(TYPO_ALPHABET)));
+    } else if (operation === 2) {
+      characters.splice(position, 1);
+      touched = -1;
+    } else {
+      const next = readable[readable.indexOf(position) + 1];
+      if (next === undefined || characters[next] === characters[position]) continue;
+      [characters[position], characters[next]] = [characters[next]!, characters[position]!];
+    }
+    const unread = letterPositions(characters, READABLE).filter((index) => index !== touched);
+    replaceAt(characters, pick(random, unread), '?');
+    const query = characters.join('').trim();
+    queries.push({
+      query,
+      itemRef: item.ref,
+      target: marking.text,
+      canonical: marking.canonical,
+      noise: ['typo', 'unreadable'],
+    });
+  }
+  return queries;
+}

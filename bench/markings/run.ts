@@ -1,14 +1,15 @@
 /**
  * The marking-search benchmark (docs/benchmarks.md, "Marking search").
  *
- *   npm run bench:markings -- --markings 50000 [--queries 500] [--db pglite,postgres]
+ *   npm run bench:markings -- --markings 50000 [--queries 500] [--typo-unreadable 150] [--db pglite,postgres]
  *     [--seen-elsewhere 100] [--verify] [--seed 20240601] [--out result.json]
  *
  * Generates synthetic markings (bench/markings/generate.ts), imports them with
  * `armtrace import items` (and COPYs the same CSV raw, for comparison), then
  * runs noisy queries with known targets through armtrace's search, plain
  * pg_trgm similarity on the raw text and on the skeleton, and ILIKE, and
- * reports recall@1, recall@10, MRR and latency. PostgreSQL is the server in
+ * reports recall@1, recall@10, MRR and latency; armtrace also on the query
+ * class of issue 10 (a typo and a `?` in an 8–9 character lot or serial). PostgreSQL is the server in
  * DATABASE_URL when set, otherwise a throwaway cluster started for the run.
  */
 import fs from 'node:fs';
@@ -26,12 +27,20 @@ import { markingSkeleton } from '../../src/features/markings/normalize.js';
 import { searchAllMarkings, seenElsewhere } from '../../src/features/markings/search.js';
 import { actorFor, createUser, findUserByUsername, systemActor } from '../../src/features/users/service.js';
 import { openPGliteBench, openPostgresBench, type BenchDatabase } from './databases.js';
-import { CSV_COLUMNS, datasetCsvLines, generateDataset, generateQueries, type NoisyQuery } from './generate.js';
+import {
+  CSV_COLUMNS,
+  datasetCsvLines,
+  generateDataset,
+  generateQueries,
+  generateTypoUnreadableQueries,
+  type NoisyQuery,
+} from './generate.js';
 
 const { values: options } = parseArgs({
   options: {
     markings: { type: 'string', default: '50000' },
     queries: { type: 'string', default: '500' },
+    'typo-unreadable': { type: 'string', default: '150' },
     db: { type: 'string', default: 'pglite,postgres' },
     'seen-elsewhere': { type: 'string', default: '100' },
     verify: { type: 'boolean', default: false },
@@ -42,6 +51,7 @@ const { values: options } = parseArgs({
 
 const markingCount = Number(options.markings);
 const queryCount = Number(options.queries);
+const typoUnreadableCount = Number(options['typo-unreadable']);
 const seenElsewhereCount = Number(options['seen-elsewhere']);
 const WARM_UP = 30;
 const SEEN_ELSEWHERE_WARM_UP = 10;
@@ -62,6 +72,8 @@ interface SystemResult {
   mrr: number;
   p50: number;
   p95: number;
+  /** The queries whose target was not in the first 10 (query → target). */
+  missed: string[];
 }
 
 type Search = (query: NoisyQuery) => Promise<string[]>;
@@ -72,6 +84,7 @@ async function evaluate(system: string, queries: readonly NoisyQuery[], search: 
   let first = 0;
   let top10 = 0;
   let reciprocal = 0;
+  const missed: string[] = [];
   for (const query of queries) {
     const started = performance.now();
     const texts = await search(query);
@@ -82,6 +95,8 @@ async function evaluate(system: string, queries: readonly NoisyQuery[], search: 
     if (rank >= 0) {
       top10 += 1;
       reciprocal += 1 / (rank + 1);
+    } else {
+      missed.push(`${query.query} → ${query.target}`);
     }
   }
   latencies.sort((a, b) => a - b);
@@ -92,6 +107,7 @@ async function evaluate(system: string, queries: readonly NoisyQuery[], search: 
     mrr: reciprocal / queries.length,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
+    missed,
   };
   log(
     `  ${system}: r@1 ${result.recallAt1.toFixed(3)} r@10 ${result.recallAt10.toFixed(3)} p95 ${result.p95.toFixed(1)} ms`,
@@ -109,6 +125,8 @@ async function seconds<T>(work: () => Promise<T>): Promise<{ value: T; seconds: 
   return { value, seconds: (performance.now() - started) / 1000 };
 }
 
+const TYPO_UNREADABLE_SYSTEM = 'armtrace, typo + ? in 8–9 character lots and serials';
+
 interface DatabaseReport {
   database: string;
   import: { markings: number; items: number; sites: number; seconds: number; markingsPerSecond: number };
@@ -121,7 +139,12 @@ interface DatabaseReport {
   verify?: { seconds: number; ok: boolean; entries: number };
 }
 
-async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly NoisyQuery[]): Promise<DatabaseReport> {
+async function runOn(
+  bench: BenchDatabase,
+  csvFile: string,
+  queries: readonly NoisyQuery[],
+  typoUnreadable: readonly NoisyQuery[],
+): Promise<DatabaseReport> {
   const db = bench.database.db;
   log(`${bench.label}: migrating`);
   await migrate(bench.database);
@@ -158,10 +181,13 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
   // next, would otherwise be there for the planner to pick (one on the
   // skeleton made seen-elsewhere three times slower).
   log(`${bench.label}: ${queries.length} queries`);
-  const armtrace = await evaluate('armtrace', queries, async (query) => {
+  const searchArmtrace: Search = async (query) => {
     const result = await searchAllMarkings(db, actor, { q: query.query, limit: 10, include_archived: false });
     return result.items.map((hit) => hit.text);
-  });
+  };
+  const armtrace = await evaluate('armtrace', queries, searchArmtrace);
+  log(`${bench.label}: ${typoUnreadable.length} queries with a typo and a ? (8–9 character lots and serials)`);
+  const armtraceTypoUnreadable = await evaluate(TYPO_UNREADABLE_SYSTEM, typoUnreadable, searchArmtrace);
 
   log(`${bench.label}: seen elsewhere, typed key by key`);
   // As for the searches, a few targets typed first and not measured: the
@@ -210,6 +236,7 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
   });
   const systems = [
     armtrace,
+    armtraceTypoUnreadable,
     await evaluate('pg_trgm similarity, raw text', queries, async (query) => {
       const result = await sql<{ text: string }>`
         SELECT text FROM markings WHERE text % ${query.query}
@@ -259,7 +286,10 @@ async function runOn(bench: BenchDatabase, csvFile: string, queries: readonly No
 function formatReport(reports: readonly DatabaseReport[], queryTotal: number): string {
   const lines: string[] = [];
   const ms = (value: number) => value.toFixed(1);
-  lines.push(`Markings: ${markingCount}, noisy queries: ${queryTotal}, machine: ${os.cpus().length} cores`);
+  lines.push(
+    `Markings: ${markingCount}, noisy queries: ${queryTotal}, typo + ? queries: ${typoUnreadableCount}, ` +
+      `machine: ${os.cpus().length} cores, load average before: ${loadBefore}`,
+  );
   lines.push('');
   lines.push('| Database | System | recall@1 | recall@10 | MRR | p50 ms | p95 ms |');
   lines.push('|---|---|---|---|---|---|---|');
@@ -303,10 +333,13 @@ function formatReport(reports: readonly DatabaseReport[], queryTotal: number): s
  * objects would make every garbage collection of the import slower than
  * `armtrace import items`, which runs in a process of its own, ever sees.
  */
-async function writeDataset(directory: string): Promise<{ csvFile: string; queries: NoisyQuery[] }> {
+async function writeDataset(
+  directory: string,
+): Promise<{ csvFile: string; queries: NoisyQuery[]; typoUnreadable: NoisyQuery[] }> {
   log(`generating ${markingCount} markings`);
   const dataset = generateDataset(markingCount, Number(options.seed));
   const queries = generateQueries(dataset, queryCount);
+  const typoUnreadable = generateTypoUnreadableQueries(dataset, typoUnreadableCount);
   const csvFile = path.join(directory, 'markings.csv');
   const out = fs.createWriteStream(csvFile);
   for (const line of datasetCsvLines(dataset)) {
@@ -316,12 +349,17 @@ async function writeDataset(directory: string): Promise<{ csvFile: string; queri
   log(
     `${dataset.items.length} items at ${dataset.sites.length} sites, CSV ${Math.round(fs.statSync(csvFile).size / 1e6)} MB`,
   );
-  return { csvFile, queries };
+  return { csvFile, queries, typoUnreadable };
 }
+
+const loadBefore = os
+  .loadavg()
+  .map((load) => load.toFixed(2))
+  .join(' ');
 
 async function main(): Promise<void> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-bench-'));
-  const { csvFile, queries } = await writeDataset(directory);
+  const { csvFile, queries, typoUnreadable } = await writeDataset(directory);
 
   const reports: DatabaseReport[] = [];
   try {
@@ -329,7 +367,7 @@ async function main(): Promise<void> {
       const bench =
         kind === 'pglite' ? await openPGliteBench() : await openPostgresBench(process.env.DATABASE_URL || undefined);
       try {
-        reports.push(await runOn(bench, csvFile, queries));
+        reports.push(await runOn(bench, csvFile, queries, typoUnreadable));
       } finally {
         await bench.close();
       }
@@ -339,6 +377,21 @@ async function main(): Promise<void> {
   }
   const summary = formatReport(reports, queries.length);
   process.stdout.write(`${summary}\n`);
+  for (const report of reports) {
+    for (const system of report.systems.filter((entry) => entry.system.startsWith('armtrace'))) {
+      if (system.missed.length > 0) {
+        process.stdout.write(
+          `\n${report.database}, ${system.system}: not in the first 10\n  ${system.missed.join('\n  ')}\n`,
+        );
+      }
+    }
+  }
+  process.stdout.write(
+    `\nLoad average after: ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}\n`,
+  );
   if (options.out !== undefined) {
     fs.writeFileSync(
       options.out,

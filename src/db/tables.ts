@@ -136,6 +136,15 @@ export interface MarkingsTable extends MutableColumns {
   confusion_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * Added by 0008_marking_search_keys.sql: every distinct confusion key of the
+ * markings, with its segment pairs indexed (marking search). Derived, filled
+ * by triggers on `markings`, not audited.
+ */
+export interface MarkingSearchKeysTable {
+  confusion_key: string;
+}
+
 export interface MediaTable extends MutableColumns {
   id: string;
   investigation_id: string;
@@ -365,6 +374,7 @@ export interface DB {
   zones: ZonesTable;
   items: ItemsTable;
   markings: MarkingsTable;
+  marking_search_keys: MarkingSearchKeysTable;
   media: MediaTable;
   media_links: MediaLinksTable;
   custody_events: CustodyEventsTable;

@@ -2,27 +2,41 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { sql } from 'kysely';
 import { createItem } from '../items/service.js';
 import { createSite } from '../sites/service.js';
 import { NEAR_DISTANCE, NEAR_MIN_LENGTH, NEAR_WILDCARD, planCandidates, segmentPairEntries } from './candidates.js';
 import { confusionKey, markingSkeleton } from './normalize.js';
 import { parseMarkingQuery } from './query.js';
 import { findCandidateSkeletons } from './search-repository.js';
+import { updateMarking } from './service.js';
 
-/** Levenshtein distance, as fuzzystrmatch computes it (the wildcard equals nothing). */
-function levenshtein(a: string, b: string): number {
+/**
+ * The errors between a query's key and a stored key: edits, swaps of two
+ * neighbours and unreadable characters, each counting one (optimal string
+ * alignment distance; the wildcard equals nothing).
+ */
+function errors(a: string, b: string): number {
   const left = Array.from(a);
   const right = Array.from(b);
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  const same = (x: string | undefined, y: string | undefined) => x === y && x !== NEAR_WILDCARD;
+  const table = Array.from({ length: left.length + 1 }, (_, i) =>
+    Array.from({ length: right.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= left.length; i += 1) {
-    const current = [i];
     for (let j = 1; j <= right.length; j += 1) {
-      const same = left[i - 1] === right[j - 1] && left[i - 1] !== NEAR_WILDCARD;
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (same ? 0 : 1)));
+      let best = Math.min(
+        table[i - 1]![j]! + 1,
+        table[i]![j - 1]! + 1,
+        table[i - 1]![j - 1]! + (same(left[i - 1], right[j - 1]) ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && same(left[i - 1], right[j - 2]) && same(left[i - 2], right[j - 1])) {
+        best = Math.min(best, table[i - 2]![j - 2]! + 1);
+      }
+      table[i]![j] = best;
     }
-    previous = current;
   }
-  return previous[right.length]!;
+  return table[left.length]![right.length]!;
 }
 
 // Characters that are their own skeleton and confusion key, so a generated key is exactly what is stored.
@@ -32,6 +46,7 @@ type Edit =
   | { kind: 'substitute'; at: number; char: string }
   | { kind: 'insert'; at: number; char: string }
   | { kind: 'delete'; at: number }
+  | { kind: 'swap'; at: number }
   | { kind: 'unreadable'; at: number };
 
 /** Applies edits to a key: substitutions, insertions, deletions and `?` for an unread character. */
@@ -42,7 +57,9 @@ function applyEdits(key: string, edits: readonly Edit[]): string {
     if (edit.kind === 'substitute') characters[at] = edit.char;
     else if (edit.kind === 'insert') characters.splice(at, 0, edit.char);
     else if (edit.kind === 'delete') characters.splice(at, 1);
-    else characters[at] = '?';
+    else if (edit.kind === 'swap') {
+      if (at + 1 < characters.length) [characters[at], characters[at + 1]] = [characters[at + 1]!, characters[at]!];
+    } else characters[at] = '?';
   }
   return characters.join('');
 }
@@ -53,6 +70,7 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('substitute' as const), at: position, char: character }),
   fc.record({ kind: fc.constant('insert' as const), at: position, char: character }),
   fc.record({ kind: fc.constant('delete' as const), at: position }),
+  fc.record({ kind: fc.constant('swap' as const), at: position }),
   fc.record({ kind: fc.constant('unreadable' as const), at: position }),
 );
 // Stored keys may hold `?` themselves (a character the transcriber could not read).
@@ -64,14 +82,14 @@ const storedKey = fc
   .map((characters) => characters.join(''));
 
 describe('candidate generation', () => {
-  it('asks for a segment pair of every key within two edits or unreadable characters (property)', () => {
+  it('asks for a segment pair of every key within two edits, swaps or unreadable characters (property)', () => {
     fc.assert(
       fc.property(storedKey, fc.array(editArbitrary, { maxLength: NEAR_DISTANCE }), (key, edits) => {
         const query = applyEdits(key, edits);
         if (Array.from(query).length < NEAR_MIN_LENGTH || query.replace(/\?/g, '') === '') return;
         const plan = planCandidates(parseMarkingQuery(query));
         // A `?` of the stored key carried into the query is an error on both sides: a third one.
-        if (levenshtein(plan.nearKey, key) > NEAR_DISTANCE) return;
+        if (errors(plan.nearKey, key) > NEAR_DISTANCE) return;
         const probes = new Set(plan.segmentPairProbes);
         assert.ok(
           segmentPairEntries(key).some((entry) => probes.has(entry)),
@@ -97,7 +115,7 @@ describe('candidate generation', () => {
   it('finds the issue’s lost query among the pairs: 62-63-I?2 for 68-63-102', () => {
     const plan = planCandidates(parseMarkingQuery('62-63-I?2'));
     const key = confusionKey(markingSkeleton('68-63-102'));
-    assert.ok(levenshtein(plan.nearKey, key) <= 2);
+    assert.ok(errors(plan.nearKey, key) <= 2);
     assert.ok(segmentPairEntries(key).some((entry) => plan.segmentPairProbes.includes(entry)));
   });
 });
@@ -147,7 +165,7 @@ describe('candidate generation on the database', () => {
     await world.close();
   });
 
-  it('returns every marking within two edits or unreadable characters of a query', async () => {
+  it('returns every marking within two edits, swaps or unreadable characters of a query', async () => {
     const edit = (text: string): string => {
       const characters = Array.from(text);
       const readable = () => {
@@ -159,10 +177,12 @@ describe('candidate generation on the database', () => {
         const roll = random();
         const at = readable();
         const typed = String(Math.floor(random() * 10));
-        if (roll < 0.3) characters[at] = '?';
-        else if (roll < 0.55) characters[at] = typed;
-        else if (roll < 0.8) characters.splice(at, 0, typed);
-        else characters.splice(at, 1);
+        if (roll < 0.25) characters[at] = '?';
+        else if (roll < 0.45) characters[at] = typed;
+        else if (roll < 0.65) characters.splice(at, 0, typed);
+        else if (roll < 0.8) characters.splice(at, 1);
+        else if (at + 1 < characters.length)
+          [characters[at], characters[at + 1]] = [characters[at + 1]!, characters[at]!];
       }
       return characters.join('');
     };
@@ -174,7 +194,7 @@ describe('candidate generation on the database', () => {
       if (parsed.length < NEAR_MIN_LENGTH) continue;
       const plan = planCandidates(parsed);
       const targetKey = confusionKey(markingSkeleton(target));
-      if (levenshtein(plan.nearKey, targetKey) > NEAR_DISTANCE) continue;
+      if (errors(plan.nearKey, targetKey) > NEAR_DISTANCE) continue;
       asked += 1;
       const candidates = await findCandidateSkeletons(world.db, plan, {
         investigationIds: [world.investigationId],
@@ -186,5 +206,21 @@ describe('candidate generation on the database', () => {
       );
     }
     assert.ok(asked > 100, `only ${asked} queries were within two of their target`);
+  });
+
+  it('keeps the table of distinct keys complete as markings are written and corrected', async () => {
+    const keys = async () =>
+      (await sql<{ confusion_key: string }>`SELECT confusion_key FROM marking_search_keys`.execute(world.db)).rows.map(
+        (row) => row.confusion_key,
+      );
+    const stored = await world.db.selectFrom('markings').select(['id', 'version', 'confusion_key']).execute();
+    const known = new Set(await keys());
+    assert.ok(stored.every((row) => known.has(row.confusion_key!)));
+    const corrected = await updateMarking(world.db, world.owner, stored[0]!.id, {
+      version: stored[0]!.version,
+      text: 'ЗВ 777-77',
+    });
+    assert.equal(corrected.text, 'ЗВ 777-77');
+    assert.ok((await keys()).includes(confusionKey(markingSkeleton('ЗВ 777-77'))));
   });
 });

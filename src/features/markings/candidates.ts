@@ -37,16 +37,20 @@ export interface CandidatePlan {
   /** The literal characters of the key, for trigram similarity when the patterns find too little. */
   similarityText: string;
   /**
-   * Completeness up to `nearDistance` errors: the segment pairs (see
-   * {@link segmentPairEntries}) that every key within that many edits or
-   * unreadable characters of the query shares with it, and the query's key
-   * for the Levenshtein check of what they find (`?` and `[AB]` as
-   * {@link NEAR_WILDCARD}, which equals nothing). Empty for queries with `*`
-   * and for short ones, which the patterns above cover.
+   * Completeness up to `nearDistance` errors (edits, swaps of two neighbours
+   * or unreadable characters): the segment pairs (see {@link segmentPairEntries})
+   * that every key within that many errors of the query shares with it or
+   * with one of its swapped forms, and what the keys they find are checked
+   * against: the query's key (`?` and `[AB]` as {@link NEAR_WILDCARD}, which
+   * equals nothing) within `nearDistance` Levenshtein edits, the key with one
+   * swap undone within one, or with two swaps undone exactly. Empty for
+   * queries with `*` and for short ones, which the patterns above cover.
    */
   segmentPairProbes: string[];
   nearKey: string;
   nearDistance: number;
+  nearSwapped: string[];
+  nearSwappedTwice: string[];
 }
 
 /** Stands for a `?` (or `[AB]`) of the query in {@link CandidatePlan.nearKey}: one error against any character. */
@@ -164,6 +168,47 @@ function oneEditPatterns(items: readonly KeyItem[]): string[] {
   return Array.from(patterns);
 }
 
+/** The items with the neighbours at `at` and `at + 1` swapped, or undefined when they are not two different known characters. */
+function swapAt(items: readonly (string | null)[], at: number): (string | null)[] | undefined {
+  const [first, second] = [items[at], items[at + 1]];
+  if (first === null || second === null || first === undefined || second === undefined || first === second) {
+    return undefined;
+  }
+  const swapped = [...items];
+  swapped[at] = second;
+  swapped[at + 1] = first;
+  return swapped;
+}
+
+/**
+ * What completes the candidates up to {@link NEAR_DISTANCE} errors, a swap of
+ * two neighbours counting as one (the ranking's transposition). Without a
+ * swap, the key is within two Levenshtein edits of the query; with one, within
+ * one edit of the query with that swap undone; with two, equal to the query
+ * with both undone (two disjoint swaps, no `?` left to spend).
+ */
+function planNear(items: readonly (string | null)[]): { probes: string[]; swapped: string[]; swappedTwice: string[] } {
+  const probes = new Set(segmentPairProbes(items, NEAR_DISTANCE));
+  const asKey = (variant: readonly (string | null)[]) => variant.map((item) => item ?? NEAR_WILDCARD).join('');
+  const swapped: string[] = [];
+  const swappedTwice = new Set<string>();
+  for (let at = 0; at + 1 < items.length; at += 1) {
+    const once = swapAt(items, at);
+    if (once === undefined) continue;
+    swapped.push(asKey(once));
+    for (const probe of segmentPairProbes(once, NEAR_DISTANCE - 1)) probes.add(probe);
+    if (items.includes(null)) continue;
+    for (let second = at + 2; second + 1 < items.length; second += 1) {
+      const twice = swapAt(once, second);
+      if (twice === undefined) continue;
+      swappedTwice.add(asKey(twice));
+      // Equal keys share every pair; the first will do.
+      for (const probe of segmentPairProbes(twice, 0).slice(0, 1)) probes.add(probe);
+    }
+  }
+  return { probes: Array.from(probes), swapped, swappedTwice: Array.from(swappedTwice) };
+}
+
 const MIN_PIECE = 3;
 const MAX_PIECES = 5;
 
@@ -245,7 +290,16 @@ function combinations<T>(values: readonly T[], size: number): T[][] {
  * prefix (look-alikes, confusions and unread characters are in the key).
  */
 export function withoutEdits(plan: CandidatePlan): CandidatePlan {
-  return { ...plan, fuzzyPatterns: [], oneEditPatterns: [], toleratedEdits: 0, infix: false, segmentPairProbes: [] };
+  return {
+    ...plan,
+    fuzzyPatterns: [],
+    oneEditPatterns: [],
+    toleratedEdits: 0,
+    infix: false,
+    segmentPairProbes: [],
+    nearSwapped: [],
+    nearSwappedTwice: [],
+  };
 }
 
 /**
@@ -292,8 +346,10 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
       fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }
-  const near = items.every((item) => item.kind !== 'run') && items.length >= NEAR_MIN_LENGTH;
+  const near =
+    items.every((item) => item.kind !== 'run') && items.length >= NEAR_MIN_LENGTH && items.length <= NEAR_MAX_LENGTH;
   const nearItems = items.map((item) => (item.kind === 'char' ? item.char : null));
+  const nearPlan = near ? planNear(nearItems) : { probes: [], swapped: [], swappedTwice: [] };
   return {
     exactPattern: toPattern(items),
     exactIsLiteral: items.every((item) => item.kind === 'char'),
@@ -303,8 +359,10 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
     toleratedEdits,
     oneEditPatterns: oneEdit,
     similarityText: literal,
-    segmentPairProbes: near && items.length <= NEAR_MAX_LENGTH ? segmentPairProbes(nearItems, NEAR_DISTANCE) : [],
+    segmentPairProbes: nearPlan.probes,
     nearKey: nearItems.map((item) => item ?? NEAR_WILDCARD).join(''),
     nearDistance: NEAR_DISTANCE,
+    nearSwapped: nearPlan.swapped,
+    nearSwappedTwice: nearPlan.swappedTwice,
   };
 }

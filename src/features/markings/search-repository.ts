@@ -158,36 +158,47 @@ export async function findCandidateSkeletons(
   return [...found.values()];
 }
 
-// The near lookup reads every row its pairs find (no cap would keep it
-// complete); this bound only keeps a pathological query from reading a table.
-const NEAR_SCAN_CAP = 50_000;
+// Markings read for each key found near: enough for the few skeletons a key
+// stands for (`lot` and `10t` share one), however many items carry it.
+const NEAR_MARKINGS_PER_KEY = 20;
 
 /**
- * Every skeleton whose confusion key is within `plan.nearDistance` edits or
- * unreadable characters of the query (Levenshtein, a `?` on either side
- * counting as one): the keys sharing a segment pair with the query (the
- * index of migration 0008), checked one by one. Closest first.
+ * Every skeleton whose confusion key is within `plan.nearDistance` errors of
+ * the query (edits, swaps of two neighbours, unreadable characters, a `?` on
+ * either side counting as one): the distinct keys sharing a segment pair with
+ * the query or a swapped form of it (migration 0008), each checked with
+ * Levenshtein distances, then a few markings of each key the filters let
+ * through. Closest first.
  */
 async function nearSkeletons(
   db: Queryable,
   plan: CandidatePlan,
   filters: CandidateScope,
 ): Promise<CandidateSkeleton[]> {
+  const distances = [
+    sql`levenshtein_less_equal(k.confusion_key, ${plan.nearKey}, ${plan.nearDistance})`,
+    ...plan.nearSwapped.map(
+      (swapped) => sql`1 + levenshtein_less_equal(k.confusion_key, ${swapped}, ${plan.nearDistance - 1})`,
+    ),
+  ];
+  if (plan.nearSwappedTwice.length > 0) {
+    distances.push(sql`CASE WHEN k.confusion_key = ANY(${plan.nearSwappedTwice}::text[]) THEN 2 END`);
+  }
   const result = await sql<CandidateSkeleton>`
-    SELECT skeleton, min(text) AS text FROM (
-      SELECT m.skeleton, m.text,
-        CASE WHEN length(m.confusion_key) <= 255
-          THEN levenshtein_less_equal(m.confusion_key, ${plan.nearKey}, ${plan.nearDistance})
-          ELSE ${plan.nearDistance + 1}::integer END AS distance
-      FROM markings m
-      WHERE ${where(
-        filters,
-        sql`marking_key_segment_pairs(m.confusion_key) && ARRAY(SELECT hashtext(probe) FROM unnest(${plan.segmentPairProbes}::text[]) AS probe)`,
-      )}
-      LIMIT ${NEAR_SCAN_CAP}
+    SELECT m.skeleton, min(m.text) AS text FROM (
+      SELECT k.confusion_key,
+        CASE WHEN length(k.confusion_key) <= 255 THEN LEAST(${sql.join(distances)}) END AS distance
+      FROM marking_search_keys k
+      WHERE marking_key_segment_pairs(k.confusion_key)
+        && ARRAY(SELECT hashtext(probe) FROM unnest(${plan.segmentPairProbes}::text[]) AS probe)
     ) near
-    WHERE skeleton IS NOT NULL AND distance <= ${plan.nearDistance}
-    GROUP BY skeleton ORDER BY min(distance) LIMIT 300`.execute(db);
+    CROSS JOIN LATERAL (
+      SELECT m.skeleton, m.text FROM markings m
+      WHERE ${where(filters, sql`m.confusion_key = near.confusion_key`)}
+      LIMIT ${NEAR_MARKINGS_PER_KEY}
+    ) m
+    WHERE near.distance <= ${plan.nearDistance} AND m.skeleton IS NOT NULL
+    GROUP BY m.skeleton ORDER BY min(near.distance) LIMIT 300`.execute(db);
   return result.rows;
 }
 
