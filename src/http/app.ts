@@ -15,6 +15,7 @@ import { registerFeatureRoutes } from '../features/routes.js';
 import { registerAuthentication } from './auth.js';
 import { isInternal, toProblem } from './problem.js';
 import { registerWebApp } from './static.js';
+import { registerSecurityGuards } from './security-headers.js';
 import { registerStorableInputCheck } from './storable-input.js';
 import type { ApiApp } from './types.js';
 
@@ -89,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
 
   registerAuthentication(app, { db: options.db, config: options.config });
   registerStorableInputCheck(app);
+  registerSecurityGuards(app, options.config);
   await app.register(
     (api, _options, done) => {
       registerFeatureRoutes(api, { db: options.db, config: options.config });

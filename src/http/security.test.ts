@@ -426,4 +426,85 @@ describe('issue 15: security and integrity findings', () => {
     const valid = await post({ type: 'Polygon', coordinates: [square, hole] });
     assert.equal(valid.statusCode, 201, valid.body);
   });
+
+  it('L7: a state-changing request with the cookie from another site is refused; token requests are exempt', async () => {
+    const before = await countRows('sites');
+    const crossSite = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { cookie, origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' },
+      payload: { site_type: 'cache', name: 'Planted' },
+    });
+    assert.equal(crossSite.statusCode, 403, crossSite.body);
+    const originOnly = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-out',
+      headers: { cookie, origin: 'https://attacker.example' },
+    });
+    assert.equal(originOnly.statusCode, 403, originOnly.body);
+    const multipart = multipartBody({}, { filename: 'x.pdf', contentType: 'application/pdf', bytes: pdf('L7') });
+    const upload = await media.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/media`,
+      headers: { ...multipart.headers, cookie, 'sec-fetch-site': 'same-site' },
+      payload: multipart.payload,
+    });
+    assert.equal(upload.statusCode, 403, upload.body);
+    assert.equal(await countRows('sites'), before);
+
+    // The app's own pages, and programs with a token, are let through.
+    const ownPage = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { cookie, host: 'armtrace.local', origin: 'https://armtrace.local', 'sec-fetch-site': 'same-origin' },
+      payload: { site_type: 'cache', name: 'From our page' },
+    });
+    assert.equal(ownPage.statusCode, 201, ownPage.body);
+    const tokenResponse = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+      payload: { name: 'L7 token' },
+    });
+    assert.equal(tokenResponse.statusCode, 201, tokenResponse.body);
+    const token = tokenResponse.json<{ token: string }>().token;
+    const withToken = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { authorization: `Bearer ${token}`, origin: 'https://elsewhere.example' },
+      payload: { site_type: 'cache', name: 'From a script' },
+    });
+    assert.equal(withToken.statusCode, 201, withToken.body);
+  });
+
+  it('L7: API and report responses carry CSP, nosniff, Referrer-Policy and no-store; HSTS behind TLS', async () => {
+    const api = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}`,
+      headers: { cookie },
+    });
+    const report = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/report.html`,
+      headers: { cookie },
+    });
+    const problem = await world.app.inject({ method: 'GET', url: '/api/v1/sites/not-an-id', headers: { cookie } });
+    for (const response of [api, report, problem]) {
+      assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['referrer-policy'], 'no-referrer');
+      assert.equal(response.headers['cache-control'], 'no-store');
+      assert.equal(response.headers['strict-transport-security'], undefined);
+    }
+    assert.equal(report.statusCode, 200, report.body);
+    assert.match(String(report.headers['content-security-policy']), /style-src 'unsafe-inline'/);
+
+    const behindTls = await createMediaTestApp(world, { ARMTRACE_SECURE_COOKIES: 'always' });
+    try {
+      const secure = await behindTls.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+      assert.match(String(secure.headers['strict-transport-security']), /max-age=\d+/);
+    } finally {
+      await behindTls.close();
+    }
+  });
 });
