@@ -46,6 +46,10 @@ export interface ApiTokensTable {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date;
+  /** 'read' or 'read_write' */
+  scope: ColumnType<string, string | undefined, string>;
+  investigation_id: string | null;
 }
 
 export interface InvestigationsTable extends MutableColumns {

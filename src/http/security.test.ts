@@ -17,7 +17,8 @@ import {
 } from '../features/investigations/service.js';
 import { createSite } from '../features/sites/service.js';
 import { createMediaTestApp, multipartBody, type MediaTestApp } from '../features/media/test-helpers.js';
-import { createTestUser, createTestWorld, type TestWorld } from '../testing/test-database.js';
+import { setPassword } from '../features/users/service.js';
+import { createTestUser, createTestWorld, testPassword, type TestWorld } from '../testing/test-database.js';
 
 describe('issue 15: security and integrity findings', () => {
   let world: TestWorld;
@@ -506,5 +507,197 @@ describe('issue 15: security and integrity findings', () => {
     } finally {
       await behindTls.close();
     }
+  });
+
+  /** A fresh session (not the world's cached one). */
+  async function signIn(username: string, password = testPassword): Promise<string> {
+    const response = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username, password },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.cookies.map((entry) => `${entry.name}=${entry.value}`).join('; ');
+  }
+  async function makeToken(sessionCookie: string, body: Record<string, unknown> = {}) {
+    const response = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie: sessionCookie },
+      payload: { name: 'H2 token', ...body },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    return response.json<{ id: string; token: string; expires_at: string; scope: string }>();
+  }
+  const me = (headers: Record<string, string>) =>
+    world.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers }).then((response) => response.statusCode);
+
+  it('H2: a password reset ends every session and revokes every token of that user', async () => {
+    await createTestUser(world.db, 'h2-reset');
+    const session = await signIn('h2-reset');
+    const { token } = await makeToken(session);
+    assert.equal(await me({ cookie: session }), 200);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 200);
+    await setPassword(world.db, world.admin, 'h2-reset', 'a brand new long passphrase');
+    assert.equal(await me({ cookie: session }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+  });
+
+  it('H2: a password change ends the other sessions and every token, and keeps the session making it', async () => {
+    await createTestUser(world.db, 'h2-change');
+    const here = await signIn('h2-change');
+    const elsewhere = await signIn('h2-change');
+    const { token } = await makeToken(here);
+    const wrong = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: here },
+      payload: { current_password: 'not the password', new_password: 'another long passphrase' },
+    });
+    assert.equal(wrong.statusCode, 401, wrong.body);
+    const changed = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: here },
+      payload: { current_password: testPassword, new_password: 'another long passphrase' },
+    });
+    assert.equal(changed.statusCode, 204, changed.body);
+    assert.equal(await me({ cookie: here }), 200);
+    assert.equal(await me({ cookie: elsewhere }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+    await signIn('h2-change', 'another long passphrase');
+  });
+
+  it('H2: a deactivated user is locked out at once, and their records keep them as author', async () => {
+    const user = await createTestUser(world.db, 'h2-gone');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'h2-gone', role: 'investigator' });
+    const session = await signIn('h2-gone');
+    const { token } = await makeToken(session);
+    const site = await createSite(world.db, user, world.investigationId, { site_type: 'cache', name: 'Their find' });
+    const row = await world.db
+      .selectFrom('users')
+      .select('version')
+      .where('id', '=', user.userId)
+      .executeTakeFirstOrThrow();
+    const deactivated = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${user.userId}/deactivate`,
+      headers: { cookie: await world.cookieFor('admin') },
+      payload: { version: row.version, reason: 'phone lost at a checkpoint' },
+    });
+    assert.equal(deactivated.statusCode, 200, deactivated.body);
+    assert.equal(await me({ cookie: session }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+    const again = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username: 'h2-gone', password: testPassword },
+    });
+    assert.equal(again.statusCode, 401);
+    const kept = await world.db
+      .selectFrom('sites')
+      .select('created_by')
+      .where('id', '=', site.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(kept.created_by, user.userId);
+    // Only an administrator deactivates, and not themselves.
+    const byOwner = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${world.admin.userId}/deactivate`,
+      headers: { cookie },
+      payload: { version: 1, reason: 'trying' },
+    });
+    assert.equal(byOwner.statusCode, 403);
+  });
+
+  it('H2: tokens expire, have a scope, are listed and revoked by their owner; a token cannot create tokens', async () => {
+    await createTestUser(world.db, 'h2-tokens');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'h2-tokens', role: 'editor' });
+    const session = await signIn('h2-tokens');
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    const plain = await makeToken(session);
+    const days = (Date.parse(plain.expires_at) - Date.now()) / 86_400_000;
+    assert.ok(days > 89 && days <= 90, String(days));
+    const tooLong = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie: session },
+      payload: { name: 'forever', expires_in_days: 10_000 },
+    });
+    assert.equal(tooLong.statusCode, 400, tooLong.body);
+
+    const minted = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: bearer(plain.token),
+      payload: { name: 'child' },
+    });
+    assert.equal(minted.statusCode, 403, minted.body);
+
+    const reader = await makeToken(session, { scope: 'read' });
+    const sitesUrl = `/api/v1/investigations/${world.investigationId}/sites`;
+    const read = await world.app.inject({ method: 'GET', url: sitesUrl, headers: bearer(reader.token) });
+    assert.equal(read.statusCode, 200, read.body);
+    const write = await world.app.inject({
+      method: 'POST',
+      url: sitesUrl,
+      headers: bearer(reader.token),
+      payload: { site_type: 'cache', name: 'Not with a read token' },
+    });
+    assert.equal(write.statusCode, 403, write.body);
+
+    const other = await createInvestigation(world.db, world.owner, { title: 'H2 other' });
+    await addMember(world.db, world.owner, other.id, { username: 'h2-tokens', role: 'viewer' });
+    const scoped = await makeToken(session, { investigation_id: world.investigationId });
+    const outside = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${other.id}`,
+      headers: bearer(scoped.token),
+    });
+    assert.equal(outside.statusCode, 404, outside.body);
+    const listed = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/investigations',
+      headers: bearer(scoped.token),
+    });
+    assert.deepEqual(
+      listed.json<{ items: { id: string }[] }>().items.map((entry) => entry.id),
+      [world.investigationId],
+    );
+
+    const list = await world.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: session } });
+    assert.equal(list.statusCode, 200, list.body);
+    const tokens = list.json<{ items: { id: string; scope: string; last_used_at: string | null }[] }>().items;
+    assert.deepEqual(tokens.map((entry) => entry.id).sort(), [plain.id, reader.id, scoped.id].sort());
+    assert.notEqual(tokens.find((entry) => entry.id === reader.id)!.last_used_at, null);
+    const notTheirs = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${plain.id}/revoke`,
+      headers: { cookie },
+    });
+    assert.equal(notTheirs.statusCode, 404, notTheirs.body);
+    const revoked = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${plain.id}/revoke`,
+      headers: { cookie: session },
+    });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    assert.equal(await me(bearer(plain.token)), 401);
+    const byAdmin = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${reader.id}/revoke`,
+      headers: { cookie: await world.cookieFor('admin') },
+    });
+    assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    assert.equal(await me(bearer(reader.token)), 401);
+
+    // An expired token stops working.
+    await world.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', scoped.id)
+      .execute();
+    assert.equal(await me(bearer(scoped.token)), 401);
   });
 });

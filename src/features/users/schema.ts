@@ -35,18 +35,54 @@ export const signedInSchema = z.object({
   expires_at: z.string(),
 });
 
+export const tokenScopes = ['read', 'read_write'] as const;
+
 export const createApiTokenBodySchema = z.object({
   name: z.string().trim().min(1).max(100),
+  expires_in_days: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Lifetime in days: 90 by default, at most ARMTRACE_TOKEN_MAX_DAYS (365 unless configured)'),
+  scope: z
+    .enum(tokenScopes)
+    .default('read_write')
+    .describe('read: only reads (GET); read_write: what your roles allow'),
+  investigation_id: z.uuid().nullish().describe('Limit the token to this one investigation'),
 });
+export type CreateApiTokenInput = z.input<typeof createApiTokenBodySchema>;
 
 export const apiTokenSchema = z.object({
   id: z.uuid(),
+  user_id: z.uuid(),
   name: z.string(),
+  scope: z.enum(tokenScopes),
+  investigation_id: z.uuid().nullable(),
   created_at: z.string(),
+  expires_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
 });
+export type ApiToken = z.infer<typeof apiTokenSchema>;
 
 export const createdApiTokenSchema = apiTokenSchema.extend({
   token: z.string().describe('Shown once: send it as `Authorization: Bearer <token>`'),
+});
+
+export const apiTokenListQuerySchema = z.object({
+  user_id: z.uuid().optional().describe('Another user’s tokens (administrators)'),
+});
+
+/** At least 12 characters (the policy of issue 15, M2, is to follow). */
+export const passwordSchema = z.string().min(12, 'use at least 12 characters').max(1000);
+
+export const changePasswordBodySchema = z.object({
+  current_password: z.string().min(1).max(1000),
+  new_password: passwordSchema,
+});
+
+export const deactivateUserBodySchema = z.object({
+  version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
+  reason: z.string().trim().min(3, 'say why the account is deactivated').max(2000),
 });
