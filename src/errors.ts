@@ -17,6 +17,7 @@ export const problemCatalogue = {
   reference_invalid: { status: 422, title: 'A referenced record does not exist or belongs elsewhere' },
   constraint_violated: { status: 422, title: 'The change breaks a rule of the data model' },
   append_only: { status: 409, title: 'This record cannot be changed once written' },
+  too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
@@ -71,5 +72,21 @@ export class DomainError extends Error {
 export class NotVisibleError extends DomainError {
   constructor(detail: string) {
     super('not_found', detail);
+  }
+}
+
+/**
+ * Refused for now because of too many failed attempts; `retryAfterSeconds` is when to try again (the HTTP layer
+ * sends it as `Retry-After`).
+ *
+ * @example
+ * throw new TooManyAttemptsError('Wait 8 seconds before signing in again.', 8);
+ */
+export class TooManyAttemptsError extends DomainError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_attempts', detail);
   }
 }

@@ -340,7 +340,17 @@ export interface SchemaMigrationsTable {
 }
 
 /** The whole database as Kysely sees it. */
+export interface SignInThrottleTable {
+  id: string;
+  /** `account:<username>` or `address:<client address>` */
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
+}
+
 export interface DB {
+  sign_in_throttle: SignInThrottleTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

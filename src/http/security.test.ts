@@ -17,7 +17,7 @@ import {
 } from '../features/investigations/service.js';
 import { createSite } from '../features/sites/service.js';
 import { createMediaTestApp, multipartBody, type MediaTestApp } from '../features/media/test-helpers.js';
-import { setPassword } from '../features/users/service.js';
+import { dummyPasswordHash, setPassword } from '../features/users/service.js';
 import { createTestUser, createTestWorld, testPassword, type TestWorld } from '../testing/test-database.js';
 
 describe('issue 15: security and integrity findings', () => {
@@ -699,5 +699,110 @@ describe('issue 15: security and integrity findings', () => {
       .where('id', '=', scoped.id)
       .execute();
     assert.equal(await me(bearer(scoped.token)), 401);
+  });
+
+  it('M2: after 5 failed sign-ins an account gets 429 with Retry-After, even with the right password; an administrator sees and clears it', async () => {
+    await createTestUser(world.db, 'm2-target');
+    const attempt = (password: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        remoteAddress: '198.51.100.7',
+        payload: { username: 'm2-target', password },
+      });
+    for (let failure = 1; failure <= 5; failure += 1) {
+      assert.equal((await attempt(`wrong guess ${failure}`)).statusCode, 401);
+    }
+    const locked = await attempt(testPassword);
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.equal(locked.json<ProblemJson>().code, 'too_many_attempts');
+    assert.ok(Number(locked.headers['retry-after']) >= 1, String(locked.headers['retry-after']));
+
+    const admin = await world.cookieFor('admin');
+    const lockouts = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/lockouts',
+      headers: { cookie: admin },
+    });
+    assert.equal(lockouts.statusCode, 200, lockouts.body);
+    const entry = lockouts
+      .json<{ items: { key: string; failures: number; locked_until: string | null }[] }>()
+      .items.find((row) => row.key === 'account:m2-target');
+    assert.ok(entry !== undefined, lockouts.body);
+    assert.equal(entry.failures, 5);
+    assert.notEqual(entry.locked_until, null);
+    const forbidden = await world.app.inject({ method: 'GET', url: '/api/v1/auth/lockouts', headers: { cookie } });
+    assert.equal(forbidden.statusCode, 403);
+    const cleared = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/lockouts/clear',
+      headers: { cookie: admin },
+      payload: { key: 'account:m2-target' },
+    });
+    assert.equal(cleared.statusCode, 204, cleared.body);
+    assert.equal((await attempt(testPassword)).statusCode, 200);
+  });
+
+  it('M2: guesses at many names from one address are throttled too', async () => {
+    const attempt = (username: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        remoteAddress: '203.0.113.50',
+        payload: { username, password: 'a wrong password' },
+      });
+    for (let guess = 1; guess <= 20; guess += 1) assert.equal((await attempt(`nobody-${guess}`)).statusCode, 401);
+    const locked = await attempt('nobody-21');
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.ok(locked.headers['retry-after'] !== undefined);
+  });
+
+  it('M2: an unknown name is refused with the same work as a wrong password (one argon2id check of equal cost)', async () => {
+    const known = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '192.0.2.1',
+      payload: { username: 'owner', password: 'not the password' },
+    });
+    const unknown = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '192.0.2.1',
+      payload: { username: 'no-such-user', password: 'not the password' },
+    });
+    assert.equal(known.statusCode, 401);
+    assert.equal(unknown.statusCode, 401);
+    assert.equal(known.json<{ detail: string }>().detail, unknown.json<{ detail: string }>().detail);
+    // The dummy hash is made once and has exactly the parameters of a real one, so verifying costs the same.
+    const real = await world.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'owner')
+      .executeTakeFirstOrThrow();
+    const parameters = (hash: string) => hash.split('$').slice(1, 4).join('$');
+    assert.equal(parameters(await dummyPasswordHash()), parameters(real.password_hash));
+    assert.equal(dummyPasswordHash(), dummyPasswordHash());
+  });
+
+  it('M2: the password policy refuses short, one-character, white-space-only and common passwords', async () => {
+    const admin = await world.cookieFor('admin');
+    const create = (username: string, password: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: { cookie: admin },
+        payload: { username, display_name: username, password },
+      });
+    const code = async (password: string) => {
+      const response = await create('m2-policy', password);
+      assert.equal(response.statusCode, 400, `${JSON.stringify(password)}: ${response.body}`);
+      return response.json<ProblemJson>().fields!.map((field) => [field.field, field.code]);
+    };
+    assert.deepEqual(await code('short pass'), [['password', 'password_too_short']]);
+    assert.deepEqual(await code('aaaaaaaaaaaa'), [['password', 'password_one_character']]);
+    assert.deepEqual(await code(' '.repeat(12)), [['password', 'password_one_character']]);
+    assert.deepEqual(await code('Password1234'), [['password', 'password_common']]);
+    assert.deepEqual(await code('\u0000'.repeat(12)), [['password', 'text_not_storable']]);
+    assert.equal((await create('m2-policy', 'blue tractor under the olive tree')).statusCode, 201);
   });
 });

@@ -78,6 +78,16 @@ export function registerUserCommands(program: Command): void {
       });
     });
 
+  user
+    .command('unlock <username>')
+    .description('Clear the failed sign-ins of a user, ending a sign-in lockout')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        await service.clearSignInThrottle(db, actor, `account:${username.trim().toLowerCase()}`);
+        process.stdout.write(`Cleared the failed sign-ins of ${username}.\n`);
+      });
+    });
+
   const token = program.command('token').description('API tokens: create, list, revoke');
   token
     .command('create')

@@ -167,3 +167,45 @@ export async function archiveUser(
 export async function findUserForUpdate(db: Queryable, id: string): Promise<Row<'users'> | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
+
+export async function findThrottles(db: Queryable, keys: readonly string[]): Promise<Row<'sign_in_throttle'>[]> {
+  return db.selectFrom('sign_in_throttle').selectAll().where('key', 'in', keys).execute();
+}
+
+/** Counts one more failure for `key` (from 1 again when the last was long ago) and returns the row. */
+export async function recordThrottleFailure(
+  db: Queryable,
+  key: string,
+  id: string,
+  now: Date,
+  forgetBefore: Date,
+): Promise<Row<'sign_in_throttle'>> {
+  return db
+    .insertInto('sign_in_throttle')
+    .values({ id, key, failures: 1, last_failure_at: now, locked_until: null })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when('sign_in_throttle.last_failure_at', '<', forgetBefore)
+          .then(1)
+          .else(eb('sign_in_throttle.failures', '+', 1))
+          .end(),
+        last_failure_at: now,
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function setThrottleLock(db: Queryable, key: string, until: Date): Promise<void> {
+  await db.updateTable('sign_in_throttle').set({ locked_until: until }).where('key', '=', key).execute();
+}
+
+export async function clearThrottle(db: Queryable, key: string): Promise<Row<'sign_in_throttle'> | undefined> {
+  return db.deleteFrom('sign_in_throttle').where('key', '=', key).returningAll().executeTakeFirst();
+}
+
+export async function listThrottles(db: Queryable): Promise<Row<'sign_in_throttle'>[]> {
+  return db.selectFrom('sign_in_throttle').selectAll().orderBy('last_failure_at', 'desc').limit(1000).execute();
+}

@@ -7,12 +7,14 @@ import {
   apiTokenListQuerySchema,
   apiTokenSchema,
   changePasswordBodySchema,
+  clearSignInThrottleBodySchema,
   createApiTokenBodySchema,
   createdApiTokenSchema,
   createUserBodySchema,
   deactivateUserBodySchema,
   signedInSchema,
   signInBodySchema,
+  signInThrottleSchema,
   userSchema,
 } from './schema.js';
 import * as service from './service.js';
@@ -30,7 +32,7 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request, reply) => {
-      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours);
+      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours, request.ip);
       const secure =
         config.secureCookies === 'always' || (config.secureCookies === 'auto' && request.protocol === 'https');
       void reply.setCookie(SESSION_COOKIE, token, {
@@ -120,6 +122,32 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
     },
     async (request, reply) => {
       await service.changeOwnPassword(db, requireActor(request), request.cookies[SESSION_COOKIE], request.body);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/auth/lockouts',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Accounts and client addresses with failed sign-ins, and until when they are locked (administrators)',
+        response: { 200: z.object({ items: z.array(signInThrottleSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ items: await service.listSignInThrottles(db, requireActor(request)) }),
+  );
+  app.post(
+    '/auth/lockouts/clear',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Clear the failed sign-ins of one account or address, ending its lockout (administrators)',
+        body: clearSignInThrottleBodySchema,
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.clearSignInThrottle(db, requireActor(request), request.body.key);
       return reply.status(204).send(null);
     },
   );

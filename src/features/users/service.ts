@@ -10,12 +10,14 @@ import type { Actor } from '../access/schema.js';
 import { requireAdmin, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import * as usersRepository from './repository.js';
+import { accountKey, addressKey, checkThrottle, clearAccount, recordFailure } from './throttle.js';
 import {
   changePasswordBodySchema,
   createApiTokenBodySchema,
   createUserBodySchema,
   deactivateUserBodySchema,
   type ApiToken,
+  type SignInThrottle,
   type CreateApiTokenInput,
   type CreateUserInput,
   type User,
@@ -120,20 +122,40 @@ export async function resolveLocalActor(db: Kysely<DB>, username: string | undef
   return actorFor(admin, 'cli');
 }
 
+// Unknown users are checked against this hash, made once with the same parameters as real ones, so that
+// refusing an unknown name costs one verification, exactly as refusing a wrong password does.
+let dummyHash: Promise<string> | undefined;
+export const dummyPasswordHash = (): Promise<string> =>
+  (dummyHash ??= argon2.hash(randomBytes(24).toString('base64url'), { type: argon2.argon2id }));
+
+/**
+ * Signs in: throttled per account and per client address (throttle.ts), refused in the same time whether or
+ * not the user exists.
+ *
+ * @example
+ * const { token } = await signIn(db, { username: 'amira', password: '…' }, 336, request.ip);
+ */
 export async function signIn(
   db: Kysely<DB>,
   credentials: { username: string; password: string },
   sessionHours: number,
+  clientAddress?: string,
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
+  const now = new Date();
+  const keys = {
+    account: accountKey(credentials.username),
+    address: clientAddress === undefined ? undefined : addressKey(clientAddress),
+  };
+  await checkThrottle(db, keys.address === undefined ? [keys.account] : [keys.account, keys.address], now);
   const user = await usersRepository.findUserByUsername(db, credentials.username);
-  // Verify against a dummy hash when the user is unknown so timing does not reveal which names exist.
-  const hash = user?.password_hash ?? (await argon2.hash('unknown-user-placeholder', { type: argon2.argon2id }));
+  const hash = user?.password_hash ?? (await dummyPasswordHash());
   const valid = await argon2.verify(hash, credentials.password);
   if (user === undefined || user.archived_at !== null || !valid) {
+    await recordFailure(db, keys, now);
     throw new DomainError('invalid_credentials', 'The user name or password is wrong.');
   }
+  await clearAccount(db, credentials.username);
   const token = newToken('ats');
-  const now = new Date();
   const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
   await usersRepository.insertSession(db, {
     id: uuidv7(),
@@ -143,6 +165,31 @@ export async function signIn(
     expires_at: expiresAt,
   });
   return { token, user: toUser(user), expiresAt };
+}
+
+/** Accounts and addresses with failed sign-ins, locked or counting (administrators). */
+export async function listSignInThrottles(db: Kysely<DB>, actor: Actor): Promise<SignInThrottle[]> {
+  requireAdmin(actor);
+  return (await usersRepository.listThrottles(db)).map((row) => toJsonRecord(row));
+}
+
+/**
+ * Clears the failed sign-ins of one key (`account:<username>` or `address:<address>`), ending its lockout
+ * (administrators; audited).
+ */
+export async function clearSignInThrottle(db: Kysely<DB>, actor: Actor, key: string): Promise<void> {
+  requireAdmin(actor);
+  await db.transaction().execute(async (trx) => {
+    const removed = await usersRepository.clearThrottle(trx, key);
+    if (removed === undefined) throw new DomainError('not_found', `No failed sign-ins are counted for ${key}.`);
+    await recordChange(trx, actor, {
+      action: 'sign_in_throttle.clear',
+      entityType: 'sign_in_throttle',
+      entityId: removed.id,
+      investigationId: null,
+      before: toJsonRecord(removed),
+    });
+  });
 }
 
 export async function signOut(db: Kysely<DB>, sessionToken: string): Promise<void> {
