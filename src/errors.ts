@@ -22,6 +22,7 @@ export const problemCatalogue = {
   idempotency_key_reused: { status: 422, title: 'This operation id was already used for a different operation' },
   dependency_missing: { status: 424, title: 'A record this one depends on is not on the server yet' },
   hash_mismatch: { status: 460, title: 'The received bytes do not match the SHA-256 the sender declared' },
+  too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
@@ -133,5 +134,21 @@ export class DomainError extends Error {
 export class NotVisibleError extends DomainError {
   constructor(detail: string) {
     super('not_found', detail);
+  }
+}
+
+/**
+ * Refused for now because of too many failed attempts; `retryAfterSeconds` is when to try again (the HTTP layer
+ * sends it as `Retry-After`).
+ *
+ * @example
+ * throw new TooManyAttemptsError('Wait 8 seconds before signing in again.', 8);
+ */
+export class TooManyAttemptsError extends DomainError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_attempts', detail);
   }
 }

@@ -16,6 +16,7 @@ const configSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 14),
+  ARMTRACE_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   ARMTRACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARMTRACE_MAX_UPLOAD_BYTES: z.coerce
     .number()
@@ -37,6 +38,8 @@ export interface Config {
   port: number;
   secureCookies: 'auto' | 'always' | 'never';
   sessionHours: number;
+  /** Longest lifetime an API token may be given, in days (a token's default is 90, or this when shorter). */
+  tokenMaxDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   media: MediaConfig;
 }
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.ARMTRACE_PORT,
     secureCookies: values.ARMTRACE_SECURE_COOKIES,
     sessionHours: values.ARMTRACE_SESSION_HOURS,
+    tokenMaxDays: values.ARMTRACE_TOKEN_MAX_DAYS,
     logLevel: values.ARMTRACE_LOG_LEVEL,
     media: {
       maxUploadBytes: values.ARMTRACE_MAX_UPLOAD_BYTES,

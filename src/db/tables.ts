@@ -46,6 +46,10 @@ export interface ApiTokensTable {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date;
+  /** 'read' or 'read_write' */
+  scope: ColumnType<string, string | undefined, string>;
+  investigation_id: string | null;
 }
 
 export interface InvestigationsTable extends MutableColumns {
@@ -363,7 +367,17 @@ export interface SchemaMigrationsTable {
 }
 
 /** The whole database as Kysely sees it. */
+export interface SignInThrottleTable {
+  id: string;
+  /** `account:<username>` or `address:<client address>` */
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
+}
+
 export interface DB {
+  sign_in_throttle: SignInThrottleTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

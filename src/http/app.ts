@@ -11,10 +11,12 @@ import {
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
+import { TooManyAttemptsError } from '../errors.js';
 import { registerFeatureRoutes } from '../features/routes.js';
 import { registerAuthentication } from './auth.js';
 import { isInternal, toProblem } from './problem.js';
 import { registerWebApp } from './static.js';
+import { registerSecurityGuards } from './security-headers.js';
 import { registerStorableInputCheck } from './storable-input.js';
 import type { ApiApp } from './types.js';
 
@@ -45,6 +47,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);
     if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
+    if (error instanceof TooManyAttemptsError) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -89,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
 
   registerAuthentication(app, { db: options.db, config: options.config });
   registerStorableInputCheck(app);
+  registerSecurityGuards(app, options.config);
   await app.register(
     (api, _options, done) => {
       registerFeatureRoutes(api, { db: options.db, config: options.config });

@@ -38,7 +38,12 @@ export function registerAuthentication(app: ApiApp, deps: RouteDeps): void {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const actor = match?.[1] === undefined ? undefined : await authenticateApiToken(deps.db, match[1]);
-      if (actor === undefined) throw new DomainError('unauthenticated', 'The API token is unknown or revoked.');
+      if (actor === undefined) {
+        throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked.');
+      }
+      if (actor.token?.readOnly === true && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+        throw new DomainError('forbidden', 'This API token is read-only; make a read_write token to change records.');
+      }
       request.actor = actor;
       return;
     }

@@ -17,7 +17,8 @@ import {
 } from '../features/investigations/service.js';
 import { createSite } from '../features/sites/service.js';
 import { createMediaTestApp, multipartBody, type MediaTestApp } from '../features/media/test-helpers.js';
-import { createTestUser, createTestWorld, type TestWorld } from '../testing/test-database.js';
+import { dummyPasswordHash, setPassword } from '../features/users/service.js';
+import { createTestUser, createTestWorld, testPassword, type TestWorld } from '../testing/test-database.js';
 
 describe('issue 15: security and integrity findings', () => {
   let world: TestWorld;
@@ -425,5 +426,383 @@ describe('issue 15: security and integrity findings', () => {
     ];
     const valid = await post({ type: 'Polygon', coordinates: [square, hole] });
     assert.equal(valid.statusCode, 201, valid.body);
+  });
+
+  it('L7: a state-changing request with the cookie from another site is refused; token requests are exempt', async () => {
+    const before = await countRows('sites');
+    const crossSite = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { cookie, origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' },
+      payload: { site_type: 'cache', name: 'Planted' },
+    });
+    assert.equal(crossSite.statusCode, 403, crossSite.body);
+    const originOnly = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-out',
+      headers: { cookie, origin: 'https://attacker.example' },
+    });
+    assert.equal(originOnly.statusCode, 403, originOnly.body);
+    const multipart = multipartBody({}, { filename: 'x.pdf', contentType: 'application/pdf', bytes: pdf('L7') });
+    const upload = await media.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/media`,
+      headers: { ...multipart.headers, cookie, 'sec-fetch-site': 'same-site' },
+      payload: multipart.payload,
+    });
+    assert.equal(upload.statusCode, 403, upload.body);
+    assert.equal(await countRows('sites'), before);
+
+    // The app's own pages, and programs with a token, are let through.
+    const ownPage = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { cookie, host: 'armtrace.local', origin: 'https://armtrace.local', 'sec-fetch-site': 'same-origin' },
+      payload: { site_type: 'cache', name: 'From our page' },
+    });
+    assert.equal(ownPage.statusCode, 201, ownPage.body);
+    const tokenResponse = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+      payload: { name: 'L7 token' },
+    });
+    assert.equal(tokenResponse.statusCode, 201, tokenResponse.body);
+    const token = tokenResponse.json<{ token: string }>().token;
+    const withToken = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/sites`,
+      headers: { authorization: `Bearer ${token}`, origin: 'https://elsewhere.example' },
+      payload: { site_type: 'cache', name: 'From a script' },
+    });
+    assert.equal(withToken.statusCode, 201, withToken.body);
+  });
+
+  it('L7: API and report responses carry CSP, nosniff, Referrer-Policy and no-store; HSTS behind TLS', async () => {
+    const api = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}`,
+      headers: { cookie },
+    });
+    const report = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/report.html`,
+      headers: { cookie },
+    });
+    const problem = await world.app.inject({ method: 'GET', url: '/api/v1/sites/not-an-id', headers: { cookie } });
+    for (const response of [api, report, problem]) {
+      assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['referrer-policy'], 'no-referrer');
+      assert.equal(response.headers['cache-control'], 'no-store');
+      assert.equal(response.headers['strict-transport-security'], undefined);
+    }
+    assert.equal(report.statusCode, 200, report.body);
+    assert.match(String(report.headers['content-security-policy']), /style-src 'unsafe-inline'/);
+
+    const behindTls = await createMediaTestApp(world, { ARMTRACE_SECURE_COOKIES: 'always' });
+    try {
+      const secure = await behindTls.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+      assert.match(String(secure.headers['strict-transport-security']), /max-age=\d+/);
+    } finally {
+      await behindTls.close();
+    }
+  });
+
+  /** A fresh session (not the world's cached one). */
+  async function signIn(username: string, password = testPassword): Promise<string> {
+    const response = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username, password },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.cookies.map((entry) => `${entry.name}=${entry.value}`).join('; ');
+  }
+  async function makeToken(sessionCookie: string, body: Record<string, unknown> = {}) {
+    const response = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie: sessionCookie },
+      payload: { name: 'H2 token', ...body },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    return response.json<{ id: string; token: string; expires_at: string; scope: string }>();
+  }
+  const me = (headers: Record<string, string>) =>
+    world.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers }).then((response) => response.statusCode);
+
+  it('H2: a password reset ends every session and revokes every token of that user', async () => {
+    await createTestUser(world.db, 'h2-reset');
+    const session = await signIn('h2-reset');
+    const { token } = await makeToken(session);
+    assert.equal(await me({ cookie: session }), 200);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 200);
+    await setPassword(world.db, world.admin, 'h2-reset', 'a brand new long passphrase');
+    assert.equal(await me({ cookie: session }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+  });
+
+  it('H2: a password change ends the other sessions and every token, and keeps the session making it', async () => {
+    await createTestUser(world.db, 'h2-change');
+    const here = await signIn('h2-change');
+    const elsewhere = await signIn('h2-change');
+    const { token } = await makeToken(here);
+    const wrong = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: here },
+      payload: { current_password: 'not the password', new_password: 'another long passphrase' },
+    });
+    assert.equal(wrong.statusCode, 401, wrong.body);
+    const changed = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: here },
+      payload: { current_password: testPassword, new_password: 'another long passphrase' },
+    });
+    assert.equal(changed.statusCode, 204, changed.body);
+    assert.equal(await me({ cookie: here }), 200);
+    assert.equal(await me({ cookie: elsewhere }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+    await signIn('h2-change', 'another long passphrase');
+  });
+
+  it('H2: a deactivated user is locked out at once, and their records keep them as author', async () => {
+    const user = await createTestUser(world.db, 'h2-gone');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'h2-gone', role: 'investigator' });
+    const session = await signIn('h2-gone');
+    const { token } = await makeToken(session);
+    const site = await createSite(world.db, user, world.investigationId, { site_type: 'cache', name: 'Their find' });
+    const row = await world.db
+      .selectFrom('users')
+      .select('version')
+      .where('id', '=', user.userId)
+      .executeTakeFirstOrThrow();
+    const deactivated = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${user.userId}/deactivate`,
+      headers: { cookie: await world.cookieFor('admin') },
+      payload: { version: row.version, reason: 'phone lost at a checkpoint' },
+    });
+    assert.equal(deactivated.statusCode, 200, deactivated.body);
+    assert.equal(await me({ cookie: session }), 401);
+    assert.equal(await me({ authorization: `Bearer ${token}` }), 401);
+    const again = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username: 'h2-gone', password: testPassword },
+    });
+    assert.equal(again.statusCode, 401);
+    const kept = await world.db
+      .selectFrom('sites')
+      .select('created_by')
+      .where('id', '=', site.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(kept.created_by, user.userId);
+    // Only an administrator deactivates, and not themselves.
+    const byOwner = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${world.admin.userId}/deactivate`,
+      headers: { cookie },
+      payload: { version: 1, reason: 'trying' },
+    });
+    assert.equal(byOwner.statusCode, 403);
+  });
+
+  it('H2: tokens expire, have a scope, are listed and revoked by their owner; a token cannot create tokens', async () => {
+    await createTestUser(world.db, 'h2-tokens');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'h2-tokens', role: 'editor' });
+    const session = await signIn('h2-tokens');
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    const plain = await makeToken(session);
+    const days = (Date.parse(plain.expires_at) - Date.now()) / 86_400_000;
+    assert.ok(days > 89 && days <= 90, String(days));
+    const tooLong = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { cookie: session },
+      payload: { name: 'forever', expires_in_days: 10_000 },
+    });
+    assert.equal(tooLong.statusCode, 400, tooLong.body);
+
+    const minted = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: bearer(plain.token),
+      payload: { name: 'child' },
+    });
+    assert.equal(minted.statusCode, 403, minted.body);
+
+    const reader = await makeToken(session, { scope: 'read' });
+    const sitesUrl = `/api/v1/investigations/${world.investigationId}/sites`;
+    const read = await world.app.inject({ method: 'GET', url: sitesUrl, headers: bearer(reader.token) });
+    assert.equal(read.statusCode, 200, read.body);
+    const write = await world.app.inject({
+      method: 'POST',
+      url: sitesUrl,
+      headers: bearer(reader.token),
+      payload: { site_type: 'cache', name: 'Not with a read token' },
+    });
+    assert.equal(write.statusCode, 403, write.body);
+
+    const other = await createInvestigation(world.db, world.owner, { title: 'H2 other' });
+    await addMember(world.db, world.owner, other.id, { username: 'h2-tokens', role: 'viewer' });
+    const scoped = await makeToken(session, { investigation_id: world.investigationId });
+    const outside = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${other.id}`,
+      headers: bearer(scoped.token),
+    });
+    assert.equal(outside.statusCode, 404, outside.body);
+    const listed = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/investigations',
+      headers: bearer(scoped.token),
+    });
+    assert.deepEqual(
+      listed.json<{ items: { id: string }[] }>().items.map((entry) => entry.id),
+      [world.investigationId],
+    );
+
+    const list = await world.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: session } });
+    assert.equal(list.statusCode, 200, list.body);
+    const tokens = list.json<{ items: { id: string; scope: string; last_used_at: string | null }[] }>().items;
+    assert.deepEqual(tokens.map((entry) => entry.id).sort(), [plain.id, reader.id, scoped.id].sort());
+    assert.notEqual(tokens.find((entry) => entry.id === reader.id)!.last_used_at, null);
+    const notTheirs = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${plain.id}/revoke`,
+      headers: { cookie },
+    });
+    assert.equal(notTheirs.statusCode, 404, notTheirs.body);
+    const revoked = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${plain.id}/revoke`,
+      headers: { cookie: session },
+    });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    assert.equal(await me(bearer(plain.token)), 401);
+    const byAdmin = await world.app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/tokens/${reader.id}/revoke`,
+      headers: { cookie: await world.cookieFor('admin') },
+    });
+    assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    assert.equal(await me(bearer(reader.token)), 401);
+
+    // An expired token stops working.
+    await world.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', scoped.id)
+      .execute();
+    assert.equal(await me(bearer(scoped.token)), 401);
+  });
+
+  it('M2: after 5 failed sign-ins an account gets 429 with Retry-After, even with the right password; an administrator sees and clears it', async () => {
+    await createTestUser(world.db, 'm2-target');
+    const attempt = (password: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        remoteAddress: '198.51.100.7',
+        payload: { username: 'm2-target', password },
+      });
+    for (let failure = 1; failure <= 5; failure += 1) {
+      assert.equal((await attempt(`wrong guess ${failure}`)).statusCode, 401);
+    }
+    const locked = await attempt(testPassword);
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.equal(locked.json<ProblemJson>().code, 'too_many_attempts');
+    assert.ok(Number(locked.headers['retry-after']) >= 1, String(locked.headers['retry-after']));
+
+    const admin = await world.cookieFor('admin');
+    const lockouts = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/lockouts',
+      headers: { cookie: admin },
+    });
+    assert.equal(lockouts.statusCode, 200, lockouts.body);
+    const entry = lockouts
+      .json<{ items: { key: string; failures: number; locked_until: string | null }[] }>()
+      .items.find((row) => row.key === 'account:m2-target');
+    assert.ok(entry !== undefined, lockouts.body);
+    assert.equal(entry.failures, 5);
+    assert.notEqual(entry.locked_until, null);
+    const forbidden = await world.app.inject({ method: 'GET', url: '/api/v1/auth/lockouts', headers: { cookie } });
+    assert.equal(forbidden.statusCode, 403);
+    const cleared = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/lockouts/clear',
+      headers: { cookie: admin },
+      payload: { key: 'account:m2-target' },
+    });
+    assert.equal(cleared.statusCode, 204, cleared.body);
+    assert.equal((await attempt(testPassword)).statusCode, 200);
+  });
+
+  it('M2: guesses at many names from one address are throttled too', async () => {
+    const attempt = (username: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        remoteAddress: '203.0.113.50',
+        payload: { username, password: 'a wrong password' },
+      });
+    for (let guess = 1; guess <= 20; guess += 1) assert.equal((await attempt(`nobody-${guess}`)).statusCode, 401);
+    const locked = await attempt('nobody-21');
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.ok(locked.headers['retry-after'] !== undefined);
+  });
+
+  it('M2: an unknown name is refused with the same work as a wrong password (one argon2id check of equal cost)', async () => {
+    const known = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '192.0.2.1',
+      payload: { username: 'owner', password: 'not the password' },
+    });
+    const unknown = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '192.0.2.1',
+      payload: { username: 'no-such-user', password: 'not the password' },
+    });
+    assert.equal(known.statusCode, 401);
+    assert.equal(unknown.statusCode, 401);
+    assert.equal(known.json<{ detail: string }>().detail, unknown.json<{ detail: string }>().detail);
+    // The dummy hash is made once and has exactly the parameters of a real one, so verifying costs the same.
+    const real = await world.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'owner')
+      .executeTakeFirstOrThrow();
+    const parameters = (hash: string) => hash.split('$').slice(1, 4).join('$');
+    assert.equal(parameters(await dummyPasswordHash()), parameters(real.password_hash));
+    assert.equal(dummyPasswordHash(), dummyPasswordHash());
+  });
+
+  it('M2: the password policy refuses short, one-character, white-space-only and common passwords', async () => {
+    const admin = await world.cookieFor('admin');
+    const create = (username: string, password: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: { cookie: admin },
+        payload: { username, display_name: username, password },
+      });
+    const code = async (password: string) => {
+      const response = await create('m2-policy', password);
+      assert.equal(response.statusCode, 400, `${JSON.stringify(password)}: ${response.body}`);
+      return response.json<ProblemJson>().fields!.map((field) => [field.field, field.code]);
+    };
+    assert.deepEqual(await code('short pass'), [['password', 'password_too_short']]);
+    assert.deepEqual(await code('aaaaaaaaaaaa'), [['password', 'password_one_character']]);
+    assert.deepEqual(await code(' '.repeat(12)), [['password', 'password_one_character']]);
+    assert.deepEqual(await code('Password1234'), [['password', 'password_common']]);
+    assert.deepEqual(await code('\u0000'.repeat(12)), [['password', 'text_not_storable']]);
+    assert.equal((await create('m2-policy', 'blue tractor under the olive tree')).statusCode, 201);
   });
 });

@@ -10,4 +10,6 @@ export interface Actor {
   username: string;
   isAdmin: boolean;
   via: 'api' | 'cli' | 'system';
+  /** Set when the request was authenticated by an API token: what that token may do. */
+  token?: { id: string; readOnly: boolean; investigationId: string | null } | undefined;
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/versioned.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
-import { findInvestigationAccess } from './repository.js';
+import { findInvestigationAccess, listMemberInvestigationIds } from './repository.js';
 import type { Actor, Role } from './schema.js';
 
 const rank: Record<Role, number> = { viewer: 1, investigator: 2, editor: 3, owner: 4 };
@@ -34,7 +34,9 @@ export async function requireRole(
   minimum: Role,
   options: { whileArchived?: 'allowed' | 'refused' } = {},
 ): Promise<Access> {
-  const found = await findInvestigationAccess(db, investigationId, actor.userId);
+  // A token limited to one investigation sees no other.
+  const outOfScope = actor.token?.investigationId != null && actor.token.investigationId !== investigationId;
+  const found = outOfScope ? undefined : await findInvestigationAccess(db, investigationId, actor.userId);
   if (found === undefined) throw investigationNotFound(investigationId);
   const role: Role | undefined = actor.isAdmin ? 'owner' : found.role;
   if (role === undefined) throw investigationNotFound(investigationId);
@@ -66,4 +68,18 @@ export function requireCanEdit(access: Access, actor: Actor, record: { created_b
 
 export function requireAdmin(actor: Actor): void {
   if (!actor.isAdmin) throw new DomainError('forbidden', 'Only an instance administrator can do this.');
+}
+
+/**
+ * The investigations an actor may read across (searches, lists): undefined for all (administrators), else the
+ * ids, narrowed to one when the actor's API token is limited to one investigation.
+ *
+ * @example
+ * const ids = await visibleInvestigationIds(db, actor); // undefined: every investigation
+ */
+export async function visibleInvestigationIds(db: Queryable, actor: Actor): Promise<readonly string[] | undefined> {
+  const scoped = actor.token?.investigationId ?? null;
+  if (actor.isAdmin) return scoped === null ? undefined : [scoped];
+  const ids = await listMemberInvestigationIds(db, actor.userId);
+  return scoped === null ? ids : ids.filter((id) => id === scoped);
 }

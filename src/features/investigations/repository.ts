@@ -12,7 +12,14 @@ export async function insertInvestigation(
 /** Investigations visible to a user (all of them for `userId === undefined`), with the user's role. */
 export async function listInvestigations(
   db: Queryable,
-  options: { userId: string | undefined; after: string | undefined; limit: number; includeArchived: boolean },
+  options: {
+    userId: string | undefined;
+    /** Only this investigation (an API token limited to it). */
+    onlyId?: string | undefined;
+    after: string | undefined;
+    limit: number;
+    includeArchived: boolean;
+  },
 ): Promise<(Row<'investigations'> & { role: string | null })[]> {
   let query = db
     .selectFrom('investigations')
@@ -27,6 +34,7 @@ export async function listInvestigations(
     .orderBy('investigations.id')
     .limit(options.limit + 1);
   if (options.userId !== undefined) query = query.where('memberships.id', 'is not', null);
+  if (options.onlyId !== undefined) query = query.where('investigations.id', '=', options.onlyId);
   if (options.after !== undefined) query = query.where('investigations.id', '>', options.after);
   if (!options.includeArchived) query = query.where('investigations.archived_at', 'is', null);
   return query.execute();

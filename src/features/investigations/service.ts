@@ -82,6 +82,7 @@ export async function createInvestigation(
 export async function listInvestigations(db: Kysely<DB>, actor: Actor, page: PageQuery): Promise<Page<Investigation>> {
   const rows = await repository.listInvestigations(db, {
     userId: actor.isAdmin ? undefined : actor.userId,
+    onlyId: actor.token?.investigationId ?? undefined,
     after: page.after,
     limit: page.limit,
     includeArchived: page.include_archived,

@@ -5,9 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
-import { listMemberInvestigationIds } from '../access/repository.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
+import { requireRole, visibleInvestigationIds } from '../access/service.js';
 import * as repository from './groups-repository.js';
 import { type SerialRun, type SerialRunsInput, type SharedLot, type SharedLotsInput } from './search-schema.js';
 import { ensureSearchKeys } from './search.js';
@@ -48,7 +47,7 @@ async function scopeFor(
     await requireRole(db, actor, investigationId, 'viewer');
     return [investigationId];
   }
-  return actor.isAdmin ? undefined : listMemberInvestigationIds(db, actor.userId);
+  return visibleInvestigationIds(db, actor);
 }
 
 /**

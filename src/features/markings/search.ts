@@ -8,9 +8,8 @@ import { toJsonRecord } from '../../db/serialize.js';
 import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
-import { listMemberInvestigationIds } from '../access/repository.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
+import { requireRole, visibleInvestigationIds } from '../access/service.js';
 import { planCandidates, withoutEdits } from './candidates.js';
 import { describeDifferences, matchMarking, type MatchResult } from './distance.js';
 import { foldMarking, markingSkeleton, searchKeys, type Legibility } from './normalize.js';
@@ -65,8 +64,7 @@ async function readableInvestigations(
     await requireRole(db, actor, investigationId, 'viewer');
     return [investigationId];
   }
-  if (actor.isAdmin) return undefined;
-  return listMemberInvestigationIds(db, actor.userId);
+  return visibleInvestigationIds(db, actor);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type Tx,
 } from '../../db/versioned.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
+import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
@@ -613,8 +614,13 @@ export async function listReminders(
   };
 }
 
+/** As shown: the file name's bidirectional controls written out (the media row keeps it as given). */
 function toDocument(row: repository.DocumentRow): TraceRequestDocument {
-  return { ...toJsonRecord(row), kind: row.kind as TraceRequestDocumentKind };
+  const document = { ...toJsonRecord(row), kind: row.kind as TraceRequestDocumentKind };
+  return {
+    ...document,
+    original_filename: document.original_filename === null ? null : neutralizeBidiControls(document.original_filename),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printTable } from '../../cli/output.js';
 import * as service from './service.js';
@@ -58,6 +58,106 @@ export function registerUserCommands(program: Command): void {
         const password = randomBytes(12).toString('base64url');
         await service.setPassword(db, actor, username, password);
         process.stdout.write(`New password for ${username}: ${password}\n`);
+      });
+    });
+
+  user
+    .command('deactivate <username>')
+    .description(
+      'Deactivate a user: no sign-in, their sessions and API tokens stop at once; records keep them as author',
+    )
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .action(async (username: string, options: { reason: string }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const found = await service.findUserByUsername(db, username);
+        const user = await service.deactivateUser(db, actor, found.id, {
+          version: found.version,
+          reason: options.reason,
+        });
+        process.stdout.write(`Deactivated ${user.username}; their sessions and API tokens no longer work.\n`);
+      });
+    });
+
+  user
+    .command('unlock <username>')
+    .description('Clear the failed sign-ins of a user, ending a sign-in lockout')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        await service.clearSignInThrottle(db, actor, `account:${username.trim().toLowerCase()}`);
+        process.stdout.write(`Cleared the failed sign-ins of ${username}.\n`);
+      });
+    });
+
+  const token = program.command('token').description('API tokens: create, list, revoke');
+  token
+    .command('create')
+    .description('Create an API token for yourself (or the --as user); prints it once')
+    .requiredOption('--name <name>', 'what the token is for')
+    .option('--days <days>', 'lifetime in days (default 90, at most ARMTRACE_TOKEN_MAX_DAYS)', (value) =>
+      Number.parseInt(value, 10),
+    )
+    .addOption(
+      new Option('--scope <scope>', 'read or read_write').choices(['read', 'read_write']).default('read_write'),
+    )
+    .option('--investigation <id>', 'limit the token to this investigation')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: { name: string; days?: number; scope: 'read' | 'read_write'; investigation?: string; json?: boolean },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor, config }) => {
+          const { token: secret, record } = await service.createApiToken(
+            db,
+            actor,
+            {
+              name: options.name,
+              scope: options.scope,
+              ...(options.days === undefined ? {} : { expires_in_days: options.days }),
+              ...(options.investigation === undefined ? {} : { investigation_id: options.investigation }),
+            },
+            config.tokenMaxDays,
+          );
+          if (options.json === true) return printJson({ ...service.toApiToken(record), token: secret });
+          process.stdout.write(
+            `Token ${record.id} (${record.scope}, expires ${record.expires_at.toISOString()}):\n${secret}\n`,
+          );
+        });
+      },
+    );
+  token
+    .command('list')
+    .description('List your API tokens, or another user’s (--user, administrators)')
+    .option('--user <username>', 'whose tokens')
+    .option('--json', 'print JSON')
+    .action(async (options: { user?: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const userId =
+          options.user === undefined ? actor.userId : (await service.findUserByUsername(db, options.user)).id;
+        const tokens = await service.listApiTokens(db, actor, userId);
+        if (options.json === true) return printJson({ items: tokens });
+        printTable(
+          tokens,
+          [
+            { header: 'ID', value: (row) => row.id },
+            { header: 'NAME', value: (row) => row.name },
+            { header: 'SCOPE', value: (row) => row.scope },
+            { header: 'INVESTIGATION', value: (row) => row.investigation_id ?? 'all' },
+            { header: 'EXPIRES', value: (row) => row.expires_at },
+            { header: 'LAST USED', value: (row) => row.last_used_at ?? '' },
+            { header: 'REVOKED', value: (row) => row.revoked_at ?? '' },
+          ],
+          'No tokens.',
+        );
+      });
+    });
+  token
+    .command('revoke <id>')
+    .description('Revoke an API token; it stops working at once')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const revoked = await service.revokeApiToken(db, actor, id);
+        process.stdout.write(`Revoked token ${revoked.id} (${revoked.name}).\n`);
       });
     });
 }

@@ -68,15 +68,27 @@ export async function insertApiToken(db: Queryable, row: NewRow<'api_tokens'>): 
   return db.insertInto('api_tokens').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findUserByApiTokenHash(db: Queryable, tokenHash: string): Promise<Row<'users'> | undefined> {
-  return db
+/** The user and the token for an active, unexpired token of an active user. */
+export async function findUserByApiTokenHash(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<{ user: Row<'users'>; token: Row<'api_tokens'> } | undefined> {
+  const token = await db
     .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .selectAll('users')
-    .where('api_tokens.token_hash', '=', tokenHash)
-    .where('api_tokens.revoked_at', 'is', null)
-    .where('users.archived_at', 'is', null)
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
     .executeTakeFirst();
+  if (token === undefined) return undefined;
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', token.user_id)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return user === undefined ? undefined : { user, token };
 }
 
 export async function touchApiToken(db: Queryable, tokenHash: string, now: Date): Promise<void> {
@@ -95,4 +107,105 @@ export async function updatePassword(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Ends every open session of a user, except the one with `keepHash`; returns how many ended. */
+export async function revokeUserSessions(db: Queryable, userId: string, now: Date, keepHash?: string): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keepHash !== undefined) query = query.where('token_hash', '!=', keepHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Revokes every token of a user; returns how many were active. */
+export async function revokeUserTokens(db: Queryable, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function listApiTokens(db: Queryable, userId: string): Promise<Row<'api_tokens'>[]> {
+  return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+}
+
+export async function findApiTokenForUpdate(db: Queryable, id: string): Promise<Row<'api_tokens'> | undefined> {
+  return db.selectFrom('api_tokens').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function revokeApiToken(db: Queryable, id: string, now: Date): Promise<Row<'api_tokens'>> {
+  return db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function archiveUser(
+  db: Queryable,
+  id: string,
+  reason: string,
+  version: number,
+  now: Date,
+): Promise<Row<'users'>> {
+  return db
+    .updateTable('users')
+    .set({ archived_at: now, archive_reason: reason, version: version + 1, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findUserForUpdate(db: Queryable, id: string): Promise<Row<'users'> | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function findThrottles(db: Queryable, keys: readonly string[]): Promise<Row<'sign_in_throttle'>[]> {
+  return db.selectFrom('sign_in_throttle').selectAll().where('key', 'in', keys).execute();
+}
+
+/** Counts one more failure for `key` (from 1 again when the last was long ago) and returns the row. */
+export async function recordThrottleFailure(
+  db: Queryable,
+  key: string,
+  id: string,
+  now: Date,
+  forgetBefore: Date,
+): Promise<Row<'sign_in_throttle'>> {
+  return db
+    .insertInto('sign_in_throttle')
+    .values({ id, key, failures: 1, last_failure_at: now, locked_until: null })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when('sign_in_throttle.last_failure_at', '<', forgetBefore)
+          .then(1)
+          .else(eb('sign_in_throttle.failures', '+', 1))
+          .end(),
+        last_failure_at: now,
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function setThrottleLock(db: Queryable, key: string, until: Date): Promise<void> {
+  await db.updateTable('sign_in_throttle').set({ locked_until: until }).where('key', '=', key).execute();
+}
+
+export async function clearThrottle(db: Queryable, key: string): Promise<Row<'sign_in_throttle'> | undefined> {
+  return db.deleteFrom('sign_in_throttle').where('key', '=', key).returningAll().executeTakeFirst();
+}
+
+export async function listThrottles(db: Queryable): Promise<Row<'sign_in_throttle'>[]> {
+  return db.selectFrom('sign_in_throttle').selectAll().orderBy('last_failure_at', 'desc').limit(1000).execute();
 }

@@ -3,13 +3,18 @@ import { pageQuerySchema, toPage } from '../../db/pagination.js';
 import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { toJsonRecord } from '../../db/serialize.js';
 import {
+  apiTokenListQuerySchema,
+  apiTokenSchema,
+  changePasswordBodySchema,
+  clearSignInThrottleBodySchema,
   createApiTokenBodySchema,
   createdApiTokenSchema,
   createUserBodySchema,
+  deactivateUserBodySchema,
   signedInSchema,
   signInBodySchema,
+  signInThrottleSchema,
   userSchema,
 } from './schema.js';
 import * as service from './service.js';
@@ -27,7 +32,7 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request, reply) => {
-      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours);
+      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours, request.ip);
       const secure =
         config.secureCookies === 'always' || (config.secureCookies === 'auto' && request.protocol === 'https');
       void reply.setCookie(SESSION_COOKIE, token, {
@@ -69,10 +74,96 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request, reply) => {
-      const { token, record } = await service.createApiToken(db, requireActor(request), request.body.name);
-      const { token_hash: _hash, user_id: _user, ...visible } = toJsonRecord(record);
-      return reply.status(201).send({ ...visible, token });
+      const { token, record } = await service.createApiToken(
+        db,
+        requireActor(request),
+        request.body,
+        config.tokenMaxDays,
+      );
+      return reply.status(201).send({ ...service.toApiToken(record), token });
     },
+  );
+  app.get(
+    '/auth/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'List your API tokens (administrators: anyone’s, with user_id), revoked and expired ones included',
+        querystring: apiTokenListQuerySchema,
+        response: { 200: z.object({ items: z.array(apiTokenSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({
+      items: await service.listApiTokens(db, requireActor(request), request.query.user_id),
+    }),
+  );
+  app.post(
+    '/auth/tokens/:id/revoke',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke an API token (its owner or an administrator); it stops working at once',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: apiTokenSchema, ...problemResponses },
+      },
+    },
+    (request) => service.revokeApiToken(db, requireActor(request), request.params.id),
+  );
+  app.post(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Change your password; every other session and every API token of yours ends, this session stays signed in',
+        body: changePasswordBodySchema,
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.changeOwnPassword(db, requireActor(request), request.cookies[SESSION_COOKIE], request.body);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/auth/lockouts',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Accounts and client addresses with failed sign-ins, and until when they are locked (administrators)',
+        response: { 200: z.object({ items: z.array(signInThrottleSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ items: await service.listSignInThrottles(db, requireActor(request)) }),
+  );
+  app.post(
+    '/auth/lockouts/clear',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Clear the failed sign-ins of one account or address, ending its lockout (administrators)',
+        body: clearSignInThrottleBodySchema,
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.clearSignInThrottle(db, requireActor(request), request.body.key);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/users/:id/deactivate',
+    {
+      schema: {
+        tags: ['users'],
+        summary:
+          'Deactivate a user (administrators): no sign-in, sessions and API tokens stop at once; records keep their author',
+        params: z.object({ id: z.uuid() }),
+        body: deactivateUserBodySchema,
+        response: { 200: userSchema, ...problemResponses },
+      },
+    },
+    (request) => service.deactivateUser(db, requireActor(request), request.params.id, request.body),
   );
   app.get(
     '/users',

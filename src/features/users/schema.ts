@@ -1,4 +1,28 @@
 import { z } from 'zod';
+import { isCommonPassword } from './common-passwords.js';
+
+/**
+ * A password after NIST SP 800-63B: at least 12 characters, not one character repeated, not only white space,
+ * not a commonly used password. Field codes: password_too_short, password_one_character, password_common.
+ */
+export const passwordSchema = z
+  .string()
+  .max(1000)
+  .superRefine((password, context) => {
+    const characters = Array.from(password);
+    const problem =
+      characters.length < 12
+        ? { code: 'password_too_short', message: 'use at least 12 characters', minimum: 12 }
+        : /^\s*$/u.test(password) || new Set(characters).size === 1
+          ? { code: 'password_one_character', message: 'use more than one character, and not only spaces' }
+          : isCommonPassword(password)
+            ? { code: 'password_common', message: 'this password is among the most used ones; choose another' }
+            : undefined;
+    if (problem !== undefined) {
+      const { message, ...params } = problem;
+      context.addIssue({ code: 'custom', message, params });
+    }
+  });
 
 export const usernameSchema = z
   .string()
@@ -20,7 +44,7 @@ export type User = z.infer<typeof userSchema>;
 export const createUserBodySchema = z.object({
   username: usernameSchema,
   display_name: z.string().trim().min(1).max(200),
-  password: z.string().min(12, 'use at least 12 characters').max(1000),
+  password: passwordSchema,
   is_admin: z.boolean().default(false),
 });
 export type CreateUserInput = z.input<typeof createUserBodySchema>;
@@ -35,18 +59,62 @@ export const signedInSchema = z.object({
   expires_at: z.string(),
 });
 
+export const tokenScopes = ['read', 'read_write'] as const;
+
 export const createApiTokenBodySchema = z.object({
   name: z.string().trim().min(1).max(100),
+  expires_in_days: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Lifetime in days: 90 by default, at most ARMTRACE_TOKEN_MAX_DAYS (365 unless configured)'),
+  scope: z
+    .enum(tokenScopes)
+    .default('read_write')
+    .describe('read: only reads (GET); read_write: what your roles allow'),
+  investigation_id: z.uuid().nullish().describe('Limit the token to this one investigation'),
 });
+export type CreateApiTokenInput = z.input<typeof createApiTokenBodySchema>;
 
 export const apiTokenSchema = z.object({
   id: z.uuid(),
+  user_id: z.uuid(),
   name: z.string(),
+  scope: z.enum(tokenScopes),
+  investigation_id: z.uuid().nullable(),
   created_at: z.string(),
+  expires_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
 });
+export type ApiToken = z.infer<typeof apiTokenSchema>;
 
 export const createdApiTokenSchema = apiTokenSchema.extend({
   token: z.string().describe('Shown once: send it as `Authorization: Bearer <token>`'),
 });
+
+export const apiTokenListQuerySchema = z.object({
+  user_id: z.uuid().optional().describe('Another user’s tokens (administrators)'),
+});
+
+export const changePasswordBodySchema = z.object({
+  current_password: z.string().min(1).max(1000),
+  new_password: passwordSchema,
+});
+
+export const deactivateUserBodySchema = z.object({
+  version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
+  reason: z.string().trim().min(3, 'say why the account is deactivated').max(2000),
+});
+
+export const signInThrottleSchema = z.object({
+  id: z.uuid(),
+  key: z.string().describe('account:<username> or address:<client address>'),
+  failures: z.number().int(),
+  last_failure_at: z.string(),
+  locked_until: z.string().nullable(),
+});
+export type SignInThrottle = z.infer<typeof signInThrottleSchema>;
+
+export const clearSignInThrottleBodySchema = z.object({ key: z.string().min(1).max(300) });

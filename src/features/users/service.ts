@@ -7,10 +7,21 @@ import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
-import { requireAdmin } from '../access/service.js';
+import { requireAdmin, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import * as usersRepository from './repository.js';
-import { createUserBodySchema, type CreateUserInput, type User } from './schema.js';
+import { accountKey, addressKey, checkThrottle, clearAccount, recordFailure } from './throttle.js';
+import {
+  changePasswordBodySchema,
+  createApiTokenBodySchema,
+  createUserBodySchema,
+  deactivateUserBodySchema,
+  type ApiToken,
+  type SignInThrottle,
+  type CreateApiTokenInput,
+  type CreateUserInput,
+  type User,
+} from './schema.js';
 
 /** The actor used by start-up tasks that no person triggered (first admin, example data). */
 export const systemActor: Actor = {
@@ -111,20 +122,40 @@ export async function resolveLocalActor(db: Kysely<DB>, username: string | undef
   return actorFor(admin, 'cli');
 }
 
+// Unknown users are checked against this hash, made once with the same parameters as real ones, so that
+// refusing an unknown name costs one verification, exactly as refusing a wrong password does.
+let dummyHash: Promise<string> | undefined;
+export const dummyPasswordHash = (): Promise<string> =>
+  (dummyHash ??= argon2.hash(randomBytes(24).toString('base64url'), { type: argon2.argon2id }));
+
+/**
+ * Signs in: throttled per account and per client address (throttle.ts), refused in the same time whether or
+ * not the user exists.
+ *
+ * @example
+ * const { token } = await signIn(db, { username: 'amira', password: '…' }, 336, request.ip);
+ */
 export async function signIn(
   db: Kysely<DB>,
   credentials: { username: string; password: string },
   sessionHours: number,
+  clientAddress?: string,
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
+  const now = new Date();
+  const keys = {
+    account: accountKey(credentials.username),
+    address: clientAddress === undefined ? undefined : addressKey(clientAddress),
+  };
+  await checkThrottle(db, keys.address === undefined ? [keys.account] : [keys.account, keys.address], now);
   const user = await usersRepository.findUserByUsername(db, credentials.username);
-  // Verify against a dummy hash when the user is unknown so timing does not reveal which names exist.
-  const hash = user?.password_hash ?? (await argon2.hash('unknown-user-placeholder', { type: argon2.argon2id }));
+  const hash = user?.password_hash ?? (await dummyPasswordHash());
   const valid = await argon2.verify(hash, credentials.password);
   if (user === undefined || user.archived_at !== null || !valid) {
+    await recordFailure(db, keys, now);
     throw new DomainError('invalid_credentials', 'The user name or password is wrong.');
   }
+  await clearAccount(db, credentials.username);
   const token = newToken('ats');
-  const now = new Date();
   const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
   await usersRepository.insertSession(db, {
     id: uuidv7(),
@@ -136,6 +167,31 @@ export async function signIn(
   return { token, user: toUser(user), expiresAt };
 }
 
+/** Accounts and addresses with failed sign-ins, locked or counting (administrators). */
+export async function listSignInThrottles(db: Kysely<DB>, actor: Actor): Promise<SignInThrottle[]> {
+  requireAdmin(actor);
+  return (await usersRepository.listThrottles(db)).map((row) => toJsonRecord(row));
+}
+
+/**
+ * Clears the failed sign-ins of one key (`account:<username>` or `address:<address>`), ending its lockout
+ * (administrators; audited).
+ */
+export async function clearSignInThrottle(db: Kysely<DB>, actor: Actor, key: string): Promise<void> {
+  requireAdmin(actor);
+  await db.transaction().execute(async (trx) => {
+    const removed = await usersRepository.clearThrottle(trx, key);
+    if (removed === undefined) throw new DomainError('not_found', `No failed sign-ins are counted for ${key}.`);
+    await recordChange(trx, actor, {
+      action: 'sign_in_throttle.clear',
+      entityType: 'sign_in_throttle',
+      entityId: removed.id,
+      investigationId: null,
+      before: toJsonRecord(removed),
+    });
+  });
+}
+
 export async function signOut(db: Kysely<DB>, sessionToken: string): Promise<void> {
   await usersRepository.revokeSession(db, hashToken(sessionToken), new Date());
 }
@@ -145,36 +201,115 @@ export async function authenticateSession(db: Kysely<DB>, sessionToken: string):
   return user === undefined ? undefined : actorFor(user, 'api');
 }
 
+/** The actor of an active, unexpired token, carrying what the token may do (scope, investigation). */
 export async function authenticateApiToken(db: Kysely<DB>, token: string): Promise<Actor | undefined> {
   const tokenHash = hashToken(token);
-  const user = await usersRepository.findUserByApiTokenHash(db, tokenHash);
-  if (user === undefined) return undefined;
-  await usersRepository.touchApiToken(db, tokenHash, new Date());
-  return actorFor(user, 'api');
+  const now = new Date();
+  const found = await usersRepository.findUserByApiTokenHash(db, tokenHash, now);
+  if (found === undefined) return undefined;
+  await usersRepository.touchApiToken(db, tokenHash, now);
+  return {
+    ...actorFor(found.user, 'api'),
+    token: {
+      id: found.token.id,
+      readOnly: found.token.scope === 'read',
+      investigationId: found.token.investigation_id,
+    },
+  };
 }
 
+const DEFAULT_TOKEN_DAYS = 90;
+
+export function toApiToken(row: Row<'api_tokens'>): ApiToken {
+  const { token_hash: _secret, ...rest } = row;
+  return toJsonRecord({ ...rest, scope: rest.scope as ApiToken['scope'] });
+}
+
+/** A token may not be used to make, list or revoke tokens, nor to change a password: those need a sign-in. */
+function requireSignedIn(actor: Actor, what: string): void {
+  if (actor.token !== undefined) {
+    throw new DomainError('forbidden', `An API token cannot ${what}; sign in with your password to do that.`);
+  }
+}
+
+/**
+ * Creates an API token for the actor: named, expiring (90 days by default, at most `maxDays`), read-only or
+ * read-write, optionally limited to one investigation. A token cannot create tokens.
+ *
+ * @example
+ * const { token } = await createApiToken(db, actor, { name: 'lab scanner', scope: 'read' }, config.tokenMaxDays);
+ */
 export async function createApiToken(
   db: Kysely<DB>,
   actor: Actor,
-  name: string,
+  input: CreateApiTokenInput,
+  maxDays: number,
 ): Promise<{ token: string; record: Row<'api_tokens'> }> {
+  requireSignedIn(actor, 'create tokens');
+  const parsed = createApiTokenBodySchema.parse(input);
+  const days = parsed.expires_in_days ?? Math.min(DEFAULT_TOKEN_DAYS, maxDays);
+  if (days > maxDays) {
+    throw new DomainError('validation_failed', `A token may live at most ${maxDays} days on this instance.`, [
+      {
+        field: 'expires_in_days',
+        message: `at most ${maxDays} (ARMTRACE_TOKEN_MAX_DAYS)`,
+        code: 'too_big',
+        params: { maximum: maxDays },
+      },
+    ]);
+  }
+  const investigationId = parsed.investigation_id ?? null;
+  if (investigationId !== null) await requireRole(db, actor, investigationId, 'viewer');
   const token = newToken('att');
+  const now = new Date();
   return db.transaction().execute(async (trx) => {
     const record = await usersRepository.insertApiToken(trx, {
       id: uuidv7(),
       user_id: actor.userId,
-      name,
+      name: parsed.name,
       token_hash: hashToken(token),
-      created_at: new Date(),
+      created_at: now,
+      expires_at: new Date(now.getTime() + days * 86_400_000),
+      scope: parsed.scope,
+      investigation_id: investigationId,
     });
     await recordChange(trx, actor, {
       action: 'api_token.create',
       entityType: 'api_tokens',
       entityId: record.id,
       investigationId: null,
-      after: { id: record.id, user_id: record.user_id, name: record.name },
+      after: toApiToken(record),
     });
     return { token, record };
+  });
+}
+
+/** A user's tokens (their own, or anyone's for administrators), revoked and expired ones included. */
+export async function listApiTokens(db: Kysely<DB>, actor: Actor, userId: string = actor.userId): Promise<ApiToken[]> {
+  requireSignedIn(actor, 'list tokens');
+  if (userId !== actor.userId) requireAdmin(actor);
+  return (await usersRepository.listApiTokens(db, userId)).map(toApiToken);
+}
+
+/** Revokes one token (its owner, or an administrator); it stops working at once. */
+export async function revokeApiToken(db: Kysely<DB>, actor: Actor, id: string): Promise<ApiToken> {
+  requireSignedIn(actor, 'revoke tokens');
+  return db.transaction().execute(async (trx) => {
+    const before = await usersRepository.findApiTokenForUpdate(trx, id);
+    if (before === undefined || (before.user_id !== actor.userId && !actor.isAdmin)) {
+      throw new NotVisibleError(`API token ${id} does not exist or you cannot see it.`);
+    }
+    if (before.revoked_at !== null) return toApiToken(before);
+    const after = await usersRepository.revokeApiToken(trx, id, new Date());
+    await recordChange(trx, actor, {
+      action: 'api_token.revoke',
+      entityType: 'api_tokens',
+      entityId: id,
+      investigationId: null,
+      before: toApiToken(before),
+      after: toApiToken(after),
+    });
+    return toApiToken(after);
   });
 }
 
@@ -186,7 +321,10 @@ export async function getUser(db: Kysely<DB>, actor: Actor, id: string): Promise
   return toUser(user);
 }
 
-/** Replaces a user's password (administrators). The hash is not kept in the audit log. */
+/**
+ * Replaces a user's password (administrators: a reset). Every session and every API token of that user ends,
+ * so that whoever held the old credentials is locked out at once. The hash is not kept in the audit log.
+ */
 export async function setPassword(db: Kysely<DB>, actor: Actor, username: string, password: string): Promise<void> {
   requireAdmin(actor);
   createUserBodySchema.shape.password.parse(password);
@@ -195,6 +333,9 @@ export async function setPassword(db: Kysely<DB>, actor: Actor, username: string
     const before = await usersRepository.findUserByUsername(trx, username);
     if (before === undefined) throw new DomainError('not_found', `There is no user named ${username}.`);
     const after = await usersRepository.updatePassword(trx, before.id, passwordHash, before.version);
+    const now = new Date();
+    await usersRepository.revokeUserSessions(trx, before.id, now);
+    await usersRepository.revokeUserTokens(trx, before.id, now);
     await recordChange(trx, actor, {
       action: 'user.password',
       entityType: 'users',
@@ -203,5 +344,86 @@ export async function setPassword(db: Kysely<DB>, actor: Actor, username: string
       before,
       after,
     });
+  });
+}
+
+/**
+ * Changes the actor's own password, given the current one. Every other session and every API token of the user
+ * ends; the session making the change (`currentSessionToken`) stays signed in.
+ *
+ * @example
+ * await changeOwnPassword(db, actor, cookieToken, { current_password: 'old …', new_password: 'new …' });
+ */
+export async function changeOwnPassword(
+  db: Kysely<DB>,
+  actor: Actor,
+  currentSessionToken: string | undefined,
+  input: { current_password: string; new_password: string },
+): Promise<void> {
+  requireSignedIn(actor, 'change a password');
+  const parsed = changePasswordBodySchema.parse(input);
+  const user = await usersRepository.findUserById(db, actor.userId);
+  if (user === undefined || !(await argon2.verify(user.password_hash, parsed.current_password))) {
+    throw new DomainError('invalid_credentials', 'The current password is wrong.', [
+      { field: 'current_password', message: 'is wrong', code: 'password_wrong' },
+    ]);
+  }
+  const passwordHash = await argon2.hash(parsed.new_password, { type: argon2.argon2id });
+  await db.transaction().execute(async (trx) => {
+    const after = await usersRepository.updatePassword(trx, user.id, passwordHash, user.version);
+    const now = new Date();
+    const keep = currentSessionToken === undefined ? undefined : hashToken(currentSessionToken);
+    await usersRepository.revokeUserSessions(trx, user.id, now, keep);
+    await usersRepository.revokeUserTokens(trx, user.id, now);
+    await recordChange(trx, actor, {
+      action: 'user.password',
+      entityType: 'users',
+      entityId: user.id,
+      investigationId: null,
+      before: user,
+      after,
+    });
+  });
+}
+
+/**
+ * Deactivates a user (administrators): they can no longer sign in, and their sessions and API tokens stop at
+ * once. Their records keep them as author. An administrator cannot deactivate themselves.
+ *
+ * @example
+ * await deactivateUser(db, admin, userId, { version: 3, reason: 'laptop seized at a checkpoint' });
+ */
+export async function deactivateUser(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  input: { version: number; reason: string },
+): Promise<User> {
+  requireAdmin(actor);
+  requireSignedIn(actor, 'deactivate users');
+  const parsed = deactivateUserBodySchema.parse(input);
+  if (id === actor.userId) {
+    throw new DomainError('forbidden', 'You cannot deactivate your own account; ask another administrator.');
+  }
+  return db.transaction().execute(async (trx) => {
+    const before = await usersRepository.findUserForUpdate(trx, id);
+    if (before === undefined) throw new NotVisibleError(`User ${id} does not exist or you cannot see it.`);
+    if (before.archived_at !== null) return toUser(before);
+    if (before.version !== parsed.version) {
+      throw new DomainError('version_conflict', `User ${id} is at version ${before.version}; reload and try again.`);
+    }
+    const now = new Date();
+    const after = await usersRepository.archiveUser(trx, id, parsed.reason, before.version, now);
+    await usersRepository.revokeUserSessions(trx, id, now);
+    await usersRepository.revokeUserTokens(trx, id, now);
+    await recordChange(trx, actor, {
+      action: 'user.deactivate',
+      entityType: 'users',
+      entityId: id,
+      investigationId: null,
+      before,
+      after,
+    });
+    return toUser(after);
   });
 }

@@ -34,6 +34,9 @@ const messageByCode: Record<string, MessageKey> = {
   duplicate: 'error.duplicate',
   reference_invalid: 'error.referenceInvalid',
   network: 'error.network',
+  too_many_attempts: 'error.tooManyAttempts',
+  archived: 'error.archived',
+  last_owner: 'error.lastOwner',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
