@@ -5,6 +5,7 @@ import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
 import { resumeAfterSignIn, startAutoSync } from './offline/controller';
+import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
 import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxPage } from './offline/OutboxPage';
@@ -69,6 +70,8 @@ interface RoutesProps {
 
 function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { path } = useLocation();
+  // Read again once offline use is unlocked, so the list is kept for offline starts.
+  const vaultState = useVaultState();
   const investigations = useLoad(
     async () =>
       (
@@ -76,7 +79,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           call(api.GET('/api/v1/investigations', { params: { query: { limit: 500, after } } })),
         )
       ).rows,
-    [],
+    [vaultState === 'unlocked'],
   );
   const investigationId = path.startsWith('/investigations/') ? path.split('/')[2] : undefined;
   return (
@@ -103,6 +106,12 @@ function AppContent() {
     window.addEventListener(signedOutEvent, onSignedOut);
     return () => window.removeEventListener(signedOutEvent, onSignedOut);
   }, []);
+
+  // Once offline use is unlocked (or set up) the signed-in user is read again, so it is kept for offline starts.
+  const vaultState = useVaultState();
+  useEffect(() => {
+    if (vaultState === 'unlocked') void call(api.GET('/api/v1/auth/me')).catch(() => undefined);
+  }, [vaultState]);
 
   const signOut = useCallback(() => {
     // Unsent records stay on the device, encrypted; only the key leaves memory.
