@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { outboxEntries, syncNow } from './controller';
 import { useOnline, useSyncStatus, useVaultState } from './hooks';
+import { FieldPack } from './FieldPack';
 import { OfflineSetup } from './OfflineScreens';
 import { onOutboxChange, removeOutboxEntry, type OutboxEntry } from './outbox';
 import { replaceEntry, resend } from './sync';
@@ -319,6 +320,7 @@ export function OutboxPage() {
           ))}
         </ul>
       )}
+      <FieldPack />
     </div>
   );
 }
