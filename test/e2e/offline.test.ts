@@ -258,6 +258,20 @@ describe('offline capture in a browser', () => {
       'small_arm',
     ])
       assert.ok(!stored.includes(secret), `"${secret}" is not readable in IndexedDB`);
+    // The service worker keeps the app's files only: no API answer is in its caches.
+    const cached = await page.evaluate<string[]>(`(async () => {
+      const urls = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) urls.push(request.url);
+      }
+      return urls;
+    })()`);
+    assert.ok(cached.some((url) => new URL(url).pathname === '/index.html'));
+    assert.deepEqual(
+      cached.filter((url) => url.includes('/api/')),
+      [],
+    );
     // Nor in the browser's other storage.
     const local = await page.evaluate<string>('JSON.stringify(localStorage)');
     assert.ok(!local.includes(markingOf(0)) && !local.includes('مستودع'));

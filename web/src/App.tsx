@@ -9,6 +9,7 @@ import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
 import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxPage } from './offline/OutboxPage';
+import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
 import { AnalysisPage } from './pages/AnalysisPage';
 import { HomePage } from './pages/HomePage';
@@ -125,7 +126,13 @@ function AppContent() {
   }, []);
 
   if (me === undefined) return <Loading />;
-  if (me === null) return <SignInPage onSignedIn={signedIn} />;
+  if (me === null)
+    return (
+      <>
+        <OutboxStatus offerSetUp={false} />
+        <SignInPage onSignedIn={signedIn} />
+      </>
+    );
   return <SignedIn me={me} onSignOut={signOut} />;
 }
 

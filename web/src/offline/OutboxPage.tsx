@@ -7,7 +7,7 @@ import { outboxEntries, syncNow } from './controller';
 import { useOnline, useSyncStatus, useVaultState } from './hooks';
 import { FieldPack } from './FieldPack';
 import { OfflineSetup } from './OfflineScreens';
-import { onOutboxChange, removeOutboxEntry, type OutboxEntry } from './outbox';
+import { onOutboxChange, removeOutboxEntry, updateOutboxEntry, type OutboxEntry } from './outbox';
 import { replaceEntry, resend } from './sync';
 import { vault } from './vault';
 
@@ -205,6 +205,14 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
   const { t, formatDateTime } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [open, setOpen] = useState(entry.status === 'conflict');
+  // A file refused for a hash mismatch was most likely damaged on the way: the device's copy is sent again.
+  const retry = async () => {
+    const next: OutboxEntry = { ...entry, status: 'pending' };
+    delete next.problem;
+    await updateOutboxEntry(vault, next);
+    onChanged();
+    void syncNow();
+  };
   const discard = async () => {
     await removeOutboxEntry(vault, entry.id);
     onChanged();
@@ -229,6 +237,11 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
         {entry.status === 'rejected' && entry.operation !== undefined && (
           <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
             {t('offline.outbox.correct')}
+          </button>
+        )}
+        {entry.status === 'rejected' && entry.photo !== undefined && (
+          <button type="button" onClick={() => void retry()}>
+            {t('offline.outbox.retry')}
           </button>
         )}
         {entry.status === 'conflict' && (

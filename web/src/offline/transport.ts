@@ -155,6 +155,8 @@ export function uploadPhoto(
       onError: (error) => {
         const status = statusOf(error);
         if (status === 401) reject(new SyncSignedOutError());
+        // No upload endpoint (an older server): not a refusal of this file; it waits for a server that has one.
+        else if (status === 404 || status === 405) reject(new SyncUnavailableError(error.message));
         else if (status !== undefined && status >= 400 && status < 500 && error instanceof DetailedError)
           reject(new UploadRefusedError(refusalOf(error)));
         else reject(new SyncUnavailableError(error.message));
