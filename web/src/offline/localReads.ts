@@ -13,6 +13,8 @@ const addressOf = (request: Request) => {
   return `${url.pathname}${url.search}`;
 };
 
+const notKept = /\/seen-elsewhere|\/audit|[?&]q=/;
+
 const jsonResponse = (value: unknown, status = 200) =>
   new Response(JSON.stringify(value), {
     status,
@@ -31,6 +33,8 @@ export const offlineReads: Middleware = {
     // Not the API, or an answer this middleware made itself (onError's answer passes through here too).
     if (!request.url.includes('/api/v1/') || response.headers.has('x-armtrace-offline')) return undefined;
     const address = addressOf(request);
+    // Free-text searches and history are not what capture reads offline; keeping each would only grow the store.
+    if (notKept.test(address)) return undefined;
     const isJson = response.headers.get('content-type')?.includes('json') === true;
     if (response.ok && isJson) {
       const body: unknown = await response.clone().json();
