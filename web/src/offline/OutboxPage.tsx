@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from '../i18n/i18n';
 import { outboxEntries, syncNow } from './controller';
 import { useOnline, useSyncStatus, useVaultState } from './hooks';
 import { FieldPack } from './FieldPack';
-import { OfflineSetup } from './OfflineScreens';
+import { OfflineSetup, UnlockForm } from './OfflineScreens';
 import { onOutboxChange, removeOutboxEntry, updateOutboxEntry, type OutboxEntry } from './outbox';
 import { replaceEntry, resend } from './sync';
 import { vault } from './vault';
@@ -321,7 +321,7 @@ export function OutboxPage() {
         </div>
       )}
       {state === 'locked' ? (
-        <p className="notice notice-warning">{t('offline.locked')}</p>
+        <UnlockForm />
       ) : entries === undefined ? (
         <Loading />
       ) : entries.length === 0 ? (
