@@ -10,11 +10,14 @@ import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config/config.js';
 import { loadExampleInvestigation } from '../src/features/demo/service.js';
+import { getItem, setDisposalStatus } from '../src/features/items/service.js';
 import { addMediaFromStream } from '../src/features/media/service.js';
 import { createMediaStore } from '../src/features/media/store.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
 import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
+import ar from '../web/src/i18n/ar.json' with { type: 'json' };
+import en from '../web/src/i18n/en.json' with { type: 'json' };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = new URL('../docs/screenshots/', import.meta.url);
@@ -169,9 +172,80 @@ try {
       await context.close();
     }
   }
+  for (const locale of locales) await offlineScreenshots(locale);
 } finally {
   await browser.close();
   await app.close();
   await test.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Offline capture at 360 px (issue #10): the offline state while recording, the outbox, and a conflict (an offline
+ * disposal change meeting a change made on the server). Needs the server's sync endpoint (POST /api/v1/sync).
+ */
+async function offlineScreenshots(locale: (typeof locales)[number]): Promise<void> {
+  const messages: Record<string, string> = { en, ar }[locale];
+  const text = (key: string) => messages[key] ?? key;
+  const width = 360;
+  const context = await browser.newContext({ viewport: { width, height: 740 } });
+  await context.addInitScript(`localStorage.setItem('armtrace.locale', ${JSON.stringify(locale)});`);
+  const page = await context.newPage();
+  const save = async (name: string) => {
+    const file = new URL(`${name}-${locale}-${width}.png`, outputDir);
+    await page.screenshot({ path: file.pathname, fullPage: true });
+    process.stdout.write(`Wrote docs/screenshots/${name}-${locale}-${width}.png\n`);
+  };
+  const goInApp = (to: string) =>
+    page.evaluate(`history.pushState(null, '', ${JSON.stringify(to)}); dispatchEvent(new PopStateEvent('popstate'))`);
+  try {
+    await page.goto(baseUrl);
+    await page.locator('input[name="username"]').fill('demo');
+    await page.locator('input[name="password"]').fill(testPassword);
+    await page.locator('button[type="submit"]').click();
+    await page.locator('.card-list').waitFor();
+    await goInApp('/outbox');
+    const passphrase = 'example passphrase for screenshots';
+    await page.locator('.offline-setup input[type="password"]').nth(0).fill(passphrase);
+    await page.locator('.offline-setup input[type="password"]').nth(1).fill(passphrase);
+    await page.locator('.offline-setup button[type="submit"]').click();
+    await page.getByText(text('offline.setup.done')).waitFor();
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
+
+    // An item's page read online, then a disposal change made offline: it will meet a change made at the office.
+    await goInApp(`/investigations/${investigation.id}/items/${documentedItem}`);
+    await page.locator('.marking-text-cell').first().waitFor();
+    await context.setOffline(true);
+    const disposal = page.getByRole('form', { name: text('item.changeDisposal') });
+    await disposal.getByLabel(text('item.disposalStatus')).selectOption({ label: text('disposal.moved_to_storage') });
+    await disposal.getByRole('button', { name: text('item.changeDisposal') }).click();
+
+    // The offline state while recording an item.
+    await goInApp(`/investigations/${investigation.id}/sites/${firstSite.id}/items/new`);
+    await page.getByLabel(text('item.category')).selectOption({ label: text('category.small_arm') });
+    await page.getByLabel(text('capture.markingText').replace('{number}', '1'), { exact: true }).fill('KL-0471');
+    await page.getByRole('button', { name: text('capture.saveAndAnother') }).click();
+    await page.getByTestId('outbox-status').waitFor();
+    await page.waitForTimeout(300);
+    await save('offline-capture');
+
+    await goInApp('/outbox');
+    await page.getByTestId('outbox-entry').first().waitFor();
+    await save('outbox');
+
+    const item = await getItem(test.db, user, documentedItem);
+    await setDisposalStatus(test.db, user, documentedItem, {
+      version: item.version,
+      disposal_status: 'destroyed',
+      note: 'Destroyed by the clearance team (example)',
+    });
+    await context.setOffline(false);
+    const conflict = page.locator('[data-testid="outbox-entry"][data-status="conflict"]');
+    await conflict.waitFor({ timeout: 60_000 });
+    await conflict.getByTestId('conflict').waitFor();
+    await conflict.scrollIntoViewIfNeeded();
+    await save('conflict');
+  } finally {
+    await context.close();
+  }
 }

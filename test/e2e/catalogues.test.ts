@@ -20,7 +20,16 @@ describe('web message catalogues', () => {
       assert.deepEqual(Object.keys(catalogue).sort(), Object.keys(english).sort());
       for (const [key, message] of Object.entries(catalogue)) {
         assert.notEqual(message.trim(), '', `${locale}: ${key} is empty`);
-        assert.deepEqual(placeholders(message), placeholders(english[key]!), `${locale}: ${key} placeholders`);
+        // A plural form may leave the number out where the language says it in words (Arabic "قطعتان", two items).
+        if (/\.(zero|one|two)$/.test(key)) {
+          const allowed = placeholders(english[key]!);
+          assert.ok(
+            placeholders(message).every((name) => allowed.includes(name)),
+            `${locale}: ${key} placeholders`,
+          );
+        } else {
+          assert.deepEqual(placeholders(message), placeholders(english[key]!), `${locale}: ${key} placeholders`);
+        }
       }
     });
   }

@@ -5,9 +5,11 @@ import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
 import { resumeAfterSignIn, startAutoSync } from './offline/controller';
+import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
 import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxPage } from './offline/OutboxPage';
+import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
 import { AnalysisPage } from './pages/AnalysisPage';
 import { HomePage } from './pages/HomePage';
@@ -69,6 +71,8 @@ interface RoutesProps {
 
 function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { path } = useLocation();
+  // Read again once offline use is unlocked, so the list is kept for offline starts.
+  const vaultState = useVaultState();
   const investigations = useLoad(
     async () =>
       (
@@ -76,7 +80,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           call(api.GET('/api/v1/investigations', { params: { query: { limit: 500, after } } })),
         )
       ).rows,
-    [],
+    [vaultState === 'unlocked'],
   );
   const investigationId = path.startsWith('/investigations/') ? path.split('/')[2] : undefined;
   return (
@@ -104,6 +108,12 @@ function AppContent() {
     return () => window.removeEventListener(signedOutEvent, onSignedOut);
   }, []);
 
+  // Once offline use is unlocked (or set up) the signed-in user is read again, so it is kept for offline starts.
+  const vaultState = useVaultState();
+  useEffect(() => {
+    if (vaultState === 'unlocked') void call(api.GET('/api/v1/auth/me')).catch(() => undefined);
+  }, [vaultState]);
+
   const signOut = useCallback(() => {
     // Unsent records stay on the device, encrypted; only the key leaves memory.
     vault.lock();
@@ -116,7 +126,13 @@ function AppContent() {
   }, []);
 
   if (me === undefined) return <Loading />;
-  if (me === null) return <SignInPage onSignedIn={signedIn} />;
+  if (me === null)
+    return (
+      <>
+        <OutboxStatus offerSetUp={false} />
+        <SignInPage onSignedIn={signedIn} />
+      </>
+    );
   return <SignedIn me={me} onSignOut={signOut} />;
 }
 

@@ -78,12 +78,53 @@ export function UnlockScreen({ onSkip }: { onSkip: () => void }) {
   );
 }
 
+/** The unlock form inside the app (the outbox screen), for a user who went on without unlocking at first. */
+export function UnlockForm() {
+  const { t } = useI18n();
+  const [passphrase, setPassphrase] = useState('');
+  const [wrong, setWrong] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setWrong(false);
+    setError(undefined);
+    try {
+      await vault.unlock(passphrase);
+    } catch (caught) {
+      if (caught instanceof WrongPassphraseError) setWrong(true);
+      else setError(caught);
+      setPassphrase('');
+    }
+  };
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-label={t('offline.unlock.title')}>
+      <p>{t('offline.locked')}</p>
+      <Field label={t('offline.passphrase')} error={wrong ? t('offline.unlock.wrong') : undefined}>
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(event) => setPassphrase(event.target.value)}
+          />
+        )}
+      </Field>
+      <ErrorNotice error={error} />
+      <button type="submit" className="button-primary" disabled={passphrase === ''}>
+        {t('offline.unlock.submit')}
+      </button>
+    </form>
+  );
+}
+
 /** Shows the unlock screen while the offline store is locked; the app otherwise. */
 export function OfflineGate({ children }: { children: ReactNode }) {
   const state = useVaultState();
   const [skipped, setSkipped] = useState(false);
   useEffect(() => {
-    void vault.load().catch(() => undefined);
+    // A browser that refuses IndexedDB (some private windows) simply works online.
+    void vault.load().catch(() => vault.markUnavailable());
   }, []);
   // A browser without IndexedDB (or one refusing it) simply works online.
   if (state === 'loading') return <Loading />;

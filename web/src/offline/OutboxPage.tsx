@@ -5,8 +5,9 @@ import { useDocumentTitle } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { outboxEntries, syncNow } from './controller';
 import { useOnline, useSyncStatus, useVaultState } from './hooks';
-import { OfflineSetup } from './OfflineScreens';
-import { onOutboxChange, removeOutboxEntry, type OutboxEntry } from './outbox';
+import { FieldPack } from './FieldPack';
+import { OfflineSetup, UnlockForm } from './OfflineScreens';
+import { onOutboxChange, removeOutboxEntry, updateOutboxEntry, type OutboxEntry } from './outbox';
 import { replaceEntry, resend } from './sync';
 import { vault } from './vault';
 
@@ -204,6 +205,14 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
   const { t, formatDateTime } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [open, setOpen] = useState(entry.status === 'conflict');
+  // A file refused for a hash mismatch was most likely damaged on the way: the device's copy is sent again.
+  const retry = async () => {
+    const next: OutboxEntry = { ...entry, status: 'pending' };
+    delete next.problem;
+    await updateOutboxEntry(vault, next);
+    onChanged();
+    void syncNow();
+  };
   const discard = async () => {
     await removeOutboxEntry(vault, entry.id);
     onChanged();
@@ -228,6 +237,11 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
         {entry.status === 'rejected' && entry.operation !== undefined && (
           <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
             {t('offline.outbox.correct')}
+          </button>
+        )}
+        {entry.status === 'rejected' && entry.photo !== undefined && (
+          <button type="button" onClick={() => void retry()}>
+            {t('offline.outbox.retry')}
           </button>
         )}
         {entry.status === 'conflict' && (
@@ -307,7 +321,7 @@ export function OutboxPage() {
         </div>
       )}
       {state === 'locked' ? (
-        <p className="notice notice-warning">{t('offline.locked')}</p>
+        <UnlockForm />
       ) : entries === undefined ? (
         <Loading />
       ) : entries.length === 0 ? (
@@ -319,6 +333,7 @@ export function OutboxPage() {
           ))}
         </ul>
       )}
+      <FieldPack />
     </div>
   );
 }

@@ -7,14 +7,15 @@ import { totalOf } from './outbox';
 import { waitingList, waitingSummary } from './summary';
 
 /** The line under the header of every page: offline or not, what waits, "Send now". */
-export function OutboxStatus() {
+export function OutboxStatus({ offerSetUp = true }: { offerSetUp?: boolean }) {
   const { t, locale } = useI18n();
   const online = useOnline();
   const counts = useOutboxCounts();
   const status = useSyncStatus();
   const state = useVaultState();
   const waiting = waitingSummary(t, locale, counts);
-  if (waiting === undefined && online && state !== 'absent' && !status.syncing) return null;
+  const setUpOffered = offerSetUp && state === 'absent' && waiting === undefined;
+  if (waiting === undefined && online && !setUpOffered && !status.syncing) return null;
   return (
     <div className={`outbox-status${online ? '' : ' outbox-status-offline'}`} role="status" data-testid="outbox-status">
       {!online && <strong className="offline-badge">{t('offline.offline')}</strong>}
@@ -23,7 +24,7 @@ export function OutboxStatus() {
           {waiting}
         </Link>
       )}
-      {state === 'absent' && waiting === undefined && (
+      {setUpOffered && (
         <Link to={paths.outbox()} className="outbox-setup-link">
           {t('offline.setup.banner')}
         </Link>

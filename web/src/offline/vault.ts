@@ -72,6 +72,11 @@ export class Vault {
     return this.state;
   }
 
+  /** IndexedDB cannot be opened: the app works online only (setting up offline use will say why it fails). */
+  markUnavailable(): void {
+    if (this.state === 'loading') this.setState('absent');
+  }
+
   /** Sets the passphrase for a device that has none, and unlocks. */
   async setUp(passphrase: string): Promise<void> {
     if (passphrase.length < minimumPassphraseLength) throw new Error('The passphrase is too short');
