@@ -74,10 +74,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -104,10 +100,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -134,10 +126,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -164,10 +152,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -194,10 +178,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -224,10 +204,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -333,10 +309,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -363,10 +335,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -393,10 +361,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -423,10 +387,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -453,10 +413,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -483,10 +439,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -560,11 +512,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -584,11 +538,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -608,11 +564,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -632,11 +590,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -656,11 +616,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -680,11 +642,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -764,10 +728,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -794,10 +754,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -824,10 +780,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -854,10 +806,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -884,10 +832,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -914,10 +858,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -988,11 +928,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1012,11 +954,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1036,11 +980,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1060,11 +1006,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1084,11 +1032,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1108,11 +1058,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1173,11 +1125,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1197,11 +1151,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1221,11 +1177,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1245,11 +1203,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1269,11 +1229,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1293,11 +1255,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1361,11 +1325,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1385,11 +1351,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1409,11 +1377,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1433,11 +1403,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1457,11 +1429,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1481,11 +1455,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1547,11 +1523,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1571,11 +1549,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1595,11 +1575,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1619,11 +1601,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1643,11 +1627,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1667,11 +1653,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1748,11 +1736,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1772,11 +1762,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1796,11 +1788,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1820,11 +1814,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1844,11 +1840,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1868,11 +1866,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -1954,10 +1954,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -1984,10 +1980,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2014,10 +2006,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2044,10 +2032,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2074,10 +2058,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2104,10 +2084,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2177,10 +2153,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2207,10 +2179,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2237,10 +2205,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2267,10 +2231,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2297,10 +2257,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2327,10 +2283,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2488,10 +2440,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2518,10 +2466,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2548,10 +2492,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2578,10 +2518,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2608,10 +2544,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2638,10 +2570,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2881,10 +2809,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2911,10 +2835,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2941,10 +2861,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -2971,10 +2887,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3001,10 +2913,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3031,10 +2939,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3157,10 +3061,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3187,10 +3087,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3217,10 +3113,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3247,10 +3139,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3277,10 +3165,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3307,10 +3191,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3471,10 +3351,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3501,10 +3377,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3531,10 +3403,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3561,10 +3429,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3591,10 +3455,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3621,10 +3481,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3782,10 +3638,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3812,10 +3664,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3842,10 +3690,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3872,10 +3716,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3902,10 +3742,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -3932,10 +3768,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4070,10 +3902,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4100,10 +3928,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4130,10 +3954,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4160,10 +3980,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4190,10 +4006,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4220,10 +4032,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4348,10 +4156,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4378,10 +4182,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4408,10 +4208,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4438,10 +4234,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4468,10 +4260,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4498,10 +4286,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4612,10 +4396,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4642,10 +4422,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4672,10 +4448,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4702,10 +4474,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4732,10 +4500,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4762,10 +4526,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4882,10 +4642,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4912,10 +4668,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4942,10 +4694,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -4972,10 +4720,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5002,10 +4746,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5032,10 +4772,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5153,10 +4889,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5183,10 +4915,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5213,10 +4941,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5243,10 +4967,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5273,10 +4993,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5303,10 +5019,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5495,10 +5207,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5525,10 +5233,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5555,10 +5259,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5585,10 +5285,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5615,10 +5311,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5645,10 +5337,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5809,10 +5497,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5839,10 +5523,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5869,10 +5549,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5899,10 +5575,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5929,10 +5601,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -5959,10 +5627,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6070,10 +5734,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6100,10 +5760,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6130,10 +5786,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6160,10 +5812,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6190,10 +5838,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6220,10 +5864,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6322,10 +5962,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6352,10 +5988,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6382,10 +6014,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6412,10 +6040,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6442,10 +6066,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6472,10 +6092,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6578,10 +6194,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6608,10 +6220,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6638,10 +6246,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6668,10 +6272,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6698,10 +6298,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6728,10 +6324,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6849,10 +6441,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6879,10 +6467,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6909,10 +6493,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6939,10 +6519,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6969,10 +6545,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -6999,10 +6571,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7108,10 +6676,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7138,10 +6702,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7168,10 +6728,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7198,10 +6754,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7228,10 +6780,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7258,10 +6806,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7341,10 +6885,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7371,10 +6911,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7401,10 +6937,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7431,10 +6963,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7461,10 +6989,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7491,10 +7015,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7582,10 +7102,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7612,10 +7128,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7642,10 +7154,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7672,10 +7180,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7702,10 +7206,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7732,10 +7232,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7842,10 +7338,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7872,10 +7364,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7902,10 +7390,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7932,10 +7416,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7962,10 +7442,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -7992,10 +7468,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8111,10 +7583,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8141,10 +7609,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8171,10 +7635,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8201,10 +7661,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8231,10 +7687,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8261,10 +7713,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8357,10 +7805,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8387,10 +7831,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8417,10 +7857,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8447,10 +7883,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8477,10 +7909,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8507,10 +7935,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8619,10 +8043,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8649,10 +8069,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8679,10 +8095,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8709,10 +8121,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8739,10 +8147,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8769,10 +8173,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8870,10 +8270,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8900,10 +8296,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8930,10 +8322,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8960,10 +8348,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -8990,10 +8374,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9020,10 +8400,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9141,10 +8517,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9171,10 +8543,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9201,10 +8569,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9231,10 +8595,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9261,10 +8621,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9291,10 +8647,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9446,10 +8798,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9476,10 +8824,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9506,10 +8850,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9536,10 +8876,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9566,10 +8902,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9596,10 +8928,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9730,10 +9058,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9760,10 +9084,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9790,10 +9110,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9820,10 +9136,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9850,10 +9162,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9880,10 +9188,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -9991,10 +9295,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10021,10 +9321,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10051,10 +9347,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10081,10 +9373,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10111,10 +9399,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10141,10 +9425,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10212,10 +9492,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10242,10 +9518,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10272,10 +9544,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10302,10 +9570,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10332,10 +9596,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10362,10 +9622,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10430,10 +9686,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10460,10 +9712,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10490,10 +9738,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10520,10 +9764,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10550,10 +9790,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10580,10 +9816,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10648,10 +9880,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10678,10 +9906,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10708,10 +9932,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10738,10 +9958,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10768,10 +9984,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10798,10 +10010,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10910,10 +10118,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10940,10 +10144,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -10970,10 +10170,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11000,10 +10196,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11030,10 +10222,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11060,10 +10248,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11171,10 +10355,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11201,10 +10381,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11231,10 +10407,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11261,10 +10433,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11291,10 +10459,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11321,10 +10485,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11433,10 +10593,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11463,10 +10619,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11493,10 +10645,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11523,10 +10671,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11553,10 +10697,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11583,10 +10723,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11690,10 +10826,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11720,10 +10852,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11750,10 +10878,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11780,10 +10904,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11810,10 +10930,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11840,10 +10956,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11948,10 +11060,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -11978,10 +11086,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12008,10 +11112,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12038,10 +11138,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12068,10 +11164,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12098,10 +11190,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12228,10 +11316,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12258,10 +11342,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12288,10 +11368,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12318,10 +11394,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12348,10 +11420,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12378,10 +11446,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12473,10 +11537,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12503,10 +11563,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12533,10 +11589,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12563,10 +11615,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12593,10 +11641,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12623,10 +11667,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12738,10 +11778,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12768,10 +11804,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12798,10 +11830,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12828,10 +11856,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12858,10 +11882,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12888,10 +11908,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -12988,10 +12004,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13018,10 +12030,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13048,10 +12056,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13078,10 +12082,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13108,10 +12108,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13138,10 +12134,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13245,10 +12237,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13275,10 +12263,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13305,10 +12289,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13335,10 +12315,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13365,10 +12341,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13395,10 +12367,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13494,10 +12462,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13524,10 +12488,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13554,10 +12514,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13584,10 +12540,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13614,10 +12566,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13644,10 +12592,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13746,10 +12690,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13776,10 +12716,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13806,10 +12742,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13836,10 +12768,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13866,10 +12794,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13896,10 +12820,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -13987,10 +12907,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14017,10 +12933,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14047,10 +12959,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14077,10 +12985,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14107,10 +13011,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14137,10 +13037,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14224,10 +13120,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14254,10 +13146,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14284,10 +13172,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14314,10 +13198,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14344,10 +13224,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14374,10 +13250,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14470,10 +13342,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14500,10 +13368,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14530,10 +13394,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14560,10 +13420,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14590,10 +13446,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14620,10 +13472,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14712,10 +13560,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14742,10 +13586,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14772,10 +13612,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14802,10 +13638,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14832,10 +13664,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14862,10 +13690,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -14996,10 +13820,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15026,10 +13846,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15056,10 +13872,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15086,10 +13898,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15116,10 +13924,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15146,10 +13950,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15257,10 +14057,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15287,10 +14083,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15317,10 +14109,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15347,10 +14135,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15377,10 +14161,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15407,10 +14187,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15517,10 +14293,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15547,10 +14319,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15577,10 +14345,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15607,10 +14371,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15637,10 +14397,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15667,10 +14423,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15763,10 +14515,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15793,10 +14541,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15823,10 +14567,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15853,10 +14593,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15883,10 +14619,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -15913,10 +14645,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16020,10 +14748,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16050,10 +14774,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16080,10 +14800,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16110,10 +14826,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16140,10 +14852,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16170,10 +14878,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16271,10 +14975,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16301,10 +15001,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16331,10 +15027,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16361,10 +15053,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16391,10 +15079,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16421,10 +15105,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16526,10 +15206,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16556,10 +15232,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16586,10 +15258,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16616,10 +15284,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16646,10 +15310,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16676,10 +15336,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16776,10 +15432,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16806,10 +15458,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16836,10 +15484,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16866,10 +15510,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16896,10 +15536,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -16926,10 +15562,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17045,10 +15677,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17075,10 +15703,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17105,10 +15729,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17135,10 +15755,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17165,10 +15781,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17195,10 +15807,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17316,10 +15924,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17346,10 +15950,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17376,10 +15976,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17406,10 +16002,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17436,10 +16028,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17466,10 +16054,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17570,10 +16154,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17600,10 +16180,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17630,10 +16206,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17660,10 +16232,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17690,10 +16258,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17720,10 +16284,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17846,10 +16406,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17876,10 +16432,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17906,10 +16458,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17936,10 +16484,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17966,10 +16510,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -17996,10 +16536,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18105,10 +16641,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18135,10 +16667,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18165,10 +16693,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18195,10 +16719,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18225,10 +16745,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18255,10 +16771,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18368,10 +16880,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18398,10 +16906,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18428,10 +16932,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18458,10 +16958,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18488,10 +16984,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18518,10 +17010,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18588,10 +17076,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18618,10 +17102,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18648,10 +17128,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18678,10 +17154,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18708,10 +17180,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18738,10 +17206,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18868,10 +17332,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18898,10 +17358,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18928,10 +17384,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18958,10 +17410,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -18988,10 +17436,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19018,10 +17462,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19127,10 +17567,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19157,10 +17593,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19187,10 +17619,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19217,10 +17645,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19247,10 +17671,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19277,10 +17697,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19367,10 +17783,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19397,10 +17809,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19427,10 +17835,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19457,10 +17861,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19487,10 +17887,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19517,10 +17913,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19618,10 +18010,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19648,10 +18036,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19678,10 +18062,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19708,10 +18088,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19738,10 +18114,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19768,10 +18140,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19867,10 +18235,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19897,10 +18261,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19927,10 +18287,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19957,10 +18313,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -19987,10 +18339,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20017,10 +18365,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20120,10 +18464,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20150,10 +18490,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20180,10 +18516,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20210,10 +18542,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20240,10 +18568,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20270,10 +18594,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20412,10 +18732,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20442,10 +18758,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20472,10 +18784,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20502,10 +18810,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20532,10 +18836,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20562,10 +18862,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20685,10 +18981,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20715,10 +19007,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20745,10 +19033,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20775,10 +19059,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20805,10 +19085,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20835,10 +19111,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20918,10 +19190,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20948,10 +19216,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -20978,10 +19242,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21008,10 +19268,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21038,10 +19294,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21068,10 +19320,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21156,10 +19404,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21186,10 +19430,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21216,10 +19456,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21246,10 +19482,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21276,10 +19508,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21306,10 +19534,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21389,10 +19613,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21419,10 +19639,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21449,10 +19665,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21479,10 +19691,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21509,10 +19717,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21539,10 +19743,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21669,10 +19869,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21699,10 +19895,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21729,10 +19921,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21759,10 +19947,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21789,10 +19973,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21819,10 +19999,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21922,10 +20098,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21952,10 +20124,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -21982,10 +20150,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22012,10 +20176,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22042,10 +20202,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22072,10 +20228,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22168,10 +20320,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22198,10 +20346,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22228,10 +20372,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22258,10 +20398,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22288,10 +20424,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22318,10 +20450,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22424,10 +20552,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22454,10 +20578,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22484,10 +20604,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22514,10 +20630,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22544,10 +20656,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22574,10 +20682,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22647,10 +20751,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22677,10 +20777,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22707,10 +20803,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22737,10 +20829,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22767,10 +20855,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22797,10 +20881,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22892,10 +20972,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22922,10 +20998,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22952,10 +21024,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -22982,10 +21050,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23012,10 +21076,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23042,10 +21102,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23123,10 +21179,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23153,10 +21205,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23183,10 +21231,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23213,10 +21257,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23243,10 +21283,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23273,10 +21309,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23345,10 +21377,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23375,10 +21403,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23405,10 +21429,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23435,10 +21455,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23465,10 +21481,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23495,10 +21507,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23586,10 +21594,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23616,10 +21620,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23646,10 +21646,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23676,10 +21672,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23706,10 +21698,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23736,10 +21724,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23813,10 +21797,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23843,10 +21823,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23873,10 +21849,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23903,10 +21875,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23933,10 +21901,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -23963,10 +21927,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24046,10 +22006,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24076,10 +22032,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24106,10 +22058,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24136,10 +22084,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24166,10 +22110,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24196,10 +22136,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24280,10 +22216,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24310,10 +22242,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24340,10 +22268,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24370,10 +22294,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24400,10 +22320,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24430,10 +22346,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24518,10 +22430,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24548,10 +22456,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24578,10 +22482,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24608,10 +22508,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24638,10 +22534,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24668,10 +22560,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24758,10 +22646,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24788,10 +22672,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24818,10 +22698,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24848,10 +22724,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24878,10 +22750,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24908,10 +22776,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -24998,10 +22862,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25028,10 +22888,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25058,10 +22914,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25088,10 +22940,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25118,10 +22966,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25148,10 +22992,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25233,10 +23073,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25263,10 +23099,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25293,10 +23125,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25323,10 +23151,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25353,10 +23177,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25383,10 +23203,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25487,10 +23303,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25517,10 +23329,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25547,10 +23355,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25577,10 +23381,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25607,10 +23407,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25637,10 +23433,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25729,10 +23521,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25759,10 +23547,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25789,10 +23573,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25819,10 +23599,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25849,10 +23625,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25879,10 +23651,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25967,10 +23735,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -25997,10 +23761,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26027,10 +23787,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26057,10 +23813,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26087,10 +23839,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26117,10 +23865,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26187,10 +23931,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26217,10 +23957,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26247,10 +23983,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26277,10 +24009,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26307,10 +24035,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26337,10 +24061,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26464,10 +24184,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26494,10 +24210,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26524,10 +24236,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26554,10 +24262,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26584,10 +24288,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26614,10 +24314,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26759,10 +24455,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26789,10 +24481,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26819,10 +24507,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26849,10 +24533,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26879,10 +24559,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -26909,10 +24585,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27007,10 +24679,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27037,10 +24705,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27067,10 +24731,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27097,10 +24757,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27127,10 +24783,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27157,10 +24809,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27267,10 +24915,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27297,10 +24941,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27327,10 +24967,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27357,10 +24993,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27387,10 +25019,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27417,10 +25045,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27559,10 +25183,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27589,10 +25209,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27619,10 +25235,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27649,10 +25261,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27679,10 +25287,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27709,10 +25313,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27822,10 +25422,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27852,10 +25448,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27882,10 +25474,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27912,10 +25500,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27942,10 +25526,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -27972,10 +25552,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28064,10 +25640,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28094,10 +25666,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28124,10 +25692,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28154,10 +25718,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28184,10 +25744,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28214,10 +25770,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28298,10 +25850,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28328,10 +25876,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28358,10 +25902,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28388,10 +25928,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28418,10 +25954,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28448,10 +25980,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28545,10 +26073,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28575,10 +26099,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28605,10 +26125,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28635,10 +26151,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28665,10 +26177,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28695,10 +26203,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28782,10 +26286,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28812,10 +26312,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28842,10 +26338,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28872,10 +26364,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28902,10 +26390,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -28932,10 +26416,6 @@ export interface paths {
                   [key: string]: string | number | boolean;
                 };
                 message: string;
-                code?: string;
-                params?: {
-                  [key: string]: string | number;
-                };
               }[];
               instance?: string;
             };
@@ -29084,11 +26564,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29108,11 +26590,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29132,11 +26616,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29156,11 +26642,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29180,11 +26668,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29204,11 +26694,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29311,11 +26803,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29335,11 +26829,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29359,11 +26855,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29383,11 +26881,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29407,11 +26907,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
@@ -29431,11 +26933,13 @@ export interface paths {
               code: string;
               fields?: {
                 field: string;
-                message: string;
-                code?: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
                 params?: {
-                  [key: string]: string | number;
+                  [key: string]: string | number | boolean;
                 };
+                message: string;
               }[];
               instance?: string;
             };
