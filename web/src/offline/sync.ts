@@ -17,6 +17,7 @@ import {
   type OutboxEntry,
   type PhotoMeta,
 } from './outbox';
+import { packAddresses } from './fieldPack';
 import type { Vault } from './vault';
 
 // Sends the outbox: operations in dependency order in batches of at most 500, then photos with tus. Each
@@ -109,6 +110,31 @@ export function applyResult(entry: OutboxEntry, result: SyncResult, now: string)
   return kept;
 }
 
+type Page = { items: Record<string, unknown>[]; next_after: string | null };
+
+/**
+ * Keeps the record the server stored in the encrypted read cache, where its page reads it: once it leaves the
+ * outbox the offline overlay no longer shows it, and a site or item made offline must stay usable offline (the next
+ * item at that site) even though its page was never read from the server.
+ */
+async function keepStoredRecord(vault: Vault, result: SyncResult): Promise<void> {
+  const record = result.record;
+  const id = result.record_id;
+  if (record === undefined || id === undefined) return;
+  if (result.record_type === 'site') {
+    await vault.cachePut(packAddresses.site(id), record);
+    const zones = packAddresses.zones(id);
+    if ((await vault.cacheGet<Page>(zones)) === undefined) await vault.cachePut(zones, { items: [], next_after: null });
+  } else if (result.record_type === 'item') {
+    await vault.cachePut(packAddresses.item(id), record);
+  } else if (result.record_type === 'zone' && typeof record.site_id === 'string') {
+    const zones = packAddresses.zones(record.site_id);
+    const page = (await vault.cacheGet<Page>(zones)) ?? { items: [], next_after: null };
+    if (!page.items.some((zone) => zone.id === id))
+      await vault.cachePut(zones, { ...page, items: [...page.items, record] });
+  }
+}
+
 /** Whether a photo still waits for the record it is linked to (that record is in the outbox). */
 function waitsForRecord(photo: PhotoMeta, waitingRecordIds: ReadonlySet<string>): boolean {
   return [photo.item_id, photo.site_id, photo.marking_id].some((id) => id !== undefined && waitingRecordIds.has(id));
@@ -155,6 +181,7 @@ export async function syncOutbox(
       if (result === undefined) continue;
       const outcome = applyResult(entry, result, now().toISOString());
       if (outcome === 'remove') {
+        await keepStoredRecord(vault, result);
         await removeOutboxEntry(vault, entry.id);
         report.stored += 1;
       } else {
