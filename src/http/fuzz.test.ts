@@ -43,6 +43,8 @@ interface Counts {
   client: number;
   server: number;
   altered: number;
+  /** The first alteration seen: what was sent and what was read back. */
+  example?: string;
 }
 
 describe('fuzz: generated text in bodies and query strings', () => {
@@ -75,7 +77,10 @@ describe('fuzz: generated text in bodies and query strings', () => {
         if (site.statusCode === 201) {
           const read = await send('GET', `/api/v1/sites/${site.json<{ id: string }>().id}`);
           const stored = read.json<{ name: string; context: string }>();
-          if (stored.name !== name.trim() || stored.context !== context) counts.altered += 1;
+          if (stored.name !== name.trim() || stored.context !== context) {
+            counts.altered += 1;
+            counts.example ??= JSON.stringify({ sent: [name.trim(), context], stored: [stored.name, stored.context] });
+          }
         }
         const source = await send('POST', `/api/v1/investigations/${world.investigationId}/sources`, {
           kind: 'field_documentation',
@@ -86,7 +91,10 @@ describe('fuzz: generated text in bodies and query strings', () => {
         if (source.statusCode === 201) {
           const read = await send('GET', `/api/v1/sources/${source.json<{ id: string }>().id}`);
           const stored = read.json<{ title: string; notes: string }>();
-          if (stored.title !== name.trim() || stored.notes !== context) counts.altered += 1;
+          if (stored.title !== name.trim() || stored.notes !== context) {
+            counts.altered += 1;
+            counts.example ??= JSON.stringify({ sent: [name.trim(), context], stored: [stored.title, stored.notes] });
+          }
         }
         const search = await send('GET', `/api/v1/markings/search?q=${percentEncode(query)}`);
         assert.ok(search.statusCode < 500, search.body);
@@ -108,7 +116,7 @@ describe('fuzz: generated text in bodies and query strings', () => {
           `${counts.altered} altered`,
       );
       assert.equal(counts.server, 0);
-      assert.equal(counts.altered, 0);
+      assert.equal(counts.altered, 0, counts.example);
     });
   }
 });
