@@ -76,6 +76,19 @@ describe('issue 15: security and integrity findings', () => {
     );
     assert.equal(await countRows('sites'), sitesBefore);
 
+    // U+FEFF at the start of a value would come back without it from the embedded database: refused as well
+    // (found by the fuzz test).
+    const bom = await rawJson(
+      'POST',
+      `/api/v1/investigations/${world.investigationId}/sites`,
+      '{"site_type":"cache","name":"Cellar","context":"\\ufeffnotes"}',
+    );
+    assert.equal(bom.statusCode, 400, bom.body);
+    assert.deepEqual(
+      bom.json<ProblemJson>().fields!.map((field) => [field.field, field.code]),
+      [['context', 'text_not_storable']],
+    );
+
     // A surrogate pair (an emoji, a rare CJK character) is text like any other, stored as sent.
     const pair = await rawJson(
       'POST',

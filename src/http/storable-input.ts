@@ -40,7 +40,7 @@ function collect(value: unknown, path: string, problems: FieldProblem[]): void {
     if (problem !== null) problems.push(problem);
   } else if (Array.isArray(value)) {
     value.forEach((entry, index) => collect(entry, join(path, String(index)), problems));
-  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  } else if (isPlainObject(value)) {
     for (const [key, entry] of Object.entries(value)) {
       const keyProblem = unstorableFieldProblem(join(path, key), key);
       if (keyProblem !== null)
@@ -48,6 +48,13 @@ function collect(value: unknown, path: string, problems: FieldProblem[]): void {
       collect(entry, join(path, key), problems);
     }
   }
+}
+
+/** Parsed JSON, query strings and params are walked; streams and binary data (uploads) are not. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+  return typeof (value as { pipe?: unknown }).pipe !== 'function';
 }
 
 const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);

@@ -254,7 +254,7 @@ export async function scanEncoding(path: string): Promise<EncodingScan> {
   return scan;
 }
 
-/** A file whose encoding cannot be decided without altering its text; `position` is the first bad byte. */
+/** A file whose encoding cannot be decided without altering its text; `position` is the first bad byte (the message does not repeat it). */
 export class CsvEncodingError extends Error {
   constructor(
     message: string,
@@ -281,10 +281,7 @@ export function decideCsvEncoding(scan: EncodingScan, requested: CsvEncoding | u
   const bad = scan.firstNonUtf8;
   if (requested === 'utf-8' || (requested === undefined && bad === null)) {
     if (bad !== null) {
-      throw new CsvEncodingError(
-        `byte ${bad.byte} at line ${bad.line}, column ${bad.column} is not UTF-8, although the file was said to be UTF-8`,
-        bad,
-      );
+      throw new CsvEncodingError(`byte ${bad.byte} is not UTF-8, although the file was said to be UTF-8`, bad);
     }
     return 'utf-8';
   }
@@ -292,18 +289,17 @@ export function decideCsvEncoding(scan: EncodingScan, requested: CsvEncoding | u
   if (undefinedByte !== null) {
     throw new CsvEncodingError(
       requested === undefined
-        ? `byte ${bad!.byte} at line ${bad!.line}, column ${bad!.column} is not UTF-8, and byte ` +
+        ? `byte ${bad!.byte} is not UTF-8, and byte ` +
             `${undefinedByte.byte} at line ${undefinedByte.line} is not ISO-8859-1 (Windows-1252) either; ` +
             'save the file as UTF-8'
-        : `byte ${undefinedByte.byte} at line ${undefinedByte.line}, column ${undefinedByte.column} ` +
-            'is not defined in ISO-8859-1 (Windows-1252)',
+        : `byte ${undefinedByte.byte} is not defined in ISO-8859-1 (Windows-1252)`,
       requested === undefined ? bad! : undefinedByte,
     );
   }
   if (requested === undefined && scan.firstUtf8MultiByte !== null) {
     const utf8 = scan.firstUtf8MultiByte;
     throw new CsvEncodingError(
-      `byte ${bad!.byte} at line ${bad!.line}, column ${bad!.column} is not UTF-8, but line ${utf8.line} ` +
+      `byte ${bad!.byte} is not UTF-8, but line ${utf8.line} ` +
         'holds UTF-8 text: the file mixes encodings, and reading it in either would alter some of its text. ' +
         'Save the file as UTF-8, or name its encoding (--encoding) if it really is ISO-8859-1',
       bad!,
