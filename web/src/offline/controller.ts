@@ -1,5 +1,6 @@
 import { signedOutEvent } from '../api/client';
 import type { SyncOperation } from './contract';
+import { readAndKeep, refreshFieldPacks } from './fieldPack';
 import { listOutbox, onOutboxChange, type OutboxEntry } from './outbox';
 import { retryDelayMs, syncOutbox, SyncSignedOutError, type SyncReport } from './sync';
 import { browserTransport } from './transport';
@@ -92,6 +93,8 @@ export function syncNow(): Promise<void> {
       });
       const left = (await outboxEntries()).filter((entry) => entry.status === 'pending' || entry.status === 'blocked');
       if (left.length > 0) schedule(idleRetryMs);
+      // Back online with nothing waiting: the downloaded field packs follow the server again.
+      else void refreshFieldPacks(vault, (address) => readAndKeep(vault, address)).catch(() => 0);
     } catch (error) {
       failures += 1;
       if (error instanceof SyncSignedOutError) {
