@@ -235,7 +235,9 @@ export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: ()
 function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => void }) {
   const { t, formatDateTime } = useI18n();
   const [confirming, setConfirming] = useState(false);
-  const [open, setOpen] = useState(entry.status === 'conflict');
+  // A conflict opens by itself (also when it arrives while the screen is shown); the user may close it.
+  const [openChoice, setOpen] = useState<boolean | undefined>(undefined);
+  const open = openChoice ?? entry.status === 'conflict';
   // A file refused for a hash mismatch was most likely damaged on the way: the device's copy is sent again.
   const retry = async () => {
     const next: OutboxEntry = { ...entry, status: 'pending' };
@@ -266,7 +268,7 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
       )}
       <div className="actions">
         {entry.status === 'rejected' && entry.operation !== undefined && (
-          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
             {t('offline.outbox.correct')}
           </button>
         )}
@@ -276,7 +278,7 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
           </button>
         )}
         {entry.status === 'conflict' && (
-          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
             {t('offline.outbox.resolve')}
           </button>
         )}
