@@ -179,19 +179,34 @@ export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: ()
               return (
                 <tr key={key} className={differs ? 'conflict-differs' : undefined}>
                   <th scope="row">{fieldName(key)}</th>
-                  <td>
+                  <td data-label={t('offline.conflict.mine')}>
                     <bdi dir="auto">{valueText(key, mine[key])}</bdi>
                   </td>
-                  <td>
+                  <td data-label={t('offline.conflict.theirs', { version: serverVersion })}>
                     <bdi dir="auto">{valueText(key, theirs[key])}</bdi>
                   </td>
-                  <td>
-                    <input
-                      aria-label={`${t('offline.conflict.merged')}: ${fieldName(key)}`}
-                      dir="auto"
-                      value={merged[key]}
-                      onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
-                    />
+                  <td data-label={t('offline.conflict.merged')}>
+                    {vocabularyOf[key] !== undefined ? (
+                      // A controlled value: one of the two versions', by its label.
+                      <select
+                        aria-label={`${t('offline.conflict.merged')}: ${fieldName(key)}`}
+                        value={merged[key]}
+                        onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
+                      >
+                        {[...new Set([shown(mine[key]), shown(theirs[key])])].map((value) => (
+                          <option key={value} value={value}>
+                            {label(vocabularyOf[key]!, value)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input
+                        aria-label={`${t('offline.conflict.merged')}: ${fieldName(key)}`}
+                        dir="auto"
+                        value={merged[key]}
+                        onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
+                      />
+                    )}
                   </td>
                 </tr>
               );
