@@ -384,8 +384,8 @@ describe('offline capture in a browser', () => {
     await conflict.waitFor();
     await conflict.getByText('Yours (this device)').waitFor();
     await conflict.getByText(/On the server \(version \d+\)/).waitFor();
-    await conflict.getByRole('cell', { name: 'moved_to_storage' }).first().waitFor();
-    await conflict.getByRole('cell', { name: 'destroyed' }).first().waitFor();
+    await conflict.getByRole('cell', { name: 'Moved to storage' }).first().waitFor();
+    await conflict.getByRole('cell', { name: 'Destroyed' }).first().waitFor();
     assert.equal((await getItem(db, owner, target.id)).disposal_status, 'destroyed', 'nothing was overwritten');
   });
 

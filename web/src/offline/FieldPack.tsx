@@ -3,18 +3,9 @@ import { api, call, readAllPages, type Investigation } from '../api/client';
 import { ErrorNotice, Field } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
-import { downloadFieldPack, estimatePackBytes, readFieldPack, type FieldPackManifest } from './fieldPack';
+import { downloadFieldPack, estimatePackBytes, readAndKeep, readFieldPack, type FieldPackManifest } from './fieldPack';
 import { useOnline, useVaultState } from './hooks';
 import { vault } from './vault';
-
-/** Reads an address from the server and keeps the answer, encrypted, under that address. */
-async function readAndKeep(address: string): Promise<unknown> {
-  const response = await fetch(address, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${address}`);
-  const body: unknown = await response.json();
-  await vault.cachePut(address, body);
-  return body;
-}
 
 /** "12.3 MB" in the user's language. */
 function useFormatBytes(): (bytes: number) => string {
@@ -74,8 +65,12 @@ export function FieldPack() {
     setProgress({ done: 0, total: chosen.size + 1 });
     try {
       setManifest(
-        await downloadFieldPack(vault, readAndKeep, investigationId, [...chosen], (done, total) =>
-          setProgress({ done, total }),
+        await downloadFieldPack(
+          vault,
+          (address) => readAndKeep(vault, address),
+          investigationId,
+          [...chosen],
+          (done, total) => setProgress({ done, total }),
         ),
       );
     } catch (caught) {

@@ -26,6 +26,34 @@ const bookkeeping = new Set([
   'normalized',
 ]);
 
+/** The form label of a field the capture pages write, by the operation's record type. */
+const fieldLabels: Record<string, MessageKey> = {
+  disposal_status: 'item.disposalStatus',
+  note: 'item.disposalNote',
+  category: 'item.category',
+  model: 'item.model',
+  quantity: 'item.quantity',
+  condition: 'item.condition',
+  observations: 'item.observations',
+  external_ref: 'item.externalRef',
+  zone_id: 'item.zone',
+  name: 'site.name',
+  site_type: 'site.type',
+  latitude: 'site.latitude',
+  longitude: 'site.longitude',
+  precision_m: 'site.precision',
+  context: 'site.context',
+  recovered_on: 'site.recoveredOn',
+};
+
+/** Controlled-vocabulary fields: their values are shown by their label. */
+const vocabularyOf: Record<string, string> = {
+  disposal_status: 'disposal',
+  category: 'category',
+  condition: 'condition',
+  site_type: 'siteType',
+};
+
 const shown = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
@@ -83,7 +111,7 @@ function CorrectionForm({ entry, onDone }: { entry: OutboxEntry; onDone: () => v
       {Object.keys(draft).map((key) => (
         <Field
           key={key}
-          label={key}
+          label={fieldLabels[key] === undefined ? key : t(fieldLabels[key])}
           error={errors[key] ?? Object.entries(errors).find(([f]) => f.startsWith(`${key}.`))?.[1]}
         >
           {(control) => (
@@ -110,7 +138,10 @@ function CorrectionForm({ entry, onDone }: { entry: OutboxEntry; onDone: () => v
  * keep mine (sent again on the server's version), keep the server's (after confirming), or send a merged version.
  */
 export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
+  const fieldName = (key: string) => (fieldLabels[key] === undefined ? key : t(fieldLabels[key]));
+  const valueText = (key: string, value: unknown) =>
+    vocabularyOf[key] !== undefined && typeof value === 'string' ? label(vocabularyOf[key], value) : shown(value);
   const mine = entry.operation!.body;
   const theirs = entry.conflict?.server_record ?? {};
   const serverVersion = entry.conflict?.server_version ?? 0;
@@ -147,20 +178,35 @@ export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: ()
               const differs = shown(mine[key]) !== shown(theirs[key]);
               return (
                 <tr key={key} className={differs ? 'conflict-differs' : undefined}>
-                  <th scope="row">{key}</th>
-                  <td>
-                    <bdi dir="auto">{shown(mine[key])}</bdi>
+                  <th scope="row">{fieldName(key)}</th>
+                  <td data-label={t('offline.conflict.mine')}>
+                    <bdi dir="auto">{valueText(key, mine[key])}</bdi>
                   </td>
-                  <td>
-                    <bdi dir="auto">{shown(theirs[key])}</bdi>
+                  <td data-label={t('offline.conflict.theirs', { version: serverVersion })}>
+                    <bdi dir="auto">{valueText(key, theirs[key])}</bdi>
                   </td>
-                  <td>
-                    <input
-                      aria-label={`${t('offline.conflict.merged')}: ${key}`}
-                      dir="auto"
-                      value={merged[key]}
-                      onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
-                    />
+                  <td data-label={t('offline.conflict.merged')}>
+                    {vocabularyOf[key] !== undefined ? (
+                      // A controlled value: one of the two versions', by its label.
+                      <select
+                        aria-label={`${t('offline.conflict.merged')}: ${fieldName(key)}`}
+                        value={merged[key]}
+                        onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
+                      >
+                        {[...new Set([shown(mine[key]), shown(theirs[key])])].map((value) => (
+                          <option key={value} value={value}>
+                            {label(vocabularyOf[key]!, value)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input
+                        aria-label={`${t('offline.conflict.merged')}: ${fieldName(key)}`}
+                        dir="auto"
+                        value={merged[key]}
+                        onChange={(event) => setMerged((previous) => ({ ...previous, [key]: event.target.value }))}
+                      />
+                    )}
                   </td>
                 </tr>
               );
@@ -204,7 +250,9 @@ export function ConflictView({ entry, onDone }: { entry: OutboxEntry; onDone: ()
 function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => void }) {
   const { t, formatDateTime } = useI18n();
   const [confirming, setConfirming] = useState(false);
-  const [open, setOpen] = useState(entry.status === 'conflict');
+  // A conflict opens by itself (also when it arrives while the screen is shown); the user may close it.
+  const [openChoice, setOpen] = useState<boolean | undefined>(undefined);
+  const open = openChoice ?? entry.status === 'conflict';
   // A file refused for a hash mismatch was most likely damaged on the way: the device's copy is sent again.
   const retry = async () => {
     const next: OutboxEntry = { ...entry, status: 'pending' };
@@ -235,7 +283,7 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
       )}
       <div className="actions">
         {entry.status === 'rejected' && entry.operation !== undefined && (
-          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
             {t('offline.outbox.correct')}
           </button>
         )}
@@ -245,7 +293,7 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
           </button>
         )}
         {entry.status === 'conflict' && (
-          <button type="button" onClick={() => setOpen((value) => !value)} aria-expanded={open}>
+          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
             {t('offline.outbox.resolve')}
           </button>
         )}

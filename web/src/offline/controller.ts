@@ -1,5 +1,6 @@
 import { signedOutEvent } from '../api/client';
 import type { SyncOperation } from './contract';
+import { readAndKeep, refreshFieldPacks } from './fieldPack';
 import { listOutbox, onOutboxChange, type OutboxEntry } from './outbox';
 import { retryDelayMs, syncOutbox, SyncSignedOutError, type SyncReport } from './sync';
 import { browserTransport } from './transport';
@@ -62,6 +63,7 @@ export async function queuedOperations(): Promise<SyncOperation[]> {
 }
 
 let failures = 0;
+let refreshingPacks = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let running: Promise<void> | undefined;
 const idleRetryMs = 60_000;
@@ -92,6 +94,13 @@ export function syncNow(): Promise<void> {
       });
       const left = (await outboxEntries()).filter((entry) => entry.status === 'pending' || entry.status === 'blocked');
       if (left.length > 0) schedule(idleRetryMs);
+      // Back online with nothing waiting: the downloaded field packs follow the server again.
+      else if (!refreshingPacks) {
+        refreshingPacks = true;
+        void refreshFieldPacks(vault, (address) => readAndKeep(vault, address))
+          .catch(() => 0)
+          .finally(() => (refreshingPacks = false));
+      }
     } catch (error) {
       failures += 1;
       if (error instanceof SyncSignedOutError) {

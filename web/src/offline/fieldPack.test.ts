@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { v7 } from 'uuid';
-import { downloadFieldPack, estimatePackBytes, packAddresses, readFieldPack, seenElsewhereOffline } from './fieldPack';
+import {
+  downloadFieldPack,
+  estimatePackBytes,
+  packAddresses,
+  readFieldPack,
+  refreshFieldPacks,
+  seenElsewhereOffline,
+} from './fieldPack';
 import { rawDatabaseText, testVault } from './testing';
 
 const investigationId = v7();
@@ -57,6 +64,11 @@ describe('field pack', () => {
     assert.deepEqual(await vault.cacheGet(packAddresses.site(siteId)), { id: siteId, name: 'Depot north' });
     const raw = await rawDatabaseText(vault);
     assert.ok(!raw.includes('Depot north') && !raw.includes('KL-0471'));
+
+    // Refreshed only once it is half an hour old.
+    assert.equal(await refreshFieldPacks(vault, read), 0);
+    const later = new Date(Date.now() + 31 * 60 * 1000);
+    assert.equal(await refreshFieldPacks(vault, read, later), 1);
 
     // Seen elsewhere offline: near matches (a misread digit, an unread character), not the item itself.
     const nearby = await seenElsewhereOffline(vault, 'KL-O471');

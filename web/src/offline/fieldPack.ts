@@ -139,6 +139,42 @@ export function readFieldPack(vault: Vault, investigationId: string): Promise<Fi
   return vault.cacheGet<FieldPackManifest>(manifestAddress(investigationId));
 }
 
+/**
+ * Reads an address from the server and keeps the answer, encrypted, under that address (the app's reader).
+ *
+ * @example
+ * await downloadFieldPack(vault, (address) => readAndKeep(vault, address), investigationId, siteIds);
+ */
+export async function readAndKeep(vault: Vault, address: string): Promise<unknown> {
+  const response = await fetch(address, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${address}`);
+  const body: unknown = await response.json();
+  await vault.cachePut(address, body);
+  return body;
+}
+
+/** Packs older than this are downloaded again when the connection is back. */
+const refreshAfterMs = 30 * 60 * 1000;
+
+/**
+ * Downloads again every pack older than half an hour (after a sync, when the connection is back), so what the
+ * device shows offline follows the server. Returns how many were refreshed.
+ *
+ * @example
+ * await refreshFieldPacks(vault, (address) => readAndKeep(vault, address));
+ */
+export async function refreshFieldPacks(vault: Vault, read: JsonReader, now: Date = new Date()): Promise<number> {
+  let refreshed = 0;
+  for (const investigationId of (await vault.cacheGet<string[]>(packListAddress)) ?? []) {
+    const manifest = await readFieldPack(vault, investigationId);
+    if (manifest === undefined) continue;
+    if (now.getTime() - new Date(manifest.downloaded_at).getTime() < refreshAfterMs) continue;
+    await downloadFieldPack(vault, read, investigationId, manifest.site_ids);
+    refreshed += 1;
+  }
+  return refreshed;
+}
+
 /** Every downloaded pack's marking index. */
 async function packedMarkings(vault: Vault): Promise<PackedMarking[]> {
   const packs = (await vault.cacheGet<string[]>(packListAddress)) ?? [];

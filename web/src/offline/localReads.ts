@@ -38,8 +38,8 @@ export const offlineReads: Middleware = {
     const isJson = response.headers.get('content-type')?.includes('json') === true;
     if (response.ok && isJson) {
       const body: unknown = await response.clone().json();
-      // Keeping it must never break the page.
-      void vault.cachePut(address, body).catch(() => undefined);
+      // Kept before the page goes on, so a connection lost a moment later still finds it; never breaks the page.
+      await vault.cachePut(address, body).catch(() => undefined);
       const operations = await queuedOperations();
       const shown = overlay(address, body, operations);
       return shown === body ? undefined : jsonResponse(shown);

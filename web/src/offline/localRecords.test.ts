@@ -57,6 +57,23 @@ describe('records saved on the device, read as the API returns them', () => {
     assert.equal(item.markings[0]?.text, 'KL-0471');
   });
 
+  it('shows a disposal change still on the device as the item’s status', () => {
+    const disposal: SyncOperation = {
+      ...siteOp,
+      op_id: v7(),
+      type: 'item.disposal',
+      record_id: itemOp.record_id,
+      base_version: 1,
+      body: { disposal_status: 'moved_to_storage', note: 'to the depot' },
+    };
+    const item = overlay(`/api/v1/items/${itemOp.record_id}`, undefined, [...queued, disposal]) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(item.disposal_status, 'moved_to_storage');
+    assert.equal(item.disposal_note, 'to the depot');
+  });
+
   it('puts sites created offline on the map', () => {
     const collection = overlay(`/api/v1/investigations/${investigationId}/sites.geojson`, undefined, queued) as {
       features: { geometry: { coordinates: number[] } }[];

@@ -146,7 +146,17 @@ export function overlay(address: string, base: unknown, operations: readonly Syn
     }
     if (kind === 'item') {
       const queued = creates('item.create').find((operation) => operation.record_id === id);
-      return queued === undefined ? base : itemOf(queued);
+      const item = queued === undefined ? base : itemOf(queued);
+      // A disposal change still on the device shows as the item's status (the server has the last word on sync).
+      const disposal = operations
+        .filter((operation) => operation.type === 'item.disposal' && operation.record_id === id)
+        .at(-1);
+      if (disposal === undefined || item === undefined || item === null) return item;
+      return {
+        ...(item as Json),
+        disposal_status: disposal.body.disposal_status,
+        disposal_note: disposal.body.note ?? null,
+      };
     }
     if (kind === 'zones') {
       const queued = creates('zone.create').filter((operation) => operation.body.site_id === id);

@@ -113,7 +113,7 @@ function AddMarkingForm({
 }
 
 function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const [status, setStatus] = useState<Item['disposal_status']>(item.disposal_status);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(undefined);
@@ -128,7 +128,7 @@ function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }
         recordId: item.id,
         baseVersion: item.version,
         body: change,
-        label: status,
+        label: label('disposal', status),
         rest: () =>
           call(
             api.PATCH('/api/v1/items/{id}/disposal', {
