@@ -489,12 +489,43 @@ function requestArbitrary(operation: Operation): fc.Arbitrary<GeneratedRequest> 
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Two strings name the same value: equal, or the same instant written two ways. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Two strings name the same value: equal, or the same instant written two ways, or the same UUID in another
+ * case (a UUID and an instant are values, stored in their own types; their spelling is not information).
+ */
 function sameText(sent: string, stored: string): boolean {
   if (sent === stored) return true;
   if (DATE_TIME.test(sent) && DATE_TIME.test(stored)) return Date.parse(sent) === Date.parse(stored);
+  if (UUID.test(sent) && UUID.test(stored)) return sent.toLowerCase() === stored.toLowerCase();
   return false;
 }
+
+/**
+ * The normalisations the API documents for a field (in its OpenAPI description), applied to what was sent:
+ * the stored value must be exactly this. Any other field must be stored as sent.
+ */
+const documentedNormalisations: Record<string, (sent: unknown) => unknown> = {
+  // actors: "ISO 3166-1 alpha-2, accepted in any case and stored upper-case".
+  country_code: (sent) => (typeof sent === 'string' ? sent.trim().toUpperCase() : sent),
+  // items: "Free tags; trimmed, lower-cased and deduplicated".
+  tags: (sent) =>
+    Array.isArray(sent)
+      ? [...new Set((sent as unknown[]).map((tag) => (typeof tag === 'string' ? tag.trim().toLowerCase() : tag)))]
+      : sent,
+  // actors: "Other names in any script: trimmed, blanks dropped, each kept once in the order given" (and NFC).
+  aliases: (sent) =>
+    Array.isArray(sent)
+      ? [
+          ...new Set(
+            (sent as unknown[])
+              .map((alias) => (typeof alias === 'string' ? alias.normalize('NFC').trim() : alias))
+              .filter((alias) => alias !== ''),
+          ),
+        ]
+      : sent,
+};
 
 /** `sent` without the fields its schema does not declare (unknown fields are ignored, not stored). */
 function declaredPart(sent: unknown, schema: Schema | undefined): unknown {
@@ -533,7 +564,10 @@ function differences(sent: unknown, stored: unknown, at: string, found: string[]
   } else if (sent !== null && typeof sent === 'object' && stored !== null && typeof stored === 'object') {
     for (const [key, value] of Object.entries(sent)) {
       if (Object.prototype.hasOwnProperty.call(stored, key)) {
-        differences(value, (stored as Record<string, unknown>)[key], at === '' ? key : `${at}.${key}`, found);
+        const expected = Object.prototype.hasOwnProperty.call(documentedNormalisations, key)
+          ? documentedNormalisations[key]!(value)
+          : value;
+        differences(expected, (stored as Record<string, unknown>)[key], at === '' ? key : `${at}.${key}`, found);
       }
     }
   }
