@@ -1,0 +1,74 @@
+// Findings of the fuzz test (test/fuzz/api.fuzz.test.ts), kept as plain
+// regression tests: text was silently trimmed before it was stored.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createTestWorld, type TestWorld } from '../../src/testing/test-database.js';
+
+describe('text is stored exactly as sent, surrounding white space included', () => {
+  let world: TestWorld;
+  let cookie: string;
+  let folder: string;
+
+  before(async () => {
+    world = await createTestWorld();
+    cookie = await world.cookieFor('owner');
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-stored-text-'));
+  });
+
+  after(async () => {
+    await world.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function post(url: string, payload: object) {
+    return world.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+  }
+
+  async function get(url: string) {
+    const response = await world.app.inject({ method: 'GET', url, headers: { cookie } });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json<Record<string, unknown>>();
+  }
+
+  it('API: a site name, a zone name, an incident place keep their spaces, a trailing BOM stays (they were trimmed)', async () => {
+    const site = await post(`/api/v1/investigations/${world.investigationId}/sites`, {
+      site_type: 'cache',
+      name: ' Склад 4 ',
+      recovered_by: 'Team B\ufeff',
+    });
+    assert.equal(site.statusCode, 201, site.body);
+    const siteId = site.json<{ id: string }>().id;
+    const storedSite = await get(`/api/v1/sites/${siteId}`);
+    assert.equal(storedSite.name, ' Склад 4 ');
+    assert.equal(storedSite.recovered_by, 'Team B\ufeff');
+
+    const zone = await post(`/api/v1/sites/${siteId}/zones`, { name: ' w% ' });
+    assert.equal(zone.statusCode, 201, zone.body);
+    assert.equal(zone.json<{ name: string }>().name, ' w% ');
+
+    const incident = await post(`/api/v1/investigations/${world.investigationId}/incidents`, {
+      incident_type: 'other',
+      title: 'Incident',
+      place: ' مصنع ١٢',
+    });
+    assert.equal(incident.statusCode, 201, incident.body);
+    const storedIncident = await get(`/api/v1/incidents/${incident.json<{ id: string }>().id}`);
+    assert.equal(storedIncident.place, ' مصنع ١٢');
+  });
+
+  it('API: text of white space only is still refused, naming the field', async () => {
+    const response = await post(`/api/v1/investigations/${world.investigationId}/sites`, {
+      site_type: 'cache',
+      name: '   ',
+    });
+    assert.equal(response.statusCode, 400, response.body);
+    const problem = response.json<{ fields?: { field: string }[] }>();
+    assert.ok(
+      problem.fields?.some((field) => field.field === 'name'),
+      response.body,
+    );
+  });
+});
