@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { importItemsCsv } from '../../src/features/imports/service.js';
 import { createTestWorld, type TestWorld } from '../../src/testing/test-database.js';
 
 describe('text is stored exactly as sent, surrounding white space included', () => {
@@ -70,5 +71,30 @@ describe('text is stored exactly as sent, surrounding white space included', () 
       problem.fields?.some((field) => field.field === 'name'),
       response.body,
     );
+  });
+
+  it('CSV import: text cells keep their surrounding spaces (they were trimmed); parsed cells may be padded', async () => {
+    const file = path.join(folder, 'padded.csv');
+    fs.writeFileSync(
+      file,
+      'site_ref,site_name,site_type,item_ref,category,model,marking_kind,marking_text,marking_position\n' +
+        'S-pad,Site\ufeff , cache ,I-pad, small_arm ,  AK ,serial, 12 34 , left side \n',
+    );
+    await importItemsCsv(world.db, world.owner, world.investigationId, file);
+    const item = await world.db
+      .selectFrom('items')
+      .select(['id', 'site_id'])
+      .where('external_ref', '=', 'I-pad')
+      .executeTakeFirstOrThrow();
+    const storedItem = await get(`/api/v1/items/${item.id}`);
+    assert.equal(storedItem.model, '  AK ');
+    assert.equal(storedItem.category, 'small_arm');
+    const storedSite = await get(`/api/v1/sites/${item.site_id}`);
+    assert.equal(storedSite.name, 'Site\ufeff ');
+    assert.equal(storedSite.site_type, 'cache');
+    const markings = await get(`/api/v1/items/${item.id}/markings`);
+    const [marking] = markings.items as { text: string; position: string }[];
+    assert.equal(marking?.text, ' 12 34 ');
+    assert.equal(marking.position, ' left side ');
   });
 });

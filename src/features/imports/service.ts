@@ -143,14 +143,24 @@ class FieldReader {
     return this.record.line;
   }
 
-  value(column: ImportColumn): string {
+  /** The cell as written: text that is stored keeps its surrounding white space, like any other character. */
+  private asWritten(column: ImportColumn): string {
     const index = this.columns[column];
-    return index === undefined ? '' : this.record.fields[index]!.trim();
+    return index === undefined ? '' : this.record.fields[index]!;
   }
 
-  text(column: ImportColumn, max: number, required: boolean): string | null {
-    const found = this.value(column);
-    if (found === '') {
+  /** The cell without surrounding white space, for values that are parsed (numbers, dates, names from a list). */
+  value(column: ImportColumn): string {
+    return this.asWritten(column).trim();
+  }
+
+  /**
+   * A text cell, stored exactly as written (`parsed`: trimmed, for a value that is parsed, not stored as text).
+   * A cell of white space only counts as empty.
+   */
+  text(column: ImportColumn, max: number, required: boolean, parsed = false): string | null {
+    const found = parsed ? this.value(column) : this.asWritten(column);
+    if (found.trim() === '') {
       if (required) this.problems.add(this.line, column, 'is empty');
       return null;
     }
@@ -159,7 +169,7 @@ class FieldReader {
   }
 
   oneOf(column: ImportColumn, allowed: readonly string[], required: boolean): string | null {
-    const found = this.text(column, 100, required);
+    const found = this.text(column, 100, required, true);
     if (found !== null && !allowed.includes(found)) {
       this.problems.add(this.line, column, `"${found}" is not one of ${allowed.join(', ')}`);
     }
@@ -198,7 +208,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   if ((latitude === null) !== (longitude === null) && problems.total === before) {
     problems.add(record.line, latitude === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
   }
-  const recoveredOn = reader.text('recovered_on', 10, false);
+  const recoveredOn = reader.text('recovered_on', 10, false, true);
   if (recoveredOn !== null && (!DATE.test(recoveredOn) || Number.isNaN(Date.parse(recoveredOn)))) {
     problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`);
   }
