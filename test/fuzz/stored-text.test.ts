@@ -73,6 +73,20 @@ describe('text is stored exactly as sent, surrounding white space included', () 
     );
   });
 
+  it('API: a token name and a display name keep their spaces (they were trimmed)', async () => {
+    const token = await post('/api/v1/auth/tokens', { name: ' laptop ' });
+    assert.equal(token.statusCode, 201, token.body);
+    assert.equal(token.json<{ name: string }>().name, ' laptop ');
+    const user = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: await world.cookieFor('admin') },
+      payload: { username: 'spaced', display_name: ' Rania ', password: 'a long and unusual passphrase' },
+    });
+    assert.equal(user.statusCode, 201, user.body);
+    assert.equal(user.json<{ display_name: string }>().display_name, ' Rania ');
+  });
+
   it('CSV import: text cells keep their surrounding spaces (they were trimmed); parsed cells may be padded', async () => {
     const file = path.join(folder, 'padded.csv');
     fs.writeFileSync(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 
 export const usernameSchema = z
   .string()
@@ -19,7 +20,7 @@ export type User = z.infer<typeof userSchema>;
 
 export const createUserBodySchema = z.object({
   username: usernameSchema,
-  display_name: z.string().trim().min(1).max(200),
+  display_name: storedText().min(1).max(200),
   password: z.string().min(12, 'use at least 12 characters').max(1000),
   is_admin: z.boolean().default(false),
 });
@@ -36,7 +37,7 @@ export const signedInSchema = z.object({
 });
 
 export const createApiTokenBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: storedText().min(1).max(100),
 });
 
 export const apiTokenSchema = z.object({
