@@ -87,6 +87,25 @@ describe('text is stored exactly as sent, surrounding white space included', () 
     assert.equal(user.json<{ display_name: string }>().display_name, ' Rania ');
   });
 
+  it('API: a text that begins with a byte order mark is refused, naming the field (PGlite dropped it on reading)', async () => {
+    const response = await post(`/api/v1/investigations/${world.investigationId}/sites`, {
+      site_type: 'cache',
+      name: '\ufeffSite',
+    });
+    assert.equal(response.statusCode, 400, response.body);
+    const problem = response.json<{ fields?: { field: string; code?: string }[] }>();
+    assert.ok(
+      problem.fields?.some((field) => field.field === 'name' && field.code === 'text_not_storable'),
+      response.body,
+    );
+    const inside = await post(`/api/v1/investigations/${world.investigationId}/sites`, {
+      site_type: 'cache',
+      name: 'Site\ufeff 2',
+    });
+    assert.equal(inside.statusCode, 201, inside.body);
+    assert.equal((await get(`/api/v1/sites/${inside.json<{ id: string }>().id}`)).name, 'Site\ufeff 2');
+  });
+
   it('CSV import: text cells keep their surrounding spaces (they were trimmed); parsed cells may be padded', async () => {
     const file = path.join(folder, 'padded.csv');
     fs.writeFileSync(
