@@ -940,13 +940,15 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     it(`answers no 5xx and stores every accepted string exactly, with ${name} (${seed})`, async () => {
       console.log(`fuzz seed ${seed} (replay with ARMTRACE_FUZZ_SEED=${seed})`);
       failures.length = 0;
+      const before = { ...counts };
       try {
         await fuzzOperations(seed);
         await fuzzCsvImport(seed);
       } finally {
         console.log(
-          `fuzz seed ${seed}: requests=${counts.requests} 2xx=${counts.ok} 4xx=${counts.clientErrors} ` +
-            `5xx=${counts.serverErrors} altered=${counts.altered}`,
+          `fuzz seed ${seed}: requests=${counts.requests - before.requests} 2xx=${counts.ok - before.ok} ` +
+            `4xx=${counts.clientErrors - before.clientErrors} 5xx=${counts.serverErrors - before.serverErrors} ` +
+            `altered=${counts.altered - before.altered}`,
         );
       }
       if (keepGoing) for (const failure of failures) console.log(failure);
