@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DomainError } from '../../src/errors.js';
 import { importItemsCsv } from '../../src/features/imports/service.js';
 import { createTestWorld, type TestWorld } from '../../src/testing/test-database.js';
 
@@ -129,5 +130,26 @@ describe('text is stored exactly as sent, surrounding white space included', () 
     const [marking] = markings.items as { text: string; position: string }[];
     assert.equal(marking?.text, ' 12 34 ');
     assert.equal(marking.position, ' left side ');
+  });
+
+  it('CSV import: a day that does not exist is refused with its line, not an internal error (2023-02-29 was)', async () => {
+    for (const day of ['2023-02-29', '0000-01-01', '2024-04-31']) {
+      const file = path.join(folder, `day-${day}.csv`);
+      fs.writeFileSync(
+        file,
+        `site_ref,site_name,site_type,recovered_on,item_ref,category\nS-${day},Site,cache,${day},I-${day},other\n`,
+      );
+      await assert.rejects(importItemsCsv(world.db, world.owner, world.investigationId, file), (error: unknown) => {
+        assert.ok(error instanceof DomainError, String(error));
+        assert.match(JSON.stringify(error.fields), /line 2 \(recovered_on\)/);
+        return true;
+      });
+    }
+    const leap = path.join(folder, 'leap.csv');
+    fs.writeFileSync(
+      leap,
+      'site_ref,site_name,site_type,recovered_on,item_ref,category\nS-leap,Site,cache,2024-02-29,I-leap,other\n',
+    );
+    await importItemsCsv(world.db, world.owner, world.investigationId, leap);
   });
 });

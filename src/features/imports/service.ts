@@ -192,6 +192,19 @@ class FieldReader {
   }
 }
 
+/**
+ * A real day written YYYY-MM-DD, from year 1 (PostgreSQL has no year 0). `Date.parse` is not enough: it rolls
+ * 2023-02-29 over to March 1st, and the database then refused the row with an internal error (found by the
+ * fuzz test).
+ */
+function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Parses and checks one data row on its own; cross-row rules come later. */
 function parseRow(record: CsvRecord, reader: FieldReader, width: number): ParsedRow | undefined {
   const problems = reader.problems;
@@ -209,7 +222,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
     problems.add(record.line, latitude === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
   }
   const recoveredOn = reader.text('recovered_on', 10, false, true);
-  if (recoveredOn !== null && (!DATE.test(recoveredOn) || Number.isNaN(Date.parse(recoveredOn)))) {
+  if (recoveredOn !== null && !isCalendarDate(recoveredOn)) {
     problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`);
   }
   const site = {
