@@ -20,6 +20,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import sharp from 'sharp';
+import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from '../../src/config/config.js';
 import { DomainError } from '../../src/errors.js';
 import type { Actor } from '../../src/features/access/schema.js';
@@ -92,6 +93,7 @@ const fixedSeed = 15_008;
 const budgetMs = Number(process.env.ARMTRACE_FUZZ_BUDGET_MS ?? 14_000);
 const runsPerOperation = Number(process.env.ARMTRACE_FUZZ_RUNS ?? 4);
 const csvRuns = Number(process.env.ARMTRACE_FUZZ_CSV_RUNS ?? 12);
+const syncRuns = Number(process.env.ARMTRACE_FUZZ_SYNC_RUNS ?? 16);
 /** While hunting causes: record every failure and go on, instead of stopping at the first. */
 const keepGoing = process.env.ARMTRACE_FUZZ_KEEP_GOING === '1';
 
@@ -953,6 +955,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       try {
         await fuzzOperations(seed);
         await fuzzCsvImport(seed);
+        await fuzzSync(seed);
       } finally {
         console.log(
           `fuzz seed ${seed}: requests=${counts.requests - before.requests} 2xx=${counts.ok - before.ok} ` +
@@ -1120,6 +1123,119 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     // Bytes: UTF-8 as written, with a BOM, Windows-1252 bytes spliced in, or a stray invalid byte.
     damage: fc.constantFrom('none', 'none', 'none', 'none', 'bom', 'latin1', 'stray-byte', 'truncated'),
   });
+
+  // -------------------------------------------------------------------------
+  // Offline sync: each operation's body is generated from the schema of the REST write it stands for, so that
+  // operations get applied and their stored records can be read back.
+
+  /** Sync operation type → the REST write whose body it carries, the GET that reads it back, the parent it adds. */
+  const syncWrites = {
+    'site.create': { write: 'POST /api/v1/investigations/{id}/sites', read: 'sites', parent: undefined },
+    'zone.create': { write: 'POST /api/v1/sites/{id}/zones', read: undefined, parent: 'site_id' },
+    'item.create': { write: 'POST /api/v1/investigations/{id}/items', read: 'items', parent: undefined },
+    'marking.create': { write: 'POST /api/v1/items/{id}/markings', read: 'markings', parent: 'item_id' },
+    'custody.create': { write: 'POST /api/v1/items/{id}/custody', read: undefined, parent: 'item_id' },
+    'site.update': { write: 'PATCH /api/v1/sites/{id}', read: 'sites', parent: undefined },
+    'item.update': { write: 'PATCH /api/v1/items/{id}', read: 'items', parent: undefined },
+  } as const;
+  type SyncType = keyof typeof syncWrites;
+
+  function syncOperationArbitrary() {
+    return fc.constantFrom(...(Object.keys(syncWrites) as SyncType[])).chain((type) => {
+      const { write } = syncWrites[type];
+      const operation = operations.find((candidate) => `${candidate.method} ${candidate.template}` === write);
+      assert.ok(operation?.jsonBody !== undefined, `the OpenAPI document lists ${write}`);
+      return fc.record({
+        type: fc.constant(type),
+        body: valueArbitrary(operation.jsonBody, 0),
+        currentVersion: fc.boolean(),
+      });
+    });
+  }
+
+  async function fuzzSync(seed: number): Promise<void> {
+    const sites = known.byKind.get('sites')!;
+    const items = known.byKind.get('items')!;
+    try {
+      await fc.assert(
+        fc.asyncProperty(syncOperationArbitrary(), async ({ type, body, currentVersion }) => {
+          const { read, parent } = syncWrites[type];
+          const update = type.endsWith('.update');
+          const recordId = update ? (type === 'site.update' ? sites[0]! : items[0]!) : uuidv7();
+          const payload: Record<string, Json> =
+            body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : { value: body };
+          delete payload.version;
+          if (parent === 'site_id') payload.site_id = sites[0]!;
+          if (parent === 'item_id') payload.item_id = items[0]!;
+          let baseVersion: number | undefined;
+          if (update) {
+            const current = await call('GET', `/api/v1/${read!}/${recordId}`);
+            baseVersion = currentVersion ? (current.version as number) : 1;
+          }
+          const operation = {
+            op_id: uuidv7(),
+            captured_at: new Date().toISOString(),
+            type,
+            investigation_id: investigationId,
+            record_id: recordId,
+            ...(baseVersion === undefined ? {} : { base_version: baseVersion }),
+            body: payload,
+          };
+          const response = await app!.inject({
+            method: 'POST',
+            url: '/api/v1/sync',
+            headers: { cookie: cookies.owner },
+            payload: {
+              device_id: '01a24600-0000-7000-8000-000000000001',
+              device_time: new Date().toISOString(),
+              operations: [operation],
+            },
+          });
+          counts.requests += 1;
+          const described = () =>
+            `sync ${JSON.stringify(operation).slice(0, 500)} → ${response.statusCode} ${response.body.slice(0, 500)}`;
+          const result = response.statusCode === 200 ? response.json<{ results: Answer[] }>().results[0] : undefined;
+          const problemStatus = (result?.problem as { status?: number } | undefined)?.status ?? 0;
+          if (response.statusCode >= 500 || problemStatus >= 500) {
+            counts.serverErrors += 1;
+            if (keepGoing) {
+              failures.push(`5xx: ${described()}`);
+              return;
+            }
+            throw new Error(`server error: ${described()}`);
+          }
+          if (
+            response.statusCode >= 400 ||
+            result === undefined ||
+            !['created', 'applied'].includes(result.status as string)
+          ) {
+            counts.clientErrors += 1;
+            return;
+          }
+          counts.ok += 1;
+          const { write } = syncWrites[type];
+          const schema = operations.find(
+            (candidate) => `${candidate.method} ${candidate.template}` === write,
+          )!.jsonBody;
+          const stored = read === undefined ? result.record : await call('GET', `/api/v1/${read}/${recordId}`);
+          counts.readBack += 1;
+          const found: string[] = [];
+          differences(declaredPart(payload, schema), stored, '', found);
+          if (found.length > 0) {
+            counts.altered += 1;
+            if (keepGoing) {
+              failures.push(`altered: ${described()}: ${found.join('; ')}`);
+              return;
+            }
+            throw new Error(`stored text differs from the text sent: ${found.join('; ')}\n${described()}`);
+          }
+        }),
+        { seed, numRuns: syncRuns, endOnFailure: true },
+      );
+    } catch (error) {
+      failures.push(`sync: ${failureText(error)}`);
+    }
+  }
 
   async function fuzzCsvImport(seed: number): Promise<void> {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-fuzz-csv-'));
