@@ -812,7 +812,13 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const segments = operation.template.split('/');
     const last = segments.at(-1)!;
     if (id !== undefined && !last.startsWith('{') && templates.has(`/api/v1/${last}/{id}`)) {
-      return call('GET', `/api/v1/${last}/${id}`, undefined, reader);
+      const own = await app!.inject({
+        method: 'GET',
+        url: `/api/v1/${last}/${id}`,
+        headers: reader === 'nobody' ? {} : { cookie: cookies[reader] },
+      });
+      if (own.statusCode === 200) return own.json();
+      // Not a record of that kind (POST /incidents/{id}/items answers with the link): read it another way.
     }
     const pathOnly = url.split('?')[0]!;
     if (templates.has(operation.template)) {
