@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 
 export const actorTypes = ['manufacturer', 'state', 'company', 'armed_group', 'unit', 'other'] as const;
@@ -42,7 +43,7 @@ export const actorPageSchema = pageSchema(actorSchema);
 
 export const createActorBodySchema = z.object({
   actor_type: actorTypeSchema,
-  name: z.string().trim().min(1).max(300),
+  name: storedText().min(1).max(300),
   aliases: aliasesSchema.default([]),
   country_code: countryCodeSchema.nullable().optional(),
   notes: z.string().max(20_000).default(''),
@@ -52,7 +53,7 @@ export type CreateActorInput = z.input<typeof createActorBodySchema>;
 export const updateActorBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
   actor_type: actorTypeSchema.optional(),
-  name: z.string().trim().min(1).max(300).optional(),
+  name: storedText().min(1).max(300).optional(),
   aliases: aliasesSchema.optional().describe('Replaces the whole list'),
   country_code: countryCodeSchema.nullable().optional(),
   notes: z.string().max(20_000).optional(),

@@ -64,7 +64,7 @@ describe('custody API', () => {
       occurred_at: '2024-03-01T10:00:00Z',
     });
     assert.equal(earlier.statusCode, 201, earlier.body);
-    assert.equal(earlier.json().from_party, 'Site team');
+    assert.equal(earlier.json().from_party, ' Site team ', 'stored as sent, never trimmed');
     assert.equal(earlier.json().note, '');
     const now = await addEvent({ from_party: 'Laboratory', to_party: 'Evidence store' });
     assert.equal(now.statusCode, 201, now.body);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 
 export const custodyEventSchema = z.object({
@@ -16,7 +17,7 @@ export const custodyEventSchema = z.object({
 export type CustodyEvent = z.infer<typeof custodyEventSchema>;
 export const custodyEventListSchema = z.object({ items: z.array(custodyEventSchema) });
 
-const partySchema = z.string().trim().min(1).max(300);
+const partySchema = storedText().min(1).max(300);
 
 export const createCustodyEventBodySchema = z.object({
   id: clientRecordIdSchema.optional(),
@@ -26,7 +27,7 @@ export const createCustodyEventBodySchema = z.object({
     .datetime({ offset: true })
     .optional()
     .describe('When the hand-over happened (ISO 8601); now when left out'),
-  place: z.string().trim().min(1).max(300).nullable().optional(),
+  place: storedText().min(1).max(300).nullable().optional(),
   note: z.string().max(5000).default(''),
 });
 export type CreateCustodyEventInput = z.input<typeof createCustodyEventBodySchema>;

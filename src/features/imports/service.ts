@@ -170,14 +170,24 @@ class FieldReader {
     return this.record.line;
   }
 
-  value(column: ImportColumn): string {
+  /** The cell as written: text that is stored keeps its surrounding white space, like any other character. */
+  private asWritten(column: ImportColumn): string {
     const index = this.columns[column];
-    return index === undefined ? '' : this.record.fields[index]!.trim();
+    return index === undefined ? '' : this.record.fields[index]!;
   }
 
-  text(column: ImportColumn, max: number, required: boolean): string | null {
-    const found = this.value(column);
-    if (found === '') {
+  /** The cell without surrounding white space, for values that are parsed (numbers, dates, names from a list). */
+  value(column: ImportColumn): string {
+    return this.asWritten(column).trim();
+  }
+
+  /**
+   * A text cell, stored exactly as written (`parsed`: trimmed, for a value that is parsed, not stored as text).
+   * A cell of white space only counts as empty.
+   */
+  text(column: ImportColumn, max: number, required: boolean, parsed = false): string | null {
+    const found = parsed ? this.value(column) : this.asWritten(column);
+    if (found.trim() === '') {
       if (required) this.problems.add(this.line, column, 'is empty', 'required');
       return null;
     }
@@ -188,7 +198,7 @@ class FieldReader {
   }
 
   oneOf(column: ImportColumn, allowed: readonly string[], required: boolean): string | null {
-    const found = this.text(column, 100, required);
+    const found = this.text(column, 100, required, true);
     if (found !== null && !allowed.includes(found)) {
       this.problems.add(this.line, column, `"${found}" is not one of ${allowed.join(', ')}`, 'invalid_option', {
         options: allowed.join('|'),
@@ -225,6 +235,19 @@ class FieldReader {
   }
 }
 
+/**
+ * A real day written YYYY-MM-DD, from year 1 (PostgreSQL has no year 0). `Date.parse` is not enough: it rolls
+ * 2023-02-29 over to March 1st, and the database then refused the row with an internal error (found by the
+ * fuzz test).
+ */
+function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Parses and checks one data row on its own; cross-row rules come later. */
 function parseRow(record: CsvRecord, reader: FieldReader, width: number): ParsedRow | undefined {
   const problems = reader.problems;
@@ -246,8 +269,8 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
       'coordinate_pair_incomplete',
     );
   }
-  const recoveredOn = reader.text('recovered_on', 10, false);
-  if (recoveredOn !== null && (!DATE.test(recoveredOn) || Number.isNaN(Date.parse(recoveredOn)))) {
+  const recoveredOn = reader.text('recovered_on', 10, false, true);
+  if (recoveredOn !== null && !isCalendarDate(recoveredOn)) {
     problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`);
   }
   const site = {

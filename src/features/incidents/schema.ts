@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { isoDateSchema } from '../sources/schema.js';
 
@@ -31,12 +32,12 @@ export type Incident = z.infer<typeof incidentSchema>;
 export const incidentPageSchema = pageSchema(incidentSchema);
 
 const incidentFields = {
-  title: z.string().trim().min(1).max(300),
+  title: storedText().min(1).max(300),
   occurred_on: isoDateSchema.nullable(),
   site_id: z.uuid().nullable().describe('The site where it happened, in the same investigation'),
   latitude: z.number().min(-90).max(90).nullable().describe('WGS 84; give longitude with it'),
   longitude: z.number().min(-180).max(180).nullable().describe('WGS 84; give latitude with it'),
-  place: z.string().trim().min(1).max(300).nullable(),
+  place: storedText().min(1).max(300).nullable(),
   killed: z.number().int().min(0).max(1_000_000).nullable().describe('A count only; no names are recorded'),
   injured: z.number().int().min(0).max(1_000_000).nullable().describe('A count only; no names are recorded'),
   description: z.string().max(20_000),

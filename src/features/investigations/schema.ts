@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageSchema } from '../../db/pagination.js';
 import { roleSchema } from '../access/schema.js';
 
@@ -18,14 +19,14 @@ export type Investigation = z.infer<typeof investigationSchema>;
 export const investigationPageSchema = pageSchema(investigationSchema);
 
 export const createInvestigationBodySchema = z.object({
-  title: z.string().trim().min(1).max(300),
+  title: storedText().min(1).max(300),
   summary: z.string().max(20_000).default(''),
 });
 export type CreateInvestigationInput = z.input<typeof createInvestigationBodySchema>;
 
 export const updateInvestigationBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
-  title: z.string().trim().min(1).max(300).optional(),
+  title: storedText().min(1).max(300).optional(),
   summary: z.string().max(20_000).optional(),
 });
 export type UpdateInvestigationInput = z.input<typeof updateInvestigationBodySchema>;
@@ -33,7 +34,7 @@ export type UpdateInvestigationInput = z.input<typeof updateInvestigationBodySch
 /** Every archive request names the version read and says why. */
 export const archiveBodySchema = z.object({
   version: z.number().int().min(1),
-  reason: z.string().trim().min(3, 'say why the record is archived').max(2000),
+  reason: storedText().min(3, 'say why the record is archived').max(2000),
 });
 export type ArchiveInput = z.input<typeof archiveBodySchema>;
 

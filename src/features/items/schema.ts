@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { createMarkingBodySchema, markingSchema } from '../markings/schema.js';
@@ -80,8 +81,8 @@ export const itemPageSchema = pageSchema(itemSchema);
 export const itemDetailSchema = itemSchema.extend({ markings: z.array(markingSchema) });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
-const externalRefSchema = z.string().trim().min(1).max(100).describe('Your own reference, unique in the investigation');
-const modelSchema = z.string().trim().min(1).max(200);
+const externalRefSchema = storedText().min(1).max(100).describe('Your own reference, unique in the investigation');
+const modelSchema = storedText().min(1).max(200);
 const quantitySchema = z.number().int().min(1).max(100_000_000).describe('Units counted (bulk items: how many)');
 const observationsSchema = z.string().max(20_000);
 
@@ -133,7 +134,7 @@ export type UpdateItemInput = z.input<typeof updateItemBodySchema>;
 export const disposalBodySchema = z.object({
   version: z.number().int().min(1),
   disposal_status: disposalStatusSchema,
-  note: z.string().trim().min(1).max(2000).optional().describe('e.g. who took the item, which team it was referred to'),
+  note: storedText().min(1).max(2000).optional().describe('e.g. who took the item, which team it was referred to'),
 });
 export type DisposalInput = z.input<typeof disposalBodySchema>;
 

@@ -78,7 +78,7 @@ describe('markings API', () => {
     assert.equal(marking.normalized, 'завод121985');
     assert.equal(marking.script, 'mixed');
     assert.equal(marking.legibility, 'legible');
-    assert.equal(marking.position, 'left side');
+    assert.equal(marking.position, ' left side ', 'stored as sent, never trimmed');
 
     const partial = (await addMarking({ text: 'AB 12?4', kind: 'serial' })).json();
     assert.equal(partial.script, 'Latn');

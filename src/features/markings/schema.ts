@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 
@@ -30,7 +31,7 @@ const markingTextSchema = z
     params: { code: 'required' },
   })
   .describe("Exactly as transcribed, in its own script; '?' for each character that cannot be read");
-const positionSchema = z.string().trim().min(1).max(200).describe('Where on the item, e.g. "left side of the body"');
+const positionSchema = storedText().min(1).max(200).describe('Where on the item, e.g. "left side of the body"');
 const scriptSchema = z
   .string()
   .regex(/^(?:[A-Z][a-z]{3}|mixed)$/, 'an ISO 15924 code such as Latn, Cyrl or Arab, or mixed')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { httpUrlSchema } from '../sources/schema.js';
 
@@ -78,21 +79,19 @@ export type MediaWithLinks = z.infer<typeof mediaWithLinksSchema>;
 
 /** What may change after the record is made; the hash, size and type describe the bytes and stay fixed. */
 const describingFields = {
-  original_filename: z.string().trim().min(1).max(500).nullable(),
+  original_filename: storedText().min(1).max(500).nullable(),
   captured_at: z.iso
     .datetime({ offset: true })
     .nullable()
     .describe('When the photo or video was taken, ISO 8601 with a time zone'),
-  captured_by: z
-    .string()
-    .trim()
+  captured_by: storedText()
     .min(1)
     .max(300)
     .nullable()
     .describe('Who took it: a team or organisation, not necessarily a person'),
   source_id: z.uuid().nullable().describe('The source it came from, in the same investigation'),
-  credit: z.string().trim().min(1).max(500).nullable().describe('Credit line to print with it'),
-  licence: z.string().trim().min(1).max(300).nullable(),
+  credit: storedText().min(1).max(500).nullable().describe('Credit line to print with it'),
+  licence: storedText().min(1).max(300).nullable(),
   original_url: httpUrlSchema.nullable().describe('Where it was first published'),
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { polygonProblems } from './area.js';
@@ -27,7 +28,7 @@ const longitudeSchema = z.number().min(-180).max(180).describe('WGS84 longitude 
 export const namesSchema = z
   .record(
     z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'use a language code such as "ar" or "en"'),
-    z.string().trim().min(1).max(300),
+    storedText().min(1).max(300),
   )
   .describe('Names by language code, e.g. {"ar": "…", "en": "…"}');
 export type SiteNames = z.infer<typeof namesSchema>;
@@ -106,9 +107,7 @@ export const siteSchema = z.object({
 export type Site = z.infer<typeof siteSchema>;
 export const sitePageSchema = pageSchema(siteSchema);
 
-const externalRefSchema = z
-  .string()
-  .trim()
+const externalRefSchema = storedText()
   .min(1)
   .max(100)
   .describe('Your own reference for the site, unique in the investigation');
@@ -226,7 +225,7 @@ export const createSiteBodySchema = z
   .object({
     id: clientRecordIdSchema.optional(),
     site_type: siteTypeSchema,
-    name: z.string().trim().min(1).max(300),
+    name: storedText().min(1).max(300),
     names: namesSchema.default({}),
     latitude: coordinateInput('latitude', 'nullish'),
     longitude: coordinateInput('longitude', 'nullish'),
@@ -234,7 +233,7 @@ export const createSiteBodySchema = z
     precision_m: precisionSchema.nullish(),
     area: areaSchema.nullish(),
     external_ref: externalRefSchema.nullish(),
-    recovered_by: z.string().trim().min(1).max(300).nullish(),
+    recovered_by: storedText().min(1).max(300).nullish(),
     recovered_on: recoveredOnSchema.nullish(),
     context: z.string().max(20_000).default(''),
   })
@@ -280,7 +279,7 @@ export const updateSiteBodySchema = z
   .object({
     version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
     site_type: siteTypeSchema.optional(),
-    name: z.string().trim().min(1).max(300).optional(),
+    name: storedText().min(1).max(300).optional(),
     names: namesSchema.optional(),
     latitude: coordinateInput('latitude', 'nullable-optional'),
     longitude: coordinateInput('longitude', 'nullable-optional'),
@@ -288,7 +287,7 @@ export const updateSiteBodySchema = z
     precision_m: precisionSchema.nullable().optional(),
     area: areaSchema.nullable().optional(),
     external_ref: externalRefSchema.nullable().optional(),
-    recovered_by: z.string().trim().min(1).max(300).nullable().optional(),
+    recovered_by: storedText().min(1).max(300).nullable().optional(),
     recovered_on: recoveredOnSchema.nullable().optional(),
     context: z.string().max(20_000).optional(),
   })
@@ -401,14 +400,14 @@ export const zonePageSchema = pageSchema(zoneSchema);
 
 export const createZoneBodySchema = z.object({
   id: clientRecordIdSchema.optional(),
-  name: z.string().trim().min(1).max(200).describe('e.g. "rocket area"'),
+  name: storedText().min(1).max(200).describe('e.g. "rocket area"'),
   description: z.string().max(20_000).default(''),
 });
 export type CreateZoneInput = z.input<typeof createZoneBodySchema>;
 
 export const updateZoneBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: storedText().min(1).max(200).optional(),
   description: z.string().max(20_000).optional(),
 });
 export type UpdateZoneInput = z.input<typeof updateZoneBodySchema>;

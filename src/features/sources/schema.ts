@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 
 export const sourceKinds = ['field_documentation', 'media_report', 'official_document', 'interview', 'other'] as const;
@@ -59,8 +60,8 @@ export type Source = z.infer<typeof sourceSchema>;
 export const sourcePageSchema = pageSchema(sourceSchema);
 
 const sourceFields = {
-  title: z.string().trim().min(1).max(500),
-  publisher: z.string().trim().min(1).max(300).nullable(),
+  title: storedText().min(1).max(500),
+  publisher: storedText().min(1).max(300).nullable(),
   url: httpUrlSchema.nullable(),
   language: languageTagSchema.nullable(),
   published_on: isoDateSchema.nullable(),
@@ -69,7 +70,7 @@ const sourceFields = {
     .max(50_000)
     .nullable()
     .describe('Original-language text, stored exactly as given (not trimmed, not translated)'),
-  credit_line: z.string().trim().min(1).max(500).nullable().describe('How to credit it, e.g. "Image source: QQ"'),
+  credit_line: storedText().min(1).max(500).nullable().describe('How to credit it, e.g. "Image source: QQ"'),
   reliability: reliabilitySchema.nullable(),
   credibility: credibilitySchema.nullable(),
   notes: z.string().max(20_000),

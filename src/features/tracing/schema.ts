@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 
 const dateSchema = z.iso.date().describe('YYYY-MM-DD');
-const lotMarkingSchema = z
-  .string()
-  .trim()
+const lotMarkingSchema = storedText()
   .min(1)
   .max(500)
   .refine((text) => /[\p{L}\p{N}]/u.test(text), 'a lot marking needs at least one letter or digit')
@@ -74,7 +73,7 @@ function dueNotBeforeSent(value: { sent_on?: string | null; due_on?: string | nu
 export const createTraceRequestBodySchema = z
   .object({
     addressee_id: z.uuid().describe('The actor asked to trace (manufacturer, exporting state…)'),
-    subject: z.string().trim().min(1).max(300),
+    subject: storedText().min(1).max(300),
     lot_marking: lotMarkingSchema.nullable().optional(),
     status: traceRequestStatusSchema
       .default('draft')
@@ -91,7 +90,7 @@ export const updateTraceRequestBodySchema = z
   .object({
     version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),
     addressee_id: z.uuid().optional(),
-    subject: z.string().trim().min(1).max(300).optional(),
+    subject: storedText().min(1).max(300).optional(),
     lot_marking: lotMarkingSchema.nullable().optional(),
     status: traceRequestStatusSchema
       .optional()
@@ -170,7 +169,7 @@ const claimFields = {
   counterpart_id: z.uuid().nullable().optional(),
   occurred_from: dateSchema.nullable().optional().describe('Earliest date (YYYY-MM-DD)'),
   occurred_to: dateSchema.nullable().optional().describe('Latest date (YYYY-MM-DD)'),
-  place: z.string().trim().min(1).max(300).nullable().optional(),
+  place: storedText().min(1).max(300).nullable().optional(),
   source_id: z.uuid().nullable().optional(),
   trace_request_id: z.uuid().nullable().optional().describe('The trace request whose answer supports the claim'),
   confidence: confidenceSchema,
@@ -318,7 +317,7 @@ export type TraceRequestDocument = z.infer<typeof traceRequestDocumentSchema>;
 export const attachDocumentBodySchema = z.object({
   media_id: z.uuid().describe('A media record of the same investigation (upload it first)'),
   kind: traceRequestDocumentKindSchema,
-  description: z.string().trim().max(2000).default(''),
+  description: storedText().max(2000).default(''),
 });
 export type AttachDocumentInput = z.input<typeof attachDocumentBodySchema>;
 

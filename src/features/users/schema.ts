@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 import { isCommonPassword } from './common-passwords.js';
 
 /**
@@ -43,7 +44,7 @@ export type User = z.infer<typeof userSchema>;
 
 export const createUserBodySchema = z.object({
   username: usernameSchema,
-  display_name: z.string().trim().min(1).max(200),
+  display_name: storedText().min(1).max(200),
   password: passwordSchema,
   is_admin: z.boolean().default(false),
 });
@@ -62,7 +63,7 @@ export const signedInSchema = z.object({
 export const tokenScopes = ['read', 'read_write'] as const;
 
 export const createApiTokenBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: storedText().min(1).max(100),
   expires_in_days: z
     .number()
     .int()
