@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { fieldErrorMessage } from '../api/fieldErrors';
 import type { I18n, MessageKey } from '../i18n/i18n';
 import { isolate, useI18n } from '../i18n/i18n';
 import {
@@ -20,10 +21,10 @@ import {
 } from '../pages/capture/coordinateField';
 import { Field } from './ui';
 
+// The form's own wording where it says more than the field message (an example to copy); every other code
+// reads as the server's field problem of the same code would.
 const problemMessages: Partial<Record<LocationProblemCode, MessageKey>> = {
   coordinate_unreadable: 'location.problem.coordinateUnreadable',
-  coordinate_out_of_range: 'location.problem.coordinateOutOfRange',
-  coordinate_hemisphere_mismatch: 'location.problem.coordinateHemisphereMismatch',
   coordinate_pair_incomplete: 'location.problem.coordinatePairIncomplete',
   precision_unreadable: 'location.problem.precisionUnreadable',
 };
@@ -44,7 +45,14 @@ const hemisphereMessages: Record<'N' | 'S' | 'E' | 'W', MessageKey> = {
 
 /** A location problem in the user's language. */
 export function locationProblemMessage(t: I18n['t'], problem: LocationProblem): string {
-  return t(problemMessages[problem.code] ?? 'location.problem.coordinateUnreadable', problem.params);
+  const key = problemMessages[problem.code];
+  if (key !== undefined) return t(key, problem.params);
+  return fieldErrorMessage(t, {
+    field: '',
+    message: '',
+    code: problem.code,
+    ...(problem.params ? { params: problem.params } : {}),
+  });
 }
 
 /** A coordinate in decimal degrees with its hemisphere, e.g. "36.351111° N". */
