@@ -352,7 +352,11 @@ export function OutboxPage() {
       {status.clockSkewFlagged && <p className="notice notice-warning">{t('offline.outbox.clockSkew')}</p>}
       {status.lastError !== undefined && !status.signedOut && (
         <p className="notice notice-error">
-          <bdi dir="auto">{t('offline.lastError', { detail: status.lastError })}</bdi>
+          <bdi dir="auto">
+            {t('offline.lastError', {
+              detail: status.lastErrorUnreachable ? t('error.network') : status.lastError,
+            })}
+          </bdi>
         </p>
       )}
       {status.signedOut && <p className="notice notice-error">{t('offline.signInToSend')}</p>}

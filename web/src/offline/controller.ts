@@ -2,7 +2,7 @@ import { signedOutEvent } from '../api/client';
 import type { SyncOperation } from './contract';
 import { readAndKeep, refreshFieldPacks } from './fieldPack';
 import { listOutbox, onOutboxChange, type OutboxEntry } from './outbox';
-import { retryDelayMs, syncOutbox, SyncSignedOutError, type SyncReport } from './sync';
+import { retryDelayMs, syncOutbox, SyncSignedOutError, SyncUnavailableError, type SyncReport } from './sync';
 import { browserTransport } from './transport';
 import { vault } from './vault';
 
@@ -13,6 +13,8 @@ export interface SyncStatus {
   syncing: boolean;
   /** The last attempt's failure, in the server's or the browser's words. */
   lastError: string | undefined;
+  /** The last attempt failed because the server could not be reached (said in the user's language, not the browser's). */
+  lastErrorUnreachable: boolean;
   /** The session ended: the outbox waits for the user to sign in again. */
   signedOut: boolean;
   clockSkewFlagged: boolean;
@@ -22,6 +24,7 @@ export interface SyncStatus {
 let status: SyncStatus = {
   syncing: false,
   lastError: undefined,
+  lastErrorUnreachable: false,
   signedOut: false,
   clockSkewFlagged: false,
   lastReport: undefined,
@@ -88,6 +91,7 @@ export function syncNow(): Promise<void> {
       failures = 0;
       setStatus({
         lastError: undefined,
+        lastErrorUnreachable: false,
         signedOut: false,
         lastReport: report,
         clockSkewFlagged: report.sent > 0 ? report.clockSkewFlagged : status.clockSkewFlagged,
@@ -107,7 +111,11 @@ export function syncNow(): Promise<void> {
         setStatus({ signedOut: true, lastError: error.message });
         window.dispatchEvent(new Event(signedOutEvent));
       } else {
-        setStatus({ lastError: error instanceof Error ? error.message : String(error) });
+        setStatus({
+          lastError: error instanceof Error ? error.message : String(error),
+          // fetch itself failing (TypeError) or the server answering that it is unavailable.
+          lastErrorUnreachable: error instanceof SyncUnavailableError || error instanceof TypeError,
+        });
         schedule(retryDelayMs(failures - 1));
       }
     } finally {
