@@ -10,5 +10,9 @@ import { z } from 'zod';
  * const titleSchema = storedText().min(1).max(300); // " Kyiv " is stored as " Kyiv "; "   " is refused
  */
 export function storedText() {
-  return z.string().refine((text) => text === '' || text.trim() !== '', 'write more than white space');
+  // White space only reads as nothing written: the field problem is `required`, like an empty field.
+  return z.string().refine((text) => text === '' || text.trim() !== '', {
+    message: 'write more than white space',
+    params: { code: 'required' },
+  });
 }
