@@ -40,6 +40,14 @@ export async function requireRole(
   if (found === undefined) throw investigationNotFound(investigationId);
   const role: Role | undefined = actor.isAdmin ? 'owner' : found.role;
   if (role === undefined) throw investigationNotFound(investigationId);
+  // Owners may require a second factor of everyone working in the investigation (issue 15, item 4); the local
+  // CLI, which already holds the data directory, is not asked.
+  if (found.secondFactorRequired && !found.secondFactorEnabled && actor.via === 'api') {
+    throw new DomainError(
+      'second_factor_required',
+      'This investigation requires two-factor sign-in: enrol an authenticator (POST /api/v1/auth/2fa/enrol) first.',
+    );
+  }
   if (rank[role] < rank[minimum]) {
     throw new DomainError('forbidden', `Your role in this investigation is ${role}; this needs ${minimum} or above.`);
   }
