@@ -197,7 +197,8 @@ export async function disableOwnSecondFactor(
   requireSignedInWithPassword(actor);
   const user = await usersRepository.findUserById(db, actor.userId);
   if (user === undefined || !(await argon2.verify(user.password_hash, input.password))) {
-    throw new DomainError('invalid_credentials', 'The password is wrong.', [
+    // 400, not 401: the session is fine, and a 401 would sign the web app out.
+    throw new DomainError('validation_failed', 'The password is wrong.', [
       { field: 'password', message: 'is wrong', code: 'password_wrong' },
     ]);
   }

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { addMember } from '../investigations/service.js';
+import { resetSecondFactor, secondFactorStatus } from './second-factor.js';
+import { createApiToken, findUserByUsername } from './service.js';
 import { createTestUser, createTestWorld, testPassword, type TestWorld } from '../../testing/test-database.js';
 
 const PERIOD_MS = 30_000;
@@ -135,7 +137,7 @@ describe('issue 15, item 4: two-factor sign-in', () => {
       headers: { cookie },
       payload: { code: await wrongCode(secret) },
     });
-    assert.equal(confirmed.statusCode, 401, confirmed.body);
+    assert.equal(confirmed.statusCode, 400, confirmed.body);
     assert.equal(confirmed.json<{ code: string }>().code, 'second_factor_invalid');
     assert.equal((await signInWithPassword('tf-wrong-confirm')).statusCode, 200, 'password alone still suffices');
   });
@@ -150,7 +152,7 @@ describe('issue 15, item 4: two-factor sign-in', () => {
     assert.equal(me.json<{ username: string }>().username, 'tf-signin');
 
     const replayed = await secondStep(await pendingToken('tf-signin'), code);
-    assert.equal(replayed.statusCode, 401, replayed.body);
+    assert.equal(replayed.statusCode, 400, replayed.body);
     assert.equal(replayed.json<{ code: string }>().code, 'second_factor_invalid');
 
     // The next step (clock drift of one step) still works once.
@@ -178,7 +180,7 @@ describe('issue 15, item 4: two-factor sign-in', () => {
     const token = await pendingToken('tf-throttle');
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       const refused = await secondStep(token, await wrongCode(secret));
-      assert.equal(refused.statusCode, 401, `attempt ${attempt}: ${refused.body}`);
+      assert.equal(refused.statusCode, 400, `attempt ${attempt}: ${refused.body}`);
     }
     const locked = await secondStep(token, await codeAt(secret, 0));
     assert.equal(locked.statusCode, 429, locked.body);
@@ -200,7 +202,8 @@ describe('issue 15, item 4: two-factor sign-in', () => {
     const done = await secondStep(await pendingToken('tf-recovery'), recoveryCode.toUpperCase());
     assert.equal(done.statusCode, 200, done.body);
     const again = await secondStep(await pendingToken('tf-recovery'), recoveryCode);
-    assert.equal(again.statusCode, 401, again.body);
+    assert.equal(again.statusCode, 400, again.body);
+    assert.equal(again.json<{ code: string }>().code, 'second_factor_invalid');
     const status = await world.app.inject({ method: 'GET', url: '/api/v1/auth/2fa', headers: { cookie } });
     assert.equal(status.json<{ recovery_codes_left: number }>().recovery_codes_left, 9);
     await world.db.deleteFrom('sign_in_throttle').execute();
@@ -214,7 +217,15 @@ describe('issue 15, item 4: two-factor sign-in', () => {
       headers: { cookie },
       payload: { password: 'not the password at all', code: await codeAt(secret, 0) },
     });
-    assert.equal(noPassword.statusCode, 401);
+    assert.equal(noPassword.statusCode, 400);
+    const noCode = await world.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/2fa/disable',
+      headers: { cookie },
+      payload: { password: testPassword, code: await wrongCode(secret) },
+    });
+    assert.equal(noCode.statusCode, 400);
+    assert.equal(noCode.json<{ code: string }>().code, 'second_factor_invalid');
     const disabled = await world.app.inject({
       method: 'POST',
       url: '/api/v1/auth/2fa/disable',
@@ -261,8 +272,19 @@ describe('issue 15, item 4: two-factor sign-in', () => {
     assert.equal(audited?.actor_label, 'admin');
   });
 
+  it('the CLI’s status and reset (by user name, as the local administrator)', async () => {
+    await enrolledUser('tf-cli');
+    const cliActor = { ...world.admin, via: 'cli' as const };
+    const user = await findUserByUsername(world.db, 'tf-cli');
+    assert.equal((await secondFactorStatus(world.db, cliActor, user.id)).enabled, true);
+    await assert.rejects(secondFactorStatus(world.db, { ...world.owner, via: 'cli' }, user.id), { code: 'forbidden' });
+    await resetSecondFactor(world.db, cliActor, { username: 'tf-cli' });
+    assert.equal((await secondFactorStatus(world.db, cliActor, user.id)).enabled, false);
+    await assert.rejects(resetSecondFactor(world.db, cliActor, { username: 'tf-cli' }), { code: 'not_found' });
+  });
+
   it('ARMTRACE_REQUIRE_2FA_ADMINS: an administrator without TOTP gets 403 until enrolled; enrolment stays open', async () => {
-    await createTestUser(world.db, 'tf-admin', true);
+    const adminActor = await createTestUser(world.db, 'tf-admin', true);
     const cookie = cookieOf(await signInWithPassword('tf-admin'));
     world.config.requireSecondFactorForAdmins = true;
     try {
@@ -271,6 +293,13 @@ describe('issue 15, item 4: two-factor sign-in', () => {
       assert.equal(refused.json<{ code: string }>().code, 'second_factor_required');
       const me = await world.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
       assert.equal(me.statusCode, 200);
+      const { token } = await createApiToken(world.db, adminActor, { name: 'script' }, 30);
+      const byToken = await world.app.inject({
+        method: 'GET',
+        url: '/api/v1/users',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(byToken.statusCode, 403, 'a token does not get around the requirement');
       await enrol(cookie);
       const allowed = await world.app.inject({ method: 'GET', url: '/api/v1/users', headers: { cookie } });
       assert.equal(allowed.statusCode, 200, allowed.body);
