@@ -65,3 +65,31 @@ export async function listMemberInvestigationIds(db: Queryable, userId: string):
     .execute();
   return rows.map((row) => row.investigation_id);
 }
+
+/**
+ * The investigations that require a second factor the user has not enabled (none when the user has one): they
+ * are left out of searches across investigations, as their own routes refuse the user.
+ */
+export async function listInvestigationsLockedBySecondFactor(db: Queryable, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('investigation_second_factor')
+    .select('investigation_id')
+    .where('required', '=', true)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('second_factors')
+            .select('user_id')
+            .where('user_id', '=', userId)
+            .where('enabled_at', 'is not', null),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((row) => row.investigation_id);
+}
+
+export async function listInvestigationIds(db: Queryable): Promise<string[]> {
+  return (await db.selectFrom('investigations').select('id').execute()).map((row) => row.id);
+}

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
+import { visibleInvestigationIds } from '../access/service.js';
 import { addMember } from '../investigations/service.js';
 import { resetSecondFactor, secondFactorStatus } from './second-factor.js';
 import { createApiToken, findUserByUsername } from './service.js';
@@ -356,7 +357,10 @@ describe('issue 15, item 4: two-factor sign-in', () => {
     });
     assert.equal(otherInvestigation.statusCode, 200, 'other investigations are not concerned');
 
+    assert.deepEqual(await visibleInvestigationIds(world.db, member), [], 'left out of searches across investigations');
+
     await enrol(memberCookie);
+    assert.deepEqual(await visibleInvestigationIds(world.db, member), [world.investigationId]);
     const allowed = await world.app.inject({ method: 'GET', url: sites, headers: { cookie: memberCookie } });
     assert.equal(allowed.statusCode, 200, allowed.body);
 
