@@ -314,12 +314,22 @@ export async function finishPendingSignIn(
     address: clientAddress === undefined ? undefined : addressKey(clientAddress),
   };
   await checkThrottle(db, keys.address === undefined ? [keys.account] : [keys.account, keys.address], now);
-  const accepted = await db.transaction().execute(async (trx) => {
-    const factor = await usersRepository.findSecondFactor(trx, user.id);
-    // Reset by an administrator meanwhile: the password step suffices.
-    if (factor?.enabled_at != null && !(await acceptCode(trx, user, factor, input.code, now))) return false;
-    return usersRepository.finishPendingSignIn(trx, pending.id, now);
-  });
+  const refused = new Error('second factor refused');
+  const accepted = await db
+    .transaction()
+    .execute(async (trx) => {
+      // The pending sign-in is claimed first, so that two requests racing with it cannot both finish it; a
+      // refused code rolls the claim (and a spent recovery code) back.
+      if (!(await usersRepository.finishPendingSignIn(trx, pending.id, now))) throw refused;
+      const factor = await usersRepository.findSecondFactor(trx, user.id);
+      // Reset by an administrator meanwhile: the password step suffices.
+      if (factor?.enabled_at != null && !(await acceptCode(trx, user, factor, input.code, now))) throw refused;
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error === refused) return false;
+      throw error;
+    });
   if (!accepted) {
     await recordFailure(db, keys, now);
     throw new DomainError('second_factor_invalid', 'The code is wrong, expired or already used.');
