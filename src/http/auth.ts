@@ -34,8 +34,9 @@ const SECOND_FACTOR_EXEMPT = ['/api/v1/auth/2fa', '/api/v1/auth/me', '/api/v1/au
 /** ARMTRACE_REQUIRE_2FA_ADMINS: an administrator without TOTP gets 403 second_factor_required until they enrol. */
 async function requireAdminSecondFactor(request: FastifyRequest, deps: RouteDeps): Promise<void> {
   if (!deps.config.requireSecondFactorForAdmins || request.actor?.isAdmin !== true) return;
-  const path = request.url.split('?')[0] ?? '';
-  if (!path.startsWith('/api/v1/') || SECOND_FACTOR_EXEMPT.some((prefix) => path.startsWith(prefix))) return;
+  // The matched route, not the raw URL, so that no spelling of a path slips past the list.
+  const route = request.routeOptions.url ?? '';
+  if (!route.startsWith('/api/v1/') || SECOND_FACTOR_EXEMPT.some((prefix) => route.startsWith(prefix))) return;
   if (!(await hasSecondFactor(deps.db, request.actor.userId))) throw adminSecondFactorRequired();
 }
 
