@@ -22,6 +22,8 @@ export const problemCatalogue = {
   idempotency_key_reused: { status: 422, title: 'This operation id was already used for a different operation' },
   dependency_missing: { status: 424, title: 'A record this one depends on is not on the server yet' },
   hash_mismatch: { status: 460, title: 'The received bytes do not match the SHA-256 the sender declared' },
+  second_factor_invalid: { status: 400, title: 'The code is wrong, expired or already used' },
+  second_factor_required: { status: 403, title: 'Two-factor sign-in is required; enrol an authenticator first' },
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   internal: { status: 500, title: 'Internal error' },

@@ -26,6 +26,7 @@ const configSchema = z.object({
   ARMTRACE_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(250_000_000),
   ARMTRACE_REVIEW_DISTANCE_M: z.coerce.number().min(0).default(1000),
   ARMTRACE_REVIEW_TIME_HOURS: z.coerce.number().min(0).default(72),
+  ARMTRACE_REQUIRE_2FA_ADMINS: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 /** Everything armtrace reads from its environment, validated once at start-up. */
@@ -41,6 +42,8 @@ export interface Config {
   /** Longest lifetime an API token may be given, in days (a token's default is 90, or this when shorter). */
   tokenMaxDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Administrators must enrol a second factor (TOTP) before the API serves them anything else. */
+  requireSecondFactorForAdmins: boolean;
   media: MediaConfig;
 }
 
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: values.ARMTRACE_SESSION_HOURS,
     tokenMaxDays: values.ARMTRACE_TOKEN_MAX_DAYS,
     logLevel: values.ARMTRACE_LOG_LEVEL,
+    requireSecondFactorForAdmins: ['true', '1'].includes(values.ARMTRACE_REQUIRE_2FA_ADMINS),
     media: {
       maxUploadBytes: values.ARMTRACE_MAX_UPLOAD_BYTES,
       maxImagePixels: values.ARMTRACE_MAX_IMAGE_PIXELS,

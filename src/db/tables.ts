@@ -376,8 +376,47 @@ export interface SignInThrottleTable {
   locked_until: Date | null;
 }
 
+/** A user's TOTP secret (migration 0012); `enabled_at` null while enrolment waits for a first code. */
+export interface SecondFactorsTable {
+  user_id: string;
+  secret: string;
+  enabled_at: Date | null;
+  /** RFC 6238 time step of the last code accepted: a code is never accepted twice. */
+  last_used_step: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: Date;
+  used_at: Date | null;
+}
+
+export interface PendingSignInsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface InvestigationSecondFactorTable {
+  investigation_id: string;
+  required: boolean;
+  updated_at: Date;
+  updated_by: string;
+}
+
 export interface DB {
   sign_in_throttle: SignInThrottleTable;
+  second_factors: SecondFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  pending_sign_ins: PendingSignInsTable;
+  investigation_second_factor: InvestigationSecondFactorTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

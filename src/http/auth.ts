@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
 import type { Actor } from '../features/access/schema.js';
+import { adminSecondFactorRequired, hasSecondFactor } from '../features/users/second-factor.js';
 import { authenticateApiToken, authenticateSession } from '../features/users/service.js';
 import type { ApiApp, RouteDeps } from './types.js';
 
@@ -27,6 +28,18 @@ export function requireActor(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** What an administrator without a second factor may still reach when the instance requires one: enrolment. */
+const SECOND_FACTOR_EXEMPT = ['/api/v1/auth/2fa', '/api/v1/auth/me', '/api/v1/auth/sign-out', '/api/v1/auth/sign-in'];
+
+/** ARMTRACE_REQUIRE_2FA_ADMINS: an administrator without TOTP gets 403 second_factor_required until they enrol. */
+async function requireAdminSecondFactor(request: FastifyRequest, deps: RouteDeps): Promise<void> {
+  if (!deps.config.requireSecondFactorForAdmins || request.actor?.isAdmin !== true) return;
+  // The matched route, not the raw URL, so that no spelling of a path slips past the list.
+  const route = request.routeOptions.url ?? '';
+  if (!route.startsWith('/api/v1/') || SECOND_FACTOR_EXEMPT.some((prefix) => route.startsWith(prefix))) return;
+  if (!(await hasSecondFactor(deps.db, request.actor.userId))) throw adminSecondFactorRequired();
+}
+
 /**
  * Resolves the actor from the API token or the session cookie. Every route
  * under /api/v1 requires one unless its config says `public: true`.
@@ -45,10 +58,12 @@ export function registerAuthentication(app: ApiApp, deps: RouteDeps): void {
         throw new DomainError('forbidden', 'This API token is read-only; make a read_write token to change records.');
       }
       request.actor = actor;
+      await requireAdminSecondFactor(request, deps);
       return;
     }
     const sessionToken = request.cookies[SESSION_COOKIE];
     if (sessionToken !== undefined) request.actor = await authenticateSession(deps.db, sessionToken);
+    await requireAdminSecondFactor(request, deps);
     if (
       request.actor === undefined &&
       request.url.startsWith('/api/v1/') &&

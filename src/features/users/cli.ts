@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson, printTable } from '../../cli/output.js';
+import * as secondFactor from './second-factor.js';
 import * as service from './service.js';
 
 export function registerUserCommands(program: Command): void {
@@ -85,6 +86,35 @@ export function registerUserCommands(program: Command): void {
       await withSession(command, async ({ db, actor }) => {
         await service.clearSignInThrottle(db, actor, `account:${username.trim().toLowerCase()}`);
         process.stdout.write(`Cleared the failed sign-ins of ${username}.\n`);
+      });
+    });
+
+  const twoFactor = user.command('2fa').description('Two-factor sign-in (TOTP) of a user');
+  twoFactor
+    .command('status <username>')
+    .description('Whether the user signs in with a second factor, and how many recovery codes are left')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        const found = await service.findUserByUsername(db, username);
+        const status = await secondFactor.secondFactorStatus(db, actor, found.id);
+        if (options.json === true) return printJson(status);
+        process.stdout.write(
+          status.enabled
+            ? `${username}: two-factor sign-in enabled since ${status.enabled_at}; ${status.recovery_codes_left} recovery codes left\n`
+            : `${username}: two-factor sign-in not enabled${status.enrolment_pending ? ' (enrolment started, not confirmed)' : ''}\n`,
+        );
+      });
+    });
+  twoFactor
+    .command('reset <username>')
+    .description('Remove the user’s second factor and recovery codes (lost authenticator); they enrol again')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withSession(command, async ({ db, actor }) => {
+        await secondFactor.resetSecondFactor(db, actor, { username });
+        process.stdout.write(
+          `Removed the second factor of ${username}; they sign in with the password and enrol again.\n`,
+        );
       });
     });
 

@@ -209,3 +209,144 @@ export async function clearThrottle(db: Queryable, key: string): Promise<Row<'si
 export async function listThrottles(db: Queryable): Promise<Row<'sign_in_throttle'>[]> {
   return db.selectFrom('sign_in_throttle').selectAll().orderBy('last_failure_at', 'desc').limit(1000).execute();
 }
+
+// ---------------------------------------------------------------- two-factor sign-in (migration 0012)
+
+export async function findSecondFactor(db: Queryable, userId: string): Promise<Row<'second_factors'> | undefined> {
+  return db.selectFrom('second_factors').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Starts (or restarts) an enrolment that no code has confirmed yet; an enabled factor is left as it is. */
+export async function upsertPendingSecondFactor(
+  db: Queryable,
+  userId: string,
+  secret: string,
+  now: Date,
+): Promise<Row<'second_factors'> | undefined> {
+  return db
+    .insertInto('second_factors')
+    .values({ user_id: userId, secret, enabled_at: null, last_used_step: null, created_at: now, updated_at: now })
+    .onConflict((conflict) =>
+      conflict
+        .column('user_id')
+        .doUpdateSet({ secret, created_at: now, updated_at: now, last_used_step: null })
+        .where('second_factors.enabled_at', 'is', null),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Records the time step of an accepted code, only if it is later than the last one: the replay guard. */
+export async function useSecondFactorStep(
+  db: Queryable,
+  userId: string,
+  step: number,
+  now: Date,
+  enable: boolean,
+): Promise<Row<'second_factors'> | undefined> {
+  return db
+    .updateTable('second_factors')
+    .set(
+      enable ? { last_used_step: step, updated_at: now, enabled_at: now } : { last_used_step: step, updated_at: now },
+    )
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteSecondFactor(db: Queryable, userId: string): Promise<Row<'second_factors'> | undefined> {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  return db.deleteFrom('second_factors').where('user_id', '=', userId).returningAll().executeTakeFirst();
+}
+
+export async function insertRecoveryCodes(db: Queryable, rows: NewRow<'recovery_codes'>[]): Promise<void> {
+  await db.insertInto('recovery_codes').values(rows).execute();
+}
+
+export async function countUnusedRecoveryCodes(db: Queryable, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/** Spends one unused recovery code of the user; undefined when it is unknown or already spent. */
+export async function useRecoveryCode(
+  db: Queryable,
+  userId: string,
+  codeHash: string,
+  now: Date,
+): Promise<Row<'recovery_codes'> | undefined> {
+  return db
+    .updateTable('recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertPendingSignIn(db: Queryable, row: NewRow<'pending_sign_ins'>): Promise<void> {
+  await db.insertInto('pending_sign_ins').values(row).execute();
+}
+
+export async function findPendingSignIn(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<{ pending: Row<'pending_sign_ins'>; user: Row<'users'> } | undefined> {
+  const pending = await db
+    .selectFrom('pending_sign_ins')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (pending === undefined) return undefined;
+  const user = await findUserById(db, pending.user_id);
+  if (user === undefined || user.archived_at !== null) return undefined;
+  return { pending, user };
+}
+
+export async function finishPendingSignIn(db: Queryable, id: string, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('pending_sign_ins')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findInvestigationSecondFactor(
+  db: Queryable,
+  investigationId: string,
+): Promise<Row<'investigation_second_factor'> | undefined> {
+  return db
+    .selectFrom('investigation_second_factor')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .executeTakeFirst();
+}
+
+export async function setInvestigationSecondFactor(
+  db: Queryable,
+  row: NewRow<'investigation_second_factor'>,
+): Promise<Row<'investigation_second_factor'>> {
+  return db
+    .insertInto('investigation_second_factor')
+    .values(row)
+    .onConflict((conflict) =>
+      conflict
+        .column('investigation_id')
+        .doUpdateSet({ required: row.required, updated_at: row.updated_at, updated_by: row.updated_by }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageQuerySchema, toPage } from '../../db/pagination.js';
 import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
@@ -12,14 +13,35 @@ import {
   createdApiTokenSchema,
   createUserBodySchema,
   deactivateUserBodySchema,
+  disableSecondFactorBodySchema,
+  investigationSecondFactorSchema,
+  pendingSignInSchema,
+  recoveryCodesSchema,
+  secondFactorCodeBodySchema,
+  secondFactorEnrolmentSchema,
+  secondFactorSignInBodySchema,
+  secondFactorStatusSchema,
+  setInvestigationSecondFactorBodySchema,
   signedInSchema,
   signInBodySchema,
   signInThrottleSchema,
   userSchema,
 } from './schema.js';
+import * as secondFactor from './second-factor.js';
 import * as service from './service.js';
 
 export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void {
+  function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
+    const secure =
+      config.secureCookies === 'always' || (config.secureCookies === 'auto' && request.protocol === 'https');
+    void reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/',
+      expires: expiresAt,
+    });
+  }
   app.post(
     '/auth/sign-in',
     {
@@ -28,22 +50,142 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
         tags: ['auth'],
         summary: 'Sign in; sets the session cookie',
         body: signInBodySchema,
+        response: { 200: signedInSchema, 202: pendingSignInSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await service.signIn(db, request.body, config.sessionHours, request.ip);
+      if (result.kind === 'second_factor') {
+        return reply.status(202).send({
+          second_factor_required: true as const,
+          pending_token: result.pendingToken,
+          expires_at: result.expiresAt.toISOString(),
+        });
+      }
+      setSessionCookie(request, reply, result.token, result.expiresAt);
+      return { user: result.user, expires_at: result.expiresAt.toISOString() };
+    },
+  );
+  app.post(
+    '/auth/sign-in/second-factor',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Finish a sign-in with a TOTP code or a recovery code; sets the session cookie',
+        body: secondFactorSignInBodySchema,
         response: { 200: signedInSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const { token, user, expiresAt } = await service.signIn(db, request.body, config.sessionHours, request.ip);
-      const secure =
-        config.secureCookies === 'always' || (config.secureCookies === 'auto' && request.protocol === 'https');
-      void reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure,
-        path: '/',
-        expires: expiresAt,
-      });
+      const userRow = await secondFactor.finishPendingSignIn(db, request.body, request.ip);
+      const { token, user, expiresAt } = await service.startSession(db, userRow, config.sessionHours);
+      setSessionCookie(request, reply, token, expiresAt);
       return { user, expires_at: expiresAt.toISOString() };
     },
+  );
+  app.get(
+    '/auth/2fa',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your two-factor sign-in status',
+        response: { 200: secondFactorStatusSchema, ...problemResponses },
+      },
+    },
+    (request) => secondFactor.secondFactorStatus(db, requireActor(request)),
+  );
+  app.post(
+    '/auth/2fa/enrol',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Start enrolling an authenticator (TOTP): the secret and its otpauth:// URI, shown once',
+        response: { 201: secondFactorEnrolmentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await secondFactor.startEnrolment(db, requireActor(request))),
+  );
+  app.post(
+    '/auth/2fa/confirm',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Confirm enrolment with a current code; enables two-factor sign-in and returns ten recovery codes once',
+        body: secondFactorCodeBodySchema,
+        response: { 200: recoveryCodesSchema, ...problemResponses },
+      },
+    },
+    (request) => secondFactor.confirmEnrolment(db, requireActor(request), request.body.code),
+  );
+  app.post(
+    '/auth/2fa/disable',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Disable your two-factor sign-in, given your password and a code',
+        body: disableSecondFactorBodySchema,
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await secondFactor.disableOwnSecondFactor(db, requireActor(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/users/:id/2fa',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'A user’s two-factor sign-in status (administrators)',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: secondFactorStatusSchema, ...problemResponses },
+      },
+    },
+    (request) => secondFactor.secondFactorStatus(db, requireActor(request), request.params.id),
+  );
+  app.post(
+    '/users/:id/2fa/reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Remove a user’s second factor and recovery codes (administrators); they enrol again',
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await secondFactor.resetSecondFactor(db, requireActor(request), { id: request.params.id });
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/investigations/:id/second-factor',
+    {
+      schema: {
+        tags: ['investigations'],
+        summary: 'Whether the investigation requires two-factor sign-in of its members',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: investigationSecondFactorSchema, ...problemResponses },
+      },
+    },
+    (request) => secondFactor.investigationSecondFactor(db, requireActor(request), request.params.id),
+  );
+  app.put(
+    '/investigations/:id/second-factor',
+    {
+      schema: {
+        tags: ['investigations'],
+        summary: 'Require (or stop requiring) two-factor sign-in of the investigation’s members (owners)',
+        params: z.object({ id: z.uuid() }),
+        body: setInvestigationSecondFactorBodySchema,
+        response: { 200: investigationSecondFactorSchema, ...problemResponses },
+      },
+    },
+    (request) =>
+      secondFactor.setInvestigationSecondFactor(db, requireActor(request), request.params.id, request.body.required),
   );
   app.post(
     '/auth/sign-out',

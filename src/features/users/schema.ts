@@ -119,3 +119,50 @@ export const signInThrottleSchema = z.object({
 export type SignInThrottle = z.infer<typeof signInThrottleSchema>;
 
 export const clearSignInThrottleBodySchema = z.object({ key: z.string().min(1).max(300) });
+
+// ---------------------------------------------------------------- two-factor sign-in (issue 15, item 4)
+
+export const pendingSignInSchema = z.object({
+  second_factor_required: z.literal(true),
+  pending_token: z
+    .string()
+    .describe('Send it with a code to POST /auth/sign-in/second-factor; valid for 5 minutes, no session yet'),
+  expires_at: z.string(),
+});
+
+export const secondFactorSignInBodySchema = z.object({
+  pending_token: z.string().min(1).max(200),
+  code: z.string().trim().min(1).max(100).describe('The 6-digit code of the authenticator, or a recovery code'),
+});
+
+export const secondFactorStatusSchema = z.object({
+  enabled: z.boolean(),
+  enabled_at: z.string().nullable(),
+  enrolment_pending: z.boolean(),
+  recovery_codes_left: z.number().int(),
+});
+
+export const secondFactorEnrolmentSchema = z.object({
+  otpauth_uri: z.string().describe('otpauth://totp/… for an authenticator app (as a QR code); shown once'),
+  secret: z.string().describe('The same secret in base32, to type in by hand; shown once'),
+});
+
+export const secondFactorCodeBodySchema = z.object({
+  code: z.string().trim().min(1).max(100).describe('The current 6-digit code of the authenticator'),
+});
+
+export const recoveryCodesSchema = z.object({
+  recovery_codes: z.array(z.string()).describe('Ten one-time codes for when the authenticator is lost; shown once'),
+});
+
+export const disableSecondFactorBodySchema = z.object({
+  password: z.string().min(1).max(1000),
+  code: z.string().trim().min(1).max(100).describe('A current code, or a recovery code'),
+});
+
+export const investigationSecondFactorSchema = z.object({
+  investigation_id: z.uuid(),
+  required: z.boolean().describe('Members without two-factor sign-in get 403 second_factor_required'),
+});
+
+export const setInvestigationSecondFactorBodySchema = z.object({ required: z.boolean() });

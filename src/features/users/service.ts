@@ -10,6 +10,7 @@ import type { Actor } from '../access/schema.js';
 import { requireAdmin, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import * as usersRepository from './repository.js';
+import { hasSecondFactor, startPendingSignIn } from './second-factor.js';
 import { accountKey, addressKey, checkThrottle, clearAccount, recordFailure } from './throttle.js';
 import {
   changePasswordBodySchema,
@@ -140,7 +141,10 @@ export async function signIn(
   credentials: { username: string; password: string },
   sessionHours: number,
   clientAddress?: string,
-): Promise<{ token: string; user: User; expiresAt: Date }> {
+): Promise<
+  | { kind: 'session'; token: string; user: User; expiresAt: Date }
+  | { kind: 'second_factor'; pendingToken: string; expiresAt: Date }
+> {
   const now = new Date();
   const keys = {
     account: accountKey(credentials.username),
@@ -154,7 +158,25 @@ export async function signIn(
     await recordFailure(db, keys, now);
     throw new DomainError('invalid_credentials', 'The user name or password is wrong.');
   }
+  // With TOTP enabled the password alone opens no session: the failure count stays until the code is right.
+  if (await hasSecondFactor(db, user.id))
+    return { kind: 'second_factor', ...(await startPendingSignIn(db, user, now)) };
   await clearAccount(db, credentials.username);
+  return { kind: 'session', ...(await startSession(db, user, sessionHours, now)) };
+}
+
+/**
+ * Opens a session for a user whose credentials were checked (password, and the second factor when enabled).
+ *
+ * @example
+ * const { token, expiresAt } = await startSession(db, userRow, config.sessionHours);
+ */
+export async function startSession(
+  db: Queryable,
+  user: Row<'users'>,
+  sessionHours: number,
+  now: Date = new Date(),
+): Promise<{ token: string; user: User; expiresAt: Date }> {
   const token = newToken('ats');
   const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
   await usersRepository.insertSession(db, {

@@ -12,7 +12,7 @@ export const signedOutEvent = 'armtrace:signed-out';
 
 api.use({
   onResponse({ response, request }) {
-    if (response.status === 401 && !request.url.endsWith('/api/v1/auth/sign-in')) {
+    if (response.status === 401 && !/\/api\/v1\/auth\/sign-in(\/second-factor)?$/.test(request.url)) {
       window.dispatchEvent(new Event(signedOutEvent));
     }
     return response;

@@ -37,6 +37,8 @@ const messageByCode: Record<string, MessageKey> = {
   too_many_attempts: 'error.tooManyAttempts',
   archived: 'error.archived',
   last_owner: 'error.lastOwner',
+  second_factor_required: 'error.secondFactorRequired',
+  second_factor_invalid: 'error.secondFactorInvalid',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */

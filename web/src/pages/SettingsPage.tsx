@@ -1,5 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 import { LanguagePicker } from '../components/Layout';
+import { TwoFactorSettings } from '../components/TwoFactorSettings';
 import { Field } from '../components/ui';
 import { useDocumentTitle } from '../hooks';
 import { useI18n } from '../i18n/i18n';
@@ -62,6 +63,7 @@ export function SettingsPage() {
           )}
         </div>
       </form>
+      <TwoFactorSettings />
     </div>
   );
 }

@@ -12,13 +12,28 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  /** Set when the password was right and the account asks for a second factor. */
+  const [pendingToken, setPendingToken] = useState<string | undefined>(undefined);
+  const [code, setCode] = useState('');
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
+      if (pendingToken !== undefined) {
+        const finished = await call(
+          api.POST('/api/v1/auth/sign-in/second-factor', { body: { pending_token: pendingToken, code } }),
+        );
+        onSignedIn(finished.user);
+        return;
+      }
       const signedIn = await call(api.POST('/api/v1/auth/sign-in', { body: { username, password } }));
+      if ('pending_token' in signedIn) {
+        setPendingToken(signedIn.pending_token);
+        setBusy(false);
+        return;
+      }
       onSignedIn(signedIn.user);
     } catch (caught) {
       setError(caught);
@@ -26,7 +41,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     }
   };
 
-  const wrongCredentials = error instanceof ApiError && error.status === 401;
+  const wrongCredentials = pendingToken === undefined && error instanceof ApiError && error.status === 401;
   return (
     <main className="sign-in" id="main">
       <div className="sign-in-tools">
@@ -43,34 +58,57 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         ) : (
           <ErrorNotice error={error} />
         )}
-        <Field label={t('signIn.username')}>
-          {(control) => (
-            <input
-              {...control}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              autoFocus
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('signIn.password')}>
-          {(control) => (
-            <input
-              {...control}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
+        {pendingToken !== undefined ? (
+          <>
+            <p>{t('twoFactor.signIn.intro')}</p>
+            <Field label={t('twoFactor.signIn.code')}>
+              {(control) => (
+                <input
+                  {...control}
+                  name="code"
+                  autoComplete="one-time-code"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  required
+                  autoFocus
+                  value={code}
+                  onChange={(event) => setCode(event.target.value)}
+                />
+              )}
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label={t('signIn.username')}>
+              {(control) => (
+                <input
+                  {...control}
+                  name="username"
+                  autoComplete="username"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  required
+                  autoFocus
+                  value={username}
+                  onChange={(event) => setUsername(event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('signIn.password')}>
+              {(control) => (
+                <input
+                  {...control}
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(event) => setPassword(event.target.value)}
+                />
+              )}
+            </Field>
+          </>
+        )}
         <button type="submit" className="button-primary" disabled={busy}>
           {busy ? t('signIn.signingIn') : t('signIn.submit')}
         </button>
