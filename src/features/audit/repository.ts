@@ -13,6 +13,30 @@ export async function findHead(db: Queryable): Promise<Pick<Row<'audit_log'>, 's
   return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
+/**
+ * The head of one investigation's own audit history: how many entries it has (its last position,
+ * 1, 2, 3, … with no gaps) and the chain hash of its last entry. Neither changes when other
+ * investigations write, so an export, bag or report that prints it reveals nothing about them,
+ * while the hash still names one entry of the chain that `audit verify` checks.
+ *
+ * @example
+ * const head = await findInvestigationHead(db, investigationId); // { position: 12, hash: '9f…' }
+ */
+export async function findInvestigationHead(
+  db: Queryable,
+  investigationId: string,
+): Promise<{ position: number; hash: string } | undefined> {
+  const last = await db
+    .selectFrom('audit_log')
+    .select(['hash'])
+    .select(sql<number>`(count(*) OVER ())::integer`.as('position'))
+    .where('investigation_id', '=', investigationId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last === undefined ? undefined : { position: last.position, hash: last.hash };
+}
+
 export async function insertEntry(trx: Tx, entry: NewRow<'audit_log'>): Promise<void> {
   await trx.insertInto('audit_log').values(entry).execute();
 }

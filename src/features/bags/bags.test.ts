@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
-import { findHead } from '../audit/repository.js';
+import { findInvestigationHead } from '../audit/repository.js';
+import { exportInvestigation } from '../export/service.js';
+import { buildReportHtml } from '../report/service.js';
 import type { UploadedMedia } from '../media/schema.js';
 import {
   addAuditedMarking,
@@ -65,12 +67,43 @@ describe('BagIt export and verify-bag', () => {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
+  it('L2: exports, bags and reports show no global audit position', async () => {
+    async function positions(name: string) {
+      const document = await exportInvestigation(world.db, world.owner, world.investigationId);
+      const out = path.join(workDir, name);
+      const bag = await exportBag(world.db, media.store, world.owner, world.investigationId, {}, out);
+      assert.equal((await verifyBag(out)).ok, true);
+      const info = fs.readFileSync(path.join(out, 'bag-info.txt'), 'utf8');
+      const html = await buildReportHtml(world.db, world.owner, world.investigationId, { lang: 'en' });
+      return {
+        exported: document.audit_head,
+        bagged: bag.audit_head,
+        bagInfo: /^Armtrace-Audit-Head: .*$/m.exec(info)?.[0],
+        reported: /<footer>.*<\/footer>/s.exec(html)?.[0],
+      };
+    }
+    const own = await findInvestigationHead(world.db, world.investigationId);
+    assert.ok(own !== undefined);
+    const beforeOthers = await positions('l2-before');
+    assert.deepEqual(beforeOthers.exported, own);
+    assert.deepEqual(beforeOthers.bagged, own);
+    assert.equal(beforeOthers.bagInfo, `Armtrace-Audit-Head: ${own.position}:${own.hash}`);
+    assert.ok(beforeOthers.reported?.includes(own.hash));
+    assert.ok(beforeOthers.reported?.includes(`had ${own.position} entries`));
+
+    // Another team writes records in its own investigation: nothing shown here may move.
+    await addAuditedMarking(world, world.outsider, world.otherInvestigationId);
+    await addAuditedMarking(world, world.outsider, world.otherInvestigationId);
+    const afterOthers = await positions('l2-after');
+    assert.deepEqual(afterOthers, beforeOthers);
+  });
+
   it('writes a bag of the whole investigation that verifies', async () => {
     const out = path.join(workDir, 'whole');
     const result = await exportBag(world.db, media.store, world.owner, world.investigationId, {}, out);
     assert.equal(result.originals, 3);
     assert.equal(result.files, 5);
-    const head = await findHead(world.db);
+    const head = await findInvestigationHead(world.db, world.investigationId);
     assert.deepEqual(result.audit_head, head);
 
     const verification = await verifyBag(out);
@@ -88,7 +121,7 @@ describe('BagIt export and verify-bag', () => {
     assert.match(info, /^Armtrace-Investigation: .* Test investigation$/m);
     assert.match(info, /^Armtrace-Exported-By: owner$/m);
     assert.match(info, /^Armtrace-Exported-At: \d{4}-\d{2}-\d{2}T/m);
-    assert.match(info, new RegExp(`^Armtrace-Audit-Head: ${head!.seq}:${head!.hash}$`, 'm'));
+    assert.match(info, new RegExp(`^Armtrace-Audit-Head: ${head!.position}:${head!.hash}$`, 'm'));
     assert.match(info, /^Payload-Oxum: \d+\.5$/m);
 
     const manifest = fs.readFileSync(path.join(out, 'manifest-sha256.txt'), 'utf8');

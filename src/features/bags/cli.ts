@@ -35,7 +35,7 @@ export function registerBagCommands(program: Command): void {
           );
           if (options.json === true) return printJson(result);
           process.stdout.write(
-            `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.seq}:${result.audit_head.hash}`}.\n` +
+            `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.position}:${result.audit_head.hash}`}.\n` +
               `Check it anywhere with \`armtrace verify-bag ${out}\`.\n`,
           );
         });

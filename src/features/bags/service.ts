@@ -105,7 +105,7 @@ export interface BagExportResult {
   files: number;
   bytes: number;
   originals: number;
-  audit_head: { seq: number; hash: string } | null;
+  audit_head: { position: number; hash: string } | null;
 }
 
 /**
@@ -176,7 +176,7 @@ export async function exportBag(
     'Armtrace-Investigation': `${investigationId} ${title}`,
     'Armtrace-Exported-By': document.exported_by,
     'Armtrace-Exported-At': document.exported_at,
-    'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.seq}:${head.hash}`,
+    'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
     ...(options.items === undefined || options.items.length === 0 ? {} : { 'Armtrace-Items': options.items.join(' ') }),
   });
   return { out, files: written.files, bytes: written.bytes, originals: originals.size, audit_head: head };

@@ -33,7 +33,3 @@ export async function listInvestigationRows(
     .where('investigation_id', '=', investigationId)
     .execute();
 }
-
-export async function findAuditHead(db: Queryable): Promise<{ seq: number; hash: string } | undefined> {
-  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-}

@@ -4,14 +4,16 @@ import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { getInvestigation, listMembers } from '../investigations/service.js';
-import { exportedTables, findAuditHead, listInvestigationRows, type ExportedTable } from './repository.js';
+import { findInvestigationHead } from '../audit/repository.js';
+import { exportedTables, listInvestigationRows, type ExportedTable } from './repository.js';
 
 export interface InvestigationExport {
   format: 'armtrace-investigation';
   format_version: 1;
   exported_at: string;
   exported_by: string;
-  audit_head: { seq: number; hash: string } | null;
+  /** The investigation's own audit position and the hash of its last entry: nothing about other investigations. */
+  audit_head: { position: number; hash: string } | null;
   investigation: Awaited<ReturnType<typeof getInvestigation>>;
   members: { username: string; role: string }[];
   records: Record<ExportedTable, Record<string, unknown>[]>;
@@ -19,8 +21,9 @@ export interface InvestigationExport {
 
 /**
  * Everything recorded in one investigation, archived records included, as
- * one JSON document. It carries the audit-chain head at the time of export so
- * a reader can later check the export against a published checkpoint.
+ * one JSON document. It carries the investigation's audit head at the time of
+ * export (its own entry count and the chain hash of its last entry, never the
+ * global sequence number) so a reader can later check it against the chain.
  *
  * @example
  * const document = await exportInvestigation(db, actor, investigationId);
@@ -47,7 +50,7 @@ export async function exportInvestigation(
         format_version: 1,
         exported_at: new Date().toISOString(),
         exported_by: actor.username,
-        audit_head: (await findAuditHead(trx)) ?? null,
+        audit_head: (await findInvestigationHead(trx, investigationId)) ?? null,
         investigation: await getInvestigation(trx, actor, investigationId),
         members: members.map((member) => ({ username: member.username, role: member.role })),
         records,

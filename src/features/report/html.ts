@@ -478,7 +478,7 @@ export function renderReportHtml(input: ReportInput): string {
   const integrity =
     records.auditHead === undefined
       ? ''
-      : `<footer><strong>${escapeHtml(t.integrityTitle)}.</strong> ${t.integrity(records.auditHead.seq, `<bdi>${escapeHtml(records.auditHead.hash)}</bdi>`)}</footer>`;
+      : `<footer><strong>${escapeHtml(t.integrityTitle)}.</strong> ${t.integrity(records.auditHead.position, `<bdi>${escapeHtml(records.auditHead.hash)}</bdi>`)}</footer>`;
   return `<!DOCTYPE html>
 <html lang="${input.lang}" dir="${t.dir}">
 <head>

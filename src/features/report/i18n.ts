@@ -43,7 +43,7 @@ export interface ReportText {
   photoCreditsCaption: string;
   integrityTitle: string;
   /** `hashHtml` is already escaped; the result is HTML. */
-  integrity: (seq: number, hashHtml: string) => string;
+  integrity: (position: number, hashHtml: string) => string;
   noData: string;
   columns: {
     country: string;
@@ -161,8 +161,8 @@ const en: ReportText = {
   photoCreditsTitle: 'Photo credits',
   photoCreditsCaption: 'Credits of the photographs and documents held by the investigation.',
   integrityTitle: 'Integrity',
-  integrity: (seq, hashHtml) =>
-    `Every change to the records is kept in a hash-chained audit log. At the time of this report its head was entry ${seq}, hash ${hashHtml}.`,
+  integrity: (position, hashHtml) =>
+    `Every change to the records is kept in a hash-chained audit log. At the time of this report this investigation's history had ${position} entries; the last one has hash ${hashHtml}.`,
   noData: 'No data recorded yet.',
   columns: {
     country: 'Country',
@@ -327,8 +327,8 @@ const ar: ReportText = {
   photoCreditsTitle: 'حقوق الصور',
   photoCreditsCaption: 'حقوق الصور والوثائق المحفوظة في التحقيق.',
   integrityTitle: 'سلامة البيانات',
-  integrity: (seq, hashHtml) =>
-    `يُحفظ كل تغيير على السجلات في سجلّ تدقيق متسلسل بالتجزئة. عند إعداد هذا التقرير كان آخر قيد فيه رقم ${seq}، وقيمة تجزئته ${hashHtml}.`,
+  integrity: (position, hashHtml) =>
+    `يُحفظ كل تغيير على السجلات في سجلّ تدقيق متسلسل بالتجزئة. عند إعداد هذا التقرير كان عدد القيود في سجلّ هذا التحقيق ${position}، وقيمة تجزئة آخرها ${hashHtml}.`,
   noData: 'لا توجد بيانات مسجّلة بعد.',
   columns: {
     country: 'البلد',

@@ -1,5 +1,6 @@
 import type { Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import { findInvestigationHead } from '../audit/repository.js';
 
 export type ReportSource = Pick<
   Row<'sources'>,
@@ -36,7 +37,7 @@ export interface ReportRecords {
   traceRequests: Pick<Row<'trace_requests'>, 'id' | 'subject' | 'status'>[];
   /** How many live items carry each lot (by normalized marking). */
   lotItemCounts: { normalized: string; items: number }[];
-  auditHead: { seq: number; hash: string } | undefined;
+  auditHead: { position: number; hash: string } | undefined;
 }
 
 export async function loadReportRecords(db: Queryable, investigationId: string): Promise<ReportRecords> {
@@ -128,12 +129,7 @@ export async function loadReportRecords(db: Queryable, investigationId: string):
     .where('items.archived_at', 'is', null)
     .groupBy('markings.normalized')
     .execute();
-  const auditHead = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const auditHead = await findInvestigationHead(db, investigationId);
   return {
     investigation,
     siteCount: Number(siteCount.count),
@@ -143,6 +139,6 @@ export async function loadReportRecords(db: Queryable, investigationId: string):
     photoCredits: photoCredits.map((row) => ({ ...row, files: Number(row.files) })),
     traceRequests,
     lotItemCounts: lotItemCounts.map((row) => ({ normalized: row.normalized, items: Number(row.items) })),
-    auditHead: auditHead === undefined ? undefined : { seq: auditHead.seq, hash: auditHead.hash },
+    auditHead,
   };
 }
