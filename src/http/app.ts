@@ -69,6 +69,9 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   await app.register(fastifyMultipart, {
     limits: { fileSize: options.config.media.maxUploadBytes, files: 1, fields: 30, fieldSize: 10_000, parts: 40 },
     throwFileSizeLimit: false,
+    // Text fields keep their bytes (latin1 is one character per byte); the upload route decodes them as strict
+    // UTF-8 and refuses invalid bytes instead of storing U+FFFD (multipartFieldText).
+    defCharset: 'latin1',
   });
   await app.register(fastifySwagger, {
     openapi: {

@@ -169,6 +169,83 @@ describe('issue 15: security and integrity findings', () => {
     assert.equal(await countRows('media'), before);
   });
 
+  it('M1: invalid UTF-8 in a multipart text field is refused with 400 naming the field, never stored as U+FFFD', async () => {
+    const before = await countRows('media');
+    let serial = 0;
+    /** Raw multipart bytes: `disposition` is the file part's Content-Disposition parameters after `name="file"`. */
+    const upload = (fields: [string, Buffer][], disposition: Buffer) => {
+      const boundary = 'armtraceM1boundary';
+      serial += 1;
+      const parts: Buffer[] = [];
+      for (const [name, value] of fields) {
+        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), value);
+        parts.push(Buffer.from('\r\n'));
+      }
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; `),
+        disposition,
+        Buffer.from(
+          `\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n% M1 ${serial}\n%%EOF\n\r\n--${boundary}--\r\n`,
+        ),
+      );
+      return media.app.inject({
+        method: 'POST',
+        url: `/api/v1/investigations/${world.investigationId}/media`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie },
+        payload: Buffer.concat(parts),
+      });
+    };
+    const plainName = Buffer.from('filename="scan.pdf"');
+    const fieldCodes = (response: { body: string }) =>
+      (JSON.parse(response.body) as ProblemJson).fields!.map((entry) => [
+        entry.field,
+        entry.code,
+        entry.params?.position,
+      ]);
+
+    // "Équipe" written in latin1 (0xC9 is not valid UTF-8 here), and a lone continuation byte after valid Arabic.
+    const latin1 = await upload([['credit', Buffer.from([0xc9, 0x71, 0x75, 0x69, 0x70, 0x65])]], plainName);
+    assert.equal(latin1.statusCode, 400, latin1.body);
+    assert.deepEqual(fieldCodes(latin1), [['credit', 'text_not_storable', 1]]);
+    const broken = await upload(
+      [['captured_by', Buffer.concat([Buffer.from('فريق', 'utf8'), Buffer.from([0x80])])]],
+      plainName,
+    );
+    assert.equal(broken.statusCode, 400, broken.body);
+    assert.deepEqual(fieldCodes(broken), [['captured_by', 'text_not_storable', 9]]);
+    // The file name, plain and in its RFC 5987 form.
+    const badName = await upload(
+      [],
+      Buffer.concat([Buffer.from('filename="scan'), Buffer.from([0xff]), Buffer.from('.pdf"')]),
+    );
+    assert.equal(badName.statusCode, 400, badName.body);
+    assert.deepEqual(fieldCodes(badName), [['file', 'text_not_storable', 5]]);
+    const badExtended = await upload([], Buffer.from("filename*=UTF-8''scan%FF.pdf"));
+    assert.equal(badExtended.statusCode, 400, badExtended.body);
+    assert.deepEqual(fieldCodes(badExtended), [['file', 'text_not_storable', 5]]);
+    assert.equal(await countRows('media'), before);
+
+    // Valid UTF-8 (Arabic, Cyrillic, emoji) is stored exactly, in fields and in file names of either form.
+    const credit = 'فريق التوثيق — Группа 2 📷';
+    const plain = await upload(
+      [
+        ['credit', Buffer.from(credit, 'utf8')],
+        ['captured_by', Buffer.from('Ольга Петрова', 'utf8')],
+      ],
+      Buffer.from('filename="تقرير-Отчёт.pdf"', 'utf8'),
+    );
+    assert.equal(plain.statusCode, 201, plain.body);
+    const stored = plain.json<{ credit: string; captured_by: string; original_filename: string }>();
+    assert.deepEqual(
+      [stored.credit, stored.captured_by, stored.original_filename],
+      [credit, 'Ольга Петрова', 'تقرير-Отчёт.pdf'],
+    );
+    const extended = await upload([], Buffer.from(`filename*=UTF-8''${encodeURIComponent('صورة ✓ Фото.pdf')}`));
+    assert.equal(extended.statusCode, 201, extended.body);
+    assert.equal(extended.json<{ original_filename: string }>().original_filename, 'صورة ✓ Фото.pdf');
+    assert.equal(await countRows('media'), before + 2);
+  });
+
   it('M3: a NUL in a CSV cell is refused with its line and column, not an internal error', async () => {
     const file = path.join(directory, 'nul.csv');
     fs.writeFileSync(

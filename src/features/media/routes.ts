@@ -4,7 +4,7 @@ import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { parseByteRange } from '../../http/byte-range.js';
 import { problemResponses } from '../../http/responses.js';
-import { unstorableFieldProblem } from '../../http/storable-input.js';
+import { multipartFieldText, multipartFileNameProblem } from '../../http/storable-input.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
@@ -99,10 +99,12 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
       try {
         for await (const part of request.parts()) {
           if (part.type === 'field') {
-            fields[part.fieldname] = String(part.value);
-            const problem = unstorableFieldProblem(part.fieldname, fields[part.fieldname]!);
-            if (problem !== null)
-              throw new DomainError('validation_failed', `${problem.field}: ${problem.message}`, [problem]);
+            const decoded = multipartFieldText(part.fieldname, String(part.value));
+            if ('problem' in decoded)
+              throw new DomainError('validation_failed', `${decoded.problem.field}: ${decoded.problem.message}`, [
+                decoded.problem,
+              ]);
+            fields[part.fieldname] = decoded.text;
             continue;
           }
           if (part.fieldname !== 'file' || staged !== undefined) {
@@ -123,11 +125,9 @@ export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): voi
               ],
             );
           }
-          const nameProblem = unstorableFieldProblem('file', part.filename);
-          if (nameProblem !== null) {
-            const problem = { ...nameProblem, message: `the file name ${nameProblem.message}` };
-            throw new DomainError('validation_failed', `file: ${problem.message}`, [problem]);
-          }
+          const nameProblem = multipartFileNameProblem('file', part.filename);
+          if (nameProblem !== null)
+            throw new DomainError('validation_failed', `file: ${nameProblem.message}`, [nameProblem]);
           claims = { filename: part.filename, declaredType: part.mimetype };
         }
         if (staged === undefined) throw badUpload('no file was sent');
