@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import ar from './ar.json';
 import en from './en.json';
@@ -55,6 +56,75 @@ export interface I18n {
   formatDate: (isoDate: string) => string;
 }
 
+// Compiled messages by locale and key: ICU syntax is parsed once per message, not once per render.
+const compiled = new Map<string, { format: IntlMessageFormat; numeric: Set<string>; names: Set<string> }>();
+
+/**
+ * Formats one ICU MessageFormat message (intl-messageformat): `{name}` placeholders, and plural forms chosen by
+ * the language's own rules, e.g. `{count, plural, one {# site} other {# sites}}` in English and all six
+ * categories (zero, one, two, few, many, other) in Arabic. Numbers come out in the locale's digits (`#` inside
+ * a plural, and a plain `{count}`). A placeholder without a value stays `{name}`, so a missing parameter shows.
+ *
+ * @example
+ * formatMessage('ar', 'sites.count', '{count, plural, zero {لا مواقع} one {موقع واحد} two {موقعان} few {# مواقع} many {# موقعًا} other {# موقع}}', { count: 3 });
+ * // → '٣ مواقع'
+ */
+export function formatMessage(locale: Locale, key: string, message: string, params?: MessageParams): string {
+  const cacheKey = `${locale}\u0000${key}`;
+  let entry = compiled.get(cacheKey);
+  if (entry === undefined) {
+    const format = new IntlMessageFormat(message, locale);
+    const names = new Set<string>();
+    const numeric = new Set<string>();
+    collectArguments(format.getAst(), names, numeric);
+    entry = { format, names, numeric };
+    compiled.set(cacheKey, entry);
+  }
+  const numberFormat = numberFormats(locale);
+  const values: Record<string, string | number> = {};
+  for (const name of entry.names) {
+    const param = params?.[name];
+    if (param === undefined) values[name] = `{${name}}`;
+    // Plural, select and number arguments take the number itself; a plain {name} takes it in the locale's digits.
+    else if (typeof param === 'number') values[name] = entry.numeric.has(name) ? param : numberFormat.format(param);
+    else values[name] = param;
+  }
+  return String(entry.format.format(values));
+}
+
+const numberFormatCache = new Map<Locale, Intl.NumberFormat>();
+function numberFormats(locale: Locale): Intl.NumberFormat {
+  let format = numberFormatCache.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale);
+    numberFormatCache.set(locale, format);
+  }
+  return format;
+}
+
+type MessageElement = ReturnType<IntlMessageFormat['getAst']>[number];
+// Element types of @formatjs/icu-messageformat-parser (its TYPE enum).
+const argumentType = 1;
+const numberType = 2;
+const selectType = 5;
+const pluralType = 6;
+
+function collectArguments(elements: readonly MessageElement[], names: Set<string>, numeric: Set<string>): void {
+  for (const element of elements) {
+    const type = element.type as number;
+    if (type === argumentType || type === numberType || type === selectType || type === pluralType) {
+      const name = (element as { value: string }).value;
+      names.add(name);
+      if (type !== argumentType) numeric.add(name);
+    }
+    if ('options' in element) {
+      for (const option of Object.values(element.options as Record<string, { value: MessageElement[] }>)) {
+        collectArguments(option.value, names, numeric);
+      }
+    }
+  }
+}
+
 const I18nContext = createContext<I18n | undefined>(undefined);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
@@ -71,15 +141,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const messages = catalogues[locale];
-    const numberFormat = new Intl.NumberFormat(locale);
+    const numberFormat = numberFormats(locale);
     const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
-    const t = (key: MessageKey, params?: MessageParams): string =>
-      messages[key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
-        const param = params?.[name];
-        if (param === undefined) return placeholder;
-        return typeof param === 'number' ? numberFormat.format(param) : param;
-      });
+    const t = (key: MessageKey, params?: MessageParams): string => formatMessage(locale, key, messages[key], params);
     const lookup = messages as Record<string, string | undefined>;
     return {
       locale,
