@@ -153,11 +153,10 @@ describe('correct and archive records in the web app', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     const notice = page.getByTestId('stale-edit');
     await notice.waitFor();
-    await notice.getByRole('columnheader', { name: 'Your version' }).waitFor();
-    await notice.getByRole('columnheader', { name: 'Current version' }).waitFor();
+    // Side by side (on a phone, one under the other, each labelled): the user's value and the current one.
     const recovered = notice.locator('tr[data-differs="true"]', { hasText: 'Recovered by' });
-    await recovered.getByText('Team 2').waitFor();
-    await recovered.getByText('Team 5').waitFor();
+    await recovered.locator('td[data-label="Your version"]', { hasText: 'Team 2' }).waitFor();
+    await recovered.locator('td[data-label="Current version"]', { hasText: 'Team 5' }).waitFor();
     assert.equal(await hasFocus(notice.getByRole('heading')), true, 'the notice takes the focus');
     // Nothing was overwritten.
     const meanwhile = await site();
