@@ -10,6 +10,7 @@ import {
   type ProductionSitesOverTime,
 } from '../api/client';
 import { BarChart, ChartFigure, ColumnChart, type Bar } from '../components/charts';
+import { TableScroll } from '../components/TableScroll';
 import { DataTable, type DataColumn } from '../components/DataTable';
 import { EmptyState, LoadedSection, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
@@ -226,7 +227,7 @@ function DistributionTable({
   const { t } = useI18n();
   const format = useFormats();
   return (
-    <div className="table-wrap">
+    <TableScroll label={caption}>
       <DataTable
         caption={caption}
         rows={rows}
@@ -239,7 +240,7 @@ function DistributionTable({
           { key: 'max', header: t('analysis.maxYears'), numeric: true, cell: (row) => format.years(row.max) },
         ]}
       />
-    </div>
+    </TableScroll>
   );
 }
 
@@ -348,11 +349,8 @@ function CraftClustersChart({ data, investigationId }: { data: CraftClusters; in
   const shown = data.sites.slice(0, 15);
   const bars: Bar[] = shown.map((site) => ({
     key: site.site_id,
-    label: (
-      <Link to={paths.site(investigationId, site.site_id)}>
-        <bdi dir="auto">{site.name}</bdi>
-      </Link>
-    ),
+    // Plain text: the chart is one image to assistive technology; the table below links to each site.
+    label: <bdi dir="auto">{site.name}</bdi>,
     labelText: site.name,
     value: site.craft_items,
     valueText: format.countWithShare(site.craft_items, site.share_items),
@@ -415,7 +413,7 @@ function CraftClustersChart({ data, investigationId }: { data: CraftClusters; in
         <BarChart bars={bars} />
       </ChartFigure>
       {data.zones.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label={t('analysis.craftByZone')}>
           <DataTable
             caption={t('analysis.craftByZone')}
             rows={data.zones}
@@ -439,7 +437,7 @@ function CraftClustersChart({ data, investigationId }: { data: CraftClusters; in
               },
             ]}
           />
-        </div>
+        </TableScroll>
       )}
     </>
   );
@@ -558,7 +556,7 @@ function OpenTraceRequestsChart({ data }: { data: OpenTraceRequests }) {
       >
         <BarChart bars={bars} />
       </ChartFigure>
-      <div className="table-wrap">
+      <TableScroll label={t('analysis.openRequests', { date: formatDate(data.as_of) })}>
         <DataTable
           caption={t('analysis.openRequests', { date: formatDate(data.as_of) })}
           rows={data.requests}
@@ -598,7 +596,7 @@ function OpenTraceRequestsChart({ data }: { data: OpenTraceRequests }) {
             },
           ]}
         />
-      </div>
+      </TableScroll>
     </>
   );
 }

@@ -404,7 +404,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         {data.markings.length === 0 ? (
           <EmptyState>{t('item.noMarkings')}</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-labelledby="markings-title" tabIndex={0}>
             <table>
               <thead>
                 <tr>
