@@ -16,8 +16,8 @@ import { createMediaStore } from '../src/features/media/store.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
 import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
-import ar from '../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../src/i18n/ar.json' with { type: 'json' };
+import en from '../src/i18n/en.json' with { type: 'json' };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = new URL('../docs/screenshots/', import.meta.url);

@@ -11,7 +11,7 @@ import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxPage } from './offline/OutboxPage';
 import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
-import { AnalysisPage } from './pages/AnalysisPage';
+import { AnalysisPage } from './screens/analysis/AnalysisScreen';
 import { HomePage } from './pages/HomePage';
 import { ItemCapturePage } from './pages/ItemCapturePage';
 import { ItemPage } from './pages/ItemPage';

@@ -251,7 +251,7 @@ function CustodyForm({
 }
 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
-  const { t, label, formatNumber, formatDateTime, formatDate } = useI18n();
+  const { t, label, formatNumber, formatDateTime, formatDate, scriptName } = useI18n();
   const item = useLoad(() => call(api.GET('/api/v1/items/{id}', { params: { path: { id: itemId } } })), [itemId]);
   const [traceError, setTraceError] = useState<unknown>(undefined);
   const siteId = item.data?.site_id;
@@ -404,7 +404,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         {data.markings.length === 0 ? (
           <EmptyState>{t('item.noMarkings')}</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-labelledby="markings-title" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -425,7 +425,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
                     <td>
                       <UserText text={marking.position} />
                     </td>
-                    <td>{marking.script ?? ''}</td>
+                    <td>{marking.script === null ? '' : scriptName(marking.script)}</td>
                     <td>{label('legibility', marking.legibility)}</td>
                   </tr>
                 ))}
