@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createActor } from '../../src/features/actors/service.js';
+import { createActor, updateActor } from '../../src/features/actors/service.js';
 import { addMember, createInvestigation } from '../../src/features/investigations/service.js';
 import { createItem } from '../../src/features/items/service.js';
 import { createSite } from '../../src/features/sites/service.js';
@@ -100,6 +100,51 @@ describe('actors, sources and incidents in the web app', () => {
       .where('name', '=', 'مصنع الذخيرة ٧')
       .execute();
     assert.deepEqual(stored, [{ aliases: ['Ammunition Plant 7', 'Завод 7'], country_code: 'EG', version: 1 }]);
+    assert.deepEqual(web.pageErrors, []);
+  });
+
+  it('edits an actor with the version check and archives it with a reason (en, 360 px)', async () => {
+    const actor = await createActor(web.db, owner, investigationId, { actor_type: 'company', name: 'Arms Trading Co' });
+    const page = await open('en', 360, `/investigations/${investigationId}/actors/${actor.id}`);
+    await page.getByRole('button', { name: m('en', 'actors.edit') }).click();
+    await page
+      .locator('form.card')
+      .getByLabel(m('en', 'actors.notes'), { exact: true })
+      .fill('Checked against the register');
+    // Someone else saves first.
+    await updateActor(web.db, owner, actor.id, { version: 1, name: 'Arms Trading Company' });
+    await page.getByRole('button', { name: m('en', 'register.save') }).click();
+    await page.getByTestId('stale-edit').waitFor();
+    await expectNoSeriousAxeViolations(page, 'actor stale edit, en, 360 px');
+    const untouched = await web.db
+      .selectFrom('actors')
+      .select(['notes', 'version'])
+      .where('id', '=', actor.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(untouched, { notes: '', version: 2 }, 'the stale save overwrote nothing');
+    await page.getByRole('button', { name: m('en', 'record.stale.applyMine') }).click();
+    await page.getByText('Checked against the register').waitFor();
+    const applied = await web.db
+      .selectFrom('actors')
+      .select(['name', 'notes', 'version'])
+      .where('id', '=', actor.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(applied, { name: 'Arms Trading Company', notes: 'Checked against the register', version: 3 });
+
+    await page.getByRole('button', { name: m('en', 'record.archive.button'), exact: true }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel(m('en', 'record.archive.reason')).fill('Entered by mistake');
+    await dialog.getByRole('button', { name: m('en', 'record.archive.confirm'), exact: true }).click();
+    await page.getByText('Entered by mistake').first().waitFor();
+    const archived = await web.db
+      .selectFrom('actors')
+      .select(['archived_at', 'archive_reason'])
+      .where('id', '=', actor.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(archived.archive_reason, 'Entered by mistake');
+    assert.notEqual(archived.archived_at, null);
+    assert.equal(await page.getByRole('button', { name: m('en', 'actors.edit') }).count(), 0, 'archived: no edit');
+    await expectNoSeriousAxeViolations(page, 'archived actor with history, en, 360 px');
     assert.deepEqual(web.pageErrors, []);
   });
 
@@ -328,7 +373,7 @@ describe('actors, sources and incidents in the web app', () => {
         .click();
       await viewer.locator('main h1').first().waitFor();
       assert.equal(await viewer.getByRole('button', { name: /^Edit / }).count(), 0, `${path}: no edit for a viewer`);
-      assert.equal(await viewer.getByRole('button', { name: m('en', 'register.archive') }).count(), 0);
+      assert.equal(await viewer.getByRole('button', { name: m('en', 'record.archive.button') }).count(), 0);
       assert.equal(await viewer.getByRole('heading', { name: m('en', 'merge.title') }).count(), 0);
     }
     for (const [locale, width] of [

@@ -1,8 +1,9 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, fieldErrors, type ActorRecord, type BodyOf } from '../../api/client';
+import { api, call, fieldErrors, type ActorRecord, type BodyOf } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
-import { StaleNotice } from '../../components/StaleNotice';
+import { StaleEditNotice } from '../../components/record/StaleEditNotice';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
+import { useRegisterForm } from '../../components/useRegisterForm';
 import { useI18n } from '../../i18n/i18n';
 
 export const actorTypes = [
@@ -55,98 +56,50 @@ function bodyOf(draft: ActorDraft): NewActor {
 }
 
 /**
- * Records a new actor (no `actor`) or corrects one. A correction carries the version read; when someone saved
- * first, their version is shown beside the typed one and nothing is overwritten.
+ * Records a new actor (no `actor`) or corrects one. A correction sends the changed fields with the version read;
+ * when someone saved first, both versions are shown side by side and nothing is overwritten.
  */
 export function ActorForm({
   investigationId,
   actor,
+  onCreated,
   onSaved,
   onCancel,
 }: {
   investigationId: string;
   actor?: ActorRecord;
-  onSaved: (actor: ActorRecord) => void;
+  onCreated?: (actor: ActorRecord) => void;
+  onSaved?: () => void;
   onCancel?: () => void;
 }) {
   const { t, label } = useI18n();
   const [draft, setDraft] = useState<ActorDraft>(() => (actor === undefined ? emptyDraft : draftOf(actor)));
-  const [version, setVersion] = useState(actor?.version ?? 0);
-  const [current, setCurrent] = useState<ActorRecord | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const form = useRegisterForm({
+    record: actor,
+    bodyOfRecord: (record: ActorRecord) => bodyOf(draftOf(record)),
+    create: (body: NewActor) =>
+      call(api.POST('/api/v1/investigations/{id}/actors', { params: { path: { id: investigationId } }, body })),
+    update: (id, body) => call(api.PATCH('/api/v1/actors/{id}', { params: { path: { id } }, body })),
+    read: (id) => call(api.GET('/api/v1/actors/{id}', { params: { path: { id } } })),
+    onCreated,
+    onSaved,
+    onUseCurrent: (current) => setDraft(draftOf(current)),
+  });
   const set = (key: keyof ActorDraft) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
-
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const saved =
-        actor === undefined
-          ? await call(
-              api.POST('/api/v1/investigations/{id}/actors', {
-                params: { path: { id: investigationId } },
-                body: bodyOf(draft),
-              }),
-            )
-          : await call(
-              api.PATCH('/api/v1/actors/{id}', {
-                params: { path: { id: actor.id } },
-                body: { ...bodyOf(draft), version },
-              }),
-            );
-      setCurrent(undefined);
-      if (actor === undefined) setDraft(emptyDraft);
-      onSaved(saved);
-    } catch (caught) {
-      setError(caught);
-      if (actor !== undefined && caught instanceof ApiError && caught.status === 409) {
-        const fresh = await call(api.GET('/api/v1/actors/{id}', { params: { path: { id: actor.id } } })).catch(
-          () => undefined,
-        );
-        if (fresh !== undefined) {
-          setCurrent(fresh);
-          setVersion(fresh.version);
-        }
-      }
-    } finally {
-      setBusy(false);
-    }
+    await form.submit(bodyOf(draft));
   };
 
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
+  const errors = fieldErrors(form.error, (problem) => fieldErrorMessage(t, problem));
   const placed = ['actor_type', 'name', 'aliases', 'country_code', 'notes'];
-  const unplaced = error !== undefined && !Object.keys(errors).some((field) => placed.includes(field.split('.')[0]!));
+  const unplaced =
+    form.error !== undefined && !Object.keys(errors).some((field) => placed.includes(field.split('.')[0]!));
+  const aliasesText = (value: unknown) => (Array.isArray(value) ? value.join(' · ') : '');
 
   return (
     <form className="card" noValidate onSubmit={(event) => void submit(event)} aria-labelledby="actor-form-title">
       <h2 id="actor-form-title">{actor === undefined ? t('actors.new') : t('actors.edit')}</h2>
-      {current !== undefined && (
-        <StaleNotice
-          rows={[
-            {
-              label: t('actors.type'),
-              mine: label('actorType', draft.actor_type),
-              theirs: label('actorType', current.actor_type),
-            },
-            { label: t('actors.name'), mine: draft.name, theirs: current.name },
-            {
-              label: t('actors.aliases'),
-              mine: aliasesOf(draft.aliases).join(' · '),
-              theirs: current.aliases.join(' · '),
-            },
-            { label: t('actors.country'), mine: draft.country_code, theirs: current.country_code ?? '' },
-            { label: t('actors.notes'), mine: draft.notes, theirs: current.notes },
-          ]}
-          onUseTheirs={() => {
-            setDraft(draftOf(current));
-            setCurrent(undefined);
-            setError(undefined);
-          }}
-        />
-      )}
       <div className="field-grid">
         <Field label={t('actors.type')} error={errors.actor_type}>
           {(control) => (
@@ -214,14 +167,29 @@ export function ActorForm({
           />
         )}
       </Field>
-      {unplaced && <ErrorNotice error={error} />}
-      {error instanceof ApiError && !unplaced && current === undefined && (
-        <p className="notice notice-error" role="alert">
-          {t('register.notSaved')}
-        </p>
+      {form.conflict !== undefined && (
+        <StaleEditNotice
+          fields={[
+            { key: 'actor_type', label: t('actors.type'), display: (value) => label('actorType', String(value)) },
+            { key: 'name', label: t('actors.name') },
+            { key: 'aliases', label: t('actors.aliases'), display: aliasesText },
+            { key: 'country_code', label: t('actors.country') },
+            { key: 'notes', label: t('actors.notes') },
+          ]}
+          mine={form.conflict.mine}
+          current={form.conflict.current}
+          onUseCurrent={form.useCurrent}
+          onApplyMine={() => void form.applyMine()}
+          busy={form.busy}
+        />
       )}
+      <div aria-live="assertive">
+        {unplaced && <ErrorNotice error={form.error} />}
+        {form.error !== undefined && !unplaced && <p className="notice notice-error">{t('register.notSaved')}</p>}
+        {form.nothingChanged && <p className="notice notice-warning">{t('edit.nothingChanged')}</p>}
+      </div>
       <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
+        <button type="submit" className="button-primary" disabled={form.busy}>
           {actor === undefined ? t('actors.create') : t('register.save')}
         </button>
         {onCancel !== undefined && (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { ArchiveSection } from '../../components/ArchiveSection';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
+import { RecordHistory } from '../../components/record/RecordHistory';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { Detail, ErrorNotice, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
@@ -78,26 +79,36 @@ export default function ActorScreen({ investigationId, recordId }: RegisterScree
               <button type="button" className="button-primary" onClick={() => setEditing(true)}>
                 {t('actors.edit')}
               </button>
+              <ArchiveButton
+                onArchive={(reason) =>
+                  call(
+                    api.POST('/api/v1/actors/{id}/archive', {
+                      params: { path: { id: data.id } },
+                      body: { version: data.version, reason },
+                    }),
+                  )
+                }
+                onArchived={actor.reload}
+              />
             </p>
           )}
         </div>
       )}
-      {changeable && !editing && (
-        <ArchiveSection
-          archive={(reason) =>
-            call(
-              api.POST('/api/v1/actors/{id}/archive', {
-                params: { path: { id: data.id } },
-                body: { version: data.version, reason },
-              }),
-            )
-          }
-          onArchived={actor.reload}
-        />
-      )}
       {data.archived_at === null && access.atLeast('editor') && !editing && (
         <MergePanel actor={data} investigationId={investigationId} />
       )}
+      <RecordHistory
+        investigationId={investigationId}
+        entityId={data.id}
+        refreshKey={data.version}
+        fieldLabels={{
+          actor_type: t('actors.type'),
+          name: t('actors.name'),
+          aliases: t('actors.aliases'),
+          country_code: t('actors.country'),
+          notes: t('actors.notes'),
+        }}
+      />
     </section>
   );
 }

@@ -57,7 +57,7 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
         (creating ? (
           <ActorForm
             investigationId={investigationId}
-            onSaved={(actor) => navigate(paths.actor(investigationId, actor.id))}
+            onCreated={(actor) => navigate(paths.actor(investigationId, actor.id))}
             onCancel={() => setCreating(false)}
           />
         ) : (

@@ -1,10 +1,12 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, fieldErrors, readAllPages, type BodyOf, type Incident } from '../../api/client';
+import { api, call, fieldErrors, readAllPages, type BodyOf, type Incident } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
-import { StaleNotice } from '../../components/StaleNotice';
+import { valueText } from '../../components/record/recordDiff';
+import { StaleEditNotice } from '../../components/record/StaleEditNotice';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
+import { useRegisterForm } from '../../components/useRegisterForm';
 import { useLoad } from '../../hooks';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useI18n, type I18n, type MessageKey } from '../../i18n/i18n';
 import { readCount } from './casualties';
 
 export const incidentTypes = [
@@ -59,6 +61,27 @@ function draftOf(incident: Incident): Draft {
   };
 }
 
+/** The request body of a draft whose counts were read; `undefined` counts mean "unreadable", checked before. */
+function bodyOf(draft: Draft, killed: number | null, injured: number | null): NewIncident {
+  const orNull = (value: string) => (value === '' ? null : value);
+  return {
+    incident_type: draft.incident_type as NewIncident['incident_type'],
+    title: draft.title,
+    occurred_on: orNull(draft.occurred_on),
+    site_id: orNull(draft.site_id),
+    place: orNull(draft.place),
+    killed,
+    injured,
+    description: draft.description,
+    source_id: orNull(draft.source_id),
+  };
+}
+
+/** The incident's fields by their API names, in the user's language (for the history and the stale-edit view). */
+export function incidentFieldLabels(t: I18n['t']): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([key, message]) => [key, t(message)]));
+}
+
 /** The investigation's sites and sources, for the "where" and "reported by" choices. */
 function useChoices(investigationId: string) {
   return useLoad(async () => {
@@ -90,77 +113,45 @@ function useChoices(investigationId: string) {
 export function IncidentForm({
   investigationId,
   incident,
+  onCreated,
   onSaved,
   onCancel,
 }: {
   investigationId: string;
   incident?: Incident;
-  onSaved: (incident: Incident) => void;
+  onCreated?: (incident: Incident) => void;
+  onSaved?: () => void;
   onCancel?: () => void;
 }) {
   const { t, label } = useI18n();
   const choices = useChoices(investigationId);
   const [draft, setDraft] = useState<Draft>(() => (incident === undefined ? emptyDraft : draftOf(incident)));
-  const [version, setVersion] = useState(incident?.version ?? 0);
-  const [current, setCurrent] = useState<Incident | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
   const [unreadable, setUnreadable] = useState<{ killed?: boolean; injured?: boolean }>({});
-  const [busy, setBusy] = useState(false);
+  const form = useRegisterForm({
+    record: incident,
+    bodyOfRecord: (record: Incident) => bodyOf(draftOf(record), record.killed, record.injured),
+    create: (body: NewIncident) =>
+      call(api.POST('/api/v1/investigations/{id}/incidents', { params: { path: { id: investigationId } }, body })),
+    update: (id, body) => call(api.PATCH('/api/v1/incidents/{id}', { params: { path: { id } }, body })),
+    read: (id) => call(api.GET('/api/v1/incidents/{id}', { params: { path: { id } } })),
+    onCreated,
+    onSaved,
+    onUseCurrent: (current) => setDraft(draftOf(current)),
+  });
   const set = (key: keyof Draft) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (busy) return;
+    // Digits of any script; what is not a whole number of zero or more is refused here, never sent as something else.
     const killed = readCount(draft.killed);
     const injured = readCount(draft.injured);
     setUnreadable({ killed: !killed.ok, injured: !injured.ok });
     if (!killed.ok || !injured.ok) return;
-    const orNull = (value: string) => (value === '' ? null : value);
-    const body: NewIncident = {
-      incident_type: draft.incident_type as NewIncident['incident_type'],
-      title: draft.title,
-      occurred_on: orNull(draft.occurred_on),
-      site_id: orNull(draft.site_id),
-      place: orNull(draft.place),
-      killed: killed.value,
-      injured: injured.value,
-      description: draft.description,
-      source_id: orNull(draft.source_id),
-    };
-    setBusy(true);
-    setError(undefined);
-    try {
-      const saved =
-        incident === undefined
-          ? await call(
-              api.POST('/api/v1/investigations/{id}/incidents', { params: { path: { id: investigationId } }, body }),
-            )
-          : await call(
-              api.PATCH('/api/v1/incidents/{id}', {
-                params: { path: { id: incident.id } },
-                body: { ...body, version },
-              }),
-            );
-      setCurrent(undefined);
-      onSaved(saved);
-    } catch (caught) {
-      setError(caught);
-      if (incident !== undefined && caught instanceof ApiError && caught.status === 409) {
-        const fresh = await call(api.GET('/api/v1/incidents/{id}', { params: { path: { id: incident.id } } })).catch(
-          () => undefined,
-        );
-        if (fresh !== undefined) {
-          setCurrent(fresh);
-          setVersion(fresh.version);
-        }
-      }
-    } finally {
-      setBusy(false);
-    }
+    await form.submit(bodyOf(draft, killed.value, injured.value));
   };
 
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
-  const unplaced = error !== undefined && Object.keys(errors).every((field) => !(field in emptyDraft));
+  const errors = fieldErrors(form.error, (problem) => fieldErrorMessage(t, problem));
+  const unplaced = form.error !== undefined && Object.keys(errors).every((field) => !(field in emptyDraft));
   const countError = (key: 'killed' | 'injured') =>
     unreadable[key] === true ? t('incidents.countUnreadable') : errors[key];
   const text = (key: 'title' | 'place', required = false) => (
@@ -195,20 +186,6 @@ export function IncidentForm({
   return (
     <form className="card" noValidate onSubmit={(event) => void submit(event)} aria-labelledby="incident-form-title">
       <h2 id="incident-form-title">{incident === undefined ? t('incidents.new') : t('incidents.edit')}</h2>
-      {current !== undefined && (
-        <StaleNotice
-          rows={(Object.keys(emptyDraft) as (keyof Draft)[]).map((key) => ({
-            label: t(labels[key]),
-            mine: draft[key],
-            theirs: draftOf(current)[key],
-          }))}
-          onUseTheirs={() => {
-            setDraft(draftOf(current));
-            setCurrent(undefined);
-            setError(undefined);
-          }}
-        />
-      )}
       <div className="field-grid">
         <Field label={t(labels.incident_type)} error={errors.incident_type}>
           {(control) => (
@@ -284,17 +261,37 @@ export function IncidentForm({
           />
         )}
       </Field>
-      {choices.error !== undefined && <ErrorNotice error={choices.error} />}
-      {unplaced && <ErrorNotice error={error} />}
-      {(unreadable.killed === true ||
-        unreadable.injured === true ||
-        (!unplaced && error !== undefined && current === undefined)) && (
-        <p className="notice notice-error" role="alert">
-          {t('register.notSaved')}
-        </p>
+      {form.conflict !== undefined && (
+        <StaleEditNotice
+          fields={(Object.keys(labels) as (keyof Draft)[]).map((key) => ({
+            key,
+            label: t(labels[key]),
+            display: (value: unknown) => {
+              const text = valueText(value);
+              if (text === '') return text;
+              if (key === 'incident_type') return label('incidentType', text);
+              if (key === 'site_id') return choices.data?.sites.find((site) => site.id === text)?.name ?? text;
+              if (key === 'source_id') return choices.data?.sources.find((source) => source.id === text)?.title ?? text;
+              return text;
+            },
+          }))}
+          mine={form.conflict.mine}
+          current={form.conflict.current}
+          onUseCurrent={form.useCurrent}
+          onApplyMine={() => void form.applyMine()}
+          busy={form.busy}
+        />
       )}
+      <div aria-live="assertive">
+        {choices.error !== undefined && <ErrorNotice error={choices.error} />}
+        {unplaced && <ErrorNotice error={form.error} />}
+        {(unreadable.killed === true || unreadable.injured === true || (!unplaced && form.error !== undefined)) && (
+          <p className="notice notice-error">{t('register.notSaved')}</p>
+        )}
+        {form.nothingChanged && <p className="notice notice-warning">{t('edit.nothingChanged')}</p>}
+      </div>
       <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
+        <button type="submit" className="button-primary" disabled={form.busy}>
           {incident === undefined ? t('incidents.create') : t('register.save')}
         </button>
         {onCancel !== undefined && (

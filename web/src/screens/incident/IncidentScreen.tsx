@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { ArchiveSection } from '../../components/ArchiveSection';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
+import { RecordHistory } from '../../components/record/RecordHistory';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { Detail, ErrorNotice, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths, type RegisterScreenProps } from '../../router';
-import { IncidentForm } from './IncidentForm';
+import { IncidentForm, incidentFieldLabels } from './IncidentForm';
 import { LinkedItems } from './LinkedItems';
 
 /** One incident: what happened, where and when, casualty counts, the items it involves; edit, link, archive. */
@@ -105,6 +106,17 @@ export default function IncidentScreen({ investigationId, recordId }: RegisterSc
               <button type="button" className="button-primary" onClick={() => setEditing(true)}>
                 {t('incidents.edit')}
               </button>
+              <ArchiveButton
+                onArchive={(reason) =>
+                  call(
+                    api.POST('/api/v1/incidents/{id}/archive', {
+                      params: { path: { id: data.id } },
+                      body: { version: data.version, reason },
+                    }),
+                  )
+                }
+                onArchived={incident.reload}
+              />
             </p>
           )}
         </div>
@@ -115,19 +127,12 @@ export default function IncidentScreen({ investigationId, recordId }: RegisterSc
         mayChange={changeable}
         onChanged={() => incident.reload()}
       />
-      {changeable && !editing && (
-        <ArchiveSection
-          archive={(reason) =>
-            call(
-              api.POST('/api/v1/incidents/{id}/archive', {
-                params: { path: { id: data.id } },
-                body: { version: data.version, reason },
-              }),
-            )
-          }
-          onArchived={incident.reload}
-        />
-      )}
+      <RecordHistory
+        investigationId={investigationId}
+        entityId={data.id}
+        refreshKey={data.version}
+        fieldLabels={incidentFieldLabels(t)}
+      />
     </section>
   );
 }

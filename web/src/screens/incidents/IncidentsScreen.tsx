@@ -73,7 +73,7 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
         (creating ? (
           <IncidentForm
             investigationId={investigationId}
-            onSaved={(incident) => navigate(paths.incident(investigationId, incident.id))}
+            onCreated={(incident) => navigate(paths.incident(investigationId, incident.id))}
             onCancel={() => setCreating(false)}
           />
         ) : (

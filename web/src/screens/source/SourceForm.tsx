@@ -1,9 +1,11 @@
 import { useState, type ReactNode, type SubmitEvent } from 'react';
-import { api, ApiError, call, fieldErrors, type BodyOf, type Source } from '../../api/client';
+import { api, call, fieldErrors, type BodyOf, type Source } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
-import { StaleNotice } from '../../components/StaleNotice';
+import { valueText } from '../../components/record/recordDiff';
+import { StaleEditNotice } from '../../components/record/StaleEditNotice';
 import { ErrorNotice, Field, VocabularySelect, type ControlProps } from '../../components/ui';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useRegisterForm } from '../../components/useRegisterForm';
+import { useI18n, type I18n, type MessageKey } from '../../i18n/i18n';
 import { credibilities, reliabilities, sourceKinds } from './grading';
 
 type NewSource = BodyOf<'/api/v1/investigations/{id}/sources', 'post'>;
@@ -82,66 +84,46 @@ const fieldLabels: Record<keyof SourceDraft, MessageKey> = {
   notes: 'sources.notes',
 };
 
+/** The source's fields by their API names, in the user's language (for the history and the stale-edit view). */
+export function sourceFieldLabels(t: I18n['t']): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldLabels).map(([key, message]) => [key, t(message)]));
+}
+
 /** Records a new source or corrects one (version-checked), with its Admiralty grading and credit line. */
 export function SourceForm({
   investigationId,
   source,
+  onCreated,
   onSaved,
   onCancel,
 }: {
   investigationId: string;
   source?: Source;
-  onSaved: (source: Source) => void;
+  onCreated?: (source: Source) => void;
+  onSaved?: () => void;
   onCancel?: () => void;
 }) {
   const { t, label } = useI18n();
   const [draft, setDraft] = useState<SourceDraft>(() => (source === undefined ? emptyDraft : draftOf(source)));
-  const [version, setVersion] = useState(source?.version ?? 0);
-  const [current, setCurrent] = useState<Source | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const form = useRegisterForm({
+    record: source,
+    bodyOfRecord: (record: Source) => bodyOf(draftOf(record)),
+    create: (body: NewSource) =>
+      call(api.POST('/api/v1/investigations/{id}/sources', { params: { path: { id: investigationId } }, body })),
+    update: (id, body) => call(api.PATCH('/api/v1/sources/{id}', { params: { path: { id } }, body })),
+    read: (id) => call(api.GET('/api/v1/sources/{id}', { params: { path: { id } } })),
+    onCreated,
+    onSaved,
+    onUseCurrent: (current) => setDraft(draftOf(current)),
+  });
   const set = (key: keyof SourceDraft) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
-
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const saved =
-        source === undefined
-          ? await call(
-              api.POST('/api/v1/investigations/{id}/sources', {
-                params: { path: { id: investigationId } },
-                body: bodyOf(draft),
-              }),
-            )
-          : await call(
-              api.PATCH('/api/v1/sources/{id}', {
-                params: { path: { id: source.id } },
-                body: { ...bodyOf(draft), version },
-              }),
-            );
-      setCurrent(undefined);
-      onSaved(saved);
-    } catch (caught) {
-      setError(caught);
-      if (source !== undefined && caught instanceof ApiError && caught.status === 409) {
-        const fresh = await call(api.GET('/api/v1/sources/{id}', { params: { path: { id: source.id } } })).catch(
-          () => undefined,
-        );
-        if (fresh !== undefined) {
-          setCurrent(fresh);
-          setVersion(fresh.version);
-        }
-      }
-    } finally {
-      setBusy(false);
-    }
+    await form.submit(bodyOf(draft));
   };
 
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
-  const unplaced = error !== undefined && Object.keys(errors).every((field) => !(field in emptyDraft));
+  const errors = fieldErrors(form.error, (problem) => fieldErrorMessage(t, problem));
+  const unplaced = form.error !== undefined && Object.keys(errors).every((field) => !(field in emptyDraft));
   const select = (key: 'reliability' | 'credibility', values: readonly (string | number)[]): ReactNode => (
     <Field label={t(`sources.${key}`)} error={errors[key]}>
       {(control: ControlProps) => (
@@ -160,20 +142,6 @@ export function SourceForm({
   return (
     <form className="card" noValidate onSubmit={(event) => void submit(event)} aria-labelledby="source-form-title">
       <h2 id="source-form-title">{source === undefined ? t('sources.new') : t('sources.edit')}</h2>
-      {current !== undefined && (
-        <StaleNotice
-          rows={(Object.keys(emptyDraft) as (keyof SourceDraft)[]).map((key) => ({
-            label: t(fieldLabels[key]),
-            mine: draft[key],
-            theirs: draftOf(current)[key],
-          }))}
-          onUseTheirs={() => {
-            setDraft(draftOf(current));
-            setCurrent(undefined);
-            setError(undefined);
-          }}
-        />
-      )}
       <div className="field-grid">
         <Field label={t('sources.kind')} error={errors.kind}>
           {(control) => (
@@ -231,14 +199,27 @@ export function SourceForm({
           }
         </Field>
       ))}
-      {unplaced && <ErrorNotice error={error} />}
-      {!unplaced && error !== undefined && current === undefined && (
-        <p className="notice notice-error" role="alert">
-          {t('register.notSaved')}
-        </p>
+      {form.conflict !== undefined && (
+        <StaleEditNotice
+          fields={(Object.keys(fieldLabels) as (keyof SourceDraft)[]).map((key) => ({
+            key,
+            label: t(fieldLabels[key]),
+            display: key === 'kind' ? (value: unknown) => label('sourceKind', valueText(value)) : valueText,
+          }))}
+          mine={form.conflict.mine}
+          current={form.conflict.current}
+          onUseCurrent={form.useCurrent}
+          onApplyMine={() => void form.applyMine()}
+          busy={form.busy}
+        />
       )}
+      <div aria-live="assertive">
+        {unplaced && <ErrorNotice error={form.error} />}
+        {!unplaced && form.error !== undefined && <p className="notice notice-error">{t('register.notSaved')}</p>}
+        {form.nothingChanged && <p className="notice notice-warning">{t('edit.nothingChanged')}</p>}
+      </div>
       <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
+        <button type="submit" className="button-primary" disabled={form.busy}>
           {source === undefined ? t('sources.create') : t('register.save')}
         </button>
         {onCancel !== undefined && (

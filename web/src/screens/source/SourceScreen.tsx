@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call, readAllPages } from '../../api/client';
-import { ArchiveSection } from '../../components/ArchiveSection';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
+import { RecordHistory } from '../../components/record/RecordHistory';
 import { MediaGallery } from '../../components/MediaGallery';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../../components/ui';
@@ -8,7 +9,7 @@ import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths, type RegisterScreenProps } from '../../router';
 import { Grading } from './grading';
-import { SourceForm } from './SourceForm';
+import { SourceForm, sourceFieldLabels } from './SourceForm';
 
 /** One source: what it is, its grading and credit line, editing and archiving, and the media that came from it. */
 export default function SourceScreen({ investigationId, recordId }: RegisterScreenProps) {
@@ -109,26 +110,30 @@ export default function SourceScreen({ investigationId, recordId }: RegisterScre
               <button type="button" className="button-primary" onClick={() => setEditing(true)}>
                 {t('sources.edit')}
               </button>
+              <ArchiveButton
+                onArchive={(reason) =>
+                  call(
+                    api.POST('/api/v1/sources/{id}/archive', {
+                      params: { path: { id: data.id } },
+                      body: { version: data.version, reason },
+                    }),
+                  )
+                }
+                onArchived={source.reload}
+              />
             </p>
           )}
         </div>
       )}
-      {changeable && !editing && (
-        <ArchiveSection
-          archive={(reason) =>
-            call(
-              api.POST('/api/v1/sources/{id}/archive', {
-                params: { path: { id: data.id } },
-                body: { version: data.version, reason },
-              }),
-            )
-          }
-          onArchived={source.reload}
-        />
-      )}
       <LoadedSection id="source-media" title={t('sources.media')} loaded={media}>
         {(rows) => <MediaGallery media={rows} sources={[data]} />}
       </LoadedSection>
+      <RecordHistory
+        investigationId={investigationId}
+        entityId={data.id}
+        refreshKey={data.version}
+        fieldLabels={sourceFieldLabels(t)}
+      />
     </section>
   );
 }

@@ -61,7 +61,7 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
         (creating ? (
           <SourceForm
             investigationId={investigationId}
-            onSaved={(source) => navigate(paths.source(investigationId, source.id))}
+            onCreated={(source) => navigate(paths.source(investigationId, source.id))}
             onCancel={() => setCreating(false)}
           />
         ) : (
