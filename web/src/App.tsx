@@ -20,7 +20,7 @@ import { SearchPage } from './pages/SearchPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
-import { Link, matchPath, paths, useLocation } from './router';
+import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
@@ -61,6 +61,14 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
     return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/items/:itemId', path)))
     return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  for (const { pattern, Screen } of registerRoutes) {
+    if ((match = matchPath(pattern, path)))
+      return (
+        <Suspense fallback={<Loading />}>
+          <Screen key={path} investigationId={match.id!} recordId={match.recordId ?? ''} />
+        </Suspense>
+      );
+  }
   return <NotFoundPage />;
 }
 

@@ -15765,6 +15765,278 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/actors/{id}/merge-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What merging this actor into another would change (aliases, trace requests, claims); changes nothing */
+    get: {
+      parameters: {
+        query: {
+          /** @description The actor that would be kept */
+          into_id: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description What a merge would change, without changing anything */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The actor that would be kept, as it is now */
+              kept: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                investigation_id: string;
+                /**
+                 * @description Kind of actor
+                 * @enum {string}
+                 */
+                actor_type: 'manufacturer' | 'state' | 'company' | 'armed_group' | 'unit' | 'other';
+                name: string;
+                aliases: string[];
+                country_code: string | null;
+                notes: string;
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
+                updated_at: string;
+                version: number;
+                archived_at: string | null;
+                archive_reason: string | null;
+              };
+              /** @description The actor that would be archived as merged, as it is now */
+              merged: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                investigation_id: string;
+                /**
+                 * @description Kind of actor
+                 * @enum {string}
+                 */
+                actor_type: 'manufacturer' | 'state' | 'company' | 'armed_group' | 'unit' | 'other';
+                name: string;
+                aliases: string[];
+                country_code: string | null;
+                notes: string;
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
+                updated_at: string;
+                version: number;
+                archived_at: string | null;
+                archive_reason: string | null;
+              };
+              /** @description The kept actor’s aliases after the merge */
+              aliases_after: string[];
+              /** @description The names and aliases the kept actor would gain */
+              aliases_added: string[];
+              /** @description The kept actor’s country after the merge */
+              country_code_after: string | null;
+              /** @description Trace requests addressed to the merged actor, archived ones included: they would move */
+              trace_requests: {
+                /** Format: uuid */
+                id: string;
+                subject: string;
+                status: string;
+                archived_at: string | null;
+              }[];
+              /** @description Provenance claims naming the merged actor, archived ones included: they would move */
+              provenance_claims: {
+                /** Format: uuid */
+                id: string;
+                event_type: string;
+                item_id: string | null;
+                lot_marking: string | null;
+                /**
+                 * @description Where the merged actor is named in the claim
+                 * @enum {string}
+                 */
+                role: 'actor' | 'counterpart' | 'both';
+                archived_at: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/investigations/{id}/trace-requests': {
     parameters: {
       query?: never;
