@@ -20,6 +20,7 @@ import { SearchPage } from './pages/SearchPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
+import { tracingRoute } from './screens/trace-requests/routes';
 import { Link, matchPath, paths, useLocation } from './router';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
@@ -61,6 +62,8 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
     return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/items/:itemId', path)))
     return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  const tracing = tracingRoute(path);
+  if (tracing !== undefined) return tracing;
   return <NotFoundPage />;
 }
 
