@@ -360,7 +360,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         {data.markings.length === 0 ? (
           <EmptyState>{t('item.noMarkings')}</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="markings-title">
             <table>
               <thead>
                 <tr>

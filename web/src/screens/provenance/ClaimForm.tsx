@@ -194,7 +194,7 @@ export function ClaimForm({
       </Field>
       <div className="actions">
         <button type="submit" className="button-primary">
-          {title}
+          {claim === undefined ? title : t('claims.save')}
         </button>
         {onCancel !== undefined && (
           <button type="button" onClick={onCancel}>

@@ -64,7 +64,7 @@ export function LotPage({ investigationId }: { investigationId: string }) {
         empty={t('lots.noItems')}
       >
         {() => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="lot-items-title">
             <DataTable
               caption={<span className="visually-hidden">{t('lots.itemsCaption')}</span>}
               rows={data.items}

@@ -69,12 +69,7 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
       </header>
 
       {stale !== undefined && (
-        <StaleEdit
-          fields={comparedFields}
-          mine={stale.mine}
-          theirs={request}
-          onDismiss={() => setStale(undefined)}
-        />
+        <StaleEdit fields={comparedFields} mine={stale.mine} theirs={request} onDismiss={() => setStale(undefined)} />
       )}
 
       <section className="section" aria-labelledby="trace-details-title">

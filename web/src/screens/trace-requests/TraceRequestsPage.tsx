@@ -147,7 +147,7 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
             <EmptyState>{t('traceList.empty')}</EmptyState>
           ) : (
             <>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="trace-list-title">
                 <table className="trace-request-table">
                   <caption className="visually-hidden">{t('traceList.caption')}</caption>
                   <thead>
