@@ -242,7 +242,7 @@ describe('trace requests and provenance in the browser', () => {
 
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: text('ar', 'claims.downloadProv') }).click();
-    const prov = JSON.parse(fs.readFileSync((await (await download).path())!, 'utf8')) as Record<string, unknown>;
+    const prov = JSON.parse(fs.readFileSync(await (await download).path(), 'utf8')) as Record<string, unknown>;
     assert.ok('entity' in prov && 'activity' in prov, 'a PROV-JSON document');
     await expectNoSeriousAxeViolations(page, 'item provenance, ar, 360 px');
 
