@@ -33,7 +33,7 @@ export function ClaimView({
         )}
         {claim.counterpart_id !== null && (
           <>
-            {' → '}
+            {` ${t('tracing.arrow')} `}
             <UserText text={names.actor(claim.counterpart_id) ?? claim.counterpart_id} />
           </>
         )}

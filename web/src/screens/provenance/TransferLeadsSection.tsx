@@ -44,7 +44,7 @@ export function TransferLeadsSection({
           {data.leads.map((lead) => (
             <li key={lead.id} data-testid="transfer-lead">
               <strong>
-                <bdi dir="auto">{lead.supplier}</bdi> → <bdi dir="auto">{lead.recipient}</bdi>
+                <bdi dir="auto">{lead.supplier}</bdi> {t('tracing.arrow')} <bdi dir="auto">{lead.recipient}</bdi>
               </strong>{' '}
               · <bdi dir="auto">{lead.designation}</bdi>
               <br />

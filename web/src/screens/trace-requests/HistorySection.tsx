@@ -36,8 +36,8 @@ export function HistorySection({ requestId, version }: { requestId: string; vers
                       .filter((change) => !['updated_at', 'version', 'created_at'].includes(change.field))
                       .map((change) => (
                         <li key={change.field}>
-                          <span dir="ltr">{change.field}</span>: <bdi dir="auto">{shown(change.before)}</bdi> →{' '}
-                          <bdi dir="auto">{shown(change.after)}</bdi>
+                          <span dir="ltr">{change.field}</span>: <bdi dir="auto">{shown(change.before)}</bdi>{' '}
+                          {t('tracing.arrow')} <bdi dir="auto">{shown(change.after)}</bdi>
                         </li>
                       ))}
                   </ul>

@@ -6,7 +6,7 @@ import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
 import { useAccess, useActors } from './data';
-import { ageInDays, sortTraceRequests, todayUtc, type TraceSortKey } from './model';
+import { ageInDays, sortTraceRequests, todayUtc, traceSortKeys, type TraceSortKey } from './model';
 import { tracingPaths } from './paths';
 import { RemindersSection } from './RemindersSection';
 
@@ -18,8 +18,16 @@ const columns: { key: TraceSortKey; label: MessageKey }[] = [
   { key: 'status', label: 'trace.status' },
   { key: 'age', label: 'traceList.age' },
   { key: 'due', label: 'trace.due' },
-  { key: 'overdue', label: 'trace.overdue' },
 ];
+
+const sortLabels: Record<TraceSortKey, MessageKey> = {
+  overdue: 'traceList.sortOverdue',
+  subject: 'trace.subject',
+  addressee: 'traceList.addressee',
+  status: 'trace.status',
+  age: 'traceList.age',
+  due: 'trace.due',
+};
 
 /** The trace requests of an investigation: filtered by status, addressee and overdue, overdue first by default. */
 export function TraceRequestsPage({ investigationId }: { investigationId: string }) {
@@ -123,6 +131,29 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
               </select>
             )}
           </Field>
+          <Field label={t('traceList.sortBy')}>
+            {(control) => (
+              <select
+                {...control}
+                value={`${sort.key}:${sort.ascending ? 'asc' : 'desc'}`}
+                onChange={(event) => {
+                  const [key, direction] = event.target.value.split(':') as [TraceSortKey, string];
+                  setSort({ key, ascending: direction === 'asc' });
+                  setPage(0);
+                }}
+              >
+                {traceSortKeys.flatMap((key) =>
+                  (['asc', 'desc'] as const).map((direction) => (
+                    <option key={`${key}:${direction}`} value={`${key}:${direction}`}>
+                      {t(direction === 'asc' ? 'traceList.ascending' : 'traceList.descending', {
+                        column: t(sortLabels[key]),
+                      })}
+                    </option>
+                  )),
+                )}
+              </select>
+            )}
+          </Field>
           <label className="checkbox">
             <input
               type="checkbox"
@@ -184,10 +215,12 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
                         <td>
                           <bdi dir="auto">{request.addressee_name}</bdi>
                         </td>
-                        <td>{label('traceStatus', request.status)}</td>
+                        <td>
+                          {label('traceStatus', request.status)}
+                          {request.overdue && <span className="badge badge-overdue">{t('trace.overdue')}</span>}
+                        </td>
                         <td>{t('traceList.ageDays', { count: ageInDays(request, today) })}</td>
                         <td>{request.due_on === null ? '' : formatDate(request.due_on)}</td>
-                        <td>{request.overdue && <span className="badge badge-overdue">{t('trace.overdue')}</span>}</td>
                       </tr>
                     ))}
                   </tbody>
