@@ -7,6 +7,7 @@ import { Link, paths, useLocation } from '../../router';
 import { useAccess } from '../trace-requests/data';
 import { startTraceRequest, tracingPaths } from '../trace-requests/paths';
 import { ClaimsPanel } from './ClaimsPanel';
+import { LotTraceRequests } from './LotTraceRequests';
 
 /**
  * A lot's provenance: every item carrying the lot wherever it was found, the claims about the lot as a timeline
@@ -47,6 +48,7 @@ export function LotPage({ investigationId }: { investigationId: string }) {
               onClick={() =>
                 startTraceRequest(investigationId, {
                   lotMarking: data.lot_marking,
+                  subject: t('lots.requestSubject', { lot: data.lot_marking }),
                   itemIds: data.items.map((item) => item.item_id),
                 })
               }
@@ -100,6 +102,7 @@ export function LotPage({ investigationId }: { investigationId: string }) {
           </div>
         )}
       </LoadedSection>
+      <LotTraceRequests investigationId={investigationId} lotMarking={data.lot_marking} />
       <section className="section" aria-labelledby="lot-provenance-title">
         <h2 id="lot-provenance-title">{t('provenance.title')}</h2>
         {data.claims.length === 0 && <p className="empty">{t('lots.noClaims')}</p>}
