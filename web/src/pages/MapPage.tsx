@@ -492,6 +492,9 @@ export default function MapPage({ investigationId }: { investigationId: string }
               {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
                 <Link to={`${paths.site(investigationId, selected.id)}?correct=location`}>{t('location.correct')}</Link>
               )}
+              {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
+                <Link to={`${paths.site(investigationId, selected.id)}?edit=site`}>{t('edit.site.button')}</Link>
+              )}
             </div>
           </section>
         )}
