@@ -142,6 +142,42 @@ const pages: { name: string; path: string; ready: (page: Page) => Promise<void> 
   },
 ];
 
+// Trace requests and provenance (issue 11, items 2 and 3): the list with reminders, a request, a new request from
+// an item, the shared lots and a lot's provenance.
+const exampleRequest = await test.db
+  .selectFrom('trace_requests')
+  .select('id')
+  .where('investigation_id', '=', investigation.id)
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
+pages.push(
+  {
+    name: 'trace-requests',
+    path: `/investigations/${investigation.id}/trace-requests`,
+    ready: (page) => page.locator('[data-testid="trace-request-row"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request',
+    path: `/investigations/${investigation.id}/trace-requests/${exampleRequest.id}`,
+    ready: (page) => page.locator('[data-testid="history-entry"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request-new',
+    path: `/investigations/${investigation.id}/trace-requests/new?items=${documentedItem}`,
+    ready: (page) => page.locator('[data-testid="selected-item"]').first().waitFor(),
+  },
+  {
+    name: 'lots',
+    path: `/investigations/${investigation.id}/lots`,
+    ready: (page) => page.locator('[data-testid="shared-lot"], #shared-lots .empty').first().waitFor(),
+  },
+  {
+    name: 'lot',
+    path: `/investigations/${investigation.id}/lots/view?lot=${encodeURIComponent('КЛ 0417')}`,
+    ready: (page) => page.locator('[data-testid="claim"]').first().waitFor(),
+  },
+);
+
 fs.mkdirSync(outputDir, { recursive: true });
 try {
   for (const locale of locales) {

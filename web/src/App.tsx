@@ -20,6 +20,7 @@ import { SearchPage } from './pages/SearchPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
+import { tracingRoute } from './screens/trace-requests/routes';
 import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
@@ -69,6 +70,8 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
         </Suspense>
       );
   }
+  const tracing = tracingRoute(path);
+  if (tracing !== undefined) return tracing;
   return <NotFoundPage />;
 }
 

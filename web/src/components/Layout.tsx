@@ -92,6 +92,7 @@ export function Layout({
           { to: paths.actors(investigationId), label: t('nav.actors') },
           { to: paths.sources(investigationId), label: t('nav.sources') },
           { to: paths.incidents(investigationId), label: t('nav.incidents') },
+          { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
         ];
 
   return (
