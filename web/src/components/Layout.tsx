@@ -89,6 +89,7 @@ export function Layout({
           { to: paths.map(investigationId), label: t('nav.map') },
           { to: paths.search(investigationId), label: t('nav.search') },
           { to: paths.analysis(investigationId), label: t('nav.analysis') },
+          { to: paths.members(investigationId), label: t('nav.members') },
         ];
 
   return (
