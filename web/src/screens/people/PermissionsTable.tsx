@@ -17,7 +17,8 @@ export function PermissionsTable() {
   return (
     <section className="section" aria-labelledby="permissions-title">
       <h2 id="permissions-title">{t('people.permissions')}</h2>
-      <div className="table-wrap">
+      {/* Focusable, so that a keyboard can scroll it sideways on a narrow screen. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="permissions-title">
         <table>
           <caption className="visually-hidden">{t('people.permissions')}</caption>
           <thead>
