@@ -113,50 +113,49 @@ function MemberRow({
       </th>
       <td>
         {canManage ? (
-          <Field
-            label={t('people.roleOf', { username: member.username })}
-            className="field-inline"
-            error={action.fields.role}
-          >
-            {(control) => <RoleSelect control={control} value={member.role} onChange={changeRole} />}
-          </Field>
+          <>
+            <RoleSelect
+              control={{ 'aria-label': t('people.roleOf', { username: member.username }) }}
+              value={member.role}
+              onChange={changeRole}
+            />
+            {action.fields.role !== undefined && <p className="field-error">{action.fields.role}</p>}
+            <ErrorNotice error={action.error} />
+            {removing ? (
+              <form onSubmit={remove}>
+                <Field label={t('people.removeReason')} error={action.fields.reason}>
+                  {(control) => (
+                    <input
+                      {...control}
+                      dir="auto"
+                      required
+                      value={reason}
+                      onChange={(event) => setReason(event.target.value)}
+                    />
+                  )}
+                </Field>
+                <div className="actions">
+                  <button type="submit" disabled={action.busy}>
+                    {t('people.confirmRemove', { username: member.username })}
+                  </button>
+                  <button type="button" onClick={() => setRemoving(false)}>
+                    {t('common.cancel')}
+                  </button>
+                </div>
+              </form>
+            ) : (
+              <div className="actions">
+                <button type="button" onClick={() => setRemoving(true)}>
+                  {t('people.remove')}
+                </button>
+              </div>
+            )}
+          </>
         ) : (
           t(`role.${member.role}`)
         )}
       </td>
       <td>{formatDateTime(member.created_at)}</td>
-      {canManage && (
-        <td>
-          <ErrorNotice error={action.error} />
-          {removing ? (
-            <form onSubmit={remove}>
-              <Field label={t('people.removeReason')} error={action.fields.reason}>
-                {(control) => (
-                  <input
-                    {...control}
-                    dir="auto"
-                    required
-                    value={reason}
-                    onChange={(event) => setReason(event.target.value)}
-                  />
-                )}
-              </Field>
-              <div className="actions">
-                <button type="submit" disabled={action.busy}>
-                  {t('people.confirmRemove', { username: member.username })}
-                </button>
-                <button type="button" onClick={() => setRemoving(false)}>
-                  {t('common.cancel')}
-                </button>
-              </div>
-            </form>
-          ) : (
-            <button type="button" onClick={() => setRemoving(true)}>
-              {t('people.remove')}
-            </button>
-          )}
-        </td>
-      )}
     </tr>
   );
 }
@@ -209,7 +208,6 @@ export function MembersScreen({ investigationId }: { investigationId: string }) 
                     <SortHeader view={view} sortKey="created_at">
                       {t('people.since')}
                     </SortHeader>
-                    {canManage && <th scope="col">{t('people.actions')}</th>}
                   </tr>
                 </thead>
                 <tbody>
