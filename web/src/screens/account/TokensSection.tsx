@@ -170,7 +170,6 @@ export function TokensSection() {
                   <SortHeader view={view} sortKey="name">
                     {t('account.tokenName')}
                   </SortHeader>
-                  <th scope="col">{t('account.tokenScope')}</th>
                   <SortHeader view={view} sortKey="created_at">
                     {t('account.created')}
                   </SortHeader>
@@ -185,8 +184,9 @@ export function TokensSection() {
                   <tr key={token.id}>
                     <th scope="row">
                       <bdi dir="auto">{token.name}</bdi>
+                      <br />
+                      <span className="muted">{t(`account.scope.${token.scope}`)}</span>
                     </th>
-                    <td>{t(`account.scope.${token.scope}`)}</td>
                     <td>{formatDateTime(token.created_at)}</td>
                     <td>{token.last_used_at === null ? t('account.never') : formatDateTime(token.last_used_at)}</td>
                     <td>

@@ -149,7 +149,6 @@ export function UsersScreen() {
     text: (user) => `${user.username} ${user.display_name}`,
     sorters: {
       username: byText((user) => user.username),
-      display_name: byText((user) => user.display_name),
       created_at: byText((user) => user.created_at),
     },
     initialSort: 'username',
@@ -179,9 +178,6 @@ export function UsersScreen() {
                       <SortHeader view={view} sortKey="username">
                         {t('people.username')}
                       </SortHeader>
-                      <SortHeader view={view} sortKey="display_name">
-                        {t('people.displayName')}
-                      </SortHeader>
                       <SortHeader view={view} sortKey="created_at">
                         {t('people.since')}
                       </SortHeader>
@@ -194,10 +190,11 @@ export function UsersScreen() {
                         <th scope="row">
                           <bdi dir="ltr">{user.username}</bdi>
                           {user.is_admin && <span className="muted"> · {t('people.admin')}</span>}
+                          <br />
+                          <bdi dir="auto" className="muted">
+                            {user.display_name}
+                          </bdi>
                         </th>
-                        <td>
-                          <bdi dir="auto">{user.display_name}</bdi>
-                        </td>
                         <td>{formatDateTime(user.created_at)}</td>
                         <td>
                           <UserActions user={user} isSelf={user.id === myId} onChanged={users.reload} />
