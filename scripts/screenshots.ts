@@ -140,6 +140,36 @@ const pages: { name: string; path: string; ready: (page: Page) => Promise<void> 
     path: `/investigations/${investigation.id}/search?q=${encodeURIComponent('КЛ 0471')}`,
     ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
   },
+  // Issue 11, items 7 and 8: bulk actions on the inventory, members and roles, the account (password, API tokens,
+  // sessions) and the instance's users. The demo user is made an administrator here so the users screen shows.
+  ...(await (async () => {
+    await test.db.updateTable('users').set({ is_admin: true }).where('username', '=', 'demo').execute();
+    return [
+      {
+        name: 'bulk-actions',
+        path: `/investigations/${investigation.id}/sites/${firstSite.id}`,
+        ready: async (page: Page) => {
+          await page.locator('.inventory-table tbody input[type="checkbox"]').first().click();
+          await page.locator('.bulk-bar').waitFor();
+        },
+      },
+      {
+        name: 'members',
+        path: `/investigations/${investigation.id}/members`,
+        ready: (page: Page) => page.locator('#members tbody tr').first().waitFor(),
+      },
+      {
+        name: 'account',
+        path: '/settings',
+        ready: (page: Page) => page.locator('#sessions tbody tr').first().waitFor(),
+      },
+      {
+        name: 'users',
+        path: '/settings/users',
+        ready: (page: Page) => page.locator('#users tbody tr').first().waitFor(),
+      },
+    ];
+  })()),
 ];
 
 // Trace requests and provenance (issue 11, items 2 and 3): the list with reminders, a request, a new request from

@@ -22,6 +22,8 @@ import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
 import { tracingRoute } from './screens/trace-requests/routes';
 import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
+import { MembersScreen } from './screens/people/MembersScreen';
+import { UsersScreen } from './screens/people/UsersScreen';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
@@ -47,6 +49,7 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
   if (path === paths.settings()) return <SettingsPage />;
   if (path === paths.outbox()) return <OutboxPage />;
+  if (path === paths.users()) return <UsersScreen />;
   if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/map', path)))
     return (
@@ -56,6 +59,7 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
     );
   if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/analysis', path))) return <AnalysisPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/members', path))) return <MembersScreen investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
     return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))

@@ -64,11 +64,13 @@ export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttrib
 export const paths = {
   home: () => '/',
   settings: () => '/settings',
+  users: () => '/settings/users',
   outbox: () => '/outbox',
   overview: (investigationId: string) => `/investigations/${investigationId}`,
   map: (investigationId: string, layer?: 'craft') =>
     `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,
   analysis: (investigationId: string) => `/investigations/${investigationId}/analysis`,
+  members: (investigationId: string) => `/investigations/${investigationId}/members`,
   /** `kind` narrows the markings; `everywhere` searches markings in every investigation the user can read. */
   search: (investigationId: string, q?: string, filters: { kind?: string; everywhere?: boolean } = {}) => {
     const query = new URLSearchParams();

@@ -93,6 +93,7 @@ export function Layout({
           { to: paths.sources(investigationId), label: t('nav.sources') },
           { to: paths.incidents(investigationId), label: t('nav.incidents') },
           { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
+          { to: paths.members(investigationId), label: t('nav.members') },
         ];
 
   return (
