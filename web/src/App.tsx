@@ -21,6 +21,10 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
 import { Link, matchPath, paths, useLocation } from './router';
+import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
+import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
+import { VerifyScreen } from './screens/verify/VerifyScreen';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
@@ -40,7 +44,7 @@ function NotFoundPage() {
   );
 }
 
-function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
+function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
   const { path } = useLocation();
   let match: Record<string, string> | undefined;
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
@@ -61,10 +65,16 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
     return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/items/:itemId', path)))
     return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  if ((match = matchPath('/investigations/:id/import', path))) return <ImportScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/downloads', path)))
+    return <DownloadsScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/audit', path))) return <AuditLogScreen investigationId={match.id!} />;
+  if (path === paths.verify()) return <VerifyScreen me={me} />;
   return <NotFoundPage />;
 }
 
 interface RoutesProps {
+  me: Me;
   investigations: Investigation[];
   onInvestigationsChanged: () => void;
 }
@@ -90,7 +100,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       ) : investigations.data === undefined ? (
         <Loading />
       ) : (
-        <Routes investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
+        <Routes me={me} investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
       )}
     </Layout>
   );

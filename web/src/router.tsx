@@ -74,4 +74,11 @@ export const paths = {
   site: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}`,
   newItem: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}/items/new`,
   item: (investigationId: string, itemId: string) => `/investigations/${investigationId}/items/${itemId}`,
+  importItems: (investigationId: string) => `/investigations/${investigationId}/import`,
+  downloads: (investigationId: string) => `/investigations/${investigationId}/downloads`,
+  auditLog: (investigationId: string, filters: Record<string, string> = {}) => {
+    const search = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== '')).toString();
+    return `/investigations/${investigationId}/audit${search === '' ? '' : `?${search}`}`;
+  },
+  verify: () => '/verify',
 };
