@@ -108,9 +108,11 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
                         {to === undefined ? name : <Link to={to}>{name}</Link>}{' '}
                         <Link
                           to={paths.auditLog(investigationId, { entity_id: entry.entity_id })}
-                          aria-label={t('transfer.audit.onlyThisRecord', { record: name })}
                           title={entry.entity_id}
                         >
+                          <span className="visually-hidden">
+                            {t('transfer.audit.onlyThisRecord', { record: name })}{' '}
+                          </span>
                           <code dir="ltr">{entry.entity_id.slice(-8)}</code>
                         </Link>
                       </span>
