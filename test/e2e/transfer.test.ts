@@ -234,7 +234,12 @@ describe('verify in the browser', () => {
 
 /** Waits until the audit table shows exactly `expected` rows. */
 async function waitForRows(page: Page, expected: number): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll('table tbody tr').length === ${expected}`);
+  // Polled from here: the app's CSP (rightly) refuses the string evaluation waitForFunction would need.
+  const rows = page.locator('table tbody tr');
+  for (let attempt = 0; attempt < 200 && (await rows.count()) !== expected; attempt += 1) {
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await rows.count(), expected);
 }
 
 describe('audit log in the browser', () => {
