@@ -115,6 +115,7 @@ export const fieldProblemCodes = [
   'file_too_large',
   'reference_archived',
   'required_for_new_site',
+  'upload_not_kept',
   // From database constraints (src/db/postgres-errors.ts)
   'already_used',
   'unknown_reference',

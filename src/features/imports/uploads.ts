@@ -131,7 +131,13 @@ export async function findImportUpload(
     throw new DomainError(
       'not_found',
       'This file is no longer kept (uploads wait one hour, and go once imported): upload it again.',
-      [{ field: 'sha256', message: 'no upload with this SHA-256 is kept for you in this investigation' }],
+      [
+        {
+          field: 'sha256',
+          message: 'no upload with this SHA-256 is kept for you in this investigation',
+          code: 'upload_not_kept',
+        },
+      ],
     );
   }
   return file;
