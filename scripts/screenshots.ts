@@ -208,6 +208,38 @@ pages.push(
   },
 );
 
+// Import (a preview naming a bad line), downloads, the audit log and verify (issue 11, item 9).
+pages.push(
+  {
+    name: 'import',
+    path: `/investigations/${investigation.id}/import`,
+    ready: async (page) => {
+      const csv =
+        'site_ref,site_name,site_type,item_ref,category,marking_kind,marking_text\n' +
+        'NEW-1,Roadside cache,cache,NEW-1-1,small_arm,serial,AK 0471\n' +
+        'NEW-1,,,NEW-1-2,not_a_category,,\n';
+      await page.locator('input[type="file"]').setInputFiles({
+        name: 'items.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+      await page.locator('form button[type="submit"]').click();
+      await page.locator('table').first().waitFor();
+    },
+  },
+  {
+    name: 'downloads',
+    path: `/investigations/${investigation.id}/downloads`,
+    ready: (page) => page.locator('.download-list').waitFor(),
+  },
+  {
+    name: 'audit-log',
+    path: `/investigations/${investigation.id}/audit`,
+    ready: (page) => page.locator('table tbody tr').first().waitFor(),
+  },
+  { name: 'verify', path: '/verify', ready: (page) => page.locator('main h1').waitFor() },
+);
+
 fs.mkdirSync(outputDir, { recursive: true });
 try {
   for (const locale of locales) {

@@ -24,6 +24,10 @@ import { tracingRoute } from './screens/trace-requests/routes';
 import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
 import { MembersScreen } from './screens/people/MembersScreen';
 import { UsersScreen } from './screens/people/UsersScreen';
+import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
+import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
+import { VerifyScreen } from './screens/verify/VerifyScreen';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
@@ -43,7 +47,7 @@ function NotFoundPage() {
   );
 }
 
-function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
+function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
   const { path } = useLocation();
   let match: Record<string, string> | undefined;
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
@@ -76,10 +80,16 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
   }
   const tracing = tracingRoute(path);
   if (tracing !== undefined) return tracing;
+  if ((match = matchPath('/investigations/:id/import', path))) return <ImportScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/downloads', path)))
+    return <DownloadsScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/audit', path))) return <AuditLogScreen investigationId={match.id!} />;
+  if (path === paths.verify()) return <VerifyScreen me={me} />;
   return <NotFoundPage />;
 }
 
 interface RoutesProps {
+  me: Me;
   investigations: Investigation[];
   onInvestigationsChanged: () => void;
 }
@@ -105,7 +115,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       ) : investigations.data === undefined ? (
         <Loading />
       ) : (
-        <Routes investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
+        <Routes me={me} investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
       )}
     </Layout>
   );

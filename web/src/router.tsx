@@ -91,6 +91,13 @@ export const paths = {
   incidents: (investigationId: string) => `/investigations/${investigationId}/incidents`,
   incident: (investigationId: string, incidentId: string) =>
     `/investigations/${investigationId}/incidents/${incidentId}`,
+  importItems: (investigationId: string) => `/investigations/${investigationId}/import`,
+  downloads: (investigationId: string) => `/investigations/${investigationId}/downloads`,
+  auditLog: (investigationId: string, filters: Record<string, string> = {}) => {
+    const search = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== '')).toString();
+    return `/investigations/${investigationId}/audit${search === '' ? '' : `?${search}`}`;
+  },
+  verify: () => '/verify',
 };
 
 /** What a register screen is given: the investigation, and the record for a record's own screen. */

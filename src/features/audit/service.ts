@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { verifyStoredOriginals } from '../media/originals.js';
@@ -225,21 +226,71 @@ function toEntry(row: Row<'audit_log'>): AuditEntry {
   return toJsonRecord(row);
 }
 
-/** The audit history of one investigation, newest first. */
+/** The day after a YYYY-MM-DD day, at midnight UTC: the end of an inclusive `to`. */
+function dayAfter(day: string): Date {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date;
+}
+
+/**
+ * The audit history of one investigation, newest first, optionally only about one record, by one user, of one
+ * action (or kind of action) and between two days (inclusive, UTC).
+ *
+ * @example
+ * const page = await listInvestigationAuditPage(db, actor, id, { limit: 50, action: 'item', from: '2026-01-01' });
+ * // page.next_before_seq: send as beforeSeq for the next, older page
+ */
+export async function listInvestigationAuditPage(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  options: {
+    beforeSeq?: number | undefined;
+    limit: number;
+    entityId?: string | undefined;
+    userId?: string | undefined;
+    action?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
+): Promise<{ items: AuditEntry[]; next_before_seq: number | null }> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
+    throw new DomainError('validation_failed', 'The period ends before it starts.', [
+      {
+        field: 'to',
+        message: `must be on or after ${options.from}`,
+        code: 'too_small',
+        params: { minimum: options.from },
+      },
+    ]);
+  }
+  const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
+    beforePosition: options.beforeSeq,
+    limit: options.limit + 1,
+    entityId: options.entityId,
+    userId: options.userId,
+    action: options.action,
+    from: options.from === undefined ? undefined : new Date(`${options.from}T00:00:00Z`),
+    until: options.to === undefined ? undefined : dayAfter(options.to),
+  });
+  const page = rows.slice(0, options.limit);
+  return {
+    // `seq` is the entry's position in this investigation's history, never the global one.
+    items: page.map(({ position, ...row }) => ({ ...toEntry(row), seq: position })),
+    next_before_seq: rows.length > options.limit ? page[page.length - 1]!.position : null,
+  };
+}
+
+/** The audit history of one investigation, newest first (one page). */
 export async function listInvestigationAudit(
   db: Kysely<DB>,
   actor: Actor,
   investigationId: string,
   options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
 ): Promise<AuditEntry[]> {
-  await requireRole(db, actor, investigationId, 'viewer');
-  const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
-    beforePosition: options.beforeSeq,
-    limit: options.limit,
-    entityId: options.entityId,
-  });
-  // `seq` is the entry's position in this investigation's history, never the global one.
-  return rows.map(({ position, ...row }) => ({ ...toEntry(row), seq: position }));
+  return (await listInvestigationAuditPage(db, actor, investigationId, options)).items;
 }
 
 /**
