@@ -12,7 +12,7 @@ import { v7 } from 'uuid';
 import type { SyncRequest } from './contract';
 import type { PhotoMeta } from './outbox';
 import { SyncSignedOutError, SyncUnavailableError, UploadRefusedError } from './sync';
-import { mediaExists, postBatch, SyncEndpointMissingError, uploadMetadata, uploadPhoto } from './transport';
+import { linkMedia, mediaExists, postBatch, SyncEndpointMissingError, uploadMetadata, uploadPhoto } from './transport';
 
 // The transport against a stub server that answers as the contract says: the batch endpoint's statuses, the media
 // check, and a real tus server (@tus/server) whose finish hook refuses a file whose SHA-256 differs from the one
@@ -133,6 +133,27 @@ describe('sync transport', () => {
     captured_at: '2026-12-05T10:00:00.000Z',
     item_id: v7(),
     credit: '  Field team ',
+  });
+
+  it('links a photo once: an existing identical link is done, a refusal is kept, an outage is retried', async () => {
+    const link = { link_id: v7(), media_id: v7(), investigation_id: v7(), item_id: v7(), captured_at: '' };
+    const sent: { url: string; body: unknown }[] = [];
+    const answering =
+      (status: number, body: unknown): typeof fetch =>
+      (url, init) => {
+        sent.push({ url: url as string, body: JSON.parse(init?.body as string) });
+        return Promise.resolve(new Response(JSON.stringify(body), { status }));
+      };
+    await linkMedia(link, answering(201, { id: v7() }));
+    assert.deepEqual(sent[0], { url: `/api/v1/media/${link.media_id}/links`, body: { item_id: link.item_id } });
+    await linkMedia(link, answering(409, { code: 'already_exists', detail: 'already linked' }));
+    await assert.rejects(linkMedia(link, answering(422, { code: 'validation', detail: 'x' })), UploadRefusedError);
+    await assert.rejects(linkMedia(link, answering(503, { code: 'unavailable', detail: 'x' })), SyncUnavailableError);
+    await assert.rejects(linkMedia(link, answering(401, { code: 'unauthenticated', detail: 'x' })), SyncSignedOutError);
+    await assert.rejects(
+      linkMedia(link, () => Promise.reject(new TypeError('Failed to fetch'))),
+      SyncUnavailableError,
+    );
   });
 
   it('names the upload metadata as the contract does, with one link', () => {

@@ -1,6 +1,6 @@
 import { DetailedError, Upload } from 'tus-js-client';
 import { syncPath, uploadsPath, type SyncProblem, type SyncRequest, type SyncResponse } from './contract';
-import type { PhotoMeta } from './outbox';
+import type { MediaLinkMeta, PhotoMeta } from './outbox';
 import { SyncSignedOutError, SyncUnavailableError, UploadRefusedError, type SyncTransport } from './sync';
 
 // The sync engine's connection to the real server: fetch for the batch endpoint, tus for photos.
@@ -173,9 +173,44 @@ export function uploadPhoto(
   });
 }
 
+/**
+ * Links an uploaded photo to a record that was stored from the outbox. The server refuses a second identical
+ * link (409 already_exists): that means an earlier attempt made it and its answer was lost, so it counts as done.
+ * 401 → SyncSignedOutError; no answer or a 5xx → SyncUnavailableError; any other refusal → UploadRefusedError.
+ *
+ * @example
+ * await linkMedia({ link_id, media_id, investigation_id, item_id, captured_at });
+ */
+export async function linkMedia(link: MediaLinkMeta, fetcher: typeof fetch = fetch, baseUrl = ''): Promise<void> {
+  const target = Object.fromEntries(
+    (['item_id', 'marking_id', 'site_id'] as const).flatMap((key) =>
+      link[key] === undefined ? [] : [[key, link[key]]],
+    ),
+  );
+  let response: Response;
+  try {
+    response = await fetcher(`${baseUrl}/api/v1/media/${encodeURIComponent(link.media_id)}/links`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(target),
+    });
+  } catch (cause) {
+    throw new SyncUnavailableError(cause instanceof Error ? cause.message : String(cause));
+  }
+  if (response.ok) return;
+  if (response.status === 401) throw new SyncSignedOutError();
+  const problem = await problemOf(response);
+  if (response.status === 409 && problem.code === 'already_exists') return;
+  // The record it names may still be on its way (another device's batch): tried again later.
+  if (response.status >= 500 || response.status === 424) throw new SyncUnavailableError(problem.detail);
+  throw new UploadRefusedError(problem);
+}
+
 /** The transport the app uses. */
 export const browserTransport: SyncTransport = {
   sendBatch: (request) => postBatch(request),
   mediaExists: (mediaId) => mediaExists(mediaId),
   uploadPhoto: (photo, bytes, onProgress) => uploadPhoto(photo, bytes, onProgress),
+  linkMedia: (link) => linkMedia(link),
 };

@@ -162,9 +162,10 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   };
 
   /** Links the photos uploaded while the item was described; they were sent before it had an id. */
-  const linkPhotos = async (itemId: string) => {
+  const linkPhotos = async (itemId: string, itemLabel: string) => {
     for (const photo of photos) {
-      await linkPhotoOrQueue(photo, itemId, () =>
+      const photoLabel = (photo as { original_filename?: string | null }).original_filename ?? itemLabel;
+      await linkPhotoOrQueue(photo, itemId, investigationId, photoLabel, () =>
         call(api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } })),
       );
     }
@@ -200,7 +201,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         .join(' · ');
       let photosLinked = true;
       try {
-        await linkPhotos(item.id);
+        await linkPhotos(item.id, itemLabel);
       } catch (caught) {
         // The item is saved, only its photos are not attached: stay, say so, and start the next item.
         photosLinked = false;
