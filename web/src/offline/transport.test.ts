@@ -31,6 +31,20 @@ describe('sync transport', () => {
     const tus = new TusServer({
       path: '/api/v1/uploads',
       datastore: new FileStore({ directory: uploadDir }),
+      // As the server does: this very file (same media id and hash) made evidence before is refused, 409.
+      onUploadCreate: (_request, upload) => {
+        const known = finished.some(
+          (done) =>
+            done.metadata?.media_id === upload.metadata?.media_id && done.metadata?.sha256 === upload.metadata?.sha256,
+        );
+        if (!known) return Promise.resolve({});
+        return Promise.reject(
+          Object.assign(new Error('already uploaded'), {
+            status_code: 409,
+            body: JSON.stringify({ code: 'already_exists', detail: 'Media was uploaded before and is evidence.' }),
+          }),
+        );
+      },
       onUploadFinish: (_request, upload) => {
         const bytes = fs.readFileSync(path.join(uploadDir, upload.id));
         if (createHash('sha256').update(bytes).digest('hex') !== upload.metadata?.sha256) {
@@ -190,6 +204,14 @@ describe('sync transport', () => {
     assert.equal(upload?.metadata?.sha256, meta.sha256);
     assert.equal(await mediaExists(meta.media_id, fetch, baseUrl), true);
     assert.equal(await mediaExists(v7(), fetch, baseUrl), false);
+
+    // Sent again after its answer was lost: the server says it has this very file, and that is success, not a
+    // refusal (the entry leaves the outbox, nothing is stored twice).
+    await uploadPhoto(meta, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), () => undefined, {
+      endpoint: `${baseUrl}/api/v1/uploads/`,
+      source: (data) => Buffer.from(data) as unknown as Blob,
+    });
+    assert.equal(finished.filter((done) => done.metadata?.media_id === meta.media_id).length, 1);
   });
 
   it('is refused, for good, when the bytes do not match the declared hash', async () => {

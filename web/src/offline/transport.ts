@@ -120,6 +120,11 @@ function refusalOf(error: DetailedError): SyncProblem {
   return { code: statusOf(error) === 460 ? 'hash_mismatch' : 'upload_refused', detail: error.message };
 }
 
+/** The server refused to create the upload because this very file (same media id and hash) is evidence already. */
+function alreadyStored(error: Error): boolean {
+  return error instanceof DetailedError && statusOf(error) === 409 && refusalOf(error).code === 'already_exists';
+}
+
 /**
  * Uploads a photo's bytes with tus, resuming an upload this device started before (the server reports the
  * offset). A refusal that retrying cannot change (hash mismatch, validation, access) → UploadRefusedError; a
@@ -148,13 +153,18 @@ export function uploadPhoto(
       removeFingerprintOnSuccess: true,
       onShouldRetry: (error) => {
         const status = statusOf(error);
+        if (alreadyStored(error)) return false;
         return status === undefined || status >= 500 || status === 409 || status === 423;
       },
       onProgress,
       onSuccess: () => resolve(),
       onError: (error) => {
         const status = statusOf(error);
-        if (status === 401) reject(new SyncSignedOutError());
+        // An earlier attempt finished on the server (its answer was lost on the way): the photo is there, once.
+        if (alreadyStored(error)) resolve();
+        else if (status === 401) reject(new SyncSignedOutError());
+        // The record it is linked to is not on the server yet: tried again after the next batch.
+        else if (status === 424) reject(new SyncUnavailableError(error.message));
         // No upload endpoint (an older server): not a refusal of this file; it waits for a server that has one.
         else if (status === 404 || status === 405) reject(new SyncUnavailableError(error.message));
         else if (status !== undefined && status >= 400 && status < 500 && error instanceof DetailedError)
