@@ -103,7 +103,9 @@ describe('the outbox in a browser', () => {
     formatMessage = ((await import(i18n)) as { formatMessage: FormatMessage }).formatMessage;
     for (const locale of ['en', 'ar'] as const)
       catalogues[locale] = (
-        (await import(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url).href, { with: { type: 'json' } })) as {
+        (await import(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url).href, {
+          with: { type: 'json' },
+        })) as {
           default: Record<string, string>;
         }
       ).default;
