@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
+import { keepFocusAboveSaveBar } from './components/keepFocusAboveSaveBar';
 import { resumeAfterSignIn, startAutoSync } from './offline/controller';
 import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
@@ -124,6 +125,9 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 function AppContent() {
   // undefined: not known yet; null: signed out.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  // Tab never leaves the user typing into a field hidden behind a sticky save bar.
+  useEffect(() => keepFocusAboveSaveBar(document), []);
 
   useEffect(() => {
     startAutoSync();
