@@ -17,8 +17,8 @@ import { getSite, updateSite } from '../src/features/sites/service.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
 import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
-import ar from '../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../src/i18n/ar.json' with { type: 'json' };
+import en from '../src/i18n/en.json' with { type: 'json' };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = new URL('../docs/screenshots/', import.meta.url);
@@ -140,7 +140,105 @@ const pages: { name: string; path: string; ready: (page: Page) => Promise<void> 
     path: `/investigations/${investigation.id}/search?q=${encodeURIComponent('КЛ 0471')}`,
     ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
   },
+  // Issue 11, items 7 and 8: bulk actions on the inventory, members and roles, the account (password, API tokens,
+  // sessions) and the instance's users. The demo user is made an administrator here so the users screen shows.
+  ...(await (async () => {
+    await test.db.updateTable('users').set({ is_admin: true }).where('username', '=', 'demo').execute();
+    return [
+      {
+        name: 'bulk-actions',
+        path: `/investigations/${investigation.id}/sites/${firstSite.id}`,
+        ready: async (page: Page) => {
+          await page.locator('.inventory-table tbody input[type="checkbox"]').first().click();
+          await page.locator('.bulk-bar').waitFor();
+        },
+      },
+      {
+        name: 'members',
+        path: `/investigations/${investigation.id}/members`,
+        ready: (page: Page) => page.locator('#members tbody tr').first().waitFor(),
+      },
+      {
+        name: 'account',
+        path: '/settings',
+        ready: (page: Page) => page.locator('#sessions tbody tr').first().waitFor(),
+      },
+      {
+        name: 'users',
+        path: '/settings/users',
+        ready: (page: Page) => page.locator('#users tbody tr').first().waitFor(),
+      },
+    ];
+  })()),
 ];
+
+// Trace requests and provenance (issue 11, items 2 and 3): the list with reminders, a request, a new request from
+// an item, the shared lots and a lot's provenance.
+const exampleRequest = await test.db
+  .selectFrom('trace_requests')
+  .select('id')
+  .where('investigation_id', '=', investigation.id)
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
+pages.push(
+  {
+    name: 'trace-requests',
+    path: `/investigations/${investigation.id}/trace-requests`,
+    ready: (page) => page.locator('[data-testid="trace-request-row"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request',
+    path: `/investigations/${investigation.id}/trace-requests/${exampleRequest.id}`,
+    ready: (page) => page.locator('[data-testid="history-entry"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request-new',
+    path: `/investigations/${investigation.id}/trace-requests/new?items=${documentedItem}`,
+    ready: (page) => page.locator('[data-testid="selected-item"]').first().waitFor(),
+  },
+  {
+    name: 'lots',
+    path: `/investigations/${investigation.id}/lots`,
+    ready: (page) => page.locator('[data-testid="shared-lot"], #shared-lots .empty').first().waitFor(),
+  },
+  {
+    name: 'lot',
+    path: `/investigations/${investigation.id}/lots/view?lot=${encodeURIComponent('КЛ 0417')}`,
+    ready: (page) => page.locator('[data-testid="claim"]').first().waitFor(),
+  },
+);
+
+// Import (a preview naming a bad line), downloads, the audit log and verify (issue 11, item 9).
+pages.push(
+  {
+    name: 'import',
+    path: `/investigations/${investigation.id}/import`,
+    ready: async (page) => {
+      const csv =
+        'site_ref,site_name,site_type,item_ref,category,marking_kind,marking_text\n' +
+        'NEW-1,Roadside cache,cache,NEW-1-1,small_arm,serial,AK 0471\n' +
+        'NEW-1,,,NEW-1-2,not_a_category,,\n';
+      await page.locator('input[type="file"]').setInputFiles({
+        name: 'items.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+      await page.locator('form button[type="submit"]').click();
+      await page.locator('table').first().waitFor();
+    },
+  },
+  {
+    name: 'downloads',
+    path: `/investigations/${investigation.id}/downloads`,
+    ready: (page) => page.locator('.download-list').waitFor(),
+  },
+  {
+    name: 'audit-log',
+    path: `/investigations/${investigation.id}/audit`,
+    ready: (page) => page.locator('table tbody tr').first().waitFor(),
+  },
+  { name: 'verify', path: '/verify', ready: (page) => page.locator('main h1').waitFor() },
+);
 
 fs.mkdirSync(outputDir, { recursive: true });
 try {

@@ -35,7 +35,7 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-const arabic = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
+const arabic = JSON.parse(fs.readFileSync(new URL('../../src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;

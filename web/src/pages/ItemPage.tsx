@@ -1,8 +1,6 @@
-import { useState } from 'react';
-import { api, call, readAllPages, type TraceRequest } from '../api/client';
+import { api, call } from '../api/client';
 import { MediaSection } from '../components/MediaSection';
 import { RecordHistory } from '../components/record/RecordHistory';
-import { requestsAbout, TraceRequestList } from '../components/TraceRequestList';
 import { Appended, Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
@@ -12,13 +10,13 @@ import { DisposalForm } from '../screens/item/DisposalForm';
 import { useItemFields } from '../screens/item/itemFields';
 import { ItemRecordActions } from '../screens/item/ItemRecordActions';
 import { MarkingsSection } from '../screens/item/MarkingsSection';
+import { ItemTracing } from '../screens/provenance/ItemTracing';
 import { labelsOf } from '../screens/site/siteFields';
 import { useRecordAccess } from './capture/useRecordAccess';
 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
-  const { t, label, formatNumber, formatDateTime, formatDate } = useI18n();
+  const { t, label, formatNumber, formatDateTime } = useI18n();
   const item = useLoad(() => call(api.GET('/api/v1/items/{id}', { params: { path: { id: itemId } } })), [itemId]);
-  const [traceError, setTraceError] = useState<unknown>(undefined);
   const siteId = item.data?.site_id;
   const site = useLoad(
     () =>
@@ -38,36 +36,6 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
     () => call(api.GET('/api/v1/items/{id}/custody', { params: { path: { id: itemId } } })),
     [itemId],
   );
-  const provenance = useLoad(
-    () => call(api.GET('/api/v1/items/{id}/provenance', { params: { path: { id: itemId } } })),
-    [itemId],
-  );
-  const actors = useLoad(
-    async () =>
-      (
-        await readAllPages((after) =>
-          call(
-            api.GET('/api/v1/investigations/{id}/actors', {
-              params: { path: { id: investigationId }, query: { limit: 500, after } },
-            }),
-          ),
-        )
-      ).rows,
-    [investigationId],
-  );
-  const traceRequests = useLoad(
-    async () =>
-      (
-        await readAllPages((after) =>
-          call(
-            api.GET('/api/v1/investigations/{id}/trace-requests', {
-              params: { path: { id: investigationId }, query: { limit: 500, after } },
-            }),
-          ),
-        )
-      ).rows,
-    [investigationId],
-  );
   const mayChange = useRecordAccess(investigationId);
   const zoneName = (id: string) => zones.data?.items.find((zone) => zone.id === id)?.name;
   const historyLabels = labelsOf(useItemFields((id) => (id === site.data?.id ? site.data.name : zoneName(id))));
@@ -78,19 +46,6 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
   if (item.data === undefined) return <Loading />;
   const data = item.data;
   const zone = zones.data?.items.find((candidate) => candidate.id === data.zone_id);
-  const actorName = (id: string | null) => actors.data?.find((actor) => actor.id === id)?.name;
-  const itemTraceRequests = requestsAbout(traceRequests.data ?? [], itemId, data.markings);
-  // The request keeps its other items; the audit log keeps the link and its removal.
-  const removeFromRequest = (request: TraceRequest) => {
-    if (!window.confirm(t('trace.removeItemConfirm', { subject: isolate(request.subject) }))) return;
-    setTraceError(undefined);
-    call(
-      api.DELETE('/api/v1/trace-requests/{id}/items/{itemId}', { params: { path: { id: request.id, itemId } } }),
-    ).then(
-      () => traceRequests.reload(),
-      (error: unknown) => setTraceError(error),
-    );
-  };
   const refresh = item.reload;
 
   return (
@@ -201,58 +156,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         )}
       </LoadedSection>
 
-      <LoadedSection
-        id="provenance"
-        title={t('provenance.title')}
-        loaded={provenance}
-        isEmpty={(found) => found.claims.length === 0}
-        empty={t('provenance.empty')}
-      >
-        {(found) => (
-          <ol className="timeline">
-            {found.claims.map((claim) => (
-              <li key={claim.id}>
-                <span className="badge">{label('confidence', claim.confidence)}</span>
-                <span>
-                  <strong>{label('provenanceEvent', claim.event_type)}</strong>
-                  {claim.actor_id !== null && (
-                    <>
-                      {' · '}
-                      <UserText text={actorName(claim.actor_id) ?? claim.actor_id} />
-                    </>
-                  )}
-                  {claim.counterpart_id !== null && (
-                    <>
-                      {' → '}
-                      <UserText text={actorName(claim.counterpart_id) ?? claim.counterpart_id} />
-                    </>
-                  )}
-                  {(claim.occurred_from !== null || claim.occurred_to !== null) &&
-                    ` · ${[claim.occurred_from, claim.occurred_to]
-                      .filter((date) => date !== null)
-                      .map((date) => formatDate(date))
-                      .join(' – ')}`}
-                  <Appended separator=" · " text={claim.place} />
-                  {claim.inherited_from_lot !== null && (
-                    <span className="muted">
-                      {' '}
-                      ({t('provenance.fromLot', { lot: isolate(claim.inherited_from_lot) })})
-                    </span>
-                  )}
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
-      </LoadedSection>
-
-      {itemTraceRequests.length > 0 && (
-        <section className="section" aria-labelledby="trace-requests-title">
-          <h2 id="trace-requests-title">{t('trace.title')}</h2>
-          {traceError !== undefined && <ErrorNotice error={traceError} />}
-          <TraceRequestList requests={itemTraceRequests} itemId={itemId} onRemoveItem={removeFromRequest} />
-        </section>
-      )}
+      <ItemTracing investigationId={investigationId} itemId={itemId} markings={data.markings} />
 
       <RecordHistory
         investigationId={investigationId}

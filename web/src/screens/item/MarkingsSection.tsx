@@ -26,7 +26,7 @@ export function MarkingsSection({
   mayChange: (record: { created_by: string }) => boolean;
   onChanged: () => void;
 }) {
-  const { t, label } = useI18n();
+  const { t, label, scriptName } = useI18n();
   const [open, setOpen] = useState<Open>(undefined);
   const historyLabels = labelsOf(useMarkingFields());
   const buttons = useRef(new Map<string, HTMLButtonElement | null>());
@@ -43,7 +43,7 @@ export function MarkingsSection({
       {item.markings.length === 0 ? (
         <EmptyState>{t('item.noMarkings')}</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-labelledby="markings-title" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -67,7 +67,7 @@ export function MarkingsSection({
                     <td>
                       <UserText text={marking.position} />
                     </td>
-                    <td>{marking.script ?? ''}</td>
+                    <td>{marking.script === null ? '' : scriptName(marking.script)}</td>
                     <td>{label('legibility', marking.legibility)}</td>
                     <td>
                       <div className="record-edit-actions">
