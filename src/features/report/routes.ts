@@ -6,7 +6,7 @@ import { idParamsSchema } from '../investigations/schema.js';
 import * as service from './service.js';
 
 export const reportQuerySchema = z.object({
-  lang: z.enum(['en', 'ar']).default('en').describe('Language of the report’s own text; data shows as entered'),
+  lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the report’s own text; data shows as entered'),
   as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
 });
 
@@ -29,6 +29,30 @@ export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
         asOf: request.query.as_of,
       });
       return reply.type('text/html; charset=utf-8').send(html);
+    },
+  );
+  app.get(
+    '/investigations/:id/report.pdf',
+    {
+      schema: {
+        tags: ['report'],
+        summary:
+          'The investigation report printed to an A4 PDF by Chromium on the server (503 program_missing when it is not installed)',
+        params: idParamsSchema,
+        querystring: reportQuerySchema,
+        produces: ['application/pdf'],
+        response: { 200: z.unknown().describe('The PDF'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await service.buildReportPdf(db, requireActor(request), request.params.id, {
+        lang: request.query.lang,
+        asOf: request.query.as_of,
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="report-${request.params.id}-${request.query.lang}.pdf"`)
+        .send(pdf);
     },
   );
 }
