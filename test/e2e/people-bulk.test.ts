@@ -24,12 +24,17 @@ describe('bulk actions and people in the web app', () => {
 
   const sitePath = () => `${web.baseUrl}/investigations/${investigationId}/sites/${siteId}`;
   const rowBoxes = (page: Page) => page.locator('.inventory-table tbody input[type="checkbox"]');
+  /** Polls from the test (the app's CSP rightly refuses a condition evaluated from a string in the page). */
+  async function waitForCount(page: Page, selector: string, count: number): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if ((await page.locator(selector).count()) === count) return;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await page.locator(selector).count(), count, selector);
+  }
   const checked = (page: Page, count: number) =>
-    page.waitForFunction(
-      `document.querySelectorAll('.inventory-table tbody input[type="checkbox"]:checked').length === ${count}`,
-    );
-  const rowCount = (page: Page, count: number) =>
-    page.waitForFunction(`document.querySelectorAll('.inventory-table tbody tr').length === ${count}`);
+    waitForCount(page, '.inventory-table tbody input[type="checkbox"]:checked', count);
+  const rowCount = (page: Page, count: number) => waitForCount(page, '.inventory-table tbody tr', count);
   async function custodyCount(itemIds: readonly string[]): Promise<number> {
     const row = await web.db
       .selectFrom('custody_events')
