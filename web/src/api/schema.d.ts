@@ -24246,7 +24246,7 @@ export interface paths {
       parameters: {
         query?: {
           /** @description Language of the report’s own text; data shows as entered */
-          lang?: 'en' | 'ar';
+          lang?: 'en' | 'ar' | 'fr';
           /** @description The day ages are measured on (YYYY-MM-DD); today by default */
           as_of?: string;
         };
