@@ -80,6 +80,17 @@ const SEGMENT_PAIRS: readonly (readonly [number, number])[] = [
 /** Keys shorter than this have no segment pairs (a segment would be empty). */
 export const SEGMENT_MIN_KEY = 4;
 
+/**
+ * The pairs to ask for when `distance` errors are allowed. Each error touches
+ * one of the four segments, so within one error three stay intact, and any
+ * three of four include the first two or the last two; within none, all four.
+ * Two errors leave any two intact: every pair is needed.
+ */
+function pairsWithin(distance: number): readonly (readonly [number, number])[] {
+  if (distance >= 2) return SEGMENT_PAIRS;
+  return distance === 1 ? [SEGMENT_PAIRS[0]!, SEGMENT_PAIRS[5]!] : [SEGMENT_PAIRS[0]!];
+}
+
 /** Where segment `part` of a key of `length` characters starts: as `marking_key_segment` in migration 0008. */
 function segmentStart(length: number, part: number): number {
   return Math.floor((length * part) / SEGMENTS);
@@ -124,7 +135,7 @@ function segmentPairProbes(items: readonly (string | null)[], distance: number):
   };
   for (let keyLength = Math.max(SEGMENT_MIN_KEY, length - distance); keyLength <= length + distance; keyLength += 1) {
     const start = (part: number) => segmentStart(keyLength, part);
-    for (const [i, j] of SEGMENT_PAIRS) {
+    for (const [i, j] of pairsWithin(distance)) {
       for (let shiftI = -distance; shiftI <= distance; shiftI += 1) {
         for (let shiftJ = -distance; shiftJ <= distance; shiftJ += 1) {
           const edits = Math.abs(shiftI) + Math.abs(shiftJ - shiftI) + Math.abs(length - keyLength - shiftJ);
@@ -202,8 +213,7 @@ function planNear(items: readonly (string | null)[]): { probes: string[]; swappe
       const twice = swapAt(once, second);
       if (twice === undefined) continue;
       swappedTwice.add(asKey(twice));
-      // Equal keys share every pair; the first will do.
-      for (const probe of segmentPairProbes(twice, 0).slice(0, 1)) probes.add(probe);
+      for (const probe of segmentPairProbes(twice, 0)) probes.add(probe);
     }
   }
   return { probes: Array.from(probes), swapped, swappedTwice: Array.from(swappedTwice) };
