@@ -145,6 +145,14 @@ describe('matchMarking', () => {
     assert.deepEqual(kinds('AB1239', 'AB129'), ['missing']);
     assert.deepEqual(kinds('AB1249', 'AB1239'), ['substituted']);
     assert.deepEqual(kinds('AB1329', 'AB1239'), ['transposed']);
+    // A swap across a separator is one swap too, the separators between matched (`30 81` read for `38 01`).
+    assert.deepEqual(kinds('7.62 30 81', '7.62 38 01'), ['transposed']);
+    assert.deepEqual(kinds('3081', '38 01'), ['transposed', 'separator']);
+    assert.equal(matchMarking(parseMarkingQuery('7.62 30 81'), foldMarking('7.62 38 01')).cost, 0.9);
+    assert.equal(
+      describeDifferences(matchMarking(parseMarkingQuery('٧.٦٢ ٣٠ ٨١'), foldMarking('٧.٦٢ ٣٨ ٠١')).differences),
+      '٠٨⇄٨٠',
+    );
     assert.deepEqual(kinds('AB-12', 'AB12'), ['separator']);
     assert.deepEqual(kinds('AB12', 'AB12-99'), ['beyond_query']);
   });
