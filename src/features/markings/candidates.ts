@@ -150,17 +150,27 @@ function segmentPairProbes(items: readonly (string | null)[], distance: number):
   return Array.from(probes);
 }
 
+// What pg_trgm makes trigrams of: word characters only, and on a server
+// initialised without a locale (the C locale, as the benchmark's and many
+// containers' are) those are the ASCII letters and digits. `иж5` has no
+// trigram there: a pattern like `%иж5%` would read the whole table.
+const TRIGRAM_CHARACTER = /^[a-z0-9]$/;
+
 /**
- * Whether the trigram index can narrow a pattern down: it needs three known
- * characters in a row. Without, the index would hand back every row.
+ * Whether the trigram index can narrow a pattern down: it needs three
+ * characters it indexes in a row. Without, the index would hand back every row.
  */
 function hasTrigram(items: readonly KeyItem[]): boolean {
   let run = 0;
   for (const item of items) {
-    run = item.kind === 'char' ? run + 1 : 0;
+    run = item.kind === 'char' && TRIGRAM_CHARACTER.test(item.char) ? run + 1 : 0;
     if (run >= MIN_PIECE) return true;
   }
   return false;
+}
+
+function textHasTrigram(text: string): boolean {
+  return hasTrigram(Array.from(text, (char) => ({ kind: 'char', char }) as const));
 }
 
 function oneEditPatterns(items: readonly KeyItem[]): string[] {
@@ -173,7 +183,9 @@ function oneEditPatterns(items: readonly KeyItem[]): string[] {
   for (const cut of [middle, middle + 1]) {
     const head = known.slice(0, cut);
     const tail = known.slice(cut);
-    if (hasTrigram(head)) patterns.add(`${toPattern(head)}%`);
+    // A head is also answered by the pattern B-tree when it starts with three known characters.
+    const literalStart = head.length >= MIN_PIECE && head.slice(0, MIN_PIECE).every((item) => item.kind === 'char');
+    if (hasTrigram(head) || literalStart) patterns.add(`${toPattern(head)}%`);
     if (hasTrigram(tail)) patterns.add(`%${toPattern(tail)}${open ? '%' : ''}`);
   }
   return Array.from(patterns);
@@ -353,6 +365,8 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
   if (pieceCount > toleratedEdits) {
     const pieces = cutPieces(runs, pieceCount);
     for (const combo of combinations(pieces, pieces.length - toleratedEdits)) {
+      // One pattern the index cannot narrow down would make the whole lookup read everything.
+      if (!combo.some(textHasTrigram)) continue;
       fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }
