@@ -202,4 +202,20 @@ describe('planCandidates', () => {
     assert.deepEqual(planCandidates(parseMarkingQuery('AB12*')).oneEditPatterns, ['a81%']);
     assert.deepEqual(planCandidates(parseMarkingQuery('AB*12')).oneEditPatterns, []);
   });
+
+  it('asks the trigram index only for patterns with three ASCII letters or digits in a row', () => {
+    // pg_trgm indexes no trigram of `иж5` under the C locale: `%иж5%` would read every row.
+    const short = planCandidates(parseMarkingQuery('ИЖ5'));
+    assert.equal(short.infix, false);
+    assert.deepEqual(short.oneEditPatterns, []);
+    // A head starting with three known characters is a prefix, which the pattern B-tree answers.
+    assert.deepEqual(planCandidates(parseMarkingQuery('ИЖ5843')).oneEditPatterns, ['иж5%', '%843', 'иж58%']);
+    assert.deepEqual(planCandidates(parseMarkingQuery('ДЖ-Б12')).oneEditPatterns, ['джб%']);
+    // Pigeonhole patterns made of Cyrillic pieces only are left out.
+    assert.deepEqual(planCandidates(parseMarkingQuery('ЖДБ-ПГЖ-4567-ДЖП')).fuzzyPatterns, [
+      '%ждб%456%',
+      '%пгж%456%',
+      '%456%7джп%',
+    ]);
+  });
 });
