@@ -80,6 +80,17 @@ const SEGMENT_PAIRS: readonly (readonly [number, number])[] = [
 /** Keys shorter than this have no segment pairs (a segment would be empty). */
 export const SEGMENT_MIN_KEY = 4;
 
+/**
+ * The pairs to ask for when `distance` errors are allowed. Each error touches
+ * one of the four segments, so within one error three stay intact, and any
+ * three of four include the first two or the last two; within none, all four.
+ * Two errors leave any two intact: every pair is needed.
+ */
+function pairsWithin(distance: number): readonly (readonly [number, number])[] {
+  if (distance >= 2) return SEGMENT_PAIRS;
+  return distance === 1 ? [SEGMENT_PAIRS[0]!, SEGMENT_PAIRS[5]!] : [SEGMENT_PAIRS[0]!];
+}
+
 /** Where segment `part` of a key of `length` characters starts: as `marking_key_segment` in migration 0008. */
 function segmentStart(length: number, part: number): number {
   return Math.floor((length * part) / SEGMENTS);
@@ -124,7 +135,7 @@ function segmentPairProbes(items: readonly (string | null)[], distance: number):
   };
   for (let keyLength = Math.max(SEGMENT_MIN_KEY, length - distance); keyLength <= length + distance; keyLength += 1) {
     const start = (part: number) => segmentStart(keyLength, part);
-    for (const [i, j] of SEGMENT_PAIRS) {
+    for (const [i, j] of pairsWithin(distance)) {
       for (let shiftI = -distance; shiftI <= distance; shiftI += 1) {
         for (let shiftJ = -distance; shiftJ <= distance; shiftJ += 1) {
           const edits = Math.abs(shiftI) + Math.abs(shiftJ - shiftI) + Math.abs(length - keyLength - shiftJ);
@@ -139,17 +150,27 @@ function segmentPairProbes(items: readonly (string | null)[], distance: number):
   return Array.from(probes);
 }
 
+// What pg_trgm makes trigrams of: word characters only, and on a server
+// initialised without a locale (the C locale, as the benchmark's and many
+// containers' are) those are the ASCII letters and digits. `иж5` has no
+// trigram there: a pattern like `%иж5%` would read the whole table.
+const TRIGRAM_CHARACTER = /^[a-z0-9]$/;
+
 /**
- * Whether the trigram index can narrow a pattern down: it needs three known
- * characters in a row. Without, the index would hand back every row.
+ * Whether the trigram index can narrow a pattern down: it needs three
+ * characters it indexes in a row. Without, the index would hand back every row.
  */
 function hasTrigram(items: readonly KeyItem[]): boolean {
   let run = 0;
   for (const item of items) {
-    run = item.kind === 'char' ? run + 1 : 0;
+    run = item.kind === 'char' && TRIGRAM_CHARACTER.test(item.char) ? run + 1 : 0;
     if (run >= MIN_PIECE) return true;
   }
   return false;
+}
+
+function textHasTrigram(text: string): boolean {
+  return hasTrigram(Array.from(text, (char) => ({ kind: 'char', char }) as const));
 }
 
 function oneEditPatterns(items: readonly KeyItem[]): string[] {
@@ -162,7 +183,9 @@ function oneEditPatterns(items: readonly KeyItem[]): string[] {
   for (const cut of [middle, middle + 1]) {
     const head = known.slice(0, cut);
     const tail = known.slice(cut);
-    if (hasTrigram(head)) patterns.add(`${toPattern(head)}%`);
+    // A head is also answered by the pattern B-tree when it starts with three known characters.
+    const literalStart = head.length >= MIN_PIECE && head.slice(0, MIN_PIECE).every((item) => item.kind === 'char');
+    if (hasTrigram(head) || literalStart) patterns.add(`${toPattern(head)}%`);
     if (hasTrigram(tail)) patterns.add(`%${toPattern(tail)}${open ? '%' : ''}`);
   }
   return Array.from(patterns);
@@ -202,8 +225,7 @@ function planNear(items: readonly (string | null)[]): { probes: string[]; swappe
       const twice = swapAt(once, second);
       if (twice === undefined) continue;
       swappedTwice.add(asKey(twice));
-      // Equal keys share every pair; the first will do.
-      for (const probe of segmentPairProbes(twice, 0).slice(0, 1)) probes.add(probe);
+      for (const probe of segmentPairProbes(twice, 0)) probes.add(probe);
     }
   }
   return { probes: Array.from(probes), swapped, swappedTwice: Array.from(swappedTwice) };
@@ -343,6 +365,8 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
   if (pieceCount > toleratedEdits) {
     const pieces = cutPieces(runs, pieceCount);
     for (const combo of combinations(pieces, pieces.length - toleratedEdits)) {
+      // One pattern the index cannot narrow down would make the whole lookup read everything.
+      if (!combo.some(textHasTrigram)) continue;
       fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }

@@ -136,6 +136,9 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
   const columns = marking.length + 1;
   const cost = new Float64Array(rows * columns);
   const from = new Uint8Array(rows * columns);
+  // Where a transposition starts (the swapped query token and marking character), separators skipped.
+  const swapStart = new Int32Array(rows * columns);
+  const swapMarkingStart = new Int32Array(rows * columns);
   const at = (i: number, j: number) => i * columns + j;
 
   // Transcription characters before the query's first character.
@@ -163,17 +166,28 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
           best = skip;
           choice = FROM_MARKING;
         }
-        if (
-          i > 1 &&
-          j > 1 &&
-          isPlainPair(token, marking[j - 2]) &&
-          isPlainPair(tokens[i - 2], character) &&
-          marking[j - 2]!.char !== character.char
-        ) {
-          const swapped = cost[at(i - 2, j - 2)]! + COSTS.transposition;
-          if (swapped < best) {
-            best = swapped;
-            choice = FROM_TRANSPOSITION;
+        // Two neighbours swapped, also across separators (`30 81` for `38 01`):
+        // the separators between them are matched with each other.
+        if (token.kind === 'char' && !character.separator) {
+          let queryAt = i - 2;
+          while (queryAt >= 0 && tokens[queryAt]!.kind === 'separator') queryAt -= 1;
+          let markingAt = j - 2;
+          while (markingAt >= 0 && marking[markingAt]!.separator) markingAt -= 1;
+          if (
+            queryAt >= 0 &&
+            markingAt >= 0 &&
+            isPlainPair(token, marking[markingAt]) &&
+            isPlainPair(tokens[queryAt], character) &&
+            marking[markingAt]!.char !== character.char
+          ) {
+            const unmatchedSeparators = Math.abs(i - 2 - queryAt - (j - 2 - markingAt));
+            const swapped = cost[at(queryAt, markingAt)]! + COSTS.transposition + COSTS.separator * unmatchedSeparators;
+            if (swapped < best) {
+              best = swapped;
+              choice = FROM_TRANSPOSITION;
+              swapStart[at(i, j)] = queryAt;
+              swapMarkingStart[at(i, j)] = markingAt;
+            }
           }
         }
       }
@@ -252,15 +266,38 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
       }
       j -= 1;
     } else {
+      const queryAt = swapStart[at(i, j)]!;
+      const markingAt = swapMarkingStart[at(i, j)]!;
+      const querySeparators = tokens.slice(queryAt + 1, i - 1);
+      const markingSeparators = marking.slice(markingAt + 1, j - 1);
+      // Separators between the swapped characters on one side only (matched in order, the rest unmatched).
+      for (const separator of querySeparators.slice(markingSeparators.length)) {
+        differences.push({
+          kind: 'separator',
+          query: tokenSource(separator),
+          marking: null,
+          marking_index: marking[j - 1]!.index,
+          cost: COSTS.separator,
+        });
+      }
+      for (const separator of markingSeparators.slice(querySeparators.length)) {
+        differences.push({
+          kind: 'separator',
+          query: null,
+          marking: separator.source,
+          marking_index: separator.index,
+          cost: COSTS.separator,
+        });
+      }
       differences.push({
         kind: 'transposed',
-        query: `${tokenSource(tokens[i - 2]!)}${tokenSource(token)}`,
-        marking: `${marking[j - 2]!.source}${marking[j - 1]!.source}`,
-        marking_index: marking[j - 2]!.index,
+        query: `${tokenSource(tokens[queryAt]!)}${tokenSource(token)}`,
+        marking: `${marking[markingAt]!.source}${marking[j - 1]!.source}`,
+        marking_index: marking[markingAt]!.index,
         cost: COSTS.transposition,
       });
-      i -= 2;
-      j -= 2;
+      i = queryAt;
+      j = markingAt;
     }
   }
   differences.reverse();

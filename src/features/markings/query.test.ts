@@ -145,6 +145,14 @@ describe('matchMarking', () => {
     assert.deepEqual(kinds('AB1239', 'AB129'), ['missing']);
     assert.deepEqual(kinds('AB1249', 'AB1239'), ['substituted']);
     assert.deepEqual(kinds('AB1329', 'AB1239'), ['transposed']);
+    // A swap across a separator is one swap too, the separators between matched (`30 81` read for `38 01`).
+    assert.deepEqual(kinds('7.62 30 81', '7.62 38 01'), ['transposed']);
+    assert.deepEqual(kinds('3081', '38 01'), ['transposed', 'separator']);
+    assert.equal(matchMarking(parseMarkingQuery('7.62 30 81'), foldMarking('7.62 38 01')).cost, 0.9);
+    assert.equal(
+      describeDifferences(matchMarking(parseMarkingQuery('٧.٦٢ ٣٠ ٨١'), foldMarking('٧.٦٢ ٣٨ ٠١')).differences),
+      '٠٨⇄٨٠',
+    );
     assert.deepEqual(kinds('AB-12', 'AB12'), ['separator']);
     assert.deepEqual(kinds('AB12', 'AB12-99'), ['beyond_query']);
   });
@@ -193,5 +201,21 @@ describe('planCandidates', () => {
     assert.deepEqual(planCandidates(parseMarkingQuery('LOT 12-3*')).oneEditPatterns, ['10t%', '%123%', '10t1%']);
     assert.deepEqual(planCandidates(parseMarkingQuery('AB12*')).oneEditPatterns, ['a81%']);
     assert.deepEqual(planCandidates(parseMarkingQuery('AB*12')).oneEditPatterns, []);
+  });
+
+  it('asks the trigram index only for patterns with three ASCII letters or digits in a row', () => {
+    // pg_trgm indexes no trigram of `иж5` under the C locale: `%иж5%` would read every row.
+    const short = planCandidates(parseMarkingQuery('ИЖ5'));
+    assert.equal(short.infix, false);
+    assert.deepEqual(short.oneEditPatterns, []);
+    // A head starting with three known characters is a prefix, which the pattern B-tree answers.
+    assert.deepEqual(planCandidates(parseMarkingQuery('ИЖ5843')).oneEditPatterns, ['иж5%', '%843', 'иж58%']);
+    assert.deepEqual(planCandidates(parseMarkingQuery('ДЖ-Б12')).oneEditPatterns, ['джб%']);
+    // Pigeonhole patterns made of Cyrillic pieces only are left out.
+    assert.deepEqual(planCandidates(parseMarkingQuery('ЖДБ-ПГЖ-4567-ДЖП')).fuzzyPatterns, [
+      '%ждб%456%',
+      '%пгж%456%',
+      '%456%7джп%',
+    ]);
   });
 });
