@@ -80,7 +80,6 @@ describe('capture with the keyboard only', () => {
   async function tabTo(page: Page, matches: (state: FocusState) => boolean, what: string, backwards = false) {
     for (let presses = 0; presses < 60; presses += 1) {
       await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
-      if (process.env.DEBUG_KEYS) console.log('FOCUS', what, JSON.stringify(await focused(page)));
       const state = await assertFocusVisible(page, `tabbing to ${what}`);
       if (matches(state)) return state;
     }

@@ -26,7 +26,8 @@ export function keepFocusAboveSaveBar(root: Document): () => void {
   const onFocusIn = (event: FocusEvent) => {
     const target = event.target;
     if (!(target instanceof HTMLElement)) return;
-    // After the browser's own scrolling into view, which happens once the focus has moved.
+    clearOfSaveBar(target);
+    // And again after the browser's own scrolling into view, which may come once the focus has moved.
     requestAnimationFrame(() => {
       if (root.activeElement === target) clearOfSaveBar(target);
     });

@@ -90,6 +90,19 @@ interface Saved {
   label: string;
 }
 
+/**
+ * "Small arm · AKM · KBD-٠١-A": each part isolated in its own direction, so a Latin marking with Arabic-Indic
+ * digits is not reordered by the Arabic category before it.
+ */
+function LabelParts({ label }: { label: string }) {
+  return label.split(' · ').map((part, index) => (
+    <span key={index}>
+      {index > 0 && ' · '}
+      <bdi dir="auto">{part}</bdi>
+    </span>
+  ));
+}
+
 export function ItemCapturePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
   const { t, label } = useI18n();
   useDocumentTitle(t('capture.title'));
@@ -633,7 +646,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 <p>
                   {t('capture.photosNotLinked')}{' '}
                   <Link to={paths.item(investigationId, linkError.item.id)}>
-                    <bdi dir="auto">{linkError.item.label}</bdi>
+                    <LabelParts label={linkError.item.label} />
                   </Link>
                 </p>
                 <ErrorNotice error={linkError.error} />
@@ -644,7 +657,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
                 <p>
                   {t('capture.saved')} {t('capture.savedCount', { count: saved.length })}{' '}
                   <Link to={paths.item(investigationId, saved[0]!.id)}>
-                    <bdi dir="auto">{saved[0]!.label}</bdi>
+                    <LabelParts label={saved[0]!.label} />
                   </Link>
                 </p>
               </div>
