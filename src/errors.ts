@@ -26,6 +26,7 @@ export const problemCatalogue = {
   second_factor_required: { status: 403, title: 'Two-factor sign-in is required; enrol an authenticator first' },
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
+  program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -101,6 +102,20 @@ export const fieldProblemCodes = [
   'bbox_unreadable',
   'bbox_out_of_range',
   'bbox_inverted',
+  // From the item CSV import (src/features/imports)
+  'column_unknown',
+  'column_repeated',
+  'column_missing',
+  'columns_go_together',
+  'field_count',
+  'conflicting_value',
+  'csv_syntax',
+  'file_no_rows',
+  'file_not_text',
+  'file_too_large',
+  'reference_archived',
+  'required_for_new_site',
+  'upload_not_kept',
   // From database constraints (src/db/postgres-errors.ts)
   'already_used',
   'unknown_reference',

@@ -2,8 +2,10 @@ import type { ApiApp, RouteDeps } from '../http/types.js';
 import { registerActorRoutes } from './actors/routes.js';
 import { registerAnalysisRoutes } from './analysis/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
+import { registerBagRoutes } from './bags/routes.js';
 import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
+import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
@@ -34,6 +36,8 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerAuditRoutes(app, deps);
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);
+  registerBagRoutes(app, deps);
+  registerImportRoutes(app, deps);
   registerSiteRoutes(app, deps);
   registerSyncRoutes(app, deps);
 }

@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
+import { keepFocusAboveSaveBar } from './components/keepFocusAboveSaveBar';
 import { resumeAfterSignIn, startAutoSync } from './offline/controller';
 import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
@@ -20,7 +21,14 @@ import { SearchPage } from './screens/search/SearchScreen';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
-import { Link, matchPath, paths, useLocation } from './router';
+import { tracingRoute } from './screens/trace-requests/routes';
+import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
+import { MembersScreen } from './screens/people/MembersScreen';
+import { UsersScreen } from './screens/people/UsersScreen';
+import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
+import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
+import { VerifyScreen } from './screens/verify/VerifyScreen';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
@@ -40,12 +48,13 @@ function NotFoundPage() {
   );
 }
 
-function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
+function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
   const { path } = useLocation();
   let match: Record<string, string> | undefined;
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
   if (path === paths.settings()) return <SettingsPage />;
   if (path === paths.outbox()) return <OutboxPage />;
+  if (path === paths.users()) return <UsersScreen />;
   if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/map', path)))
     return (
@@ -55,16 +64,33 @@ function Routes({ investigations, onInvestigationsChanged }: RoutesProps) {
     );
   if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/analysis', path))) return <AnalysisPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/members', path))) return <MembersScreen investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
     return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))
     return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/items/:itemId', path)))
     return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  for (const { pattern, Screen } of registerRoutes) {
+    if ((match = matchPath(pattern, path)))
+      return (
+        <Suspense fallback={<Loading />}>
+          <Screen key={path} investigationId={match.id!} recordId={match.recordId ?? ''} />
+        </Suspense>
+      );
+  }
+  const tracing = tracingRoute(path);
+  if (tracing !== undefined) return tracing;
+  if ((match = matchPath('/investigations/:id/import', path))) return <ImportScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/downloads', path)))
+    return <DownloadsScreen investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/audit', path))) return <AuditLogScreen investigationId={match.id!} />;
+  if (path === paths.verify()) return <VerifyScreen me={me} />;
   return <NotFoundPage />;
 }
 
 interface RoutesProps {
+  me: Me;
   investigations: Investigation[];
   onInvestigationsChanged: () => void;
 }
@@ -90,7 +116,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       ) : investigations.data === undefined ? (
         <Loading />
       ) : (
-        <Routes investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
+        <Routes me={me} investigations={investigations.data} onInvestigationsChanged={investigations.reload} />
       )}
     </Layout>
   );
@@ -99,6 +125,9 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 function AppContent() {
   // undefined: not known yet; null: signed out.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  // Tab never leaves the user typing into a field hidden behind a sticky save bar.
+  useEffect(() => keepFocusAboveSaveBar(document), []);
 
   useEffect(() => {
     startAutoSync();

@@ -52,7 +52,16 @@ export async function listEntriesAfter(db: Queryable, afterSeq: number, limit: n
 export async function listInvestigationEntries(
   db: Queryable,
   investigationId: string,
-  options: { beforePosition?: number | undefined; limit: number; entityId?: string | undefined },
+  options: {
+    beforePosition?: number | undefined;
+    limit: number;
+    entityId?: string | undefined;
+    userId?: string | undefined;
+    action?: string | undefined;
+    /** Instants: entries at or after `from` and before `until`. */
+    from?: Date | undefined;
+    until?: Date | undefined;
+  },
 ): Promise<(Row<'audit_log'> & { position: number })[]> {
   const numbered = db
     .selectFrom('audit_log')
@@ -63,6 +72,14 @@ export async function listInvestigationEntries(
   let query = db.selectFrom(numbered).selectAll().orderBy('position', 'desc').limit(options.limit);
   if (options.beforePosition !== undefined) query = query.where('position', '<', options.beforePosition);
   if (options.entityId !== undefined) query = query.where('entity_id', '=', options.entityId);
+  if (options.userId !== undefined) query = query.where('actor_id', '=', options.userId);
+  const action = options.action;
+  if (action !== undefined) {
+    // `item` names every item action (item.create, item.update, …); `item.update` only that one.
+    query = query.where((eb) => eb.or([eb('action', '=', action), eb('action', 'like', `${action}.%`)]));
+  }
+  if (options.from !== undefined) query = query.where('at', '>=', options.from);
+  if (options.until !== undefined) query = query.where('at', '<', options.until);
   return query.execute();
 }
 
@@ -85,15 +102,18 @@ export async function findLatestStates(
   return new Map(rows.map((row) => [row.entity_id, row.after]));
 }
 
+/** A page of a table's rows in the order of its key column (`id`, or e.g. `op_id` for sync_operations). */
 export async function listRowsAfter(
   db: Queryable,
   table: string,
   afterId: string | undefined,
   limit: number,
+  keyColumn = 'id',
 ): Promise<Record<string, unknown>[]> {
-  const afterClause = afterId === undefined ? sql`` : sql`WHERE id > ${afterId}`;
+  const key = sql.ref(keyColumn);
+  const afterClause = afterId === undefined ? sql`` : sql`WHERE ${key} > ${afterId}`;
   const result = await sql<
     Record<string, unknown>
-  >`SELECT * FROM ${sql.table(table)} ${afterClause} ORDER BY id LIMIT ${limit}`.execute(db);
+  >`SELECT * FROM ${sql.table(table)} ${afterClause} ORDER BY ${key} LIMIT ${limit}`.execute(db);
   return result.rows;
 }

@@ -22,8 +22,27 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditListQuerySchema = z.object({
   before_seq: z.coerce.number().int().positive().optional().describe('Entries before this position (seq)'),
-  entity_id: z.uuid().optional(),
+  entity_id: z.uuid().optional().describe('Only the entries about this record'),
+  user_id: z.uuid().optional().describe('Only the entries written by this user'),
+  action: z
+    .string()
+    .regex(/^[a-z_]+(\.[a-z_]+)*$/, 'an action such as item.update, or a prefix such as item')
+    .max(100)
+    .optional()
+    .describe('Only this action (item.update), or every action of a kind (item)'),
+  from: z.iso.date().optional().describe('Only entries on or after this day (YYYY-MM-DD, UTC)'),
+  to: z.iso.date().optional().describe('Only entries on or before this day (YYYY-MM-DD, UTC)'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
+
+export const auditPageSchema = z.object({
+  items: z.array(auditEntrySchema),
+  next_before_seq: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Send as before_seq for the next (older) page; null on the last page'),
 });
 
 export const auditProblemSchema = z.object({

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { verifyStoredOriginals } from '../media/originals.js';
@@ -37,7 +38,12 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   trace_requests: [],
   provenance_claims: [],
   trace_request_documents: [],
+  // Which device sent each offline write, when it was captured and when it arrived (src/features/sync).
+  sync_operations: [],
 };
+
+/** The column that names a row in its audit entries, where it is not `id`. */
+const auditKeyColumns: Record<string, string> = { sync_operations: 'op_id' };
 
 /** The JSON form of a row as the audit log records it. */
 export function auditSnapshot(table: string, row: object): Record<string, unknown> {
@@ -225,21 +231,71 @@ function toEntry(row: Row<'audit_log'>): AuditEntry {
   return toJsonRecord(row);
 }
 
-/** The audit history of one investigation, newest first. */
+/** The day after a YYYY-MM-DD day, at midnight UTC: the end of an inclusive `to`. */
+function dayAfter(day: string): Date {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date;
+}
+
+/**
+ * The audit history of one investigation, newest first, optionally only about one record, by one user, of one
+ * action (or kind of action) and between two days (inclusive, UTC).
+ *
+ * @example
+ * const page = await listInvestigationAuditPage(db, actor, id, { limit: 50, action: 'item', from: '2026-01-01' });
+ * // page.next_before_seq: send as beforeSeq for the next, older page
+ */
+export async function listInvestigationAuditPage(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  options: {
+    beforeSeq?: number | undefined;
+    limit: number;
+    entityId?: string | undefined;
+    userId?: string | undefined;
+    action?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
+): Promise<{ items: AuditEntry[]; next_before_seq: number | null }> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
+    throw new DomainError('validation_failed', 'The period ends before it starts.', [
+      {
+        field: 'to',
+        message: `must be on or after ${options.from}`,
+        code: 'too_small',
+        params: { minimum: options.from },
+      },
+    ]);
+  }
+  const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
+    beforePosition: options.beforeSeq,
+    limit: options.limit + 1,
+    entityId: options.entityId,
+    userId: options.userId,
+    action: options.action,
+    from: options.from === undefined ? undefined : new Date(`${options.from}T00:00:00Z`),
+    until: options.to === undefined ? undefined : dayAfter(options.to),
+  });
+  const page = rows.slice(0, options.limit);
+  return {
+    // `seq` is the entry's position in this investigation's history, never the global one.
+    items: page.map(({ position, ...row }) => ({ ...toEntry(row), seq: position })),
+    next_before_seq: rows.length > options.limit ? page[page.length - 1]!.position : null,
+  };
+}
+
+/** The audit history of one investigation, newest first (one page). */
 export async function listInvestigationAudit(
   db: Kysely<DB>,
   actor: Actor,
   investigationId: string,
   options: { beforeSeq?: number | undefined; limit: number; entityId?: string | undefined },
 ): Promise<AuditEntry[]> {
-  await requireRole(db, actor, investigationId, 'viewer');
-  const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
-    beforePosition: options.beforeSeq,
-    limit: options.limit,
-    entityId: options.entityId,
-  });
-  // `seq` is the entry's position in this investigation's history, never the global one.
-  return rows.map(({ position, ...row }) => ({ ...toEntry(row), seq: position }));
+  return (await listInvestigationAuditPage(db, actor, investigationId, options)).items;
 }
 
 /**
@@ -340,15 +396,16 @@ export async function verifyAudit(
 
   let rowsChecked = 0;
   for (const table of Object.keys(stateCheckedTables)) {
+    const keyColumn = auditKeyColumns[table] ?? 'id';
     let afterId: string | undefined;
     for (;;) {
-      const rows = await auditRepository.listRowsAfter(db, table, afterId, 1000);
+      const rows = await auditRepository.listRowsAfter(db, table, afterId, 1000, keyColumn);
       if (rows.length === 0) break;
-      const ids = rows.map((row) => row.id as string);
+      const ids = rows.map((row) => row[keyColumn] as string);
       const recorded = await auditRepository.findLatestStates(db, table, ids);
       for (const row of rows) {
         rowsChecked += 1;
-        const id = row.id as string;
+        const id = row[keyColumn] as string;
         const state = recorded.get(id);
         const current = auditSnapshot(table, row);
         const importedDigest = state === undefined || state === null ? imported.get(table)?.get(id) : undefined;

@@ -49,3 +49,36 @@ export const importResultSchema = z.object({
   seconds: z.number(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** One problem of a previewed file: where it is, its stable field-problem code and parameters, and English text. */
+export const importPreviewProblemSchema = z.object({
+  line: z.number().int().describe('Line of the file (1 is the header)'),
+  column: z.string().nullable().describe('The column at fault, when one is'),
+  code: z.string().describe('Stable field-problem code (src/errors.ts fieldProblemCodes)'),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  message: z.string().describe('English text, for clients without the code'),
+});
+
+/** What an import would do, computed without writing anything (a dry run). */
+export const importPreviewSchema = z.object({
+  encoding: z.enum(['utf-8', 'iso-8859-1']).nullable().describe('null when the encoding itself is not clear'),
+  rows: z.number().int(),
+  sites_created: z.number().int(),
+  sites_reused: z.number().int().describe('Sites the investigation already has under that site_ref'),
+  items_created: z.number().int(),
+  markings_created: z.number().int(),
+  sites: z
+    .array(
+      z.object({
+        site_ref: z.string(),
+        name: z.string().nullable(),
+        site_type: z.string().nullable(),
+        reused: z.boolean(),
+        items: z.number().int().describe('Items of the file at this site'),
+      }),
+    )
+    .describe('The sites of the file, in order of first appearance (the first 200)'),
+  problems_total: z.number().int().describe('0: the file can be imported as previewed'),
+  problems: z.array(importPreviewProblemSchema).describe('The first 100 problems, by line'),
+});
+export type ImportPreview = z.infer<typeof importPreviewSchema>;

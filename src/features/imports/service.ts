@@ -7,9 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { analyzeTables } from '../../db/maintenance.js';
 import type { DB } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
-import { DomainError, type FieldProblemParams } from '../../errors.js';
+import { DomainError, GENERIC_FIELD_CODE, type FieldProblemParams } from '../../errors.js';
 import { parseCoordinate, type CoordinateAxis } from '../../parsing/coordinates.js';
 import { readNumber, type NumberProblemCode, type NumberRules } from '../../parsing/numbers.js';
 import { describeUnstorable, findUnstorableCharacter } from '../../parsing/storable-text.js';
@@ -37,11 +38,13 @@ import {
   importSiteTypes,
   requiredImportColumns,
   type ImportColumn,
+  type ImportPreview,
   type ImportProblem,
   type ImportResult,
 } from './schema.js';
 
 const PROBLEMS_SHOWN = 100;
+const PREVIEW_SITES = 200;
 const BATCH_ROWS = 10_000;
 const WRITES_QUEUED = 2;
 const AUDITS_QUEUED = 6;
@@ -77,7 +80,7 @@ interface ParsedRow {
 type Columns = Partial<Record<ImportColumn, number>>;
 
 /** What the import reports while it works (rows validated, then rows loaded). */
-export type ImportProgress = (phase: 'validate' | 'load', done: number, total: number | undefined) => void;
+export type ImportProgress = (phase: 'validate' | 'load' | 'analyse', done: number, total: number | undefined) => void;
 
 /** One problem of the file, with the stable code and parameters of the field problem it becomes. */
 interface CodedImportProblem extends ImportProblem {
@@ -133,18 +136,23 @@ function readHeader(record: CsvRecord, problems: Problems): Columns {
     const name = raw.trim().toLowerCase();
     if (name === '') return;
     if (!(importColumns as readonly string[]).includes(name)) {
-      problems.add(record.line, name, `unknown column; the columns are ${importColumns.join(', ')}`);
+      problems.add(record.line, name, `unknown column; the columns are ${importColumns.join(', ')}`, 'column_unknown', {
+        columns: importColumns.join(', '),
+      });
     } else if (columns[name as ImportColumn] !== undefined) {
-      problems.add(record.line, name, 'the column appears twice');
+      problems.add(record.line, name, 'the column appears twice', 'column_repeated');
     } else {
       columns[name as ImportColumn] = index;
     }
   });
   for (const required of requiredImportColumns) {
-    if (columns[required] === undefined) problems.add(record.line, required, 'this column is required');
+    if (columns[required] === undefined)
+      problems.add(record.line, required, 'this column is required', 'column_missing');
   }
   if ((columns.marking_text === undefined) !== (columns.marking_kind === undefined)) {
-    problems.add(record.line, 'marking_kind', 'marking_text and marking_kind go together');
+    problems.add(record.line, 'marking_kind', 'marking_text and marking_kind go together', 'columns_go_together', {
+      other: 'marking_text',
+    });
   }
   return columns;
 }
@@ -252,7 +260,10 @@ function isCalendarDate(text: string): boolean {
 function parseRow(record: CsvRecord, reader: FieldReader, width: number): ParsedRow | undefined {
   const problems = reader.problems;
   if (record.fields.length !== width) {
-    problems.add(record.line, null, `has ${record.fields.length} fields where the header has ${width}`);
+    problems.add(record.line, null, `has ${record.fields.length} fields where the header has ${width}`, 'field_count', {
+      found: record.fields.length,
+      expected: width,
+    });
     return undefined;
   }
   reader.start(record);
@@ -271,7 +282,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   }
   const recoveredOn = reader.text('recovered_on', 10, false, true);
   if (recoveredOn !== null && !isCalendarDate(recoveredOn)) {
-    problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`);
+    problems.add(record.line, 'recovered_on', `"${recoveredOn}" is not a date written YYYY-MM-DD`, 'invalid_date');
   }
   const site = {
     name: reader.text('site_name', 300, false),
@@ -289,7 +300,7 @@ function parseRow(record: CsvRecord, reader: FieldReader, width: number): Parsed
   const markingText = reader.text('marking_text', 500, false);
   const markingKind = reader.oneOf('marking_kind', importMarkingKinds, markingText !== null);
   if (markingText === null && markingKind !== null) {
-    problems.add(record.line, 'marking_text', 'is empty although marking_kind is given');
+    problems.add(record.line, 'marking_text', 'is empty although marking_kind is given', 'required');
   }
   const position = reader.text('marking_position', 200, false);
   if (problems.total !== before || siteRef === null || itemRef === null) return undefined;
@@ -315,7 +326,10 @@ function merge<T>(
 ): T | null {
   if (next === null || next === first) return first;
   if (first === null) return next;
-  problems.add(line, column, `${what} was given ${JSON.stringify(first)} on line ${firstLine}`);
+  problems.add(line, column, `${what} was given ${JSON.stringify(first)} on line ${firstLine}`, 'conflicting_value', {
+    value: String(first),
+    first_line: firstLine,
+  });
   return first;
 }
 
@@ -367,13 +381,13 @@ async function fileEncoding(path: string, requested: CsvEncoding | undefined): P
 }
 
 /** Reads the whole file and checks every rule; nothing is written. */
-async function validateFile(
+async function checkFile(
   db: Queryable,
   investigationId: string,
   path: string,
   onProgress: ImportProgress | undefined,
   requestedEncoding: CsvEncoding | undefined,
-): Promise<Validated> {
+): Promise<{ validated: Validated; problems: Problems }> {
   const encoding = await fileEncoding(path, requestedEncoding);
   const problems = new Problems();
   const sites = new Map<string, SiteFields>();
@@ -432,11 +446,12 @@ async function validateFile(
       onProgress?.('validate', rows, undefined);
     }
   } catch (error) {
-    if (error instanceof CsvSyntaxError) problems.add(error.line, null, error.message);
+    if (error instanceof CsvSyntaxError) problems.add(error.line, null, error.message, 'csv_syntax');
     else throw error;
   }
-  if (!headerSeen) problems.add(1, null, 'the file is empty; the first line must name the columns');
-  if (headerSeen && rows === 0 && problems.total === 0) problems.add(2, null, 'the file has no data rows');
+  if (!headerSeen) problems.add(1, null, 'the file is empty; the first line must name the columns', 'file_empty');
+  if (headerSeen && rows === 0 && problems.total === 0)
+    problems.add(2, null, 'the file has no data rows', 'file_no_rows');
 
   // What the investigation already has.
   const existingSites = new Map<string, string>();
@@ -449,15 +464,22 @@ async function validateFile(
     )) {
       const ref = found.external_ref!;
       if (found.archived_at !== null) {
-        problems.add(sites.get(ref)!.line, 'site_ref', `site ${ref} exists but is archived; use another site_ref`);
+        problems.add(
+          sites.get(ref)!.line,
+          'site_ref',
+          `site ${ref} exists but is archived; use another site_ref`,
+          'reference_archived',
+        );
       }
       existingSites.set(ref, found.id);
     }
   }
   for (const [ref, site] of sites) {
     if (existingSites.has(ref)) continue;
-    if (site.name === null) problems.add(site.line, 'site_name', `site ${ref} is new, so it needs a name`);
-    if (site.type === null) problems.add(site.line, 'site_type', `site ${ref} is new, so it needs a type`);
+    if (site.name === null)
+      problems.add(site.line, 'site_name', `site ${ref} is new, so it needs a name`, 'required_for_new_site');
+    if (site.type === null)
+      problems.add(site.line, 'site_type', `site ${ref} is new, so it needs a type`, 'required_for_new_site');
   }
   // A first import into an investigation has nothing to collide with: skip the lookups.
   const itemRefs = (await repository.hasExternalRefs(db, 'items', investigationId)) ? [...items.keys()] : [];
@@ -468,10 +490,27 @@ async function validateFile(
       itemRefs.slice(start, start + LOOKUP_CHUNK),
     )) {
       const ref = found.external_ref!;
-      problems.add(items.get(ref)!.line, 'item_ref', `item ${ref} already exists in this investigation (${found.id})`);
+      problems.add(
+        items.get(ref)!.line,
+        'item_ref',
+        `item ${ref} already exists in this investigation (${found.id})`,
+        'already_used',
+      );
     }
   }
 
+  return { validated: { encoding, rows, columns, width, sites, items, existingSites, markings }, problems };
+}
+
+/** Reads the whole file and checks every rule; any problem refuses the file (400 listing them). */
+async function validateFile(
+  db: Queryable,
+  investigationId: string,
+  path: string,
+  onProgress: ImportProgress | undefined,
+  requestedEncoding: CsvEncoding | undefined,
+): Promise<Validated> {
+  const { validated, problems } = await checkFile(db, investigationId, path, onProgress, requestedEncoding);
   if (problems.total > 0) {
     const sorted = [...problems.list].sort((a, b) => a.line - b.line);
     throw new DomainError(
@@ -486,7 +525,80 @@ async function validateFile(
       })),
     );
   }
-  return { encoding, rows, columns, width, sites, items, existingSites, markings };
+  return validated;
+}
+
+/**
+ * What importing the file would do, without writing anything: the sites it
+ * would create and reuse, the items and markings it would create, and every
+ * problem (line, column, stable code) that would refuse it. The same checks
+ * as {@link importItemsCsv}, run on the same reader.
+ *
+ * @example
+ * const preview = await previewItemsCsv(db, actor, investigationId, 'caches.csv');
+ * if (preview.problems_total === 0) await importItemsCsv(db, actor, investigationId, 'caches.csv');
+ */
+export async function previewItemsCsv(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  path: string,
+  options: { encoding?: CsvEncoding | undefined } = {},
+): Promise<ImportPreview> {
+  await requireRole(db, actor, investigationId, 'investigator');
+  let checked: Awaited<ReturnType<typeof checkFile>>;
+  try {
+    checked = await checkFile(db, investigationId, path, undefined, options.encoding);
+  } catch (error) {
+    // An unclear encoding refuses the whole file before any row is read: one problem at its first bad byte.
+    const problem = error instanceof DomainError ? error.fields[0] : undefined;
+    if (problem?.code !== 'encoding_invalid') throw error;
+    const line = Number(problem.params?.line ?? 1);
+    return {
+      encoding: null,
+      rows: 0,
+      sites_created: 0,
+      sites_reused: 0,
+      items_created: 0,
+      markings_created: 0,
+      sites: [],
+      problems_total: 1,
+      problems: [
+        { line, column: null, message: problem.message, code: 'encoding_invalid', params: problem.params ?? {} },
+      ],
+    };
+  }
+  const { validated, problems } = checked;
+  const itemsBySite = new Map<string, number>();
+  for (const item of validated.items.values()) {
+    itemsBySite.set(item.siteRef, (itemsBySite.get(item.siteRef) ?? 0) + 1);
+  }
+  const sites = [...validated.sites.entries()].slice(0, PREVIEW_SITES).map(([ref, site]) => ({
+    site_ref: ref,
+    name: site.name,
+    site_type: site.type,
+    reused: validated.existingSites.has(ref),
+    items: itemsBySite.get(ref) ?? 0,
+  }));
+  return {
+    encoding: validated.encoding,
+    rows: validated.rows,
+    sites_created: validated.sites.size - validated.existingSites.size,
+    sites_reused: validated.existingSites.size,
+    items_created: validated.items.size,
+    markings_created: validated.markings,
+    sites,
+    problems_total: problems.total,
+    problems: [...problems.list]
+      .sort((a, b) => a.line - b.line)
+      .map((problem) => ({
+        line: problem.line,
+        column: problem.column,
+        message: problem.message,
+        code: problem.code ?? GENERIC_FIELD_CODE,
+        params: problem.params ?? {},
+      })),
+  };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -723,7 +835,7 @@ export async function importItemsCsv(
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
   const validated = await validateFile(db, investigationId, path, onProgress, options.encoding);
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
     const importId = uuidv7();
@@ -800,7 +912,16 @@ export async function importItemsCsv(
       sites_reused: validated.existingSites.size,
       items_created: totals.items,
       markings_created: totals.markings,
-      seconds: Math.round((performance.now() - started) / 10) / 100,
+      seconds: 0,
     };
   });
+  // The new rows' statistics, at once: without them the planner guesses, and on the embedded database (no
+  // autovacuum) it would go on guessing. Part of the import's time, so the reported seconds include it.
+  onProgress?.('analyse', 0, 1);
+  await analyzeTables(db, importedTables);
+  onProgress?.('analyse', 1, 1);
+  return { ...result, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
+
+/** The tables an item import writes (markings' search keys through their trigger). */
+const importedTables = ['sites', 'items', 'markings', 'marking_search_keys'] as const;

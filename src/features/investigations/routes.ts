@@ -3,8 +3,8 @@ import { pageQuerySchema } from '../../db/pagination.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { auditEntrySchema, auditListQuerySchema } from '../audit/schema.js';
-import { listInvestigationAudit } from '../audit/service.js';
+import { auditListQuerySchema, auditPageSchema } from '../audit/schema.js';
+import { listInvestigationAuditPage } from '../audit/service.js';
 import {
   addMemberBodySchema,
   archiveBodySchema,
@@ -166,15 +166,18 @@ export function registerInvestigationRoutes(app: ApiApp, { db }: RouteDeps): voi
         summary: 'Audit history, newest first',
         params: idParamsSchema,
         querystring: auditListQuerySchema,
-        response: { 200: z.object({ items: z.array(auditEntrySchema) }), ...problemResponses },
+        response: { 200: auditPageSchema, ...problemResponses },
       },
     },
-    async (request) => ({
-      items: await listInvestigationAudit(db, requireActor(request), request.params.id, {
+    (request) =>
+      listInvestigationAuditPage(db, requireActor(request), request.params.id, {
         beforeSeq: request.query.before_seq,
         limit: request.query.limit,
         entityId: request.query.entity_id,
+        userId: request.query.user_id,
+        action: request.query.action,
+        from: request.query.from,
+        to: request.query.to,
       }),
-    }),
   );
 }

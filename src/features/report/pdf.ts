@@ -25,7 +25,7 @@ export function requireChromium(): string {
   const executable = chromiumPath();
   if (!fs.existsSync(executable)) {
     throw new DomainError(
-      'internal',
+      'program_missing',
       `PDF output prints the HTML report with Chromium, which is not at ${executable}. Install it (apt-get install -y chromium fonts-noto-core) or set CHROMIUM_PATH; --format html needs nothing.`,
     );
   }

@@ -31,4 +31,28 @@ export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
       return reply.type('text/html; charset=utf-8').send(html);
     },
   );
+  app.get(
+    '/investigations/:id/report.pdf',
+    {
+      schema: {
+        tags: ['report'],
+        summary:
+          'The investigation report printed to an A4 PDF by Chromium on the server (503 program_missing when it is not installed)',
+        params: idParamsSchema,
+        querystring: reportQuerySchema,
+        produces: ['application/pdf'],
+        response: { 200: z.unknown().describe('The PDF'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await service.buildReportPdf(db, requireActor(request), request.params.id, {
+        lang: request.query.lang,
+        asOf: request.query.as_of,
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="report-${request.params.id}-${request.query.lang}.pdf"`)
+        .send(pdf);
+    },
+  );
 }

@@ -3,6 +3,7 @@ import type { Investigation, Me } from '../api/client';
 import { localeNames, locales, useI18n, type Locale } from '../i18n/i18n';
 import { OutboxStatus, SignOutButton } from '../offline/OutboxStatus';
 import { Link, navigate, paths, useLocation } from '../router';
+import { transferNavItems } from '../screens/transferNav';
 
 export function LanguagePicker() {
   const { locale, setLocale, t } = useI18n();
@@ -89,6 +90,12 @@ export function Layout({
           { to: paths.map(investigationId), label: t('nav.map') },
           { to: paths.search(investigationId), label: t('nav.search') },
           { to: paths.analysis(investigationId), label: t('nav.analysis') },
+          { to: paths.actors(investigationId), label: t('nav.actors') },
+          { to: paths.sources(investigationId), label: t('nav.sources') },
+          { to: paths.incidents(investigationId), label: t('nav.incidents') },
+          { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
+          { to: paths.members(investigationId), label: t('nav.members') },
+          ...transferNavItems(investigationId, investigations, me, t),
         ];
 
   return (

@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import { ApiError } from '../../api/client';
+import { downloadFile, type TransferProgress } from '../../api/transfer';
+import { TransferProgressBar } from '../../components/TransferProgress';
+import { ErrorNotice } from '../../components/ui';
+import { useDocumentTitle } from '../../hooks';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+type Kind = 'json' | 'bag' | 'html' | 'pdf';
+
+interface Download {
+  kind: Kind;
+  title: MessageKey;
+  explanation: MessageKey;
+  url: (investigationId: string, lang: string) => string;
+  fallbackName: (investigationId: string, lang: string) => string;
+}
+
+const base = (investigationId: string) => `/api/v1/investigations/${encodeURIComponent(investigationId)}`;
+
+const downloads: readonly Download[] = [
+  {
+    kind: 'json',
+    title: 'transfer.downloads.json',
+    explanation: 'transfer.downloads.jsonExplanation',
+    url: (id) => `${base(id)}/export.json`,
+    fallbackName: (id) => `investigation-${id}.json`,
+  },
+  {
+    kind: 'bag',
+    title: 'transfer.downloads.bag',
+    explanation: 'transfer.downloads.bagExplanation',
+    url: (id) => `${base(id)}/bag.tar`,
+    fallbackName: (id) => `investigation-${id}-bag.tar`,
+  },
+  {
+    kind: 'html',
+    title: 'transfer.downloads.html',
+    explanation: 'transfer.downloads.htmlExplanation',
+    url: (id, lang) => `${base(id)}/report.html?lang=${lang}`,
+    fallbackName: (id, lang) => `report-${id}-${lang}.html`,
+  },
+  {
+    kind: 'pdf',
+    title: 'transfer.downloads.pdf',
+    explanation: 'transfer.downloads.pdfExplanation',
+    url: (id, lang) => `${base(id)}/report.pdf?lang=${lang}`,
+    fallbackName: (id, lang) => `report-${id}-${lang}.pdf`,
+  },
+];
+
+interface State {
+  progress?: TransferProgress | undefined;
+  running?: boolean;
+  saved?: { name: string; bytes: number };
+  error?: unknown;
+}
+
+function DownloadError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (error instanceof ApiError && error.problem.code === 'program_missing') {
+    return (
+      <div className="notice notice-error" role="alert">
+        <p>{t('transfer.downloads.pdfUnavailable')}</p>
+        <p className="notice-detail" dir="ltr">
+          {error.problem.detail}
+        </p>
+      </div>
+    );
+  }
+  return <ErrorNotice error={error} />;
+}
+
+/**
+ * Every way an investigation leaves armtrace: the JSON export, the BagIt bag (one tar), the report as HTML and
+ * as PDF, each downloaded with its progress shown. Every member may download; the server checks it too.
+ */
+export function DownloadsScreen({ investigationId }: { investigationId: string }) {
+  const { t, locale, formatNumber } = useI18n();
+  useDocumentTitle(t('transfer.downloads.title'));
+  const [lang, setLang] = useState<'en' | 'ar'>(locale === 'ar' ? 'ar' : 'en');
+  const [states, setStates] = useState<Partial<Record<Kind, State>>>({});
+  const update = (kind: Kind, state: State) => setStates((previous) => ({ ...previous, [kind]: state }));
+
+  const start = async (download: Download) => {
+    update(download.kind, { running: true });
+    try {
+      const saved = await downloadFile(
+        download.url(investigationId, lang),
+        download.fallbackName(investigationId, lang),
+        (progress) => update(download.kind, { running: true, progress }),
+      );
+      update(download.kind, { saved });
+    } catch (error) {
+      update(download.kind, { error });
+    }
+  };
+
+  return (
+    <div className="page">
+      <h1>{t('transfer.downloads.title')}</h1>
+      <p>{t('transfer.downloads.intro')}</p>
+      <label className="field">
+        <span>{t('transfer.downloads.reportLanguage')}</span>
+        <select value={lang} onChange={(event) => setLang(event.target.value as 'en' | 'ar')}>
+          <option value="en" lang="en">
+            English
+          </option>
+          <option value="ar" lang="ar">
+            العربية
+          </option>
+        </select>
+      </label>
+      <ul className="download-list">
+        {downloads.map((download) => {
+          const state = states[download.kind] ?? {};
+          const headingId = `download-${download.kind}`;
+          return (
+            <li key={download.kind} className="section card" aria-labelledby={headingId}>
+              <h2 id={headingId}>{t(download.title)}</h2>
+              <p>{t(download.explanation)}</p>
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={state.running === true}
+                onClick={() => void start(download)}
+              >
+                {t('transfer.downloads.download', { what: t(download.title) })}
+              </button>
+              {state.running === true && (
+                <TransferProgressBar label={t('transfer.downloads.downloading')} progress={state.progress} />
+              )}
+              {state.saved !== undefined && (
+                <p className="notice notice-success" role="status">
+                  {t('transfer.downloads.saved', {
+                    name: state.saved.name,
+                    size: formatNumber(Math.ceil(state.saved.bytes / 1024)),
+                  })}
+                </p>
+              )}
+              {state.error !== undefined && <DownloadError error={state.error} />}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
