@@ -17,11 +17,11 @@ import { createSite, createZone, updateSite } from '../../src/features/sites/ser
 import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 
-const arabic = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
+const arabic = JSON.parse(fs.readFileSync(new URL('../../src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;
-const english = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/en.json', import.meta.url), 'utf8')) as Record<
+const english = JSON.parse(fs.readFileSync(new URL('../../src/i18n/en.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;
