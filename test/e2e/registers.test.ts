@@ -14,8 +14,8 @@ import { createSite } from '../../src/features/sites/service.js';
 import { createSource } from '../../src/features/sources/service.js';
 import { createProvenanceClaim, createTraceRequest } from '../../src/features/tracing/service.js';
 import { createTestUser } from '../../src/testing/test-database.js';
-import ar from '../../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../../src/i18n/ar.json' with { type: 'json' };
+import en from '../../src/i18n/en.json' with { type: 'json' };
 import { expectNoSeriousAxeViolations, startWebHarness, type TestLocale, type WebHarness } from './harness.js';
 
 type Key = keyof typeof en;

@@ -12,8 +12,8 @@ import { importSipriTradeRegister } from '../../src/features/reference-transfers
 import { createProvenanceClaim, createTraceRequest, updateTraceRequest } from '../../src/features/tracing/service.js';
 import { createTestItem } from '../../src/features/tracing/testing.js';
 import { createTestUser } from '../../src/testing/test-database.js';
-import ar from '../../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../../src/i18n/ar.json' with { type: 'json' };
+import en from '../../src/i18n/en.json' with { type: 'json' };
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 
 type Key = keyof typeof en;

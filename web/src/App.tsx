@@ -13,11 +13,11 @@ import { OutboxPage } from './offline/OutboxPage';
 import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
 import { AnalysisPage } from './screens/analysis/AnalysisScreen';
-import { HomePage } from './pages/HomePage';
+import { HomePage } from './screens/home/HomeScreen';
 import { ItemCapturePage } from './pages/ItemCapturePage';
 import { ItemPage } from './pages/ItemPage';
-import { OverviewPage } from './pages/OverviewPage';
-import { SearchPage } from './pages/SearchPage';
+import { OverviewPage } from './screens/overview/OverviewScreen';
+import { SearchPage } from './screens/search/SearchScreen';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
@@ -34,7 +34,7 @@ import { VerifyScreen } from './screens/verify/VerifyScreen';
 api.use(offlineReads);
 
 // Leaflet and the basemap are only loaded when the map is opened.
-const MapPage = lazy(() => import('./pages/MapPage'));
+const MapPage = lazy(() => import('./screens/map/MapScreen'));
 
 function NotFoundPage() {
   const { t } = useI18n();

@@ -1,10 +1,10 @@
-import { api, call, readAllPages } from '../api/client';
-import { AuditList } from '../components/AuditList';
-import { HazardTable } from '../components/HazardTable';
-import { Appended, EmptyState, ErrorNotice, Loading, UserText } from '../components/ui';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { Link, paths } from '../router';
+import { api, call, readAllPages } from '../../api/client';
+import { AuditList } from '../../components/AuditList';
+import { HazardTable } from '../../components/HazardTable';
+import { Appended, EmptyState, ErrorNotice, Loading, UserText } from '../../components/ui';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { Link, paths } from '../../router';
 
 function CountTable({
   caption,

@@ -1,10 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
-import { fieldErrorMessage } from '../api/fieldErrors';
-import { api, call, fieldErrors, type Investigation } from '../api/client';
-import { EmptyState, ErrorNotice, Field, UserText } from '../components/ui';
-import { useDocumentTitle } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { Link, navigate, paths } from '../router';
+import { fieldErrorMessage } from '../../api/fieldErrors';
+import { api, call, fieldErrors, type Investigation } from '../../api/client';
+import { EmptyState, ErrorNotice, Field, UserText } from '../../components/ui';
+import { useDocumentTitle } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { Link, navigate, paths } from '../../router';
 
 /** The list of the user's investigations, and a form to start one. */
 export function HomePage({ investigations, onCreated }: { investigations: Investigation[]; onCreated: () => void }) {

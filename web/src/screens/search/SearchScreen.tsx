@@ -1,10 +1,10 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
-import { api, call, type NewMarking } from '../api/client';
-import { markingKinds } from '../api/vocabulary';
-import { Appended, EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { Link, navigate, paths, useLocation } from '../router';
+import { api, call, type NewMarking } from '../../api/client';
+import { markingKinds } from '../../api/vocabulary';
+import { Appended, EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { Link, navigate, paths, useLocation } from '../../router';
 
 type MarkingKind = NewMarking['kind'];
 
