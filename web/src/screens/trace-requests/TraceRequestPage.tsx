@@ -125,7 +125,7 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
         onChanged={loaded.reload}
       />
 
-      <HistorySection requestId={request.id} version={request.version} />
+      <HistorySection requestId={request.id} version={request.version} actors={actors.data ?? []} />
 
       {canChange && (
         <p className="actions">
