@@ -141,6 +141,26 @@ describe('trace requests and provenance in the browser', () => {
       'creation, status change and document in history',
     );
 
+    // A document attached in error is detached with a reason; the media record stays.
+    await page
+      .getByTestId('trace-document')
+      .getByRole('button', { name: text('en', 'traceDocs.detach') })
+      .click();
+    const detachDialog = page.getByRole('dialog');
+    await detachDialog.getByLabel(text('en', 'record.archive.reason')).fill('Attached to the wrong request');
+    await detachDialog.getByRole('button', { name: text('en', 'record.archive.confirm'), exact: true }).click();
+    await page.getByTestId('trace-document').waitFor({ state: 'detached' });
+    const detached = await web.db
+      .selectFrom('trace_request_documents')
+      .selectAll()
+      .where('id', '=', documents[0]!.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(detached.archive_reason, 'Attached to the wrong request');
+    assert.equal(
+      (await web.db.selectFrom('media').select('id').where('id', '=', detached.media_id).execute()).length,
+      1,
+    );
+
     // The reminders list and the list, overdue first.
     await page
       .getByRole('navigation')

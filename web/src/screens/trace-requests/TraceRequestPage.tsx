@@ -122,6 +122,7 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
         investigationId={investigationId}
         requestId={request.id}
         canAdd={access.canAdd && request.archived_at === null}
+        canChange={(document) => access.canChange(document) && request.archived_at === null}
         onChanged={loaded.reload}
       />
 
