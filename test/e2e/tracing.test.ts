@@ -141,6 +141,26 @@ describe('trace requests and provenance in the browser', () => {
       'creation, status change and document in history',
     );
 
+    // A document attached in error is detached with a reason; the media record stays.
+    await page
+      .getByTestId('trace-document')
+      .getByRole('button', { name: text('en', 'traceDocs.detach') })
+      .click();
+    const detachDialog = page.getByRole('dialog');
+    await detachDialog.getByLabel(text('en', 'record.archive.reason')).fill('Attached to the wrong request');
+    await detachDialog.getByRole('button', { name: text('en', 'record.archive.confirm'), exact: true }).click();
+    await page.getByTestId('trace-document').waitFor({ state: 'detached' });
+    const detached = await web.db
+      .selectFrom('trace_request_documents')
+      .selectAll()
+      .where('id', '=', documents[0]!.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(detached.archive_reason, 'Attached to the wrong request');
+    assert.equal(
+      (await web.db.selectFrom('media').select('id').where('id', '=', detached.media_id).execute()).length,
+      1,
+    );
+
     // The reminders list and the list, overdue first.
     await page
       .getByRole('navigation')
@@ -173,22 +193,29 @@ describe('trace requests and provenance in the browser', () => {
       .fill('My subject');
     await updateTraceRequest(web.db, analyst, created.id, { version: answered.version, subject: 'Their subject' });
     await page.getByRole('button', { name: text('en', 'traceDetail.save') }).click();
-    await page.getByTestId('stale-edit').getByText('My subject').waitFor();
-    await page.getByTestId('stale-edit').getByText('Their subject').waitFor();
+    const stale = page.getByTestId('stale-edit');
+    await stale.getByText('My subject').waitFor();
+    await stale.getByText('Their subject').waitFor();
     const afterStale = await web.db
       .selectFrom('trace_requests')
       .selectAll()
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow();
-    assert.equal(afterStale.subject, 'Their subject');
+    assert.equal(afterStale.subject, 'Their subject', 'nothing was overwritten');
+    await stale.getByRole('button', { name: text('en', 'record.stale.applyMine') }).click();
+    await page.getByRole('heading', { level: 1, name: 'My subject' }).waitFor();
+    const applied = await web.db
+      .selectFrom('trace_requests')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([applied.subject, applied.version], ['My subject', afterStale.version + 1]);
 
     // Archived with a reason.
     await page.getByRole('button', { name: text('en', 'traceDetail.archive') }).click();
-    await page.getByLabel(text('en', 'tracing.archiveReason')).fill('Recorded twice by mistake');
-    await page
-      .getByRole('form', { name: text('en', 'traceDetail.archive') })
-      .getByRole('button', { name: text('en', 'traceDetail.archive') })
-      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(text('en', 'record.archive.reason')).fill('Recorded twice by mistake');
+    await dialog.getByRole('button', { name: text('en', 'record.archive.confirm'), exact: true }).click();
     await page.getByText(text('en', 'traceDetail.archived')).waitFor();
     const archived = await web.db
       .selectFrom('trace_requests')
@@ -247,8 +274,9 @@ describe('trace requests and provenance in the browser', () => {
     await expectNoSeriousAxeViolations(page, 'item provenance, ar, 360 px');
 
     await mine.getByRole('button', { name: text('ar', 'claims.archive') }).click();
-    await mine.getByLabel(text('ar', 'tracing.archiveReason')).fill('الادعاء مكرر');
-    await mine.getByRole('button', { name: text('ar', 'claims.archive') }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(text('ar', 'record.archive.reason')).fill('الادعاء مكرر');
+    await dialog.getByRole('button', { name: text('ar', 'record.archive.confirm'), exact: true }).click();
     await page.getByTestId('contradictions').waitFor({ state: 'detached' });
     const archived = await web.db
       .selectFrom('provenance_claims')

@@ -1,10 +1,21 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, fieldErrors, type ActorRecord, type Source, type TraceRequest } from '../../api/client';
+import {
+  api,
+  call,
+  fieldErrors,
+  type ActorRecord,
+  type ResponseOf,
+  type Source,
+  type TraceRequest,
+} from '../../api/client';
+import { StaleEditNotice } from '../../components/record/StaleEditNotice';
+import { useVersionedEdit } from '../../components/record/useVersionedEdit';
 import { fieldErrorMessage } from '../../api/fieldErrors';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { ActorPicker, emptyActorChoice, resolveActor, type ActorChoice } from '../trace-requests/ActorPicker';
 import { confidences, eventTypes, type Confidence, type EventType } from '../trace-requests/vocabulary';
+import { claimChanges, useClaimFields } from './claimFields';
 import type { TimelineClaim } from './timeline';
 
 export interface ClaimFormLists {
@@ -24,7 +35,6 @@ export function ClaimForm({
   lists,
   onSaved,
   onCancel,
-  onConflict,
 }: {
   investigationId: string;
   target: { itemId: string } | { lotMarking: string };
@@ -32,7 +42,6 @@ export function ClaimForm({
   lists: ClaimFormLists;
   onSaved: () => void;
   onCancel?: () => void;
-  onConflict?: (mine: Record<string, unknown>) => void;
 }) {
   const { t } = useI18n();
   const [eventType, setEventType] = useState<EventType>(claim?.event_type ?? 'produced');
@@ -50,6 +59,16 @@ export function ClaimForm({
   const [notes, setNotes] = useState(claim?.notes ?? '');
   const [error, setError] = useState<unknown>(undefined);
   const title = claim === undefined ? t('claims.add') : t('claims.edit');
+  const staleFields = useClaimFields(lists);
+  const edit = useVersionedEdit<ResponseOf<'/api/v1/provenance-claims/{id}'>>({
+    version: claim?.version ?? 1,
+    send: (body) =>
+      call(api.PATCH('/api/v1/provenance-claims/{id}', { params: { path: { id: claim?.id ?? '' } }, body })),
+    readCurrent: () => call(api.GET('/api/v1/provenance-claims/{id}', { params: { path: { id: claim?.id ?? '' } } })),
+    onSaved,
+    // Taking the current version closes the form on it; the timeline shows it.
+    onUseCurrent: onSaved,
+  });
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -83,32 +102,29 @@ export function ClaimForm({
         );
         setNotes('');
         setPlace('');
+        onSaved();
       } else {
-        try {
-          await call(
-            api.PATCH('/api/v1/provenance-claims/{id}', {
-              params: { path: { id: claim.id } },
-              body: { version: claim.version, ...fields },
-            }),
-          );
-        } catch (caught) {
-          if (caught instanceof ApiError && caught.status === 409 && onConflict !== undefined) {
-            onConflict(fields);
-            return;
-          }
-          throw caught;
-        }
+        await edit.save(claimChanges(claim, fields));
       }
-      onSaved();
     } catch (caught) {
       setError(caught);
     }
   };
 
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
+  const errors = fieldErrors(error ?? edit.error, (problem) => fieldErrorMessage(t, problem));
   return (
     <form className="form-inline claim-form" aria-label={title} onSubmit={(event) => void submit(event)}>
-      {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
+      {edit.conflict !== undefined && (
+        <StaleEditNotice
+          fields={staleFields}
+          mine={edit.conflict.mine}
+          current={edit.conflict.current}
+          onUseCurrent={edit.useCurrent}
+          onApplyMine={() => void edit.applyMine()}
+          busy={edit.busy}
+        />
+      )}
+      {Object.keys(errors).length === 0 && <ErrorNotice error={error ?? edit.error} />}
       <div className="field-grid">
         <Field label={t('claims.event')} error={errors.event_type}>
           {(control) => (

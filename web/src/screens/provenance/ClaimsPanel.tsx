@@ -3,24 +3,12 @@ import { api, call, readAllPages } from '../../api/client';
 import { ErrorNotice, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { ArchiveRecord } from '../trace-requests/ArchiveRecord';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { useAccess, useActors } from '../trace-requests/data';
-import { StaleEdit } from '../trace-requests/StaleEdit';
 import { ClaimForm, type ClaimFormLists } from './ClaimForm';
 import type { ClaimNames } from './ClaimView';
 import { ProvenanceTimeline } from './ProvenanceTimeline';
 import type { TimelineClaim } from './timeline';
-
-const comparedFields = [
-  'event_type',
-  'actor_id',
-  'counterpart_id',
-  'occurred_from',
-  'occurred_to',
-  'place',
-  'confidence',
-  'notes',
-];
 
 /** The sources and trace requests a claim may cite as evidence, and the actors it may name. */
 function useClaimLists(investigationId: string) {
@@ -68,8 +56,6 @@ export function ClaimsPanel({
   const access = useAccess(investigationId);
   const { lists, error, reload } = useClaimLists(investigationId);
   const [editing, setEditing] = useState<string | undefined>(undefined);
-  const [archiving, setArchiving] = useState<string | undefined>(undefined);
-  const [stale, setStale] = useState<{ claimId: string; mine: Record<string, unknown> } | undefined>(undefined);
   if (error !== undefined) return <ErrorNotice error={error} />;
   if (lists === undefined) return <Loading />;
   const names: ClaimNames = {
@@ -78,22 +64,12 @@ export function ClaimsPanel({
   };
   const saved = () => {
     setEditing(undefined);
-    setArchiving(undefined);
     reload();
     onChanged();
   };
-  const staleClaim = stale === undefined ? undefined : claims.find((claim) => claim.id === stale.claimId);
 
   return (
     <>
-      {stale !== undefined && staleClaim !== undefined && (
-        <StaleEdit
-          fields={comparedFields}
-          mine={stale.mine}
-          theirs={staleClaim}
-          onDismiss={() => setStale(undefined)}
-        />
-      )}
       <ProvenanceTimeline
         claims={claims}
         names={names}
@@ -108,34 +84,25 @@ export function ClaimsPanel({
               lists={lists}
               onSaved={saved}
               onCancel={() => setEditing(undefined)}
-              onConflict={(mine) => {
-                setEditing(undefined);
-                setStale({ claimId: claim.id, mine });
-                onChanged();
-              }}
-            />
-          ) : archiving === claim.id ? (
-            <ArchiveRecord
-              title={t('claims.archive')}
-              startOpen
-              onCancel={() => setArchiving(undefined)}
-              archive={(reason) =>
-                call(
-                  api.POST('/api/v1/provenance-claims/{id}/archive', {
-                    params: { path: { id: claim.id } },
-                    body: { version: claim.version, reason },
-                  }),
-                ).then(saved)
-              }
             />
           ) : (
             <p className="actions">
               <button type="button" className="button-link" onClick={() => setEditing(claim.id)}>
                 {t('claims.edit')}
               </button>
-              <button type="button" className="button-link" onClick={() => setArchiving(claim.id)}>
-                {t('claims.archive')}
-              </button>
+              <ArchiveButton
+                label={t('claims.archive')}
+                title={t('claims.archive')}
+                onArchive={(reason) =>
+                  call(
+                    api.POST('/api/v1/provenance-claims/{id}/archive', {
+                      params: { path: { id: claim.id } },
+                      body: { version: claim.version, reason },
+                    }),
+                  )
+                }
+                onArchived={saved}
+              />
             </p>
           ))
         }

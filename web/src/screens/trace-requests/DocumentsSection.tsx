@@ -2,6 +2,7 @@ import { useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
 import { mediaUrls, uploadMedia } from '../../api/media';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { ErrorNotice, Field, LoadedSection, VocabularySelect } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -15,11 +16,14 @@ export function DocumentsSection({
   investigationId,
   requestId,
   canAdd,
+  canChange,
   onChanged,
 }: {
   investigationId: string;
   requestId: string;
   canAdd: boolean;
+  /** Whether the user may detach this document (the server checks again). */
+  canChange: (document: { created_by: string }) => boolean;
   onChanged: () => void;
 }) {
   const { t, label, formatDateTime } = useI18n();
@@ -138,6 +142,24 @@ export function DocumentsSection({
               <span className="muted small">
                 {formatDateTime(document.created_at)} · <span dir="ltr">SHA-256 {document.sha256.slice(0, 16)}…</span>
               </span>
+              {canChange(document) && (
+                <ArchiveButton
+                  label={t('traceDocs.detach')}
+                  title={t('traceDocs.detach')}
+                  onArchive={(reason) =>
+                    call(
+                      api.POST('/api/v1/trace-request-documents/{id}/archive', {
+                        params: { path: { id: document.id } },
+                        body: { version: document.version, reason },
+                      }),
+                    )
+                  }
+                  onArchived={() => {
+                    documents.reload();
+                    onChanged();
+                  }}
+                />
+              )}
             </li>
           ))}
         </ul>

@@ -1,19 +1,16 @@
 import { useState } from 'react';
-import { api, call, type TraceRequest } from '../../api/client';
+import { api, call } from '../../api/client';
+import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { Detail, ErrorNotice, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
-import { ArchiveRecord } from './ArchiveRecord';
 import { useAccess, useActors } from './data';
 import { DocumentsSection } from './DocumentsSection';
 import { EditTraceRequestForm } from './EditTraceRequestForm';
 import { HistorySection } from './HistorySection';
 import { tracingPaths } from './paths';
-import { StaleEdit } from './StaleEdit';
 import { WorkflowPanel } from './WorkflowPanel';
-
-const comparedFields = ['subject', 'addressee_name', 'lot_marking', 'status', 'sent_on', 'due_on', 'response_text'];
 
 /** One trace request: where it stands, moving it on, its documents, its items, its history; edit and archive. */
 export function TraceRequestPage({ investigationId, requestId }: { investigationId: string; requestId: string }) {
@@ -24,24 +21,15 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
   );
   const access = useAccess(investigationId);
   const actors = useActors(investigationId);
-  const [current, setCurrent] = useState<TraceRequest | undefined>(undefined);
   const [editing, setEditing] = useState(false);
-  const [stale, setStale] = useState<{ mine: Partial<TraceRequest> } | undefined>(undefined);
-  const request = current !== undefined && current.version >= (loaded.data?.version ?? 0) ? current : loaded.data;
+  const request = loaded.data;
   useDocumentTitle(request?.subject);
   if (loaded.error !== undefined) return <ErrorNotice error={loaded.error} />;
   if (request === undefined) return <Loading />;
 
-  const changed = (next: TraceRequest) => {
-    setCurrent(next);
-    setEditing(false);
-    setStale(undefined);
-  };
-  const conflict = (mine: Partial<TraceRequest>) => {
-    setStale({ mine });
+  const changed = () => {
     setEditing(false);
     loaded.reload();
-    setCurrent(undefined);
   };
   const canChange = access.canChange(request) && request.archived_at === null;
 
@@ -67,10 +55,6 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
           </p>
         )}
       </header>
-
-      {stale !== undefined && (
-        <StaleEdit fields={comparedFields} mine={stale.mine} theirs={request} onDismiss={() => setStale(undefined)} />
-      )}
 
       <section className="section" aria-labelledby="trace-details-title">
         <h2 id="trace-details-title">{t('traceDetail.details')}</h2>
@@ -121,15 +105,14 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
             actors={actors.data}
             onSaved={changed}
             onCancel={() => setEditing(false)}
-            onConflict={(_error, mine) => conflict(mine)}
           />
         )}
       </section>
 
       <section className="section" aria-labelledby="trace-workflow-title">
         <h2 id="trace-workflow-title">{t('traceWorkflow.title')}</h2>
-        {canChange ? (
-          <WorkflowPanel key={request.version} request={request} onChanged={changed} onConflict={() => conflict({})} />
+        {canChange && actors.data !== undefined ? (
+          <WorkflowPanel key={request.version} request={request} actors={actors.data} onChanged={changed} />
         ) : (
           <p className="muted">{t('tracing.readOnly')}</p>
         )}
@@ -139,23 +122,28 @@ export function TraceRequestPage({ investigationId, requestId }: { investigation
         investigationId={investigationId}
         requestId={request.id}
         canAdd={access.canAdd && request.archived_at === null}
+        canChange={(document) => access.canChange(document) && request.archived_at === null}
         onChanged={loaded.reload}
       />
 
-      <HistorySection requestId={request.id} version={request.version} />
+      <HistorySection requestId={request.id} version={request.version} actors={actors.data ?? []} />
 
       {canChange && (
-        <ArchiveRecord
-          title={t('traceDetail.archive')}
-          archive={(reason) =>
-            call(
-              api.POST('/api/v1/trace-requests/{id}/archive', {
-                params: { path: { id: request.id } },
-                body: { version: request.version, reason },
-              }),
-            ).then(changed)
-          }
-        />
+        <p className="actions">
+          <ArchiveButton
+            label={t('traceDetail.archive')}
+            title={t('traceDetail.archive')}
+            onArchive={(reason) =>
+              call(
+                api.POST('/api/v1/trace-requests/{id}/archive', {
+                  params: { path: { id: request.id } },
+                  body: { version: request.version, reason },
+                }),
+              )
+            }
+            onArchived={changed}
+          />
+        </p>
       )}
     </div>
   );

@@ -1,63 +1,71 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, fieldErrors, type TraceRequest } from '../../api/client';
+import { api, call, fieldErrors, type ActorRecord, type TraceRequest } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
+import { StaleEditNotice } from '../../components/record/StaleEditNotice';
+import { useVersionedEdit } from '../../components/record/useVersionedEdit';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
+import { useTraceRequestFields } from './fields';
 import { todayUtc } from './model';
 import { nextStatuses, type TraceStatus } from './vocabulary';
 
 /**
  * Moves a request along its workflow (draft → sent → acknowledged → answered … → closed) with its dates: sending
  * records the date sent and the answer's due date; an answer can carry its text. The version read is sent, so a
- * change someone made meanwhile is not overwritten (409).
+ * change someone made meanwhile is not overwritten: both versions show and the user chooses.
  */
 export function WorkflowPanel({
   request,
+  actors,
   onChanged,
-  onConflict,
 }: {
   request: TraceRequest;
-  onChanged: (request: TraceRequest) => void;
-  onConflict: (error: unknown) => void;
+  actors: readonly ActorRecord[];
+  onChanged: () => void;
 }) {
   const { t } = useI18n();
+  const fields = useTraceRequestFields(actors);
   const choices = nextStatuses[request.status];
   const [next, setNext] = useState<TraceStatus | ''>(choices[0] ?? '');
   const [sentOn, setSentOn] = useState(request.sent_on ?? todayUtc());
   const [dueOn, setDueOn] = useState(request.due_on ?? '');
   const [response, setResponse] = useState(request.response_text ?? '');
-  const [error, setError] = useState<unknown>(undefined);
+  const edit = useVersionedEdit<TraceRequest>({
+    version: request.version,
+    send: (body) => call(api.PATCH('/api/v1/trace-requests/{id}', { params: { path: { id: request.id } }, body })),
+    readCurrent: () => call(api.GET('/api/v1/trace-requests/{id}', { params: { path: { id: request.id } } })),
+    onSaved: onChanged,
+    onUseCurrent: onChanged,
+  });
   if (choices.length === 0) return <p className="muted">{t('traceWorkflow.finished')}</p>;
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    setError(undefined);
-    try {
-      const updated = await call(
-        api.PATCH('/api/v1/trace-requests/{id}', {
-          params: { path: { id: request.id } },
-          body: {
-            version: request.version,
-            ...(next === '' ? {} : { status: next }),
-            ...(next === 'sent' ? { sent_on: sentOn === '' ? null : sentOn } : {}),
-            due_on: dueOn === '' ? null : dueOn,
-            ...(next === 'answered' || next === 'declined'
-              ? { response_text: response.trim() === '' ? null : response }
-              : {}),
-          },
-        }),
-      );
-      onChanged(updated);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 409) onConflict(caught);
-      else setError(caught);
-    }
+    const answering = next === 'answered' || next === 'declined';
+    void edit.save({
+      ...(next === '' ? {} : { status: next }),
+      ...(next === 'sent' ? { sent_on: sentOn === '' ? null : sentOn } : {}),
+      ...(next !== 'closed' && dueOn !== (request.due_on ?? '') ? { due_on: dueOn === '' ? null : dueOn } : {}),
+      ...(answering && response !== (request.response_text ?? '')
+        ? { response_text: response.trim() === '' ? null : response }
+        : {}),
+    });
   };
 
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
+  const errors = fieldErrors(edit.error, (problem) => fieldErrorMessage(t, problem));
   return (
-    <form className="form-inline" aria-label={t('traceWorkflow.title')} onSubmit={(event) => void submit(event)}>
-      {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
+    <form className="form-inline" aria-label={t('traceWorkflow.title')} onSubmit={submit}>
+      {edit.conflict !== undefined && (
+        <StaleEditNotice
+          fields={fields}
+          mine={edit.conflict.mine}
+          current={edit.conflict.current}
+          onUseCurrent={edit.useCurrent}
+          onApplyMine={() => void edit.applyMine()}
+          busy={edit.busy}
+        />
+      )}
+      {Object.keys(errors).length === 0 && <ErrorNotice error={edit.error} />}
       <div className="field-grid">
         <Field label={t('traceWorkflow.next')} error={errors.status}>
           {(control) => (
@@ -98,7 +106,7 @@ export function WorkflowPanel({
           )}
         </Field>
       )}
-      <button type="submit" className="button-primary">
+      <button type="submit" className="button-primary" disabled={edit.busy}>
         {t('traceWorkflow.apply')}
       </button>
     </form>
