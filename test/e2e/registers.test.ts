@@ -123,7 +123,7 @@ describe('actors, sources and incidents in the web app', () => {
       .executeTakeFirstOrThrow();
     assert.deepEqual(untouched, { notes: '', version: 2 }, 'the stale save overwrote nothing');
     await page.getByRole('button', { name: m('en', 'record.stale.applyMine') }).click();
-    await page.getByText('Checked against the register').waitFor();
+    await page.locator('dl').getByText('Checked against the register').waitFor();
     const applied = await web.db
       .selectFrom('actors')
       .select(['name', 'notes', 'version'])
@@ -278,7 +278,7 @@ describe('actors, sources and incidents in the web app', () => {
       .getByLabel(m('ar', 'sources.creditLine'), { exact: true })
       .fill('مصدر الصورة: QQ');
     await arabic.getByRole('button', { name: m('ar', 'register.save') }).click();
-    await arabic.getByText('مصدر الصورة: QQ').waitFor();
+    await arabic.locator('dl').getByText('مصدر الصورة: QQ').waitFor();
     const edited = await web.db
       .selectFrom('sources')
       .select(['credibility', 'credit_line', 'version'])
