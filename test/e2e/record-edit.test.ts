@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Actor } from '../../src/features/access/schema.js';
 import { addMember, createInvestigation } from '../../src/features/investigations/service.js';
 import { createItem } from '../../src/features/items/service.js';
@@ -18,6 +18,10 @@ import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 
 const arabic = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
+const english = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/en.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;
@@ -52,6 +56,13 @@ describe('correct and archive records in the web app', () => {
     (
       await web.db.selectFrom('audit_log').select('action').where('entity_id', '=', entityId).orderBy('seq').execute()
     ).map((row) => row.action);
+
+  /** Whether the element has the keyboard focus. */
+  const hasFocus = (locator: Locator) =>
+    locator.evaluate(
+      (element) =>
+        element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+    );
 
   async function axe(page: Page, where: string): Promise<void> {
     await expectNoSeriousAxeViolations(page, where);
@@ -96,7 +107,7 @@ describe('correct and archive records in the web app', () => {
     await page.goto(sitePage());
     await page.getByRole('button', { name: 'Edit the site' }).click();
     const name = page.getByLabel('Name', { exact: true });
-    assert.equal(await name.evaluate((element) => element === document.activeElement), true, 'the name has focus');
+    assert.equal(await hasFocus(name), true, 'the name has focus');
     await name.fill('Farmhouse cellar (west)');
     await page.getByLabel('Latitude', { exact: true }).fill(`36°21'04"N`);
     await page.getByLabel('Longitude', { exact: true }).fill(`43°10'44"E`);
@@ -142,16 +153,11 @@ describe('correct and archive records in the web app', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     const notice = page.getByTestId('stale-edit');
     await notice.waitFor();
-    await notice.getByRole('columnheader', { name: 'Your version' }).waitFor();
-    await notice.getByRole('columnheader', { name: 'Current version' }).waitFor();
+    // Side by side (on a phone, one under the other, each labelled): the user's value and the current one.
     const recovered = notice.locator('tr[data-differs="true"]', { hasText: 'Recovered by' });
-    await recovered.getByText('Team 2').waitFor();
-    await recovered.getByText('Team 5').waitFor();
-    assert.equal(
-      await notice.getByRole('heading').evaluate((element) => element === document.activeElement),
-      true,
-      'the notice takes the focus',
-    );
+    await recovered.locator('td[data-label="Your version"]', { hasText: 'Team 2' }).waitFor();
+    await recovered.locator('td[data-label="Current version"]', { hasText: 'Team 5' }).waitFor();
+    assert.equal(await hasFocus(notice.getByRole('heading')), true, 'the notice takes the focus');
     // Nothing was overwritten.
     const meanwhile = await site();
     assert.equal(meanwhile.context, '');
@@ -263,7 +269,7 @@ describe('correct and archive records in the web app', () => {
     await page.screenshot({ path: `${screenshots}/archive-dialog-ar-360.png` });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await archiveZone.evaluate((element) => element === document.activeElement), true, 'focus returns');
+    assert.equal(await hasFocus(archiveZone), true, 'focus returns');
     await page.keyboard.press('Enter');
     await dialog.waitFor();
     // The reason is required: nothing is sent without one.
@@ -339,6 +345,65 @@ describe('correct and archive records in the web app', () => {
     await page.goto(`${web.baseUrl}/investigations/${investigationId}/sites/${otherSiteId}`);
     await page.getByRole('heading', { name: 'Orchard pit' }).waitFor();
     assert.equal(await page.getByRole('button', { name: ar('edit.site.button') }).count(), 0);
+  });
+
+  it('passes axe on every screen in en and ar at 1280 and 360 px', async () => {
+    const sweepSite = await createSite(web.db, owner, investigationId, { site_type: 'checkpoint', name: 'Axe check' });
+    const sweepItem = await createItem(web.db, owner, investigationId, {
+      site_id: sweepSite.id,
+      category: 'cartridges',
+      quantity: 3,
+      markings: [{ text: 'KL-0471', kind: 'lot' }],
+    });
+    for (const locale of ['en', 'ar'] as const) {
+      const text = (key: string) => (locale === 'ar' ? ar(key) : english[key]!);
+      for (const width of [1280, 360]) {
+        const where = (screen: string) => `${screen}, ${locale}, ${width} px`;
+        const page = await web.newPage({ locale, width });
+        await web.signIn(page, 'record-owner');
+        await page.goto(`${web.baseUrl}/investigations/${investigationId}/sites/${sweepSite.id}`);
+        await page.getByRole('button', { name: text('edit.site.button') }).click();
+        await page.locator('form.site-edit').waitFor();
+        await axe(page, where('site edit form'));
+        await page.getByRole('button', { name: text('common.cancel') }).click();
+        await page.getByRole('button', { name: text('record.archive.button'), exact: true }).click();
+        await page.getByRole('dialog').waitFor();
+        await axe(page, where('archive dialog'));
+        await page.keyboard.press('Escape');
+        await page.locator('.record-history li').first().waitFor();
+        await axe(page, where('site page with its history'));
+
+        await page.goto(`${web.baseUrl}/investigations/${investigationId}/items/${sweepItem.id}`);
+        await page.getByRole('button', { name: text('edit.item.button') }).click();
+        await page.locator('form.item-edit').waitFor();
+        await axe(page, where('item edit form'));
+        await page.getByRole('button', { name: text('common.cancel') }).click();
+        const row = page.getByTestId('marking-row');
+        await row
+          .getByRole('button', { name: /KL-0471/ })
+          .first()
+          .click();
+        await page.locator('form.marking-edit').waitFor();
+        await axe(page, where('marking edit form'));
+        await page
+          .locator('form.marking-edit')
+          .getByRole('button', { name: text('common.cancel') })
+          .click();
+        await row
+          .getByRole('button', { name: /KL-0471/ })
+          .nth(2)
+          .click();
+        await page.locator('.record-history').first().locator('li').first().waitFor();
+        await axe(page, where('marking history'));
+      }
+    }
+    // Looking changed nothing.
+    const unchanged = await web.db
+      .selectFrom('sites')
+      .select('version')
+      .where('id', '=', sweepSite.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(unchanged.version, 1);
   });
 
   it('raised no page error', () => {

@@ -7,7 +7,7 @@ export type { RecordField } from './recordDiff';
 /**
  * Shown when a save was refused because someone else changed the record first (409 `version_conflict`): the
  * user's edited values and the server's current record side by side, the differing fields marked (in words, not
- * only in colour). Nothing was overwritten; the user chooses: take the current version, or apply their changes
+ * only in colour); the fields the user did not change and that are the same on both sides are folded away. Nothing was overwritten; the user chooses: take the current version, or apply their changes
  * onto it (the caller re-sends them with the current version). Its heading takes the focus when it appears.
  *
  * @example
@@ -44,36 +44,50 @@ export function StaleEditNotice({
     const text = (field.display ?? valueText)(fieldValue(record, field.key));
     return text === '' ? <span className="muted">{t('common.notRecorded')}</span> : <bdi dir="auto">{text}</bdi>;
   };
+  // The fields the user changed or that differ come first; the others (the same on both sides) are folded away.
+  const changed = fields.filter((field) => field.key in mine || differing.has(field.key));
+  const unchanged = fields.filter((field) => !changed.includes(field));
+  const table = (rows: readonly RecordField[]) => (
+    <table className="stale-edit-table">
+      <thead>
+        <tr>
+          <th scope="col">{t('record.stale.field')}</th>
+          <th scope="col">{t('record.stale.mine')}</th>
+          <th scope="col">{t('record.stale.current')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((field) => {
+          const differs = differing.has(field.key);
+          return (
+            <tr key={field.key} className={differs ? 'stale-edit-differs' : undefined} data-differs={differs}>
+              <th scope="row">
+                {field.label}
+                {differs && <span className="stale-edit-badge"> {t('record.stale.differs')}</span>}
+              </th>
+              <td data-label={t('record.stale.mine')}>
+                {field.key in mine ? show(field, mine) : show(field, current)}
+              </td>
+              <td data-label={t('record.stale.current')}>{show(field, current)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
   return (
     <section className="notice notice-warning stale-edit" aria-labelledby={`${id}-title`} data-testid="stale-edit">
       <h3 id={`${id}-title`} tabIndex={-1} ref={headingRef}>
         {t('record.stale.title')}
       </h3>
       <p>{t('record.stale.intro')}</p>
-      <table className="stale-edit-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('record.stale.field')}</th>
-            <th scope="col">{t('record.stale.mine')}</th>
-            <th scope="col">{t('record.stale.current')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {fields.map((field) => {
-            const differs = differing.has(field.key);
-            return (
-              <tr key={field.key} className={differs ? 'stale-edit-differs' : undefined} data-differs={differs}>
-                <th scope="row">
-                  {field.label}
-                  {differs && <span className="stale-edit-badge"> {t('record.stale.differs')}</span>}
-                </th>
-                <td>{field.key in mine ? show(field, mine) : show(field, current)}</td>
-                <td>{show(field, current)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {table(changed)}
+      {unchanged.length > 0 && (
+        <details className="stale-edit-others">
+          <summary>{t('record.stale.sameFields', { count: unchanged.length })}</summary>
+          {table(unchanged)}
+        </details>
+      )}
       <div className="actions">
         <button type="button" onClick={onUseCurrent} disabled={busy}>
           {t('record.stale.useCurrent')}

@@ -42,13 +42,17 @@ describe('StaleEditNotice', () => {
     );
     assert.match(html, /Your version/);
     assert.match(html, /Current version/);
-    const rows = html.split('<tr').slice(2);
+    const rows = html.split('<tr').filter((row) => row.includes('data-differs'));
     assert.equal(rows.length, 3);
     assert.match(rows[0] ?? '', /data-differs="true"/);
     assert.match(rows[0] ?? '', /Mosul<\/bdi>.*Mosul west<\/bdi>/);
     assert.match(rows[1] ?? '', /data-differs="false"/);
     assert.match(rows[1] ?? '', /25 m/);
-    // A field the user did not edit shows the current value on both sides and does not differ.
+    // A field the user did not edit shows the current value on both sides, folded away with the others alike.
+    assert.match(
+      html,
+      /<details class="stale-edit-others"><summary>1 other field, the same in both versions<\/summary>/,
+    );
     assert.match(rows[2] ?? '', /data-differs="false"/);
     assert.equal((rows[2]?.match(/Road side/g) ?? []).length, 2);
     assert.match(html, /Use the current version/);
