@@ -240,6 +240,34 @@ pages.push(
   { name: 'verify', path: '/verify', ready: (page) => page.locator('main h1').waitFor() },
 );
 
+// The register screens (issue 11, items 4–6): the actors, sources and incidents lists and one record of each.
+{
+  const firstOf = async (table: 'actors' | 'sources' | 'incidents') =>
+    (
+      await test.db
+        .selectFrom(table)
+        .select('id')
+        .where('investigation_id', '=', investigation.id)
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const registerBase = `/investigations/${investigation.id}`;
+  const tableReady = (page: Page) => page.locator('main table tbody tr').first().waitFor();
+  const recordReady = (page: Page) => page.locator('main dl.details').waitFor();
+  pages.push(
+    { name: 'actors', path: `${registerBase}/actors`, ready: tableReady },
+    { name: 'actor', path: `${registerBase}/actors/${await firstOf('actors')}`, ready: recordReady },
+    { name: 'sources', path: `${registerBase}/sources`, ready: tableReady },
+    { name: 'source', path: `${registerBase}/sources/${await firstOf('sources')}`, ready: recordReady },
+    { name: 'incidents', path: `${registerBase}/incidents`, ready: tableReady },
+    {
+      name: 'incident',
+      path: `${registerBase}/incidents/${await firstOf('incidents')}`,
+      ready: (page) => page.getByTestId('linked-items').waitFor(),
+    },
+  );
+}
+
 fs.mkdirSync(outputDir, { recursive: true });
 try {
   for (const locale of locales) {

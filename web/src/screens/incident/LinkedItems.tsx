@@ -20,7 +20,9 @@ function ItemName({ item }: { item: Pick<Item, 'category' | 'model' | 'external_
       {item.external_ref !== null && (
         <>
           {' · '}
-          <bdi dir="auto">{item.external_ref}</bdi>
+          <bdi dir="auto" className="item-ref">
+            {item.external_ref}
+          </bdi>
         </>
       )}
     </>
