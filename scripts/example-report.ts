@@ -1,5 +1,5 @@
 // The report of the example investigation, committed under docs/examples/:
-// HTML and PDF, in English and in Arabic. Uses an in-memory database and
+// HTML and PDF in English and in Arabic, HTML in French. Uses an in-memory database and
 // Debian's Chromium (or CHROMIUM_PATH) for the PDFs.
 // Run: npx tsx scripts/example-report.ts
 import fs from 'node:fs';
@@ -22,6 +22,7 @@ try {
   };
   write('example-report.html', await buildReportHtml(test.db, user, id, { lang: 'en', asOf }));
   write('example-report.ar.html', await buildReportHtml(test.db, user, id, { lang: 'ar', asOf }));
+  write('example-report.fr.html', await buildReportHtml(test.db, user, id, { lang: 'fr', asOf }));
   write('example-report.pdf', await buildReportPdf(test.db, user, id, { lang: 'en', asOf }));
   write('example-report.ar.pdf', await buildReportPdf(test.db, user, id, { lang: 'ar', asOf }));
 } finally {

@@ -13,11 +13,12 @@ import { loadExampleInvestigation } from '../src/features/demo/service.js';
 import { getItem, setDisposalStatus } from '../src/features/items/service.js';
 import { addMediaFromStream } from '../src/features/media/service.js';
 import { createMediaStore } from '../src/features/media/store.js';
+import { getSite, updateSite } from '../src/features/sites/service.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
 import { createTestDatabase, createTestUser, testPassword } from '../src/testing/test-database.js';
-import ar from '../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../src/i18n/ar.json' with { type: 'json' };
+import en from '../src/i18n/en.json' with { type: 'json' };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = new URL('../docs/screenshots/', import.meta.url);
@@ -139,7 +140,73 @@ const pages: { name: string; path: string; ready: (page: Page) => Promise<void> 
     path: `/investigations/${investigation.id}/search?q=${encodeURIComponent('КЛ 0471')}`,
     ready: (page) => page.locator('.marking-text-cell').first().waitFor(),
   },
+  // Issue 11, items 7 and 8: bulk actions on the inventory, members and roles, the account (password, API tokens,
+  // sessions) and the instance's users. The demo user is made an administrator here so the users screen shows.
+  ...(await (async () => {
+    await test.db.updateTable('users').set({ is_admin: true }).where('username', '=', 'demo').execute();
+    return [
+      {
+        name: 'bulk-actions',
+        path: `/investigations/${investigation.id}/sites/${firstSite.id}`,
+        ready: async (page: Page) => {
+          await page.locator('.inventory-table tbody input[type="checkbox"]').first().click();
+          await page.locator('.bulk-bar').waitFor();
+        },
+      },
+      {
+        name: 'members',
+        path: `/investigations/${investigation.id}/members`,
+        ready: (page: Page) => page.locator('#members tbody tr').first().waitFor(),
+      },
+      {
+        name: 'account',
+        path: '/settings',
+        ready: (page: Page) => page.locator('#sessions tbody tr').first().waitFor(),
+      },
+      {
+        name: 'users',
+        path: '/settings/users',
+        ready: (page: Page) => page.locator('#users tbody tr').first().waitFor(),
+      },
+    ];
+  })()),
 ];
+
+// Trace requests and provenance (issue 11, items 2 and 3): the list with reminders, a request, a new request from
+// an item, the shared lots and a lot's provenance.
+const exampleRequest = await test.db
+  .selectFrom('trace_requests')
+  .select('id')
+  .where('investigation_id', '=', investigation.id)
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
+pages.push(
+  {
+    name: 'trace-requests',
+    path: `/investigations/${investigation.id}/trace-requests`,
+    ready: (page) => page.locator('[data-testid="trace-request-row"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request',
+    path: `/investigations/${investigation.id}/trace-requests/${exampleRequest.id}`,
+    ready: (page) => page.locator('[data-testid="history-entry"]').first().waitFor(),
+  },
+  {
+    name: 'trace-request-new',
+    path: `/investigations/${investigation.id}/trace-requests/new?items=${documentedItem}`,
+    ready: (page) => page.locator('[data-testid="selected-item"]').first().waitFor(),
+  },
+  {
+    name: 'lots',
+    path: `/investigations/${investigation.id}/lots`,
+    ready: (page) => page.locator('[data-testid="shared-lot"], #shared-lots .empty').first().waitFor(),
+  },
+  {
+    name: 'lot',
+    path: `/investigations/${investigation.id}/lots/view?lot=${encodeURIComponent('КЛ 0417')}`,
+    ready: (page) => page.locator('[data-testid="claim"]').first().waitFor(),
+  },
+);
 
 // Import (a preview naming a bad line), downloads, the audit log and verify (issue 11, item 9).
 pages.push(
@@ -205,6 +272,7 @@ try {
     }
   }
   for (const locale of locales) await offlineScreenshots(locale);
+  for (const locale of locales) for (const width of widths) await recordScreenshots(locale, width);
 } finally {
   await browser.close();
   await app.close();
@@ -277,6 +345,65 @@ async function offlineScreenshots(locale: (typeof locales)[number]): Promise<voi
     await conflict.getByTestId('conflict').waitFor();
     await conflict.scrollIntoViewIfNeeded();
     await save('conflict');
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Correct and archive (issue 11, item 1): the site's edit form, a stale edit showing both versions, the archive
+ * dialog, the item's edit form and a record's history. The stale edit is made by changing the site's "recovered by"
+ * on the server while the form is open; the user's change is then dropped ("use the current version").
+ */
+async function recordScreenshots(locale: (typeof locales)[number], width: (typeof widths)[number]): Promise<void> {
+  const messages: Record<string, string> = { en, ar }[locale];
+  const text = (key: string) => messages[key] ?? key;
+  const context = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 } });
+  await context.addInitScript(`localStorage.setItem('armtrace.locale', ${JSON.stringify(locale)});`);
+  const page = await context.newPage();
+  const save = async (name: string, fullPage = true) => {
+    const file = new URL(`${name}-${locale}-${width}.png`, outputDir);
+    await page.screenshot({ path: file.pathname, fullPage });
+    process.stdout.write(`Wrote docs/screenshots/${name}-${locale}-${width}.png\n`);
+  };
+  try {
+    await page.goto(baseUrl);
+    await page.locator('input[name="username"]').fill('demo');
+    await page.locator('input[name="password"]').fill(testPassword);
+    await page.locator('button[type="submit"]').click();
+    await page.locator('.card-list').waitFor();
+
+    await page.goto(`${baseUrl}/investigations/${investigation.id}/sites/${firstSite.id}`);
+    await page.getByRole('button', { name: text('edit.site.button') }).click();
+    const form = page.locator('form.site-edit');
+    await form.waitFor();
+    await form.scrollIntoViewIfNeeded();
+    await save('site-edit');
+
+    const site = await getSite(test.db, user, firstSite.id);
+    await form.getByLabel(text('site.recoveredBy')).fill('Field team 3 (example)');
+    await updateSite(test.db, user, firstSite.id, { version: site.version, recovered_by: 'Clearance team (example)' });
+    await form.getByRole('button', { name: text('edit.save') }).click();
+    await page.getByTestId('stale-edit').waitFor();
+    await page.getByTestId('stale-edit').scrollIntoViewIfNeeded();
+    await save('site-stale-edit', false);
+    await page.getByRole('button', { name: text('record.stale.useCurrent') }).click();
+    await form.getByRole('button', { name: text('common.cancel') }).click();
+
+    await page.getByRole('button', { name: text('record.archive.button'), exact: true }).click();
+    await page.getByRole('dialog').waitFor();
+    await save('archive-dialog', false);
+    await page.keyboard.press('Escape');
+
+    const history = page.locator('.record-history');
+    await history.locator('li').first().waitFor();
+    await history.scrollIntoViewIfNeeded();
+    await save('record-history', false);
+
+    await page.goto(`${baseUrl}/investigations/${investigation.id}/items/${documentedItem}`);
+    await page.getByRole('button', { name: text('edit.item.button') }).click();
+    await page.locator('form.item-edit').waitFor();
+    await save('item-edit');
   } finally {
     await context.close();
   }

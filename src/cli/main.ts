@@ -5,6 +5,7 @@ import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
 import { buildApp } from '../http/app.js';
 import { toProblem } from '../http/problem.js';
+import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
 import { createMediaStore } from '../features/media/store.js';
@@ -79,10 +80,19 @@ export function buildProgram(): Command {
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
       const app = await buildApp({ db: database.db, config });
+      // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
+      const maintenance =
+        database.kind === 'pglite'
+          ? startTableMaintenance(database.db, {
+              onError: (error) =>
+                process.stderr.write(`armtrace: table maintenance failed (${String(error)}); will retry\n`),
+            })
+          : undefined;
       const host = options.host ?? config.host;
       const port = options.port ?? config.port;
       const close = async () => {
         await app.close();
+        await maintenance?.stop();
         await database.close();
         process.exit(EXIT_OK);
       };

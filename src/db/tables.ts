@@ -36,6 +36,9 @@ export interface SessionsTable {
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  /** What the browser sent as User-Agent at sign-in (first 500 characters). */
+  user_agent: Generated<string | null>;
+  last_used_at: Generated<Date | null>;
 }
 
 export interface ApiTokensTable {

@@ -14,6 +14,7 @@ import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
 import { registerFeatureRoutes } from '../features/routes.js';
 import { registerAuthentication } from './auth.js';
+import { registerDatabaseUnits } from './database-units.js';
 import { isInternal, toProblem } from './problem.js';
 import { registerWebApp } from './static.js';
 import { registerSecurityGuards } from './security-headers.js';
@@ -93,6 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
 
+  registerDatabaseUnits(app);
   registerAuthentication(app, { db: options.db, config: options.config });
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);

@@ -35,7 +35,7 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-const arabic = JSON.parse(fs.readFileSync(new URL('../../web/src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
+const arabic = JSON.parse(fs.readFileSync(new URL('../../src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;
@@ -268,18 +268,19 @@ describe('capture forms in a browser', () => {
 
   it('corrects a site’s location, saying when someone changed it meanwhile', async () => {
     await page.goto(`${baseUrl}/investigations/${investigationId}/sites/${siteId}`);
-    await page.getByRole('button', { name: 'Correct the location' }).click();
+    await page.getByRole('button', { name: 'Edit the site' }).click();
     await page.getByLabel('Latitude', { exact: true }).fill('36.5');
     await page.getByLabel('Longitude', { exact: true }).fill('43.25');
     await page.getByLabel('Precision (metres)').fill('40');
-    // Someone else saves first.
+    // Someone else saves first: both versions are shown, nothing is overwritten.
     await updateSite(test!.db, owner, siteId, { version: 1, latitude: 10, longitude: 20, precision_m: 5 });
-    await page.getByRole('button', { name: 'Save the location' }).click();
-    await page.getByTestId('location-conflict').filter({ hasText: '10, 20' }).waitFor();
-    // The typed values stay; saving again is checked against the version now shown.
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const notice = page.getByTestId('stale-edit');
+    await notice.locator('tr[data-differs="true"]', { hasText: 'Latitude' }).getByText('10', { exact: true }).waitFor();
+    // The typed values stay; applying them is checked against the version now shown.
     assert.equal(await page.getByLabel('Latitude', { exact: true }).inputValue(), '36.5');
-    await page.getByRole('button', { name: 'Save the location' }).click();
-    await page.getByText('Location saved.').waitFor();
+    await notice.getByRole('button', { name: 'Apply my changes to the current version' }).click();
+    await page.getByText('Changes saved.').waitFor();
     const stored = await test!.db
       .selectFrom('sites')
       .select(['latitude', 'longitude', 'precision_m', 'version'])
@@ -420,10 +421,10 @@ describe('capture forms in a browser', () => {
 
     // The correction form on the site page.
     await page.goto(`${baseUrl}/investigations/${investigationId}/sites/${siteId}`);
-    await page.getByRole('button', { name: ar('location.correct') }).click();
+    await page.getByRole('button', { name: ar('edit.site.button') }).click();
     await page.getByLabel(ar('site.latitude'), { exact: true }).fill('');
     await page.getByLabel(ar('site.longitude'), { exact: true }).fill('٤٣٫١٧');
-    const saveLocation = page.getByRole('button', { name: ar('location.save') });
+    const saveLocation = page.getByRole('button', { name: ar('edit.save') });
     await saveLocation.click();
     await page.getByText(ar('location.problem.coordinatePairIncomplete')).waitFor();
     await assertErrorsWrap(page, viewport.width);

@@ -1,16 +1,11 @@
 // Every field problem code the server can send has a message in every language of the web app, and the web app
 // shows that message (with its parameters and translated option labels), never the server's English text.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { fieldProblemCodes } from '../../src/errors.js';
+import { catalogues, translate, type Locale, type MessageKey } from '../../src/i18n/messages.js';
 
-const catalogueDir = new URL('../../web/src/i18n/', import.meta.url);
 const locales = ['en', 'ar', 'fr'] as const;
-
-function readCatalogue(locale: string): Record<string, string> {
-  return JSON.parse(fs.readFileSync(new URL(`${locale}.json`, catalogueDir), 'utf8')) as Record<string, string>;
-}
 
 interface FieldProblem {
   field: string;
@@ -21,18 +16,15 @@ interface FieldProblem {
 type Translate = (key: string, params?: Record<string, string | number>) => string;
 type FieldErrorMessage = (t: Translate, problem: FieldProblem) => string;
 
-/** The web app's translator over one catalogue, as web/src/i18n/i18n.tsx builds it. */
-function translatorFor(locale: string): Translate {
-  const messages = readCatalogue(locale);
-  const numberFormat = new Intl.NumberFormat(locale);
+/** The web app's translator over one catalogue: the shared catalogue's formatting (src/i18n/messages.ts). */
+function readCatalogue(locale: Locale): Record<string, string> {
+  return catalogues[locale];
+}
+
+function translatorFor(locale: Locale): Translate {
   return (key, params) => {
-    const message = messages[key];
-    assert.ok(message !== undefined, `${locale}: no message ${key}`);
-    return message.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
-      const param = params?.[name];
-      if (param === undefined) return placeholder;
-      return typeof param === 'number' ? numberFormat.format(param) : param;
-    });
+    assert.ok(key in catalogues[locale], `${locale}: no message ${key}`);
+    return translate(locale, key as MessageKey, params);
   };
 }
 

@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
 import { useI18n } from './i18n/i18n';
+import { keepFocusAboveSaveBar } from './components/keepFocusAboveSaveBar';
 import { resumeAfterSignIn, startAutoSync } from './offline/controller';
 import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
@@ -11,7 +12,7 @@ import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxPage } from './offline/OutboxPage';
 import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
-import { AnalysisPage } from './pages/AnalysisPage';
+import { AnalysisPage } from './screens/analysis/AnalysisScreen';
 import { HomePage } from './pages/HomePage';
 import { ItemCapturePage } from './pages/ItemCapturePage';
 import { ItemPage } from './pages/ItemPage';
@@ -20,7 +21,10 @@ import { SearchPage } from './pages/SearchPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SitePage } from './pages/SitePage';
-import { Link, matchPath, paths, useLocation } from './router';
+import { tracingRoute } from './screens/trace-requests/routes';
+import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
+import { MembersScreen } from './screens/people/MembersScreen';
+import { UsersScreen } from './screens/people/UsersScreen';
 import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
 import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
 import { ImportScreen } from './screens/import/ImportScreen';
@@ -50,6 +54,7 @@ function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
   if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
   if (path === paths.settings()) return <SettingsPage />;
   if (path === paths.outbox()) return <OutboxPage />;
+  if (path === paths.users()) return <UsersScreen />;
   if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/map', path)))
     return (
@@ -59,12 +64,23 @@ function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
     );
   if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/analysis', path))) return <AnalysisPage investigationId={match.id!} />;
+  if ((match = matchPath('/investigations/:id/members', path))) return <MembersScreen investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
     return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))
     return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
   if ((match = matchPath('/investigations/:id/items/:itemId', path)))
     return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
+  for (const { pattern, Screen } of registerRoutes) {
+    if ((match = matchPath(pattern, path)))
+      return (
+        <Suspense fallback={<Loading />}>
+          <Screen key={path} investigationId={match.id!} recordId={match.recordId ?? ''} />
+        </Suspense>
+      );
+  }
+  const tracing = tracingRoute(path);
+  if (tracing !== undefined) return tracing;
   if ((match = matchPath('/investigations/:id/import', path))) return <ImportScreen investigationId={match.id!} />;
   if ((match = matchPath('/investigations/:id/downloads', path)))
     return <DownloadsScreen investigationId={match.id!} />;
@@ -109,6 +125,9 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 function AppContent() {
   // undefined: not known yet; null: signed out.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  // Tab never leaves the user typing into a field hidden behind a sticky save bar.
+  useEffect(() => keepFocusAboveSaveBar(document), []);
 
   useEffect(() => {
     startAutoSync();

@@ -1,4 +1,11 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import {
+  lazy,
+  useSyncExternalStore,
+  type AnchorHTMLAttributes,
+  type ComponentType,
+  type LazyExoticComponent,
+  type MouseEvent,
+} from 'react';
 
 // A few lines of history-API routing: the app has a handful of pages and no nested layouts.
 
@@ -57,11 +64,13 @@ export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttrib
 export const paths = {
   home: () => '/',
   settings: () => '/settings',
+  users: () => '/settings/users',
   outbox: () => '/outbox',
   overview: (investigationId: string) => `/investigations/${investigationId}`,
   map: (investigationId: string, layer?: 'craft') =>
     `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,
   analysis: (investigationId: string) => `/investigations/${investigationId}/analysis`,
+  members: (investigationId: string) => `/investigations/${investigationId}/members`,
   /** `kind` narrows the markings; `everywhere` searches markings in every investigation the user can read. */
   search: (investigationId: string, q?: string, filters: { kind?: string; everywhere?: boolean } = {}) => {
     const query = new URLSearchParams();
@@ -74,6 +83,14 @@ export const paths = {
   site: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}`,
   newItem: (investigationId: string, siteId: string) => `/investigations/${investigationId}/sites/${siteId}/items/new`,
   item: (investigationId: string, itemId: string) => `/investigations/${investigationId}/items/${itemId}`,
+  // Registers of an investigation (issue 11, items 4–6).
+  actors: (investigationId: string) => `/investigations/${investigationId}/actors`,
+  actor: (investigationId: string, actorId: string) => `/investigations/${investigationId}/actors/${actorId}`,
+  sources: (investigationId: string) => `/investigations/${investigationId}/sources`,
+  source: (investigationId: string, sourceId: string) => `/investigations/${investigationId}/sources/${sourceId}`,
+  incidents: (investigationId: string) => `/investigations/${investigationId}/incidents`,
+  incident: (investigationId: string, incidentId: string) =>
+    `/investigations/${investigationId}/incidents/${incidentId}`,
   importItems: (investigationId: string) => `/investigations/${investigationId}/import`,
   downloads: (investigationId: string) => `/investigations/${investigationId}/downloads`,
   auditLog: (investigationId: string, filters: Record<string, string> = {}) => {
@@ -82,3 +99,28 @@ export const paths = {
   },
   verify: () => '/verify',
 };
+
+/** What a register screen is given: the investigation, and the record for a record's own screen. */
+export interface RegisterScreenProps {
+  investigationId: string;
+  recordId: string;
+}
+
+/**
+ * The register screens (actors, sources, incidents; issue 11, items 4–6): each route pattern with its screen, loaded
+ * when first opened. `:id` is the investigation, `:recordId` the record.
+ *
+ * @example
+ * const route = registerRoutes.find((entry) => matchPath(entry.pattern, '/investigations/1/actors'));
+ */
+export const registerRoutes: { pattern: string; Screen: LazyExoticComponent<ComponentType<RegisterScreenProps>> }[] = [
+  { pattern: '/investigations/:id/actors', Screen: lazy(() => import('./screens/actors/ActorsScreen')) },
+  { pattern: '/investigations/:id/actors/:recordId', Screen: lazy(() => import('./screens/actor/ActorScreen')) },
+  { pattern: '/investigations/:id/sources', Screen: lazy(() => import('./screens/sources/SourcesScreen')) },
+  { pattern: '/investigations/:id/sources/:recordId', Screen: lazy(() => import('./screens/source/SourceScreen')) },
+  { pattern: '/investigations/:id/incidents', Screen: lazy(() => import('./screens/incidents/IncidentsScreen')) },
+  {
+    pattern: '/investigations/:id/incidents/:recordId',
+    Screen: lazy(() => import('./screens/incident/IncidentScreen')),
+  },
+];

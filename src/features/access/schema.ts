@@ -12,4 +12,6 @@ export interface Actor {
   via: 'api' | 'cli' | 'system';
   /** Set when the request was authenticated by an API token: what that token may do. */
   token?: { id: string; readOnly: boolean; investigationId: string | null } | undefined;
+  /** Set when the request was authenticated by a session cookie: that session's id (to tell it among the others). */
+  sessionId?: string | undefined;
 }

@@ -4,6 +4,7 @@ import { createTestUser, createTestWorld, type TestWorld } from '../../testing/t
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
 import { archiveProvenanceClaim, createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
+import type { MergePreview } from './schema.js';
 import { createActor } from './service.js';
 
 /** One field of every record in a list response. */
@@ -122,6 +123,18 @@ describe('actors API', () => {
     assert.deepEqual(await list('q=NORD'), ['Arsenal Nord']);
     assert.deepEqual(await list(`q=${encodeURIComponent('%_')}`), ['Group 50%_off']);
     assert.deepEqual(await list('q=nothing-like-this'), []);
+
+    await createActor(world.db, world.owner, world.investigationId, {
+      actor_type: 'manufacturer',
+      name: 'Factory 17',
+      aliases: ['مَصْنَع ١٧ للذخيرة', 'Завод № 17'],
+    });
+    // Digits of any script, hamza forms of alef and the short-vowel marks do not keep an actor from being found.
+    assert.deepEqual(await list(`q=${encodeURIComponent('مصنع 17')}`), ['Factory 17']);
+    assert.deepEqual(await list(`q=${encodeURIComponent('١٧')}`), ['Factory 17']);
+    assert.deepEqual(await list(`q=${encodeURIComponent('الذخيرة')}`), [], 'a word not in the alias');
+    assert.deepEqual(await list(`q=${encodeURIComponent('للذخيره')}`), ['Factory 17'], 'teh marbuta as heh');
+    assert.deepEqual(await list(`q=${encodeURIComponent('завод №')}`), ['Factory 17']);
 
     const renamed = await createActor(world.db, world.owner, world.investigationId, {
       actor_type: 'company',
@@ -356,6 +369,86 @@ describe('merging actors', () => {
     assert.equal(intoMerged.json().fields[0].field, 'into_id');
   });
 
+  it('previews a merge (aliases gained, requests and claims that move) without changing anything', async () => {
+    const kept = await createActor(world.db, world.owner, world.investigationId, {
+      actor_type: 'manufacturer',
+      name: 'Arsenal 7',
+      aliases: ['A7'],
+    });
+    const duplicate = await createActor(world.db, world.owner, world.investigationId, {
+      actor_type: 'manufacturer',
+      name: 'مصنع ٧',
+      aliases: ['a7', 'Арсенал 7'],
+      country_code: 'EG',
+    });
+    const request = await createTraceRequest(world.db, world.owner, world.investigationId, {
+      addressee_id: duplicate.id,
+      subject: 'Lot 7',
+    });
+    const claim = await createProvenanceClaim(world.db, world.owner, world.investigationId, {
+      lot_marking: 'LOT 7',
+      event_type: 'produced',
+      actor_id: kept.id,
+      counterpart_id: duplicate.id,
+      confidence: 'possible',
+    });
+    const auditBefore = await world.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+
+    const preview = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/actors/${duplicate.id}/merge-preview?into_id=${kept.id}`,
+      headers: { cookie },
+    });
+    assert.equal(preview.statusCode, 200, preview.body);
+    const body = preview.json<MergePreview>();
+    assert.deepEqual(body.aliases_added, ['مصنع ٧', 'Арсенал 7'], 'a7 folds to A7, which the kept actor has');
+    assert.deepEqual(body.aliases_after, ['A7', 'مصنع ٧', 'Арсенал 7']);
+    assert.equal(body.country_code_after, 'EG');
+    assert.deepEqual(
+      body.trace_requests.map((entry) => entry.id),
+      [request.id],
+    );
+    assert.deepEqual(
+      body.provenance_claims.map((entry) => [entry.id, entry.role]),
+      [[claim.id, 'counterpart']],
+    );
+
+    const auditAfter = await world.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(String(auditAfter.n), String(auditBefore.n), 'a preview writes nothing');
+    const untouched = await world.db
+      .selectFrom('actors')
+      .select('version')
+      .where('id', 'in', [kept.id, duplicate.id])
+      .execute();
+    assert.ok(untouched.every((row) => row.version === 1));
+
+    const merged = await merge(duplicate.id, { into_id: kept.id, version: 1 });
+    assert.equal(merged.statusCode, 200, merged.body);
+    assert.deepEqual(merged.json().kept.aliases, body.aliases_after, 'the merge does what the preview said');
+    assert.deepEqual(merged.json().moved, { trace_requests: 1, provenance_claims: 1 });
+
+    const afterMerge = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/actors/${duplicate.id}/merge-preview?into_id=${kept.id}`,
+      headers: { cookie },
+    });
+    assert.equal(afterMerge.statusCode, 409);
+    assert.equal(afterMerge.json().code, 'archived');
+    const itself = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/actors/${kept.id}/merge-preview?into_id=${kept.id}`,
+      headers: { cookie },
+    });
+    assert.equal(itself.statusCode, 400);
+    assert.equal(itself.json().fields[0].field, 'into_id');
+  });
+
   it('refuses a merge into itself, into another investigation, with a stale version or by a lesser role', async () => {
     const first = await createActor(world.db, world.owner, world.investigationId, { actor_type: 'state', name: 'A' });
     const second = await createActor(world.db, world.owner, world.investigationId, { actor_type: 'state', name: 'B' });
@@ -391,6 +484,12 @@ describe('merging actors', () => {
       { cookie: await world.cookieFor('merge-investigator') },
     );
     assert.equal(byInvestigator.statusCode, 403);
+    const previewByInvestigator = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/actors/${first.id}/merge-preview?into_id=${second.id}`,
+      headers: { cookie: await world.cookieFor('merge-investigator') },
+    });
+    assert.equal(previewByInvestigator.statusCode, 403);
 
     const untouched = await world.db
       .selectFrom('actors')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 
@@ -8,6 +9,35 @@ export async function insertActor(db: Queryable, row: NewRow<'actors'>): Promise
 /** `%`, `_` and `\` typed by a user are literal characters, not LIKE wildcards. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+// Spellings a searcher does not tell apart: Arabic-Indic and Persian digits and ASCII ones, the forms of alef,
+// alef maqsura and yeh, teh marbuta and heh; tatweel and the short-vowel marks are dropped (no counterpart in `to`).
+// Applied by translate() in SQL on both sides at query time, so the stored `names_folded` keeps its audited value.
+const SEARCH_VARIANTS_FROM = '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹أإآٱىة\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652';
+const SEARCH_VARIANTS_TO = '01234567890123456789اااايه';
+// Every character of both lists is a single UTF-16 unit, so indexes line up as they do in translate().
+const searchVariants = new Map(
+  Array.from({ length: SEARCH_VARIANTS_FROM.length }, (_, index) => [
+    SEARCH_VARIANTS_FROM.charAt(index),
+    SEARCH_VARIANTS_TO.charAt(index),
+  ]),
+);
+
+/**
+ * A folded search term with the same spellings merged as {@link listActors} merges them in the database.
+ *
+ * @example
+ * searchForm('مصنع ١٠') // 'مصنع 10'
+ */
+export function searchForm(folded: string): string {
+  let result = '';
+  // By UTF-16 unit, as the map is; a surrogate pair matches nothing and passes through whole.
+  for (let index = 0; index < folded.length; index += 1) {
+    const unit = folded.charAt(index);
+    result += searchVariants.get(unit) ?? unit;
+  }
+  return result;
 }
 
 export async function listActors(
@@ -34,7 +64,12 @@ export async function listActors(
   if (options.actorType !== undefined) query = query.where('actor_type', '=', options.actorType);
   if (options.countryCode !== undefined) query = query.where('country_code', '=', options.countryCode);
   if (options.foldedSearch !== undefined) {
-    query = query.where('names_folded', 'like', `%${escapeLike(options.foldedSearch)}%`);
+    const pattern = `%${escapeLike(searchForm(options.foldedSearch))}%`;
+    query = query.where(
+      sql<string>`translate(names_folded, ${SEARCH_VARIANTS_FROM}, ${SEARCH_VARIANTS_TO})`,
+      'like',
+      pattern,
+    );
   }
   return query.execute();
 }
@@ -95,4 +130,19 @@ export async function repointClaim(
     .where('version', '=', current.version)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The trace requests addressed to an actor, archived ones included (read only, for a merge preview). */
+export async function listTraceRequestsAddressedTo(db: Queryable, actorId: string): Promise<Row<'trace_requests'>[]> {
+  return db.selectFrom('trace_requests').selectAll().where('addressee_id', '=', actorId).orderBy('id').execute();
+}
+
+/** The provenance claims naming an actor, archived ones included (read only, for a merge preview). */
+export async function listClaimsNaming(db: Queryable, actorId: string): Promise<Row<'provenance_claims'>[]> {
+  return db
+    .selectFrom('provenance_claims')
+    .selectAll()
+    .where((eb) => eb.or([eb('actor_id', '=', actorId), eb('counterpart_id', '=', actorId)]))
+    .orderBy('id')
+    .execute();
 }

@@ -9,6 +9,8 @@ import {
   createActorBodySchema,
   mergeActorBodySchema,
   mergeActorResultSchema,
+  mergePreviewQuerySchema,
+  mergePreviewSchema,
   updateActorBodySchema,
 } from './schema.js';
 import * as service from './service.js';
@@ -93,5 +95,18 @@ export function registerActorRoutes(app: ApiApp, { db }: RouteDeps): void {
       },
     },
     (request) => service.mergeActor(db, requireActor(request), request.params.id, request.body),
+  );
+  app.get(
+    '/actors/:id/merge-preview',
+    {
+      schema: {
+        tags,
+        summary: 'What merging this actor into another would change (aliases, trace requests, claims); changes nothing',
+        params: idParamsSchema,
+        querystring: mergePreviewQuerySchema,
+        response: { 200: mergePreviewSchema, ...problemResponses },
+      },
+    },
+    (request) => service.previewMerge(db, requireActor(request), request.params.id, request.query),
   );
 }

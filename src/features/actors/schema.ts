@@ -89,3 +89,41 @@ export const mergeActorResultSchema = z.object({
     .describe('How many records were moved from the merged actor to the kept one'),
 });
 export type MergeActorResult = z.infer<typeof mergeActorResultSchema>;
+
+export const mergePreviewQuerySchema = z.object({
+  into_id: z.uuid().describe('The actor that would be kept'),
+});
+export type MergePreviewQuery = z.output<typeof mergePreviewQuerySchema>;
+
+export const mergePreviewSchema = z
+  .object({
+    kept: actorSchema.describe('The actor that would be kept, as it is now'),
+    merged: actorSchema.describe('The actor that would be archived as merged, as it is now'),
+    aliases_after: z.array(z.string()).describe('The kept actor’s aliases after the merge'),
+    aliases_added: z.array(z.string()).describe('The names and aliases the kept actor would gain'),
+    country_code_after: z.string().nullable().describe('The kept actor’s country after the merge'),
+    trace_requests: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          subject: z.string(),
+          status: z.string(),
+          archived_at: z.string().nullable(),
+        }),
+      )
+      .describe('Trace requests addressed to the merged actor, archived ones included: they would move'),
+    provenance_claims: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          event_type: z.string(),
+          item_id: z.uuid().nullable(),
+          lot_marking: z.string().nullable(),
+          role: z.enum(['actor', 'counterpart', 'both']).describe('Where the merged actor is named in the claim'),
+          archived_at: z.string().nullable(),
+        }),
+      )
+      .describe('Provenance claims naming the merged actor, archived ones included: they would move'),
+  })
+  .describe('What a merge would change, without changing anything');
+export type MergePreview = z.infer<typeof mergePreviewSchema>;

@@ -14,6 +14,7 @@ import * as repository from './repository.js';
 import {
   createActorBodySchema,
   mergeActorBodySchema,
+  mergePreviewQuerySchema,
   updateActorBodySchema,
   type ActorRecord,
   type ActorListQuery,
@@ -21,6 +22,8 @@ import {
   type CreateActorInput,
   type MergeActorInput,
   type MergeActorResult,
+  type MergePreview,
+  type MergePreviewQuery,
   type UpdateActorInput,
 } from './schema.js';
 
@@ -169,6 +172,88 @@ function mergedAliases(kept: Row<'actors'>, merged: Row<'actors'>): string[] {
   return aliases;
 }
 
+/** A merge names two different actors. */
+function requireAnotherActor(id: string, intoId: string): void {
+  if (intoId === id) {
+    throw new DomainError(
+      'validation_failed',
+      'An actor cannot be merged into itself: give another actor as into_id.',
+      [{ field: 'into_id', message: 'must differ from the merged actor' }],
+    );
+  }
+}
+
+/** The kept actor is in use and in the merged actor's investigation. */
+function requireMergeTarget(merged: Row<'actors'>, kept: Row<'actors'>): void {
+  if (kept.investigation_id !== merged.investigation_id) {
+    throw new DomainError('reference_invalid', `Actor ${kept.id} is not an actor of this investigation.`, [
+      { field: 'into_id', message: 'not an actor of this investigation' },
+    ]);
+  }
+  if (kept.archived_at !== null) {
+    throw new DomainError('archived', `Actor ${kept.id} is archived: merge into an actor still in use.`, [
+      { field: 'into_id', message: 'archived' },
+    ]);
+  }
+}
+
+/**
+ * What merging `id` into `into_id` would change, computed by the same rules
+ * as {@link mergeActor} and changing nothing: the aliases the kept actor
+ * would gain, its country, and every trace request and claim that would move.
+ * Needs the role a merge needs (editor), so the preview never promises a merge
+ * that would be refused for the role.
+ *
+ * @example
+ * const preview = await previewMerge(db, user, duplicate.id, { into_id: kept.id });
+ * preview.trace_requests.length; // how many requests would be re-addressed
+ */
+export async function previewMerge(
+  db: Kysely<DB>,
+  user: User,
+  id: string,
+  query: MergePreviewQuery,
+): Promise<MergePreview> {
+  const parsed = mergePreviewQuerySchema.parse(query);
+  requireAnotherActor(id, parsed.into_id);
+  const merged = await findById(db, 'actors', id);
+  await requireRole(db, user, merged.investigation_id, 'editor');
+  const kept = await findById(db, 'actors', parsed.into_id);
+  requireMergeTarget(merged, kept);
+  if (merged.archived_at !== null) {
+    throw new DomainError('archived', `Actor ${merged.id} is archived already; it cannot be merged.`);
+  }
+  const aliases = mergedAliases(kept, merged);
+  const requests = await repository.listTraceRequestsAddressedTo(db, merged.id);
+  const claims = await repository.listClaimsNaming(db, merged.id);
+  return {
+    kept: toActor(kept),
+    merged: toActor(merged),
+    aliases_after: aliases,
+    aliases_added: aliases.filter((alias) => !kept.aliases.includes(alias)),
+    country_code_after: kept.country_code ?? merged.country_code,
+    trace_requests: requests.map((request) => ({
+      id: request.id,
+      subject: request.subject,
+      status: request.status,
+      archived_at: request.archived_at?.toISOString() ?? null,
+    })),
+    provenance_claims: claims.map((claim) => ({
+      id: claim.id,
+      event_type: claim.event_type,
+      item_id: claim.item_id,
+      lot_marking: claim.lot_marking,
+      role:
+        claim.actor_id === merged.id
+          ? claim.counterpart_id === merged.id
+            ? ('both' as const)
+            : ('actor' as const)
+          : ('counterpart' as const),
+      archived_at: claim.archived_at?.toISOString() ?? null,
+    })),
+  };
+}
+
 /**
  * Merges a duplicate actor into another of the same investigation, in one
  * transaction: the kept actor takes the duplicate's name and aliases as
@@ -187,13 +272,7 @@ export async function mergeActor(
   input: MergeActorInput,
 ): Promise<MergeActorResult> {
   const parsed = mergeActorBodySchema.parse(input);
-  if (parsed.into_id === id) {
-    throw new DomainError(
-      'validation_failed',
-      'An actor cannot be merged into itself: give another actor as into_id.',
-      [{ field: 'into_id', message: 'must differ from the merged actor' }],
-    );
-  }
+  requireAnotherActor(id, parsed.into_id);
   return db.transaction().execute(async (trx) => {
     // Locked in id order, so two merges of the same pair cannot deadlock.
     const [firstId, secondId] = [id, parsed.into_id].sort();
@@ -202,16 +281,7 @@ export async function mergeActor(
     const merged = locked.get(id)!;
     const kept = locked.get(parsed.into_id)!;
     await requireRole(trx, user, merged.investigation_id, 'editor');
-    if (kept.investigation_id !== merged.investigation_id) {
-      throw new DomainError('reference_invalid', `Actor ${kept.id} is not an actor of this investigation.`, [
-        { field: 'into_id', message: 'not an actor of this investigation' },
-      ]);
-    }
-    if (kept.archived_at !== null) {
-      throw new DomainError('archived', `Actor ${kept.id} is archived: merge into an actor still in use.`, [
-        { field: 'into_id', message: 'archived' },
-      ]);
-    }
+    requireMergeTarget(merged, kept);
     const investigationId = merged.investigation_id;
 
     const aliases = mergedAliases(kept, merged);

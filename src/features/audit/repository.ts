@@ -102,15 +102,18 @@ export async function findLatestStates(
   return new Map(rows.map((row) => [row.entity_id, row.after]));
 }
 
+/** A page of a table's rows in the order of its key column (`id`, or e.g. `op_id` for sync_operations). */
 export async function listRowsAfter(
   db: Queryable,
   table: string,
   afterId: string | undefined,
   limit: number,
+  keyColumn = 'id',
 ): Promise<Record<string, unknown>[]> {
-  const afterClause = afterId === undefined ? sql`` : sql`WHERE id > ${afterId}`;
+  const key = sql.ref(keyColumn);
+  const afterClause = afterId === undefined ? sql`` : sql`WHERE ${key} > ${afterId}`;
   const result = await sql<
     Record<string, unknown>
-  >`SELECT * FROM ${sql.table(table)} ${afterClause} ORDER BY id LIMIT ${limit}`.execute(db);
+  >`SELECT * FROM ${sql.table(table)} ${afterClause} ORDER BY ${key} LIMIT ${limit}`.execute(db);
   return result.rows;
 }

@@ -38,7 +38,12 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   trace_requests: [],
   provenance_claims: [],
   trace_request_documents: [],
+  // Which device sent each offline write, when it was captured and when it arrived (src/features/sync).
+  sync_operations: [],
 };
+
+/** The column that names a row in its audit entries, where it is not `id`. */
+const auditKeyColumns: Record<string, string> = { sync_operations: 'op_id' };
 
 /** The JSON form of a row as the audit log records it. */
 export function auditSnapshot(table: string, row: object): Record<string, unknown> {
@@ -391,15 +396,16 @@ export async function verifyAudit(
 
   let rowsChecked = 0;
   for (const table of Object.keys(stateCheckedTables)) {
+    const keyColumn = auditKeyColumns[table] ?? 'id';
     let afterId: string | undefined;
     for (;;) {
-      const rows = await auditRepository.listRowsAfter(db, table, afterId, 1000);
+      const rows = await auditRepository.listRowsAfter(db, table, afterId, 1000, keyColumn);
       if (rows.length === 0) break;
-      const ids = rows.map((row) => row.id as string);
+      const ids = rows.map((row) => row[keyColumn] as string);
       const recorded = await auditRepository.findLatestStates(db, table, ids);
       for (const row of rows) {
         rowsChecked += 1;
-        const id = row.id as string;
+        const id = row[keyColumn] as string;
         const state = recorded.get(id);
         const current = auditSnapshot(table, row);
         const importedDigest = state === undefined || state === null ? imported.get(table)?.get(id) : undefined;

@@ -66,6 +66,15 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
     ...idsOf(kept.provenance_claims, 'source_id'),
   ]);
   kept.sources = keep(all.sources, 'id', sources);
+  // Which device sent each of the records kept, when it was captured and when it arrived.
+  const written = new Set([
+    ...items,
+    ...markings,
+    ...idsOf(kept.custody_events, 'id'),
+    ...idsOf(kept.sites, 'id'),
+    ...idsOf(kept.zones, 'id'),
+  ]);
+  kept.sync_operations = keep(all.sync_operations, 'record_id', written);
   return kept;
 }
 
@@ -111,7 +120,8 @@ export interface BagExportResult {
 /**
  * Writes an investigation (or only the records about some items) as a BagIt
  * bag: `data/records.json` (every record, archived ones too, as in `export
- * json`), `data/originals/<sha256>.<ext>` (each original once, re-hashed
+ * json`, with the device and capture/receipt times of each write that came
+ * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
  * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
  * investigation, the exporter, the time and the audit-chain head.
  *

@@ -18,6 +18,8 @@ export const exportedTables = [
   'trace_request_items',
   'provenance_claims',
   'trace_request_documents',
+  // Last: for each write that came through offline sync, the device, its capture time and the receipt time.
+  'sync_operations',
 ] as const satisfies readonly (keyof DB)[];
 export type ExportedTable = (typeof exportedTables)[number];
 

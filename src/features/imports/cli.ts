@@ -34,11 +34,15 @@ export function registerImportCommands(program: Command): void {
             if (phase === 'validate') {
               validating ??= createProgress('Checking rows', undefined);
               validating.update(done);
-            } else {
+            } else if (phase === 'load') {
               validating?.finish();
               validating = undefined;
               loading ??= createProgress('Importing', total);
               loading.update(done);
+            } else if (done === 0) {
+              loading?.finish();
+              loading = undefined;
+              process.stderr.write('Updating the search statistics…\n');
             }
           };
           try {

@@ -118,7 +118,7 @@ describe('items CSV import', () => {
     assert.equal(result.sites_reused, 1);
     assert.equal(result.items_created, 4);
     assert.equal(result.markings_created, 4);
-    assert.deepEqual(Array.from(phases).sort(), ['load', 'validate']);
+    assert.deepEqual(Array.from(phases).sort(), ['analyse', 'load', 'validate']);
 
     const items = await world.db
       .selectFrom('items')

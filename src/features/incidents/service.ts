@@ -168,7 +168,7 @@ export async function archiveIncident(
 }
 
 /** The incident, locked for this transaction, once `actor` may change it and it is not archived. */
-async function findEditableIncident(trx: Tx, actor: Actor, id: string): Promise<Row<'incidents'>> {
+export async function findEditableIncident(trx: Tx, actor: Actor, id: string): Promise<Row<'incidents'>> {
   const incident = await findForUpdate(trx, 'incidents', id);
   const access = await requireRole(trx, actor, incident.investigation_id, 'investigator');
   requireCanEdit(access, actor, incident);

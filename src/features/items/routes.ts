@@ -12,6 +12,14 @@ import {
   itemSchema,
   updateItemBodySchema,
 } from './schema.js';
+import * as bulk from './bulk.js';
+import {
+  bulkItemsBodySchema,
+  bulkItemsQuerySchema,
+  bulkItemsResultSchema,
+  itemCountQuerySchema,
+  itemCountSchema,
+} from './bulk-schema.js';
 import * as service from './service.js';
 
 const tags = ['items'];
@@ -106,5 +114,36 @@ export function registerItemRoutes(app: ApiApp, { db }: RouteDeps): void {
       },
     },
     (request) => service.archiveItem(db, requireActor(request), request.params.id, request.body),
+  );
+  app.get(
+    '/investigations/:id/items/count',
+    {
+      schema: {
+        tags,
+        summary: 'How many live items match the item list’s filter ("select all matching")',
+        params: idParamsSchema,
+        querystring: itemCountQuerySchema,
+        response: { 200: itemCountSchema, ...problemResponses },
+      },
+    },
+    (request) => bulk.countItems(db, requireActor(request), request.params.id, request.query),
+  );
+  app.post(
+    '/investigations/:id/items/bulk',
+    {
+      schema: {
+        tags,
+        summary:
+          'One action on many items in one transaction (hand over, disposal status, trace request, incident): all change or none',
+        params: idParamsSchema,
+        querystring: bulkItemsQuerySchema,
+        body: bulkItemsBodySchema,
+        response: { 200: bulkItemsResultSchema, ...problemResponses },
+      },
+    },
+    (request) =>
+      bulk.bulkItemAction(db, requireActor(request), request.params.id, request.body, {
+        dryRun: request.query.dry_run,
+      }),
   );
 }

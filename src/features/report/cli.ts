@@ -11,7 +11,7 @@ export function registerReportCommands(program: Command): void {
     .description('Write the investigation report (figures, charts, methods, sources) as HTML or PDF')
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--format <format>', 'html or pdf', 'html')
-    .option('--lang <lang>', 'en, or ar for a right-to-left report with Arabic headings', 'en')
+    .option('--lang <lang>', 'en, fr, or ar for a right-to-left report with Arabic headings', 'en')
     .option('--as-of <date>', 'measure ages on this day (YYYY-MM-DD); today by default')
     .action(
       async (

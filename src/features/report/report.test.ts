@@ -9,6 +9,8 @@ import { createSource } from '../sources/service.js';
 import { createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
 import { createTestItem, createTestMedia, createTestSite } from '../tracing/testing.js';
 import { chromiumPath } from './pdf.js';
+import { translate } from '../../i18n/messages.js';
+import { reportText } from './i18n.js';
 import { buildReportHtml, buildReportPdf } from './service.js';
 
 // Text that must never reach a report: internal notes and names of people.
@@ -157,12 +159,36 @@ describe('report', () => {
     const html = await buildReportHtml(world.db, analyst, world.investigationId, { lang: 'ar', asOf: '2017-06-01' });
     assertWellFormed(html);
     assert.match(html, /<html lang="ar" dir="rtl">/);
-    assert.match(html, /المواد حسب بلد الإنتاج/);
+    assert.match(html, /القطع حسب بلد الإنتاج/);
     assert.match(html, /المنهجية/);
     assert.match(html, /روسيا \(RU\)/);
     assert.match(html, /<bdi>Photo report on the workshop<\/bdi>/);
     assert.match(html, /<bdi>Завод 10<\/bdi>/);
     for (const secret of Object.values(secrets)) assert.ok(!html.includes(secret));
+  });
+
+  it('says what the web app says: one catalogue, in English, Arabic and French', async () => {
+    for (const lang of ['en', 'ar', 'fr'] as const) {
+      const html = await buildReportHtml(world.db, analyst, world.investigationId, { lang, asOf: '2017-06-01' });
+      assertWellFormed(html);
+      assert.match(html, new RegExp(`<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`));
+      // The category labels of the items in the report are the web app's labels.
+      for (const category of ['rocket', 'mortar_bomb'] as const) {
+        assert.ok(html.includes(translate(lang, `category.${category}`)), `${lang}: label of ${category}`);
+      }
+      assert.equal(reportText[lang].categories.fuze, translate(lang, 'category.fuze'));
+      assert.equal(reportText[lang].events.recovered, translate(lang, 'provenanceEvent.recovered'));
+      assert.equal(reportText[lang].statuses.sent, translate(lang, 'traceStatus.sent'));
+    }
+    assert.equal(reportText.ar.categories.fuze, 'صمام تفجير');
+    // Counts in the report's sentences take the plural form of their language.
+    assert.equal(reportText.en.undatedSites(1), '1 production site without a recovery date is not shown.');
+    assert.equal(reportText.en.undatedSites(2), '2 production sites without a recovery date are not shown.');
+    assert.match(reportText.en.lot('X', 1), /\(1 item record\)$/);
+    assert.match(reportText.ar.lot('X', 2), /\(سجلان\)$/);
+    const french = await buildReportHtml(world.db, analyst, world.investigationId, { lang: 'fr', asOf: '2017-06-01' });
+    assert.match(french, /Objets par pays de production/);
+    assert.match(french, /Méthode/);
   });
 
   it('serves the HTML to members only', async () => {

@@ -6,7 +6,7 @@ import { idParamsSchema } from '../investigations/schema.js';
 import * as service from './service.js';
 
 export const reportQuerySchema = z.object({
-  lang: z.enum(['en', 'ar']).default('en').describe('Language of the report’s own text; data shows as entered'),
+  lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the report’s own text; data shows as entered'),
   as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
 });
 

@@ -129,6 +129,18 @@ export function registerSiteRoutes(app: ApiApp, { db }: RouteDeps): void {
     async (request, reply) =>
       reply.status(201).send(await service.createZone(db, requireActor(request), request.params.id, request.body)),
   );
+  app.get(
+    '/zones/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a zone',
+        params: idParamsSchema,
+        response: { 200: zoneSchema, ...problemResponses },
+      },
+    },
+    (request) => service.getZone(db, requireActor(request), request.params.id),
+  );
   app.patch(
     '/zones/:id',
     {

@@ -290,6 +290,17 @@ export async function listZones(db: Kysely<DB>, actor: Actor, siteId: string, pa
   return toPage(rows, page.limit, toZone);
 }
 
+/**
+ * One zone, archived or not (a stale edit shows the zone as it is now).
+ *
+ * @example const zone = await getZone(db, actor, zoneId);
+ */
+export async function getZone(db: Kysely<DB>, actor: Actor, id: string): Promise<Zone> {
+  const row = await findById(db, 'zones', id);
+  await requireRole(db, actor, row.investigation_id, 'viewer');
+  return toZone(row);
+}
+
 export async function updateZone(db: Kysely<DB>, actor: Actor, id: string, input: UpdateZoneInput): Promise<Zone> {
   const parsed = updateZoneBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {

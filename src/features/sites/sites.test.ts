@@ -575,6 +575,21 @@ describe('sites API', () => {
       headers: { cookie: ownerCookie },
     });
     assert.equal(withArchived.json().items.length, 1);
+    // One zone, archived or not, to those who may see the site; no one else.
+    const one = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/zones/${zone.id}`,
+      headers: { cookie: viewerCookie },
+    });
+    assert.equal(one.statusCode, 200, one.body);
+    assert.equal(one.json<Zone>().version, 3);
+    assert.notEqual(one.json<Zone>().archived_at, null);
+    const hidden = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/zones/${zone.id}`,
+      headers: { cookie: outsiderCookie },
+    });
+    assert.equal(hidden.statusCode, 404);
 
     await world.app.inject({
       method: 'POST',

@@ -12,8 +12,8 @@ export async function findOperations(db: Queryable, opIds: string[]): Promise<Ma
   return new Map(rows.map((row) => [row.op_id, row]));
 }
 
-export async function insertOperation(db: Queryable, row: NewRow<'sync_operations'>): Promise<void> {
-  await db.insertInto('sync_operations').values(row).execute();
+export async function insertOperation(db: Queryable, row: NewRow<'sync_operations'>): Promise<Row<'sync_operations'>> {
+  return db.insertInto('sync_operations').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 export interface OperationFilters {

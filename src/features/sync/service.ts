@@ -11,6 +11,7 @@ import { DomainError } from '../../errors.js';
 import { toProblem } from '../../http/problem.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { recordChange } from '../audit/service.js';
 import { addCustodyEvent } from '../custody/service.js';
 import type { CreateCustodyEventInput } from '../custody/schema.js';
 import type { CreateItemInput, DisposalInput, UpdateItemInput } from '../items/schema.js';
@@ -324,7 +325,7 @@ async function applyOperation(
         await requireDependencies(trx, operation);
       }
       const record = await writeRecord(trx, actor, operation);
-      await repository.insertOperation(trx, {
+      const received = await repository.insertOperation(trx, {
         op_id: operation.op_id,
         user_id: actor.userId,
         investigation_id: operation.investigation_id,
@@ -339,6 +340,14 @@ async function applyOperation(
         received_at: context.receivedAt,
         clock_offset_seconds: context.offsetSeconds,
         clock_skew_flagged: context.skewFlagged,
+      });
+      // Audited like every write: which device sent it, captured when, received when, is evidence too.
+      await recordChange(trx, actor, {
+        action: 'sync_operation.create',
+        entityType: 'sync_operations',
+        entityId: received.op_id,
+        investigationId: received.investigation_id,
+        after: received,
       });
       return record;
     });

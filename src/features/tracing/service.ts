@@ -108,7 +108,7 @@ function requireAllowedTransition(from: TraceRequestStatus, to: TraceRequestStat
 }
 
 /** Links one item to a request inside the caller's transaction, audited as its own change. */
-async function linkItem(trx: Tx, user: Actor, request: Row<'trace_requests'>, itemId: string): Promise<void> {
+export async function linkItem(trx: Tx, user: Actor, request: Row<'trace_requests'>, itemId: string): Promise<void> {
   if ((await repository.findTraceRequestItem(trx, request.id, itemId)) !== undefined) {
     throw new DomainError('already_exists', `Item ${itemId} is already covered by trace request ${request.id}.`, [
       { field: 'item_id', message: 'already linked' },
@@ -266,7 +266,7 @@ export async function archiveTraceRequest(
 }
 
 /** The request, locked for this transaction, once `user` may change it and it is not archived. */
-async function findEditableRequest(trx: Tx, user: Actor, id: string): Promise<Row<'trace_requests'>> {
+export async function findEditableRequest(trx: Tx, user: Actor, id: string): Promise<Row<'trace_requests'>> {
   const request = await findForUpdate(trx, 'trace_requests', id);
   const access = await requireRole(trx, user, request.investigation_id, 'investigator');
   requireCanEdit(access, user, request);

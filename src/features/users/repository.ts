@@ -350,3 +350,66 @@ export async function setInvestigationSecondFactor(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The user of an open, unexpired session of an active user, with the session's id and when it was last used. */
+export async function findSessionUser(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<{ user: Row<'users'>; sessionId: string; lastUsedAt: Date | null } | undefined> {
+  const session = await db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'last_used_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (session === undefined) return undefined;
+  const user = await findUserById(db, session.user_id);
+  if (user === undefined || user.archived_at !== null) return undefined;
+  return { user, sessionId: session.id, lastUsedAt: session.last_used_at };
+}
+
+export async function touchSession(db: Queryable, id: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+/** A user's open, unexpired sessions, the most recently used first. */
+export async function listOpenSessions(db: Queryable, userId: string, now: Date): Promise<Row<'sessions'>[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy((eb) => eb.fn.coalesce('last_used_at', 'created_at'), 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function findSessionForUpdate(db: Queryable, id: string): Promise<Row<'sessions'> | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function revokeSessionById(db: Queryable, id: string, now: Date): Promise<Row<'sessions'>> {
+  return db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Ends every open session of a user except `keepId`; returns the ids that ended. */
+export async function revokeOtherSessions(db: Queryable, userId: string, keepId: string, now: Date): Promise<string[]> {
+  const rows = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('id', '!=', keepId)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

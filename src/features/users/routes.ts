@@ -16,6 +16,9 @@ import {
   disableSecondFactorBodySchema,
   investigationSecondFactorSchema,
   pendingSignInSchema,
+  revokedSessionsSchema,
+  sessionListQuerySchema,
+  sessionSchema,
   recoveryCodesSchema,
   secondFactorCodeBodySchema,
   secondFactorEnrolmentSchema,
@@ -29,6 +32,7 @@ import {
 } from './schema.js';
 import * as secondFactor from './second-factor.js';
 import * as service from './service.js';
+import * as sessions from './sessions.js';
 
 export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void {
   function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
@@ -54,7 +58,13 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request, reply) => {
-      const result = await service.signIn(db, request.body, config.sessionHours, request.ip);
+      const result = await service.signIn(
+        db,
+        request.body,
+        config.sessionHours,
+        request.ip,
+        request.headers['user-agent'],
+      );
       if (result.kind === 'second_factor') {
         return reply.status(202).send({
           second_factor_required: true as const,
@@ -79,7 +89,13 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
     },
     async (request, reply) => {
       const userRow = await secondFactor.finishPendingSignIn(db, request.body, request.ip);
-      const { token, user, expiresAt } = await service.startSession(db, userRow, config.sessionHours);
+      const { token, user, expiresAt } = await service.startSession(
+        db,
+        userRow,
+        config.sessionHours,
+        new Date(),
+        request.headers['user-agent'],
+      );
       setSessionCookie(request, reply, token, expiresAt);
       return { user, expires_at: expiresAt.toISOString() };
     },
@@ -336,5 +352,43 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request, reply) => reply.status(201).send(await service.createUser(db, requireActor(request), request.body)),
+  );
+  app.get(
+    '/auth/sessions',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your open sessions (browsers signed in as you), the current one marked',
+        querystring: sessionListQuerySchema,
+        response: { 200: z.object({ items: z.array(sessionSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ items: await sessions.listOwnSessions(db, requireActor(request), request.query) }),
+  );
+  app.post(
+    '/auth/sessions/:id/revoke',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of your sessions: that browser is signed out at once (audited)',
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await sessions.revokeOwnSession(db, requireActor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/auth/sessions/revoke-others',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out everywhere else: every session of yours but this one ends (audited)',
+        response: { 200: revokedSessionsSchema, ...problemResponses },
+      },
+    },
+    (request) => sessions.revokeOtherOwnSessions(db, requireActor(request)),
   );
 }

@@ -166,3 +166,23 @@ export const investigationSecondFactorSchema = z.object({
 });
 
 export const setInvestigationSecondFactorBodySchema = z.object({ required: z.boolean() });
+
+export const sessionSchema = z.object({
+  id: z.uuid(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  last_used_at: z.string().nullable().describe('Last request made with it (recorded at most once a minute)'),
+  user_agent: z.string().nullable().describe('What the browser sent as User-Agent at sign-in'),
+  current: z.boolean().describe('The session making this request'),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const sessionListQuerySchema = z.object({
+  sort: z
+    .enum(['last_used_at', 'created_at'])
+    .default('last_used_at')
+    .describe('Most recent first: by last use or by sign-in time'),
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the user agent'),
+});
+
+export const revokedSessionsSchema = z.object({ revoked: z.number().int().describe('How many sessions ended') });

@@ -141,6 +141,7 @@ export async function signIn(
   credentials: { username: string; password: string },
   sessionHours: number,
   clientAddress?: string,
+  userAgent?: string,
 ): Promise<
   | { kind: 'session'; token: string; user: User; expiresAt: Date }
   | { kind: 'second_factor'; pendingToken: string; expiresAt: Date }
@@ -162,7 +163,7 @@ export async function signIn(
   if (await hasSecondFactor(db, user.id))
     return { kind: 'second_factor', ...(await startPendingSignIn(db, user, now)) };
   await clearAccount(db, credentials.username);
-  return { kind: 'session', ...(await startSession(db, user, sessionHours, now)) };
+  return { kind: 'session', ...(await startSession(db, user, sessionHours, now, userAgent)) };
 }
 
 /**
@@ -176,6 +177,7 @@ export async function startSession(
   user: Row<'users'>,
   sessionHours: number,
   now: Date = new Date(),
+  userAgent?: string,
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
   const token = newToken('ats');
   const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
@@ -185,6 +187,10 @@ export async function startSession(
     token_hash: hashToken(token),
     created_at: now,
     expires_at: expiresAt,
+    // Only to let the owner recognise the device in their list of sessions; not evidence, so the rare
+    // over-long header is cut rather than refusing the sign-in.
+    user_agent: userAgent === undefined || userAgent === '' ? null : Array.from(userAgent).slice(0, 500).join(''),
+    last_used_at: now,
   });
   return { token, user: toUser(user), expiresAt };
 }
@@ -218,9 +224,17 @@ export async function signOut(db: Kysely<DB>, sessionToken: string): Promise<voi
   await usersRepository.revokeSession(db, hashToken(sessionToken), new Date());
 }
 
+/** How stale a session's last use may get before a request records it again (one write a minute at most). */
+const SESSION_TOUCH_MS = 60_000;
+
 export async function authenticateSession(db: Kysely<DB>, sessionToken: string): Promise<Actor | undefined> {
-  const user = await usersRepository.findUserBySessionHash(db, hashToken(sessionToken), new Date());
-  return user === undefined ? undefined : actorFor(user, 'api');
+  const now = new Date();
+  const found = await usersRepository.findSessionUser(db, hashToken(sessionToken), now);
+  if (found === undefined) return undefined;
+  if (found.lastUsedAt === null || now.getTime() - found.lastUsedAt.getTime() > SESSION_TOUCH_MS) {
+    await usersRepository.touchSession(db, found.sessionId, now);
+  }
+  return { ...actorFor(found.user, 'api'), sessionId: found.sessionId };
 }
 
 /** The actor of an active, unexpired token, carrying what the token may do (scope, investigation). */

@@ -1,9 +1,9 @@
 import type { I18n, MessageKey } from '../i18n/i18n';
-import english from '../i18n/en.json';
+import { catalogues } from '../i18n/i18n';
 import type { FieldProblemEntry } from './client';
 
 // Every catalogue has every English key (the compiler checks it in i18n.tsx), so the English one says which keys exist.
-const knownKeys: ReadonlySet<string> = new Set(Object.keys(english));
+const knownKeys: ReadonlySet<string> = new Set(Object.keys(catalogues.en));
 const GENERIC: MessageKey = 'fieldError.invalid';
 
 /** The message group whose labels name a field's options, where the field's own name is not the group. */
@@ -45,9 +45,9 @@ function optionLabels(t: I18n['t'], field: string, options: string): string {
     .join(t('fieldError.listSeparator'));
 }
 
-/** The `{name}` placeholders of a message. */
+/** The arguments of a message: `{name}`, and `{name, plural, …}` or `{name, number}`. */
 function placeholders(key: MessageKey): string[] {
-  return [...english[key].matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+  return [...catalogues.en[key].matchAll(/\{(\w+)[,}]/g)].map((match) => match[1] ?? '');
 }
 
 /**

@@ -4,6 +4,7 @@ import { conditions, itemCategories, productionTypes } from '../api/vocabulary';
 import { useLoad } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Link, paths } from '../router';
+import { PageCheckbox, SelectionSummary, useInventorySelection } from '../screens/bulk/InventorySelection';
 import { EmptyState, ErrorNotice, Field, Loading, VocabularySelect } from './ui';
 
 type SortKey =
@@ -96,6 +97,17 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
     return rows;
   }, [items.data, sort, collator, label]);
 
+  // The same filter the list was read with: "select all matching" acts on exactly these items.
+  const filter = {
+    site_id: siteId,
+    ...(category === '' ? {} : { category: category as (typeof itemCategories)[number] }),
+    ...(condition === '' ? {} : { condition: condition as (typeof conditions)[number] }),
+    ...(productionType === '' ? {} : { production_type: productionType as (typeof productionTypes)[number] }),
+    ...(query === '' ? {} : { q: query }),
+  };
+  const order = useMemo(() => sorted.map((row) => row.id), [sorted]);
+  const selection = useInventorySelection(investigationId, order, filter);
+
   const pageCount = Math.max(1, Math.ceil(sorted.length / pageSize));
   const currentPage = Math.min(page, pageCount - 1);
   const shown = sorted.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
@@ -172,6 +184,15 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
           )}
         </Field>
       </div>
+      {items.data !== undefined && !items.data.truncated && (
+        <SelectionSummary
+          investigationId={investigationId}
+          selection={selection}
+          matching={sorted.length}
+          filter={filter}
+          onDone={items.reload}
+        />
+      )}
       {items.error !== undefined && <ErrorNotice error={items.error} />}
       {items.data === undefined && items.error === undefined && <Loading />}
       {items.data !== undefined &&
@@ -184,6 +205,11 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
                 <caption className="visually-hidden">{t('inventory.caption')}</caption>
                 <thead>
                   <tr>
+                    {selection.canAct && (
+                      <th scope="col" className="select-cell">
+                        <PageCheckbox selection={selection} pageIds={shown.map((item) => item.id)} />
+                      </th>
+                    )}
                     {columns.map((column) => (
                       <th
                         key={column.key}
@@ -203,7 +229,21 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
                 </thead>
                 <tbody>
                   {shown.map((item) => (
-                    <tr key={item.id}>
+                    <tr key={item.id} aria-selected={selection.canAct ? selection.isSelected(item.id) : undefined}>
+                      {selection.canAct && (
+                        <td className="select-cell">
+                          <input
+                            type="checkbox"
+                            aria-label={t('bulk.selectItem', {
+                              item: item.external_ref ?? `${label('category', item.category)} ${item.model ?? ''}`,
+                            })}
+                            checked={selection.isSelected(item.id)}
+                            onClick={selection.onRowClick(item.id)}
+                            onKeyDown={selection.onRowKey}
+                            onChange={() => undefined}
+                          />
+                        </td>
+                      )}
                       <td>
                         <Link to={paths.item(investigationId, item.id)}>
                           {item.external_ref === null ? t('inventory.open') : <bdi dir="auto">{item.external_ref}</bdi>}

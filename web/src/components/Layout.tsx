@@ -90,6 +90,11 @@ export function Layout({
           { to: paths.map(investigationId), label: t('nav.map') },
           { to: paths.search(investigationId), label: t('nav.search') },
           { to: paths.analysis(investigationId), label: t('nav.analysis') },
+          { to: paths.actors(investigationId), label: t('nav.actors') },
+          { to: paths.sources(investigationId), label: t('nav.sources') },
+          { to: paths.incidents(investigationId), label: t('nav.incidents') },
+          { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
+          { to: paths.members(investigationId), label: t('nav.members') },
           ...transferNavItems(investigationId, investigations, t),
         ];
   const allNavItems = [...navItems, ...adminNavItems(me, t)];

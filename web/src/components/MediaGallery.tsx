@@ -42,7 +42,7 @@ function formatBytes(bytes: number, locale: string): string {
 }
 
 function SimilarImages({ mediaId }: { mediaId: string }) {
-  const { t, formatNumber } = useI18n();
+  const { t } = useI18n();
   const [state, setState] = useState<{ items?: SimilarMedia[]; error?: unknown; loading: boolean }>({
     loading: false,
   });
@@ -81,7 +81,7 @@ function SimilarImages({ mediaId }: { mediaId: string }) {
                 <Thumbnail media={media} label={media.original_filename ?? media.sha256.slice(0, 12)} />
               </a>
               <span className="small">
-                {distance === 0 ? t('media.sameImage') : t('media.distance', { bits: formatNumber(distance) })}
+                {distance === 0 ? t('media.sameImage') : t('media.distance', { bits: distance })}
               </span>
               {media.credit !== null && (
                 <span className="small">

@@ -83,9 +83,13 @@ export function SeenElsewhere({
                 {hit.explanation !== '' && (
                   <span className="hit-explanation small">
                     {t('search.explanation')}{' '}
-                    <bdi dir="ltr" className="marking-text-cell">
-                      {hit.explanation}
-                    </bdi>
+                    {hit.explanation === 'exact' ? (
+                      t('search.exact')
+                    ) : (
+                      <bdi dir="ltr" className="marking-text-cell">
+                        {hit.explanation}
+                      </bdi>
+                    )}
                   </span>
                 )}
               </li>

@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import { api, ApiError, call } from '../api/client';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
+import { OneTimeCodeField } from './OneTimeCodeField';
 import { ErrorNotice, Field } from './ui';
 
 /**
@@ -58,22 +59,7 @@ export function TwoFactorSettings() {
     });
   };
 
-  const codeField = (
-    <Field label={t('twoFactor.code')}>
-      {(control) => (
-        <input
-          {...control}
-          name="code"
-          dir="ltr"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          required
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-        />
-      )}
-    </Field>
-  );
+  const codeField = <OneTimeCodeField label={t('twoFactor.code')} value={code} onChange={setCode} />;
 
   return (
     <section className="section card" aria-labelledby="two-factor-title">

@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { TableScroll } from './TableScroll';
 
 // Charts drawn with plain elements and CSS logical properties: bars grow from the
 // inline start, so in Arabic they grow from the right and time runs right to left,
@@ -65,7 +66,7 @@ export function ChartFigure({
       )}
       <details className="chart-table">
         <summary>{t('analysis.showTable')}</summary>
-        <div className="table-wrap">{table}</div>
+        <TableScroll label={title}>{table}</TableScroll>
       </details>
     </figure>
   );

@@ -3,7 +3,15 @@ import { api, call, readAllPages, type Investigation } from '../api/client';
 import { ErrorNotice, Field } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
-import { downloadFieldPack, estimatePackBytes, readAndKeep, readFieldPack, type FieldPackManifest } from './fieldPack';
+import { pruneCache, type PruneReport } from './cachePrune';
+import {
+  downloadFieldPack,
+  estimatePackBytes,
+  readAndKeep,
+  readFieldPack,
+  removeFieldPack,
+  type FieldPackManifest,
+} from './fieldPack';
 import { useOnline, useVaultState } from './hooks';
 import { vault } from './vault';
 
@@ -53,6 +61,16 @@ export function FieldPack() {
   const [progress, setProgress] = useState<{ done: number; total: number } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [manifest, setManifest] = useState<FieldPackManifest | undefined>(undefined);
+  const [removed, setRemoved] = useState(false);
+  // What the read cache holds, after dropping what no pack needs any more (shown below the packs).
+  const [usage, setUsage] = useState<PruneReport | undefined>(undefined);
+  const measure = () =>
+    pruneCache(vault)
+      .then(setUsage)
+      .catch(() => undefined);
+  useEffect(() => {
+    if (state === 'unlocked') void measure();
+  }, [state]);
 
   useEffect(() => {
     setManifest(details.data?.pack);
@@ -60,7 +78,19 @@ export function FieldPack() {
   }, [details.data]);
 
   if (state !== 'unlocked') return null;
+  const remove = async () => {
+    setError(undefined);
+    try {
+      await removeFieldPack(vault, investigationId);
+      setManifest(undefined);
+      setRemoved(true);
+    } catch (caught) {
+      setError(caught);
+    }
+    await measure();
+  };
   const download = async () => {
+    setRemoved(false);
     setError(undefined);
     setProgress({ done: 0, total: chosen.size + 1 });
     try {
@@ -78,6 +108,7 @@ export function FieldPack() {
     } finally {
       setProgress(undefined);
     }
+    await measure();
   };
   const features = details.data?.sites.features ?? [];
   const estimate =
@@ -136,6 +167,11 @@ export function FieldPack() {
           >
             {manifest === undefined ? t('offline.pack.download') : t('offline.pack.refresh')}
           </button>
+          {manifest !== undefined && progress === undefined && (
+            <button type="button" onClick={() => void remove()}>
+              {t('offline.pack.remove')}
+            </button>
+          )}
           {progress !== undefined && (
             <span role="status">{t('offline.pack.downloading', { done: progress.done, total: progress.total })}</span>
           )}
@@ -150,6 +186,16 @@ export function FieldPack() {
             size: formatBytes(manifest.bytes),
             when: formatDateTime(manifest.downloaded_at),
           })}
+        </p>
+      )}
+      {removed && manifest === undefined && (
+        <p className="notice notice-success" role="status">
+          {t('offline.pack.removed')}
+        </p>
+      )}
+      {usage !== undefined && (
+        <p className="muted field-pack-usage" data-testid="offline-cache-usage">
+          {t('offline.cache.usage', { size: formatBytes(usage.usage.bytes), packSize: formatBytes(usage.packBytes) })}
         </p>
       )}
     </section>

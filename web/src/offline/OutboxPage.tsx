@@ -287,7 +287,7 @@ function EntryRow({ entry, onChanged }: { entry: OutboxEntry; onChanged: () => v
             {t('offline.outbox.correct')}
           </button>
         )}
-        {entry.status === 'rejected' && entry.photo !== undefined && (
+        {entry.status === 'rejected' && (entry.photo !== undefined || entry.link !== undefined) && (
           <button type="button" onClick={() => void retry()}>
             {t('offline.outbox.retry')}
           </button>

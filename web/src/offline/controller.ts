@@ -1,5 +1,6 @@
 import { signedOutEvent } from '../api/client';
 import type { SyncOperation } from './contract';
+import { pruneCache } from './cachePrune';
 import { readAndKeep, refreshFieldPacks } from './fieldPack';
 import { listOutbox, onOutboxChange, type OutboxEntry } from './outbox';
 import { retryDelayMs, syncOutbox, SyncSignedOutError, SyncUnavailableError, type SyncReport } from './sync';
@@ -103,6 +104,9 @@ export function syncNow(): Promise<void> {
         refreshingPacks = true;
         void refreshFieldPacks(vault, (address) => readAndKeep(vault, address))
           .catch(() => 0)
+          // Then what no pack needs and is old, or over the budget, is dropped from the read cache.
+          .then(() => pruneCache(vault))
+          .catch(() => undefined)
           .finally(() => (refreshingPacks = false));
       }
     } catch (error) {

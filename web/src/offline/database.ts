@@ -20,6 +20,10 @@ export interface StoredCacheRecord {
   /** HMAC of the address: see opaqueName. */
   name: string;
   sealed: Sealed;
+  /** When it was kept (plain: lets the store be pruned while locked answers nothing). Absent in older records. */
+  kept_at?: string;
+  /** The sealed size in bytes (plain, for the size shown and the budget). */
+  bytes?: number;
 }
 
 export interface VaultMeta {

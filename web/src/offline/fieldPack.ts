@@ -26,14 +26,16 @@ export interface FieldPackManifest {
   markings: number;
   bytes: number;
   downloaded_at: string;
+  /** Every address the pack kept: what pruning the read cache leaves alone (absent in packs made before). */
+  addresses?: string[];
 }
 
 /** Reads one API address (path and query) as JSON; the app's goes through the caching API client. */
 export type JsonReader = (address: string) => Promise<unknown>;
 
-const packListAddress = 'fieldpack:list';
-const manifestAddress = (investigationId: string) => `fieldpack:${investigationId}`;
-const markingsAddress = (investigationId: string) => `fieldpack:${investigationId}:markings`;
+export const packListAddress = 'fieldpack:list';
+export const manifestAddress = (investigationId: string) => `fieldpack:${investigationId}`;
+export const markingsAddress = (investigationId: string) => `fieldpack:${investigationId}:markings`;
 
 /** The addresses the pages read, spelled exactly as they spell them (the cache is keyed by the address). */
 export const packAddresses = {
@@ -89,11 +91,17 @@ async function readAll(
  */
 export async function downloadFieldPack(
   vault: Vault,
-  read: JsonReader,
+  readAddress: JsonReader,
   investigationId: string,
   siteIds: readonly string[],
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<FieldPackManifest> {
+  const previous = await readFieldPack(vault, investigationId);
+  const addresses: string[] = [];
+  const read: JsonReader = (address) => {
+    addresses.push(address);
+    return readAddress(address);
+  };
   let bytes = sizeOf(await read(packAddresses.sitesGeoJson(investigationId)));
   let items = 0;
   let step = 0;
@@ -126,12 +134,39 @@ export async function downloadFieldPack(
     markings: index.length,
     bytes,
     downloaded_at: new Date().toISOString(),
+    addresses,
   };
   await vault.cachePut(manifestAddress(investigationId), manifest);
   const packs = new Set((await vault.cacheGet<string[]>(packListAddress)) ?? []);
   packs.add(investigationId);
   await vault.cachePut(packListAddress, [...packs]);
+  // What the last download kept and this one did not (a site no longer chosen, an item moved or gone) is dropped.
+  const kept = new Set(addresses);
+  for (const address of previous?.addresses ?? []) if (!kept.has(address)) await vault.cacheDelete(address);
   return manifest;
+}
+
+/**
+ * Removes an investigation's pack from the device: every answer it kept, its marking index and its manifest.
+ * Records still in the outbox are not touched.
+ *
+ * @example
+ * await removeFieldPack(vault, investigationId);
+ */
+export async function removeFieldPack(vault: Vault, investigationId: string): Promise<void> {
+  const manifest = await readFieldPack(vault, investigationId);
+  for (const address of manifest?.addresses ?? []) await vault.cacheDelete(address);
+  await vault.cacheDelete(markingsAddress(investigationId));
+  await vault.cacheDelete(manifestAddress(investigationId));
+  const packs = ((await vault.cacheGet<string[]>(packListAddress)) ?? []).filter((id) => id !== investigationId);
+  await vault.cachePut(packListAddress, packs);
+}
+
+/** The investigations whose packs are on this device. */
+export async function listFieldPacks(vault: Vault): Promise<FieldPackManifest[]> {
+  const packs = (await vault.cacheGet<string[]>(packListAddress)) ?? [];
+  const manifests = await Promise.all(packs.map((id) => readFieldPack(vault, id)));
+  return manifests.filter((manifest): manifest is FieldPackManifest => manifest !== undefined);
 }
 
 /** The pack downloaded for an investigation, if any. */

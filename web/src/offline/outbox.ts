@@ -25,8 +25,23 @@ export interface PhotoMeta {
   captured_by?: string;
 }
 
+/**
+ * A link from a photo already on the server to a record still in the outbox (an item saved offline): made after
+ * that record is stored. The server refuses a second identical link, so a retry never links twice.
+ */
+export interface MediaLinkMeta {
+  /** UUIDv7 of this link request (the entry's id). */
+  link_id: string;
+  media_id: string;
+  investigation_id: string;
+  item_id?: string;
+  site_id?: string;
+  marking_id?: string;
+  captured_at: string;
+}
+
 export interface OutboxEntry {
-  /** op_id of an operation, media_id of a photo. */
+  /** op_id of an operation, media_id of a photo, link_id of a link. */
   id: string;
   kind: RecordKind;
   created_at: string;
@@ -35,6 +50,8 @@ export interface OutboxEntry {
   label: string;
   operation?: SyncOperation;
   photo?: PhotoMeta;
+  /** Counted as a photo: it is one, not yet attached to its record on the server. */
+  link?: MediaLinkMeta;
   /** Why the server refused or blocked it, or why the last attempt failed. */
   problem?: SyncProblem;
   /** For a conflict: the server's record and version at the time. */
@@ -123,6 +140,33 @@ export async function queuePhoto(vault: Vault, photo: PhotoMeta, bytes: ArrayBuf
   };
   await store(vault, entry, bytes);
   return entry;
+}
+
+/**
+ * Keeps the link of an uploaded photo to a record that is still in the outbox; sent after that record.
+ *
+ * @example
+ * await queueLink(vault, { link_id: v7(), media_id, investigation_id, item_id, captured_at }, 'IMG_0001.jpg');
+ */
+export async function queueLink(vault: Vault, link: MediaLinkMeta, label: string): Promise<OutboxEntry> {
+  const entry: OutboxEntry = {
+    id: link.link_id,
+    kind: 'photo',
+    created_at: link.captured_at,
+    status: 'pending',
+    label,
+    link,
+    attempts: 0,
+  };
+  await store(vault, entry);
+  return entry;
+}
+
+/** The ids of records whose create still waits in the outbox (photos and links to them wait too). */
+export function waitingRecordIdsOf(entries: readonly OutboxEntry[]): Set<string> {
+  return new Set(
+    entries.flatMap((entry) => (entry.operation?.type.endsWith('.create') === true ? [entry.operation.record_id] : [])),
+  );
 }
 
 /** Every entry, oldest first (decrypted: needs the key). */

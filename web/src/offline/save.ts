@@ -2,10 +2,10 @@ import { v7 } from 'uuid';
 import { ApiError, signedOutEvent, type Problem, type UploadedMedia } from '../api/client';
 import type { UploadFields, UploadProgress } from '../api/media';
 import { doneStatuses, type OperationType, type SyncOperation, type SyncResult } from './contract';
-import { syncSoon } from './controller';
+import { outboxEntries, syncSoon } from './controller';
 import { sha256Hex } from './crypto';
 import { recordOf } from './localRecords';
-import { getOutboxEntry, queueOperation, queuePhoto, updateOutboxEntry } from './outbox';
+import { getOutboxEntry, queueLink, queueOperation, queuePhoto, updateOutboxEntry, waitingRecordIdsOf } from './outbox';
 import { SyncSignedOutError, SyncUnavailableError } from './sync';
 import { postBatch, SyncEndpointMissingError } from './transport';
 import { vault } from './vault';
@@ -121,11 +121,13 @@ export async function uploadOrQueuePhoto(
   fields: UploadFields,
 ): Promise<UploadedMedia | QueuedMedia> {
   if (!vault.isUnlocked()) return upload();
-  if (navigator.onLine) {
+  // A photo of a record still in the outbox cannot be linked on the server yet: it waits behind that record.
+  const waitsForRecord = await isWaitingInOutbox([fields.item_id, fields.site_id]);
+  if (navigator.onLine && !waitsForRecord) {
     try {
       return await upload();
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 0 && error.problem.code === 'network')) throw error;
+      if (!isNetworkError(error)) throw error;
     }
   }
   const bytes = await file.arrayBuffer();
@@ -155,6 +157,17 @@ export async function uploadOrQueuePhoto(
   return { id: mediaId, queued: true } as unknown as QueuedMedia;
 }
 
+/** Whether any of these record ids is a create still waiting in the outbox. */
+async function isWaitingInOutbox(ids: readonly (string | undefined)[]): Promise<boolean> {
+  const named = ids.filter((id): id is string => id !== undefined && id.trim() !== '');
+  if (named.length === 0) return false;
+  const waiting = waitingRecordIdsOf(await outboxEntries());
+  return named.some((id) => waiting.has(id));
+}
+
+const isNetworkError = (error: unknown) =>
+  error instanceof ApiError && error.status === 0 && error.problem.code === 'network';
+
 /** Whether this media record is still in the outbox. */
 export function isQueuedMedia(media: UploadedMedia): media is QueuedMedia {
   return (media as Partial<QueuedMedia>).queued === true;
@@ -162,24 +175,49 @@ export function isQueuedMedia(media: UploadedMedia): media is QueuedMedia {
 
 /**
  * Links a photo to an item: a photo still on the device gets the link in its upload; an uploaded one is linked
- * through the API (`link`).
+ * through the API (`link`), unless the item is still in the outbox or the server cannot be reached: then the link
+ * waits in the outbox and is made once, after the item is stored.
  *
  * @example
- * await linkPhotoOrQueue(photo, itemId, () => call(api.POST('/api/v1/media/{id}/links', …)));
+ * await linkPhotoOrQueue(photo, itemId, investigationId, 'IMG_0001.jpg', () => call(api.POST('/api/v1/media/{id}/links', …)));
  */
 export async function linkPhotoOrQueue(
   media: UploadedMedia,
   itemId: string,
+  investigationId: string,
+  label: string,
   link: () => Promise<unknown>,
 ): Promise<void> {
-  if (isQueuedMedia(media) && vault.isUnlocked()) {
+  if (!vault.isUnlocked()) {
+    await link();
+    return;
+  }
+  if (isQueuedMedia(media)) {
     const entry = await getOutboxEntry(vault, media.id);
     if (entry?.photo !== undefined) {
       await updateOutboxEntry(vault, { ...entry, photo: { ...entry.photo, item_id: itemId } });
       return;
     }
   }
-  await link();
+  const queue = async () => {
+    const captured_at = new Date().toISOString();
+    await queueLink(
+      vault,
+      { link_id: v7(), media_id: media.id, investigation_id: investigationId, item_id: itemId, captured_at },
+      label,
+    );
+    syncSoon();
+  };
+  if (!navigator.onLine || (await isWaitingInOutbox([itemId]))) {
+    await queue();
+    return;
+  }
+  try {
+    await link();
+  } catch (error) {
+    if (!isNetworkError(error)) throw error;
+    await queue();
+  }
 }
 
 export type { UploadProgress };

@@ -1,8 +1,8 @@
-import type { I18n, Locale, MessageKey } from '../i18n/i18n';
+import type { I18n, Locale } from '../i18n/i18n';
 import type { OutboxCounts } from './outbox';
 
 // "12 items, 30 photos not yet sent", with each count in the plural form its language needs (Arabic has six:
-// zero, one, two, few, many, other), chosen by Intl.PluralRules and never by `count === 1`.
+// zero, one, two, few, many, other): each group's message is an ICU plural, never chosen by `count === 1`.
 
 /** The groups the summary names, in this order; hand-overs, disposal changes and corrections count as changes. */
 export const summaryGroups = ['site', 'zone', 'item', 'marking', 'photo', 'change'] as const;
@@ -22,11 +22,10 @@ export function groupCounts(counts: OutboxCounts): Partial<Record<SummaryGroup, 
  * One count with its noun, e.g. "12 items", "قطعتان", "1 objet".
  *
  * @example
- * countPhrase(t, 'ar', 'item', 2) // 'قطعتان'
+ * countPhrase(t, 'item', 2) // 'قطعتان'
  */
-export function countPhrase(t: I18n['t'], locale: Locale, group: SummaryGroup, count: number): string {
-  const category = new Intl.PluralRules(locale).select(count);
-  return t(`offline.count.${group}.${category}` as MessageKey, { count });
+export function countPhrase(t: I18n['t'], group: SummaryGroup, count: number): string {
+  return t(`offline.count.${group}`, { count });
 }
 
 /**
@@ -39,7 +38,7 @@ export function waitingList(t: I18n['t'], locale: Locale, counts: OutboxCounts):
   const grouped = groupCounts(counts);
   const phrases = summaryGroups
     .filter((group) => (grouped[group] ?? 0) > 0)
-    .map((group) => countPhrase(t, locale, group, grouped[group]!));
+    .map((group) => countPhrase(t, group, grouped[group]!));
   if (phrases.length === 0) return undefined;
   return new Intl.ListFormat(locale, { style: 'short', type: 'unit' }).format(phrases);
 }

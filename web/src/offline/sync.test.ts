@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { v7 } from 'uuid';
 import type { SyncOperation, SyncRequest, SyncResponse, SyncResult } from './contract';
-import { countOutbox, listOutbox, queueOperation, queuePhoto, type OutboxEntry, type PhotoMeta } from './outbox';
+import {
+  countOutbox,
+  listOutbox,
+  queueLink,
+  queueOperation,
+  queuePhoto,
+  type MediaLinkMeta,
+  type OutboxEntry,
+  type PhotoMeta,
+} from './outbox';
 import {
   applyResult,
   batchesOf,
@@ -39,6 +48,10 @@ class FakeServer implements SyncTransport {
   media = new Map<string, PhotoMeta>();
   creations = 0;
   uploads = 0;
+  /** Active links "media_id→record_id"; a second identical link is refused as the real server does. */
+  links = new Set<string>();
+  linkAttempts = 0;
+  loseNextLinkResponse = false;
   loseNextResponse = false;
   down = false;
   batches: SyncRequest[] = [];
@@ -97,6 +110,22 @@ class FakeServer implements SyncTransport {
 
   mediaExists(mediaId: string): Promise<boolean> {
     return Promise.resolve(this.media.has(mediaId));
+  }
+
+  linkMedia(link: MediaLinkMeta): Promise<void> {
+    if (this.down) return Promise.reject(new SyncUnavailableError('down'));
+    this.linkAttempts += 1;
+    const target = link.item_id ?? link.site_id ?? link.marking_id ?? '';
+    if (!this.media.has(link.media_id) || !this.records.has(target))
+      return Promise.reject(new UploadRefusedError({ code: 'not_found', detail: 'unknown media or record' }));
+    const key = `${link.media_id}→${target}`;
+    // Already linked (409 already_exists): the transport treats it as done.
+    if (!this.links.has(key)) this.links.add(key);
+    if (this.loseNextLinkResponse) {
+      this.loseNextLinkResponse = false;
+      return Promise.reject(new SyncUnavailableError('connection reset'));
+    }
+    return Promise.resolve();
   }
 
   uploadPhoto(photo: PhotoMeta, _bytes: ArrayBuffer): Promise<void> {
@@ -262,6 +291,66 @@ describe('sync client', () => {
     const report = await syncOutbox(vault, server);
     assert.equal(report.photosUploaded, 0);
     assert.deepEqual(await countOutbox(vault), { item: 1, photo: 1 });
+  });
+
+  it('links a photo uploaded online to an item still in the outbox after the item is stored, exactly once', async () => {
+    const vault = await unlockedVault();
+    const server = new FakeServer();
+    const siteId = v7();
+    server.records.set(siteId, { type: 'site.create', body: {}, version: 1 });
+    // The photo reached the server while its item waited on the device.
+    const uploaded = photoMeta(v7());
+    server.media.set(uploaded.media_id, uploaded);
+    const item = operation('item.create', { site_id: siteId, category: 'small_arm' });
+    const blockedSite = v7();
+    const blockedItem = operation('item.create', { site_id: blockedSite, category: 'small_arm' });
+    await queueOperation(vault, item, 'item');
+    await queueOperation(vault, blockedItem, 'item');
+    const link = (itemId: string): MediaLinkMeta => ({
+      link_id: v7(),
+      media_id: uploaded.media_id,
+      investigation_id: investigationId,
+      item_id: itemId,
+      captured_at: new Date().toISOString(),
+    });
+    await queueLink(vault, link(item.record_id), 'p.jpg');
+    await queueLink(vault, link(blockedItem.record_id), 'p.jpg');
+    assert.deepEqual(await countOutbox(vault), { item: 2, photo: 2 });
+    // The first link's answer is lost: it stays and is sent again, and the server still has one link.
+    server.loseNextLinkResponse = true;
+    await assert.rejects(syncOutbox(vault, server), SyncUnavailableError);
+    assert.equal(server.records.has(item.record_id), true, 'the item was stored before its link was tried');
+    assert.deepEqual(await countOutbox(vault), { item: 1, photo: 2 });
+    const report = await syncOutbox(vault, server);
+    assert.equal(report.photosLinked, 1);
+    assert.deepEqual([...server.links], [`${uploaded.media_id}→${item.record_id}`]);
+    // The link to the item whose site is unknown waits with it, untried.
+    assert.equal(server.linkAttempts, 2);
+    assert.deepEqual(await countOutbox(vault), { item: 1, photo: 1 });
+    server.records.set(blockedSite, { type: 'site.create', body: {}, version: 1 });
+    const last = await syncOutbox(vault, server);
+    assert.equal(last.photosLinked, 1);
+    assert.equal(server.links.size, 2);
+    assert.deepEqual(await countOutbox(vault), {});
+  });
+
+  it('uploads a photo queued for an item in the outbox after that item, and only once', async () => {
+    const vault = await unlockedVault();
+    const server = new FakeServer();
+    const siteId = v7();
+    server.records.set(siteId, { type: 'site.create', body: {}, version: 1 });
+    const item = operation('item.create', { site_id: siteId, category: 'small_arm' });
+    await queueOperation(vault, item, 'item');
+    const photo = photoMeta(item.record_id);
+    await queuePhoto(vault, photo, new Uint8Array([1]).buffer);
+    server.loseNextResponse = true;
+    await assert.rejects(syncOutbox(vault, server), SyncUnavailableError);
+    assert.equal(server.uploads, 0, 'no photo before its item is confirmed');
+    const report = await syncOutbox(vault, server);
+    assert.deepEqual([report.stored, report.photosUploaded], [1, 1]);
+    await syncOutbox(vault, server);
+    assert.equal(server.uploads, 1);
+    assert.equal(server.media.get(photo.media_id)?.item_id, item.record_id);
   });
 
   it('maps results to outbox changes', () => {

@@ -14,6 +14,8 @@ import {
   readPhotoBytes,
   removeOutboxEntry,
   updateOutboxEntry,
+  waitingRecordIdsOf,
+  type MediaLinkMeta,
   type OutboxEntry,
   type PhotoMeta,
 } from './outbox';
@@ -53,6 +55,8 @@ export interface SyncTransport {
   /** Whether the media record exists already (an upload whose last response was lost). */
   mediaExists(mediaId: string): Promise<boolean>;
   uploadPhoto(photo: PhotoMeta, bytes: ArrayBuffer, onProgress: (sent: number, total: number) => void): Promise<void>;
+  /** Links an uploaded photo to a record; resolves too when that very link exists already (a lost answer). */
+  linkMedia(link: MediaLinkMeta): Promise<void>;
 }
 
 export interface SyncReport {
@@ -62,6 +66,8 @@ export interface SyncReport {
   blocked: number;
   conflicts: number;
   photosUploaded: number;
+  /** Photos on the server linked to records that were in the outbox. */
+  photosLinked: number;
   clockSkewFlagged: boolean;
 }
 
@@ -135,9 +141,12 @@ async function keepStoredRecord(vault: Vault, result: SyncResult): Promise<void>
   }
 }
 
-/** Whether a photo still waits for the record it is linked to (that record is in the outbox). */
-function waitsForRecord(photo: PhotoMeta, waitingRecordIds: ReadonlySet<string>): boolean {
-  return [photo.item_id, photo.site_id, photo.marking_id].some((id) => id !== undefined && waitingRecordIds.has(id));
+/** Whether a photo or link still waits for the record it is linked to (that record is in the outbox). */
+function waitsForRecord(
+  target: Pick<PhotoMeta, 'item_id' | 'site_id' | 'marking_id'>,
+  waitingRecordIds: ReadonlySet<string>,
+): boolean {
+  return [target.item_id, target.site_id, target.marking_id].some((id) => id !== undefined && waitingRecordIds.has(id));
 }
 
 /**
@@ -160,6 +169,7 @@ export async function syncOutbox(
     blocked: 0,
     conflicts: 0,
     photosUploaded: 0,
+    photosLinked: 0,
     clockSkewFlagged: false,
   };
   const deviceId = await vault.deviceId();
@@ -193,26 +203,29 @@ export async function syncOutbox(
     }
   }
 
-  // Photos after the records they are linked to; one whose record still waits stays for the next round.
+  // Photos and links after the records they are linked to, in the order they were made (a photo before a link to
+  // it); one whose record still waits stays for the next round.
   const remaining = await listOutbox(vault);
-  const waitingRecordIds = new Set(
-    remaining.flatMap((entry) =>
-      entry.operation?.type.endsWith('.create') === true ? [entry.operation.record_id] : [],
-    ),
-  );
+  const waitingRecordIds = waitingRecordIdsOf(remaining);
   for (const entry of remaining) {
-    if (entry.photo === undefined || !sendable(entry)) continue;
-    if (waitsForRecord(entry.photo, waitingRecordIds)) continue;
+    const target = entry.photo ?? entry.link;
+    if (target === undefined || !sendable(entry)) continue;
+    if (waitsForRecord(target, waitingRecordIds)) continue;
     try {
-      // A previous attempt may have finished on the server with its answer lost.
-      if (!(await transport.mediaExists(entry.photo.media_id))) {
-        const bytes = await readPhotoBytes(vault, entry.id);
-        await transport.uploadPhoto(entry.photo, bytes, (sent, total) =>
-          options.onPhotoProgress?.(entry.id, sent, total),
-        );
+      if (entry.photo !== undefined) {
+        // A previous attempt may have finished on the server with its answer lost.
+        if (!(await transport.mediaExists(entry.photo.media_id))) {
+          const bytes = await readPhotoBytes(vault, entry.id);
+          await transport.uploadPhoto(entry.photo, bytes, (sent, total) =>
+            options.onPhotoProgress?.(entry.id, sent, total),
+          );
+        }
+        report.photosUploaded += 1;
+      } else {
+        await transport.linkMedia(entry.link!);
+        report.photosLinked += 1;
       }
       await removeOutboxEntry(vault, entry.id);
-      report.photosUploaded += 1;
     } catch (error) {
       if (!(error instanceof UploadRefusedError)) throw error;
       await updateOutboxEntry(vault, {

@@ -12,7 +12,7 @@ import { v7 } from 'uuid';
 import type { SyncRequest } from './contract';
 import type { PhotoMeta } from './outbox';
 import { SyncSignedOutError, SyncUnavailableError, UploadRefusedError } from './sync';
-import { mediaExists, postBatch, SyncEndpointMissingError, uploadMetadata, uploadPhoto } from './transport';
+import { linkMedia, mediaExists, postBatch, SyncEndpointMissingError, uploadMetadata, uploadPhoto } from './transport';
 
 // The transport against a stub server that answers as the contract says: the batch endpoint's statuses, the media
 // check, and a real tus server (@tus/server) whose finish hook refuses a file whose SHA-256 differs from the one
@@ -31,6 +31,20 @@ describe('sync transport', () => {
     const tus = new TusServer({
       path: '/api/v1/uploads',
       datastore: new FileStore({ directory: uploadDir }),
+      // As the server does: this very file (same media id and hash) made evidence before is refused, 409.
+      onUploadCreate: (_request, upload) => {
+        const known = finished.some(
+          (done) =>
+            done.metadata?.media_id === upload.metadata?.media_id && done.metadata?.sha256 === upload.metadata?.sha256,
+        );
+        if (!known) return Promise.resolve({});
+        return Promise.reject(
+          Object.assign(new Error('already uploaded'), {
+            status_code: 409,
+            body: JSON.stringify({ code: 'already_exists', detail: 'Media was uploaded before and is evidence.' }),
+          }),
+        );
+      },
       onUploadFinish: (_request, upload) => {
         const bytes = fs.readFileSync(path.join(uploadDir, upload.id));
         if (createHash('sha256').update(bytes).digest('hex') !== upload.metadata?.sha256) {
@@ -135,6 +149,27 @@ describe('sync transport', () => {
     credit: '  Field team ',
   });
 
+  it('links a photo once: an existing identical link is done, a refusal is kept, an outage is retried', async () => {
+    const link = { link_id: v7(), media_id: v7(), investigation_id: v7(), item_id: v7(), captured_at: '' };
+    const sent: { url: string; body: unknown }[] = [];
+    const answering =
+      (status: number, body: unknown): typeof fetch =>
+      (url, init) => {
+        sent.push({ url: url as string, body: JSON.parse(init?.body as string) });
+        return Promise.resolve(new Response(JSON.stringify(body), { status }));
+      };
+    await linkMedia(link, answering(201, { id: v7() }));
+    assert.deepEqual(sent[0], { url: `/api/v1/media/${link.media_id}/links`, body: { item_id: link.item_id } });
+    await linkMedia(link, answering(409, { code: 'already_exists', detail: 'already linked' }));
+    await assert.rejects(linkMedia(link, answering(422, { code: 'validation', detail: 'x' })), UploadRefusedError);
+    await assert.rejects(linkMedia(link, answering(503, { code: 'unavailable', detail: 'x' })), SyncUnavailableError);
+    await assert.rejects(linkMedia(link, answering(401, { code: 'unauthenticated', detail: 'x' })), SyncSignedOutError);
+    await assert.rejects(
+      linkMedia(link, () => Promise.reject(new TypeError('Failed to fetch'))),
+      SyncUnavailableError,
+    );
+  });
+
   it('names the upload metadata as the contract does, with one link', () => {
     const meta = { ...photo(Buffer.from('x'), 'ab'), site_id: v7() };
     const metadata = uploadMetadata(meta);
@@ -169,6 +204,14 @@ describe('sync transport', () => {
     assert.equal(upload?.metadata?.sha256, meta.sha256);
     assert.equal(await mediaExists(meta.media_id, fetch, baseUrl), true);
     assert.equal(await mediaExists(v7(), fetch, baseUrl), false);
+
+    // Sent again after its answer was lost: the server says it has this very file, and that is success, not a
+    // refusal (the entry leaves the outbox, nothing is stored twice).
+    await uploadPhoto(meta, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), () => undefined, {
+      endpoint: `${baseUrl}/api/v1/uploads/`,
+      source: (data) => Buffer.from(data) as unknown as Blob,
+    });
+    assert.equal(finished.filter((done) => done.metadata?.media_id === meta.media_id).length, 1);
   });
 
   it('is refused, for good, when the bytes do not match the declared hash', async () => {

@@ -1,6 +1,6 @@
 import { DetailedError, Upload } from 'tus-js-client';
 import { syncPath, uploadsPath, type SyncProblem, type SyncRequest, type SyncResponse } from './contract';
-import type { PhotoMeta } from './outbox';
+import type { MediaLinkMeta, PhotoMeta } from './outbox';
 import { SyncSignedOutError, SyncUnavailableError, UploadRefusedError, type SyncTransport } from './sync';
 
 // The sync engine's connection to the real server: fetch for the batch endpoint, tus for photos.
@@ -120,6 +120,11 @@ function refusalOf(error: DetailedError): SyncProblem {
   return { code: statusOf(error) === 460 ? 'hash_mismatch' : 'upload_refused', detail: error.message };
 }
 
+/** The server refused to create the upload because this very file (same media id and hash) is evidence already. */
+function alreadyStored(error: Error): boolean {
+  return error instanceof DetailedError && statusOf(error) === 409 && refusalOf(error).code === 'already_exists';
+}
+
 /**
  * Uploads a photo's bytes with tus, resuming an upload this device started before (the server reports the
  * offset). A refusal that retrying cannot change (hash mismatch, validation, access) → UploadRefusedError; a
@@ -148,13 +153,18 @@ export function uploadPhoto(
       removeFingerprintOnSuccess: true,
       onShouldRetry: (error) => {
         const status = statusOf(error);
+        if (alreadyStored(error)) return false;
         return status === undefined || status >= 500 || status === 409 || status === 423;
       },
       onProgress,
       onSuccess: () => resolve(),
       onError: (error) => {
         const status = statusOf(error);
-        if (status === 401) reject(new SyncSignedOutError());
+        // An earlier attempt finished on the server (its answer was lost on the way): the photo is there, once.
+        if (alreadyStored(error)) resolve();
+        else if (status === 401) reject(new SyncSignedOutError());
+        // The record it is linked to is not on the server yet: tried again after the next batch.
+        else if (status === 424) reject(new SyncUnavailableError(error.message));
         // No upload endpoint (an older server): not a refusal of this file; it waits for a server that has one.
         else if (status === 404 || status === 405) reject(new SyncUnavailableError(error.message));
         else if (status !== undefined && status >= 400 && status < 500 && error instanceof DetailedError)
@@ -173,9 +183,44 @@ export function uploadPhoto(
   });
 }
 
+/**
+ * Links an uploaded photo to a record that was stored from the outbox. The server refuses a second identical
+ * link (409 already_exists): that means an earlier attempt made it and its answer was lost, so it counts as done.
+ * 401 → SyncSignedOutError; no answer or a 5xx → SyncUnavailableError; any other refusal → UploadRefusedError.
+ *
+ * @example
+ * await linkMedia({ link_id, media_id, investigation_id, item_id, captured_at });
+ */
+export async function linkMedia(link: MediaLinkMeta, fetcher: typeof fetch = fetch, baseUrl = ''): Promise<void> {
+  const target = Object.fromEntries(
+    (['item_id', 'marking_id', 'site_id'] as const).flatMap((key) =>
+      link[key] === undefined ? [] : [[key, link[key]]],
+    ),
+  );
+  let response: Response;
+  try {
+    response = await fetcher(`${baseUrl}/api/v1/media/${encodeURIComponent(link.media_id)}/links`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(target),
+    });
+  } catch (cause) {
+    throw new SyncUnavailableError(cause instanceof Error ? cause.message : String(cause));
+  }
+  if (response.ok) return;
+  if (response.status === 401) throw new SyncSignedOutError();
+  const problem = await problemOf(response);
+  if (response.status === 409 && problem.code === 'already_exists') return;
+  // The record it names may still be on its way (another device's batch): tried again later.
+  if (response.status >= 500 || response.status === 424) throw new SyncUnavailableError(problem.detail);
+  throw new UploadRefusedError(problem);
+}
+
 /** The transport the app uses. */
 export const browserTransport: SyncTransport = {
   sendBatch: (request) => postBatch(request),
   mediaExists: (mediaId) => mediaExists(mediaId),
   uploadPhoto: (photo, bytes, onProgress) => uploadPhoto(photo, bytes, onProgress),
+  linkMedia: (link) => linkMedia(link),
 };

@@ -129,7 +129,19 @@ export class Vault {
   async cachePut(address: string, value: unknown): Promise<void> {
     const keys = this.keys();
     const db = await this.database();
-    await db.put('cache', { name: await opaqueName(keys, address), sealed: await seal(keys, value) });
+    const sealed = await seal(keys, value);
+    await db.put('cache', {
+      name: await opaqueName(keys, address),
+      sealed,
+      kept_at: new Date().toISOString(),
+      bytes: sealed.iv.byteLength + sealed.data.byteLength,
+    });
+  }
+
+  /** Forgets a kept read result. */
+  async cacheDelete(address: string): Promise<void> {
+    const keys = this.keys();
+    await (await this.database()).delete('cache', await opaqueName(keys, address));
   }
 
   /** A kept read result, or undefined. */

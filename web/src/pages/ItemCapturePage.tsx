@@ -1,6 +1,6 @@
 import { flushSync } from 'react-dom';
 import { fieldErrorMessage } from '../api/fieldErrors';
-import { useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
 import { api, call, fieldErrors, type NewItem, type NewMarking, type UploadedMedia } from '../api/client';
 import {
   assemblyStates,
@@ -130,7 +130,21 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   /** The badge text of a field still showing a value carried over from the previous item. */
   const carried = (field: CarriedField) => (capture.carried.has(field) ? t('capture.carriedOver') : undefined);
 
-  const focusMarking = (key: number) => requestAnimationFrame(() => markingInputs.current.get(key)?.focus());
+  // A marking row is focused once it is rendered: after a save its row is new, and React may not have drawn it by
+  // the next frame (then the focus would stay on the disabled save button, i.e. be lost for a keyboard user).
+  const pendingMarkingFocus = useRef<number | undefined>(undefined);
+  const applyPendingFocus = () => {
+    const key = pendingMarkingFocus.current;
+    const input = key === undefined ? undefined : markingInputs.current.get(key);
+    if (input === undefined) return;
+    pendingMarkingFocus.current = undefined;
+    input.focus();
+  };
+  useEffect(() => applyPendingFocus());
+  const focusMarking = (key: number) => {
+    pendingMarkingFocus.current = key;
+    requestAnimationFrame(applyPendingFocus);
+  };
 
   const addMarking = () => {
     const last = draft.markings[draft.markings.length - 1];
@@ -162,9 +176,10 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
   };
 
   /** Links the photos uploaded while the item was described; they were sent before it had an id. */
-  const linkPhotos = async (itemId: string) => {
+  const linkPhotos = async (itemId: string, itemLabel: string) => {
     for (const photo of photos) {
-      await linkPhotoOrQueue(photo, itemId, () =>
+      const photoLabel = (photo as { original_filename?: string | null }).original_filename ?? itemLabel;
+      await linkPhotoOrQueue(photo, itemId, investigationId, photoLabel, () =>
         call(api.POST('/api/v1/media/{id}/links', { params: { path: { id: photo.id } }, body: { item_id: itemId } })),
       );
     }
@@ -200,7 +215,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         .join(' · ');
       let photosLinked = true;
       try {
-        await linkPhotos(item.id);
+        await linkPhotos(item.id, itemLabel);
       } catch (caught) {
         // The item is saved, only its photos are not attached: stay, say so, and start the next item.
         photosLinked = false;

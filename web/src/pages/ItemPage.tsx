@@ -1,259 +1,22 @@
-import { flushSync } from 'react-dom';
-import { fieldErrorMessage } from '../api/fieldErrors';
-import { useRef, useState, type SubmitEvent } from 'react';
-import { api, call, fieldErrors, readAllPages, type Item, type NewMarking, type TraceRequest } from '../api/client';
-import { disposalStatuses, markingKinds } from '../api/vocabulary';
-import { AuditList } from '../components/AuditList';
-import { CharacterPalette } from '../components/CharacterPalette';
+import { api, call } from '../api/client';
 import { MediaSection } from '../components/MediaSection';
-import { SeenElsewhere } from '../components/SeenElsewhere';
-import { requestsAbout, TraceRequestList } from '../components/TraceRequestList';
-import {
-  Appended,
-  Detail,
-  EmptyState,
-  ErrorNotice,
-  Field,
-  LoadedSection,
-  Loading,
-  UserText,
-  VocabularySelect,
-} from '../components/ui';
+import { RecordHistory } from '../components/record/RecordHistory';
+import { Appended, Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../components/ui';
 import { useDocumentTitle, useLoad } from '../hooks';
 import { isolate, useI18n } from '../i18n/i18n';
-import { saveOrQueue } from '../offline/save';
 import { Link, paths } from '../router';
-
-function AddMarkingForm({
-  investigationId,
-  itemId,
-  onAdded,
-}: {
-  investigationId: string;
-  itemId: string;
-  onAdded: () => void;
-}) {
-  const { t } = useI18n();
-  const [text, setText] = useState('');
-  const [kind, setKind] = useState<NewMarking['kind']>('serial');
-  const [position, setPosition] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const textRef = useRef<HTMLInputElement>(null);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      const body = { text, kind, position: position.trim() === '' ? null : position.trim() };
-      await saveOrQueue({
-        type: 'marking.create',
-        investigationId,
-        body: { ...body, item_id: itemId },
-        label: text,
-        rest: () => call(api.POST('/api/v1/items/{id}/markings', { params: { path: { id: itemId } }, body })),
-      });
-      setText('');
-      setPosition('');
-      onAdded();
-      textRef.current?.focus();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  const insert = (character: string) => {
-    const input = textRef.current;
-    if (input === null) return;
-    const start = input.selectionStart ?? input.value.length;
-    const end = input.selectionEnd ?? start;
-    flushSync(() => setText(`${input.value.slice(0, start)}${character}${input.value.slice(end)}`));
-    input.setSelectionRange(start + character.length, start + character.length);
-  };
-
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
-  return (
-    <form className="form-inline" aria-label={t('item.addMarking')} onSubmit={(event) => void submit(event)}>
-      {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
-      <div className="field-grid">
-        <Field label={t('marking.text')} error={errors.text}>
-          {(control) => (
-            <input
-              {...control}
-              ref={textRef}
-              dir="auto"
-              spellCheck={false}
-              autoComplete="off"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('marking.kind')} error={errors.kind}>
-          {(control) => (
-            <VocabularySelect
-              control={control}
-              group="markingKind"
-              values={markingKinds}
-              value={kind}
-              onChange={(value) => setKind(value as NewMarking['kind'])}
-            />
-          )}
-        </Field>
-        <Field label={t('marking.position')} error={errors.position}>
-          {(control) => (
-            <input {...control} dir="auto" value={position} onChange={(event) => setPosition(event.target.value)} />
-          )}
-        </Field>
-      </div>
-      <SeenElsewhere investigationId={investigationId} itemId={itemId} text={text} />
-      <CharacterPalette onInsert={insert} />
-      <button type="submit">{t('item.addMarking')}</button>
-    </form>
-  );
-}
-
-function DisposalForm({ item, onChanged }: { item: Item; onChanged: () => void }) {
-  const { t, label } = useI18n();
-  const [status, setStatus] = useState<Item['disposal_status']>(item.disposal_status);
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      const change = { disposal_status: status, note: note.trim() === '' ? undefined : note.trim() };
-      await saveOrQueue({
-        type: 'item.disposal',
-        investigationId: item.investigation_id,
-        recordId: item.id,
-        baseVersion: item.version,
-        body: change,
-        label: label('disposal', status),
-        rest: () =>
-          call(
-            api.PATCH('/api/v1/items/{id}/disposal', {
-              params: { path: { id: item.id } },
-              body: { version: item.version, ...change },
-            }),
-          ),
-      });
-      setNote('');
-      onChanged();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
-  return (
-    <form className="form-inline" aria-label={t('item.changeDisposal')} onSubmit={(event) => void submit(event)}>
-      {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
-      <Field label={t('item.disposalStatus')} error={errors.disposal_status}>
-        {(control) => (
-          <VocabularySelect
-            control={control}
-            group="disposal"
-            values={disposalStatuses}
-            value={status}
-            onChange={(value) => setStatus(value as Item['disposal_status'])}
-          />
-        )}
-      </Field>
-      <Field label={t('item.disposalNote')} error={errors.note} hint={t('item.disposalNoteHint')}>
-        {(control) => <input {...control} dir="auto" value={note} onChange={(event) => setNote(event.target.value)} />}
-      </Field>
-      <button type="submit">{t('item.changeDisposal')}</button>
-    </form>
-  );
-}
-
-function CustodyForm({
-  investigationId,
-  itemId,
-  onAdded,
-}: {
-  investigationId: string;
-  itemId: string;
-  onAdded: () => void;
-}) {
-  const { t } = useI18n();
-  const [fromParty, setFromParty] = useState('');
-  const [toParty, setToParty] = useState('');
-  const [occurredAt, setOccurredAt] = useState('');
-  const [place, setPlace] = useState('');
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      const body = {
-        from_party: fromParty,
-        to_party: toParty,
-        occurred_at: occurredAt === '' ? undefined : new Date(occurredAt).toISOString(),
-        place: place.trim() === '' ? null : place.trim(),
-        note,
-      };
-      await saveOrQueue({
-        type: 'custody.create',
-        investigationId,
-        body: { ...body, item_id: itemId },
-        label: `${fromParty} → ${toParty}`,
-        rest: () => call(api.POST('/api/v1/items/{id}/custody', { params: { path: { id: itemId } }, body })),
-      });
-      setFromParty('');
-      setToParty('');
-      setOccurredAt('');
-      setPlace('');
-      setNote('');
-      onAdded();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const errors = fieldErrors(error, (problem) => fieldErrorMessage(t, problem));
-  return (
-    <form className="form-inline" aria-label={t('custody.record')} onSubmit={(event) => void submit(event)}>
-      {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
-      <p className="field-hint">{t('custody.appendOnly')}</p>
-      <div className="field-grid">
-        <Field label={t('custody.from')} error={errors.from_party}>
-          {(control) => (
-            <input {...control} dir="auto" value={fromParty} onChange={(event) => setFromParty(event.target.value)} />
-          )}
-        </Field>
-        <Field label={t('custody.to')} error={errors.to_party}>
-          {(control) => (
-            <input {...control} dir="auto" value={toParty} onChange={(event) => setToParty(event.target.value)} />
-          )}
-        </Field>
-        <Field label={t('custody.when')} error={errors.occurred_at} hint={t('custody.whenHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="datetime-local"
-              value={occurredAt}
-              onChange={(event) => setOccurredAt(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('custody.place')} error={errors.place}>
-          {(control) => (
-            <input {...control} dir="auto" value={place} onChange={(event) => setPlace(event.target.value)} />
-          )}
-        </Field>
-      </div>
-      <Field label={t('custody.note')} error={errors.note}>
-        {(control) => <input {...control} dir="auto" value={note} onChange={(event) => setNote(event.target.value)} />}
-      </Field>
-      <button type="submit">{t('custody.record')}</button>
-    </form>
-  );
-}
+import { CustodyForm } from '../screens/item/CustodyForm';
+import { DisposalForm } from '../screens/item/DisposalForm';
+import { useItemFields } from '../screens/item/itemFields';
+import { ItemRecordActions } from '../screens/item/ItemRecordActions';
+import { MarkingsSection } from '../screens/item/MarkingsSection';
+import { ItemTracing } from '../screens/provenance/ItemTracing';
+import { labelsOf } from '../screens/site/siteFields';
+import { useRecordAccess } from './capture/useRecordAccess';
 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
-  const { t, label, formatNumber, formatDateTime, formatDate } = useI18n();
+  const { t, label, formatNumber, formatDateTime } = useI18n();
   const item = useLoad(() => call(api.GET('/api/v1/items/{id}', { params: { path: { id: itemId } } })), [itemId]);
-  const [traceError, setTraceError] = useState<unknown>(undefined);
   const siteId = item.data?.site_id;
   const site = useLoad(
     () =>
@@ -273,45 +36,9 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
     () => call(api.GET('/api/v1/items/{id}/custody', { params: { path: { id: itemId } } })),
     [itemId],
   );
-  const provenance = useLoad(
-    () => call(api.GET('/api/v1/items/{id}/provenance', { params: { path: { id: itemId } } })),
-    [itemId],
-  );
-  const actors = useLoad(
-    async () =>
-      (
-        await readAllPages((after) =>
-          call(
-            api.GET('/api/v1/investigations/{id}/actors', {
-              params: { path: { id: investigationId }, query: { limit: 500, after } },
-            }),
-          ),
-        )
-      ).rows,
-    [investigationId],
-  );
-  const traceRequests = useLoad(
-    async () =>
-      (
-        await readAllPages((after) =>
-          call(
-            api.GET('/api/v1/investigations/{id}/trace-requests', {
-              params: { path: { id: investigationId }, query: { limit: 500, after } },
-            }),
-          ),
-        )
-      ).rows,
-    [investigationId],
-  );
-  const audit = useLoad(
-    () =>
-      call(
-        api.GET('/api/v1/investigations/{id}/audit', {
-          params: { path: { id: investigationId }, query: { entity_id: itemId, limit: 100 } },
-        }),
-      ),
-    [investigationId, itemId],
-  );
+  const mayChange = useRecordAccess(investigationId);
+  const zoneName = (id: string) => zones.data?.items.find((zone) => zone.id === id)?.name;
+  const historyLabels = labelsOf(useItemFields((id) => (id === site.data?.id ? site.data.name : zoneName(id))));
   const title = item.data === undefined ? undefined : label('category', item.data.category);
   useDocumentTitle(title);
 
@@ -319,23 +46,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
   if (item.data === undefined) return <Loading />;
   const data = item.data;
   const zone = zones.data?.items.find((candidate) => candidate.id === data.zone_id);
-  const actorName = (id: string | null) => actors.data?.find((actor) => actor.id === id)?.name;
-  const itemTraceRequests = requestsAbout(traceRequests.data ?? [], itemId, data.markings);
-  // The request keeps its other items; the audit log keeps the link and its removal.
-  const removeFromRequest = (request: TraceRequest) => {
-    if (!window.confirm(t('trace.removeItemConfirm', { subject: isolate(request.subject) }))) return;
-    setTraceError(undefined);
-    call(
-      api.DELETE('/api/v1/trace-requests/{id}/items/{itemId}', { params: { path: { id: request.id, itemId } } }),
-    ).then(
-      () => traceRequests.reload(),
-      (error: unknown) => setTraceError(error),
-    );
-  };
-  const refresh = () => {
-    item.reload();
-    audit.reload();
-  };
+  const refresh = item.reload;
 
   return (
     <div className="page">
@@ -355,6 +66,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
             {t('item.archived')} <bdi dir="auto">{data.archive_reason}</bdi>
           </p>
         )}
+        <ItemRecordActions item={data} mayEdit={mayChange(data)} onChanged={refresh} />
       </header>
 
       <section className="section" aria-labelledby="item-details-title">
@@ -399,42 +111,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         )}
       </section>
 
-      <section className="section" aria-labelledby="markings-title">
-        <h2 id="markings-title">{t('item.markings')}</h2>
-        {data.markings.length === 0 ? (
-          <EmptyState>{t('item.noMarkings')}</EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('marking.text')}</th>
-                  <th scope="col">{t('marking.kind')}</th>
-                  <th scope="col">{t('marking.position')}</th>
-                  <th scope="col">{t('marking.script')}</th>
-                  <th scope="col">{t('marking.legibility')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.markings.map((marking) => (
-                  <tr key={marking.id}>
-                    <td className="marking-text-cell">
-                      <bdi dir="auto">{marking.text}</bdi>
-                    </td>
-                    <td>{label('markingKind', marking.kind)}</td>
-                    <td>
-                      <UserText text={marking.position} />
-                    </td>
-                    <td>{marking.script ?? ''}</td>
-                    <td>{label('legibility', marking.legibility)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <AddMarkingForm investigationId={investigationId} itemId={itemId} onAdded={refresh} />
-      </section>
+      <MarkingsSection item={data} mayChange={mayChange} onChanged={refresh} />
 
       <MediaSection
         investigationId={investigationId}
@@ -479,62 +156,15 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         )}
       </LoadedSection>
 
-      <LoadedSection
-        id="provenance"
-        title={t('provenance.title')}
-        loaded={provenance}
-        isEmpty={(found) => found.claims.length === 0}
-        empty={t('provenance.empty')}
-      >
-        {(found) => (
-          <ol className="timeline">
-            {found.claims.map((claim) => (
-              <li key={claim.id}>
-                <span className="badge">{label('confidence', claim.confidence)}</span>
-                <span>
-                  <strong>{label('provenanceEvent', claim.event_type)}</strong>
-                  {claim.actor_id !== null && (
-                    <>
-                      {' · '}
-                      <UserText text={actorName(claim.actor_id) ?? claim.actor_id} />
-                    </>
-                  )}
-                  {claim.counterpart_id !== null && (
-                    <>
-                      {' → '}
-                      <UserText text={actorName(claim.counterpart_id) ?? claim.counterpart_id} />
-                    </>
-                  )}
-                  {(claim.occurred_from !== null || claim.occurred_to !== null) &&
-                    ` · ${[claim.occurred_from, claim.occurred_to]
-                      .filter((date) => date !== null)
-                      .map((date) => formatDate(date))
-                      .join(' – ')}`}
-                  <Appended separator=" · " text={claim.place} />
-                  {claim.inherited_from_lot !== null && (
-                    <span className="muted">
-                      {' '}
-                      ({t('provenance.fromLot', { lot: isolate(claim.inherited_from_lot) })})
-                    </span>
-                  )}
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
-      </LoadedSection>
+      <ItemTracing investigationId={investigationId} itemId={itemId} markings={data.markings} />
 
-      {itemTraceRequests.length > 0 && (
-        <section className="section" aria-labelledby="trace-requests-title">
-          <h2 id="trace-requests-title">{t('trace.title')}</h2>
-          {traceError !== undefined && <ErrorNotice error={traceError} />}
-          <TraceRequestList requests={itemTraceRequests} itemId={itemId} onRemoveItem={removeFromRequest} />
-        </section>
-      )}
-
-      <LoadedSection id="history" title={t('item.history')} loaded={audit}>
-        {(found) => <AuditList entries={found.items} showEntity={false} />}
-      </LoadedSection>
+      <RecordHistory
+        investigationId={investigationId}
+        entityId={itemId}
+        refreshKey={data.version}
+        title={t('item.history')}
+        fieldLabels={historyLabels}
+      />
     </div>
   );
 }

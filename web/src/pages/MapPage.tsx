@@ -244,6 +244,11 @@ export default function MapPage({ investigationId }: { investigationId: string }
   const [draft, setDraft] = useState<LocationDraft | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<string | undefined>(undefined);
+  // The new-site form is gone once saved: the focus goes to the way to the new site instead of being lost.
+  const createdRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (created !== undefined) createdRef.current?.querySelector('a')?.focus();
+  }, [created]);
   const { query } = useLocation();
   const mayChange = useRecordAccess(investigationId);
   // The selected site's record: who created it decides whether an investigator may correct it.
@@ -438,7 +443,7 @@ export default function MapPage({ investigationId }: { investigationId: string }
       </div>
       <aside className="map-side" aria-label={t('map.sidePanel')}>
         {created !== undefined && (
-          <div className="notice notice-success" role="status">
+          <div ref={createdRef} className="notice notice-success" role="status">
             <p>
               {t('map.created')} <Link to={paths.site(investigationId, created)}>{t('map.openSite')}</Link>
             </p>
@@ -491,6 +496,9 @@ export default function MapPage({ investigationId }: { investigationId: string }
               </Link>
               {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
                 <Link to={`${paths.site(investigationId, selected.id)}?correct=location`}>{t('location.correct')}</Link>
+              )}
+              {selectedRecord.data?.id === selected.id && mayChange(selectedRecord.data) && (
+                <Link to={`${paths.site(investigationId, selected.id)}?edit=site`}>{t('edit.site.button')}</Link>
               )}
             </div>
           </section>

@@ -14,7 +14,7 @@ type MarkingKind = NewMarking['kind'];
  * by text. The filters live in the URL, so a search can be shared.
  */
 export function SearchPage({ investigationId }: { investigationId: string }) {
-  const { t, label, formatNumber, locale } = useI18n();
+  const { t, label, locale } = useI18n();
   useDocumentTitle(t('search.title'));
   const { query } = useLocation();
   const q = query.get('q')?.trim() ?? '';
@@ -143,7 +143,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                         </td>
                         <td className="numeric">{percent.format(marking.score)}</td>
                         <td className="explanation-cell">
-                          {marking.explanation === '' ? (
+                          {marking.explanation === '' || marking.explanation === 'exact' ? (
                             <span className="muted">{t('search.exact')}</span>
                           ) : (
                             <bdi dir="ltr">{marking.explanation}</bdi>
@@ -186,7 +186,7 @@ export function SearchPage({ investigationId }: { investigationId: string }) {
                         {label('category', item.category)}
                         <Appended separator=" · " text={item.model} />
                       </Link>{' '}
-                      <span className="muted">{t('search.quantity', { count: formatNumber(item.quantity) })}</span>
+                      <span className="muted">{t('search.quantity', { count: item.quantity })}</span>
                     </li>
                   ))}
                 </ul>

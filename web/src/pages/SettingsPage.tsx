@@ -4,6 +4,7 @@ import { TwoFactorSettings } from '../components/TwoFactorSettings';
 import { Field } from '../components/ui';
 import { useDocumentTitle } from '../hooks';
 import { useI18n } from '../i18n/i18n';
+import { AccountSettings } from '../screens/account/AccountSettings';
 import { isValidTileUrl, savedTileUrl, saveTileUrl } from '../map/tileSetting';
 
 export function SettingsPage() {
@@ -64,6 +65,7 @@ export function SettingsPage() {
         </div>
       </form>
       <TwoFactorSettings />
+      <AccountSettings />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError, call, type Me } from '../api/client';
 import { LanguagePicker } from '../components/Layout';
+import { OneTimeCodeField } from '../components/OneTimeCodeField';
 import { ErrorNotice, Field } from '../components/ui';
 import { useDocumentTitle } from '../hooks';
 import { useI18n } from '../i18n/i18n';
@@ -61,21 +62,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         {pendingToken !== undefined ? (
           <>
             <p>{t('twoFactor.signIn.intro')}</p>
-            <Field label={t('twoFactor.signIn.code')}>
-              {(control) => (
-                <input
-                  {...control}
-                  name="code"
-                  autoComplete="one-time-code"
-                  autoCapitalize="none"
-                  spellCheck={false}
-                  required
-                  autoFocus
-                  value={code}
-                  onChange={(event) => setCode(event.target.value)}
-                />
-              )}
-            </Field>
+            <OneTimeCodeField label={t('twoFactor.signIn.code')} value={code} onChange={setCode} autoFocus />
           </>
         ) : (
           <>

@@ -1,7 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
-import english from '../../i18n/en.json';
 import { Field } from '../../components/ui';
-import { useI18n } from '../../i18n/i18n';
+import { catalogues, useI18n } from '../../i18n/i18n';
 
 /** The filters of the audit-log browser, as they stand in the page's address. */
 export interface AuditFilterValues {
@@ -15,7 +14,7 @@ export interface AuditFilterValues {
 export const filterNames = ['entity_id', 'user_id', 'action', 'from', 'to'] as const;
 
 /** Every action the catalogue names (`action.item.update` → `item.update`), in the catalogue's order. */
-const knownActions = Object.keys(english)
+const knownActions = Object.keys(catalogues.en)
   .filter((key) => key.startsWith('action.'))
   .map((key) => key.slice('action.'.length));
 

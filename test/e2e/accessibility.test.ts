@@ -1,0 +1,119 @@
+// Every screen of the web app, with the example investigation loaded so the screens have content, in English and
+// Arabic, on a desktop (1280 px) and a phone (360 px): axe-core (WCAG 2.1 A and AA) finds no serious or critical
+// violation. A new screen is one line in `screens` below.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { Page } from 'playwright-core';
+import { loadExampleInvestigation } from '../../src/features/demo/service.js';
+import { createTestUser } from '../../src/testing/test-database.js';
+import { expectNoSeriousAxeViolations, startWebHarness, type TestLocale, type WebHarness } from './harness.js';
+
+/** The records a screen's address can name: the example investigation, one of its sites, one of its items. */
+interface ExampleRecords {
+  investigationId: string;
+  siteId: string;
+  itemId: string;
+}
+
+interface Screen {
+  name: string;
+  /** The address of the screen. */
+  path: (records: ExampleRecords) => string;
+  /** Screens shown before signing in (sign-in itself). */
+  signedOut?: boolean;
+}
+
+// One line per screen. The other screens of issue 11 (edit and archive, trace requests, provenance, actors, sources,
+// incidents, people, import and export, verify) are added here as they land.
+const screens: Screen[] = [
+  { name: 'sign-in', path: () => '/', signedOut: true },
+  { name: 'home', path: () => '/' },
+  { name: 'overview', path: ({ investigationId }) => `/investigations/${investigationId}` },
+  { name: 'map', path: ({ investigationId }) => `/investigations/${investigationId}/map` },
+  { name: 'map, craft layer', path: ({ investigationId }) => `/investigations/${investigationId}/map?layer=craft` },
+  { name: 'site', path: ({ investigationId, siteId }) => `/investigations/${investigationId}/sites/${siteId}` },
+  { name: 'item', path: ({ investigationId, itemId }) => `/investigations/${investigationId}/items/${itemId}` },
+  {
+    name: 'capture',
+    path: ({ investigationId, siteId }) => `/investigations/${investigationId}/sites/${siteId}/items/new`,
+  },
+  { name: 'search', path: ({ investigationId }) => `/investigations/${investigationId}/search?q=KL-0417` },
+  { name: 'analysis', path: ({ investigationId }) => `/investigations/${investigationId}/analysis` },
+  { name: 'settings', path: () => '/settings' },
+  { name: 'outbox', path: () => '/outbox' },
+  { name: 'not found', path: () => '/no-such-page' },
+];
+
+const variants: { locale: TestLocale; width: number }[] = [
+  { locale: 'en', width: 1280 },
+  { locale: 'en', width: 360 },
+  { locale: 'ar', width: 1280 },
+  { locale: 'ar', width: 360 },
+];
+
+/** Waits until the screen has its data: no request in flight and no loading notice left. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.locator('main h1, main h2').first().waitFor();
+  await page.locator('[aria-busy="true"], .loading').first().waitFor({ state: 'detached', timeout: 20_000 });
+}
+
+describe('accessibility of every screen (axe-core, en and ar, 1280 and 360 px)', () => {
+  let web: WebHarness;
+  let records: ExampleRecords;
+  let auditEntriesBefore: number;
+
+  const auditEntries = async () =>
+    Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(web.db)).rows[0]!.n);
+
+  before(async () => {
+    web = await startWebHarness();
+    const analyst = await createTestUser(web.db, 'analyst');
+    const { id: investigationId } = await loadExampleInvestigation(web.db, analyst);
+    // The item with the most markings, so the item page shows its markings table.
+    const item = await web.db
+      .selectFrom('items')
+      .innerJoin('markings', 'markings.item_id', 'items.id')
+      .where('items.investigation_id', '=', investigationId)
+      .groupBy(['items.id', 'items.site_id'])
+      .select(['items.id', 'items.site_id'])
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('items.id')
+      .executeTakeFirstOrThrow();
+    records = { investigationId, siteId: item.site_id, itemId: item.id };
+    auditEntriesBefore = await auditEntries();
+  });
+
+  after(async () => {
+    await web.close();
+  });
+
+  for (const screen of screens) {
+    for (const { locale, width } of variants) {
+      const where = `${screen.name}, ${locale}, ${width} px`;
+      it(where, async () => {
+        const page = await web.newPage({ locale, width });
+        if (screen.signedOut !== true) await web.signIn(page, 'analyst');
+        await page.goto(`${web.baseUrl}${screen.path(records)}`);
+        await settle(page);
+        assert.equal(await page.locator('html').getAttribute('lang'), locale);
+        assert.equal(await page.locator('html').getAttribute('dir'), locale === 'ar' ? 'rtl' : 'ltr');
+        await expectNoSeriousAxeViolations(page, where);
+        assert.deepEqual(web.pageErrors, [], `page errors on ${where}`);
+        await page.context().close();
+      });
+    }
+  }
+
+  it('changed nothing on the server by showing the screens', async () => {
+    // Viewing is never a write: the audit log has exactly the entries of loading the example.
+    assert.equal(await auditEntries(), auditEntriesBefore);
+    const investigation = await web.db
+      .selectFrom('investigations')
+      .where('id', '=', records.investigationId)
+      .select('id')
+      .executeTakeFirst();
+    assert.ok(investigation !== undefined);
+  });
+});

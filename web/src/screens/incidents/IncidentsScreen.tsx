@@ -1,0 +1,199 @@
+import { useState } from 'react';
+import { api, call, readAllPages, type Incident } from '../../api/client';
+import { RegisterTable } from '../../components/RegisterTable';
+import { useInvestigationAccess } from '../../components/useInvestigationAccess';
+import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { Link, navigate, paths, type RegisterScreenProps } from '../../router';
+import { IncidentForm, incidentTypes } from '../incident/IncidentForm';
+
+/**
+ * The incidents of an investigation (malfunctions, accidents, seizures, attacks) with their date, site, casualty
+ * counts and linked items: filtered by type, site and title, sorted by any column, a page at a time.
+ */
+export default function IncidentsScreen({ investigationId }: RegisterScreenProps) {
+  const { t, label, formatDate, formatNumber } = useI18n();
+  useDocumentTitle(t('incidents.title'));
+  const access = useInvestigationAccess(investigationId);
+  const [incidentType, setIncidentType] = useState('');
+  const [siteId, setSiteId] = useState('');
+  const [text, setText] = useState('');
+  const [includeArchived, setIncludeArchived] = useState(false);
+  const [creating, setCreating] = useState(false);
+
+  const sites = useLoad(
+    async () =>
+      (
+        await readAllPages((after) =>
+          call(
+            api.GET('/api/v1/investigations/{id}/sites', {
+              params: { path: { id: investigationId }, query: { limit: 500, after } },
+            }),
+          ),
+        )
+      ).rows,
+    [investigationId],
+  );
+  const incidents = useLoad(
+    () =>
+      readAllPages((after) =>
+        call(
+          api.GET('/api/v1/investigations/{id}/incidents', {
+            params: {
+              path: { id: investigationId },
+              query: {
+                limit: 500,
+                after,
+                incident_type: incidentType === '' ? undefined : (incidentType as Incident['incident_type']),
+                site_id: siteId === '' ? undefined : siteId,
+                include_archived: includeArchived ? 'true' : 'false',
+              },
+            },
+          }),
+        ),
+      ),
+    [investigationId, incidentType, siteId, includeArchived],
+  );
+  const siteName = (id: string | null) =>
+    id === null ? null : (sites.data?.find((site) => site.id === id)?.name ?? null);
+  const needle = text.trim().toLocaleLowerCase();
+  const rows = (incidents.data?.rows ?? []).filter(
+    (incident) =>
+      needle === '' || [incident.title, incident.place].some((value) => value?.toLocaleLowerCase().includes(needle)),
+  );
+
+  return (
+    <section aria-labelledby="incidents-title">
+      <div className="page-header">
+        <h1 id="incidents-title">{t('incidents.title')}</h1>
+        <p className="lead">{t('incidents.intro')}</p>
+      </div>
+      {access.atLeast('investigator') &&
+        (creating ? (
+          <IncidentForm
+            investigationId={investigationId}
+            onCreated={(incident) => navigate(paths.incident(investigationId, incident.id))}
+            onCancel={() => setCreating(false)}
+          />
+        ) : (
+          <p className="actions">
+            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
+              {t('incidents.new')}
+            </button>
+          </p>
+        ))}
+      <div className="filters" role="search" aria-label={t('incidents.filters')}>
+        <Field label={t('incidents.search')}>
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              dir="auto"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('incidents.type')}>
+          {(control) => (
+            <VocabularySelect
+              control={control}
+              group="incidentType"
+              values={incidentTypes}
+              value={incidentType}
+              allowEmpty
+              emptyLabel={t('common.all')}
+              onChange={setIncidentType}
+            />
+          )}
+        </Field>
+        <Field label={t('incidents.site')}>
+          {(control) => (
+            <select {...control} value={siteId} onChange={(event) => setSiteId(event.target.value)}>
+              <option value="">{t('common.all')}</option>
+              {sites.data?.map((site) => (
+                <option key={site.id} value={site.id} dir="auto">
+                  {site.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <label className="checkbox-field">
+          <input
+            type="checkbox"
+            checked={includeArchived}
+            onChange={(event) => setIncludeArchived(event.target.checked)}
+          />{' '}
+          {t('register.includeArchived')}
+        </label>
+      </div>
+      {incidents.error !== undefined && <ErrorNotice error={incidents.error} />}
+      {incidents.data === undefined && incidents.error === undefined && <Loading />}
+      {incidents.data !== undefined &&
+        (rows.length === 0 ? (
+          <EmptyState>{t('incidents.empty')}</EmptyState>
+        ) : (
+          <RegisterTable
+            caption={t('incidents.title')}
+            rows={rows}
+            rowKey={(incident) => incident.id}
+            initialSort={{ key: 'occurred', ascending: false }}
+            columns={[
+              {
+                key: 'title',
+                header: t('incidents.titleField'),
+                sortValue: (incident) => incident.title,
+                cell: (incident) => (
+                  <Link to={paths.incident(investigationId, incident.id)}>
+                    <bdi dir="auto">{incident.title}</bdi>
+                  </Link>
+                ),
+              },
+              {
+                key: 'type',
+                header: t('incidents.type'),
+                sortValue: (incident) => label('incidentType', incident.incident_type),
+                cell: (incident) => label('incidentType', incident.incident_type),
+              },
+              {
+                key: 'occurred',
+                header: t('incidents.occurredOn'),
+                sortValue: (incident) => incident.occurred_on,
+                cell: (incident) => (incident.occurred_on === null ? '' : formatDate(incident.occurred_on)),
+              },
+              {
+                key: 'site',
+                header: t('incidents.site'),
+                sortValue: (incident) => siteName(incident.site_id),
+                cell: (incident) => <UserText text={siteName(incident.site_id)} />,
+              },
+              {
+                key: 'killed',
+                header: t('incidents.killed'),
+                numeric: true,
+                sortValue: (incident) => incident.killed,
+                cell: (incident) => (incident.killed === null ? '' : formatNumber(incident.killed)),
+              },
+              {
+                key: 'injured',
+                header: t('incidents.injured'),
+                numeric: true,
+                sortValue: (incident) => incident.injured,
+                cell: (incident) => (incident.injured === null ? '' : formatNumber(incident.injured)),
+              },
+              {
+                key: 'items',
+                header: t('incidents.itemsColumn'),
+                numeric: true,
+                sortValue: (incident) => incident.item_ids.length,
+                cell: (incident) => formatNumber(incident.item_ids.length),
+              },
+            ]}
+          />
+        ))}
+      {incidents.data?.truncated === true && <p className="muted">{t('inventory.truncated')}</p>}
+    </section>
+  );
+}
