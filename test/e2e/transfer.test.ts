@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import { createInvestigation, addMember } from '../../src/features/investigations/service.js';
 import { createSite } from '../../src/features/sites/service.js';
 import { createTestUser } from '../../src/testing/test-database.js';
-import ar from '../../web/src/i18n/ar.json' with { type: 'json' };
-import en from '../../web/src/i18n/en.json' with { type: 'json' };
+import ar from '../../src/i18n/ar.json' with { type: 'json' };
+import en from '../../src/i18n/en.json' with { type: 'json' };
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 
 const header = 'site_ref,site_name,site_type,lat,lon,item_ref,category,quantity,marking_kind,marking_text\n';
