@@ -223,8 +223,8 @@ pages.push(
         mimeType: 'text/csv',
         buffer: Buffer.from(csv),
       });
-      await page.locator('form button[type="submit"]').click();
-      await page.locator('table').first().waitFor();
+      await page.locator('main form button[type="submit"]').click();
+      await page.locator('main table').first().waitFor();
     },
   },
   {

@@ -214,11 +214,9 @@ describe('verify in the browser', () => {
     ] as const) {
       const page = await web.newPage({ locale, width });
       await web.signIn(page, 'chief');
-      await page
-        .getByRole('link', { name: messages['nav.overview'] })
-        .waitFor()
-        .catch(() => undefined);
-      await page.goto(`${web.baseUrl}/verify`);
+      // Administrators find verify in the navigation, with or without an investigation open.
+      await page.getByRole('link', { name: messages['nav.verify'], exact: true }).click();
+      await page.waitForURL(/\/verify$/);
       await page.getByRole('heading', { level: 1, name: messages['transfer.verify.title'] }).waitFor();
       await expectNoSeriousAxeViolations(page, `verify, ${locale}, ${width} px`);
       await page.getByRole('button', { name: messages['transfer.verify.run'] }).click();

@@ -3,7 +3,7 @@ import type { Investigation, Me } from '../api/client';
 import { localeNames, locales, useI18n, type Locale } from '../i18n/i18n';
 import { OutboxStatus, SignOutButton } from '../offline/OutboxStatus';
 import { Link, navigate, paths, useLocation } from '../router';
-import { transferNavItems } from '../screens/transferNav';
+import { adminNavItems, transferNavItems } from '../screens/transferNav';
 
 export function LanguagePicker() {
   const { locale, setLocale, t } = useI18n();
@@ -95,8 +95,9 @@ export function Layout({
           { to: paths.incidents(investigationId), label: t('nav.incidents') },
           { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
           { to: paths.members(investigationId), label: t('nav.members') },
-          ...transferNavItems(investigationId, investigations, me, t),
+          ...transferNavItems(investigationId, investigations, t),
         ];
+  const allNavItems = [...navItems, ...adminNavItems(me, t)];
 
   return (
     <div className="app">
@@ -113,7 +114,7 @@ export function Layout({
         <div className="header-row header-row-secondary">
           <nav aria-label={t('nav.label')}>
             <ul className="nav-list">
-              {navItems.map((item) => (
+              {allNavItems.map((item) => (
                 <li key={item.to}>
                   <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
                     {item.label}

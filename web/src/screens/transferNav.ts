@@ -4,13 +4,12 @@ import { paths } from '../router';
 import { importingRoles } from './import/importTypes';
 
 /**
- * The navigation entries of import, downloads, the audit log and verify, each shown only to those whose role
- * allows it (the server checks again): import to investigators and above, verify to administrators.
+ * The navigation entries of an investigation's import, downloads and audit log, each shown only to those whose
+ * role allows it (the server checks again): import to investigators and above.
  */
 export function transferNavItems(
   investigationId: string,
   investigations: Investigation[],
-  me: Me,
   t: I18n['t'],
 ): { to: string; label: string }[] {
   const role = investigations.find((investigation) => investigation.id === investigationId)?.my_role;
@@ -20,6 +19,10 @@ export function transferNavItems(
       : []),
     { to: paths.downloads(investigationId), label: t('nav.downloads') },
     { to: paths.auditLog(investigationId), label: t('nav.auditLog') },
-    ...(me.is_admin ? [{ to: paths.verify(), label: t('nav.verify') }] : []),
   ];
+}
+
+/** Verify reads the whole server: administrators only, whichever investigation is open (or none). */
+export function adminNavItems(me: Me, t: I18n['t']): { to: string; label: string }[] {
+  return me.is_admin ? [{ to: paths.verify(), label: t('nav.verify') }] : [];
 }
