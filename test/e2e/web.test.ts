@@ -255,8 +255,8 @@ describe('web app in a browser', () => {
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Markings' }).waitFor();
-    await page.getByRole('cell', { name: 'ЗД-4517-88' }).waitFor();
-    await page.getByRole('cell', { name: 'LOT 12-84 KRB' }).waitFor();
+    await page.getByRole('cell', { name: 'ЗД-4517-88', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'LOT 12-84 KRB', exact: true }).waitFor();
     const card = page.getByTestId('media-card').filter({ hasText: 'crate-front.png' });
     await waitForLoadedImage(card.getByRole('img', { name: 'Photo crate-front.png' }));
   });
@@ -328,7 +328,7 @@ describe('web app in a browser', () => {
     assert.match(page.url(), /[?&]kind=lot\b/);
     assert.match(page.url(), /[?&]scope=all\b/);
     await match.click();
-    await page.getByRole('cell', { name: 'ЗД-4517-88' }).waitFor();
+    await page.getByRole('cell', { name: 'ЗД-4517-88', exact: true }).waitFor();
   });
 
   it('lists the item on the hazard list', async () => {
