@@ -44,7 +44,10 @@ const isClosed = (ring: [number, number][]) => {
   return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
 };
 const notClosed = 'a ring must be closed: its last position must equal its first';
-const linearRingSchema = ringPositionsSchema.refine(isClosed, { message: notClosed, params: { code: 'ring_not_closed' } });
+const linearRingSchema = ringPositionsSchema.refine(isClosed, {
+  message: notClosed,
+  params: { code: 'ring_not_closed' },
+});
 // The polygon check is quadratic in a ring's positions, so a ring as given is limited to 5,000 of them.
 const givenRingSchema = ringPositionsSchema
   .max(5000, 'a ring may have at most 5,000 positions')
