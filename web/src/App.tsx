@@ -1,5 +1,5 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { api, call, readAllPages, signedOutEvent, type Investigation, type Me } from './api/client';
+import { useCallback, useEffect, useState } from 'react';
+import { api, call, readAllPages, signedOutEvent, type Me } from './api/client';
 import { Layout } from './components/Layout';
 import { ErrorNotice, Loading } from './components/ui';
 import { useLoad } from './hooks';
@@ -9,32 +9,14 @@ import { resumeAfterSignIn, startAutoSync } from './offline/controller';
 import { useVaultState } from './offline/hooks';
 import { offlineReads } from './offline/localReads';
 import { OfflineGate } from './offline/OfflineScreens';
-import { OutboxPage } from './offline/OutboxPage';
 import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
-import { AnalysisPage } from './screens/analysis/AnalysisScreen';
-import { HomePage } from './screens/home/HomeScreen';
-import { ItemCapturePage } from './pages/ItemCapturePage';
-import { ItemPage } from './pages/ItemPage';
-import { OverviewPage } from './screens/overview/OverviewScreen';
-import { SearchPage } from './screens/search/SearchScreen';
-import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
-import { SitePage } from './pages/SitePage';
-import { tracingRoute } from './screens/trace-requests/routes';
-import { Link, matchPath, paths, registerRoutes, useLocation } from './router';
-import { MembersScreen } from './screens/people/MembersScreen';
-import { UsersScreen } from './screens/people/UsersScreen';
-import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
-import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
-import { ImportScreen } from './screens/import/ImportScreen';
-import { VerifyScreen } from './screens/verify/VerifyScreen';
+import { Link, paths, useLocation } from './router';
+import { renderRoute, type RouteContext } from './routes';
 
 // Reads are kept (encrypted) for offline use and served from the device when the server cannot be reached.
 api.use(offlineReads);
-
-// Leaflet and the basemap are only loaded when the map is opened.
-const MapPage = lazy(() => import('./screens/map/MapScreen'));
 
 function NotFoundPage() {
   const { t } = useI18n();
@@ -48,51 +30,9 @@ function NotFoundPage() {
   );
 }
 
-function Routes({ me, investigations, onInvestigationsChanged }: RoutesProps) {
+function Routes(context: RouteContext) {
   const { path } = useLocation();
-  let match: Record<string, string> | undefined;
-  if (path === '/') return <HomePage investigations={investigations} onCreated={onInvestigationsChanged} />;
-  if (path === paths.settings()) return <SettingsPage />;
-  if (path === paths.outbox()) return <OutboxPage />;
-  if (path === paths.users()) return <UsersScreen />;
-  if ((match = matchPath('/investigations/:id', path))) return <OverviewPage investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/map', path)))
-    return (
-      <Suspense fallback={<Loading />}>
-        <MapPage investigationId={match.id!} />
-      </Suspense>
-    );
-  if ((match = matchPath('/investigations/:id/search', path))) return <SearchPage investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/analysis', path))) return <AnalysisPage investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/members', path))) return <MembersScreen investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/sites/:siteId', path)))
-    return <SitePage investigationId={match.id!} siteId={match.siteId!} />;
-  if ((match = matchPath('/investigations/:id/sites/:siteId/items/new', path)))
-    return <ItemCapturePage investigationId={match.id!} siteId={match.siteId!} />;
-  if ((match = matchPath('/investigations/:id/items/:itemId', path)))
-    return <ItemPage investigationId={match.id!} itemId={match.itemId!} />;
-  for (const { pattern, Screen } of registerRoutes) {
-    if ((match = matchPath(pattern, path)))
-      return (
-        <Suspense fallback={<Loading />}>
-          <Screen key={path} investigationId={match.id!} recordId={match.recordId ?? ''} />
-        </Suspense>
-      );
-  }
-  const tracing = tracingRoute(path);
-  if (tracing !== undefined) return tracing;
-  if ((match = matchPath('/investigations/:id/import', path))) return <ImportScreen investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/downloads', path)))
-    return <DownloadsScreen investigationId={match.id!} />;
-  if ((match = matchPath('/investigations/:id/audit', path))) return <AuditLogScreen investigationId={match.id!} />;
-  if (path === paths.verify()) return <VerifyScreen me={me} />;
-  return <NotFoundPage />;
-}
-
-interface RoutesProps {
-  me: Me;
-  investigations: Investigation[];
-  onInvestigationsChanged: () => void;
+  return renderRoute(path, context) ?? <NotFoundPage />;
 }
 
 function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {

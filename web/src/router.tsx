@@ -1,13 +1,6 @@
-import {
-  lazy,
-  useSyncExternalStore,
-  type AnchorHTMLAttributes,
-  type ComponentType,
-  type LazyExoticComponent,
-  type MouseEvent,
-} from 'react';
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-// A few lines of history-API routing: the app has a handful of pages and no nested layouts.
+// A few lines of history-API routing (no nested layouts); the route table itself is web/src/routes.tsx.
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('popstate', onChange);
@@ -105,22 +98,3 @@ export interface RegisterScreenProps {
   investigationId: string;
   recordId: string;
 }
-
-/**
- * The register screens (actors, sources, incidents; issue 11, items 4–6): each route pattern with its screen, loaded
- * when first opened. `:id` is the investigation, `:recordId` the record.
- *
- * @example
- * const route = registerRoutes.find((entry) => matchPath(entry.pattern, '/investigations/1/actors'));
- */
-export const registerRoutes: { pattern: string; Screen: LazyExoticComponent<ComponentType<RegisterScreenProps>> }[] = [
-  { pattern: '/investigations/:id/actors', Screen: lazy(() => import('./screens/actors/ActorsScreen')) },
-  { pattern: '/investigations/:id/actors/:recordId', Screen: lazy(() => import('./screens/actor/ActorScreen')) },
-  { pattern: '/investigations/:id/sources', Screen: lazy(() => import('./screens/sources/SourcesScreen')) },
-  { pattern: '/investigations/:id/sources/:recordId', Screen: lazy(() => import('./screens/source/SourceScreen')) },
-  { pattern: '/investigations/:id/incidents', Screen: lazy(() => import('./screens/incidents/IncidentsScreen')) },
-  {
-    pattern: '/investigations/:id/incidents/:recordId',
-    Screen: lazy(() => import('./screens/incident/IncidentScreen')),
-  },
-];

@@ -80,6 +80,14 @@ export function Layout({
     const main = mainRef.current;
     if (main !== null && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
     window.scrollTo(0, 0);
+    // At phone width the navigation scrolls sideways: keep the current page's entry in sight.
+    const current = document.querySelector<HTMLElement>('.nav-list a[aria-current="page"]');
+    const list = current?.closest<HTMLElement>('.nav-list');
+    if (current && list) {
+      const entry = current.getBoundingClientRect();
+      const row = list.getBoundingClientRect();
+      if (entry.left < row.left || entry.right > row.right) list.scrollLeft += entry.left - row.left - 16;
+    }
   }, [path]);
 
   const navItems =
