@@ -103,7 +103,7 @@ describe('the outbox in a browser', () => {
     formatMessage = ((await import(i18n)) as { formatMessage: FormatMessage }).formatMessage;
     for (const locale of ['en', 'ar'] as const)
       catalogues[locale] = (
-        (await import(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url).href, {
+        (await import(new URL(`../../src/i18n/${locale}.json`, import.meta.url).href, {
           with: { type: 'json' },
         })) as {
           default: Record<string, string>;
