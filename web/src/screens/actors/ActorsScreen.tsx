@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call, readAllPages, type ActorRecord } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
+import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
@@ -21,7 +22,6 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
   const [actorType, setActorType] = useState('');
   const [country, setCountry] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [creating, setCreating] = useState(false);
 
   const q = text.trim();
   const countryCode = /^[A-Za-z]{2}$/.test(country.trim()) ? country.trim() : undefined;
@@ -53,32 +53,19 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
         <h1 id="actors-title">{t('actors.title')}</h1>
         <p className="lead">{t('actors.intro')}</p>
       </div>
-      {access.atLeast('investigator') &&
-        (creating ? (
+      <CreateToggle
+        allowed={access.atLeast('investigator')}
+        label={t('actors.new')}
+        form={(close) => (
           <ActorForm
             investigationId={investigationId}
             onCreated={(actor) => navigate(paths.actor(investigationId, actor.id))}
-            onCancel={() => setCreating(false)}
+            onCancel={close}
           />
-        ) : (
-          <p className="actions">
-            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
-              {t('actors.new')}
-            </button>
-          </p>
-        ))}
+        )}
+      />
       <div className="filters" role="search" aria-label={t('actors.filters')}>
-        <Field label={t('actors.search')} hint={t('actors.searchHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="search"
-              dir="auto"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-          )}
-        </Field>
+        <SearchTextField label={t('actors.search')} hint={t('actors.searchHint')} value={text} onChange={setText} />
         <Field label={t('actors.type')}>
           {(control) => (
             <VocabularySelect

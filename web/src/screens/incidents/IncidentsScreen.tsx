@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call, readAllPages, type Incident } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
+import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
@@ -20,7 +21,6 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
   const [siteId, setSiteId] = useState('');
   const [text, setText] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [creating, setCreating] = useState(false);
 
   const sites = useLoad(
     async () =>
@@ -69,32 +69,19 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
         <h1 id="incidents-title">{t('incidents.title')}</h1>
         <p className="lead">{t('incidents.intro')}</p>
       </div>
-      {access.atLeast('investigator') &&
-        (creating ? (
+      <CreateToggle
+        allowed={access.atLeast('investigator')}
+        label={t('incidents.new')}
+        form={(close) => (
           <IncidentForm
             investigationId={investigationId}
             onCreated={(incident) => navigate(paths.incident(investigationId, incident.id))}
-            onCancel={() => setCreating(false)}
+            onCancel={close}
           />
-        ) : (
-          <p className="actions">
-            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
-              {t('incidents.new')}
-            </button>
-          </p>
-        ))}
+        )}
+      />
       <div className="filters" role="search" aria-label={t('incidents.filters')}>
-        <Field label={t('incidents.search')}>
-          {(control) => (
-            <input
-              {...control}
-              type="search"
-              dir="auto"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-          )}
-        </Field>
+        <SearchTextField label={t('incidents.search')} value={text} onChange={setText} />
         <Field label={t('incidents.type')}>
           {(control) => (
             <VocabularySelect

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call, readAllPages, type Source } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
+import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
@@ -21,7 +22,6 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
   const [reliability, setReliability] = useState('');
   const [text, setText] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [creating, setCreating] = useState(false);
 
   const sources = useLoad(
     () =>
@@ -57,32 +57,19 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
         <h1 id="sources-title">{t('sources.title')}</h1>
         <p className="lead">{t('sources.gradingExplanation')}</p>
       </div>
-      {access.atLeast('investigator') &&
-        (creating ? (
+      <CreateToggle
+        allowed={access.atLeast('investigator')}
+        label={t('sources.new')}
+        form={(close) => (
           <SourceForm
             investigationId={investigationId}
             onCreated={(source) => navigate(paths.source(investigationId, source.id))}
-            onCancel={() => setCreating(false)}
+            onCancel={close}
           />
-        ) : (
-          <p className="actions">
-            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
-              {t('sources.new')}
-            </button>
-          </p>
-        ))}
+        )}
+      />
       <div className="filters" role="search" aria-label={t('sources.filters')}>
-        <Field label={t('sources.search')}>
-          {(control) => (
-            <input
-              {...control}
-              type="search"
-              dir="auto"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-          )}
-        </Field>
+        <SearchTextField label={t('sources.search')} value={text} onChange={setText} />
         <Field label={t('sources.kind')}>
           {(control) => (
             <VocabularySelect
