@@ -1,6 +1,8 @@
 // A form's save bar sticks to the bottom of the screen (`.form-actions`, position: sticky). A control reached with
 // Tab just above the bottom edge is scrolled into view by the browser, but it can end up behind that bar: the
-// keyboard user then types into a field they cannot see. This scrolls it clear of the bar.
+// keyboard user then types into a field they cannot see. This scrolls it clear of the bar, when the focus arrives
+// and again whenever the page's layout changes under a control that keeps the focus (matches of the marking being
+// typed arrive after a Tab and push the controls below them down behind the bar).
 
 const gapPx = 8;
 
@@ -33,5 +35,16 @@ export function keepFocusAboveSaveBar(root: Document): () => void {
     });
   };
   root.addEventListener('focusin', onFocusIn);
-  return () => root.removeEventListener('focusin', onFocusIn);
+  // Resize observations are delivered after layout and before paint: the control is moved before anyone sees it
+  // covered.
+  const onLayoutChange = () => {
+    const focused = root.activeElement;
+    if (focused instanceof HTMLElement && focused !== root.body) clearOfSaveBar(focused);
+  };
+  const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(onLayoutChange);
+  observer?.observe(root.body);
+  return () => {
+    root.removeEventListener('focusin', onFocusIn);
+    observer?.disconnect();
+  };
 }
