@@ -61,6 +61,11 @@ fi
 if ! command -v pdftoppm >/dev/null 2>&1; then
   apt_install poppler-utils
 fi
+# The exports' tests read GeoJSON and KML back with GDAL's ogr2ogr, as QGIS would.
+if ! command -v ogr2ogr >/dev/null 2>&1; then
+  log "Installing GDAL (gdal-bin) for ogr2ogr"
+  apt_install gdal-bin
+fi
 
 # --- Throwaway PostgreSQL cluster --------------------------------------------
 PG_DIR="$(mktemp -d -t armtrace-pg.XXXXXX)"
