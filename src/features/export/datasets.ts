@@ -34,7 +34,8 @@ async function* paged<Row extends { id: string }>(
 export const siteColumns: readonly ExportColumn<SiteExportRow>[] = [
   { name: 'site_id', value: (row) => row.id },
   { name: 'external_ref', value: (row) => row.external_ref },
-  { name: 'name', value: (row) => row.name },
+  // Not `name`: KML readers (GDAL's LIBKML) take `Name` for the placemark's own name and drop a second one.
+  { name: 'site_name', value: (row) => row.name },
   { name: 'site_type', value: (row) => row.site_type, vocabulary: 'siteType' },
   { name: 'latitude', value: (row) => row.latitude },
   { name: 'longitude', value: (row) => row.longitude },

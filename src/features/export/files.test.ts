@@ -9,7 +9,10 @@ import { createTestWorld, type TestWorld } from '../../testing/test-database.js'
 import { loadExampleInvestigation } from '../demo/service.js';
 import { createItem } from '../items/service.js';
 import { createSite } from '../sites/service.js';
+import { sql } from 'kysely';
+import { xmlEscape } from './geo.js';
 import { csvField } from './tabular.js';
+import { exportPageSize } from './tabular-repository.js';
 
 /** GDAL's ogr2ogr, as QGIS reads these formats; the test fails (never skips) when it is missing. */
 function ogr2ogrGeoJson(input: string): { features: { properties: Record<string, unknown> }[] } {
@@ -229,6 +232,36 @@ describe('tabular and map exports', () => {
     });
     assert.equal(anonymous.statusCode, 401);
     assert.equal((await download('items.pdf')).statusCode, 400);
+  });
+
+  it('streams more rows than one page, each once, and escapes XML in KML', async () => {
+    const count = exportPageSize * 2 + 203;
+    await sql`INSERT INTO sites (id, investigation_id, site_type, name, latitude, longitude, precision_m, created_by,
+        created_at, updated_at)
+      SELECT gen_random_uuid(), ${world.otherInvestigationId}, 'cache', 'Site ' || n || ' <A&B> "q"',
+        CASE WHEN n % 3 = 0 THEN NULL ELSE 36 + n / 10000.0 END, CASE WHEN n % 3 = 0 THEN NULL ELSE 43.1 END, 25,
+        ${world.outsider.userId}, now(), now()
+      FROM generate_series(1, ${count}) AS n`.execute(world.db);
+    const fetch = async (file: string) =>
+      world.app.inject({
+        method: 'GET',
+        url: `/api/v1/investigations/${world.otherInvestigationId}/exports/${file}`,
+        headers: { cookie: await world.cookieFor('outsider') },
+      });
+    const csv = await fetch('sites.csv');
+    assert.equal(csv.statusCode, 200, csv.body);
+    const records = parseCsv(csv.rawPayload.subarray(3).toString('utf8')).slice(1);
+    assert.equal(records.length, count);
+    assert.equal(new Set(records.map((record) => record[0])).size, count, 'no row twice across pages');
+    const kml = await fetch('sites.kml');
+    assert.equal(kml.statusCode, 200, kml.body);
+    const withoutPoint = Math.floor(count / 3);
+    assert.equal(kml.headers['armtrace-left-out'], String(withoutPoint));
+    assert.match(kml.body, /<name>Site 1 &lt;A&amp;B&gt; &quot;q&quot;<\/name>/);
+    const read = ogr2ogrGeoJson(save('many.kml', kml.rawPayload));
+    assert.equal(read.features.length, count - withoutPoint);
+    assert.ok(read.features.some((feature) => feature.properties.site_name === 'Site 1 <A&B> "q"'));
+    assert.throws(() => xmlEscape('bell\u0007'), /control character/);
   });
 
   it('neutralises formula cells in CSV and quotes per RFC 4180', () => {
