@@ -68,6 +68,14 @@ describe('armtrace export items|markings|sites|hazards', () => {
     assert.equal(read.features.length, 4);
   });
 
+  it('streams to stdout with -, the summary on stderr', async () => {
+    const result = await armtrace('export', 'hazards', '-', '--investigation', investigationId, '--format', 'geojson');
+    const collection = JSON.parse(succeeded(result)) as { type: string; features: unknown[] };
+    assert.equal(collection.type, 'FeatureCollection');
+    assert.equal(collection.features.length, 2);
+    assert.match(result.stderr, /Wrote 2 hazards rows as geojson to stdout; 0 left out/);
+  });
+
   it('writes the hazard list as CSV and says what it wrote; refuses a format the table has not', async () => {
     const out = path.join(dataDir, 'hazards.csv');
     const result = await armtrace('export', 'hazards', out, '--investigation', investigationId, '--lang', 'fr');
