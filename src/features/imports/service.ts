@@ -938,9 +938,11 @@ export async function importItemsCsv(
       seconds: 0,
     };
   });
-  // The new rows' statistics, at once: without them the planner guesses, and on the embedded database (no
-  // autovacuum) it would go on guessing. Part of the import's time, so the reported seconds include it.
+  // The search indexes' pending entries flushed and the new rows' statistics taken, at once: without them every
+  // search reads the pending lists whole and the planner guesses, and on the embedded database (no autovacuum)
+  // both would go on. Part of the import's time, so the reported seconds include it.
   onProgress?.('analyse', 0, 1);
+  await repository.flushGinPendingLists(db, importedTables);
   await analyzeTables(db, importedTables);
   onProgress?.('analyse', 1, 1);
   return { ...result, seconds: Math.round((performance.now() - started) / 10) / 100 };
