@@ -100,12 +100,16 @@ function readTables(texts: Map<string, string>, fileName: string): ReadExport {
 }
 
 /** Reads the export (zip, JSON or CSV); the caller closes the archive. */
-async function readExport(file: string, displayName: string): Promise<{ read: ReadExport; archive?: OpenArchive }> {
+async function readExport(
+  file: string,
+  displayName: string,
+  maxMediaBytes: number,
+): Promise<{ read: ReadExport; archive?: OpenArchive }> {
   const head = await readHead(file);
   if (head.equals(Buffer.from('PK\u0003\u0004', 'latin1'))) {
     const archive = await openArchive(file, {
       maxTextBytes: MAX_TEXT_BYTES,
-      maxMediaBytes: Number.MAX_SAFE_INTEGER,
+      maxMediaBytes,
       maxEntries: MAX_ARCHIVE_ENTRIES,
     });
     try {
@@ -218,7 +222,7 @@ export async function importFormExport(
   await requireRole(db, actor, investigationId, 'investigator');
   const fileName = options.fileName ?? path.basename(file);
   const fileSha256 = await sha256OfFile(file);
-  const { read, archive } = await readExport(file, fileName);
+  const { read, archive } = await readExport(file, fileName, context.media.maxUploadBytes);
   const photos = new Map<string, StagedPhoto[]>();
   try {
     const problems: FieldProblem[] = [];
