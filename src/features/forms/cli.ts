@@ -48,12 +48,22 @@ export function registerFormCommands(program: Command): void {
             { dryRun: options.dryRun === true },
           );
           if (options.json === true) return printJson(result);
-          const verb = result.dry_run ? 'Would create' : 'Created';
+          const plural = (count: number, one: string, other: string) => `${count} ${count === 1 ? one : other}`;
+          const before = plural(result.already_imported, 'submission was', 'submissions were');
+          if (result.items_created === 0) {
+            process.stdout.write(
+              `Nothing new: every submission in the file (${result.submissions}) was imported before.\n`,
+            );
+            return;
+          }
           process.stdout.write(
-            `${verb} ${result.items_created} items with ${result.markings_created} markings and ` +
-              `${result.media_created} photos (${result.sites_created} new sites, ${result.zones_created} new zones) ` +
-              `from ${result.submissions} submissions (${result.export_format}); ` +
-              `${result.already_imported} were imported before.\n`,
+            `${result.dry_run ? 'Would create' : 'Created'} ${plural(result.items_created, 'item', 'items')} with ` +
+              `${plural(result.markings_created, 'marking', 'markings')} and ` +
+              `${plural(result.media_created, 'photo', 'photos')} ` +
+              `(${plural(result.sites_created, 'new site', 'new sites')}, ` +
+              `${plural(result.zones_created, 'new zone', 'new zones')}) from ` +
+              `${plural(result.submissions, 'submission', 'submissions')} (${result.export_format}); ` +
+              `${before} imported before.\n`,
           );
         });
       },

@@ -185,7 +185,15 @@ export function planSubmission(raw: RawSubmission): { plan?: SubmissionPlan; pro
           ? `${f.markings}[${Number(index) + 1}]/${itemFieldToForm[inner ?? ''] ?? inner ?? ''}`
           : (itemFieldToForm[first ?? ''] ?? first ?? '');
       const { code, params } = fieldCodeOfZodIssue(issue as unknown as Parameters<typeof fieldCodeOfZodIssue>[0]);
-      read.problem(field, issue.message, code, params);
+      const given = issue.path.reduce<unknown>(
+        (value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key],
+        item,
+      );
+      const message =
+        code === 'invalid_option' && typeof given === 'string'
+          ? `"${given}" is not one of ${String(params?.options ?? '').replaceAll('|', ', ')} (the form's codes)`
+          : issue.message;
+      read.problem(field, message, code, params);
     }
   }
   const photos = raw.repeats.photos.flatMap((entry) => {
