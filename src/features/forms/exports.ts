@@ -205,6 +205,8 @@ function flattenJson(
   problems: string[],
 ): void {
   for (const [key, value] of Object.entries(object)) {
+    // A repeat left out of an OData answer (no $expand) is only a link to it.
+    if (key.endsWith('@odata.navigationLink')) problems.push(key.slice(0, key.indexOf('@')));
     if (key.startsWith('_') || key.includes('@odata')) continue;
     const name = lastSegment(key, '/');
     if (Array.isArray(value)) {
@@ -219,8 +221,6 @@ function flattenJson(
     } else if (isGeoJsonPoint(value)) {
       answers.set(name, value);
     } else if (typeof value === 'object' && value !== null) {
-      const links = Object.keys(value).filter((inner) => inner.endsWith('@odata.navigationLink'));
-      for (const link of links) problems.push(link.slice(0, link.indexOf('@')));
       flattenJson(value as Record<string, unknown>, answers, repeats, problems);
     } else {
       answers.set(name, value as AnswerValue);

@@ -593,6 +593,73 @@ describe('field forms (ODK / KoboToolbox)', () => {
     assert.equal(viewerless.statusCode, 404);
   });
 
+  it('imports KoboToolbox API v2 JSON zipped with its attachments, the photo hash matching the file', async () => {
+    const uuid = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b0008';
+    const data = {
+      count: 1,
+      next: null,
+      previous: null,
+      results: [
+        {
+          site: siteId,
+          category: 'document',
+          quantity: '1',
+          photos_count: '1',
+          photos: [{ 'photos/photo': 'ledger page.jpg' }],
+          'meta/instanceID': `uuid:${uuid}`,
+          _uuid: uuid,
+          _submitted_by: 'fieldteam',
+          _submission_time: '2026-11-24T07:00:00',
+          __version__: 'vXk3pQ9bT2nR7s',
+          _attachments: [
+            {
+              download_url: `https://kf.example.org/media/original?media_file=fieldteam%2Fattachments%2Fab%2F${uuid}%2Fledger_page.jpg`,
+              filename: `fieldteam/attachments/ab/${uuid}/ledger_page.jpg`,
+              mimetype: 'image/jpeg',
+            },
+          ],
+        },
+      ],
+    };
+    const file = write(
+      'kobo-json.zip',
+      zipOf([
+        { name: 'data.json', bytes: Buffer.from(JSON.stringify(data)) },
+        { name: `fieldteam/attachments/ab/${uuid}/ledger_page.jpg`, bytes: photoA },
+      ]),
+    );
+    const result = await importFormExport(world.db, context, world.owner, world.investigationId, file);
+    assert.equal(result.export_format, 'kobo_json');
+    assert.deepEqual(
+      result.created[0]!.media.map((photo) => [photo.sha256, photo.original_filename]),
+      [[sha256(photoA), 'ledger page.jpg']],
+    );
+    const again = await importFormExport(world.db, context, world.owner, world.investigationId, file);
+    assert.equal(again.media_created, 0);
+  });
+
+  it('refuses OData JSON whose repeats are links instead of data (not saved with $expand=*)', async () => {
+    const instance = 'uuid:1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f0009';
+    const file = write(
+      'odata-links.json',
+      JSON.stringify({
+        value: [
+          {
+            __id: instance,
+            __system: { submitterName: 'x', formVersion: '1' },
+            meta: { instanceID: instance },
+            site: siteId,
+            category: 'other',
+            'markings@odata.navigationLink': `Submissions('${instance}')/markings`,
+          },
+        ],
+      }),
+    );
+    const error = await refused(file);
+    assert.equal(error.fields[0]?.code, 'export_format_unknown');
+    assert.match(error.message, /\$expand=\*/);
+  });
+
   it('refuses an archive whose member climbs out of it, and one with an oversized member', async () => {
     const formId = formIdFor(world.investigationId);
     const main = Buffer.from(

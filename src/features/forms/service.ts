@@ -180,7 +180,18 @@ async function stagePhoto(
     });
     return undefined;
   }
-  const staged = await context.store.stage(await member.open(), { maxBytes: context.media.maxUploadBytes });
+  let staged: StagedOriginal;
+  try {
+    staged = await context.store.stage(await member.open(), { maxBytes: context.media.maxUploadBytes });
+  } catch (error) {
+    // More bytes than the archive's directory declared (yauzl checks), or more than the limit.
+    const detail =
+      error instanceof DomainError ? (error.fields[0]?.message ?? error.message) : (error as Error).message;
+    problem(`${filename} cannot be read from the archive within its size: ${detail}`, 'archive_entry_too_large', {
+      maximum: context.media.maxUploadBytes,
+    });
+    return undefined;
+  }
   try {
     const mediaType = checkDeclaredType(staged.head, { filename });
     if (!mediaType.startsWith('image/')) throw new Error(`content is ${mediaType}`);
