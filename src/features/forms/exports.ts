@@ -13,7 +13,7 @@
 // - KoboToolbox API v2 (`/api/v2/assets/<uid>/data.json`): `{"results":[…]}`, keys are full paths, repeats arrays.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DomainError } from '../../errors.js';
-import { formRepeats, type ExportFormat, type FormRepeat } from './schema.js';
+import { formFields, formRepeats, type ExportFormat, type FormRepeat } from './schema.js';
 
 export type AnswerValue = string | number | boolean | null | Record<string, unknown>;
 export type Answers = Map<string, AnswerValue>;
@@ -76,7 +76,15 @@ function readCsv(content: string, name: string): Record<string, string>[] {
   const firstLine = content.slice(0, content.indexOf('\n') === -1 ? undefined : content.indexOf('\n'));
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   try {
-    return parseCsv<Record<string, string>>(content, { columns: true, delimiter, bom: true, skip_empty_lines: true });
+    // ODK Central leaves out a row's trailing empty values (seen in real exports: `Edits`, `Status`): a shorter
+    // row reads its missing last columns as unanswered; a longer one is refused.
+    return parseCsv<Record<string, string>>(content, {
+      columns: true,
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count_less: true,
+    });
   } catch (error) {
     throw new DomainError('validation_failed', `${name} cannot be read as CSV: ${(error as Error).message}`, [
       { field: name, message: (error as Error).message, code: 'csv_syntax' },
@@ -125,7 +133,7 @@ export function readOdkCentralCsv(tables: Map<string, string>): ReadExport {
         ? null
         : parts.map((p) => p ?? '').join(' ');
       answers.set(field, value);
-      geopointAsSent = value;
+      if (field === formFields.location) geopointAsSent = value;
     }
     const key = row.KEY ?? row['meta-instanceID'] ?? '';
     const repeats = emptyRepeats();
@@ -260,7 +268,7 @@ export function readSubmissionsJson(content: string): ReadExport {
       format === 'odk_central_odata'
         ? (text(meta.instanceID) ?? text(record.__id))
         : (text(record['meta/instanceID']) ?? (text(record._uuid) === null ? null : `uuid:${text(record._uuid)}`));
-    const point = answers.get('location');
+    const point = answers.get(formFields.location);
     return {
       instanceId,
       ref: instanceId ?? `submission ${index + 1}`,

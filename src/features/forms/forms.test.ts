@@ -12,6 +12,7 @@ import { createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from 
 import { createSite } from '../sites/service.js';
 import { formIdFor, type FormsImportResult } from './schema.js';
 import { importFormExport, writeXlsForm, type FormsImportContext } from './service.js';
+import { readOdkCentralCsv } from './exports.js';
 import { csvOf, odkCentralMainCsv, zipOf } from './test-fixtures.js';
 import { choiceLists, formLanguages } from './xlsform.js';
 
@@ -734,6 +735,25 @@ describe('field forms (ODK / KoboToolbox)', () => {
     assert.equal(byField.get(`${instance}/category`), 'invalid_option');
     assert.equal(byField.get(`${instance}/quantity`), 'not_whole');
     assert.equal(byField.get(`${photoInstance}/photos[1]/photo`), 'attachment_not_image');
+  });
+
+  it('reads an ODK Central row that leaves out its trailing empty values, and refuses one with too many', () => {
+    const header = 'SubmissionDate,site,category,meta-instanceID,KEY,SubmitterName,Status,Edits\r\n';
+    const short = readOdkCentralCsv(
+      new Map([['f.csv', `${header}2026-11-20T09:41:07.481Z,${siteId},fuze,uuid:a,uuid:a,team,\r\n`]]),
+    );
+    assert.deepEqual(
+      [
+        short.submissions[0]!.instanceId,
+        short.submissions[0]!.answers.get('category'),
+        short.submissions[0]!.submitter,
+      ],
+      ['uuid:a', 'fuze', 'team'],
+    );
+    assert.throws(
+      () => readOdkCentralCsv(new Map([['f.csv', `${header}a,b,c,d,e,f,g,h,i\r\n`]])),
+      (error: unknown) => error instanceof DomainError && error.fields[0]?.code === 'csv_syntax',
+    );
   });
 
   it('keeps the audit chain whole', async () => {

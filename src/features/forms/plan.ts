@@ -189,6 +189,10 @@ export function planSubmission(raw: RawSubmission): { plan?: SubmissionPlan; pro
         (value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key],
         item,
       );
+      if (code === 'invalid_option' && (given === undefined || given === null)) {
+        read.problem(field, 'no answer was given', 'required');
+        continue;
+      }
       const message =
         code === 'invalid_option' && typeof given === 'string'
           ? `"${given}" is not one of ${String(params?.options ?? '').replaceAll('|', ', ')} (the form's codes)`
