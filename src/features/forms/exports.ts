@@ -214,7 +214,8 @@ function flattenJson(
 ): void {
   for (const [key, value] of Object.entries(object)) {
     // A repeat left out of an OData answer (no $expand) is only a link to it.
-    if (key.endsWith('@odata.navigationLink')) problems.push(key.slice(0, key.indexOf('@')));
+    const linked = key.endsWith('@odata.navigationLink') ? key.slice(0, key.indexOf('@')) : undefined;
+    if (linked !== undefined && !Array.isArray(object[linked])) problems.push(linked);
     if (key.startsWith('_') || key.includes('@odata')) continue;
     const name = lastSegment(key, '/');
     if (Array.isArray(value)) {
