@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
-import { fieldErrorMessage } from '../api/fieldErrors';
-import { Field, Loading } from '../components/ui';
-import { useDocumentTitle } from '../hooks';
-import { useI18n, type MessageKey } from '../i18n/i18n';
-import { outboxEntries, syncNow } from './controller';
-import { useOnline, useSyncStatus, useVaultState } from './hooks';
+import { fieldErrorMessage } from '../../api/fieldErrors';
+import { Field, Loading } from '../../components/ui';
+import { useDocumentTitle } from '../../hooks';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { outboxEntries, syncNow } from '../../offline/controller';
+import { useOnline, useSyncStatus, useVaultState } from '../../offline/hooks';
 import { FieldPack } from './FieldPack';
-import { OfflineSetup, UnlockForm } from './OfflineScreens';
-import { onOutboxChange, removeOutboxEntry, updateOutboxEntry, type OutboxEntry } from './outbox';
-import { replaceEntry, resend } from './sync';
-import { vault } from './vault';
+import { OfflineSetup, UnlockForm } from '../../offline/OfflineScreens';
+import { onOutboxChange, removeOutboxEntry, updateOutboxEntry, type OutboxEntry } from '../../offline/outbox';
+import { replaceEntry, resend } from '../../offline/sync';
+import { vault } from '../../offline/vault';
 
 type Json = Record<string, unknown>;
 

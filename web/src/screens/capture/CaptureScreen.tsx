@@ -1,7 +1,7 @@
 import { flushSync } from 'react-dom';
-import { fieldErrorMessage } from '../api/fieldErrors';
+import { fieldErrorMessage } from '../../api/fieldErrors';
 import { useEffect, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
-import { api, call, fieldErrors, type NewItem, type NewMarking, type UploadedMedia } from '../api/client';
+import { api, call, fieldErrors, type NewItem, type NewMarking, type UploadedMedia } from '../../api/client';
 import {
   assemblyStates,
   conditions,
@@ -10,13 +10,13 @@ import {
   itemCategories,
   markingKinds,
   productionTypes,
-} from '../api/vocabulary';
-import { CharacterPalette } from '../components/CharacterPalette';
-import { FirstInvalidButton } from '../components/FirstInvalidButton';
-import { PhotoUpload } from '../components/PhotoUpload';
-import { SeenElsewhere } from '../components/SeenElsewhere';
-import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../components/ui';
-import { parseWholeNumber } from '../../../src/parsing/numbers.js';
+} from '../../api/vocabulary';
+import { CharacterPalette } from '../../components/CharacterPalette';
+import { FirstInvalidButton } from '../../components/FirstInvalidButton';
+import { PhotoUpload } from '../../components/PhotoUpload';
+import { SeenElsewhere } from '../../components/SeenElsewhere';
+import { ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { parseWholeNumber } from '../../../../src/parsing/numbers.js';
 import {
   editField,
   editMarking,
@@ -27,11 +27,11 @@ import {
   type CarriedField,
   type ItemDraft,
   type MarkingDraft,
-} from './capture/carryOver';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { linkPhotoOrQueue, saveOrQueue } from '../offline/save';
-import { Link, navigate, paths } from '../router';
+} from './carryOver';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { linkPhotoOrQueue, saveOrQueue } from '../../offline/save';
+import { Link, navigate, paths } from '../../router';
 
 const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
 
