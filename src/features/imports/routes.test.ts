@@ -80,7 +80,7 @@ describe('item CSV import through the web API', () => {
     assert.equal(body.preview.problems_total, 1);
     assert.deepEqual(
       body.preview.problems.map((problem) => [problem.line, problem.column, problem.code]),
-      [[3, 'category', 'invalid_option']],
+      [[3, 'category', 'value_unknown']],
     );
     assert.equal(await count('items'), 0);
     // Confirming a file with problems refuses it, listing them.
