@@ -331,6 +331,8 @@ export function parseRow(record: SheetRecord, reader: FieldReader, width: number
   reader.start(record);
   const before = problems.noted;
   checkStorable(record, reader.names, problems);
+  // A cell that could not be read as written has no text to check further; its problem refuses the row.
+  if (record.cellProblems !== undefined) return undefined;
   const siteRef = reader.text('site_ref', 100, true);
   const latitude = reader.coordinate('lat', 'latitude');
   const longitude = reader.coordinate('lon', 'longitude');
