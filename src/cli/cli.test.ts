@@ -257,6 +257,53 @@ describe('armtrace CLI', () => {
     }
   });
 
+  it('imports a semicolon CSV with --map, checks it with --dry-run, saves the mapping and reuses it by name', async () => {
+    const csv = path.join(dataDir, 'inventaire.csv');
+    fs.writeFileSync(
+      csv,
+      'Code;Nom du site;Type de site;Objet;Catégorie;Notes\nCL-1;Grange;Dépôt;CL-I1;Obus de mortier;vu\n',
+    );
+    const map = path.join(dataDir, 'map.json');
+    fs.writeFileSync(map, JSON.stringify({ Code: 'site_ref', Notes: null }));
+    const unmapped = await armtrace('import', 'items', csv, '--investigation', investigationId, '--dry-run');
+    assert.equal(unmapped.code, 1);
+    assert.match(unmapped.stdout, /line 1 \(Code\): unknown column/);
+    const dry = succeeded(
+      await armtrace(
+        'import',
+        'items',
+        csv,
+        '--investigation',
+        investigationId,
+        '--map',
+        map,
+        '--dry-run',
+        '--save-mapping',
+        'granges',
+      ),
+    );
+    assert.match(dry, /Code → site_ref \(mapping\)/);
+    assert.match(dry, /Catégorie → category \(recognised\)/);
+    assert.match(dry, /Would import: 0 markings on 1 items at 1 new and 0 existing sites .*Nothing was written/);
+    const saved = JSON.parse(
+      succeeded(await armtrace('import', 'mapping', 'list', '--investigation', investigationId)),
+    ) as {
+      name: string;
+      mapping: Record<string, string | null>;
+    }[];
+    assert.deepEqual(
+      saved.map((entry) => [entry.name, entry.mapping.Code, entry.mapping.Notes, entry.mapping['Catégorie']]),
+      [['granges', 'site_ref', null, 'category']],
+    );
+    const imported = JSON.parse(
+      succeeded(
+        await armtrace('import', 'items', csv, '--investigation', investigationId, '--mapping', 'granges', '--json'),
+      ),
+    ) as { items_created: number; sites_created: number };
+    assert.equal(imported.items_created, 1);
+    assert.equal(imported.sites_created, 1);
+  });
+
   it('verify exits 0 on a clean database', async () => {
     const result = await armtrace('verify');
     assert.match(succeeded(result), /^OK: \d+ audit entries chain correctly/);

@@ -438,7 +438,20 @@ export interface InvestigationSecondFactorTable {
   updated_by: string;
 }
 
+/** A column mapping of the tabular import, kept under a name in an investigation (migration 0015). */
+export interface ImportMappingsTable {
+  id: string;
+  investigation_id: string;
+  name: string;
+  /** Header → field name or null, as JSON. */
+  mapping: unknown;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
+  import_mappings: ImportMappingsTable;
   sign_in_throttle: SignInThrottleTable;
   second_factors: SecondFactorsTable;
   recovery_codes: RecoveryCodesTable;

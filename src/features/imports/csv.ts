@@ -1,10 +1,10 @@
 /**
- * Reading CSV files as a stream of records (RFC 4180: comma-separated, fields
- * quoted with `"` when they hold commas, quotes or line breaks, `""` for a
- * quote inside, CRLF or LF line ends), in UTF-8 or ISO-8859-1, one encoding per
- * file.
+ * Reading CSV files as a stream of records through csv-parse (comma- or
+ * semicolon-separated, RFC 4180 quoting), in UTF-8 or ISO-8859-1, one encoding
+ * per file.
  */
 import fs from 'node:fs';
+import { parse } from 'csv-parse';
 
 /** One record and the line of the file it starts on (1-based). */
 export interface CsvRecord {
@@ -23,111 +23,121 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
+export type CsvDelimiter = ',' | ';';
 
-/** An incremental CSV parser: feed it text in chunks of any size. */
-export class CsvParser {
-  private field = '';
-  private fields: string[] = [];
-  private quoted = false;
-  private inQuotes = false;
-  private afterQuote = false;
-  private line = 1;
-  private recordLine = 1;
-  private pendingCr = false;
+/**
+ * The delimiter of a file, from its header line: `;` when the line holds more semicolons than commas outside
+ * quotes (as spreadsheets write CSV where the comma is the decimal separator), else `,`.
+ *
+ * @example
+ * detectDelimiter('site_ref;nom;lat'); // ';'
+ */
+export function detectDelimiter(headerLine: string): CsvDelimiter {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const character of headerLine) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && character === ',') commas += 1;
+    else if (!quoted && character === ';') semicolons += 1;
+  }
+  return semicolons > commas ? ';' : ',';
+}
 
-  /** Parses a chunk and returns the records it completes. */
-  push(chunk: string): CsvRecord[] {
-    const records: CsvRecord[] = [];
-    let start = 0;
-    for (let index = 0; index < chunk.length; index += 1) {
-      // Fast path: a whole line without quotes, at the start of a record, is split as it is.
-      if (index === start && !this.pendingCr && !this.inQuotes && !this.afterQuote && this.fields.length === 0) {
-        const end = chunk.indexOf('\n', index);
-        if (end !== -1 && this.field === '' && !this.quoted) {
-          let line = chunk.slice(index, end);
-          const cr = line.indexOf('\r');
-          if (cr === line.length - 1) line = line.slice(0, -1);
-          if ((cr === -1 || cr === line.length) && !line.includes('"')) {
-            records.push({ line: this.recordLine, fields: line.split(',') });
-            this.line += 1;
-            this.recordLine = this.line;
-            index = end;
-            start = end + 1;
-            continue;
-          }
-        }
-      }
-      const code = chunk.charCodeAt(index);
-      if (this.pendingCr) {
-        this.pendingCr = false;
-        if (code === LF) {
-          start = index + 1;
-          continue;
-        }
-      }
-      if (this.inQuotes) {
-        if (code === QUOTE) {
-          this.field += chunk.slice(start, index);
-          this.inQuotes = false;
-          this.afterQuote = true;
-          start = index + 1;
-        } else if (code === LF) {
-          this.line += 1;
-        }
-        continue;
-      }
-      if (this.afterQuote) {
-        this.afterQuote = false;
-        if (code === QUOTE) {
-          // A doubled quote inside a quoted field stands for one quote.
-          this.field += '"';
-          this.inQuotes = true;
-          start = index + 1;
-          continue;
-        }
-        if (code !== COMMA && code !== LF && code !== CR) {
-          throw new CsvSyntaxError('text after the closing quote of a field; quote the whole field', this.line);
-        }
-      }
-      if (code === COMMA) {
-        this.fields.push(this.field + chunk.slice(start, index));
-        this.field = '';
-        this.quoted = false;
-        start = index + 1;
-      } else if (code === LF || code === CR) {
-        this.fields.push(this.field + chunk.slice(start, index));
-        this.field = '';
-        this.quoted = false;
-        records.push({ line: this.recordLine, fields: this.fields });
-        this.fields = [];
-        this.line += 1;
-        this.recordLine = this.line;
-        this.pendingCr = code === CR;
-        start = index + 1;
-      } else if (code === QUOTE && !this.quoted && this.field === '' && index === start) {
-        this.quoted = true;
-        this.inQuotes = true;
-        start = index + 1;
+/** Line breaks inside a record's fields (CRLF counts once), so that the next record's line is known. */
+function lineBreaks(fields: readonly string[]): number {
+  let count = 0;
+  for (const field of fields) {
+    for (let index = 0; index < field.length; index += 1) {
+      const code = field.charCodeAt(index);
+      if (code === 10) count += 1;
+      else if (code === 13) {
+        count += 1;
+        if (field.charCodeAt(index + 1) === 10) index += 1;
       }
     }
-    this.field += chunk.slice(start);
-    return records;
   }
+  return count;
+}
 
-  /** Finishes the input: the last record may lack a line end. */
-  end(): CsvRecord[] {
-    if (this.inQuotes) {
-      throw new CsvSyntaxError('a quoted field is not closed before the end of the file', this.recordLine);
-    }
-    if (this.fields.length === 0 && this.field === '' && !this.quoted) return [];
-    this.fields.push(this.field);
-    this.field = '';
-    return [{ line: this.recordLine, fields: this.fields }];
+/** English text of a csv-parse error, for the problem that names its line. */
+function describeCsvError(code: string | undefined, message: string): string {
+  if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is not closed before the end of the file';
+  if (code === 'CSV_INVALID_CLOSING_QUOTE') return 'text after the closing quote of a field; quote the whole field';
+  if (code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_OPENING_QUOTE') {
+    return 'a quote inside a field that does not start with one; quote the whole field and double the quotes in it';
   }
+  return message;
+}
+
+/**
+ * Parses CSV text given in chunks of any size with csv-parse (RFC 4180: fields quoted with `"` when they hold
+ * the delimiter, quotes or line breaks, `""` for a quote inside, CRLF, LF or CR line ends; a quote inside an
+ * unquoted field is refused, as it is in RFC 4180). The delimiter, comma or semicolon, is decided from the header line. Each
+ * record comes with the physical line of the file it starts on; a blank line is a record of one empty field.
+ *
+ * @example
+ * for await (const records of parseCsvChunks(['a;b\n1;"x', '\ny"\n'])) console.log(records);
+ * // [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', 'x\ny'] }]
+ */
+export async function* parseCsvChunks(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<CsvRecord[]> {
+  let parser: ReturnType<typeof parse> | undefined;
+  let pending = '';
+  let nextLine = 1;
+  let records: CsvRecord[] = [];
+  let failure: CsvSyntaxError | undefined;
+  const start = (delimiter: CsvDelimiter) => {
+    const created = parse({
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: false,
+      bom: true,
+      // Records are taken here, as they are parsed, so that the line of a syntax error is known exactly.
+      on_record: (record: string[]) => {
+        records.push({ line: nextLine, fields: record });
+        nextLine += 1 + lineBreaks(record);
+        return null;
+      },
+    });
+    created.resume();
+    created.on('error', (error: Error & { code?: string }) => {
+      failure = new CsvSyntaxError(describeCsvError(error.code, error.message), nextLine);
+    });
+    return created;
+  };
+  const take = () => {
+    if (failure !== undefined) throw failure;
+    const taken = records;
+    records = [];
+    return taken;
+  };
+  for await (const chunk of chunks) {
+    if (parser === undefined) {
+      pending += chunk;
+      const end = pending.search(/[\r\n]/);
+      if (end === -1) continue;
+      parser = start(detectDelimiter(pending.slice(0, end)));
+      parser.write(pending);
+      pending = '';
+    } else {
+      // Let csv-parse take the chunk before reading what it made of it.
+      if (!parser.write(chunk)) await new Promise((resolve) => parser!.once('drain', resolve));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const taken = take();
+    if (taken.length > 0) yield taken;
+  }
+  parser ??= start(detectDelimiter(pending));
+  if (pending !== '') parser.write(pending);
+  await new Promise<void>((resolve) => {
+    parser.once('end', resolve);
+    parser.once('error', () => resolve());
+    parser.end();
+  });
+  const taken = take();
+  // A last line without a line end that is empty is no record.
+  if (taken.length > 0) yield taken;
 }
 
 export type CsvEncoding = 'utf-8' | 'iso-8859-1';
@@ -143,13 +153,13 @@ export async function* readCsvRecords(path: string, encoding: CsvEncoding): Asyn
     fatal: encoding === 'utf-8',
     ignoreBOM: false,
   });
-  const parser = new CsvParser();
-  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const records = parser.push(decoder.decode(chunk as Buffer, { stream: true }));
-    if (records.length > 0) yield records;
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
+      yield decoder.decode(chunk as Buffer, { stream: true });
+    }
+    yield decoder.decode();
   }
-  const last = [...parser.push(decoder.decode()), ...parser.end()];
-  if (last.length > 0) yield last;
+  yield* parseCsvChunks(text());
 }
 
 /** Where a byte is in a file: line (1-based, as the CSV parser counts them) and column (1-based, in characters). */
@@ -170,6 +180,8 @@ export interface EncodingScan {
   firstNotWindows1252: BytePosition | null;
 }
 
+const LF = 10;
+const CR = 13;
 const UNDEFINED_IN_WINDOWS_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 

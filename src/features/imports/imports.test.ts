@@ -10,29 +10,38 @@ import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
 import { searchAllMarkings } from '../markings/search.js';
 import { createSite } from '../sites/service.js';
-import { CsvParser, CsvSyntaxError } from './csv.js';
+import { CsvSyntaxError, parseCsvChunks, type CsvRecord } from './csv.js';
 import { importItemsCsv } from './service.js';
 
 const HEADER = 'site_ref,site_name,site_type,lat,lon,item_ref,category,model,quantity,marking_kind,marking_text';
 
-describe('CsvParser', () => {
-  const parse = (...chunks: string[]) => {
-    const parser = new CsvParser();
-    const records = chunks.flatMap((chunk) => parser.push(chunk));
-    return [...records, ...parser.end()].map((record) => [record.line, ...record.fields]);
+describe('CSV records (csv-parse)', () => {
+  const parse = async (...chunks: string[]) => {
+    const records: CsvRecord[] = [];
+    for await (const batch of parseCsvChunks(chunks)) records.push(...batch);
+    return records.map((record) => [record.line, ...record.fields]);
+  };
+  const syntaxErrorLine = async (text: string) => {
+    try {
+      await parse(text);
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) return error.line;
+      throw error;
+    }
+    return assert.fail('the text was read');
   };
 
-  it('reads quoted fields, doubled quotes, CRLF and line breaks inside quotes', () => {
-    assert.deepEqual(parse('a,"b,c","say ""hi"""\r\n1,"two\nlines",3\n'), [
+  it('reads quoted fields, doubled quotes, CRLF and line breaks inside quotes', async () => {
+    assert.deepEqual(await parse('a,"b,c","say ""hi"""\r\n1,"two\nlines",3\n'), [
       [1, 'a', 'b,c', 'say "hi"'],
       [2, '1', 'two\nlines', '3'],
     ]);
   });
 
-  it('gives the same records whatever the chunks, and reads a last line without a line end', () => {
+  it('gives the same records whatever the chunks, and reads a last line without a line end', async () => {
     const text = 'a,b\r\nx,"y\r\nz",w\r\n,c,,\nlast,"q""",e';
-    const whole = parse(text);
-    assert.deepEqual(parse(...Array.from(text)), whole);
+    const whole = await parse(text);
+    assert.deepEqual(await parse(...Array.from(text)), whole);
     assert.deepEqual(whole, [
       [1, 'a', 'b'],
       [2, 'x', 'y\r\nz', 'w'],
@@ -41,15 +50,19 @@ describe('CsvParser', () => {
     ]);
   });
 
-  it('refuses an unclosed quote and text after a closing quote, with the line', () => {
-    assert.throws(
-      () => parse('a\n"open,b\n'),
-      (error: unknown) => error instanceof CsvSyntaxError && error.line === 2,
-    );
-    assert.throws(
-      () => parse('a\nb\n"x"y,1\n'),
-      (error: unknown) => error instanceof CsvSyntaxError && error.line === 3,
-    );
+  it('takes the delimiter from the header line, semicolon or comma', async () => {
+    assert.deepEqual(await parse('\uFEFFa;b\r\n1,5;"x;\r\ny"\r\n\r\n3;4'), [
+      [1, 'a', 'b'],
+      [2, '1,5', 'x;\r\ny'],
+      [4, ''],
+      [5, '3', '4'],
+    ]);
+  });
+
+  it('refuses an unclosed quote, text after a closing quote and a stray quote, with the line', async () => {
+    assert.equal(await syntaxErrorLine('a\n"open,b\n'), 2);
+    assert.equal(await syntaxErrorLine('a\nb\n"x"y,1\n'), 3);
+    assert.equal(await syntaxErrorLine('a,b\n"1\n2",3\n4"5,6\n'), 4);
   });
 });
 
@@ -156,12 +169,12 @@ describe('items CSV import', () => {
     assert.deepEqual(error.fields, [
       {
         field: 'line 4 (marking_kind)',
-        code: 'invalid_option',
-        params: { options: 'serial|lot|factory_code|year|headstamp|model|stock_number|contract|other' },
+        code: 'value_unknown',
+        params: { value: 'tattoo', lines: '4', count: 1, options: 'factory_code|lot|year' },
         message: error.fields[0]!.message,
       },
     ]);
-    assert.match(error.fields[0]!.message, /"tattoo" is not one of serial, lot/);
+    assert.match(error.fields[0]!.message, /"tattoo" is not a known marking_kind \(line 4\)/);
     const afterwards = await Promise.all([count('sites'), count('items'), count('markings'), count('audit_log')]);
     assert.deepEqual(afterwards, before);
   });
@@ -246,8 +259,8 @@ describe('items CSV import', () => {
       [
         'line 2 (lat)',
         'line 2 (quantity)',
-        'line 3 (lon)',
         'line 3 (category)',
+        'line 3 (lon)',
         'line 4 (marking_text)',
         'line 6 (site_ref)',
         'line 6 (category)',
@@ -418,10 +431,10 @@ describe('items CSV import', () => {
   });
 
   it('refuses a file with unknown or missing columns, and viewers', async () => {
-    const columns = await refusal(writeFile('columns.csv', 'site_ref,item,category\nS,I,other\n'));
+    const columns = await refusal(writeFile('columns.csv', 'site_ref,thing,category\nS,I,other\n'));
     assert.deepEqual(
       columns.fields.map((field) => field.field),
-      ['line 1 (item)', 'line 1 (item_ref)'],
+      ['line 1 (thing)', 'line 1 (item_ref)'],
     );
     assert.match((await refusal(writeFile('empty.csv', ''))).fields[0]!.message, /empty/);
     await createTestUser(world.db, 'import-viewer');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { addMember } from '../investigations/service.js';
 import { createMediaTestApp, multipartBody, type MediaTestApp } from '../media/test-helpers.js';
@@ -80,7 +81,7 @@ describe('item CSV import through the web API', () => {
     assert.equal(body.preview.problems_total, 1);
     assert.deepEqual(
       body.preview.problems.map((problem) => [problem.line, problem.column, problem.code]),
-      [[3, 'category', 'invalid_option']],
+      [[3, 'category', 'value_unknown']],
     );
     assert.equal(await count('items'), 0);
     // Confirming a file with problems refuses it, listing them.
@@ -251,5 +252,99 @@ describe('audit history filters', () => {
     assert.equal(first.next_before_seq, first.items[0]!.seq);
     const second = await get(`limit=1&before_seq=${first.next_before_seq}`);
     assert.equal(second.items[0]!.seq, first.items[0]!.seq - 1);
+  });
+});
+
+describe('tabular import through the web API: XLSX, mapping, saved mappings', () => {
+  it('previews an XLSX upload, checks it again with a changed mapping, saves the mapping and imports with it', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Feuil1');
+    sheet.addRow(['Code', 'Nom du site', 'Type de site', 'Objet', 'Catégorie', 'Notes']);
+    sheet.addRow(['WX-1', 'Grange', 'Cache', 'WX-I1', 'Cartouches', 'seen twice']);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const uploaded = await preview(bytes, cookie, 'inventaire.xlsx');
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
+    const first = uploaded.json<
+      PreviewBody & { preview: { format: string; columns: { header: string; field: string | null }[] } }
+    >();
+    assert.equal(first.preview.format, 'xlsx');
+    assert.deepEqual(
+      first.preview.columns.map((column) => column.field),
+      [null, 'site_name', 'site_type', 'item_ref', 'category', null],
+    );
+    assert.deepEqual(
+      first.preview.problems.map((problem) => [problem.column, problem.code]),
+      [
+        ['Code', 'column_unknown'],
+        ['Notes', 'column_unknown'],
+        ['site_ref', 'column_missing'],
+      ],
+    );
+
+    const mapping = { Code: 'site_ref', Notes: null };
+    const checked = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/imports/items/check`,
+      headers: { cookie },
+      payload: { sha256: first.sha256, mapping },
+    });
+    assert.equal(checked.statusCode, 200, checked.body);
+    assert.equal(checked.json<PreviewBody>().preview.problems_total, 0);
+    assert.equal(checked.json<PreviewBody>().preview.items_created, 1);
+
+    const saved = await web.app.inject({
+      method: 'PUT',
+      url: `/api/v1/investigations/${world.investigationId}/import-mappings`,
+      headers: { cookie },
+      payload: { name: 'inventaire', mapping },
+    });
+    assert.equal(saved.statusCode, 200, saved.body);
+    const listed = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${world.investigationId}/import-mappings`,
+      headers: { cookie },
+    });
+    assert.deepEqual(
+      listed.json<{ items: { name: string; mapping: unknown }[] }>().items.map((entry) => [entry.name, entry.mapping]),
+      [['inventaire', mapping]],
+    );
+    const viewer = await web.app.inject({
+      method: 'PUT',
+      url: `/api/v1/investigations/${world.investigationId}/import-mappings`,
+      headers: { cookie: await world.cookieFor('reader') },
+      payload: { name: 'x', mapping: {} },
+    });
+    assert.equal(viewer.statusCode, 403);
+
+    const imported = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/imports/items`,
+      headers: { cookie },
+      payload: { sha256: first.sha256, mapping_name: 'inventaire' },
+    });
+    assert.equal(imported.statusCode, 201, imported.body);
+    const item = await world.db
+      .selectFrom('items')
+      .select(['category'])
+      .where('external_ref', '=', 'WX-I1')
+      .executeTakeFirstOrThrow();
+    assert.equal(item.category, 'cartridges');
+
+    const deleted = await web.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/investigations/${world.investigationId}/import-mappings/inventaire`,
+      headers: { cookie },
+    });
+    assert.equal(deleted.statusCode, 204);
+    const actions = await world.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_type', '=', 'import_mappings')
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      actions.map((entry) => entry.action),
+      ['import_mapping.save', 'import_mapping.delete'],
+    );
   });
 });

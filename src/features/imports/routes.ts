@@ -1,15 +1,32 @@
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../investigations/schema.js';
-import { importPreviewSchema, importResultSchema } from './schema.js';
+import { deleteImportMapping, findImportMapping, listImportMappings, saveImportMapping } from './mappings.js';
+import {
+  importMappingSchema,
+  importPreviewSchema,
+  importResultSchema,
+  saveImportMappingBodySchema,
+  savedImportMappingSchema,
+  type ImportMapping,
+} from './schema.js';
 import { importItemsCsv, previewItemsCsv } from './service.js';
-import { findImportUpload, removeImportUpload, stageImportUpload, type StagedImportUpload } from './uploads.js';
+import {
+  findImportUpload,
+  findImportUploadDetails,
+  removeImportUpload,
+  stageImportUpload,
+  type StagedImportUpload,
+} from './uploads.js';
 
 const tags = ['imports'];
 const encodingSchema = z.enum(['utf-8', 'iso-8859-1']);
@@ -21,14 +38,70 @@ export const importUploadSchema = z.object({
   preview: importPreviewSchema,
 });
 
+const readingFields = {
+  sheet: z.string().min(1).max(200).optional().describe('The sheet of a workbook to read; the first by default'),
+  mapping: importMappingSchema
+    .optional()
+    .describe('Header → field (null: leave the column out); headers not in it are recognised by name'),
+  mapping_name: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Use the mapping saved under this name in the investigation (`mapping`, when given too, wins per header)',
+    ),
+};
+
 export const importConfirmBodySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hexadecimal'),
   encoding: encodingSchema.optional().describe('As previewed; decided from the bytes when not given'),
+  ...readingFields,
 });
 
 const previewQuerySchema = z.object({
   encoding: encodingSchema.optional().describe('Read the file in this encoding; decided from the bytes by default'),
+  sheet: readingFields.sheet,
+  mapping_name: readingFields.mapping_name,
 });
+
+const mappingNameParamsSchema = z.object({
+  id: z.uuid(),
+  name: z.string().min(1).max(100),
+});
+
+/** The mapping to read a file with: the saved one named, overridden header by header by the one given. */
+async function chosenMapping(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  given: { mapping?: ImportMapping | undefined; mapping_name?: string | undefined },
+): Promise<ImportMapping | undefined> {
+  const saved =
+    given.mapping_name === undefined
+      ? undefined
+      : await findImportMapping(db, actor, investigationId, given.mapping_name);
+  if (saved === undefined) return given.mapping;
+  return { ...saved, ...given.mapping };
+}
+
+function multipartMapping(text: string): ImportMapping {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new DomainError('validation_failed', 'The field `mapping` must be JSON: header → field or null.', [
+      { field: 'mapping', message: 'not JSON', code: 'mapping_invalid' },
+    ]);
+  }
+  const parsed = importMappingSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new DomainError('validation_failed', 'The field `mapping` must map each header to a field or null.', [
+      { field: 'mapping', message: parsed.error.issues[0]?.message ?? 'not a mapping', code: 'mapping_invalid' },
+    ]);
+  }
+  return parsed.data;
+}
 
 function badUpload(message: string): DomainError {
   return new DomainError(
@@ -61,8 +134,12 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       if (!request.isMultipart()) throw badUpload('the request is not multipart/form-data');
       const owner = { userId: actor.userId, investigationId };
       let staged: StagedImportUpload | undefined;
+      let mapping: ImportMapping | undefined;
       for await (const part of request.parts()) {
-        if (part.type === 'field') continue;
+        if (part.type === 'field') {
+          if (part.fieldname === 'mapping' && typeof part.value === 'string') mapping = multipartMapping(part.value);
+          continue;
+        }
         if (part.fieldname !== 'file' || staged !== undefined) {
           part.file.resume();
           throw badUpload(`one file, in the field \`file\` (got \`${part.fieldname}\`)`);
@@ -77,8 +154,43 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       if (staged === undefined) throw badUpload('no file was sent');
       const preview = await previewItemsCsv(db, actor, investigationId, staged.path, {
         encoding: request.query.encoding,
+        sheet: request.query.sheet,
+        mapping: await chosenMapping(db, actor, investigationId, {
+          mapping,
+          mapping_name: request.query.mapping_name,
+        }),
       });
       return { sha256: staged.sha256, size_bytes: staged.size_bytes, expires_at: staged.expires_at, preview };
+    },
+  );
+
+  app.post(
+    '/investigations/:id/imports/items/check',
+    {
+      schema: {
+        tags,
+        summary:
+          'Check a kept upload again, e.g. with a changed column mapping: the same dry run as the preview, nothing written (investigator)',
+        params: idParamsSchema,
+        body: importConfirmBodySchema,
+        response: { 200: importUploadSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'investigator');
+      const upload = await findImportUploadDetails(
+        folder,
+        { userId: actor.userId, investigationId },
+        request.body.sha256,
+      );
+      const preview = await previewItemsCsv(db, actor, investigationId, upload.path, {
+        encoding: request.body.encoding,
+        sheet: request.body.sheet,
+        mapping: await chosenMapping(db, actor, investigationId, request.body),
+      });
+      return { sha256: upload.sha256, size_bytes: upload.size_bytes, expires_at: upload.expires_at, preview };
     },
   );
 
@@ -99,9 +211,56 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       const investigationId = request.params.id;
       await requireRole(db, actor, investigationId, 'investigator');
       const file = await findImportUpload(folder, { userId: actor.userId, investigationId }, request.body.sha256);
-      const result = await importItemsCsv(db, actor, investigationId, file, { encoding: request.body.encoding });
+      const result = await importItemsCsv(db, actor, investigationId, file, {
+        encoding: request.body.encoding,
+        sheet: request.body.sheet,
+        mapping: await chosenMapping(db, actor, investigationId, request.body),
+      });
       await removeImportUpload(file);
       return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    '/investigations/:id/import-mappings',
+    {
+      schema: {
+        tags,
+        summary: 'The column mappings saved in the investigation, by name (investigator)',
+        params: idParamsSchema,
+        response: { 200: z.object({ items: z.array(savedImportMappingSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ items: await listImportMappings(db, requireActor(request), request.params.id) }),
+  );
+
+  app.put(
+    '/investigations/:id/import-mappings',
+    {
+      schema: {
+        tags,
+        summary: 'Save a column mapping under a name, replacing the one saved under that name (investigator; audited)',
+        params: idParamsSchema,
+        body: saveImportMappingBodySchema,
+        response: { 200: savedImportMappingSchema, ...problemResponses },
+      },
+    },
+    async (request) => saveImportMapping(db, requireActor(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/investigations/:id/import-mappings/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Delete the column mapping saved under a name (investigator; audited)',
+        params: mappingNameParamsSchema,
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await deleteImportMapping(db, requireActor(request), request.params.id, request.params.name);
+      return reply.status(204).send(null);
     },
   );
 }

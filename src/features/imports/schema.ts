@@ -31,6 +31,35 @@ export const importSiteTypes: readonly string[] = siteTypes;
 export const importCategories: readonly string[] = itemCategories;
 export const importMarkingKinds: readonly string[] = markingKinds;
 
+/** Which field each header of a file fills: a field name, or null to leave the column out on purpose. */
+export const importMappingSchema = z
+  .record(z.string().max(300), z.enum(importColumns).nullable())
+  .describe('Header of the file → the field it fills, or null to leave that column out');
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+/** One column of the file as the import reads it. */
+export const importColumnAssignmentSchema = z.object({
+  header: z.string().describe('The header as written in the file'),
+  field: z.enum(importColumns).nullable().describe('The field it fills; null: not imported'),
+  source: z
+    .enum(['mapping', 'recognised', 'none'])
+    .describe('From the given mapping, recognised from the header (name or synonym in en/fr/ar), or not at all'),
+});
+
+/** A mapping kept in an investigation under a name, to import files of the same shape again. */
+export const savedImportMappingSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mapping: importMappingSchema,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type SavedImportMapping = z.infer<typeof savedImportMappingSchema>;
+export const saveImportMappingBodySchema = z.object({
+  name: z.string().trim().min(1).max(100).describe('Unique in the investigation; saving under a name replaces it'),
+  mapping: importMappingSchema,
+});
+
 /** One problem of the file, by line (1 is the header). */
 export const importProblemSchema = z.object({
   line: z.number().int(),
@@ -61,7 +90,11 @@ export const importPreviewProblemSchema = z.object({
 
 /** What an import would do, computed without writing anything (a dry run). */
 export const importPreviewSchema = z.object({
+  format: z.enum(['csv', 'xlsx']).describe('Read as CSV (comma or semicolon) or as an XLSX workbook'),
   encoding: z.enum(['utf-8', 'iso-8859-1']).nullable().describe('null when the encoding itself is not clear'),
+  columns: z
+    .array(importColumnAssignmentSchema)
+    .describe('Each column of the header, in order, and the field it fills: the proposed (or given) mapping'),
   rows: z.number().int(),
   sites_created: z.number().int(),
   sites_reused: z.number().int().describe('Sites the investigation already has under that site_ref'),

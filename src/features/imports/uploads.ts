@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../../errors.js';
 import { sniffType } from '../media/sniff.js';
 import { SNIFF_BYTES } from '../media/store.js';
+import { startsLikeZip } from './xlsx.js';
 
 /** How long an uploaded file waits for its confirmation. */
 export const IMPORT_UPLOAD_TTL_MS = 60 * 60 * 1000;
@@ -53,7 +54,8 @@ async function prune(folder: string): Promise<void> {
 
 /**
  * Receives an uploaded CSV: hashed while written, refused when it is empty, larger than the limit (`truncated`:
- * the multipart parser cut it) or not text by its content (an image, a PDF, a spreadsheet, any NUL byte).
+ * the multipart parser cut it) or neither text nor a ZIP container (XLSX) by its content (an image, a PDF, any
+ * NUL byte in what is not a ZIP).
  *
  * @example
  * const staged = await stageImportUpload(folder, part.file, { userId, investigationId }, () => part.file.truncated);
@@ -92,8 +94,15 @@ export async function stageImportUpload(
     }
     if (size === 0) throw fileProblem('file_empty', 'the file is empty');
     const sniffed = sniffType(head);
-    if (head.includes(0) || (sniffed !== 'text/plain' && sniffed !== 'application/octet-stream')) {
-      throw fileProblem('file_not_text', `not a CSV text file (its content reads as ${sniffed})`);
+    // A workbook (XLSX) is a ZIP container; exceljs reads it, and refuses it when it is some other ZIP.
+    if (
+      !startsLikeZip(head) &&
+      (head.includes(0) || (sniffed !== 'text/plain' && sniffed !== 'application/octet-stream'))
+    ) {
+      throw fileProblem(
+        'file_not_text',
+        `neither a CSV text file nor an XLSX workbook (its content reads as ${sniffed})`,
+      );
     }
     const sha256 = hash.digest('hex');
     const target = path.join(folder, fileName(owner, sha256));
@@ -125,6 +134,20 @@ export async function findImportUpload(
   owner: { userId: string; investigationId: string },
   sha256: string,
 ): Promise<string> {
+  return (await findImportUploadDetails(folder, owner, sha256)).path;
+}
+
+/**
+ * The kept upload with this SHA-256, with its size and when it expires, for a new check of the same file.
+ *
+ * @example
+ * const { path, size_bytes, expires_at } = await findImportUploadDetails(folder, owner, sha256);
+ */
+export async function findImportUploadDetails(
+  folder: string,
+  owner: { userId: string; investigationId: string },
+  sha256: string,
+): Promise<StagedImportUpload> {
   const file = path.join(folder, fileName(owner, sha256));
   const stat = await fsp.stat(file).catch(() => undefined);
   if (stat === undefined || Date.now() - stat.mtimeMs > IMPORT_UPLOAD_TTL_MS) {
@@ -140,7 +163,12 @@ export async function findImportUpload(
       ],
     );
   }
-  return file;
+  return {
+    sha256,
+    size_bytes: stat.size,
+    expires_at: new Date(stat.mtimeMs + IMPORT_UPLOAD_TTL_MS).toISOString(),
+    path: file,
+  };
 }
 
 /** Forgets an upload once imported, so it cannot be imported twice. */

@@ -1,5 +1,6 @@
 import { fieldErrorMessage } from '../../api/fieldErrors';
 import { DataTable } from '../../components/DataTable';
+import { TableScroll } from '../../components/TableScroll';
 import { UserText } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import type { ImportPreview } from './importTypes';
@@ -28,7 +29,7 @@ export function ImportPreviewView({ preview, fileName }: { preview: ImportPrevie
         </ul>
       )}
       {hasProblems && (
-        <div className="table-wrap">
+        <TableScroll label={t('transfer.import.problemsCaption')}>
           <DataTable
             caption={t('transfer.import.problemsCaption')}
             rows={preview.problems}
@@ -58,10 +59,10 @@ export function ImportPreviewView({ preview, fileName }: { preview: ImportPrevie
               },
             ]}
           />
-        </div>
+        </TableScroll>
       )}
       {!hasProblems && preview.sites.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label={t('transfer.import.sitesCaption')}>
           <DataTable
             caption={t('transfer.import.sitesCaption')}
             rows={preview.sites}
@@ -87,7 +88,7 @@ export function ImportPreviewView({ preview, fileName }: { preview: ImportPrevie
               },
             ]}
           />
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -7,20 +7,31 @@ import { ErrorNotice, Field, Loading } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
+import { ImportMappingView } from './ImportMappingView';
 import { ImportPreviewView } from './ImportPreviewView';
-import { importingRoles, type ImportResult, type ImportUpload } from './importTypes';
+import {
+  choicesOf,
+  importingRoles,
+  mappingOf,
+  type ColumnChoices,
+  type ImportResult,
+  type ImportUpload,
+} from './importTypes';
 
 type Step =
   | { kind: 'choose' }
   | { kind: 'uploading'; progress: TransferProgress | undefined }
   | { kind: 'previewed'; upload: ImportUpload; fileName: string }
+  | { kind: 'rechecking'; upload: ImportUpload; fileName: string }
   | { kind: 'importing'; upload: ImportUpload; fileName: string }
   | { kind: 'done'; result: ImportResult };
 
 /**
- * The item CSV import: the file is uploaded and checked (nothing is written), the preview shows what would be
- * created and every problem by line; only a file without problems can be confirmed, and the confirmation names
- * the previewed file by its SHA-256, so exactly that file is imported, all or nothing.
+ * The item import (CSV or XLSX): the file is uploaded and checked (nothing is written); the mapping step shows the
+ * field each column fills, to change and check again, or save under a name; the preview shows what would be
+ * created and every problem by line; only a file without problems, checked with the columns shown, can be
+ * confirmed, and the confirmation names the previewed file by its SHA-256, so exactly that file is imported with
+ * exactly those columns, all or nothing.
  */
 export function ImportScreen({ investigationId }: { investigationId: string }) {
   const { t, formatNumber } = useI18n();
@@ -29,13 +40,21 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
     () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
     [investigationId],
   );
+  const savedMappings = useLoad(
+    () => call(api.GET('/api/v1/investigations/{id}/import-mappings', { params: { path: { id: investigationId } } })),
+    [investigationId],
+  );
   const [step, setStep] = useState<Step>({ kind: 'choose' });
+  /** The field chosen for each column, and the choices the shown preview was checked with. */
+  const [choices, setChoices] = useState<ColumnChoices>([]);
+  const [checkedChoices, setCheckedChoices] = useState<ColumnChoices>([]);
   const [error, setError] = useState<unknown>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
 
   if (investigation.error !== undefined) return <ErrorNotice error={investigation.error} />;
   if (investigation.data === undefined) return <Loading />;
   const mayImport = importingRoles.includes(investigation.data.my_role);
+  const changed = choices.some((choice, index) => choice !== checkedChoices[index]);
 
   const fileError =
     error instanceof ApiError
@@ -67,11 +86,51 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
         `/api/v1/investigations/${encodeURIComponent(investigationId)}/imports/items/preview`,
         { method: 'POST', body: form, onProgress: (progress) => setStep({ kind: 'uploading', progress }) },
       );
-      setStep({ kind: 'previewed', upload, fileName: file.name });
+      showPreview(upload, file.name);
     } catch (caught) {
       setError(caught);
       setStep({ kind: 'choose' });
     }
+  };
+
+  const showPreview = (upload: ImportUpload, fileName: string) => {
+    const read = choicesOf(upload.preview);
+    setChoices(read);
+    setCheckedChoices(read);
+    setStep({ kind: 'previewed', upload, fileName });
+  };
+
+  const checkAgain = async (upload: ImportUpload, fileName: string, mappingName?: string) => {
+    setError(undefined);
+    setStep({ kind: 'rechecking', upload, fileName });
+    try {
+      const checked = await call(
+        api.POST('/api/v1/investigations/{id}/imports/items/check', {
+          params: { path: { id: investigationId } },
+          body: {
+            sha256: upload.sha256,
+            encoding: upload.preview.encoding ?? undefined,
+            ...(mappingName === undefined
+              ? { mapping: mappingOf(upload.preview, choices) }
+              : { mapping_name: mappingName }),
+          },
+        }),
+      );
+      showPreview(checked, fileName);
+    } catch (caught) {
+      setError(caught);
+      setStep({ kind: 'previewed', upload, fileName });
+    }
+  };
+
+  const saveMapping = async (upload: ImportUpload, name: string) => {
+    await call(
+      api.PUT('/api/v1/investigations/{id}/import-mappings', {
+        params: { path: { id: investigationId } },
+        body: { name, mapping: mappingOf(upload.preview, choices) },
+      }),
+    );
+    savedMappings.reload();
   };
 
   const confirm = async (upload: ImportUpload, fileName: string) => {
@@ -81,7 +140,11 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
       const result = await call(
         api.POST('/api/v1/investigations/{id}/imports/items', {
           params: { path: { id: investigationId } },
-          body: { sha256: upload.sha256, encoding: upload.preview.encoding ?? undefined },
+          body: {
+            sha256: upload.sha256,
+            encoding: upload.preview.encoding ?? undefined,
+            mapping: mappingOf(upload.preview, checkedChoices),
+          },
         }),
       );
       setStep({ kind: 'done', result });
@@ -136,7 +199,7 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
                   ref={fileInput}
                   type="file"
                   name="file"
-                  accept=".csv,text/csv,text/plain"
+                  accept=".csv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                   onChange={() => step.kind === 'previewed' && startAgain()}
                 />
               )}
@@ -144,7 +207,7 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
             <button
               type="submit"
               className="button button-primary"
-              disabled={step.kind === 'uploading' || step.kind === 'importing'}
+              disabled={step.kind === 'uploading' || step.kind === 'importing' || step.kind === 'rechecking'}
             >
               {t('transfer.import.check')}
             </button>
@@ -153,17 +216,35 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
             )}
           </form>
           {error !== undefined && fileError === undefined && <ErrorNotice error={error} />}
-          {(step.kind === 'previewed' || step.kind === 'importing') && (
+          {(step.kind === 'previewed' || step.kind === 'importing' || step.kind === 'rechecking') && (
             <>
+              {step.upload.preview.columns.length > 0 && (
+                <ImportMappingView
+                  preview={step.upload.preview}
+                  choices={choices}
+                  onChange={(index, value) =>
+                    setChoices((current) => current.map((choice, at) => (at === index ? value : choice)))
+                  }
+                  changed={changed}
+                  busy={step.kind !== 'previewed'}
+                  onCheck={() => void checkAgain(step.upload, step.fileName)}
+                  saved={savedMappings.data?.items ?? []}
+                  onUseSaved={(name) => void checkAgain(step.upload, step.fileName, name)}
+                  onSave={(name) => saveMapping(step.upload, name)}
+                />
+              )}
+              {step.kind === 'rechecking' && (
+                <TransferProgressBar label={t('transfer.import.checkingAgain')} progress={undefined} />
+              )}
               <ImportPreviewView preview={step.upload.preview} fileName={step.fileName} />
-              {step.upload.preview.problems_total === 0 && (
+              {step.upload.preview.problems_total === 0 && !changed && (
                 <section className="section card" aria-labelledby="import-confirm-title">
                   <h2 id="import-confirm-title">{t('transfer.import.confirmTitle')}</h2>
                   <p>{t('transfer.import.confirmExplanation')}</p>
                   <button
                     type="button"
                     className="button button-primary"
-                    disabled={step.kind === 'importing'}
+                    disabled={step.kind !== 'previewed'}
                     onClick={() => void confirm(step.upload, step.fileName)}
                   >
                     {t('transfer.import.confirm', { count: step.upload.preview.rows })}
