@@ -65,8 +65,9 @@ export type SortExpression = RawBuilder<unknown>;
  * @example
  * nullsLast('actors.country_code', sql`''`)
  */
-export function nullsLast(column: string, fallback: RawBuilder<unknown>): SortExpression[] {
-  return [sql`(${sql.ref(column)} is null)`, sql`coalesce(${sql.ref(column)}, ${fallback})`];
+export function nullsLast(column: string | SortExpression, fallback: RawBuilder<unknown>): SortExpression[] {
+  const value = typeof column === 'string' ? sql.ref(column) : column;
+  return [sql`(${value} is null)`, sql`coalesce(${value}, ${fallback})`];
 }
 
 /**

@@ -1,9 +1,24 @@
+import { sql } from 'kysely';
+import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import type { IncidentSortKey } from './schema.js';
 
 export async function insertIncident(db: Queryable, row: NewRow<'incidents'>): Promise<Row<'incidents'>> {
   return db.insertInto('incidents').values(row).returningAll().executeTakeFirstOrThrow();
 }
+
+/** What each sort key orders by (the id breaks ties). */
+const sortExpressions: Record<IncidentSortKey, SortExpression[]> = {
+  created: [],
+  title: [sql`lower(incidents.title)`],
+  incident_type: [sql`incidents.incident_type`],
+  occurred_on: nullsLast('incidents.occurred_on', sql`date '0001-01-01'`),
+  killed: nullsLast('incidents.killed', sql`0`),
+  injured: nullsLast('incidents.injured', sql`0`),
+  items: [sql`(select count(*) from incident_items where incident_items.incident_id = incidents.id)`],
+  archived: [sql`(incidents.archived_at is not null)`],
+};
 
 export async function listIncidents(
   db: Queryable,
@@ -11,18 +26,21 @@ export async function listIncidents(
   options: {
     after: string | undefined;
     limit: number;
+    sort: IncidentSortKey;
+    order: SortOrder;
     includeArchived: boolean;
     incidentType: string | undefined;
     siteId: string | undefined;
   },
 ): Promise<Row<'incidents'>[]> {
-  let query = db
-    .selectFrom('incidents')
-    .selectAll()
+  let query = sortedAfter(db.selectFrom('incidents').selectAll(), {
+    id: 'incidents.id',
+    keys: sortExpressions[options.sort],
+    order: options.order,
+    after: options.after,
+  })
     .where('investigation_id', '=', investigationId)
-    .orderBy('id')
     .limit(options.limit + 1);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.incidentType !== undefined) query = query.where('incident_type', '=', options.incidentType);
   if (options.siteId !== undefined) query = query.where('site_id', '=', options.siteId);

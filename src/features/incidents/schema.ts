@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 import { isoDateSchema } from '../sources/schema.js';
 
 export const incidentTypes = ['malfunction', 'accident', 'seizure', 'attack', 'other'] as const;
@@ -75,7 +75,20 @@ export const updateIncidentBodySchema = z.object({
 });
 export type UpdateIncidentInput = z.input<typeof updateIncidentBodySchema>;
 
+export const incidentSortKeys = [
+  'created',
+  'title',
+  'incident_type',
+  'occurred_on',
+  'killed',
+  'injured',
+  'items',
+  'archived',
+] as const;
+export type IncidentSortKey = (typeof incidentSortKeys)[number];
+
 export const incidentListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(incidentSortKeys, 'created').shape,
   incident_type: incidentTypeSchema.optional(),
   site_id: z.uuid().optional(),
 });

@@ -97,6 +97,8 @@ export async function listIncidents(
   const rows = await repository.listIncidents(db, investigationId, {
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
     incidentType: query.incident_type,
     siteId: query.site_id,
