@@ -3703,8 +3703,10 @@ export interface paths {
           limit?: number;
           /** @description The `next_after` of the previous page */
           after?: string;
-          /** @description Also list archived (tombstoned) records */
-          include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, username, display_name, is_admin, archived */
+          sort?: 'created' | 'username' | 'display_name' | 'is_admin' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
         };
         header?: never;
         path?: never;
@@ -4712,6 +4714,19 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, external_ref, category, model, quantity, condition, production_type, fuze_fitted, disposal_status */
+          sort?:
+            | 'created'
+            | 'external_ref'
+            | 'category'
+            | 'model'
+            | 'quantity'
+            | 'condition'
+            | 'production_type'
+            | 'fuze_fitted'
+            | 'disposal_status';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           site_id?: string;
           zone_id?: string;
           /** @description Category from the controlled list */
@@ -10328,6 +10343,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, title, grading, kind, credit_line, published_on, archived */
+          sort?: 'created' | 'title' | 'grading' | 'kind' | 'credit_line' | 'published_on' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description What the source is. An interview is recorded by what was said, its date and language: the record has no field for a person’s name and needs none. */
           kind?: 'field_documentation' | 'media_report' | 'official_document' | 'interview' | 'other';
           /** @description Admiralty reliability of the source: A completely reliable … E unreliable, F cannot be judged */
@@ -14052,6 +14071,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, title, incident_type, occurred_on, killed, injured, items, archived */
+          sort?: 'created' | 'title' | 'incident_type' | 'occurred_on' | 'killed' | 'injured' | 'items' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description What happened */
           incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
           site_id?: string;
@@ -15687,6 +15710,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, name, actor_type, country_code, archived */
+          sort?: 'created' | 'name' | 'actor_type' | 'country_code' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description Kind of actor */
           actor_type?: 'manufacturer' | 'state' | 'company' | 'armed_group' | 'unit' | 'other';
           /** @description ISO 3166-1 alpha-2 country code, e.g. UA */
@@ -17318,6 +17345,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, overdue, subject, addressee, status, age, due */
+          sort?: 'created' | 'overdue' | 'subject' | 'addressee' | 'status' | 'age' | 'due';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description Where the request stands */
           status?: 'draft' | 'sent' | 'acknowledged' | 'answered' | 'no_response' | 'declined' | 'closed';
           addressee_id?: string;
