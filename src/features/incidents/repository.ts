@@ -31,6 +31,7 @@ export async function listIncidents(
     includeArchived: boolean;
     incidentType: string | undefined;
     siteId: string | undefined;
+    text?: string | undefined;
   },
 ): Promise<Row<'incidents'>[]> {
   let query = sortedAfter(db.selectFrom('incidents').selectAll(), {
@@ -44,6 +45,11 @@ export async function listIncidents(
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.incidentType !== undefined) query = query.where('incident_type', '=', options.incidentType);
   if (options.siteId !== undefined) query = query.where('site_id', '=', options.siteId);
+  if (options.text !== undefined) {
+    // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('place', 'ilike', pattern)]));
+  }
   return query.execute();
 }
 

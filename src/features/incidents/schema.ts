@@ -91,6 +91,7 @@ export const incidentListQuerySchema = pageQuerySchema.extend({
   ...sortQuerySchema(incidentSortKeys, 'created').shape,
   incident_type: incidentTypeSchema.optional(),
   site_id: z.uuid().optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the title or the place'),
 });
 export type IncidentListQuery = z.output<typeof incidentListQuerySchema>;
 

@@ -102,6 +102,7 @@ export async function listIncidents(
     includeArchived: query.include_archived,
     incidentType: query.incident_type,
     siteId: query.site_id,
+    text: query.q,
   });
   const itemIds = await repository.listItemIds(
     db,

@@ -30,6 +30,7 @@ export async function listSources(
     includeArchived: boolean;
     kind: string | undefined;
     reliability: string | undefined;
+    text?: string | undefined;
   },
 ): Promise<Row<'sources'>[]> {
   let query = sortedAfter(db.selectFrom('sources').selectAll(), {
@@ -43,5 +44,12 @@ export async function listSources(
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (options.reliability !== undefined) query = query.where('reliability', '=', options.reliability);
+  if (options.text !== undefined) {
+    // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb('title', 'ilike', pattern), eb('publisher', 'ilike', pattern), eb('credit_line', 'ilike', pattern)]),
+    );
+  }
   return query.execute();
 }

@@ -122,5 +122,6 @@ export const sourceListQuerySchema = pageQuerySchema.extend({
   ...sortQuerySchema(sourceSortKeys, 'created').shape,
   kind: sourceKindSchema.optional(),
   reliability: reliabilitySchema.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the title, publisher or credit line'),
 });
 export type SourceListQuery = z.output<typeof sourceListQuerySchema>;

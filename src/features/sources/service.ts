@@ -88,6 +88,7 @@ export async function listSources(
     includeArchived: query.include_archived,
     kind: query.kind,
     reliability: query.reliability,
+    text: query.q,
   });
   return toPage(rows, query.limit, toSource);
 }

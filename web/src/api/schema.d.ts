@@ -10351,6 +10351,8 @@ export interface paths {
           kind?: 'field_documentation' | 'media_report' | 'official_document' | 'interview' | 'other';
           /** @description Admiralty reliability of the source: A completely reliable … E unreliable, F cannot be judged */
           reliability?: 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+          /** @description Text contained in the title, publisher or credit line */
+          q?: string;
         };
         header?: never;
         path: {
@@ -14078,6 +14080,8 @@ export interface paths {
           /** @description What happened */
           incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
           site_id?: string;
+          /** @description Text contained in the title or the place */
+          q?: string;
         };
         header?: never;
         path: {
