@@ -27,16 +27,20 @@ const userSortExpressions: Record<UserSortKey, SortExpression[]> = {
 
 export async function listUsers(
   db: Queryable,
-  options: { after: string | undefined; limit: number; sort: UserSortKey; order: SortOrder },
+  options: { after: string | undefined; limit: number; sort: UserSortKey; order: SortOrder; text?: string | undefined },
 ): Promise<Row<'users'>[]> {
-  return sortedAfter(db.selectFrom('users').selectAll(), {
+  let query = sortedAfter(db.selectFrom('users').selectAll(), {
     id: 'users.id',
     keys: userSortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  })
-    .limit(options.limit)
-    .execute();
+  }).limit(options.limit);
+  if (options.text !== undefined) {
+    // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where((eb) => eb.or([eb('username', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+  }
+  return query.execute();
 }
 
 export async function countAdmins(db: Queryable): Promise<number> {

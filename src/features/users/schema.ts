@@ -193,5 +193,6 @@ export type UserSortKey = (typeof userSortKeys)[number];
 
 export const userListQuerySchema = pageQuerySchema.omit({ include_archived: true }).extend({
   ...sortQuerySchema(userSortKeys, 'created').shape,
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the user name or display name'),
 });
 export type UserListQuery = z.output<typeof userListQuerySchema>;

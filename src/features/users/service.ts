@@ -87,11 +87,11 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
 export async function listUsers(
   db: Kysely<DB>,
   actor: Actor,
-  options: { after?: string | undefined; limit: number; sort?: UserSortKey; order?: SortOrder },
+  options: { after?: string | undefined; limit: number; sort?: UserSortKey; order?: SortOrder; q?: string | undefined },
 ): Promise<User[]> {
   requireAdmin(actor);
-  const { after, limit, sort = 'created', order = 'asc' } = options;
-  return (await usersRepository.listUsers(db, { after, limit, sort, order })).map(toUser);
+  const { after, limit, sort = 'created', order = 'asc', q } = options;
+  return (await usersRepository.listUsers(db, { after, limit, sort, order, text: q })).map(toUser);
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<Row<'users'>> {

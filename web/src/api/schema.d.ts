@@ -3707,6 +3707,8 @@ export interface paths {
           sort?: 'created' | 'username' | 'display_name' | 'is_admin' | 'archived';
           /** @description asc or desc */
           order?: 'asc' | 'desc';
+          /** @description Text contained in the user name or display name */
+          q?: string;
         };
         header?: never;
         path?: never;
