@@ -14081,6 +14081,7 @@ export interface paths {
           order?: 'asc' | 'desc';
           /** @description What happened */
           incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+          /** @description Only incidents linked to this site */
           site_id?: string;
           /** @description Text contained in the title or the place */
           q?: string;
@@ -14112,6 +14113,7 @@ export interface paths {
                 incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
                 title: string;
                 occurred_on: string | null;
+                /** @description The site given when the incident was recorded or last edited; always one of site_ids */
                 site_id: string | null;
                 latitude: number | null;
                 longitude: number | null;
@@ -14129,6 +14131,8 @@ export interface paths {
                 archive_reason: string | null;
                 /** @description The items involved */
                 item_ids: string[];
+                /** @description The sites involved, in the order they were linked */
+                site_ids: string[];
               }[];
               next_after: string | null;
             };
@@ -14315,7 +14319,7 @@ export interface paths {
             /** @default null */
             occurred_on?: string | null;
             /**
-             * @description The site where it happened, in the same investigation
+             * @description The site where it happened, in the same investigation; it is also linked (see site_ids)
              * @default null
              */
             site_id?: string | null;
@@ -14370,6 +14374,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14387,6 +14392,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -14591,6 +14598,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14608,6 +14616,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -14796,7 +14806,7 @@ export interface paths {
             incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
             title?: string;
             occurred_on?: string | null;
-            /** @description The site where it happened, in the same investigation */
+            /** @description The site where it happened, in the same investigation; it is also linked (see site_ids) */
             site_id?: string | null;
             /** @description WGS 84; give longitude with it */
             latitude?: number | null;
@@ -14832,6 +14842,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14849,6 +14860,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15058,6 +15071,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15075,6 +15089,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15291,6 +15307,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15308,6 +15325,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15516,6 +15535,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15533,6 +15553,471 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link a site of the same investigation to an incident (an incident may involve several sites) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description A live site of the same investigation
+             */
+            site_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+              title: string;
+              occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
+              site_id: string | null;
+              latitude: number | null;
+              longitude: number | null;
+              place: string | null;
+              killed: number | null;
+              injured: number | null;
+              description: string;
+              source_id: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              updated_at: string;
+              version: number;
+              archived_at: string | null;
+              archive_reason: string | null;
+              /** @description The items involved */
+              item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/sites/{siteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a site linked to an incident in error (the audit log keeps the link and its removal) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          siteId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+              title: string;
+              occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
+              site_id: string | null;
+              latitude: number | null;
+              longitude: number | null;
+              place: string | null;
+              killed: number | null;
+              injured: number | null;
+              description: string;
+              source_id: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              updated_at: string;
+              version: number;
+              archived_at: string | null;
+              archive_reason: string | null;
+              /** @description The items involved */
+              item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };

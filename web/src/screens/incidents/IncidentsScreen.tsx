@@ -173,9 +173,17 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
                 cell: (incident) => (incident.occurred_on === null ? '' : formatDate(incident.occurred_on)),
               },
               {
-                key: 'site',
-                header: t('incidents.site'),
-                cell: (incident) => <UserText text={siteName(incident.site_id)} />,
+                key: 'sites',
+                header: t('incidents.sitesColumn'),
+                cell: (incident) => (
+                  <UserText
+                    text={
+                      incident.site_ids.length === 0
+                        ? null
+                        : incident.site_ids.map((id) => siteName(id) ?? id).join(' · ')
+                    }
+                  />
+                ),
               },
               {
                 key: 'killed',
