@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DomainError } from '../../errors.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
+import { isInternal } from '../../http/problem.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../investigations/schema.js';
+import { createImportJobRegistry, importJobSchema } from './jobs.js';
 import { importPreviewSchema, importResultSchema } from './schema.js';
 import { importItemsCsv, previewItemsCsv } from './service.js';
 import { findImportUpload, removeImportUpload, stageImportUpload, type StagedImportUpload } from './uploads.js';
@@ -38,8 +40,11 @@ function badUpload(message: string): DomainError {
   );
 }
 
+const jobParamsSchema = z.object({ jobId: z.uuid() });
+
 export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): void {
   const folder = path.join(config.dataDir, 'import-uploads');
+  const jobs = createImportJobRegistry();
 
   app.post(
     '/investigations/:id/imports/items/preview',
@@ -102,6 +107,57 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       const result = await importItemsCsv(db, actor, investigationId, file, { encoding: request.body.encoding });
       await removeImportUpload(file);
       return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/investigations/:id/imports/items/jobs',
+    {
+      schema: {
+        tags,
+        summary:
+          'Start importing the previewed item CSV named by its SHA-256 and answer at once with a job to poll for progress (rows checked, then rows written) and the result; the import itself is the same one transaction, all or nothing (investigator)',
+        params: idParamsSchema,
+        body: importConfirmBodySchema,
+        response: { 202: importJobSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'investigator');
+      const file = await findImportUpload(folder, { userId: actor.userId, investigationId }, request.body.sha256);
+      const encoding = request.body.encoding;
+      const job = jobs.start(
+        { userId: actor.userId, investigationId },
+        (onProgress) => importItemsCsv(db, actor, investigationId, file, { encoding, onProgress }),
+        async ({ result, problem, error }) => {
+          if (result !== undefined) await removeImportUpload(file);
+          if (problem !== undefined && isInternal(problem)) app.log.error({ err: error }, 'import job failed');
+        },
+      );
+      return reply.status(202).send(job);
+    },
+  );
+
+  app.get(
+    '/imports/jobs/:jobId',
+    {
+      schema: {
+        tags,
+        summary: 'Where an import started as a job stands: phase, rows done of how many, then its result or problem',
+        params: jobParamsSchema,
+        response: { 200: importJobSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      const job = jobs.get(request.params.jobId, actor.userId);
+      if (job === undefined)
+        throw new NotVisibleError(
+          `There is no import job ${request.params.jobId} of yours (finished jobs are kept an hour).`,
+        );
+      return job;
     },
   );
 }

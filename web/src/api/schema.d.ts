@@ -28794,6 +28794,505 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/investigations/{id}/imports/items/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start importing the previewed item CSV named by its SHA-256 and answer at once with a job to poll for progress (rows checked, then rows written) and the result; the import itself is the same one transaction, all or nothing (investigator) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            sha256: string;
+            /**
+             * @description As previewed; decided from the bytes when not given
+             * @enum {string}
+             */
+            encoding?: 'utf-8' | 'iso-8859-1';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /** @enum {string} */
+              state: 'running' | 'done' | 'failed';
+              /**
+               * @description validate: rows checked again; load: rows written; analyse: statistics refreshed
+               * @enum {string}
+               */
+              phase: 'queued' | 'validate' | 'load' | 'analyse';
+              /** @description Rows done in this phase */
+              done: number;
+              /** @description Rows in this phase, once known */
+              total: number | null;
+              started_at: string;
+              finished_at: string | null;
+              /** @description When done */
+              result: {
+                /** @enum {string} */
+                encoding: 'utf-8' | 'iso-8859-1';
+                /** @description Data rows read (the header not counted) */
+                rows: number;
+                sites_created: number;
+                /** @description Sites the investigation already had under that site_ref */
+                sites_reused: number;
+                items_created: number;
+                markings_created: number;
+                seconds: number;
+              } | null;
+              /** @description When failed: nothing was written (one transaction) */
+              problem: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: string;
+                fields?: {
+                  field: string;
+                  /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                  code: string;
+                  /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                  params?: {
+                    [key: string]: string | number | boolean;
+                  };
+                  message: string;
+                }[];
+                instance?: string;
+              } | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/jobs/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where an import started as a job stands: phase, rows done of how many, then its result or problem */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          jobId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /** @enum {string} */
+              state: 'running' | 'done' | 'failed';
+              /**
+               * @description validate: rows checked again; load: rows written; analyse: statistics refreshed
+               * @enum {string}
+               */
+              phase: 'queued' | 'validate' | 'load' | 'analyse';
+              /** @description Rows done in this phase */
+              done: number;
+              /** @description Rows in this phase, once known */
+              total: number | null;
+              started_at: string;
+              finished_at: string | null;
+              /** @description When done */
+              result: {
+                /** @enum {string} */
+                encoding: 'utf-8' | 'iso-8859-1';
+                /** @description Data rows read (the header not counted) */
+                rows: number;
+                sites_created: number;
+                /** @description Sites the investigation already had under that site_ref */
+                sites_reused: number;
+                items_created: number;
+                markings_created: number;
+                seconds: number;
+              } | null;
+              /** @description When failed: nothing was written (one transaction) */
+              problem: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: string;
+                fields?: {
+                  field: string;
+                  /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                  code: string;
+                  /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                  params?: {
+                    [key: string]: string | number | boolean;
+                  };
+                  message: string;
+                }[];
+                instance?: string;
+              } | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/investigations/{id}/sites': {
     parameters: {
       query?: never;
