@@ -150,7 +150,7 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
         response: { 200: importJobSchema, ...problemResponses },
       },
     },
-    async (request) => {
+    (request) => {
       const actor = requireActor(request);
       const job = jobs.get(request.params.jobId, actor.userId);
       if (job === undefined)
