@@ -107,7 +107,6 @@ export function LinkedSites({
             if (choice !== '') void link();
           }}
         >
-          <h3>{t('incidents.linkSite')}</h3>
           <Field label={t('incidents.siteToLink')}>
             {(control) => (
               <select {...control} name="site_id" value={choice} onChange={(event) => setChoice(event.target.value)}>
@@ -122,7 +121,7 @@ export function LinkedSites({
           </Field>
           <p className="actions">
             <button type="submit" className="button-primary" disabled={busy || choice === ''}>
-              {t('incidents.link')}
+              {t('incidents.linkSite')}
             </button>
           </p>
         </form>
