@@ -89,7 +89,7 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
   };
   // Shift-click ranges run over the rows shown.
   const order = useMemo(() => shown.map((row) => row.id), [shown]);
-  const selection = useInventorySelection(investigationId, order, filter);
+  const selection = useInventorySelection(investigationId, order, filter, matching.data?.count ?? order.length);
   const sortLabels = {
     created: t('list.created'),
     ...Object.fromEntries(columns.map((column) => [column.key, t(column.label)])),
