@@ -120,6 +120,14 @@ export const fieldProblemCodes = [
   'already_used',
   'unknown_reference',
   'not_allowed',
+  // From the ODK / KoboToolbox import (src/features/forms)
+  'archive_entry_unsafe',
+  'archive_entry_too_large',
+  'attachment_missing',
+  'attachment_not_image',
+  'export_format_unknown',
+  'instance_id_missing',
+  'instance_id_repeated',
 ] as const;
 export type FieldProblemCode = (typeof fieldProblemCodes)[number];
 

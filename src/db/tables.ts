@@ -372,6 +372,30 @@ export interface SyncOperationsTable {
   clock_skew_flagged: boolean;
 }
 
+/** Added by 0016_form_submissions.sql: one imported ODK / KoboToolbox submission (append-only). */
+export interface FormSubmissionsTable {
+  id: string;
+  investigation_id: string;
+  /** The collecting device's instance ID (`uuid:…`), unique in the investigation: the import's idempotency key. */
+  instance_id: string;
+  /** 'odk_central_csv', 'odk_central_odata', 'kobo_csv' or 'kobo_json' */
+  export_format: string;
+  form_id: string | null;
+  form_version: string | null;
+  item_id: string;
+  site_id: string;
+  submitter: string | null;
+  device_started_as_sent: string | null;
+  device_started_at: Date | null;
+  device_ended_as_sent: string | null;
+  device_ended_at: Date | null;
+  submitted_at: Date | null;
+  geopoint_as_sent: string | null;
+  import_id: string;
+  imported_by: string;
+  imported_at: Date;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -456,6 +480,7 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
   sync_operations: SyncOperationsTable;
+  form_submissions: FormSubmissionsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -6,6 +6,7 @@ import { registerBagCommands } from './bags/cli.js';
 import { registerCustodyCommands } from './custody/cli.js';
 import { registerDemoCommands } from './demo/cli.js';
 import { registerExportCommands } from './export/cli.js';
+import { registerFormCommands } from './forms/cli.js';
 import { registerImportCommands } from './imports/cli.js';
 import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
@@ -40,4 +41,5 @@ export function registerFeatureCommands(program: Command): void {
   registerDemoCommands(program);
   registerSiteCommands(program);
   registerBagCommands(program);
+  registerFormCommands(program);
 }

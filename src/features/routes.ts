@@ -5,6 +5,7 @@ import { registerAuditRoutes } from './audit/routes.js';
 import { registerBagRoutes } from './bags/routes.js';
 import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
+import { registerFormRoutes } from './forms/routes.js';
 import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
@@ -40,4 +41,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerImportRoutes(app, deps);
   registerSiteRoutes(app, deps);
   registerSyncRoutes(app, deps);
+  registerFormRoutes(app, deps);
 }

@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { loadConfig, type Config } from '../config/config.js';
@@ -34,13 +36,20 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     return { database, db: database.db, kind: database.kind, url: undefined, close: () => database.close() };
   }
   const name = `armtrace_test_${randomBytes(6).toString('hex')}`;
+  const template = migrated ? await migratedTemplate(serverUrl) : undefined;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(
+      template === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`,
+    );
+  } finally {
+    await admin.end();
+  }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  // Cloned from a migrated template, so this only checks that every migration is recorded with its checksum.
   if (migrated) await migrate(database);
   return {
     database,
@@ -54,6 +63,62 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   };
 }
 
+const migrationsDir = path.join(import.meta.dirname, '..', '..', 'migrations');
+
+/**
+ * The name of a database on the server that holds every migration of this checkout, created once (by whichever
+ * test process asks first, the others waiting on an advisory lock) and cloned for each test file: copying a
+ * template is much cheaper than running every migration again. The name carries a digest of the migrations, so
+ * a changed migration gets a new template.
+ */
+async function migratedTemplate(serverUrl: string): Promise<string> {
+  const digest = createHash('sha256');
+  for (const file of fs
+    .readdirSync(migrationsDir)
+    .filter((entry) => entry.endsWith('.sql'))
+    .sort()) {
+    digest
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(migrationsDir, file)))
+      .update('\0');
+  }
+  const template = `armtrace_template_${digest.digest('hex').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query("SELECT pg_advisory_lock(hashtext('armtrace test template'))");
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+    if (found.rowCount === 0) {
+      // Built under another name and renamed when complete: a process killed half-way leaves no half template.
+      const building = `armtrace_building_${randomBytes(6).toString('hex')}`;
+      await admin.query(`CREATE DATABASE ${building}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${building}`;
+      const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+      try {
+        await migrate(database);
+      } finally {
+        await database.close();
+      }
+      await waitForSessionsToLeave(admin, building);
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+    }
+  } finally {
+    await admin.query("SELECT pg_advisory_unlock(hashtext('armtrace test template'))").catch(() => undefined);
+    await admin.end();
+  }
+  return template;
+}
+
+async function waitForSessionsToLeave(client: pg.Client, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const sessions = await client.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (sessions.rowCount === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * pg's pool resolves `end()` before its sockets are closed; forcing the drop
  * while a backend is still going away makes that client emit an uncaught
@@ -64,11 +129,7 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   const cleanup = new pg.Client({ connectionString: serverUrl });
   await cleanup.connect();
   try {
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      const sessions = await cleanup.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (sessions.rowCount === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForSessionsToLeave(cleanup, name);
     await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
     await cleanup.end();

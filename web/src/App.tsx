@@ -11,7 +11,7 @@ import { offlineReads } from './offline/localReads';
 import { OfflineGate } from './offline/OfflineScreens';
 import { OutboxStatus } from './offline/OutboxStatus';
 import { vault } from './offline/vault';
-import { SignInPage } from './pages/SignInPage';
+import { SignInPage } from './screens/sign-in/SignInScreen';
 import { Link, paths, useLocation } from './router';
 import { renderRoute, type RouteContext } from './routes';
 

@@ -3,11 +3,11 @@
 import { lazy, Suspense, type ReactElement } from 'react';
 import type { Investigation, Me } from './api/client';
 import { Loading } from './components/ui';
-import { OutboxPage } from './offline/OutboxPage';
-import { ItemCapturePage } from './pages/ItemCapturePage';
-import { ItemPage } from './pages/ItemPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { SitePage } from './pages/SitePage';
+import { OutboxPage } from './screens/outbox/OutboxScreen';
+import { ItemCapturePage } from './screens/capture/CaptureScreen';
+import { ItemPage } from './screens/item/ItemScreen';
+import { SettingsPage } from './screens/account/SettingsScreen';
+import { SitePage } from './screens/site/SiteScreen';
 import { matchPath } from './router';
 import { AnalysisPage } from './screens/analysis/AnalysisScreen';
 import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';

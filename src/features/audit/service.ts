@@ -40,6 +40,8 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   trace_request_documents: [],
   // Which device sent each offline write, when it was captured and when it arrived (src/features/sync).
   sync_operations: [],
+  // Which ODK / Kobo submission made each imported item, who sent it and the device's times (src/features/forms).
+  form_submissions: [],
 };
 
 /** The column that names a row in its audit entries, where it is not `id`. */

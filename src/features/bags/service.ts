@@ -81,6 +81,7 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
     ...idsOf(kept.zones, 'id'),
   ]);
   kept.sync_operations = keep(all.sync_operations, 'record_id', written);
+  kept.form_submissions = keep(all.form_submissions, 'item_id', items);
   return kept;
 }
 

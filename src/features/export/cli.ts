@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { registerExportFileCommands } from './cli-files.js';
 import { exportInvestigation } from './service.js';
 
 export function registerExportCommands(program: Command): void {
@@ -25,4 +26,5 @@ export function registerExportCommands(program: Command): void {
         process.stdout.write(`Wrote ${count} records of "${document.investigation.title}" to ${out}\n`);
       });
     });
+  registerExportFileCommands(exportCommand);
 }

@@ -21,6 +21,8 @@ export const exportedTables = [
   'trace_request_documents',
   // Last: for each write that came through offline sync, the device, its capture time and the receipt time.
   'sync_operations',
+  // And for each item that came from an ODK or Kobo submission: its instance ID, submitter and device times.
+  'form_submissions',
 ] as const satisfies readonly (keyof DB)[];
 export type ExportedTable = (typeof exportedTables)[number];
 

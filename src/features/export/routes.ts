@@ -3,7 +3,17 @@ import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { idParamsSchema } from '../investigations/schema.js';
+import { exportFiles, openExport } from './files.js';
 import { exportInvestigation } from './service.js';
+
+const exportFileParamsSchema = idParamsSchema.extend({
+  file: z.enum(exportFiles).describe('Which table and format'),
+});
+const exportFileQuerySchema = z.object({
+  lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the labels written beside the codes'),
+});
+/** Response header: rows without a point, left out of a GeoJSON or KML file (listed in the CSV and XLSX). */
+export const leftOutHeader = 'armtrace-left-out';
 
 export function registerExportRoutes(app: ApiApp, { db }: RouteDeps): void {
   app.get(
@@ -20,6 +30,38 @@ export function registerExportRoutes(app: ApiApp, { db }: RouteDeps): void {
       const document = await exportInvestigation(db, requireActor(request), request.params.id);
       void reply.header('content-disposition', `attachment; filename="investigation-${request.params.id}.json"`);
       return document as unknown as Record<string, unknown>;
+    },
+  );
+  app.get(
+    '/investigations/:id/exports/:file',
+    {
+      schema: {
+        tags: ['export'],
+        summary:
+          'Sites, items, markings or the hazard list as CSV (UTF-8 with BOM), XLSX, GeoJSON or KML, streamed; controlled values as code and label',
+        description:
+          'CSV and XLSX list every live row; GeoJSON (RFC 7946) and KML 2.2 leave out rows without a point and ' +
+          `say how many in the \`${leftOutHeader}\` header. In CSV a text starting with = + - @ is written with a ` +
+          'leading apostrophe so spreadsheets do not run it; the stored value is unchanged.',
+        params: exportFileParamsSchema,
+        querystring: exportFileQuerySchema,
+        produces: [
+          'text/csv',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'application/geo+json',
+          'application/vnd.google-earth.kml+xml',
+        ],
+        response: { 200: z.unknown().describe('The file'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { id, file } = request.params;
+      const opened = await openExport(db, requireActor(request), id, file, request.query.lang);
+      if (opened.leftOutWithoutPoint !== undefined) void reply.header(leftOutHeader, opened.leftOutWithoutPoint);
+      return reply
+        .header('content-type', opened.contentType)
+        .header('content-disposition', `attachment; filename="${opened.fileName}"`)
+        .send(opened.stream);
     },
   );
 }

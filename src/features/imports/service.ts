@@ -618,6 +618,27 @@ function createIdSource(): () => string {
   };
 }
 
+type DerivedKeys = ReturnType<typeof deriveFromText>;
+
+// Distinct transcriptions remembered at most: a factory code or a headstamp
+// recurs on thousands of rows, a serial once; beyond this the memory is
+// emptied rather than left to grow with the file.
+const DERIVED_REMEMBERED = 50_000;
+
+/** deriveFromText, remembered per transcription (the same text always derives the same keys). */
+function createDeriver(): (text: string) => DerivedKeys {
+  const known = new Map<string, DerivedKeys>();
+  return (text) => {
+    let derived = known.get(text);
+    if (derived === undefined) {
+      if (known.size >= DERIVED_REMEMBERED) known.clear();
+      derived = deriveFromText(text, undefined);
+      known.set(text, derived);
+    }
+    return derived;
+  };
+}
+
 interface PreparedBatch {
   rows: number;
   sites: repository.NewSite[];
@@ -638,6 +659,7 @@ async function prepareBatch(
   siteIds: Map<string, string>,
   itemIds: Map<string, string>,
   nextId: () => string,
+  derive: (text: string) => DerivedKeys,
 ): Promise<PreparedBatch> {
   const prepared: PreparedBatch = { rows: rows.length, sites: [], items: [], markings: [] };
   for (const [index, row] of rows.entries()) {
@@ -675,7 +697,7 @@ async function prepareBatch(
       });
     }
     if (row.marking !== null) {
-      const derived = deriveFromText(row.marking.text, undefined);
+      const derived = derive(row.marking.text);
       prepared.markings.push({
         id: nextId(),
         item_id: itemId,
@@ -840,6 +862,7 @@ export async function importItemsCsv(
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
     const importId = uuidv7();
     const nextId = createIdSource();
+    const derive = createDeriver();
     const models = {
       sites: new RowModel('sites', stamp),
       items: new RowModel('items', stamp),
@@ -874,7 +897,7 @@ export async function importItemsCsv(
       onProgress?.('load', totals.rows, validated.rows);
     };
     const flush = async (rows: readonly ParsedRow[]) => {
-      const prepared = await prepareBatch(rows, validated, siteIds, itemIds, nextId);
+      const prepared = await prepareBatch(rows, validated, siteIds, itemIds, nextId, derive);
       writes.push(later(writeBatch(trx, stamp, models, prepared)));
       if (writes.length > WRITES_QUEUED) audit(await writes.shift()!);
       // Bounds the batches held in memory, and stops at the first failure.
@@ -915,9 +938,11 @@ export async function importItemsCsv(
       seconds: 0,
     };
   });
-  // The new rows' statistics, at once: without them the planner guesses, and on the embedded database (no
-  // autovacuum) it would go on guessing. Part of the import's time, so the reported seconds include it.
+  // The search indexes' pending entries flushed and the new rows' statistics taken, at once: without them every
+  // search reads the pending lists whole and the planner guesses, and on the embedded database (no autovacuum)
+  // both would go on. Part of the import's time, so the reported seconds include it.
   onProgress?.('analyse', 0, 1);
+  await repository.flushGinPendingLists(db, importedTables);
   await analyzeTables(db, importedTables);
   onProgress?.('analyse', 1, 1);
   return { ...result, seconds: Math.round((performance.now() - started) / 10) / 100 };

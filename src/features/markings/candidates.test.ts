@@ -5,7 +5,14 @@ import { createTestWorld, type TestWorld } from '../../testing/test-database.js'
 import { sql } from 'kysely';
 import { createItem } from '../items/service.js';
 import { createSite } from '../sites/service.js';
-import { NEAR_DISTANCE, NEAR_MIN_LENGTH, NEAR_WILDCARD, planCandidates, segmentPairEntries } from './candidates.js';
+import {
+  NEAR_DISTANCE,
+  NEAR_DISTANCE_SHORT,
+  NEAR_MIN_LENGTH,
+  NEAR_WILDCARD,
+  planCandidates,
+  segmentPairEntries,
+} from './candidates.js';
 import { confusionKey, markingSkeleton } from './normalize.js';
 import { parseMarkingQuery } from './query.js';
 import { findCandidateSkeletons } from './search-repository.js';
@@ -97,6 +104,34 @@ describe('candidate generation', () => {
         );
       }),
       { numRuns: 20_000 },
+    );
+  });
+
+  it('asks for a segment pair of every key within one error of a query of four or five characters (property)', () => {
+    fc.assert(
+      fc.property(
+        storedKey.filter((key) => Array.from(key).length <= 6),
+        fc.array(editArbitrary, { maxLength: NEAR_DISTANCE_SHORT }),
+        (key, edits) => {
+          const query = applyEdits(key, edits);
+          const length = Array.from(query).length;
+          if (length < 4 || length >= NEAR_MIN_LENGTH || query.replace(/\?/g, '') === '') return;
+          const plan = planCandidates(parseMarkingQuery(query));
+          assert.equal(plan.nearDistance, NEAR_DISTANCE_SHORT);
+          if (errors(plan.nearKey, key) > NEAR_DISTANCE_SHORT) return;
+          const probes = new Set(plan.segmentPairProbes);
+          assert.ok(
+            segmentPairEntries(key).some((entry) => probes.has(entry)),
+            `${query} asks for none of the segment pairs of ${key}`,
+          );
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    // The benchmark's lost short query: `27 73` for `270 73` (one character missing, halves too short to look up).
+    const plan = planCandidates(parseMarkingQuery('27 73'));
+    assert.ok(
+      segmentPairEntries(confusionKey(markingSkeleton('270 73'))).some((e) => plan.segmentPairProbes.includes(e)),
     );
   });
 

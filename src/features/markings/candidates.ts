@@ -43,8 +43,9 @@ export interface CandidatePlan {
    * with one of its swapped forms, and what the keys they find are checked
    * against: the query's key (`?` and `[AB]` as {@link NEAR_WILDCARD}, which
    * equals nothing) within `nearDistance` Levenshtein edits, the key with one
-   * swap undone within one, or with two swaps undone exactly. Empty for
-   * queries with `*` and for short ones, which the patterns above cover.
+   * swap undone within one, or with two swaps undone exactly. Queries of four
+   * or five characters: within one error ({@link NEAR_DISTANCE_SHORT}). Empty
+   * for queries with `*` and for shorter ones, which the patterns above cover.
    */
   segmentPairProbes: string[];
   nearKey: string;
@@ -59,11 +60,14 @@ export const NEAR_WILDCARD = '\uFFFD';
 /**
  * The errors (edits or unreadable characters, Levenshtein distance on the
  * confusion key) within which every stored key is sure to be a candidate:
- * two from {@link NEAR_MIN_LENGTH} characters on. Below, one arbitrary edit,
- * covered by the one-edit patterns.
+ * two from {@link NEAR_MIN_LENGTH} characters on. Below, one
+ * ({@link NEAR_DISTANCE_SHORT}) for stored keys of four characters or more,
+ * from the segment pairs too; the one-edit patterns add what they can.
  */
 export const NEAR_DISTANCE = 2;
 export const NEAR_MIN_LENGTH = 6;
+/** The same for queries of four or five characters: one error. */
+export const NEAR_DISTANCE_SHORT = 1;
 // fuzzystrmatch's levenshtein() refuses longer strings.
 const NEAR_MAX_LENGTH = 250;
 
@@ -210,8 +214,11 @@ function swapAt(items: readonly (string | null)[], at: number): (string | null)[
  * one edit of the query with that swap undone; with two, equal to the query
  * with both undone (two disjoint swaps, no `?` left to spend).
  */
-function planNear(items: readonly (string | null)[]): { probes: string[]; swapped: string[]; swappedTwice: string[] } {
-  const probes = new Set(segmentPairProbes(items, NEAR_DISTANCE));
+function planNear(
+  items: readonly (string | null)[],
+  distance: number,
+): { probes: string[]; swapped: string[]; swappedTwice: string[] } {
+  const probes = new Set(segmentPairProbes(items, distance));
   const asKey = (variant: readonly (string | null)[]) => variant.map((item) => item ?? NEAR_WILDCARD).join('');
   const swapped: string[] = [];
   const swappedTwice = new Set<string>();
@@ -219,8 +226,8 @@ function planNear(items: readonly (string | null)[]): { probes: string[]; swappe
     const once = swapAt(items, at);
     if (once === undefined) continue;
     swapped.push(asKey(once));
-    for (const probe of segmentPairProbes(once, NEAR_DISTANCE - 1)) probes.add(probe);
-    if (items.includes(null)) continue;
+    for (const probe of segmentPairProbes(once, distance - 1)) probes.add(probe);
+    if (items.includes(null) || distance < 2) continue;
     for (let second = at + 2; second + 1 < items.length; second += 1) {
       const twice = swapAt(once, second);
       if (twice === undefined) continue;
@@ -370,10 +377,13 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
       fuzzyPatterns.push(`%${combo.map((piece) => Array.from(piece).map(escapeLike).join('')).join('%')}%`);
     }
   }
+  // Short queries (from four characters) too: within one error, a key keeps three of its four segments, so
+  // the pairs find what the one-edit patterns cannot look up (`27073` for `2773`, whose halves are too short).
   const near =
-    items.every((item) => item.kind !== 'run') && items.length >= NEAR_MIN_LENGTH && items.length <= NEAR_MAX_LENGTH;
+    items.every((item) => item.kind !== 'run') && items.length >= SEGMENT_MIN_KEY && items.length <= NEAR_MAX_LENGTH;
+  const nearDistance = items.length >= NEAR_MIN_LENGTH ? NEAR_DISTANCE : NEAR_DISTANCE_SHORT;
   const nearItems = items.map((item) => (item.kind === 'char' ? item.char : null));
-  const nearPlan = near ? planNear(nearItems) : { probes: [], swapped: [], swappedTwice: [] };
+  const nearPlan = near ? planNear(nearItems, nearDistance) : { probes: [], swapped: [], swappedTwice: [] };
   return {
     exactPattern: toPattern(items),
     exactIsLiteral: items.every((item) => item.kind === 'char'),
@@ -385,7 +395,7 @@ export function planCandidates(query: ParsedQuery): CandidatePlan {
     similarityText: literal,
     segmentPairProbes: nearPlan.probes,
     nearKey: nearItems.map((item) => item ?? NEAR_WILDCARD).join(''),
-    nearDistance: NEAR_DISTANCE,
+    nearDistance,
     nearSwapped: nearPlan.swapped,
     nearSwappedTwice: nearPlan.swappedTwice,
   };

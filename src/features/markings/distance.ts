@@ -19,11 +19,33 @@ export const COSTS = {
   edit: 1,
   /** Two neighbouring characters swapped. */
   transposition: 0.9,
-  /** The first character of the transcription beyond either end of the query… */
+  /**
+   * The first character of the transcription beyond either end of the query
+   * (a query may be part of a longer marking)…
+   */
   flankFirst: 0.5,
-  /** …and each further one: a query may be part of a longer marking. */
-  flankNext: 0.1,
+  /** …or, for a query shorter than {@link SHORT_QUERY}, as much as a missing character… */
+  flankFirstShort: 1,
+  /**
+   * …and each further one: the more a marking extends past the query, the
+   * less it is the marking read. A whole extra segment of three characters
+   * costs more than one character missing inside the query (`27 73` is
+   * `270 73` before `27-73-442`).
+   */
+  flankNext: 0.3,
+  /** The most a flank costs: a query that is exactly part of a marking ranks above two real errors. */
+  flankMax: 1.5,
 } as const;
+
+/**
+ * Queries with fewer letters and digits than this are short: the search
+ * promises one arbitrary edit for them (candidates.ts), and so few characters
+ * say little about which longer marking they would be part of. A character
+ * beyond such a query costs as much as one missing inside it, and at equal
+ * cost the marking the query covers whole ranks first (search.ts): `В 2 013`
+ * is `ВР 2013` before `ЗВ 2013`.
+ */
+export const SHORT_QUERY = 6;
 
 export type DifferenceKind =
   | 'look_alike'
@@ -66,8 +88,11 @@ const FROM_MARKING = 3; // transcription character left unmatched
 const FROM_TRANSPOSITION = 4;
 const FROM_START = 5; // flank before the query
 
-function flankCost(characters: number): number {
-  return characters === 0 ? 0 : COSTS.flankFirst + COSTS.flankNext * (characters - 1);
+/** The cost of `characters` characters of the transcription beyond one end of a query of `queryLength`. */
+export function flankCost(characters: number, queryLength: number): number {
+  if (characters === 0) return 0;
+  const first = queryLength < SHORT_QUERY ? COSTS.flankFirstShort : COSTS.flankFirst;
+  return Math.min(COSTS.flankMax, first + COSTS.flankNext * (characters - 1));
 }
 
 /** The cost of aligning one query token with one transcription character. */
@@ -145,7 +170,7 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
   let leading = 0;
   for (let j = 0; j < columns; j += 1) {
     if (j > 0 && !marking[j - 1]!.separator) leading += 1;
-    cost[at(0, j)] = flankCost(leading);
+    cost[at(0, j)] = flankCost(leading, query.length);
     from[at(0, j)] = FROM_START;
   }
   for (let i = 1; i < rows; i += 1) {
@@ -202,7 +227,7 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
   let trailing = 0;
   for (let j = marking.length - 1; j >= 0; j -= 1) {
     if (!marking[j]!.separator) trailing += 1;
-    const total = cost[at(rows - 1, j)]! + flankCost(trailing);
+    const total = cost[at(rows - 1, j)]! + flankCost(trailing, query.length);
     if (total < bestCost) {
       bestCost = total;
       bestEnd = j;
@@ -224,7 +249,7 @@ export function matchMarking(query: ParsedQuery, marking: readonly FoldedCharact
   const tail: Difference[] = [];
   if (bestEnd < marking.length) {
     const trailingCount = marking.slice(bestEnd).filter((character) => !character.separator).length;
-    beyond(bestEnd, marking.length, flankCost(trailingCount));
+    beyond(bestEnd, marking.length, flankCost(trailingCount, query.length));
     tail.push(...differences.splice(0));
   }
   let i = rows - 1;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planCandidates } from './candidates.js';
-import { describeDifferences, matchMarking } from './distance.js';
+import { COSTS, describeDifferences, flankCost, matchMarking, SHORT_QUERY } from './distance.js';
 import { foldMarking } from './normalize.js';
 import { parseMarkingQuery, QuerySyntaxError, type QueryToken } from './query.js';
 
@@ -112,9 +112,27 @@ describe('matchMarking', () => {
     assert.equal(cost('AB*999', 'AB12-999'), 0);
   });
 
-  it('lets a query be part of a longer marking at a small cost', () => {
-    assert.equal(cost('12345', 'AK 12345'), 0.6);
-    assert.equal(cost('AK', 'AK 12345'), 0.9);
+  it('lets a query be part of a longer marking, at a cost growing with how far the marking extends it', () => {
+    assert.equal(cost('LOT 12345', 'LOT 12345-6'), 0.5);
+    assert.equal(cost('LOT 12345', 'LOT 12345-67'), 0.8);
+    // A whole extra segment costs more than one character missing inside the query…
+    assert.equal(cost('LOT 12345', 'LOT 12345-678'), 1.1);
+    // …but never more than two real errors: a query that is exactly part of a marking still ranks above them.
+    assert.equal(cost('LOT 12345', 'LOT 12345-678901'), 1.5);
+    assert.equal(cost('LOT 12345', 'AK LOT 12345'), 0.8);
+  });
+
+  it('weighs a character beyond a short query as much as one missing inside it', () => {
+    // Five letters and digits or fewer say little about which longer marking they are part of.
+    assert.equal(cost('12345', 'AK 12345'), 1.3);
+    assert.equal(cost('AK', 'AK 12345'), 1.5);
+    // `27 73`: `270 73` (one character missing) before `27-73-442` (a whole segment beyond).
+    assert.equal(cost('27 73', '270 73'), 1);
+    assert.equal(cost('27 73', '27-73-442'), 1.5);
+    // `В 2 013`: `ВР 2013` and `ЗВ 2013` cost the same (the search ranks the one the query covers whole first).
+    assert.equal(cost('В 2 013', 'ВР 2013'), cost('В 2 013', 'ЗВ 2013'));
+    assert.equal(flankCost(1, SHORT_QUERY - 1), COSTS.edit);
+    assert.equal(flankCost(1, SHORT_QUERY), COSTS.flankFirst);
   });
 
   it('explains which characters differed and why', () => {

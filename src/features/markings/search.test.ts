@@ -175,6 +175,28 @@ describe('marking search', () => {
     assert.deepEqual(await search('zzzz qqqq'), []);
   });
 
+  it('ranks a near match of a short query above markings that merely extend it', async () => {
+    await addItem(depotId, 'C-4', 'cartridges', [
+      { text: '27-735-442', kind: 'lot' },
+      { text: 'ЗВ 2013', kind: 'factory_code' },
+    ]);
+    await addItem(depotId, 'C-5', 'cartridges', [
+      { text: '270 735', kind: 'lot' },
+      { text: 'ВР 2013', kind: 'factory_code' },
+    ]);
+    // One character missing inside the query, against a whole segment beyond it.
+    const lot = await search('27 735');
+    assert.equal(lot[0]!.text, '270 735');
+    assert.ok(lot.findIndex((hit) => hit.text === '27-735-442') > 0);
+    // The same cost either way: the marking the query covers whole first.
+    const code = await search('В 2 013');
+    assert.equal(code[0]!.text, 'ВР 2013');
+    assert.equal(code[1]!.text, 'ЗВ 2013');
+    assert.equal(code[0]!.cost, code[1]!.cost);
+    // A longer query that is exactly part of a marking still finds it first.
+    assert.equal((await search('27-735-44'))[0]!.text, '27-735-442');
+  });
+
   it('searches only investigations the caller can read; administrators see all', async () => {
     const owner = await search('LOT 12-345-67');
     assert.ok(owner.every((hit) => hit.item.external_ref !== 'F-1'));

@@ -97,14 +97,27 @@ function coreCost(match: MatchResult): number {
 // much more: ten items carrying one lot must not hide every other candidate.
 const REPEAT_PENALTY = 0.2;
 
+/** How many characters of the marking lie beyond the query's ends. */
+function charactersBeyond(match: MatchResult): number {
+  return match.differences
+    .filter((difference) => difference.kind === 'beyond_query')
+    .reduce((sum, difference) => sum + Array.from(difference.marking ?? '').length, 0);
+}
+
 /**
  * Sorts by cost, separators aside, with copies of a skeleton already listed
  * pushed down by {@link REPEAT_PENALTY} each; then fewer separator
- * differences, then markings of the query's length before longer or shorter.
+ * differences, then fewer characters beyond the query (at equal cost, a
+ * marking the query covers whole before one it is only part of: for a short
+ * query, `ВР 2013` before `ЗВ 2013` when `В 2 013` is searched), then
+ * markings of the query's length before longer or shorter.
  */
 function rank<T>(entries: Ranked<T>[], skeletonOf: (value: T) => string, queryLength: number): Ranked<T>[] {
   const core = new Map(entries.map((entry) => [entry, coreCost(entry.match)]));
-  const sorted = [...entries].sort((a, b) => core.get(a)! - core.get(b)! || a.match.cost - b.match.cost);
+  const beyond = new Map(entries.map((entry) => [entry, charactersBeyond(entry.match)]));
+  const sorted = [...entries].sort(
+    (a, b) => core.get(a)! - core.get(b)! || a.match.cost - b.match.cost || beyond.get(a)! - beyond.get(b)!,
+  );
   const seen = new Map<string, number>();
   const key = new Map<Ranked<T>, number>();
   for (const entry of sorted) {
@@ -114,7 +127,13 @@ function rank<T>(entries: Ranked<T>[], skeletonOf: (value: T) => string, queryLe
     key.set(entry, core.get(entry)! + REPEAT_PENALTY * copies);
   }
   const lengthGap = (entry: Ranked<T>) => Math.abs(skeletonOf(entry.value).length - queryLength);
-  return sorted.sort((a, b) => key.get(a)! - key.get(b)! || a.match.cost - b.match.cost || lengthGap(a) - lengthGap(b));
+  return sorted.sort(
+    (a, b) =>
+      key.get(a)! - key.get(b)! ||
+      a.match.cost - b.match.cost ||
+      beyond.get(a)! - beyond.get(b)! ||
+      lengthGap(a) - lengthGap(b),
+  );
 }
 
 /**

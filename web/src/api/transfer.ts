@@ -90,7 +90,7 @@ export async function downloadFile(
   url: string,
   fallbackName: string,
   onProgress: (progress: TransferProgress) => void,
-): Promise<{ name: string; bytes: number }> {
+): Promise<{ name: string; bytes: number; header: (name: string) => string | null }> {
   const request = await send(url, { onProgress }, 'blob');
   const blob = request.response as Blob;
   if (request.status < 200 || request.status >= 300) {
@@ -105,5 +105,5 @@ export async function downloadFile(
   link.remove();
   // The browser has taken the file; the object URL can go once the click is handled.
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-  return { name, bytes: blob.size };
+  return { name, bytes: blob.size, header: (header) => request.getResponseHeader(header) };
 }

@@ -18,7 +18,7 @@ import {
   type LocationFieldName,
   type LocationProblem,
   type LocationProblemCode,
-} from '../pages/capture/coordinateField';
+} from './coordinateField';
 import { Field } from './ui';
 
 // The form's own wording where it says more than the field message (an example to copy); every other code

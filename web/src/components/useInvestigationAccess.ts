@@ -1,6 +1,6 @@
 import { api, call } from '../api/client';
 import { useLoad } from '../hooks';
-import { mayChangeRecord, type InvestigationRole } from '../pages/capture/access';
+import { mayChangeRecord, type InvestigationRole } from './access';
 
 const rank: Record<InvestigationRole, number> = { viewer: 0, investigator: 1, editor: 2, owner: 3 };
 

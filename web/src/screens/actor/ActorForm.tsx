@@ -1,9 +1,7 @@
-import { useState, type SubmitEvent } from 'react';
-import { api, call, fieldErrors, type ActorRecord, type BodyOf } from '../../api/client';
-import { fieldErrorMessage } from '../../api/fieldErrors';
-import { StaleEditNotice } from '../../components/record/StaleEditNotice';
-import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
-import { useRegisterForm } from '../../components/useRegisterForm';
+import { api, call, type ActorRecord, type BodyOf } from '../../api/client';
+import { RegisterFormFooter } from '../../components/record/RegisterFormFooter';
+import { useDraftRegisterForm } from '../../components/record/useDraftRegisterForm';
+import { Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 
 export const actorTypes = [
@@ -17,13 +15,16 @@ export const actorTypes = [
 
 type NewActor = BodyOf<'/api/v1/investigations/{id}/actors', 'post'>;
 
-interface ActorDraft {
+type ActorDraft = {
   actor_type: string;
   name: string;
   aliases: string;
   country_code: string;
   notes: string;
-}
+};
+
+/** The fields the form shows errors beside. */
+const placed = ['actor_type', 'name', 'aliases', 'country_code', 'notes'];
 
 const emptyDraft: ActorDraft = { actor_type: 'manufacturer', name: '', aliases: '', country_code: '', notes: '' };
 
@@ -73,28 +74,19 @@ export function ActorForm({
   onCancel?: () => void;
 }) {
   const { t, label } = useI18n();
-  const [draft, setDraft] = useState<ActorDraft>(() => (actor === undefined ? emptyDraft : draftOf(actor)));
-  const form = useRegisterForm({
+  const { draft, set, submit, errors, unplaced, form } = useDraftRegisterForm({
     record: actor,
-    bodyOfRecord: (record: ActorRecord) => bodyOf(draftOf(record)),
+    emptyDraft,
+    draftOf,
+    bodyOf,
+    isPlaced: (field) => placed.includes(field.split('.')[0]!),
     create: (body: NewActor) =>
       call(api.POST('/api/v1/investigations/{id}/actors', { params: { path: { id: investigationId } }, body })),
     update: (id, body) => call(api.PATCH('/api/v1/actors/{id}', { params: { path: { id } }, body })),
     read: (id) => call(api.GET('/api/v1/actors/{id}', { params: { path: { id } } })),
     onCreated,
     onSaved,
-    onUseCurrent: (current) => setDraft(draftOf(current)),
   });
-  const set = (key: keyof ActorDraft) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    await form.submit(bodyOf(draft));
-  };
-
-  const errors = fieldErrors(form.error, (problem) => fieldErrorMessage(t, problem));
-  const placed = ['actor_type', 'name', 'aliases', 'country_code', 'notes'];
-  const unplaced =
-    form.error !== undefined && !Object.keys(errors).some((field) => placed.includes(field.split('.')[0]!));
   const aliasesText = (value: unknown) => (Array.isArray(value) ? value.join(' · ') : '');
 
   return (
@@ -167,37 +159,19 @@ export function ActorForm({
           />
         )}
       </Field>
-      {form.conflict !== undefined && (
-        <StaleEditNotice
-          fields={[
-            { key: 'actor_type', label: t('actors.type'), display: (value) => label('actorType', String(value)) },
-            { key: 'name', label: t('actors.name') },
-            { key: 'aliases', label: t('actors.aliases'), display: aliasesText },
-            { key: 'country_code', label: t('actors.country') },
-            { key: 'notes', label: t('actors.notes') },
-          ]}
-          mine={form.conflict.mine}
-          current={form.conflict.current}
-          onUseCurrent={form.useCurrent}
-          onApplyMine={() => void form.applyMine()}
-          busy={form.busy}
-        />
-      )}
-      <div aria-live="assertive">
-        {unplaced && <ErrorNotice error={form.error} />}
-        {form.error !== undefined && !unplaced && <p className="notice notice-error">{t('register.notSaved')}</p>}
-        {form.nothingChanged && <p className="notice notice-warning">{t('edit.nothingChanged')}</p>}
-      </div>
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={form.busy}>
-          {actor === undefined ? t('actors.create') : t('register.save')}
-        </button>
-        {onCancel !== undefined && (
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        )}
-      </div>
+      <RegisterFormFooter
+        form={form}
+        unplaced={unplaced}
+        staleFields={[
+          { key: 'actor_type', label: t('actors.type'), display: (value) => label('actorType', String(value)) },
+          { key: 'name', label: t('actors.name') },
+          { key: 'aliases', label: t('actors.aliases'), display: aliasesText },
+          { key: 'country_code', label: t('actors.country') },
+          { key: 'notes', label: t('actors.notes') },
+        ]}
+        submitLabel={actor === undefined ? t('actors.create') : t('register.save')}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -1,18 +1,18 @@
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { RecordHistory } from '../../components/record/RecordHistory';
+import { RegisterRecordView } from '../../components/record/RegisterRecordView';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { Detail, ErrorNotice, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { Link, paths, type RegisterScreenProps } from '../../router';
+import { paths, type RegisterScreenProps } from '../../router';
 import { ActorForm } from './ActorForm';
 import { MergePanel } from './MergePanel';
 
 /** One actor: its names in every script, editing (version-checked), archiving with a reason, merging a duplicate. */
 export default function ActorScreen({ investigationId, recordId }: RegisterScreenProps) {
-  const { t, label, formatDateTime } = useI18n();
+  const { t, label } = useI18n();
   const access = useInvestigationAccess(investigationId);
   const [editing, setEditing] = useState(false);
   const actor = useLoad(() => call(api.GET('/api/v1/actors/{id}', { params: { path: { id: recordId } } })), [recordId]);
@@ -24,22 +24,13 @@ export default function ActorScreen({ investigationId, recordId }: RegisterScree
   const changeable = data.archived_at === null && access.mayChange(data);
 
   return (
-    <section aria-labelledby="actor-title">
-      <div className="page-header">
-        <p className="breadcrumb">
-          <Link to={paths.actors(investigationId)}>{t('actors.title')}</Link>
-        </p>
-        <h1 id="actor-title">
-          <bdi dir="auto">{data.name}</bdi>
-        </h1>
-        {data.archived_at !== null && (
-          <p className="notice" role="status">
-            {t('register.archivedOn', { date: formatDateTime(data.archived_at) })}{' '}
-            <UserText text={data.archive_reason} />
-          </p>
-        )}
-      </div>
-      {editing ? (
+    <RegisterRecordView
+      titleId="actor-title"
+      list={{ to: paths.actors(investigationId), label: t('actors.title') }}
+      title={data.name}
+      record={data}
+      editing={editing}
+      form={
         <ActorForm
           investigationId={investigationId}
           actor={data}
@@ -49,51 +40,49 @@ export default function ActorScreen({ investigationId, recordId }: RegisterScree
           }}
           onCancel={() => setEditing(false)}
         />
-      ) : (
-        <div className="section">
-          <dl className="details">
-            <Detail term={t('actors.type')}>{label('actorType', data.actor_type)}</Detail>
-            <Detail term={t('actors.aliases')}>
-              {data.aliases.length === 0 ? (
-                <UserText text="" />
-              ) : (
-                <ul className="alias-list">
-                  {data.aliases.map((alias) => (
-                    <li key={alias}>
-                      <bdi dir="auto">{alias}</bdi>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </Detail>
-            <Detail term={t('actors.country')}>
-              <UserText text={data.country_code} />
-            </Detail>
-            <Detail term={t('actors.notes')}>
-              <UserText text={data.notes} />
-            </Detail>
-            <Detail term={t('register.version')}>{data.version}</Detail>
-          </dl>
-          {changeable && (
-            <p className="actions">
-              <button type="button" className="button-primary" onClick={() => setEditing(true)}>
-                {t('actors.edit')}
-              </button>
-              <ArchiveButton
-                onArchive={(reason) =>
-                  call(
-                    api.POST('/api/v1/actors/{id}/archive', {
-                      params: { path: { id: data.id } },
-                      body: { version: data.version, reason },
-                    }),
-                  )
-                }
-                onArchived={actor.reload}
-              />
-            </p>
-          )}
-        </div>
-      )}
+      }
+      details={
+        <dl className="details">
+          <Detail term={t('actors.type')}>{label('actorType', data.actor_type)}</Detail>
+          <Detail term={t('actors.aliases')}>
+            {data.aliases.length === 0 ? (
+              <UserText text="" />
+            ) : (
+              <ul className="alias-list">
+                {data.aliases.map((alias) => (
+                  <li key={alias}>
+                    <bdi dir="auto">{alias}</bdi>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Detail>
+          <Detail term={t('actors.country')}>
+            <UserText text={data.country_code} />
+          </Detail>
+          <Detail term={t('actors.notes')}>
+            <UserText text={data.notes} />
+          </Detail>
+          <Detail term={t('register.version')}>{data.version}</Detail>
+        </dl>
+      }
+      actions={
+        changeable
+          ? {
+              editLabel: t('actors.edit'),
+              onEdit: () => setEditing(true),
+              archive: (reason) =>
+                call(
+                  api.POST('/api/v1/actors/{id}/archive', {
+                    params: { path: { id: data.id } },
+                    body: { version: data.version, reason },
+                  }),
+                ),
+              onArchived: actor.reload,
+            }
+          : undefined
+      }
+    >
       {data.archived_at === null && access.atLeast('editor') && !editing && (
         <MergePanel actor={data} investigationId={investigationId} />
       )}
@@ -109,6 +98,6 @@ export default function ActorScreen({ investigationId, recordId }: RegisterScree
           notes: t('actors.notes'),
         }}
       />
-    </section>
+    </RegisterRecordView>
   );
 }

@@ -5,6 +5,7 @@ import { TransferProgressBar } from '../../components/TransferProgress';
 import { ErrorNotice } from '../../components/ui';
 import { useDocumentTitle } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { TableExports } from './TableExports';
 
 type Kind = 'json' | 'bag' | 'html' | 'pdf';
 
@@ -73,12 +74,12 @@ function DownloadError({ error }: { error: unknown }) {
 
 /**
  * Every way an investigation leaves armtrace: the JSON export, the BagIt bag (one tar), the report as HTML and
- * as PDF, each downloaded with its progress shown. Every member may download; the server checks it too.
+ * as PDF, tables and maps (CSV, XLSX, GeoJSON, KML), each downloaded with its progress shown. Every member may download; the server checks it too.
  */
 export function DownloadsScreen({ investigationId }: { investigationId: string }) {
   const { t, locale, formatNumber } = useI18n();
   useDocumentTitle(t('transfer.downloads.title'));
-  const [lang, setLang] = useState<'en' | 'ar'>(locale === 'ar' ? 'ar' : 'en');
+  const [lang, setLang] = useState<'en' | 'ar' | 'fr'>(locale);
   const [states, setStates] = useState<Partial<Record<Kind, State>>>({});
   const update = (kind: Kind, state: State) => setStates((previous) => ({ ...previous, [kind]: state }));
 
@@ -101,13 +102,16 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
       <h1>{t('transfer.downloads.title')}</h1>
       <p>{t('transfer.downloads.intro')}</p>
       <label className="field">
-        <span>{t('transfer.downloads.reportLanguage')}</span>
-        <select value={lang} onChange={(event) => setLang(event.target.value as 'en' | 'ar')}>
+        <span>{t('transfer.downloads.language')}</span>
+        <select value={lang} onChange={(event) => setLang(event.target.value as 'en' | 'ar' | 'fr')}>
           <option value="en" lang="en">
             English
           </option>
           <option value="ar" lang="ar">
             العربية
+          </option>
+          <option value="fr" lang="fr">
+            Français
           </option>
         </select>
       </label>
@@ -143,6 +147,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
           );
         })}
       </ul>
+      <TableExports investigationId={investigationId} lang={lang} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, call, fieldErrors, type BodyOf, type SiteType } from '../../api/client';
 import { FirstInvalidButton } from '../../components/FirstInvalidButton';
 import { LocationFields } from '../../components/LocationFields';
-import { readLocation, type LocationDraft } from '../../pages/capture/coordinateField';
+import { readLocation, type LocationDraft } from '../../components/coordinateField';
 import { siteTypes } from '../../api/vocabulary';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';

@@ -6,7 +6,7 @@ import {
   readLocation,
   type LocationDraft,
   type LocationProblem,
-} from '../../pages/capture/coordinateField';
+} from '../../components/coordinateField';
 
 export type SiteChange = Omit<BodyOf<'/api/v1/sites/{id}', 'patch'>, 'version'>;
 

@@ -1,10 +1,9 @@
-import { useState, type ReactNode, type SubmitEvent } from 'react';
-import { api, call, fieldErrors, type BodyOf, type Source } from '../../api/client';
-import { fieldErrorMessage } from '../../api/fieldErrors';
+import type { ReactNode } from 'react';
+import { api, call, type BodyOf, type Source } from '../../api/client';
 import { valueText } from '../../components/record/recordDiff';
-import { StaleEditNotice } from '../../components/record/StaleEditNotice';
-import { ErrorNotice, Field, VocabularySelect, type ControlProps } from '../../components/ui';
-import { useRegisterForm } from '../../components/useRegisterForm';
+import { RegisterFormFooter } from '../../components/record/RegisterFormFooter';
+import { useDraftRegisterForm } from '../../components/record/useDraftRegisterForm';
+import { Field, VocabularySelect, type ControlProps } from '../../components/ui';
 import { useI18n, type I18n, type MessageKey } from '../../i18n/i18n';
 import { credibilities, reliabilities, sourceKinds } from './grading';
 
@@ -104,26 +103,19 @@ export function SourceForm({
   onCancel?: () => void;
 }) {
   const { t, label } = useI18n();
-  const [draft, setDraft] = useState<SourceDraft>(() => (source === undefined ? emptyDraft : draftOf(source)));
-  const form = useRegisterForm({
+  const { draft, set, submit, errors, unplaced, form } = useDraftRegisterForm({
     record: source,
-    bodyOfRecord: (record: Source) => bodyOf(draftOf(record)),
+    emptyDraft,
+    draftOf,
+    bodyOf,
+    isPlaced: (field) => field in emptyDraft,
     create: (body: NewSource) =>
       call(api.POST('/api/v1/investigations/{id}/sources', { params: { path: { id: investigationId } }, body })),
     update: (id, body) => call(api.PATCH('/api/v1/sources/{id}', { params: { path: { id } }, body })),
     read: (id) => call(api.GET('/api/v1/sources/{id}', { params: { path: { id } } })),
     onCreated,
     onSaved,
-    onUseCurrent: (current) => setDraft(draftOf(current)),
   });
-  const set = (key: keyof SourceDraft) => (value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    await form.submit(bodyOf(draft));
-  };
-
-  const errors = fieldErrors(form.error, (problem) => fieldErrorMessage(t, problem));
-  const unplaced = form.error !== undefined && Object.keys(errors).every((field) => !(field in emptyDraft));
   const select = (key: 'reliability' | 'credibility', values: readonly (string | number)[]): ReactNode => (
     <Field label={t(`sources.${key}`)} error={errors[key]}>
       {(control: ControlProps) => (
@@ -199,35 +191,17 @@ export function SourceForm({
           }
         </Field>
       ))}
-      {form.conflict !== undefined && (
-        <StaleEditNotice
-          fields={(Object.keys(fieldLabels) as (keyof SourceDraft)[]).map((key) => ({
-            key,
-            label: t(fieldLabels[key]),
-            display: key === 'kind' ? (value: unknown) => label('sourceKind', valueText(value)) : valueText,
-          }))}
-          mine={form.conflict.mine}
-          current={form.conflict.current}
-          onUseCurrent={form.useCurrent}
-          onApplyMine={() => void form.applyMine()}
-          busy={form.busy}
-        />
-      )}
-      <div aria-live="assertive">
-        {unplaced && <ErrorNotice error={form.error} />}
-        {!unplaced && form.error !== undefined && <p className="notice notice-error">{t('register.notSaved')}</p>}
-        {form.nothingChanged && <p className="notice notice-warning">{t('edit.nothingChanged')}</p>}
-      </div>
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={form.busy}>
-          {source === undefined ? t('sources.create') : t('register.save')}
-        </button>
-        {onCancel !== undefined && (
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        )}
-      </div>
+      <RegisterFormFooter
+        form={form}
+        unplaced={unplaced}
+        staleFields={(Object.keys(fieldLabels) as (keyof SourceDraft)[]).map((key) => ({
+          key,
+          label: t(fieldLabels[key]),
+          display: key === 'kind' ? (value: unknown) => label('sourceKind', valueText(value)) : valueText,
+        }))}
+        submitLabel={source === undefined ? t('sources.create') : t('register.save')}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

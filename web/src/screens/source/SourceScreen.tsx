@@ -1,19 +1,19 @@
 import { useState } from 'react';
 import { api, call, readAllPages } from '../../api/client';
-import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { RecordHistory } from '../../components/record/RecordHistory';
+import { RegisterRecordView } from '../../components/record/RegisterRecordView';
 import { MediaGallery } from '../../components/MediaGallery';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { Link, paths, type RegisterScreenProps } from '../../router';
+import { paths, type RegisterScreenProps } from '../../router';
 import { Grading } from './grading';
 import { SourceForm, sourceFieldLabels } from './SourceForm';
 
 /** One source: what it is, its grading and credit line, editing and archiving, and the media that came from it. */
 export default function SourceScreen({ investigationId, recordId }: RegisterScreenProps) {
-  const { t, label, formatDate, formatDateTime } = useI18n();
+  const { t, label, formatDate } = useI18n();
   const access = useInvestigationAccess(investigationId);
   const [editing, setEditing] = useState(false);
   const source = useLoad(
@@ -39,22 +39,13 @@ export default function SourceScreen({ investigationId, recordId }: RegisterScre
   const changeable = data.archived_at === null && access.mayChange(data);
 
   return (
-    <section aria-labelledby="source-title">
-      <div className="page-header">
-        <p className="breadcrumb">
-          <Link to={paths.sources(investigationId)}>{t('sources.title')}</Link>
-        </p>
-        <h1 id="source-title">
-          <bdi dir="auto">{data.title}</bdi>
-        </h1>
-        {data.archived_at !== null && (
-          <p className="notice" role="status">
-            {t('register.archivedOn', { date: formatDateTime(data.archived_at) })}{' '}
-            <UserText text={data.archive_reason} />
-          </p>
-        )}
-      </div>
-      {editing ? (
+    <RegisterRecordView
+      titleId="source-title"
+      list={{ to: paths.sources(investigationId), label: t('sources.title') }}
+      title={data.title}
+      record={data}
+      editing={editing}
+      form={
         <SourceForm
           investigationId={investigationId}
           source={data}
@@ -64,67 +55,65 @@ export default function SourceScreen({ investigationId, recordId }: RegisterScre
           }}
           onCancel={() => setEditing(false)}
         />
-      ) : (
-        <div className="section">
-          <dl className="details">
-            <Detail term={t('sources.kind')}>{label('sourceKind', data.kind)}</Detail>
-            <Detail term={t('sources.gradingTitle')}>
-              <Grading source={data} />
-            </Detail>
-            <Detail term={t('sources.creditLine')}>
-              <UserText text={data.credit_line} />
-            </Detail>
-            <Detail term={t('sources.publisher')}>
-              <UserText text={data.publisher} />
-            </Detail>
-            <Detail term={t('sources.url')}>
-              {data.url === null ? (
-                <UserText text={null} />
-              ) : (
-                <a href={data.url} rel="noreferrer noopener" target="_blank" dir="ltr">
-                  {data.url}
-                </a>
-              )}
-            </Detail>
-            <Detail term={t('sources.language')}>
-              <UserText text={data.language} />
-            </Detail>
-            <Detail term={t('sources.publishedOn')}>
-              {data.published_on === null ? <UserText text={null} /> : formatDate(data.published_on)}
-            </Detail>
-            <Detail term={t('sources.excerpt')}>
-              {data.excerpt === null ? (
-                <UserText text={null} />
-              ) : (
-                <blockquote lang={data.language ?? undefined} dir="auto" className="excerpt">
-                  {data.excerpt}
-                </blockquote>
-              )}
-            </Detail>
-            <Detail term={t('sources.notes')}>
-              <UserText text={data.notes} />
-            </Detail>
-          </dl>
-          {changeable && (
-            <p className="actions">
-              <button type="button" className="button-primary" onClick={() => setEditing(true)}>
-                {t('sources.edit')}
-              </button>
-              <ArchiveButton
-                onArchive={(reason) =>
-                  call(
-                    api.POST('/api/v1/sources/{id}/archive', {
-                      params: { path: { id: data.id } },
-                      body: { version: data.version, reason },
-                    }),
-                  )
-                }
-                onArchived={source.reload}
-              />
-            </p>
-          )}
-        </div>
-      )}
+      }
+      details={
+        <dl className="details">
+          <Detail term={t('sources.kind')}>{label('sourceKind', data.kind)}</Detail>
+          <Detail term={t('sources.gradingTitle')}>
+            <Grading source={data} />
+          </Detail>
+          <Detail term={t('sources.creditLine')}>
+            <UserText text={data.credit_line} />
+          </Detail>
+          <Detail term={t('sources.publisher')}>
+            <UserText text={data.publisher} />
+          </Detail>
+          <Detail term={t('sources.url')}>
+            {data.url === null ? (
+              <UserText text={null} />
+            ) : (
+              <a href={data.url} rel="noreferrer noopener" target="_blank" dir="ltr">
+                {data.url}
+              </a>
+            )}
+          </Detail>
+          <Detail term={t('sources.language')}>
+            <UserText text={data.language} />
+          </Detail>
+          <Detail term={t('sources.publishedOn')}>
+            {data.published_on === null ? <UserText text={null} /> : formatDate(data.published_on)}
+          </Detail>
+          <Detail term={t('sources.excerpt')}>
+            {data.excerpt === null ? (
+              <UserText text={null} />
+            ) : (
+              <blockquote lang={data.language ?? undefined} dir="auto" className="excerpt">
+                {data.excerpt}
+              </blockquote>
+            )}
+          </Detail>
+          <Detail term={t('sources.notes')}>
+            <UserText text={data.notes} />
+          </Detail>
+        </dl>
+      }
+      actions={
+        changeable
+          ? {
+              editLabel: t('sources.edit'),
+              onEdit: () => setEditing(true),
+              archive: (reason) =>
+                call(
+                  api.POST('/api/v1/sources/{id}/archive', {
+                    params: { path: { id: data.id } },
+                    body: { version: data.version, reason },
+                  }),
+                ),
+              onArchived: source.reload,
+            }
+          : undefined
+      }
+    >
       <LoadedSection id="source-media" title={t('sources.media')} loaded={media}>
         {(rows) => <MediaGallery media={rows} sources={[data]} />}
       </LoadedSection>
@@ -134,6 +123,6 @@ export default function SourceScreen({ investigationId, recordId }: RegisterScre
         refreshKey={data.version}
         fieldLabels={sourceFieldLabels(t)}
       />
-    </section>
+    </RegisterRecordView>
   );
 }

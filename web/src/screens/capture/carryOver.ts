@@ -1,5 +1,5 @@
 // The item being described on the capture page, and what "Save and add another like this" carries over to the next
-// one. Plain data and functions, so the rules are tested with node:test (test/web/carryOver.test.ts).
+// one. Plain data and functions, so the rules are tested with node:test (carryOver.test.ts beside it).
 
 /** A marking kind of the API's vocabulary (web/src/api/vocabulary.ts); checked where the body is built. */
 export type MarkingKind = string;

@@ -1,5 +1,5 @@
-import { api, call } from '../../api/client';
-import { useLoad } from '../../hooks';
+import { api, call } from '../api/client';
+import { useLoad } from '../hooks';
 import { mayChangeRecord } from './access';
 
 /**

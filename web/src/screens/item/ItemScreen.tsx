@@ -1,18 +1,18 @@
-import { api, call } from '../api/client';
-import { MediaSection } from '../components/MediaSection';
-import { RecordHistory } from '../components/record/RecordHistory';
-import { Appended, Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../components/ui';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { isolate, useI18n } from '../i18n/i18n';
-import { Link, paths } from '../router';
-import { CustodyForm } from '../screens/item/CustodyForm';
-import { DisposalForm } from '../screens/item/DisposalForm';
-import { useItemFields } from '../screens/item/itemFields';
-import { ItemRecordActions } from '../screens/item/ItemRecordActions';
-import { MarkingsSection } from '../screens/item/MarkingsSection';
-import { ItemTracing } from '../screens/provenance/ItemTracing';
-import { labelsOf } from '../screens/site/siteFields';
-import { useRecordAccess } from './capture/useRecordAccess';
+import { api, call } from '../../api/client';
+import { MediaSection } from '../../components/MediaSection';
+import { RecordHistory } from '../../components/record/RecordHistory';
+import { Appended, Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../../components/ui';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { isolate, useI18n } from '../../i18n/i18n';
+import { Link, paths } from '../../router';
+import { CustodyForm } from './CustodyForm';
+import { DisposalForm } from './DisposalForm';
+import { useItemFields } from './itemFields';
+import { ItemRecordActions } from './ItemRecordActions';
+import { MarkingsSection } from './MarkingsSection';
+import { ItemTracing } from '../provenance/ItemTracing';
+import { labelsOf } from '../site/siteFields';
+import { useRecordAccess } from '../../components/useRecordAccess';
 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
   const { t, label, formatNumber, formatDateTime } = useI18n();

@@ -1,12 +1,8 @@
 // What the coordinate fields of a site show and send, kept out of the components so it can be tested with node:test.
 // Every reading goes through the one shared parser (src/parsing), so the web app accepts exactly what the API,
 // the CLI and the importers accept.
-import {
-  parseCoordinate,
-  parseCoordinatePair,
-  type CoordinateProblemCode,
-} from '../../../../src/parsing/coordinates.js';
-import { normalizeDigits } from '../../../../src/parsing/numbers.js';
+import { parseCoordinate, parseCoordinatePair, type CoordinateProblemCode } from '../../../src/parsing/coordinates.js';
+import { normalizeDigits } from '../../../src/parsing/numbers.js';
 
 export type Axis = 'latitude' | 'longitude';
 

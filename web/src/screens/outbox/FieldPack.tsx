@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api, call, readAllPages, type Investigation } from '../api/client';
-import { ErrorNotice, Field } from '../components/ui';
-import { useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { pruneCache, type PruneReport } from './cachePrune';
+import { api, call, readAllPages, type Investigation } from '../../api/client';
+import { ErrorNotice, Field } from '../../components/ui';
+import { useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { pruneCache, type PruneReport } from '../../offline/cachePrune';
 import {
   downloadFieldPack,
   estimatePackBytes,
@@ -11,9 +11,9 @@ import {
   readFieldPack,
   removeFieldPack,
   type FieldPackManifest,
-} from './fieldPack';
-import { useOnline, useVaultState } from './hooks';
-import { vault } from './vault';
+} from '../../offline/fieldPack';
+import { useOnline, useVaultState } from '../../offline/hooks';
+import { vault } from '../../offline/vault';
 
 /** "12.3 MB" in the user's language. */
 function useFormatBytes(): (bytes: number) => string {

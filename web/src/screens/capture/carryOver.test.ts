@@ -1,15 +1,8 @@
 // "Save and add another like this": what is carried to the next item, what is marked, and what a category change
-// clears (web/src/pages/capture/carryOver.ts).
+// clears (carryOver.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  editField,
-  editMarking,
-  emptyDraft,
-  freshCapture,
-  likeThis,
-  type ItemDraft,
-} from '../../web/src/pages/capture/carryOver.js';
+import { editField, editMarking, emptyDraft, freshCapture, likeThis, type ItemDraft } from './carryOver';
 
 const mortarBomb = (): ItemDraft => ({
   ...emptyDraft(),

@@ -1,4 +1,4 @@
-// What the site forms show and send for coordinates (web/src/pages/capture/coordinateField.ts). The spellings the
+// What the site forms show and send for coordinates (coordinateField.ts). The spellings the
 // parser reads are tested with the parser (src/parsing); here: display, the save rules, the device's accuracy.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import {
   readLocation,
   readPair,
   readPrecision,
-} from '../../web/src/pages/capture/coordinateField.js';
+} from './coordinateField';
 
 describe('coordinate display', () => {
   it('shows decimal degrees with at most 6 decimals and the hemisphere', () => {

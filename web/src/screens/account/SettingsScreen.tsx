@@ -1,11 +1,11 @@
 import { useState, type SubmitEvent } from 'react';
-import { LanguagePicker } from '../components/Layout';
-import { TwoFactorSettings } from '../components/TwoFactorSettings';
-import { Field } from '../components/ui';
-import { useDocumentTitle } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { AccountSettings } from '../screens/account/AccountSettings';
-import { isValidTileUrl, savedTileUrl, saveTileUrl } from '../map/tileSetting';
+import { LanguagePicker } from '../../components/Layout';
+import { TwoFactorSettings } from '../../components/TwoFactorSettings';
+import { Field } from '../../components/ui';
+import { useDocumentTitle } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { AccountSettings } from './AccountSettings';
+import { isValidTileUrl, savedTileUrl, saveTileUrl } from '../../map/tileSetting';
 
 export function SettingsPage() {
   const { t } = useI18n();

@@ -1,10 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, type Me } from '../api/client';
-import { LanguagePicker } from '../components/Layout';
-import { OneTimeCodeField } from '../components/OneTimeCodeField';
-import { ErrorNotice, Field } from '../components/ui';
-import { useDocumentTitle } from '../hooks';
-import { useI18n } from '../i18n/i18n';
+import { api, ApiError, call, type Me } from '../../api/client';
+import { LanguagePicker } from '../../components/Layout';
+import { OneTimeCodeField } from '../../components/OneTimeCodeField';
+import { ErrorNotice, Field } from '../../components/ui';
+import { useDocumentTitle } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const { t } = useI18n();

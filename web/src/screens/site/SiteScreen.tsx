@@ -1,16 +1,16 @@
 import { useState } from 'react';
-import { api, call } from '../api/client';
-import { InventoryTable } from '../components/InventoryTable';
-import { MediaSection } from '../components/MediaSection';
-import { Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../components/ui';
-import { useDocumentTitle, useLoad } from '../hooks';
-import { useI18n } from '../i18n/i18n';
-import { Link, paths, useLocation } from '../router';
-import { RecordHistory } from '../components/record/RecordHistory';
-import { SiteRecordActions } from '../screens/site/SiteRecordActions';
-import { labelsOf, useSiteFields } from '../screens/site/siteFields';
-import { ZonesSection } from '../screens/site/ZonesSection';
-import { useRecordAccess } from './capture/useRecordAccess';
+import { api, call } from '../../api/client';
+import { InventoryTable } from '../../components/InventoryTable';
+import { MediaSection } from '../../components/MediaSection';
+import { Detail, ErrorNotice, LoadedSection, Loading, UserText } from '../../components/ui';
+import { useDocumentTitle, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n/i18n';
+import { Link, paths, useLocation } from '../../router';
+import { RecordHistory } from '../../components/record/RecordHistory';
+import { SiteRecordActions } from './SiteRecordActions';
+import { labelsOf, useSiteFields } from './siteFields';
+import { ZonesSection } from './ZonesSection';
+import { useRecordAccess } from '../../components/useRecordAccess';
 
 export function SitePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
   const { t, label, formatDate, formatNumber } = useI18n();

@@ -1,0 +1,158 @@
+/**
+ * The four tables armtrace exports, with the columns each carries: sites, items (with their markings), markings,
+ * and the hazard list with what a clearance team needs (where, how precisely, what, how many, fuze and safety
+ * device state, disposal status and since when). Rows are read page by page (tabular-repository.ts).
+ */
+import type { Queryable } from '../../db/versioned.js';
+import type { ExportColumn, ExportTable } from './tabular.js';
+import { isoTime } from './tabular.js';
+import {
+  listHazardsPage,
+  listItemsPage,
+  listMarkingsPage,
+  listMarkingTexts,
+  listSitesPage,
+  type HazardExportRow,
+  type ItemExportRow,
+  type MarkingExportRow,
+  type SiteExportRow,
+} from './tabular-repository.js';
+
+/** Every page of a keyset-paginated read, row by row. */
+async function* paged<Row extends { id: string }>(
+  readPage: (after: string | undefined) => Promise<Row[]>,
+): AsyncGenerator<Row> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await readPage(after);
+    yield* page;
+    if (page.length === 0) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+export const siteColumns: readonly ExportColumn<SiteExportRow>[] = [
+  { name: 'site_id', value: (row) => row.id },
+  { name: 'external_ref', value: (row) => row.external_ref },
+  // Not `name`: KML readers (GDAL's LIBKML) take `Name` for the placemark's own name and drop a second one.
+  { name: 'site_name', value: (row) => row.name },
+  { name: 'site_type', value: (row) => row.site_type, vocabulary: 'siteType' },
+  { name: 'latitude', value: (row) => row.latitude },
+  { name: 'longitude', value: (row) => row.longitude },
+  { name: 'precision_m', value: (row) => row.precision_m },
+  { name: 'recovered_by', value: (row) => row.recovered_by },
+  { name: 'recovered_on', value: (row) => row.recovered_on },
+  { name: 'item_count', value: (row) => row.item_count },
+  { name: 'context', value: (row) => row.context },
+  { name: 'created_at', value: (row) => isoTime(row.created_at) },
+  { name: 'updated_at', value: (row) => isoTime(row.updated_at) },
+];
+
+export function sitesTable(db: Queryable, investigationId: string): ExportTable<SiteExportRow> {
+  return {
+    name: 'sites',
+    columns: siteColumns,
+    rows: paged((after) => listSitesPage(db, investigationId, after)),
+  };
+}
+
+export type ItemWithMarkings = ItemExportRow & { markings: string[] };
+
+/** Items with the text of their markings, one page of markings per page of items. */
+async function* itemsWithMarkings(db: Queryable, investigationId: string): AsyncGenerator<ItemWithMarkings> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await listItemsPage(db, investigationId, after);
+    if (page.length === 0) return;
+    const texts = new Map<string, string[]>();
+    for (const marking of await listMarkingTexts(
+      db,
+      page.map((item) => item.id),
+    )) {
+      const list = texts.get(marking.item_id) ?? [];
+      list.push(marking.text);
+      texts.set(marking.item_id, list);
+    }
+    for (const item of page) yield { ...item, markings: texts.get(item.id) ?? [] };
+    after = page[page.length - 1]!.id;
+  }
+}
+
+export const itemColumns: readonly ExportColumn<ItemWithMarkings>[] = [
+  { name: 'item_id', value: (row) => row.id },
+  { name: 'external_ref', value: (row) => row.external_ref },
+  { name: 'site_id', value: (row) => row.site_id },
+  { name: 'site_name', value: (row) => row.site_name },
+  { name: 'zone_name', value: (row) => row.zone_name },
+  { name: 'category', value: (row) => row.category, vocabulary: 'category' },
+  { name: 'model', value: (row) => row.model },
+  { name: 'quantity', value: (row) => row.quantity },
+  { name: 'assembly_state', value: (row) => row.assembly_state, vocabulary: 'assembly' },
+  { name: 'condition', value: (row) => row.condition, vocabulary: 'condition' },
+  { name: 'production_type', value: (row) => row.production_type, vocabulary: 'productionType' },
+  { name: 'fuze_fitted', value: (row) => row.fuze_fitted, vocabulary: 'hazardState' },
+  { name: 'safety_device_fitted', value: (row) => row.safety_device_fitted, vocabulary: 'hazardState' },
+  { name: 'disposal_status', value: (row) => row.disposal_status, vocabulary: 'disposal' },
+  { name: 'disposal_note', value: (row) => row.disposal_note },
+  { name: 'marking_count', value: (row) => row.markings.length },
+  // One marking per line, as transcribed; the markings table has each with its kind and legibility.
+  { name: 'markings', value: (row) => row.markings.join('\n') },
+  { name: 'tags', value: (row) => row.tags.join('; ') },
+  { name: 'observations', value: (row) => row.observations },
+  { name: 'created_at', value: (row) => isoTime(row.created_at) },
+  { name: 'updated_at', value: (row) => isoTime(row.updated_at) },
+];
+
+export function itemsTable(db: Queryable, investigationId: string): ExportTable<ItemWithMarkings> {
+  return { name: 'items', columns: itemColumns, rows: itemsWithMarkings(db, investigationId) };
+}
+
+export const markingColumns: readonly ExportColumn<MarkingExportRow>[] = [
+  { name: 'marking_id', value: (row) => row.id },
+  { name: 'item_id', value: (row) => row.item_id },
+  { name: 'item_external_ref', value: (row) => row.item_external_ref },
+  { name: 'text', value: (row) => row.text },
+  { name: 'kind', value: (row) => row.kind, vocabulary: 'markingKind' },
+  { name: 'position', value: (row) => row.position },
+  { name: 'script', value: (row) => row.script, vocabulary: 'script' },
+  { name: 'legibility', value: (row) => row.legibility, vocabulary: 'legibility' },
+  { name: 'created_at', value: (row) => isoTime(row.created_at) },
+];
+
+export function markingsTable(db: Queryable, investigationId: string): ExportTable<MarkingExportRow> {
+  return {
+    name: 'markings',
+    columns: markingColumns,
+    rows: paged((after) => listMarkingsPage(db, investigationId, after)),
+  };
+}
+
+export const hazardColumns: readonly ExportColumn<HazardExportRow>[] = [
+  { name: 'item_id', value: (row) => row.id },
+  { name: 'external_ref', value: (row) => row.external_ref },
+  { name: 'site_id', value: (row) => row.site_id },
+  { name: 'site_name', value: (row) => row.site_name },
+  { name: 'site_external_ref', value: (row) => row.site_external_ref },
+  { name: 'zone_name', value: (row) => row.zone_name },
+  { name: 'latitude', value: (row) => row.latitude },
+  { name: 'longitude', value: (row) => row.longitude },
+  { name: 'precision_m', value: (row) => row.precision_m },
+  { name: 'category', value: (row) => row.category, vocabulary: 'category' },
+  { name: 'model', value: (row) => row.model },
+  { name: 'quantity', value: (row) => row.quantity },
+  { name: 'fuze_fitted', value: (row) => row.fuze_fitted, vocabulary: 'hazardState' },
+  { name: 'safety_device_fitted', value: (row) => row.safety_device_fitted, vocabulary: 'hazardState' },
+  { name: 'disposal_status', value: (row) => row.disposal_status, vocabulary: 'disposal' },
+  { name: 'disposal_status_since', value: (row) => isoTime(row.disposal_status_since) },
+  { name: 'disposal_note', value: (row) => row.disposal_note },
+];
+
+/** The hazard list in the screen's order: items known to be fuzed first, then those not known, each by id. */
+async function* hazards(db: Queryable, investigationId: string): AsyncGenerator<HazardExportRow> {
+  yield* paged((after) => listHazardsPage(db, investigationId, 'yes', after));
+  yield* paged((after) => listHazardsPage(db, investigationId, 'unknown', after));
+}
+
+export function hazardsTable(db: Queryable, investigationId: string): ExportTable<HazardExportRow> {
+  return { name: 'hazards', columns: hazardColumns, rows: hazards(db, investigationId) };
+}
