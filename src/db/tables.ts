@@ -221,6 +221,15 @@ export interface IncidentItemsTable {
   investigation_id: string;
 }
 
+/** Added by 0017_incident_sites.sql: the sites an incident involves (incidents.site_id is the first of them). */
+export interface IncidentSitesTable {
+  incident_id: string;
+  site_id: string;
+  investigation_id: string;
+  created_by: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface ActorsTable extends MutableColumns {
   id: string;
   investigation_id: string;
@@ -473,6 +482,7 @@ export interface DB {
   custody_events: CustodyEventsTable;
   incidents: IncidentsTable;
   incident_items: IncidentItemsTable;
+  incident_sites: IncidentSitesTable;
   actors: ActorsTable;
   trace_requests: TraceRequestsTable;
   trace_request_items: TraceRequestItemsTable;

@@ -27,6 +27,7 @@ describe('actors, sources and incidents in the web app', () => {
   let web: WebHarness;
   let investigationId: string;
   let siteId: string;
+  let secondSiteId: string;
   let owner: Awaited<ReturnType<typeof createTestUser>>;
   const itemIds: string[] = [];
 
@@ -38,6 +39,9 @@ describe('actors, sources and incidents in the web app', () => {
     await addMember(web.db, owner, investigationId, { username: 'registers-viewer', role: 'viewer' });
     siteId = (
       await createSite(web.db, owner, investigationId, { site_type: 'checkpoint', name: 'Checkpoint 4', names: {} })
+    ).id;
+    secondSiteId = (
+      await createSite(web.db, owner, investigationId, { site_type: 'cache', name: 'Market cellar', names: {} })
     ).id;
     for (const model of ['PG-7VM', 'OG-9']) {
       itemIds.push(
@@ -328,6 +332,23 @@ describe('actors, sources and incidents in the web app', () => {
         .sort();
     assert.deepEqual(await links(), [...itemIds].sort());
 
+    // A second site, chosen from the investigation's other sites (ar, 360 px).
+    await page.getByLabel(m('ar', 'incidents.siteToLink'), { exact: true }).selectOption(secondSiteId);
+    await page.getByRole('button', { name: m('ar', 'incidents.linkSite'), exact: true }).click();
+    await page.getByTestId('linked-sites').getByRole('link').nth(1).waitFor();
+    await expectNoSeriousAxeViolations(page, 'incident with two sites, ar, 360 px');
+    await page.screenshot({ path: '/tmp/registers/incident-sites-ar-360.png', fullPage: true });
+    const siteLinks = async () =>
+      (
+        await web.db
+          .selectFrom('incident_sites')
+          .select('site_id')
+          .where('incident_id', '=', incident.id)
+          .orderBy('created_at')
+          .execute()
+      ).map((row) => row.site_id);
+    assert.deepEqual(await siteLinks(), [siteId, secondSiteId]);
+
     const english = await open('en', 1280, `/investigations/${investigationId}/incidents/${incident.id}`);
     await expectNoSeriousAxeViolations(english, 'incident, en, 1280 px');
     await english
@@ -337,6 +358,21 @@ describe('actors, sources and incidents in the web app', () => {
       .click();
     await english.getByRole('heading', { name: '1 item involved' }).waitFor();
     assert.equal((await links()).length, 1);
+    // Unlinking the incident's own site: the other site remains, and becomes its site.
+    await english.getByRole('button', { name: 'Unlink Checkpoint 4' }).click();
+    await english.getByRole('heading', { name: '1 site involved' }).waitFor();
+    assert.deepEqual(await siteLinks(), [secondSiteId]);
+    const audited = await web.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', incident.id)
+      .where('action', 'in', ['incident.link_site', 'incident.unlink_site'])
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      audited.map((entry) => entry.action),
+      ['incident.link_site', 'incident.link_site', 'incident.unlink_site'],
+    );
     await english.getByRole('button', { name: m('en', 'incidents.edit') }).click();
     await english.locator('form.card').getByLabel(m('en', 'incidents.injured'), { exact: true }).fill('about 12');
     await english.getByRole('button', { name: m('en', 'register.save') }).click();
@@ -350,7 +386,7 @@ describe('actors, sources and incidents in the web app', () => {
       .select(['injured', 'site_id', 'version'])
       .where('id', '=', incident.id)
       .executeTakeFirstOrThrow();
-    assert.deepEqual(edited, { injured: 14, site_id: null, version: 2 });
+    assert.deepEqual(edited, { injured: 14, site_id: null, version: 3 });
 
     const list = await open('en', 1280, `/investigations/${investigationId}/incidents`);
     await list.getByRole('link', { name: 'مصادرة عند الحاجز' }).waitFor();

@@ -230,6 +230,45 @@ describe('verify in the browser', () => {
   });
 });
 
+describe('verify for a user who is not an administrator', () => {
+  it('is neither offered nor run, and the server refuses it (en 1280, ar 360)', async () => {
+    const entriesBefore = await web.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const [locale, width, messages] of [
+      ['en', 1280, en],
+      ['ar', 360, ar],
+    ] as const) {
+      const page = await web.newPage({ locale, width });
+      await web.signIn(page, 'watcher');
+      await page.goto(`${web.baseUrl}/investigations/${investigationId}`);
+      await page.getByRole('navigation').first().waitFor();
+      assert.equal(await page.getByRole('link', { name: messages['nav.verify'], exact: true }).count(), 0);
+      // Typed in by hand, the screen says who may run it and offers no button.
+      await page.goto(`${web.baseUrl}/verify`);
+      await page.getByText(messages['transfer.verify.adminsOnly']).waitFor();
+      assert.equal(await page.getByRole('button', { name: messages['transfer.verify.run'] }).count(), 0);
+      await expectNoSeriousAxeViolations(page, `verify refused, ${locale}, ${width} px`);
+      // The server refuses the request itself with a problem that says why.
+      const refused = await page.evaluate(async () => {
+        const response = await fetch('/api/v1/audit/verify', { credentials: 'same-origin' });
+        return { status: response.status, body: (await response.json()) as { code: string; detail: string } };
+      });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.code, 'forbidden');
+      assert.match(refused.body.detail, /administrator/);
+      if (locale === 'ar') await page.screenshot({ path: '/tmp/transfer/verify-refused-ar-360.png', fullPage: true });
+    }
+    const entriesAfter = await web.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(entriesAfter.n), Number(entriesBefore.n), 'a refused verify writes nothing');
+    assert.deepEqual(web.pageErrors, []);
+  });
+});
+
 /** Waits until the audit table shows exactly `expected` rows. */
 async function waitForRows(page: Page, expected: number): Promise<void> {
   // Polled from here: the app's CSP (rightly) refuses the string evaluation waitForFunction would need.

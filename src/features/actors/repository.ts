@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import type { ActorSortKey } from './schema.js';
 
 export async function insertActor(db: Queryable, row: NewRow<'actors'>): Promise<Row<'actors'>> {
   return db.insertInto('actors').values(row).returningAll().executeTakeFirstOrThrow();
@@ -40,12 +42,23 @@ export function searchForm(folded: string): string {
   return result;
 }
 
+/** What each sort key of the actor list orders by (the id breaks ties). */
+const actorSortExpressions: Record<ActorSortKey, SortExpression[]> = {
+  created: [],
+  name: [sql`lower(actors.name)`],
+  actor_type: [sql`actors.actor_type`],
+  country_code: nullsLast('actors.country_code', sql`''`),
+  archived: [sql`(actors.archived_at is not null)`],
+};
+
 export async function listActors(
   db: Queryable,
   options: {
     investigationId: string;
     after: string | undefined;
     limit: number;
+    sort: ActorSortKey;
+    order: SortOrder;
     includeArchived: boolean;
     actorType: string | undefined;
     countryCode: string | undefined;
@@ -53,13 +66,14 @@ export async function listActors(
     foldedSearch: string | undefined;
   },
 ): Promise<Row<'actors'>[]> {
-  let query = db
-    .selectFrom('actors')
-    .selectAll()
+  let query = sortedAfter(db.selectFrom('actors').selectAll(), {
+    id: 'actors.id',
+    keys: actorSortExpressions[options.sort],
+    order: options.order,
+    after: options.after,
+  })
     .where('investigation_id', '=', options.investigationId)
-    .orderBy('id')
     .limit(options.limit + 1);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.actorType !== undefined) query = query.where('actor_type', '=', options.actorType);
   if (options.countryCode !== undefined) query = query.where('country_code', '=', options.countryCode);

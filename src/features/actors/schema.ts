@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 
 export const actorTypes = ['manufacturer', 'state', 'company', 'armed_group', 'unit', 'other'] as const;
 export const actorTypeSchema = z.enum(actorTypes).describe('Kind of actor');
@@ -60,7 +60,11 @@ export const updateActorBodySchema = z.object({
 });
 export type UpdateActorInput = z.input<typeof updateActorBodySchema>;
 
+export const actorSortKeys = ['created', 'name', 'actor_type', 'country_code', 'archived'] as const;
+export type ActorSortKey = (typeof actorSortKeys)[number];
+
 export const actorListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(actorSortKeys, 'created').shape,
   actor_type: actorTypeSchema.optional(),
   country_code: countryCodeSchema.optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Part of the name or of any alias, any case'),

@@ -99,6 +99,8 @@ export async function listActors(
     investigationId,
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
     actorType: query.actor_type,
     countryCode: query.country_code,

@@ -51,6 +51,12 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
   kept.zones = keep(all.zones, 'id', idsOf(kept.items, 'zone_id'));
   kept.incident_items = keep(all.incident_items, 'item_id', items);
   kept.incidents = keep(all.incidents, 'id', idsOf(kept.incident_items, 'incident_id'));
+  // The sites of those incidents that the bag holds (an incident's other sites stay out with their items).
+  kept.incident_sites = keep(
+    keep(all.incident_sites, 'incident_id', idsOf(kept.incidents, 'id')),
+    'site_id',
+    idsOf(kept.sites, 'id'),
+  );
   kept.trace_request_items = keep(all.trace_request_items, 'item_id', items);
   kept.trace_requests = keep(all.trace_requests, 'id', idsOf(kept.trace_request_items, 'trace_request_id'));
   kept.provenance_claims = keep(all.provenance_claims, 'item_id', items);

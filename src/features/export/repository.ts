@@ -13,6 +13,7 @@ export const exportedTables = [
   'custody_events',
   'incidents',
   'incident_items',
+  'incident_sites',
   'actors',
   'trace_requests',
   'trace_request_items',

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/tables.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
+import { isInternal } from '../../http/problem.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
@@ -10,6 +11,7 @@ import type { ApiApp, RouteDeps } from '../../http/types.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../investigations/schema.js';
+import { createImportJobRegistry, importJobSchema } from './jobs.js';
 import { deleteImportMapping, findImportMapping, listImportMappings, saveImportMapping } from './mappings.js';
 import {
   importMappingSchema,
@@ -65,6 +67,8 @@ const previewQuerySchema = z.object({
   mapping_name: readingFields.mapping_name,
 });
 
+const jobParamsSchema = z.object({ jobId: z.uuid() });
+
 const mappingNameParamsSchema = z.object({
   id: z.uuid(),
   name: z.string().min(1).max(100),
@@ -113,6 +117,7 @@ function badUpload(message: string): DomainError {
 
 export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): void {
   const folder = path.join(config.dataDir, 'import-uploads');
+  const jobs = createImportJobRegistry();
 
   app.post(
     '/investigations/:id/imports/items/preview',
@@ -261,6 +266,61 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
     async (request, reply) => {
       await deleteImportMapping(db, requireActor(request), request.params.id, request.params.name);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/investigations/:id/imports/items/jobs',
+    {
+      schema: {
+        tags,
+        summary:
+          'Start importing the previewed item CSV named by its SHA-256 and answer at once with a job to poll for progress (rows checked, then rows written) and the result; the import itself is the same one transaction, all or nothing (investigator)',
+        params: idParamsSchema,
+        body: importConfirmBodySchema,
+        response: { 202: importJobSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'investigator');
+      const file = await findImportUpload(folder, { userId: actor.userId, investigationId }, request.body.sha256);
+      const options = {
+        encoding: request.body.encoding,
+        sheet: request.body.sheet,
+        mapping: await chosenMapping(db, actor, investigationId, request.body),
+      };
+      const job = jobs.start(
+        { userId: actor.userId, investigationId },
+        (onProgress) => importItemsCsv(db, actor, investigationId, file, { ...options, onProgress }),
+        async ({ result, problem, error }) => {
+          if (result !== undefined) await removeImportUpload(file);
+          if (problem !== undefined && isInternal(problem)) app.log.error({ err: error }, 'import job failed');
+        },
+      );
+      return reply.status(202).send(job);
+    },
+  );
+
+  app.get(
+    '/imports/jobs/:jobId',
+    {
+      schema: {
+        tags,
+        summary: 'Where an import started as a job stands: phase, rows done of how many, then its result or problem',
+        params: jobParamsSchema,
+        response: { 200: importJobSchema, ...problemResponses },
+      },
+    },
+    (request) => {
+      const actor = requireActor(request);
+      const job = jobs.get(request.params.jobId, actor.userId);
+      if (job === undefined)
+        throw new NotVisibleError(
+          `There is no import job ${request.params.jobId} of yours (finished jobs are kept an hour).`,
+        );
+      return job;
     },
   );
 }

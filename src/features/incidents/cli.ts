@@ -86,6 +86,8 @@ export function registerIncidentCommands(program: Command): void {
         const page = await service.listIncidents(db, actor, options.investigation, {
           limit: Number(options.limit),
           after: options.after,
+          sort: 'created',
+          order: 'asc',
           include_archived: options.includeArchived === true,
           incident_type: options.type,
           site_id: options.site,

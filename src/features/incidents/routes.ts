@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -8,11 +9,14 @@ import {
   incidentPageSchema,
   incidentSchema,
   linkIncidentItemBodySchema,
+  linkIncidentSiteBodySchema,
   updateIncidentBodySchema,
 } from './schema.js';
 import * as service from './service.js';
 
 const tags = ['incidents'];
+
+const siteLinkParamsSchema = z.object({ id: z.uuid(), siteId: z.uuid() });
 
 export function registerIncidentRoutes(app: ApiApp, { db }: RouteDeps): void {
   app.get(
@@ -108,5 +112,35 @@ export function registerIncidentRoutes(app: ApiApp, { db }: RouteDeps): void {
       },
     },
     async (request) => service.unlinkIncidentItem(db, requireActor(request), request.params.id, request.params.itemId),
+  );
+
+  app.post(
+    '/incidents/:id/sites',
+    {
+      schema: {
+        tags,
+        summary: 'Link a site of the same investigation to an incident (an incident may involve several sites)',
+        params: idParamsSchema,
+        body: linkIncidentSiteBodySchema,
+        response: { 201: incidentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.linkIncidentSite(db, requireActor(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/incidents/:id/sites/:siteId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a site linked to an incident in error (the audit log keeps the link and its removal)',
+        params: siteLinkParamsSchema,
+        response: { 200: incidentSchema, ...problemResponses },
+      },
+    },
+    async (request) => service.unlinkIncidentSite(db, requireActor(request), request.params.id, request.params.siteId),
   );
 }

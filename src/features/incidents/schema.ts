@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 import { isoDateSchema } from '../sources/schema.js';
 
 export const incidentTypes = ['malfunction', 'accident', 'seizure', 'attack', 'other'] as const;
@@ -12,7 +12,10 @@ export const incidentSchema = z.object({
   incident_type: incidentTypeSchema,
   title: z.string(),
   occurred_on: z.string().nullable(),
-  site_id: z.uuid().nullable(),
+  site_id: z
+    .uuid()
+    .nullable()
+    .describe('The site given when the incident was recorded or last edited; always one of site_ids'),
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
   place: z.string().nullable(),
@@ -27,6 +30,7 @@ export const incidentSchema = z.object({
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
   item_ids: z.array(z.uuid()).describe('The items involved'),
+  site_ids: z.array(z.uuid()).describe('The sites involved, in the order they were linked'),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 export const incidentPageSchema = pageSchema(incidentSchema);
@@ -34,7 +38,10 @@ export const incidentPageSchema = pageSchema(incidentSchema);
 const incidentFields = {
   title: storedText().min(1).max(300),
   occurred_on: isoDateSchema.nullable(),
-  site_id: z.uuid().nullable().describe('The site where it happened, in the same investigation'),
+  site_id: z
+    .uuid()
+    .nullable()
+    .describe('The site where it happened, in the same investigation; it is also linked (see site_ids)'),
   latitude: z.number().min(-90).max(90).nullable().describe('WGS 84; give longitude with it'),
   longitude: z.number().min(-180).max(180).nullable().describe('WGS 84; give latitude with it'),
   place: storedText().min(1).max(300).nullable(),
@@ -75,11 +82,30 @@ export const updateIncidentBodySchema = z.object({
 });
 export type UpdateIncidentInput = z.input<typeof updateIncidentBodySchema>;
 
+export const incidentSortKeys = [
+  'created',
+  'title',
+  'incident_type',
+  'occurred_on',
+  'killed',
+  'injured',
+  'items',
+  'archived',
+] as const;
+export type IncidentSortKey = (typeof incidentSortKeys)[number];
+
 export const incidentListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(incidentSortKeys, 'created').shape,
   incident_type: incidentTypeSchema.optional(),
-  site_id: z.uuid().optional(),
+  site_id: z.uuid().optional().describe('Only incidents linked to this site'),
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the title or the place'),
 });
 export type IncidentListQuery = z.output<typeof incidentListQuerySchema>;
+
+export const linkIncidentSiteBodySchema = z.object({
+  site_id: z.uuid().describe('A live site of the same investigation'),
+});
+export type LinkIncidentSiteInput = z.input<typeof linkIncidentSiteBodySchema>;
 
 export const linkIncidentItemBodySchema = z.object({
   item_id: z.uuid().describe('An item of the same investigation'),

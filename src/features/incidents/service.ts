@@ -21,21 +21,62 @@ import * as repository from './repository.js';
 import {
   createIncidentBodySchema,
   linkIncidentItemBodySchema,
+  linkIncidentSiteBodySchema,
   updateIncidentBodySchema,
   type CreateIncidentInput,
   type Incident,
   type IncidentListQuery,
   type LinkIncidentItemInput,
+  type LinkIncidentSiteInput,
   type UpdateIncidentInput,
 } from './schema.js';
 
-function toIncident(row: Row<'incidents'>, itemIds: string[]): Incident {
-  return { ...toJsonRecord(row), incident_type: row.incident_type as Incident['incident_type'], item_ids: itemIds };
+function toIncident(row: Row<'incidents'>, itemIds: string[], siteIds: string[]): Incident {
+  return {
+    ...toJsonRecord(row),
+    incident_type: row.incident_type as Incident['incident_type'],
+    item_ids: itemIds,
+    site_ids: siteIds,
+  };
 }
 
 async function withItemIds(db: Queryable, row: Row<'incidents'>): Promise<Incident> {
   const itemIds = await repository.listItemIds(db, [row.id]);
-  return toIncident(row, itemIds.get(row.id) ?? []);
+  const siteIds = await repository.listSiteIds(db, [row.id]);
+  return toIncident(row, itemIds.get(row.id) ?? [], siteIds.get(row.id) ?? []);
+}
+
+/**
+ * Links a site to an incident inside the caller's transaction, audited; a site already linked is left as it is
+ * (false), a site of another investigation is refused naming `site_id`.
+ */
+async function addSiteLink(trx: Tx, actor: Actor, incident: Row<'incidents'>, siteId: string): Promise<boolean> {
+  const site = await repository.findSite(trx, incident.investigation_id, siteId);
+  if (site === undefined) {
+    throw new DomainError('reference_invalid', `Site ${siteId} is not a site of this investigation.`, [
+      { field: 'site_id', message: 'not a site of this investigation' },
+    ]);
+  }
+  if ((await repository.findIncidentSite(trx, incident.id, siteId)) !== undefined) return false;
+  if (site.archived_at !== null) {
+    throw new DomainError('archived', `Site ${siteId} is archived; link a site in use.`, [
+      { field: 'site_id', message: 'archived' },
+    ]);
+  }
+  const link = await repository.insertIncidentSite(trx, {
+    incident_id: incident.id,
+    site_id: siteId,
+    investigation_id: incident.investigation_id,
+    created_by: actor.userId,
+  });
+  await recordChange(trx, actor, {
+    action: 'incident.link_site',
+    entityType: 'incident_sites',
+    entityId: incident.id,
+    investigationId: incident.investigation_id,
+    after: link,
+  });
+  return true;
 }
 
 /** A position is a pair; half of one is refused here rather than by the table's unnamed check. */
@@ -83,7 +124,8 @@ export async function createIncident(
       investigationId,
       after: row,
     });
-    return toIncident(row, []);
+    if (row.site_id !== null) await addSiteLink(trx, actor, row, row.site_id);
+    return withItemIds(trx, row);
   });
 }
 
@@ -97,15 +139,22 @@ export async function listIncidents(
   const rows = await repository.listIncidents(db, investigationId, {
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
     incidentType: query.incident_type,
     siteId: query.site_id,
+    text: query.q,
   });
   const itemIds = await repository.listItemIds(
     db,
     rows.slice(0, query.limit).map((row) => row.id),
   );
-  return toPage(rows, query.limit, (row) => toIncident(row, itemIds.get(row.id) ?? []));
+  const siteIds = await repository.listSiteIds(
+    db,
+    rows.slice(0, query.limit).map((row) => row.id),
+  );
+  return toPage(rows, query.limit, (row) => toIncident(row, itemIds.get(row.id) ?? [], siteIds.get(row.id) ?? []));
 }
 
 /** One incident with the ids of its linked items. */
@@ -139,6 +188,8 @@ export async function updateIncident(
       before,
       after,
     });
+    // The site given is also linked; sites linked before stay linked (unlink them one by one).
+    if (after.site_id !== null) await addSiteLink(trx, actor, after, after.site_id);
     return withItemIds(trx, after);
   });
 }
@@ -238,5 +289,74 @@ export async function unlinkIncidentItem(
       before: { incident_id: incidentId, item_id: itemId },
     });
     return withItemIds(trx, incident);
+  });
+}
+
+/**
+ * Links a site of the same investigation to an incident (one of several places it involves). Changing the sites
+ * of an incident is an edit of the incident, so the same rights apply.
+ *
+ * @example
+ * await linkIncidentSite(db, actor, incident.id, { site_id: secondCache.id });
+ */
+export async function linkIncidentSite(
+  db: Kysely<DB>,
+  actor: Actor,
+  incidentId: string,
+  input: LinkIncidentSiteInput,
+): Promise<Incident> {
+  const parsed = linkIncidentSiteBodySchema.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const incident = await findEditableIncident(trx, actor, incidentId);
+    if (!(await addSiteLink(trx, actor, incident, parsed.site_id))) {
+      throw new DomainError('already_exists', `Site ${parsed.site_id} is already linked to incident ${incidentId}.`, [
+        { field: 'site_id', message: 'already linked' },
+      ]);
+    }
+    return withItemIds(trx, incident);
+  });
+}
+
+/**
+ * Removes a site from those an incident involves (a link made in error); the audit log keeps the link and its
+ * removal. When it was the incident's `site_id`, that becomes the earliest site still linked (or none), recorded
+ * as an edit of the incident in the same transaction.
+ *
+ * @example
+ * await unlinkIncidentSite(db, actor, incident.id, wrongSite.id);
+ */
+export async function unlinkIncidentSite(
+  db: Kysely<DB>,
+  actor: Actor,
+  incidentId: string,
+  siteId: string,
+): Promise<Incident> {
+  return db.transaction().execute(async (trx) => {
+    const incident = await findEditableIncident(trx, actor, incidentId);
+    const link = await repository.findIncidentSite(trx, incidentId, siteId);
+    if (link === undefined || !(await repository.deleteIncidentSite(trx, incidentId, siteId))) {
+      throw new DomainError('not_found', `Site ${siteId} is not linked to incident ${incidentId}.`);
+    }
+    await recordChange(trx, actor, {
+      action: 'incident.unlink_site',
+      entityType: 'incident_sites',
+      entityId: incidentId,
+      investigationId: incident.investigation_id,
+      before: link,
+    });
+    if (incident.site_id !== siteId) return withItemIds(trx, incident);
+    const remaining = (await repository.listSiteIds(trx, [incidentId])).get(incidentId) ?? [];
+    const after = await updateVersioned(trx, 'incidents', incident, incident.version, {
+      site_id: remaining[0] ?? null,
+    });
+    await recordChange(trx, actor, {
+      action: 'incident.update',
+      entityType: 'incidents',
+      entityId: incidentId,
+      investigationId: incident.investigation_id,
+      before: incident,
+      after,
+    });
+    return withItemIds(trx, after);
   });
 }

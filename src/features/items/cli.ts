@@ -135,6 +135,8 @@ export function registerItemCommands(program: Command): void {
             hazardous: options.hazardous === true,
             limit: Number(options.limit),
             after: options.after,
+            sort: 'created',
+            order: 'asc',
             include_archived: options.includeArchived === true,
           });
           if (options.json === true) return printJson(page);

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import type { ItemSortKey } from './schema.js';
 
 export async function insertItem(db: Queryable, row: NewRow<'items'>): Promise<Row<'items'>> {
   return db.insertInto('items').values(row).returningAll().executeTakeFirstOrThrow();
@@ -32,17 +34,33 @@ export interface ItemFilters {
   text?: string | undefined;
   after: string | undefined;
   limit: number;
+  sort: ItemSortKey;
+  order: SortOrder;
   includeArchived: boolean;
 }
 
+/** What each sort key of the item list orders by (the id breaks ties). */
+const itemSortExpressions: Record<ItemSortKey, SortExpression[]> = {
+  created: [],
+  external_ref: nullsLast(sql`lower(items.external_ref)`, sql`''`),
+  category: [sql`items.category`],
+  model: nullsLast(sql`lower(items.model)`, sql`''`),
+  quantity: [sql`items.quantity`],
+  condition: nullsLast('items.condition', sql`''`),
+  production_type: [sql`items.production_type`],
+  fuze_fitted: nullsLast('items.fuze_fitted', sql`''`),
+  disposal_status: [sql`items.disposal_status`],
+};
+
 export async function listItems(db: Queryable, investigationId: string, filters: ItemFilters): Promise<Row<'items'>[]> {
-  let query = db
-    .selectFrom('items')
-    .selectAll()
+  let query = sortedAfter(db.selectFrom('items').selectAll(), {
+    id: 'items.id',
+    keys: itemSortExpressions[filters.sort],
+    order: filters.order,
+    after: filters.after,
+  })
     .where('investigation_id', '=', investigationId)
-    .orderBy('id')
     .limit(filters.limit + 1);
-  if (filters.after !== undefined) query = query.where('id', '>', filters.after);
   if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
   if (filters.siteId !== undefined) query = query.where('site_id', '=', filters.siteId);
   if (filters.zoneId !== undefined) query = query.where('zone_id', '=', filters.zoneId);

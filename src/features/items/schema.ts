@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
 import { createMarkingBodySchema, markingSchema } from '../markings/schema.js';
 
@@ -138,7 +138,21 @@ export const disposalBodySchema = z.object({
 });
 export type DisposalInput = z.input<typeof disposalBodySchema>;
 
+export const itemSortKeys = [
+  'created',
+  'external_ref',
+  'category',
+  'model',
+  'quantity',
+  'condition',
+  'production_type',
+  'fuze_fitted',
+  'disposal_status',
+] as const;
+export type ItemSortKey = (typeof itemSortKeys)[number];
+
 export const itemListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(itemSortKeys, 'created').shape,
   site_id: z.uuid().optional(),
   zone_id: z.uuid().optional(),
   category: itemCategorySchema.optional(),

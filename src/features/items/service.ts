@@ -144,6 +144,8 @@ export async function listItems(
     text: query.q,
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
   });
   return toPage(rows, query.limit, toItem);

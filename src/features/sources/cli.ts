@@ -94,6 +94,8 @@ export function registerSourceCommands(program: Command): void {
         const page = await service.listSources(db, actor, options.investigation, {
           limit: Number(options.limit),
           after: options.after,
+          sort: 'created',
+          order: 'asc',
           include_archived: options.includeArchived === true,
           kind: options.kind,
           reliability: options.reliability,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 
 export const sourceKinds = ['field_documentation', 'media_report', 'official_document', 'interview', 'other'] as const;
 export const sourceKindSchema = z
@@ -107,8 +107,21 @@ export const updateSourceBodySchema = z.object({
 });
 export type UpdateSourceInput = z.input<typeof updateSourceBodySchema>;
 
+export const sourceSortKeys = [
+  'created',
+  'title',
+  'grading',
+  'kind',
+  'credit_line',
+  'published_on',
+  'archived',
+] as const;
+export type SourceSortKey = (typeof sourceSortKeys)[number];
+
 export const sourceListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(sourceSortKeys, 'created').shape,
   kind: sourceKindSchema.optional(),
   reliability: reliabilitySchema.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the title, publisher or credit line'),
 });
 export type SourceListQuery = z.output<typeof sourceListQuerySchema>;

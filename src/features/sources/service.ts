@@ -83,9 +83,12 @@ export async function listSources(
   const rows = await repository.listSources(db, investigationId, {
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
     kind: query.kind,
     reliability: query.reliability,
+    text: query.q,
   });
   return toPage(rows, query.limit, toSource);
 }

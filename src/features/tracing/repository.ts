@@ -1,10 +1,47 @@
+import { sql } from 'kysely';
+import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import { traceRequestStatuses, type TraceRequestSortKey } from './schema.js';
 
 // ---------------------------------------------------------------- trace requests
 
 export async function insertTraceRequest(db: Queryable, row: NewRow<'trace_requests'>): Promise<Row<'trace_requests'>> {
   return db.insertInto('trace_requests').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * What each sort key of the trace request list orders by (the id breaks ties). `overdue`: requests past their due
+ * date and still awaiting an answer first, then by due date; `age`: the oldest first (sent, or recorded while a
+ * draft); `status`: in workflow order.
+ */
+function traceRequestSortExpressions(
+  key: TraceRequestSortKey,
+  today: string,
+  awaitingAnswerStatuses: readonly string[],
+): SortExpression[] {
+  const awaiting = sql.join(awaitingAnswerStatuses.map((status) => sql.lit(status)));
+  switch (key) {
+    case 'created':
+      return [];
+    case 'overdue':
+      return [
+        sql`not (trace_requests.status in (${awaiting}) and trace_requests.due_on is not null and trace_requests.due_on < ${today})`,
+        ...nullsLast('trace_requests.due_on', sql`date '9999-12-31'`),
+      ];
+    case 'subject':
+      return [sql`lower(trace_requests.subject)`];
+    case 'addressee':
+      return [sql`(select lower(actors.name) from actors where actors.id = trace_requests.addressee_id)`];
+    case 'status':
+      return [
+        sql`array_position(array[${sql.join(traceRequestStatuses.map((status) => sql.lit(status)))}]::text[], trace_requests.status)`,
+      ];
+    case 'age':
+      return [sql`coalesce(trace_requests.sent_on, cast(trace_requests.created_at at time zone 'UTC' as date))`];
+    case 'due':
+      return nullsLast('trace_requests.due_on', sql`date '9999-12-31'`);
+  }
 }
 
 export async function listTraceRequests(
@@ -13,21 +50,26 @@ export async function listTraceRequests(
     investigationId: string;
     after: string | undefined;
     limit: number;
+    sort: TraceRequestSortKey;
+    order: SortOrder;
     includeArchived: boolean;
     status: string | undefined;
     addresseeId: string | undefined;
     /** Only requests still awaiting an answer whose due date is before this day. */
     overdueOn: string | undefined;
+    /** Today's date (UTC), for the `overdue` sort. */
+    today: string;
     awaitingAnswerStatuses: readonly string[];
   },
 ): Promise<Row<'trace_requests'>[]> {
-  let query = db
-    .selectFrom('trace_requests')
-    .selectAll()
+  let query = sortedAfter(db.selectFrom('trace_requests').selectAll(), {
+    id: 'trace_requests.id',
+    keys: traceRequestSortExpressions(options.sort, options.today, options.awaitingAnswerStatuses),
+    order: options.order,
+    after: options.after,
+  })
     .where('investigation_id', '=', options.investigationId)
-    .orderBy('id')
     .limit(options.limit + 1);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.status !== undefined) query = query.where('status', '=', options.status);
   if (options.addresseeId !== undefined) query = query.where('addressee_id', '=', options.addresseeId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 
 const dateSchema = z.iso.date().describe('YYYY-MM-DD');
 const lotMarkingSchema = storedText()
@@ -104,7 +104,11 @@ export const updateTraceRequestBodySchema = z
   .superRefine(dueNotBeforeSent);
 export type UpdateTraceRequestInput = z.input<typeof updateTraceRequestBodySchema>;
 
+export const traceRequestSortKeys = ['created', 'overdue', 'subject', 'addressee', 'status', 'age', 'due'] as const;
+export type TraceRequestSortKey = (typeof traceRequestSortKeys)[number];
+
 export const traceRequestListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(traceRequestSortKeys, 'created').shape,
   status: traceRequestStatusSchema.optional(),
   addressee_id: z.uuid().optional(),
   overdue: booleanQuerySchema.describe('Only requests past their due date and still awaiting an answer'),

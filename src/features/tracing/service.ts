@@ -190,10 +190,13 @@ export async function listTraceRequests(
     investigationId,
     after: query.after,
     limit: query.limit,
+    sort: query.sort,
+    order: query.order,
     includeArchived: query.include_archived,
     status: query.status,
     addresseeId: query.addressee_id,
     overdueOn: query.overdue ? todayUtc() : undefined,
+    today: todayUtc(),
     awaitingAnswerStatuses,
   });
   const page = toPage(rows, query.limit, (row) => row);

@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
+import { sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import type { UserSortKey } from './schema.js';
 
 export async function insertUser(db: Queryable, row: NewRow<'users'>): Promise<Row<'users'>> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
@@ -13,9 +16,30 @@ export async function findUserById(db: Queryable, id: string): Promise<Row<'user
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listUsers(db: Queryable, afterId: string | undefined, limit: number): Promise<Row<'users'>[]> {
-  let query = db.selectFrom('users').selectAll().orderBy('id').limit(limit);
-  if (afterId !== undefined) query = query.where('id', '>', afterId);
+/** What each sort key of the user list orders by (the id breaks ties). */
+const userSortExpressions: Record<UserSortKey, SortExpression[]> = {
+  created: [],
+  username: [sql`lower(users.username)`],
+  display_name: [sql`lower(users.display_name)`],
+  is_admin: [sql`users.is_admin`],
+  archived: [sql`(users.archived_at is not null)`],
+};
+
+export async function listUsers(
+  db: Queryable,
+  options: { after: string | undefined; limit: number; sort: UserSortKey; order: SortOrder; text?: string | undefined },
+): Promise<Row<'users'>[]> {
+  let query = sortedAfter(db.selectFrom('users').selectAll(), {
+    id: 'users.id',
+    keys: userSortExpressions[options.sort],
+    order: options.order,
+    after: options.after,
+  }).limit(options.limit);
+  if (options.text !== undefined) {
+    // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where((eb) => eb.or([eb('username', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+  }
   return query.execute();
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { pageQuerySchema, toPage } from '../../db/pagination.js';
+import { toPage } from '../../db/pagination.js';
 import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -28,6 +28,7 @@ import {
   signedInSchema,
   signInBodySchema,
   signInThrottleSchema,
+  userListQuerySchema,
   userSchema,
 } from './schema.js';
 import * as secondFactor from './second-factor.js';
@@ -329,7 +330,7 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       schema: {
         tags: ['users'],
         summary: 'List users (administrators)',
-        querystring: pageQuerySchema,
+        querystring: userListQuerySchema,
         response: {
           200: z.object({ items: z.array(userSchema), next_after: z.string().nullable() }),
           ...problemResponses,
@@ -337,7 +338,10 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
       },
     },
     async (request) => {
-      const rows = await service.listUsers(db, requireActor(request), request.query.after, request.query.limit + 1);
+      const rows = await service.listUsers(db, requireActor(request), {
+        ...request.query,
+        limit: request.query.limit + 1,
+      });
       return toPage(rows, request.query.limit, (user) => user);
     },
   );

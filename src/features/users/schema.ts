@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuerySchema, sortQuerySchema } from '../../db/pagination.js';
 import { storedText } from '../../db/stored-text.js';
 import { isCommonPassword } from './common-passwords.js';
 
@@ -186,3 +187,12 @@ export const sessionListQuerySchema = z.object({
 });
 
 export const revokedSessionsSchema = z.object({ revoked: z.number().int().describe('How many sessions ended') });
+
+export const userSortKeys = ['created', 'username', 'display_name', 'is_admin', 'archived'] as const;
+export type UserSortKey = (typeof userSortKeys)[number];
+
+export const userListQuerySchema = pageQuerySchema.omit({ include_archived: true }).extend({
+  ...sortQuerySchema(userSortKeys, 'created').shape,
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the user name or display name'),
+});
+export type UserListQuery = z.output<typeof userListQuerySchema>;

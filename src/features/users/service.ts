@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { SortOrder } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
@@ -22,6 +23,7 @@ import {
   type CreateApiTokenInput,
   type CreateUserInput,
   type User,
+  type UserSortKey,
 } from './schema.js';
 
 /** The actor used by start-up tasks that no person triggered (first admin, example data). */
@@ -85,11 +87,11 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
 export async function listUsers(
   db: Kysely<DB>,
   actor: Actor,
-  afterId: string | undefined,
-  limit: number,
+  options: { after?: string | undefined; limit: number; sort?: UserSortKey; order?: SortOrder; q?: string | undefined },
 ): Promise<User[]> {
   requireAdmin(actor);
-  return (await usersRepository.listUsers(db, afterId, limit)).map(toUser);
+  const { after, limit, sort = 'created', order = 'asc', q } = options;
+  return (await usersRepository.listUsers(db, { after, limit, sort, order, text: q })).map(toUser);
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<Row<'users'>> {

@@ -3703,8 +3703,12 @@ export interface paths {
           limit?: number;
           /** @description The `next_after` of the previous page */
           after?: string;
-          /** @description Also list archived (tombstoned) records */
-          include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, username, display_name, is_admin, archived */
+          sort?: 'created' | 'username' | 'display_name' | 'is_admin' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the user name or display name */
+          q?: string;
         };
         header?: never;
         path?: never;
@@ -4712,6 +4716,19 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, external_ref, category, model, quantity, condition, production_type, fuze_fitted, disposal_status */
+          sort?:
+            | 'created'
+            | 'external_ref'
+            | 'category'
+            | 'model'
+            | 'quantity'
+            | 'condition'
+            | 'production_type'
+            | 'fuze_fitted'
+            | 'disposal_status';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           site_id?: string;
           zone_id?: string;
           /** @description Category from the controlled list */
@@ -10328,10 +10345,16 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, title, grading, kind, credit_line, published_on, archived */
+          sort?: 'created' | 'title' | 'grading' | 'kind' | 'credit_line' | 'published_on' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description What the source is. An interview is recorded by what was said, its date and language: the record has no field for a person’s name and needs none. */
           kind?: 'field_documentation' | 'media_report' | 'official_document' | 'interview' | 'other';
           /** @description Admiralty reliability of the source: A completely reliable … E unreliable, F cannot be judged */
           reliability?: 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+          /** @description Text contained in the title, publisher or credit line */
+          q?: string;
         };
         header?: never;
         path: {
@@ -14052,9 +14075,16 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, title, incident_type, occurred_on, killed, injured, items, archived */
+          sort?: 'created' | 'title' | 'incident_type' | 'occurred_on' | 'killed' | 'injured' | 'items' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description What happened */
           incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+          /** @description Only incidents linked to this site */
           site_id?: string;
+          /** @description Text contained in the title or the place */
+          q?: string;
         };
         header?: never;
         path: {
@@ -14083,6 +14113,7 @@ export interface paths {
                 incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
                 title: string;
                 occurred_on: string | null;
+                /** @description The site given when the incident was recorded or last edited; always one of site_ids */
                 site_id: string | null;
                 latitude: number | null;
                 longitude: number | null;
@@ -14100,6 +14131,8 @@ export interface paths {
                 archive_reason: string | null;
                 /** @description The items involved */
                 item_ids: string[];
+                /** @description The sites involved, in the order they were linked */
+                site_ids: string[];
               }[];
               next_after: string | null;
             };
@@ -14286,7 +14319,7 @@ export interface paths {
             /** @default null */
             occurred_on?: string | null;
             /**
-             * @description The site where it happened, in the same investigation
+             * @description The site where it happened, in the same investigation; it is also linked (see site_ids)
              * @default null
              */
             site_id?: string | null;
@@ -14341,6 +14374,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14358,6 +14392,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -14562,6 +14598,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14579,6 +14616,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -14767,7 +14806,7 @@ export interface paths {
             incident_type?: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
             title?: string;
             occurred_on?: string | null;
-            /** @description The site where it happened, in the same investigation */
+            /** @description The site where it happened, in the same investigation; it is also linked (see site_ids) */
             site_id?: string | null;
             /** @description WGS 84; give longitude with it */
             latitude?: number | null;
@@ -14803,6 +14842,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -14820,6 +14860,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15029,6 +15071,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15046,6 +15089,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15262,6 +15307,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15279,6 +15325,8 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15487,6 +15535,7 @@ export interface paths {
               incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
               title: string;
               occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
               site_id: string | null;
               latitude: number | null;
               longitude: number | null;
@@ -15504,6 +15553,471 @@ export interface paths {
               archive_reason: string | null;
               /** @description The items involved */
               item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link a site of the same investigation to an incident (an incident may involve several sites) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description A live site of the same investigation
+             */
+            site_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+              title: string;
+              occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
+              site_id: string | null;
+              latitude: number | null;
+              longitude: number | null;
+              place: string | null;
+              killed: number | null;
+              injured: number | null;
+              description: string;
+              source_id: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              updated_at: string;
+              version: number;
+              archived_at: string | null;
+              archive_reason: string | null;
+              /** @description The items involved */
+              item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/sites/{siteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a site linked to an incident in error (the audit log keeps the link and its removal) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          siteId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              incident_type: 'malfunction' | 'accident' | 'seizure' | 'attack' | 'other';
+              title: string;
+              occurred_on: string | null;
+              /** @description The site given when the incident was recorded or last edited; always one of site_ids */
+              site_id: string | null;
+              latitude: number | null;
+              longitude: number | null;
+              place: string | null;
+              killed: number | null;
+              injured: number | null;
+              description: string;
+              source_id: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              updated_at: string;
+              version: number;
+              archived_at: string | null;
+              archive_reason: string | null;
+              /** @description The items involved */
+              item_ids: string[];
+              /** @description The sites involved, in the order they were linked */
+              site_ids: string[];
             };
           };
         };
@@ -15687,6 +16201,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, name, actor_type, country_code, archived */
+          sort?: 'created' | 'name' | 'actor_type' | 'country_code' | 'archived';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description Kind of actor */
           actor_type?: 'manufacturer' | 'state' | 'company' | 'armed_group' | 'unit' | 'other';
           /** @description ISO 3166-1 alpha-2 country code, e.g. UA */
@@ -17318,6 +17836,10 @@ export interface paths {
           after?: string;
           /** @description Also list archived (tombstoned) records */
           include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, overdue, subject, addressee, status, age, due */
+          sort?: 'created' | 'overdue' | 'subject' | 'addressee' | 'status' | 'age' | 'due';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
           /** @description Where the request stands */
           status?: 'draft' | 'sent' | 'acknowledged' | 'answered' | 'no_response' | 'declined' | 'closed';
           addressee_id?: string;
@@ -29812,6 +30334,529 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/imports/items/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start importing the previewed item CSV named by its SHA-256 and answer at once with a job to poll for progress (rows checked, then rows written) and the result; the import itself is the same one transaction, all or nothing (investigator) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            sha256: string;
+            /**
+             * @description As previewed; decided from the bytes when not given
+             * @enum {string}
+             */
+            encoding?: 'utf-8' | 'iso-8859-1';
+            /** @description The sheet of a workbook to read; the first by default */
+            sheet?: string;
+            /** @description Header → field (null: leave the column out); headers not in it are recognised by name */
+            mapping?: {
+              [key: string]:
+                | (
+                    | 'site_ref'
+                    | 'site_name'
+                    | 'site_type'
+                    | 'lat'
+                    | 'lon'
+                    | 'recovered_on'
+                    | 'item_ref'
+                    | 'category'
+                    | 'model'
+                    | 'quantity'
+                    | 'marking_kind'
+                    | 'marking_text'
+                    | 'marking_position'
+                  )
+                | null;
+            };
+            /** @description Use the mapping saved under this name in the investigation (`mapping`, when given too, wins per header) */
+            mapping_name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /** @enum {string} */
+              state: 'running' | 'done' | 'failed';
+              /**
+               * @description validate: rows checked again; load: rows written; analyse: statistics refreshed
+               * @enum {string}
+               */
+              phase: 'queued' | 'validate' | 'load' | 'analyse';
+              /** @description Rows done in this phase */
+              done: number;
+              /** @description Rows in this phase, once known */
+              total: number | null;
+              started_at: string;
+              finished_at: string | null;
+              /** @description When done */
+              result: {
+                /** @enum {string} */
+                encoding: 'utf-8' | 'iso-8859-1';
+                /** @description Data rows read (the header not counted) */
+                rows: number;
+                sites_created: number;
+                /** @description Sites the investigation already had under that site_ref */
+                sites_reused: number;
+                items_created: number;
+                markings_created: number;
+                seconds: number;
+              } | null;
+              /** @description When failed: nothing was written (one transaction) */
+              problem: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: string;
+                fields?: {
+                  field: string;
+                  /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                  code: string;
+                  /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                  params?: {
+                    [key: string]: string | number | boolean;
+                  };
+                  message: string;
+                }[];
+                instance?: string;
+              } | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/jobs/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where an import started as a job stands: phase, rows done of how many, then its result or problem */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          jobId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /** @enum {string} */
+              state: 'running' | 'done' | 'failed';
+              /**
+               * @description validate: rows checked again; load: rows written; analyse: statistics refreshed
+               * @enum {string}
+               */
+              phase: 'queued' | 'validate' | 'load' | 'analyse';
+              /** @description Rows done in this phase */
+              done: number;
+              /** @description Rows in this phase, once known */
+              total: number | null;
+              started_at: string;
+              finished_at: string | null;
+              /** @description When done */
+              result: {
+                /** @enum {string} */
+                encoding: 'utf-8' | 'iso-8859-1';
+                /** @description Data rows read (the header not counted) */
+                rows: number;
+                sites_created: number;
+                /** @description Sites the investigation already had under that site_ref */
+                sites_reused: number;
+                items_created: number;
+                markings_created: number;
+                seconds: number;
+              } | null;
+              /** @description When failed: nothing was written (one transaction) */
+              problem: {
+                type: string;
+                title: string;
+                status: number;
+                detail: string;
+                code: string;
+                fields?: {
+                  field: string;
+                  /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                  code: string;
+                  /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                  params?: {
+                    [key: string]: string | number | boolean;
+                  };
+                  message: string;
+                }[];
+                instance?: string;
+              } | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

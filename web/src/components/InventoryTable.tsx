@@ -1,24 +1,28 @@
 import { useMemo, useState } from 'react';
-import { api, call, readAllPages, type ItemSummary } from '../api/client';
+import { api, call } from '../api/client';
 import { conditions, itemCategories, productionTypes } from '../api/vocabulary';
 import { useLoad } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Link, paths } from '../router';
 import { PageCheckbox, SelectionSummary, useInventorySelection } from '../screens/bulk/InventorySelection';
+import { useServerList } from './serverList';
+import { PageNav, SortHeader, SortMenu } from './ServerListParts';
 import { EmptyState, ErrorNotice, Field, Loading, VocabularySelect } from './ui';
 
-type SortKey =
-  | 'external_ref'
-  | 'category'
-  | 'model'
-  | 'quantity'
-  | 'condition'
-  | 'production_type'
-  | 'fuze_fitted'
-  | 'disposal_status'
-  | 'created_at';
+const sortKeys = [
+  'created',
+  'external_ref',
+  'category',
+  'model',
+  'quantity',
+  'condition',
+  'production_type',
+  'fuze_fitted',
+  'disposal_status',
+] as const;
+type SortKey = (typeof sortKeys)[number];
 
-const columns: { key: SortKey; label: MessageKey; numeric?: boolean }[] = [
+const columns: { key: Exclude<SortKey, 'created'>; label: MessageKey; numeric?: boolean }[] = [
   { key: 'external_ref', label: 'item.externalRef' },
   { key: 'category', label: 'item.category' },
   { key: 'model', label: 'item.model' },
@@ -29,73 +33,51 @@ const columns: { key: SortKey; label: MessageKey; numeric?: boolean }[] = [
   { key: 'disposal_status', label: 'item.disposalStatus' },
 ];
 
-const pageSize = 25;
-
 /**
- * The items of one site. Filters are applied by the server; every matching
- * row is read so that sorting covers all of them, then shown a page at a time.
+ * The items of one site, a page at a time: filtered and sorted by the server (the sort is kept in the URL), with
+ * "select all matching" counted by the server too.
  */
 export function InventoryTable({ investigationId, siteId }: { investigationId: string; siteId: string }) {
-  const { t, label, formatNumber, locale } = useI18n();
+  const { t, label, formatNumber } = useI18n();
   const [category, setCategory] = useState('');
   const [condition, setCondition] = useState('');
   const [productionType, setProductionType] = useState('');
   const [text, setText] = useState('');
-  const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'created_at', ascending: true });
-  const [page, setPage] = useState(0);
 
   const query = text.trim();
-  const items = useLoad(
-    () =>
-      readAllPages((after) =>
-        call(
-          api.GET('/api/v1/investigations/{id}/items', {
-            params: {
-              path: { id: investigationId },
-              query: {
-                site_id: siteId,
-                limit: 500,
-                after,
-                category: category === '' ? undefined : (category as (typeof itemCategories)[number]),
-                condition: condition === '' ? undefined : (condition as (typeof conditions)[number]),
-                production_type:
-                  productionType === '' ? undefined : (productionType as (typeof productionTypes)[number]),
-                q: query === '' ? undefined : query,
-              },
-            },
-          }),
-        ),
+  const filterQuery = {
+    site_id: siteId,
+    category: category === '' ? undefined : (category as (typeof itemCategories)[number]),
+    condition: condition === '' ? undefined : (condition as (typeof conditions)[number]),
+    production_type: productionType === '' ? undefined : (productionType as (typeof productionTypes)[number]),
+    q: query === '' ? undefined : query,
+  };
+  const filterDeps = [investigationId, siteId, category, condition, productionType, query];
+  const items = useServerList({
+    keys: sortKeys,
+    initial: { key: 'created', order: 'asc' },
+    filters: filterDeps,
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/items', {
+          params: { path: { id: investigationId }, query: { ...filterQuery, limit, after, sort, order } },
+        }),
       ),
-    [investigationId, siteId, category, condition, productionType, query],
+  });
+  const matching = useLoad(
+    () =>
+      call(
+        api.GET('/api/v1/investigations/{id}/items/count', {
+          params: { path: { id: investigationId }, query: filterQuery },
+        }),
+      ),
+    filterDeps,
   );
-
-  const collator = useMemo(() => new Intl.Collator(locale, { numeric: true, sensitivity: 'base' }), [locale]);
-  const sorted = useMemo(() => {
-    const rows = [...(items.data?.rows ?? [])];
-    const textOf = (row: ItemSummary): string => {
-      switch (sort.key) {
-        case 'category':
-          return label('category', row.category);
-        case 'condition':
-          return row.condition === null ? '' : label('condition', row.condition);
-        case 'production_type':
-          return label('productionType', row.production_type);
-        case 'fuze_fitted':
-          return row.fuze_fitted ?? '';
-        case 'disposal_status':
-          return label('disposal', row.disposal_status);
-        case 'quantity':
-          return '';
-        default:
-          return row[sort.key] ?? '';
-      }
-    };
-    rows.sort((a, b) => {
-      const order = sort.key === 'quantity' ? a.quantity - b.quantity : collator.compare(textOf(a), textOf(b));
-      return sort.ascending ? order : -order;
-    });
-    return rows;
-  }, [items.data, sort, collator, label]);
+  const shown = items.rows ?? [];
+  const reload = () => {
+    items.reload();
+    matching.reload();
+  };
 
   // The same filter the list was read with: "select all matching" acts on exactly these items.
   const filter = {
@@ -105,18 +87,13 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
     ...(productionType === '' ? {} : { production_type: productionType as (typeof productionTypes)[number] }),
     ...(query === '' ? {} : { q: query }),
   };
-  const order = useMemo(() => sorted.map((row) => row.id), [sorted]);
-  const selection = useInventorySelection(investigationId, order, filter);
-
-  const pageCount = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const currentPage = Math.min(page, pageCount - 1);
-  const shown = sorted.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
-  const resetPage = () => setPage(0);
-
-  const toggleSort = (key: SortKey) => {
-    setSort((previous) => ({ key, ascending: previous.key === key ? !previous.ascending : true }));
-    resetPage();
-  };
+  // Shift-click ranges run over the rows shown.
+  const order = useMemo(() => shown.map((row) => row.id), [shown]);
+  const selection = useInventorySelection(investigationId, order, filter, matching.data?.count ?? order.length);
+  const sortLabels = {
+    created: t('list.created'),
+    ...Object.fromEntries(columns.map((column) => [column.key, t(column.label)])),
+  } as Record<SortKey, string>;
 
   return (
     <div className="inventory">
@@ -132,7 +109,6 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
               emptyLabel={t('common.all')}
               onChange={(value) => {
                 setCategory(value);
-                resetPage();
               }}
             />
           )}
@@ -148,7 +124,6 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
               emptyLabel={t('common.all')}
               onChange={(value) => {
                 setCondition(value);
-                resetPage();
               }}
             />
           )}
@@ -164,7 +139,6 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
               emptyLabel={t('common.all')}
               onChange={(value) => {
                 setProductionType(value);
-                resetPage();
               }}
             />
           )}
@@ -178,30 +152,30 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
               value={text}
               onChange={(event) => {
                 setText(event.target.value);
-                resetPage();
               }}
             />
           )}
         </Field>
+        <SortMenu list={items} labels={sortLabels} />
       </div>
-      {items.data !== undefined && !items.data.truncated && (
+      {matching.data !== undefined && (
         <SelectionSummary
           investigationId={investigationId}
           selection={selection}
-          matching={sorted.length}
+          matching={matching.data.count}
           filter={filter}
-          onDone={items.reload}
+          onDone={reload}
         />
       )}
       {items.error !== undefined && <ErrorNotice error={items.error} />}
-      {items.data === undefined && items.error === undefined && <Loading />}
-      {items.data !== undefined &&
-        (sorted.length === 0 ? (
+      {items.rows === undefined && items.error === undefined && <Loading />}
+      {items.rows !== undefined &&
+        (shown.length === 0 && !items.hasPrevious ? (
           <EmptyState>{t('inventory.empty')}</EmptyState>
         ) : (
           <>
             <div className="table-wrap">
-              <table className="inventory-table">
+              <table className="inventory-table" aria-busy={items.loading}>
                 <caption className="visually-hidden">{t('inventory.caption')}</caption>
                 <thead>
                   <tr>
@@ -211,19 +185,13 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
                       </th>
                     )}
                     {columns.map((column) => (
-                      <th
+                      <SortHeader
                         key={column.key}
-                        scope="col"
+                        list={items}
+                        sortKey={column.key}
+                        label={t(column.label)}
                         className={column.numeric === true ? 'numeric' : undefined}
-                        aria-sort={sort.key === column.key ? (sort.ascending ? 'ascending' : 'descending') : undefined}
-                      >
-                        <button type="button" className="sort-button" onClick={() => toggleSort(column.key)}>
-                          {t(column.label)}
-                          <span aria-hidden="true" className="sort-indicator">
-                            {sort.key === column.key ? (sort.ascending ? '▲' : '▼') : ''}
-                          </span>
-                        </button>
-                      </th>
+                      />
                     ))}
                   </tr>
                 </thead>
@@ -261,18 +229,7 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
                 </tbody>
               </table>
             </div>
-            <nav className="pagination" aria-label={t('inventory.pagination')}>
-              <button type="button" disabled={currentPage === 0} onClick={() => setPage(currentPage - 1)}>
-                {t('inventory.previous')}
-              </button>
-              <span aria-live="polite">
-                {t('inventory.pageOf', { page: currentPage + 1, pages: pageCount, rows: sorted.length })}
-              </span>
-              <button type="button" disabled={currentPage >= pageCount - 1} onClick={() => setPage(currentPage + 1)}>
-                {t('inventory.next')}
-              </button>
-            </nav>
-            {items.data.truncated && <p className="muted">{t('inventory.truncated')}</p>}
+            <PageNav list={items} caption={t('inventory.caption')} />
           </>
         ))}
     </div>

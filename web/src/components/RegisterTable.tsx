@@ -1,101 +1,73 @@
-import { useMemo, useState, type ReactNode } from 'react';
-import { useI18n } from '../i18n/i18n';
-import { sortRows } from './sortRows';
+import type { ReactNode } from 'react';
+import type { ServerList } from './serverList';
+import { PageNav, SortHeader, SortMenu } from './ServerListParts';
 
-/** One column of a {@link RegisterTable}: its header, how a row fills its cell and, if sortable, what it sorts by. */
-export interface RegisterColumn<Row> {
+/** One column of a {@link RegisterTable}: its header, how a row fills its cell and, if sortable, its server sort key. */
+export interface RegisterColumn<Row, Key extends string> {
   key: string;
   header: string;
   numeric?: boolean;
-  /** Text is compared in the user's language (numeric parts as numbers); numbers as numbers; null sorts last. */
-  sortValue?: (row: Row) => string | number | null;
+  /** The list's `sort` value for this column; the server orders the rows (ties by id). */
+  sortKey?: Key;
   cell: (row: Row) => ReactNode;
 }
 
-export interface SortState {
-  key: string;
-  ascending: boolean;
-}
-
 /**
- * A register's rows (actors, sources, incidents) under sortable column headers, a page at a time. The first column
- * names each row (a row header). The caller loads and filters the rows; sorting covers all of them.
+ * One page of a register (actors, sources, incidents) under column headers that sort it on the server, with a
+ * sort menu for phones and previous/next under it. The first column names each row (a row header).
  *
  * @example
- * <RegisterTable caption={t('actors.caption')} rows={actors} rowKey={(a) => a.id}
- *   columns={[{ key: 'name', header: t('actors.name'), sortValue: (a) => a.name, cell: (a) => a.name }]} />
+ * <RegisterTable caption={t('actors.title')} list={list} rowKey={(a) => a.id} sortLabels={{ name: t('actors.name') }}
+ *   columns={[{ key: 'name', header: t('actors.name'), sortKey: 'name', cell: (a) => a.name }]} />
  */
-export function RegisterTable<Row>({
+export function RegisterTable<Row, Key extends string>({
   caption,
   columns,
+  list,
   rows,
   rowKey,
-  initialSort,
-  pageSize = 25,
+  sortLabels,
 }: {
   caption: string;
-  columns: readonly RegisterColumn<Row>[];
+  columns: readonly RegisterColumn<Row, Key>[];
+  list: ServerList<Row, Key>;
   rows: readonly Row[];
   rowKey: (row: Row) => string;
-  initialSort?: SortState;
-  pageSize?: number;
+  /** The menu's choices: every sort key with its label (the created order included). */
+  sortLabels: Record<Key, string>;
 }) {
-  const { t, locale } = useI18n();
-  const [sort, setSort] = useState<SortState | undefined>(initialSort);
-  const [page, setPage] = useState(0);
-  const collator = useMemo(() => new Intl.Collator(locale, { numeric: true, sensitivity: 'base' }), [locale]);
-  const sorted = useMemo(() => {
-    const column = columns.find((candidate) => candidate.key === sort?.key);
-    if (column?.sortValue === undefined || sort === undefined) return [...rows];
-    return sortRows(rows, column.sortValue, sort.ascending, collator);
-  }, [rows, columns, sort, collator]);
-
-  const pageCount = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const currentPage = Math.min(page, pageCount - 1);
-  const shown = sorted.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
   const [first, ...rest] = columns;
-  const cellClass = (column: RegisterColumn<Row>) => (column.numeric === true ? 'numeric' : undefined);
+  const cellClass = (column: RegisterColumn<Row, Key>) => (column.numeric === true ? 'numeric' : undefined);
 
   return (
     <>
+      <div className="list-controls">
+        <SortMenu list={list} labels={sortLabels} />
+      </div>
       <div className="table-wrap">
-        <table>
+        <table aria-busy={list.loading}>
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
-              {columns.map((column) => (
-                <th
-                  key={column.key}
-                  scope="col"
-                  className={cellClass(column)}
-                  aria-sort={sort?.key === column.key ? (sort.ascending ? 'ascending' : 'descending') : undefined}
-                >
-                  {column.sortValue === undefined ? (
-                    column.header
-                  ) : (
-                    <button
-                      type="button"
-                      className="sort-button"
-                      onClick={() => {
-                        setSort((previous) => ({
-                          key: column.key,
-                          ascending: previous?.key === column.key ? !previous.ascending : true,
-                        }));
-                        setPage(0);
-                      }}
-                    >
-                      {column.header}
-                      <span aria-hidden="true" className="sort-indicator">
-                        {sort?.key === column.key ? (sort.ascending ? '▲' : '▼') : ''}
-                      </span>
-                    </button>
-                  )}
-                </th>
-              ))}
+              {columns.map((column) =>
+                column.sortKey === undefined ? (
+                  <th key={column.key} scope="col" className={cellClass(column)}>
+                    {column.header}
+                  </th>
+                ) : (
+                  <SortHeader
+                    key={column.key}
+                    list={list}
+                    sortKey={column.sortKey}
+                    label={column.header}
+                    className={cellClass(column)}
+                  />
+                ),
+              )}
             </tr>
           </thead>
           <tbody>
-            {shown.map((row) => (
+            {rows.map((row) => (
               <tr key={rowKey(row)}>
                 {first !== undefined && (
                   <th scope="row" className={cellClass(first)}>
@@ -112,17 +84,7 @@ export function RegisterTable<Row>({
           </tbody>
         </table>
       </div>
-      <nav className="pagination" aria-label={t('register.pagination', { caption })}>
-        <button type="button" disabled={currentPage === 0} onClick={() => setPage(currentPage - 1)}>
-          {t('inventory.previous')}
-        </button>
-        <span aria-live="polite">
-          {t('register.pageOf', { page: currentPage + 1, pages: pageCount, count: sorted.length })}
-        </span>
-        <button type="button" disabled={currentPage >= pageCount - 1} onClick={() => setPage(currentPage + 1)}>
-          {t('inventory.next')}
-        </button>
-      </nav>
+      <PageNav list={list} caption={caption} />
     </>
   );
 }

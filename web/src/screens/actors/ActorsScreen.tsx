@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { api, call, readAllPages, type ActorRecord } from '../../api/client';
+import { api, call, type ActorRecord } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
 import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
-import { useDocumentTitle, useLoad } from '../../hooks';
+import { useServerList } from '../../components/serverList';
+import { useDocumentTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, paths, type RegisterScreenProps } from '../../router';
 import { ActorForm, actorTypes } from '../actor/ActorForm';
@@ -12,8 +13,10 @@ import { ActorForm, actorTypes } from '../actor/ActorForm';
 /**
  * The actors of an investigation (manufacturers, states, companies, armed groups, units): searched by any name or
  * alias in any script (the server folds case, digits and Arabic spellings), filtered by type and country, sorted by
- * any column, a page at a time; investigators and above record new ones here.
+ * any column by the server, a page at a time; investigators and above record new ones here.
  */
+const actorSortKeys = ['name', 'actor_type', 'country_code', 'archived', 'created'] as const;
+
 export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
   const { t, label } = useI18n();
   useDocumentTitle(t('actors.title'));
@@ -25,27 +28,29 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
 
   const q = text.trim();
   const countryCode = /^[A-Za-z]{2}$/.test(country.trim()) ? country.trim() : undefined;
-  const actors = useLoad(
-    () =>
-      readAllPages((after) =>
-        call(
-          api.GET('/api/v1/investigations/{id}/actors', {
-            params: {
-              path: { id: investigationId },
-              query: {
-                limit: 500,
-                after,
-                q: q === '' ? undefined : q,
-                actor_type: actorType === '' ? undefined : (actorType as ActorRecord['actor_type']),
-                country_code: countryCode,
-                include_archived: includeArchived ? 'true' : 'false',
-              },
+  const actors = useServerList({
+    keys: actorSortKeys,
+    initial: { key: 'name', order: 'asc' },
+    filters: [investigationId, q, actorType, countryCode, includeArchived],
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/actors', {
+          params: {
+            path: { id: investigationId },
+            query: {
+              limit,
+              after,
+              sort,
+              order,
+              q: q === '' ? undefined : q,
+              actor_type: actorType === '' ? undefined : (actorType as ActorRecord['actor_type']),
+              country_code: countryCode,
+              include_archived: includeArchived ? 'true' : 'false',
             },
-          }),
-        ),
+          },
+        }),
       ),
-    [investigationId, q, actorType, countryCode, includeArchived],
-  );
+  });
 
   return (
     <section aria-labelledby="actors-title">
@@ -100,21 +105,28 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
         </label>
       </div>
       {actors.error !== undefined && <ErrorNotice error={actors.error} />}
-      {actors.data === undefined && actors.error === undefined && <Loading />}
-      {actors.data !== undefined &&
-        (actors.data.rows.length === 0 ? (
+      {actors.rows === undefined && actors.error === undefined && <Loading />}
+      {actors.rows !== undefined &&
+        (actors.rows.length === 0 && !actors.hasPrevious ? (
           <EmptyState>{t('actors.empty')}</EmptyState>
         ) : (
           <RegisterTable
             caption={t('actors.title')}
-            rows={actors.data.rows}
+            list={actors}
+            rows={actors.rows}
             rowKey={(actor) => actor.id}
-            initialSort={{ key: 'name', ascending: true }}
+            sortLabels={{
+              name: t('actors.name'),
+              actor_type: t('actors.type'),
+              country_code: t('actors.country'),
+              archived: t('register.state'),
+              created: t('list.created'),
+            }}
             columns={[
               {
                 key: 'name',
                 header: t('actors.name'),
-                sortValue: (actor) => actor.name,
+                sortKey: 'name',
                 cell: (actor) => (
                   <Link to={paths.actor(investigationId, actor.id)}>
                     <bdi dir="auto">{actor.name}</bdi>
@@ -124,7 +136,6 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
               {
                 key: 'aliases',
                 header: t('actors.aliases'),
-                sortValue: (actor) => actor.aliases[0] ?? null,
                 cell: (actor) =>
                   actor.aliases.map((alias, index) => (
                     <span key={alias}>
@@ -136,25 +147,24 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
               {
                 key: 'type',
                 header: t('actors.type'),
-                sortValue: (actor) => label('actorType', actor.actor_type),
+                sortKey: 'actor_type',
                 cell: (actor) => label('actorType', actor.actor_type),
               },
               {
                 key: 'country',
                 header: t('actors.country'),
-                sortValue: (actor) => actor.country_code,
+                sortKey: 'country_code',
                 cell: (actor) => <UserText text={actor.country_code} />,
               },
               {
                 key: 'state',
                 header: t('register.state'),
-                sortValue: (actor) => (actor.archived_at === null ? 0 : 1),
+                sortKey: 'archived',
                 cell: (actor) => (actor.archived_at === null ? t('register.inUse') : t('register.archived')),
               },
             ]}
           />
         ))}
-      {actors.data?.truncated === true && <p className="muted">{t('inventory.truncated')}</p>}
     </section>
   );
 }

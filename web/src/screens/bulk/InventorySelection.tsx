@@ -18,8 +18,15 @@ import {
  * Selection of inventory rows for a bulk action: a click (or Space) toggles a row, a shift-click (or Shift+Space)
  * selects the range from the last row toggled, the header box the page, and "select all N matching" every item
  * of the filter across pages. Cleared when the filter changes. `canAct` is false for viewers, who get no boxes.
+ * `order` is the rows shown (shift-click ranges run over them); `matching` is how many items match the filter on
+ * every page, as the server counts them.
  */
-export function useInventorySelection(investigationId: string, order: readonly string[], filter: BulkFilter) {
+export function useInventorySelection(
+  investigationId: string,
+  order: readonly string[],
+  filter: BulkFilter,
+  matching: number = order.length,
+) {
   const investigation = useLoad(
     () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
     [investigationId],
@@ -44,7 +51,7 @@ export function useInventorySelection(investigationId: string, order: readonly s
   return {
     canAct,
     selection,
-    count: selectedCount(selection, order.length),
+    count: selectedCount(selection, matching),
     isSelected: (id: string) => isSelected(selection, id),
     onRowClick,
     onRowKey,

@@ -8,6 +8,7 @@ import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
 import { ImportMappingView } from './ImportMappingView';
+import { ImportJobProgress, type ImportJob } from './ImportJobProgress';
 import { ImportPreviewView } from './ImportPreviewView';
 import {
   choicesOf,
@@ -23,7 +24,7 @@ type Step =
   | { kind: 'uploading'; progress: TransferProgress | undefined }
   | { kind: 'previewed'; upload: ImportUpload; fileName: string }
   | { kind: 'rechecking'; upload: ImportUpload; fileName: string }
-  | { kind: 'importing'; upload: ImportUpload; fileName: string }
+  | { kind: 'importing'; upload: ImportUpload; fileName: string; job: ImportJob | undefined }
   | { kind: 'done'; result: ImportResult };
 
 /**
@@ -133,12 +134,13 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
     savedMappings.reload();
   };
 
+  // The import runs on the server as a job; its phase and rows done are read every half second until it ends.
   const confirm = async (upload: ImportUpload, fileName: string) => {
     setError(undefined);
-    setStep({ kind: 'importing', upload, fileName });
+    setStep({ kind: 'importing', upload, fileName, job: undefined });
     try {
-      const result = await call(
-        api.POST('/api/v1/investigations/{id}/imports/items', {
+      let job = await call(
+        api.POST('/api/v1/investigations/{id}/imports/items/jobs', {
           params: { path: { id: investigationId } },
           body: {
             sha256: upload.sha256,
@@ -147,7 +149,13 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
           },
         }),
       );
-      setStep({ kind: 'done', result });
+      while (job.state === 'running') {
+        setStep({ kind: 'importing', upload, fileName, job });
+        await new Promise((resolve) => window.setTimeout(resolve, 500));
+        job = await call(api.GET('/api/v1/imports/jobs/{jobId}', { params: { path: { jobId: job.id } } }));
+      }
+      if (job.result === null) throw new ApiError(job.problem?.status ?? 500, job.problem as ApiError['problem']);
+      setStep({ kind: 'done', result: job.result });
     } catch (caught) {
       setError(caught);
       setStep({ kind: 'previewed', upload, fileName });
@@ -249,9 +257,7 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
                   >
                     {t('transfer.import.confirm', { count: step.upload.preview.rows })}
                   </button>
-                  {step.kind === 'importing' && (
-                    <TransferProgressBar label={t('transfer.import.importing')} progress={undefined} />
-                  )}
+                  {step.kind === 'importing' && <ImportJobProgress job={step.job} />}
                 </section>
               )}
             </>

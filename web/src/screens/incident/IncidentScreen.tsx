@@ -9,8 +9,9 @@ import { useI18n } from '../../i18n/i18n';
 import { Link, paths, type RegisterScreenProps } from '../../router';
 import { IncidentForm, incidentFieldLabels } from './IncidentForm';
 import { LinkedItems } from './LinkedItems';
+import { LinkedSites } from './LinkedSites';
 
-/** One incident: what happened, where and when, casualty counts, the items it involves; edit, link, archive. */
+/** One incident: what happened, where and when, casualty counts, the sites and items it involves; edit, link, archive. */
 export default function IncidentScreen({ investigationId, recordId }: RegisterScreenProps) {
   const { t, label, formatDate, formatDateTime, formatNumber } = useI18n();
   const access = useInvestigationAccess(investigationId);
@@ -18,13 +19,6 @@ export default function IncidentScreen({ investigationId, recordId }: RegisterSc
   const incident = useLoad(
     () => call(api.GET('/api/v1/incidents/{id}', { params: { path: { id: recordId } } })),
     [recordId],
-  );
-  const site = useLoad(
-    async () =>
-      incident.data?.site_id == null
-        ? undefined
-        : call(api.GET('/api/v1/sites/{id}', { params: { path: { id: incident.data.site_id } } })),
-    [incident.data?.site_id],
   );
   const source = useLoad(
     async () =>
@@ -74,15 +68,6 @@ export default function IncidentScreen({ investigationId, recordId }: RegisterSc
             <Detail term={t('incidents.occurredOn')}>
               {data.occurred_on === null ? <UserText text={null} /> : formatDate(data.occurred_on)}
             </Detail>
-            <Detail term={t('incidents.site')}>
-              {site.data === undefined ? (
-                <UserText text={null} />
-              ) : (
-                <Link to={paths.site(investigationId, site.data.id)}>
-                  <bdi dir="auto">{site.data.name}</bdi>
-                </Link>
-              )}
-            </Detail>
             <Detail term={t('incidents.place')}>
               <UserText text={data.place} />
             </Detail>
@@ -121,6 +106,12 @@ export default function IncidentScreen({ investigationId, recordId }: RegisterSc
           )}
         </div>
       )}
+      <LinkedSites
+        incident={data}
+        investigationId={investigationId}
+        mayChange={changeable}
+        onChanged={() => incident.reload()}
+      />
       <LinkedItems
         incident={data}
         investigationId={investigationId}

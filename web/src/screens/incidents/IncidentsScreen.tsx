@@ -4,6 +4,7 @@ import { RegisterTable } from '../../components/RegisterTable';
 import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { useServerList } from '../../components/serverList';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, paths, type RegisterScreenProps } from '../../router';
@@ -11,8 +12,19 @@ import { IncidentForm, incidentTypes } from '../incident/IncidentForm';
 
 /**
  * The incidents of an investigation (malfunctions, accidents, seizures, attacks) with their date, site, casualty
- * counts and linked items: filtered by type, site and title, sorted by any column, a page at a time.
+ * counts and linked items: filtered by type, site and title, sorted by any column by the server, a page at a time.
  */
+const incidentSortKeys = [
+  'occurred_on',
+  'title',
+  'incident_type',
+  'killed',
+  'injured',
+  'items',
+  'archived',
+  'created',
+] as const;
+
 export default function IncidentsScreen({ investigationId }: RegisterScreenProps) {
   const { t, label, formatDate, formatNumber } = useI18n();
   useDocumentTitle(t('incidents.title'));
@@ -35,33 +47,33 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
       ).rows,
     [investigationId],
   );
-  const incidents = useLoad(
-    () =>
-      readAllPages((after) =>
-        call(
-          api.GET('/api/v1/investigations/{id}/incidents', {
-            params: {
-              path: { id: investigationId },
-              query: {
-                limit: 500,
-                after,
-                incident_type: incidentType === '' ? undefined : (incidentType as Incident['incident_type']),
-                site_id: siteId === '' ? undefined : siteId,
-                include_archived: includeArchived ? 'true' : 'false',
-              },
+  const q = text.trim();
+  const incidents = useServerList({
+    keys: incidentSortKeys,
+    initial: { key: 'occurred_on', order: 'desc' },
+    filters: [investigationId, incidentType, siteId, includeArchived, q],
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/incidents', {
+          params: {
+            path: { id: investigationId },
+            query: {
+              limit,
+              after,
+              sort,
+              order,
+              incident_type: incidentType === '' ? undefined : (incidentType as Incident['incident_type']),
+              site_id: siteId === '' ? undefined : siteId,
+              q: q === '' ? undefined : q,
+              include_archived: includeArchived ? 'true' : 'false',
             },
-          }),
-        ),
+          },
+        }),
       ),
-    [investigationId, incidentType, siteId, includeArchived],
-  );
+  });
   const siteName = (id: string | null) =>
     id === null ? null : (sites.data?.find((site) => site.id === id)?.name ?? null);
-  const needle = text.trim().toLocaleLowerCase();
-  const rows = (incidents.data?.rows ?? []).filter(
-    (incident) =>
-      needle === '' || [incident.title, incident.place].some((value) => value?.toLocaleLowerCase().includes(needle)),
-  );
+  const rows = incidents.rows ?? [];
 
   return (
     <section aria-labelledby="incidents-title">
@@ -117,21 +129,31 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
         </label>
       </div>
       {incidents.error !== undefined && <ErrorNotice error={incidents.error} />}
-      {incidents.data === undefined && incidents.error === undefined && <Loading />}
-      {incidents.data !== undefined &&
-        (rows.length === 0 ? (
+      {incidents.rows === undefined && incidents.error === undefined && <Loading />}
+      {incidents.rows !== undefined &&
+        (rows.length === 0 && !incidents.hasPrevious ? (
           <EmptyState>{t('incidents.empty')}</EmptyState>
         ) : (
           <RegisterTable
             caption={t('incidents.title')}
+            list={incidents}
             rows={rows}
             rowKey={(incident) => incident.id}
-            initialSort={{ key: 'occurred', ascending: false }}
+            sortLabels={{
+              occurred_on: t('incidents.occurredOn'),
+              title: t('incidents.titleField'),
+              incident_type: t('incidents.type'),
+              killed: t('incidents.killed'),
+              injured: t('incidents.injured'),
+              items: t('incidents.itemsColumn'),
+              archived: t('register.state'),
+              created: t('list.created'),
+            }}
             columns={[
               {
                 key: 'title',
                 header: t('incidents.titleField'),
-                sortValue: (incident) => incident.title,
+                sortKey: 'title',
                 cell: (incident) => (
                   <Link to={paths.incident(investigationId, incident.id)}>
                     <bdi dir="auto">{incident.title}</bdi>
@@ -141,46 +163,52 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
               {
                 key: 'type',
                 header: t('incidents.type'),
-                sortValue: (incident) => label('incidentType', incident.incident_type),
+                sortKey: 'incident_type',
                 cell: (incident) => label('incidentType', incident.incident_type),
               },
               {
                 key: 'occurred',
                 header: t('incidents.occurredOn'),
-                sortValue: (incident) => incident.occurred_on,
+                sortKey: 'occurred_on',
                 cell: (incident) => (incident.occurred_on === null ? '' : formatDate(incident.occurred_on)),
               },
               {
-                key: 'site',
-                header: t('incidents.site'),
-                sortValue: (incident) => siteName(incident.site_id),
-                cell: (incident) => <UserText text={siteName(incident.site_id)} />,
+                key: 'sites',
+                header: t('incidents.sitesColumn'),
+                cell: (incident) => (
+                  <UserText
+                    text={
+                      incident.site_ids.length === 0
+                        ? null
+                        : incident.site_ids.map((id) => siteName(id) ?? id).join(' · ')
+                    }
+                  />
+                ),
               },
               {
                 key: 'killed',
                 header: t('incidents.killed'),
                 numeric: true,
-                sortValue: (incident) => incident.killed,
+                sortKey: 'killed',
                 cell: (incident) => (incident.killed === null ? '' : formatNumber(incident.killed)),
               },
               {
                 key: 'injured',
                 header: t('incidents.injured'),
                 numeric: true,
-                sortValue: (incident) => incident.injured,
+                sortKey: 'injured',
                 cell: (incident) => (incident.injured === null ? '' : formatNumber(incident.injured)),
               },
               {
                 key: 'items',
                 header: t('incidents.itemsColumn'),
                 numeric: true,
-                sortValue: (incident) => incident.item_ids.length,
+                sortKey: 'items',
                 cell: (incident) => formatNumber(incident.item_ids.length),
               },
             ]}
           />
         ))}
-      {incidents.data?.truncated === true && <p className="muted">{t('inventory.truncated')}</p>}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
-import { api, ApiError, call, readAllPages, type ResponseOf } from '../../api/client';
+import { api, ApiError, call, type ResponseOf } from '../../api/client';
+import { useServerList } from '../../components/serverList';
+import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { byText, ListFilter, Pager, SortHeader, useListView } from './listView';
 import { useAction } from './useAction';
 
 type User = ResponseOf<'/api/v1/users/{id}/deactivate', 'post'>;
@@ -130,28 +131,32 @@ function UserActions({ user, isSelf, onChanged }: { user: User; isSelf: boolean;
   );
 }
 
-/** The instance's accounts (administrators): create, deactivate, reset a lost second factor. */
+const userSortKeys = ['username', 'created', 'display_name', 'is_admin'] as const;
+
+/**
+ * The instance's accounts (administrators), a page at a time, filtered and sorted by the server: create,
+ * deactivate, reset a lost second factor.
+ */
 export function UsersScreen() {
   const { t, formatDateTime } = useI18n();
   useDocumentTitle(t('people.usersTitle'));
   const me = useLoad(() => call(api.GET('/api/v1/auth/me')), []);
   const isAdmin = me.data?.is_admin === true;
   const myId = me.data?.id;
-  const users = useLoad(
-    async () =>
+  const [filter, setFilter] = useState('');
+  const q = filter.trim();
+  const users = useServerList({
+    keys: userSortKeys,
+    initial: { key: 'username', order: 'asc' },
+    filters: [isAdmin, q],
+    load: ({ after, sort, order, limit }) =>
       isAdmin
-        ? (await readAllPages((after) => call(api.GET('/api/v1/users', { params: { query: { limit: 500, after } } }))))
-            .rows
-        : [],
-    [isAdmin],
-  );
-  const view = useListView(users.data, {
-    text: (user) => `${user.username} ${user.display_name}`,
-    sorters: {
-      username: byText((user) => user.username),
-      created_at: byText((user) => user.created_at),
-    },
-    initialSort: 'username',
+        ? call(
+            api.GET('/api/v1/users', {
+              params: { query: { limit, after, sort, order, q: q === '' ? undefined : q } },
+            }),
+          )
+        : Promise.resolve({ items: [], next_after: null }),
   });
   return (
     <div className="page">
@@ -164,28 +169,45 @@ export function UsersScreen() {
         <LoadedSection
           id="users"
           title={t('people.users')}
-          loaded={users}
+          loaded={{ data: users.rows, error: users.error, loading: users.loading, reload: users.reload }}
           footer={<CreateUserForm onCreated={users.reload} />}
         >
           {() => (
             <>
-              <ListFilter view={view} label={t('people.filterUsers')} />
+              <div className="filters" role="search" aria-label={t('people.filterUsers')}>
+                <Field label={t('people.filterUsers')}>
+                  {(control) => (
+                    <input
+                      {...control}
+                      type="search"
+                      dir="auto"
+                      value={filter}
+                      onChange={(event) => setFilter(event.target.value)}
+                    />
+                  )}
+                </Field>
+                <SortMenu
+                  list={users}
+                  labels={{
+                    username: t('people.username'),
+                    created: t('people.since'),
+                    display_name: t('people.displayName'),
+                    is_admin: t('people.admin'),
+                  }}
+                />
+              </div>
               <div className="table-wrap">
                 <table>
                   <caption className="visually-hidden">{t('people.users')}</caption>
                   <thead>
                     <tr>
-                      <SortHeader view={view} sortKey="username">
-                        {t('people.username')}
-                      </SortHeader>
-                      <SortHeader view={view} sortKey="created_at">
-                        {t('people.since')}
-                      </SortHeader>
+                      <SortHeader list={users} sortKey="username" label={t('people.username')} />
+                      <SortHeader list={users} sortKey="created" label={t('people.since')} />
                       <th scope="col">{t('people.actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {view.shown.map((user) => (
+                    {(users.rows ?? []).map((user) => (
                       <tr key={user.id}>
                         <th scope="row">
                           <bdi dir="ltr">{user.username}</bdi>
@@ -204,7 +226,7 @@ export function UsersScreen() {
                   </tbody>
                 </table>
               </div>
-              <Pager view={view} label={t('people.users')} />
+              <PageNav list={users} caption={t('people.users')} />
             </>
           )}
         </LoadedSection>

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { api, call, readAllPages, type Source } from '../../api/client';
+import { api, call, type Source } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
 import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
 import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
-import { useDocumentTitle, useLoad } from '../../hooks';
+import { useServerList } from '../../components/serverList';
+import { useDocumentTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, paths, type RegisterScreenProps } from '../../router';
 import { Grading, reliabilities, sourceKinds } from '../source/grading';
@@ -12,8 +13,10 @@ import { SourceForm } from '../source/SourceForm';
 
 /**
  * The sources of an investigation with their Admiralty grading (reliability A–F, credibility 1–6, each with its
- * meaning) and credit lines: filtered by kind, reliability and title, sorted by any column, a page at a time.
+ * meaning) and credit lines: filtered by kind, reliability and title, sorted by any column by the server, a page at a time.
  */
+const sourceSortKeys = ['title', 'grading', 'kind', 'credit_line', 'published_on', 'archived', 'created'] as const;
+
 export default function SourcesScreen({ investigationId }: RegisterScreenProps) {
   const { t, label, formatDate } = useI18n();
   useDocumentTitle(t('sources.title'));
@@ -23,33 +26,31 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
   const [text, setText] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
 
-  const sources = useLoad(
-    () =>
-      readAllPages((after) =>
-        call(
-          api.GET('/api/v1/investigations/{id}/sources', {
-            params: {
-              path: { id: investigationId },
-              query: {
-                limit: 500,
-                after,
-                kind: kind === '' ? undefined : (kind as Source['kind']),
-                reliability: reliability === '' ? undefined : (reliability as NonNullable<Source['reliability']>),
-                include_archived: includeArchived ? 'true' : 'false',
-              },
+  const q = text.trim();
+  const sources = useServerList({
+    keys: sourceSortKeys,
+    initial: { key: 'title', order: 'asc' },
+    filters: [investigationId, kind, reliability, includeArchived, q],
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/sources', {
+          params: {
+            path: { id: investigationId },
+            query: {
+              limit,
+              after,
+              sort,
+              order,
+              kind: kind === '' ? undefined : (kind as Source['kind']),
+              reliability: reliability === '' ? undefined : (reliability as NonNullable<Source['reliability']>),
+              q: q === '' ? undefined : q,
+              include_archived: includeArchived ? 'true' : 'false',
             },
-          }),
-        ),
+          },
+        }),
       ),
-    [investigationId, kind, reliability, includeArchived],
-  );
-  // Titles and credit lines are few per investigation: matched here, in any case.
-  const needle = text.trim().toLocaleLowerCase();
-  const rows = (sources.data?.rows ?? []).filter(
-    (source) =>
-      needle === '' ||
-      [source.title, source.publisher, source.credit_line].some((value) => value?.toLocaleLowerCase().includes(needle)),
-  );
+  });
+  const rows = sources.rows ?? [];
 
   return (
     <section aria-labelledby="sources-title">
@@ -105,21 +106,30 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
         </label>
       </div>
       {sources.error !== undefined && <ErrorNotice error={sources.error} />}
-      {sources.data === undefined && sources.error === undefined && <Loading />}
-      {sources.data !== undefined &&
-        (rows.length === 0 ? (
+      {sources.rows === undefined && sources.error === undefined && <Loading />}
+      {sources.rows !== undefined &&
+        (rows.length === 0 && !sources.hasPrevious ? (
           <EmptyState>{t('sources.empty')}</EmptyState>
         ) : (
           <RegisterTable
             caption={t('sources.title')}
+            list={sources}
             rows={rows}
             rowKey={(source) => source.id}
-            initialSort={{ key: 'title', ascending: true }}
+            sortLabels={{
+              title: t('sources.titleField'),
+              grading: t('sources.gradingTitle'),
+              kind: t('sources.kind'),
+              credit_line: t('sources.creditLine'),
+              published_on: t('sources.publishedOn'),
+              archived: t('register.state'),
+              created: t('list.created'),
+            }}
             columns={[
               {
                 key: 'title',
                 header: t('sources.titleField'),
-                sortValue: (source) => source.title,
+                sortKey: 'title',
                 cell: (source) => (
                   <Link to={paths.source(investigationId, source.id)}>
                     <bdi dir="auto">{source.title}</bdi>
@@ -129,37 +139,36 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
               {
                 key: 'grading',
                 header: t('sources.gradingTitle'),
-                sortValue: (source) => source.grading,
+                sortKey: 'grading',
                 cell: (source) => <Grading source={source} />,
               },
               {
                 key: 'kind',
                 header: t('sources.kind'),
-                sortValue: (source) => label('sourceKind', source.kind),
+                sortKey: 'kind',
                 cell: (source) => label('sourceKind', source.kind),
               },
               {
                 key: 'credit',
                 header: t('sources.creditLine'),
-                sortValue: (source) => source.credit_line,
+                sortKey: 'credit_line',
                 cell: (source) => <UserText text={source.credit_line} />,
               },
               {
                 key: 'published',
                 header: t('sources.publishedOn'),
-                sortValue: (source) => source.published_on,
+                sortKey: 'published_on',
                 cell: (source) => (source.published_on === null ? '' : formatDate(source.published_on)),
               },
               {
                 key: 'state',
                 header: t('register.state'),
-                sortValue: (source) => (source.archived_at === null ? 0 : 1),
+                sortKey: 'archived',
                 cell: (source) => (source.archived_at === null ? t('register.inUse') : t('register.archived')),
               },
             ]}
           />
         ))}
-      {sources.data?.truncated === true && <p className="muted">{t('inventory.truncated')}</p>}
     </section>
   );
 }

@@ -1,16 +1,19 @@
-import { useMemo, useState } from 'react';
-import { api, call, readAllPages } from '../../api/client';
+import { useState } from 'react';
+import { api, call } from '../../api/client';
+import { useServerList } from '../../components/serverList';
+import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
 import { traceRequestStatuses, type TraceStatus } from './vocabulary';
 import { EmptyState, ErrorNotice, Field, Loading, VocabularySelect } from '../../components/ui';
-import { useDocumentTitle, useLoad } from '../../hooks';
+import { useDocumentTitle } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
 import { useAccess, useActors } from './data';
-import { ageInDays, sortTraceRequests, todayUtc, traceSortKeys, type TraceSortKey } from './model';
+import { ageInDays, todayUtc, type TraceSortKey } from './model';
 import { tracingPaths } from './paths';
 import { RemindersSection } from './RemindersSection';
 
-const pageSize = 25;
+const sortKeys = ['overdue', 'status', 'addressee', 'age', 'due', 'subject', 'created'] as const;
+type ServerTraceSortKey = (typeof sortKeys)[number];
 
 const columns: { key: TraceSortKey; label: MessageKey }[] = [
   { key: 'subject', label: 'trace.subject' },
@@ -20,7 +23,8 @@ const columns: { key: TraceSortKey; label: MessageKey }[] = [
   { key: 'due', label: 'trace.due' },
 ];
 
-const sortLabels: Record<TraceSortKey, MessageKey> = {
+const sortLabels: Record<ServerTraceSortKey, MessageKey> = {
+  created: 'list.created',
   overdue: 'traceList.sortOverdue',
   subject: 'trace.subject',
   addressee: 'traceList.addressee',
@@ -29,9 +33,12 @@ const sortLabels: Record<TraceSortKey, MessageKey> = {
   due: 'trace.due',
 };
 
-/** The trace requests of an investigation: filtered by status, addressee and overdue, overdue first by default. */
+/**
+ * The trace requests of an investigation, a page at a time: filtered by status, addressee and overdue, sorted by the
+ * server (overdue first by default; the sort is kept in the URL).
+ */
 export function TraceRequestsPage({ investigationId }: { investigationId: string }) {
-  const { t, label, formatDate, locale } = useI18n();
+  const { t, label, formatDate } = useI18n();
   useDocumentTitle(t('trace.title'));
   const access = useAccess(investigationId);
   const actors = useActors(investigationId);
@@ -39,46 +46,35 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
   const [addresseeId, setAddresseeId] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [sort, setSort] = useState<{ key: TraceSortKey; ascending: boolean }>({ key: 'overdue', ascending: true });
-  const [page, setPage] = useState(0);
-  const requests = useLoad(
-    async () =>
-      readAllPages((after) =>
-        call(
-          api.GET('/api/v1/investigations/{id}/trace-requests', {
-            params: {
-              path: { id: investigationId },
-              query: {
-                limit: 500,
-                after,
-                status: status === '' ? undefined : (status as TraceStatus),
-                addressee_id: addresseeId === '' ? undefined : addresseeId,
-                overdue: overdueOnly ? 'true' : 'false',
-                include_archived: includeArchived ? 'true' : 'false',
-              },
+  const requests = useServerList({
+    keys: sortKeys,
+    initial: { key: 'overdue', order: 'asc' },
+    filters: [investigationId, status, addresseeId, overdueOnly, includeArchived],
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/trace-requests', {
+          params: {
+            path: { id: investigationId },
+            query: {
+              limit,
+              after,
+              sort,
+              order,
+              status: status === '' ? undefined : (status as TraceStatus),
+              addressee_id: addresseeId === '' ? undefined : addresseeId,
+              overdue: overdueOnly ? 'true' : 'false',
+              include_archived: includeArchived ? 'true' : 'false',
             },
-          }),
-        ),
+          },
+        }),
       ),
-    [investigationId, status, addresseeId, overdueOnly, includeArchived],
-  );
+  });
   const today = todayUtc();
-  const collator = useMemo(() => new Intl.Collator(locale), [locale]);
-  const sorted = useMemo(
-    () => sortTraceRequests(requests.data?.rows ?? [], sort.key, sort.ascending, collator.compare, today),
-    [requests.data, sort, collator, today],
-  );
-  const pageCount = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const currentPage = Math.min(page, pageCount - 1);
-  const shown = sorted.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
-  const filtered = (apply: () => void) => {
-    apply();
-    setPage(0);
-  };
-  const toggleSort = (key: TraceSortKey) => {
-    setSort((previous) => ({ key, ascending: previous.key === key ? !previous.ascending : true }));
-    setPage(0);
-  };
+  const shown = requests.rows ?? [];
+  const labels = Object.fromEntries(sortKeys.map((key) => [key, t(sortLabels[key])])) as Record<
+    ServerTraceSortKey,
+    string
+  >;
 
   return (
     <div className="page">
@@ -111,17 +107,13 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
                 value={status}
                 allowEmpty
                 emptyLabel={t('common.all')}
-                onChange={(value) => filtered(() => setStatus(value))}
+                onChange={setStatus}
               />
             )}
           </Field>
           <Field label={t('traceList.addressee')}>
             {(control) => (
-              <select
-                {...control}
-                value={addresseeId}
-                onChange={(event) => filtered(() => setAddresseeId(event.target.value))}
-              >
+              <select {...control} value={addresseeId} onChange={(event) => setAddresseeId(event.target.value)}>
                 <option value="">{t('common.all')}</option>
                 {(actors.data ?? []).map((actor) => (
                   <option key={actor.id} value={actor.id}>
@@ -131,50 +123,24 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
               </select>
             )}
           </Field>
-          <Field label={t('traceList.sortBy')}>
-            {(control) => (
-              <select
-                {...control}
-                value={`${sort.key}:${sort.ascending ? 'asc' : 'desc'}`}
-                onChange={(event) => {
-                  const [key, direction] = event.target.value.split(':') as [TraceSortKey, string];
-                  setSort({ key, ascending: direction === 'asc' });
-                  setPage(0);
-                }}
-              >
-                {traceSortKeys.flatMap((key) =>
-                  (['asc', 'desc'] as const).map((direction) => (
-                    <option key={`${key}:${direction}`} value={`${key}:${direction}`}>
-                      {t(direction === 'asc' ? 'traceList.ascending' : 'traceList.descending', {
-                        column: t(sortLabels[key]),
-                      })}
-                    </option>
-                  )),
-                )}
-              </select>
-            )}
-          </Field>
+          <SortMenu list={requests} labels={labels} />
           <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={overdueOnly}
-              onChange={(event) => filtered(() => setOverdueOnly(event.target.checked))}
-            />{' '}
+            <input type="checkbox" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} />{' '}
             {t('traceList.overdueOnly')}
           </label>
           <label className="checkbox">
             <input
               type="checkbox"
               checked={includeArchived}
-              onChange={(event) => filtered(() => setIncludeArchived(event.target.checked))}
+              onChange={(event) => setIncludeArchived(event.target.checked)}
             />{' '}
             {t('traceList.includeArchived')}
           </label>
         </div>
         {requests.error !== undefined && <ErrorNotice error={requests.error} />}
-        {requests.data === undefined && requests.error === undefined && <Loading />}
-        {requests.data !== undefined &&
-          (sorted.length === 0 ? (
+        {requests.rows === undefined && requests.error === undefined && <Loading />}
+        {requests.rows !== undefined &&
+          (shown.length === 0 && !requests.hasPrevious ? (
             <EmptyState>{t('traceList.empty')}</EmptyState>
           ) : (
             <>
@@ -184,20 +150,7 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
                   <thead>
                     <tr>
                       {columns.map((column) => (
-                        <th
-                          key={column.key}
-                          scope="col"
-                          aria-sort={
-                            sort.key === column.key ? (sort.ascending ? 'ascending' : 'descending') : undefined
-                          }
-                        >
-                          <button type="button" className="sort-button" onClick={() => toggleSort(column.key)}>
-                            {t(column.label)}
-                            <span aria-hidden="true" className="sort-indicator">
-                              {sort.key === column.key ? (sort.ascending ? '▲' : '▼') : ''}
-                            </span>
-                          </button>
-                        </th>
+                        <SortHeader key={column.key} list={requests} sortKey={column.key} label={t(column.label)} />
                       ))}
                     </tr>
                   </thead>
@@ -226,18 +179,7 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
                   </tbody>
                 </table>
               </div>
-              <nav className="pagination" aria-label={t('traceList.pagination')}>
-                <button type="button" disabled={currentPage === 0} onClick={() => setPage(currentPage - 1)}>
-                  {t('inventory.previous')}
-                </button>
-                <span aria-live="polite">
-                  {t('traceList.pageOf', { page: currentPage + 1, pages: pageCount, count: sorted.length })}
-                </span>
-                <button type="button" disabled={currentPage >= pageCount - 1} onClick={() => setPage(currentPage + 1)}>
-                  {t('inventory.next')}
-                </button>
-              </nav>
-              {requests.data.truncated && <p className="muted">{t('inventory.truncated')}</p>}
+              <PageNav list={requests} caption={t('traceList.caption')} />
             </>
           ))}
       </section>
