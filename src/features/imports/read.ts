@@ -234,6 +234,20 @@ export class FieldReader {
     this.record = record;
   }
 
+  // The parsed value of the last cell read in each column that parsed without a problem. The rows of one site
+  // or item follow each other and repeat its cells: on a large file most cells are read again as the row
+  // before had them, and parsing coordinates, numbers and labels was most of the validation's time.
+  private readonly lastParsed = new Map<ImportColumn, { found: string; value: number | string }>();
+
+  private remembered(column: ImportColumn, found: string): number | string | undefined {
+    const last = this.lastParsed.get(column);
+    return last !== undefined && last.found === found ? last.value : undefined;
+  }
+
+  private remember(column: ImportColumn, found: string, value: number | string): void {
+    this.lastParsed.set(column, { found, value });
+  }
+
   get line(): number {
     return this.record.line;
   }
@@ -272,8 +286,11 @@ export class FieldReader {
   oneOf(column: VocabularyColumn, required: boolean): string | null {
     const found = this.text(column, 100, required, true);
     if (found === null) return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as string;
     const code = importVocabularies[column].match(found);
     if (code === null) this.problems.unknownValue(this.line, column, found);
+    else this.remember(column, found, code);
     return code ?? found;
   }
 
@@ -281,8 +298,13 @@ export class FieldReader {
   number(column: ImportColumn, rules: Required<NumberRules>): number | null {
     const found = this.value(column);
     if (found === '') return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as number;
     const result = readNumber(found, rules);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      this.remember(column, found, result.value);
+      return result.value;
+    }
     const message = `"${found}" ${describeNumberProblem(result.code, rules)}`;
     this.problems.add(this.line, column, message, result.code, result.params);
     return null;
@@ -292,8 +314,13 @@ export class FieldReader {
   coordinate(column: 'lat' | 'lon', axis: CoordinateAxis): number | null {
     const found = this.value(column);
     if (found === '') return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as number;
     const result = parseCoordinate(found, axis);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      this.remember(column, found, result.value);
+      return result.value;
+    }
     this.problems.add(
       this.line,
       column,
@@ -374,6 +401,33 @@ export function parseRow(record: SheetRecord, reader: FieldReader, width: number
     site,
     itemRef,
     item,
+    marking: markingText === null || markingKind === null ? null : { kind: markingKind, text: markingText, position },
+  };
+}
+
+/** What the load reads of a row again: its references and its marking (its site and item come from validation). */
+export type LoadRow = Pick<ParsedRow, 'line' | 'siteRef' | 'itemRef' | 'marking'>;
+
+/**
+ * Reads a row the validation accepted, for the load: only the cells the load takes from the row itself, with the
+ * same checks as {@link parseRow}; undefined if any fails (the file changed since it was validated).
+ */
+export function parseLoadRow(record: SheetRecord, reader: FieldReader, width: number): LoadRow | undefined {
+  if (record.fields.length !== width || record.cellProblems !== undefined) return undefined;
+  const problems = reader.problems;
+  reader.start(record);
+  const before = problems.noted;
+  checkStorable(record, reader.names, problems);
+  const siteRef = reader.text('site_ref', 100, true);
+  const itemRef = reader.text('item_ref', 100, true);
+  const markingText = reader.text('marking_text', 500, false);
+  const markingKind = reader.oneOf('marking_kind', markingText !== null);
+  const position = reader.text('marking_position', 200, false);
+  if (problems.noted !== before || siteRef === null || itemRef === null) return undefined;
+  return {
+    line: record.line,
+    siteRef,
+    itemRef,
     marking: markingText === null || markingKind === null ? null : { kind: markingKind, text: markingText, position },
   };
 }
