@@ -218,6 +218,9 @@ export function readHeader(
 }
 
 /** Reads the fields of one data row at a time by column name, noting each problem with its line. */
+/** Distinct parsed cells remembered per column (see FieldReader.parsed). */
+const PARSED_REMEMBERED = 20_000;
+
 export class FieldReader {
   private record: SheetRecord = { line: 0, fields: [] };
   /** The column name at each position of a row. */
@@ -234,18 +237,20 @@ export class FieldReader {
     this.record = record;
   }
 
-  // The parsed value of the last cell read in each column that parsed without a problem. The rows of one site
-  // or item follow each other and repeat its cells: on a large file most cells are read again as the row
-  // before had them, and parsing coordinates, numbers and labels was most of the validation's time.
-  private readonly lastParsed = new Map<ImportColumn, { found: string; value: number | string }>();
+  // Cells already parsed without a problem, per column: a site's or an item's cells repeat on each of its rows,
+  // and on a large file parsing the same coordinates, numbers and labels again was most of the validation's
+  // time. Bounded: emptied when full rather than left to grow with the file.
+  private readonly parsed = new Map<ImportColumn, Map<string, number | string>>();
 
   private remembered(column: ImportColumn, found: string): number | string | undefined {
-    const last = this.lastParsed.get(column);
-    return last !== undefined && last.found === found ? last.value : undefined;
+    return this.parsed.get(column)?.get(found);
   }
 
   private remember(column: ImportColumn, found: string, value: number | string): void {
-    this.lastParsed.set(column, { found, value });
+    let known = this.parsed.get(column);
+    if (known === undefined) this.parsed.set(column, (known = new Map<string, number | string>()));
+    else if (known.size >= PARSED_REMEMBERED) known.clear();
+    known.set(found, value);
   }
 
   get line(): number {
