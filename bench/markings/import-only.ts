@@ -1,6 +1,14 @@
 /**
- * The import part of bench/markings alone, phase by phase, for profiling:
- * `tsx bench/markings/import-only.ts --markings 100000 --db postgres`.
+ * The import part of bench/markings alone, for profiling and for comparing two
+ * versions on a loaded machine: the time of each phase, the CPU time of this
+ * process and of the PostgreSQL server processes of the benchmark's database
+ * (read from /proc, so on the same machine only; the machine's load inflates
+ * wall-clock time far more than CPU time), the raw COPY of the same CSV and
+ * the ratio. `--csv FILE` reuses (or keeps) the generated CSV between runs;
+ * KEEP=1 leaves the database in place for experiments.
+ *
+ *   tsx bench/markings/import-only.ts --markings 100000 --db postgres --csv /tmp/m100k.csv
+ *   node --cpu-prof --import tsx bench/markings/import-only.ts --markings 100000
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,8 +42,14 @@ const bench =
   options.db === 'pglite' ? await openPGliteBench() : await openPostgresBench(process.env.DATABASE_URL || undefined);
 try {
   const db = bench.database.db;
+  process.stderr.write(`${bench.label}, ${markingCount} markings\n`);
   await migrate(bench.database);
-  await createUser(db, systemActor, { username: 'bench', display_name: 'B', password: 'benchmark password 1', is_admin: false });
+  await createUser(db, systemActor, {
+    username: 'bench',
+    display_name: 'B',
+    password: 'benchmark password 1',
+    is_admin: false,
+  });
   const actor: Actor = actorFor(await findUserByUsername(db, 'bench'), 'cli');
   const investigation = await createInvestigation(db, actor, { title: 'Import benchmark' });
   // CPU time of this process and of the database's server processes (same machine), which the machine's load
@@ -44,7 +58,9 @@ try {
   const tick = 100; // clock ticks a second (getconf CLK_TCK)
   const sampleBackends = async () => {
     if (bench.label !== 'PostgreSQL') return;
-    const pids = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
+    const pids = await sql<{
+      pid: number;
+    }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
     for (const { pid } of pids.rows) {
       try {
         const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -76,16 +92,21 @@ try {
   process.stderr.write(
     `CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, database server processes ${backendSeconds.toFixed(2)} s\n`,
   );
-  process.stderr.write(`import ${result.seconds} s, ${Math.round(result.markings_created / result.seconds)} markings/s\n`);
+  process.stderr.write(
+    `import ${result.seconds} s, ${Math.round(result.markings_created / result.seconds)} markings/s\n`,
+  );
   await sql`CREATE TABLE bench_raw (${sql.raw(CSV_COLUMNS.map((column) => `${column} text`).join(', '))})`.execute(db);
   const copyStarted = performance.now();
   await bench.copyCsv('bench_raw', CSV_COLUMNS, csvFile);
   const copySeconds = (performance.now() - copyStarted) / 1000;
   process.stderr.write(
-    `raw COPY ${copySeconds.toFixed(2)} s, ${Math.round(result.rows / copySeconds)} rows/s; ratio ${(result.markings_created / result.seconds / (result.rows / copySeconds)).toFixed(3)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+    `raw COPY ${copySeconds.toFixed(2)} s, ${Math.round(result.rows / copySeconds)} rows/s; ratio ${(result.markings_created / result.seconds / (result.rows / copySeconds)).toFixed(3)}; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
   );
 } finally {
-  if (process.env.KEEP) process.exit(0);
+  if (process.env.KEEP === '1') process.exit(0);
   await bench.close();
   if (options.csv === undefined) fs.rmSync(directory, { recursive: true, force: true });
 }
