@@ -32,8 +32,8 @@ const { values: options } = parseArgs({
 });
 
 const markingCount = Number(options.markings);
-const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-import-'));
-const csvFile = options.csv ?? path.join(directory, 'markings.csv');
+const directory = options.csv === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-import-')) : undefined;
+const csvFile = options.csv ?? path.join(directory!, 'markings.csv');
 if (!fs.existsSync(csvFile)) {
   const dataset = generateDataset(markingCount);
   fs.writeFileSync(csvFile, [...datasetCsvLines(dataset)].join(''));
@@ -108,5 +108,5 @@ try {
 } finally {
   if (process.env.KEEP === '1') process.exit(0);
   await bench.close();
-  if (options.csv === undefined) fs.rmSync(directory, { recursive: true, force: true });
+  if (directory !== undefined) fs.rmSync(directory, { recursive: true, force: true });
 }
