@@ -90,11 +90,11 @@ export async function findReviewRow(
 
 /** The whole row, as the audit log records it before and after a review transition. */
 export async function findWholeRow(trx: Tx, table: ReviewTable, id: string): Promise<Record<string, unknown>> {
-  return (await trx
+  return await trx
     .selectFrom(table as AnyReviewed)
     .selectAll()
     .where('id', '=', id)
-    .executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+    .executeTakeFirstOrThrow();
 }
 
 /** Sets the review columns of a record still at `version`; review transitions leave `version` as it is. */
@@ -116,7 +116,7 @@ export async function updateReviewColumns(
     .where('id', '=', id)
     .where('version', '=', version)
     .returningAll()
-    .executeTakeFirst()) as Record<string, unknown> | undefined;
+    .executeTakeFirst());
 }
 
 /** An audit entry's `after.version` is above `sinceVersion` (jsonb compares numbers as numbers). */

@@ -75,10 +75,12 @@ describe('review workflow', () => {
 
     status = await ok<ReviewStatus>('editor-a', 'POST', `/records/site/${site.id}/review/verify`, { version: 1 });
     assert.equal(status.state, 'verified');
-    assert.equal(status.verified?.by.username, 'editor-a');
-    assert.equal(status.verified?.version, 1);
-    assert.equal(status.verified?.current, true);
-    assert.ok(status.verified !== null && Date.parse(status.verified.at) > 0);
+    const verified = status.verified;
+    assert.ok(verified !== null);
+    assert.equal(verified.by.username, 'editor-a');
+    assert.equal(verified.version, 1);
+    assert.equal(verified.current, true);
+    assert.ok(Date.parse(verified.at) > 0);
 
     const seenByReader = await ok<ReviewStatus>('reader', 'GET', `/records/site/${site.id}/review`);
     assert.equal(seenByReader.verified?.by.username, 'editor-a', 'every member sees who verified it and when');
@@ -121,9 +123,11 @@ describe('review workflow', () => {
     const status = await ok<ReviewStatus>('editor-a', 'GET', `/records/site/${site.id}/review`);
     assert.equal(status.state, 'submitted');
     assert.equal(status.version, 2);
-    assert.equal(status.verified?.version, 1, 'the last verified version stays named');
-    assert.equal(status.verified?.by.username, 'editor-b');
-    assert.equal(status.verified?.current, false);
+    const verified = status.verified;
+    assert.ok(verified !== null);
+    assert.equal(verified.version, 1, 'the last verified version stays named');
+    assert.equal(verified.by.username, 'editor-b');
+    assert.equal(verified.current, false);
     assert.equal(status.verified_values?.name, 'Orchard cache', 'the verified values come from the audit log');
     assert.equal(status.allowed.verify, true);
 
