@@ -21,7 +21,8 @@ function recordPath(investigationId: string, entry: ReviewQueueEntry): string | 
 /**
  * "Awaiting my review": the records of an investigation others submitted that the user may verify (none of
  * their own, none they changed since the last verification), filtered by kind, sorted by the server, a page at a
- * time, each verified in place at the version shown; and the investigation's publication rule.
+ * time, each verified in place at the version shown (the button right after the record's name, so it stays on
+ * screen on a phone); and the investigation's publication rule.
  */
 export function ReviewQueueScreen({ investigationId }: { investigationId: string }) {
   const { t, formatDateTime, formatNumber } = useI18n();
@@ -108,6 +109,19 @@ export function ReviewQueueScreen({ investigationId }: { investigationId: string
                 },
               },
               {
+                key: 'action',
+                header: t('review.column.action'),
+                cell: (entry) =>
+                  verified.has(entry.id) ? (
+                    <span className="muted">{t('review.verifiedRow')}</span>
+                  ) : (
+                    <button type="button" onClick={() => void verify(entry)}>
+                      {t('review.action.verify', { version: formatNumber(entry.version) })}
+                      <span className="visually-hidden"> · {entry.label}</span>
+                    </button>
+                  ),
+              },
+              {
                 key: 'kind',
                 header: t('review.kind'),
                 sortKey: 'kind',
@@ -131,19 +145,6 @@ export function ReviewQueueScreen({ investigationId }: { investigationId: string
                   entry.verified_version === null
                     ? ''
                     : t('review.correctionOf', { version: formatNumber(entry.verified_version) }),
-              },
-              {
-                key: 'action',
-                header: t('review.column.action'),
-                cell: (entry) =>
-                  verified.has(entry.id) ? (
-                    <span className="muted">{t('review.verifiedRow')}</span>
-                  ) : (
-                    <button type="button" onClick={() => void verify(entry)}>
-                      {t('review.action.verify', { version: formatNumber(entry.version) })}
-                      <span className="visually-hidden"> · {entry.label}</span>
-                    </button>
-                  ),
               },
             ]}
           />
