@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { v7 as uuidv7 } from 'uuid';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { isPublishedRecord, wherePublished } from './repository.js';
@@ -271,6 +272,50 @@ describe('review workflow', () => {
     assert.ok(!mine.items.some((entry) => entry.id === site.id));
     const theirs = await queue('editor-a', '?kind=site&limit=500');
     assert.ok(theirs.items.some((entry) => entry.id === site.id));
+  });
+
+  it('takes records from offline sync as drafts, and a synced correction returns a verified one to submitted', async () => {
+    const siteId = uuidv7();
+    const itemId = uuidv7();
+    const operation = (type: string, recordId: string, body: object, baseVersion?: number) => ({
+      op_id: uuidv7(),
+      captured_at: '2026-03-01T10:15:00+03:00',
+      type,
+      investigation_id: world.investigationId,
+      record_id: recordId,
+      ...(baseVersion === undefined ? {} : { base_version: baseVersion }),
+      body,
+    });
+    const sync = (operations: object[]) =>
+      ok<{ results: { status: string }[] }>('field', 'POST', '/sync', {
+        device_id: uuidv7(),
+        device_time: new Date().toISOString(),
+        operations,
+      });
+    const created = await sync([
+      operation('site.create', siteId, { site_type: 'cache', name: 'Synced cache' }),
+      operation('item.create', itemId, { site_id: siteId, category: 'launcher' }),
+    ]);
+    assert.deepEqual(
+      created.results.map((result) => result.status),
+      ['created', 'created'],
+    );
+    for (const [kind, id] of [
+      ['site', siteId],
+      ['item', itemId],
+    ] as const) {
+      assert.equal((await ok<ReviewStatus>('field', 'GET', `/records/${kind}/${id}/review`)).state, 'draft');
+    }
+    await ok('field', 'POST', `/records/item/${itemId}/review/submit`, { version: 1 });
+    await ok('editor-a', 'POST', `/records/item/${itemId}/review/verify`, { version: 1 });
+    const corrected = await sync([operation('item.update', itemId, { observations: 'Seen again' }, 1)]);
+    assert.deepEqual(
+      corrected.results.map((result) => result.status),
+      ['applied'],
+    );
+    const status = await ok<ReviewStatus>('editor-b', 'GET', `/records/item/${itemId}/review`);
+    assert.equal(status.state, 'submitted');
+    assert.equal(status.verified?.version, 1);
   });
 
   it('audits every transition in the chain, which still verifies', async () => {
