@@ -51,7 +51,7 @@ describe('review queue in the web app', () => {
     await page.locator('body').focus();
     for (let presses = 0; presses < 80; presses += 1) {
       await page.keyboard.press('Tab');
-      if (await target.evaluate((element) => element === document.activeElement)) return;
+      if (await target.evaluate((element) => element === element.ownerDocument.activeElement)) return;
     }
     assert.fail('the control cannot be reached with the Tab key');
   }

@@ -318,6 +318,27 @@ describe('review workflow', () => {
     assert.equal(status.verified?.version, 1);
   });
 
+  it('reviews nothing in an archived investigation', async () => {
+    const investigation = await ok<{ id: string; version: number }>('owner', 'POST', '/investigations', {
+      title: 'Closed case',
+    });
+    await ok('owner', 'POST', `/investigations/${investigation.id}/members`, { username: 'editor-a', role: 'editor' });
+    const site = await ok<{ id: string }>('owner', 'POST', `/investigations/${investigation.id}/sites`, {
+      site_type: 'cache',
+      name: 'Closed cellar',
+    });
+    await ok('owner', 'POST', `/records/site/${site.id}/review/submit`, { version: 1 });
+    await ok('owner', 'POST', `/investigations/${investigation.id}/archive`, {
+      version: investigation.version,
+      reason: 'case closed',
+    });
+    await refused('editor-a', `/records/site/${site.id}/review/verify`, { version: 1 }, 409, 'archived');
+    const status = await ok<ReviewStatus>('editor-a', 'GET', `/records/site/${site.id}/review`);
+    assert.deepEqual(status.allowed, { submit: false, verify: false, publish: false });
+    const archivedQueue = await ok<ReviewQueue>('editor-a', 'GET', `/investigations/${investigation.id}/review-queue`);
+    assert.equal(archivedQueue.can_verify, false);
+  });
+
   it('audits every transition in the chain, which still verifies', async () => {
     const actions = await world.db
       .selectFrom('audit_log')

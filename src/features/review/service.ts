@@ -63,8 +63,10 @@ function requireVersion(kind: ReviewKind, row: repository.ReviewRow, version: nu
   }
 }
 
-async function publicationRule(db: Queryable, investigationId: string): Promise<PublicationRule> {
-  return (await findById(db, 'investigations', investigationId)).publication_rule as PublicationRule;
+/** The investigation's publication rule, or undefined when it is archived (then nothing is reviewed any more). */
+async function publicationRule(db: Queryable, investigationId: string): Promise<PublicationRule | undefined> {
+  const investigation = await findById(db, 'investigations', investigationId);
+  return investigation.archived_at === null ? (investigation.publication_rule as PublicationRule) : undefined;
 }
 
 type Refusal = ReviewStatus['refusal'];
@@ -77,9 +79,9 @@ async function reviewRefusal(
   access: Access,
   actor: Actor,
   step: 'verify' | 'publish',
-  rule: PublicationRule,
+  rule: PublicationRule | undefined,
 ): Promise<Refusal> {
-  if (!mayReview(access)) return 'role';
+  if (!mayReview(access) || rule === undefined) return 'role';
   const state = row.review_state as ReviewState;
   if (row.archived_at !== null) return 'state';
   if (step === 'verify' && state !== 'submitted') return 'state';
@@ -155,7 +157,7 @@ async function describe(
   const verifyRefusal = await reviewRefusal(db, kind, row, access, actor, 'verify', rule);
   const publishRefusal = await reviewRefusal(db, kind, row, access, actor, 'publish', rule);
   const state = row.review_state as ReviewState;
-  let maySubmit = state === 'draft' && row.archived_at === null && access.role !== 'viewer';
+  let maySubmit = state === 'draft' && row.archived_at === null && access.role !== 'viewer' && rule !== undefined;
   if (maySubmit) {
     try {
       requireCanEdit(access, actor, row);
@@ -212,7 +214,7 @@ async function transition(
   const table = repository.reviewTables[kind];
   return db.transaction().execute(async (trx: Tx) => {
     const row = await loadRecord(trx, kind, id, true);
-    const access = await requireRole(trx, actor, row.investigation_id, step === 'submit' ? 'investigator' : 'viewer');
+    const access = await requireRole(trx, actor, row.investigation_id, step === 'submit' ? 'investigator' : 'editor');
     requireVersion(kind, row, version);
     const now = new Date();
     let patch: Parameters<typeof repository.updateReviewColumns>[4];
@@ -226,9 +228,9 @@ async function transition(
       }
       patch = { review_state: 'submitted' };
     } else {
-      // Investigators and viewers are told about their role first, before anything about the record.
       if (!mayReview(access)) throw refusalError(kind, row, 'role', step);
-      const rule = await publicationRule(trx, row.investigation_id);
+      // Not undefined: requireRole refused an archived investigation already.
+      const rule = (await publicationRule(trx, row.investigation_id)) ?? 'verified';
       const refusal = await reviewRefusal(trx, kind, row, access, actor, step, rule);
       if (refusal !== null) throw refusalError(kind, row, refusal, step);
       patch =
@@ -293,7 +295,9 @@ export async function listReviewQueue(
 ): Promise<ReviewQueue> {
   const query = reviewQueueQuerySchema.parse(input);
   const access = await requireRole(db, actor, investigationId, 'viewer');
-  if (!mayReview(access)) return { items: [], next_after: null, can_verify: false };
+  if (!mayReview(access) || (await publicationRule(db, investigationId)) === undefined) {
+    return { items: [], next_after: null, can_verify: false };
+  }
   const rows = await repository.listQueue(db, investigationId, actor.userId, query);
   const page: Page<ReviewQueueEntry> = toPage(rows, query.limit, (row) => ({
     kind: row.kind,
