@@ -110,13 +110,13 @@ export async function updateReviewColumns(
     >
   >,
 ): Promise<Record<string, unknown> | undefined> {
-  return (await trx
+  return await trx
     .updateTable(table as AnyReviewed)
     .set(patch)
     .where('id', '=', id)
     .where('version', '=', version)
     .returningAll()
-    .executeTakeFirst());
+    .executeTakeFirst();
 }
 
 /** An audit entry's `after.version` is above `sinceVersion` (jsonb compares numbers as numbers). */
