@@ -27,6 +27,10 @@ export const problemCatalogue = {
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
+  // Review before publication (src/features/review)
+  review_own_record: { status: 403, title: 'You cannot verify or publish a record you wrote or changed' },
+  review_state_invalid: { status: 409, title: 'The record’s review state does not allow this step' },
+  publication_not_allowed: { status: 409, title: 'The investigation’s publication rule does not allow this yet' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

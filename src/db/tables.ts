@@ -13,6 +13,22 @@ interface MutableColumns {
 type DefaultedText = ColumnType<string, string | undefined, string>;
 type DefaultedTextArray = ColumnType<string[], string[] | undefined, string[]>;
 type Json = ColumnType<unknown, string, string>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+/**
+ * Added by 0018_review.sql: the review state of sites, items, markings, provenance claims and media (draft,
+ * submitted, verified, published), the version last verified (kept when a correction sends the record back to
+ * submitted) and who verified and published it when.
+ */
+interface ReviewColumns {
+  review_state: DefaultedText;
+  verified_version: Defaulted<number | null>;
+  verified_by: Defaulted<string | null>;
+  verified_at: Defaulted<Date | null>;
+  published_by: Defaulted<string | null>;
+  published_at: Defaulted<Date | null>;
+}
+
 /** `date` columns travel as ISO `YYYY-MM-DD` strings on both drivers (see database.ts). */
 type DateOnly = string;
 
@@ -59,6 +75,8 @@ export interface InvestigationsTable extends MutableColumns {
   id: string;
   title: string;
   summary: DefaultedText;
+  /** Added by 0018_review.sql: what may be published, 'verified' (only verified records) or 'submitted'. */
+  publication_rule: DefaultedText;
 }
 
 export interface MembershipsTable extends MutableColumns {
@@ -84,7 +102,7 @@ export interface SourcesTable extends MutableColumns {
   notes: DefaultedText;
 }
 
-export interface SitesTable extends MutableColumns {
+export interface SitesTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   external_ref: string | null;
@@ -108,7 +126,7 @@ export interface ZonesTable extends MutableColumns {
   description: DefaultedText;
 }
 
-export interface ItemsTable extends MutableColumns {
+export interface ItemsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   site_id: string;
@@ -128,7 +146,7 @@ export interface ItemsTable extends MutableColumns {
   disposal_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface MarkingsTable extends MutableColumns {
+export interface MarkingsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   item_id: string;
@@ -152,7 +170,7 @@ export interface MarkingSearchKeysTable {
   confusion_key: string;
 }
 
-export interface MediaTable extends MutableColumns {
+export interface MediaTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   sha256: string;
@@ -260,7 +278,7 @@ export interface TraceRequestItemsTable {
   investigation_id: string;
 }
 
-export interface ProvenanceClaimsTable extends MutableColumns {
+export interface ProvenanceClaimsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   item_id: string | null;
