@@ -27,6 +27,8 @@ export const problemCatalogue = {
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
+  timestamp_failed: { status: 502, title: 'The time-stamping authority did not give a valid timestamp' },
+  timestamp_not_configured: { status: 503, title: 'No time-stamping authority is configured' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
