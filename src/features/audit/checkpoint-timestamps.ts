@@ -280,11 +280,14 @@ export async function verifyCheckpointTimestamps(
     if (check.verified) continue;
     let message: string;
     if (check.imprintMismatch) {
-      const covered = checkpoints.find((other) => imprintOf(other) === check.imprintSha256);
+      // Checkpoints made with no change in between share their line SEQ:HASH, and so a token.
+      const covered = checkpoints
+        .filter((other) => imprintOf(other) === check.imprintSha256)
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
       message =
-        covered === undefined
+        covered.length === 0
           ? `${label} (${checkpointImprintInput(checkpoint)}) covers SHA-256 ${check.imprintSha256}, which is no recorded checkpoint's: it is not this checkpoint's token.`
-          : `${label} (${checkpointImprintInput(checkpoint)}) is the token of another checkpoint, ${covered.id} (${checkpointImprintInput(covered)}); it is refused.`;
+          : `${label} (${checkpointImprintInput(checkpoint)}) is the token of another checkpoint, ${covered.map((other) => other.id).join(' or ')} (${checkpointImprintInput(covered[0]!)}); it is refused.`;
     } else {
       message = `${label} (${checkpointImprintInput(checkpoint)}) is not verified: ${trust.problem ?? check.problem ?? 'unknown reason'}.`;
     }
