@@ -81,7 +81,10 @@ export function registerAuditCommands(program: Command): void {
           options.note === undefined ? {} : { note: options.note },
           config.timestamping,
         );
-        if (checkpoint.timestamp.problem_code !== null) process.exitCode = 1;
+        if (checkpoint.timestamp.problem_code !== null) {
+          process.exitCode = 1;
+          process.stderr.write(`armtrace: ${checkpoint.timestamp.problem_code}: ${checkpoint.timestamp.detail}\n`);
+        }
         if (options.json === true) return printJson(checkpoint);
         printRecord({
           id: checkpoint.id,
@@ -95,9 +98,6 @@ export function registerAuditCommands(program: Command): void {
         process.stdout.write(
           `\nPublish this line outside armtrace; later check it with \`armtrace verify --checkpoint ${checkpoint.seq}:${checkpoint.hash}\`.\n`,
         );
-        if (checkpoint.timestamp.problem_code !== null) {
-          process.stderr.write(`armtrace: ${checkpoint.timestamp.problem_code}: ${checkpoint.timestamp.detail}\n`);
-        }
       });
     });
 

@@ -48,7 +48,10 @@ export function registerBagCommands(program: Command): void {
             { items: options.items, timestamping: config.timestamping },
             out,
           );
-          if (result.timestamp.problem_code !== null) process.exitCode = 1;
+          if (result.timestamp.problem_code !== null) {
+            process.exitCode = 1;
+            process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
+          }
           if (options.json === true) return printJson(result);
           process.stdout.write(
             `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.position}:${result.audit_head.hash}`}.\n` +
@@ -57,9 +60,9 @@ export function registerBagCommands(program: Command): void {
                 : `Timestamped at ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'} (${result.timestamp.file}).\n`) +
               `Check it anywhere with \`armtrace verify-bag ${out}\`.\n`,
           );
-          if (result.timestamp.problem_code !== null) {
-            process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
-          } else if (result.timestamp.file === null) process.stdout.write(`${result.timestamp.detail}\n`);
+          if (result.timestamp.file === null && result.timestamp.problem_code === null) {
+            process.stdout.write(`${result.timestamp.detail}\n`);
+          }
         });
       },
     );

@@ -39,6 +39,8 @@ const messageByCode: Record<string, MessageKey> = {
   last_owner: 'error.lastOwner',
   second_factor_required: 'error.secondFactorRequired',
   second_factor_invalid: 'error.secondFactorInvalid',
+  timestamp_failed: 'error.timestampFailed',
+  timestamp_not_configured: 'error.timestampNotConfigured',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
