@@ -27,8 +27,8 @@ import type { AuditProblem } from './schema.js';
 
 /**
  * What a checkpoint's token covers: the UTF-8 bytes of its published line
- * `SEQ:HASH` (no newline), so anyone holding that line can check the token,
- * e.g. `printf '%s' 'SEQ:HASH' | openssl ts -verify -in token.tsr -token_in -CAfile tsa-ca.pem` (with `-data -`).
+ * `SEQ:HASH` (no newline), so anyone holding that line can check the token:
+ * `printf '%s' 'SEQ:HASH' > line.txt; openssl ts -verify -in cp.tsr -token_in -data line.txt -CAfile tsa-ca.pem`.
  *
  * @example
  * checkpointImprintInput({ seq: 1042, hash: '9f86…' }); // '1042:9f86…'
