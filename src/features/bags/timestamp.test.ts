@@ -1,40 +1,27 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createCliSandbox, type CliResult, type CliSandbox } from '../../testing/cli.js';
 import { startLocalTsa, unreachableTsaUrl, type LocalTsa } from '../../testing/local-tsa.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { BAG_TIMESTAMP_FILE } from './timestamp.js';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('trusted timestamps from the command line: audit checkpoint/checkpoints/timestamp, verify, export bag, verify-bag', () => {
+  let cli: CliSandbox;
   let dataDir: string;
-  let database: TestDatabase | undefined;
   let baseEnv: NodeJS.ProcessEnv;
   let tsa: LocalTsa;
   let unreachable: string;
 
+  /** Runs armtrace with these TSA settings (the sandbox's environment otherwise). */
   function armtrace(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    for (const name of ['ARMTRACE_TSA_URL', 'ARMTRACE_TSA_CA_FILE']) {
+      if (env[name] === undefined) delete cli.env[name];
+      else cli.env[name] = env[name];
+    }
+    return cli.run(...args);
   }
   const withTsa = () => ({ ...baseEnv, ARMTRACE_TSA_URL: tsa.url, ARMTRACE_TSA_CA_FILE: tsa.caFile });
 
@@ -46,18 +33,13 @@ describe('trusted timestamps from the command line: audit checkpoint/checkpoints
   before(async () => {
     tsa = await startLocalTsa();
     unreachable = await unreachableTsaUrl();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-tsa-cli-'));
-    baseEnv = { ...process.env, ARMTRACE_DATA: path.join(dataDir, 'data'), ARMTRACE_LOG_LEVEL: 'silent' };
-    for (const name of ['DATABASE_URL', 'ARMTRACE_TSA_URL', 'ARMTRACE_TSA_CA_FILE']) delete baseEnv[name];
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      baseEnv.DATABASE_URL = database.url;
-    }
+    cli = await createCliSandbox('armtrace-tsa-cli-');
+    dataDir = cli.root;
+    baseEnv = {};
   });
   after(async () => {
-    await database?.close();
+    await cli.close();
     await tsa.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('timestamps checkpoints and bags, verifies them, and refuses a tampered bag or token', async () => {
