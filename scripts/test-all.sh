@@ -67,6 +67,11 @@ if ! command -v ogr2ogr >/dev/null 2>&1; then
   log "Installing GDAL (gdal-bin) for ogr2ogr"
   apt_install gdal-bin
 fi
+# The trusted-timestamp tests run a local time-stamping authority with `openssl ts` (src/testing/local-tsa.ts).
+if ! command -v openssl >/dev/null 2>&1; then
+  log "Installing OpenSSL (openssl) for the local time-stamping authority"
+  apt_install openssl
+fi
 
 # --- Throwaway PostgreSQL cluster --------------------------------------------
 PG_DIR="$(mktemp -d -t armtrace-pg.XXXXXX)"

@@ -372,6 +372,18 @@ export interface AuditCheckpointsTable {
   note: string | null;
 }
 
+/** The RFC 3161 timestamp token of an audit checkpoint (migration 0024); append-only. */
+export interface AuditCheckpointTimestampsTable {
+  checkpoint_id: string;
+  /** The token (CMS SignedData over TSTInfo, DER) as the TSA sent it. */
+  token: Uint8Array;
+  imprint_sha256: string;
+  gen_time: Date;
+  tsa_name: string;
+  tsa_url: string;
+  created_at: Generated<Date>;
+}
+
 /** One operation received from a device's outbox and applied (offline sync); append-only. */
 export interface SyncOperationsTable {
   op_id: string;
@@ -510,6 +522,7 @@ export interface DB {
   reference_transfers: ReferenceTransfersTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_checkpoint_timestamps: AuditCheckpointTimestampsTable;
   sync_operations: SyncOperationsTable;
   form_submissions: FormSubmissionsTable;
   schema_migrations: SchemaMigrationsTable;

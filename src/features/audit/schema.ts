@@ -54,6 +54,7 @@ export const auditProblemSchema = z.object({
     'checkpoint_mismatch',
     'file_missing',
     'file_changed',
+    'timestamp_invalid',
   ]),
   seq: z.number().int().optional(),
   entity_type: z.string().optional(),
@@ -70,6 +71,10 @@ export const verifyResultSchema = z.object({
   rows_checked: z.number().int(),
   checkpoints_checked: z.number().int().describe('Recorded (and given) checkpoints the chain was checked against'),
   files_checked: z.number().int().describe('Stored originals re-hashed'),
+  timestamps_checked: z
+    .number()
+    .int()
+    .describe('RFC 3161 timestamp tokens of checkpoints checked against their checkpoint and the TSA CA'),
   problems: z.array(auditProblemSchema),
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;

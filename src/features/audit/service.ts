@@ -1,5 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { TimestampingConfig } from '../../config/config.js';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
@@ -9,6 +10,7 @@ import { requireRole } from '../access/service.js';
 import { verifyStoredOriginals } from '../media/originals.js';
 import type { MediaStore } from '../media/store.js';
 import { verifyCheckpoints } from './checkpoint.js';
+import { verifyCheckpointTimestamps } from './checkpoint-timestamps.js';
 import { collectImportedDigests, snapshotDigest, type ImportedDigests } from './import-batches.js';
 import * as auditRepository from './repository.js';
 import type { AuditEntry, AuditProblem, VerifyResult } from './schema.js';
@@ -321,6 +323,8 @@ export interface VerifyOptions {
   /** Checkpoints published outside armtrace, checked like the recorded ones. */
   checkpoints?: readonly { seq: number; hash: string }[] | undefined;
   onFileProgress?: ((checked: number) => void) | undefined;
+  /** The TSA CA certificates that checkpoint timestamp tokens must chain to (none: tokens cannot verify). */
+  timestamping?: TimestampingConfig | undefined;
 }
 
 /**
@@ -441,6 +445,8 @@ export async function verifyAudit(
   }
   const checkpoints = await verifyCheckpoints(db, options.checkpoints);
   problems.push(...checkpoints.problems);
+  const timestamps = await verifyCheckpointTimestamps(db, options.timestamping);
+  problems.push(...timestamps.problems);
   let filesChecked = 0;
   if (options.store !== undefined) {
     const originals = await verifyStoredOriginals(db, options.store, options.onFileProgress);
@@ -454,6 +460,7 @@ export async function verifyAudit(
     rows_checked: rowsChecked,
     checkpoints_checked: checkpoints.checked,
     files_checked: filesChecked,
+    timestamps_checked: timestamps.checked,
     problems,
   };
 }

@@ -110,6 +110,13 @@ export async function writeBag(
   out: string,
   payload: AsyncIterable<PayloadFile> | Iterable<PayloadFile>,
   info: Record<string, string>,
+  options: {
+    /**
+     * Tag files made from the finished tag manifest's bytes (e.g. a timestamp token over it), written beside it
+     * before the bag is moved into place. They cannot be listed in the tag manifest they are made from.
+     */
+    overTagManifest?: (tagManifest: Buffer) => Promise<{ name: string; bytes: Buffer }[]>;
+  } = {},
 ): Promise<{ files: number; bytes: number }> {
   const target = path.resolve(out);
   if (fs.existsSync(target)) {
@@ -154,10 +161,15 @@ export async function writeBag(
         .join(''),
     };
     for (const [name, text] of Object.entries(tagFiles)) await writeFileDurably(path.join(building, name), text);
-    await writeFileDurably(
-      path.join(building, 'tagmanifest-sha256.txt'),
+    const tagManifest = Buffer.from(
       manifestText(Object.entries(tagFiles).map(([name, text]) => ({ path: name, sha256: sha256Of(text) }))),
     );
+    await writeFileDurably(path.join(building, 'tagmanifest-sha256.txt'), tagManifest);
+    for (const extra of (await options.overTagManifest?.(tagManifest)) ?? []) {
+      if (!/^tagmanifest-sha256\.txt\.[a-z0-9]+$/.test(extra.name))
+        throw new Error(`unexpected tag file ${extra.name}`);
+      await writeFileDurably(path.join(building, extra.name), extra.bytes);
+    }
     await fsp.rename(building, target);
     return { files: entries.length, bytes };
   } catch (error) {
@@ -167,7 +179,7 @@ export async function writeBag(
 }
 
 export interface BagProblem {
-  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid';
+  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid' | 'timestamp';
   path?: string;
   message: string;
 }

@@ -19,7 +19,7 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       schema: {
         tags: ['export'],
         summary:
-          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head; its length is sent first',
+          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first',
         params: idParamsSchema,
         produces: ['application/x-tar'],
         response: { 200: z.unknown().describe('The tar archive of the bag'), ...problemResponses },
@@ -33,12 +33,17 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       try {
         const name = `investigation-${investigationId}-bag`;
         const bag = path.join(folder, randomUUID());
-        await exportBag(db, store, actor, investigationId, {}, bag);
+        const written = await exportBag(db, store, actor, investigationId, { timestamping: config.timestamping }, bag);
         const entries = await listTarEntries(bag, name);
         return await reply
           .header('content-type', 'application/x-tar')
           .header('content-length', tarLength(entries))
           .header('content-disposition', `attachment; filename="${name}.tar"`)
+          // No token: none configured, or the TSA failed (the bag is sent all the same).
+          .header(
+            'x-armtrace-timestamp',
+            written.timestamp.file !== null ? 'token' : (written.timestamp.problem_code ?? 'not_configured'),
+          )
           .send(tarStream(entries, removeFolder));
       } catch (error) {
         removeFolder();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { TimestampingConfig } from '../../config/config.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
@@ -6,6 +7,7 @@ import { exportInvestigation, type InvestigationExport } from '../export/service
 import { extensionFor } from '../media/sniff.js';
 import type { MediaStore } from '../media/store.js';
 import { writeBag, type PayloadFile } from './bagit.js';
+import { bagTimestamper, type BagTimestamp } from './timestamp.js';
 
 type Records = InvestigationExport['records'];
 type RecordRow = Record<string, unknown>;
@@ -122,6 +124,8 @@ export interface BagExportResult {
   bytes: number;
   originals: number;
   audit_head: { position: number; hash: string } | null;
+  /** The RFC 3161 token over tagmanifest-sha256.txt (tagmanifest-sha256.txt.tsr), or why there is none. */
+  timestamp: BagTimestamp;
 }
 
 /**
@@ -130,7 +134,10 @@ export interface BagExportResult {
  * json`, with the device and capture/receipt times of each write that came
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
  * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
- * investigation, the exporter, the time and the audit-chain head.
+ * investigation, the exporter, the time and the audit-chain head. With a
+ * TSA configured, `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over
+ * the tag manifest (a TSA failure leaves the bag without one; `timestamp`
+ * says why).
  *
  * @example
  * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
@@ -140,7 +147,7 @@ export async function exportBag(
   store: MediaStore,
   actor: Actor,
   investigationId: string,
-  options: { items?: string[] | undefined },
+  options: { items?: string[] | undefined; timestamping?: TimestampingConfig | undefined },
   out: string,
 ): Promise<BagExportResult> {
   const document = await exportInvestigation(db, actor, investigationId);
@@ -185,16 +192,31 @@ export async function exportBag(
     })),
   ];
   const head = document.audit_head;
-  const written = await writeBag(out, payload, {
-    'Source-Organization': 'armtrace',
-    'External-Identifier': investigationId,
-    'External-Description': title,
-    'Bag-Software-Agent': SOFTWARE,
-    'Armtrace-Investigation': `${investigationId} ${title}`,
-    'Armtrace-Exported-By': document.exported_by,
-    'Armtrace-Exported-At': document.exported_at,
-    'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
-    ...(options.items === undefined || options.items.length === 0 ? {} : { 'Armtrace-Items': options.items.join(' ') }),
-  });
-  return { out, files: written.files, bytes: written.bytes, originals: originals.size, audit_head: head };
+  const timestamper = bagTimestamper(options.timestamping ?? { url: undefined, caFiles: [], timeoutMs: 30_000 });
+  const written = await writeBag(
+    out,
+    payload,
+    {
+      'Source-Organization': 'armtrace',
+      'External-Identifier': investigationId,
+      'External-Description': title,
+      'Bag-Software-Agent': SOFTWARE,
+      'Armtrace-Investigation': `${investigationId} ${title}`,
+      'Armtrace-Exported-By': document.exported_by,
+      'Armtrace-Exported-At': document.exported_at,
+      'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
+      ...(options.items === undefined || options.items.length === 0
+        ? {}
+        : { 'Armtrace-Items': options.items.join(' ') }),
+    },
+    { overTagManifest: timestamper.overTagManifest },
+  );
+  return {
+    out,
+    files: written.files,
+    bytes: written.bytes,
+    originals: originals.size,
+    audit_head: head,
+    timestamp: timestamper.outcome(),
+  };
 }

@@ -24990,6 +24990,8 @@ export interface paths {
               checkpoints_checked: number;
               /** @description Stored originals re-hashed */
               files_checked: number;
+              /** @description RFC 3161 timestamp tokens of checkpoints checked against their checkpoint and the TSA CA */
+              timestamps_checked: number;
               problems: {
                 /** @enum {string} */
                 kind:
@@ -24999,7 +25001,8 @@ export interface paths {
                   | 'row_unaudited'
                   | 'checkpoint_mismatch'
                   | 'file_missing'
-                  | 'file_changed';
+                  | 'file_changed'
+                  | 'timestamp_invalid';
                 seq?: number;
                 entity_type?: string;
                 entity_id?: string;
@@ -25183,7 +25186,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every recorded checkpoint of the audit chain, oldest first (administrators) */
+    /** Every recorded checkpoint of the audit chain, oldest first, with its trusted timestamp (time, TSA, verified) (administrators) */
     get: {
       parameters: {
         query?: never;
@@ -25213,6 +25216,18 @@ export interface paths {
                 created_by_label: string;
                 created_at: string;
                 note: string | null;
+                timestamp: {
+                  /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                  timestamped_at: string | null;
+                  /** @description The time-stamping authority, from its certificate's subject */
+                  tsa_name: string | null;
+                  /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                  verified: boolean;
+                  /** @description Why it is verified or not, or why there is no token */
+                  detail: string;
+                  /** @description Set when the timestamp asked for just now could not be had */
+                  problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+                };
               }[];
             };
           };
@@ -25376,7 +25391,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Record the head of the audit chain, to publish outside armtrace (administrators) */
+    /** Record the head of the audit chain, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed */
     post: {
       parameters: {
         query?: never;
@@ -25412,6 +25427,237 @@ export interface paths {
               created_by_label: string;
               created_at: string;
               note: string | null;
+              timestamp: {
+                /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                timestamped_at: string | null;
+                /** @description The time-stamping authority, from its certificate's subject */
+                tsa_name: string | null;
+                /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                verified: boolean;
+                /** @description Why it is verified or not, or why there is no token */
+                detail: string;
+                /** @description Set when the timestamp asked for just now could not be had */
+                problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+              };
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints/timestamps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 503 timestamp_not_configured when no TSA is set */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @description Sequence number of the last entry in the chain at the time (0: empty chain) */
+                seq: number;
+                /** @description Hash of that entry: publish it outside armtrace */
+                hash: string;
+                /** @description How many entries the chain held */
+                entries: number;
+                created_by: string | null;
+                created_by_label: string;
+                created_at: string;
+                note: string | null;
+                timestamp: {
+                  /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                  timestamped_at: string | null;
+                  /** @description The time-stamping authority, from its certificate's subject */
+                  tsa_name: string | null;
+                  /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                  verified: boolean;
+                  /** @description Why it is verified or not, or why there is no token */
+                  detail: string;
+                  /** @description Set when the timestamp asked for just now could not be had */
+                  problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+                };
+              }[];
             };
           };
         };
@@ -28690,7 +28936,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head; its length is sent first */
+    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
     get: {
       parameters: {
         query?: never;
