@@ -1,3 +1,5 @@
+import { stderrIsTerminal } from './invocation.js';
+
 /** Prints a value as indented JSON, for `--json` on read commands. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -47,7 +49,7 @@ export function createProgress(
   label: string,
   total: number | undefined,
 ): { update(done: number): void; finish(): void } {
-  const enabled = process.stderr.isTTY;
+  const enabled = stderrIsTerminal();
   let last = 0;
   const render = (done: number) => {
     if (!enabled) return;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson, printRecord } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
@@ -40,7 +41,7 @@ export function registerAuditCommands(program: Command): void {
               : `${result.problems.length} problem(s) found in ${result.entries} audit entries, ${result.checkpoints_checked} checkpoint(s), ${result.rows_checked} records and ${result.files_checked} stored originals.\n`,
           );
         }
-        if (!result.ok) process.exitCode = 1;
+        if (!result.ok) setExitCode(1);
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { printJson } from '../../cli/output.js';
 import { createMediaStore } from '../media/store.js';
 import { verifyBag } from './bagit.js';
@@ -62,6 +63,6 @@ export function registerBagCommands(program: Command): void {
             : `${result.problems.length} problem(s) in ${bagPath}.\n`,
         );
       }
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) setExitCode(1);
     });
 }

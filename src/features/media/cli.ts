@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { toProblem } from '../../http/problem.js';
@@ -130,7 +131,7 @@ export function registerMediaCommands(program: Command): void {
             process.stdout.write(
               `Added ${added.length} of ${files.length} files${failures > 0 ? `; ${failures} refused` : ''}.\n`,
             );
-          if (failures > 0) process.exitCode = 1;
+          if (failures > 0) setExitCode(1);
         });
       },
     );
