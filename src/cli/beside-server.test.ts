@@ -52,7 +52,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
     });
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const running = /armtrace is running at (\S+)\n[\s\S]*Sign in[^\n]*\n[\s\S]*\n$/.exec(stderr);
       if (running !== null && stderr.includes('CLI works beside this server')) {

@@ -91,6 +91,6 @@ export function routeRemoteOutput(): void {
       // Always true: a pipe into process.stdout would otherwise wait for a 'drain' of the server's own stdout.
       return true;
     };
-    stream.write = routed as typeof stream.write;
+    stream.write = routed;
   }
 }

@@ -205,7 +205,7 @@ function topLevelName(command: Command): string {
 async function runProgram(
   argv: string[],
   invocation: CliInvocation,
-  beforeAction: (actionCommand: Command) => Promise<void>,
+  beforeAction: (actionCommand: Command) => Promise<void> | void,
 ): Promise<number> {
   return runInvocation(invocation, async () => {
     const program = buildProgram();
@@ -275,7 +275,7 @@ export async function runRemoteCommand(
   config: Config,
 ): Promise<number> {
   const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config } };
-  return runProgram(request.argv, invocation, async (actionCommand) => {
+  return runProgram(request.argv, invocation, (actionCommand) => {
     const name = topLevelName(actionCommand);
     const reason = NOT_REMOTE[name];
     if (reason !== undefined) {

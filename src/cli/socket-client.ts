@@ -37,7 +37,7 @@ export async function forwardToServer(dataDir: string, argv: string[]): Promise<
     protocol: CLI_PROTOCOL_VERSION,
     argv,
     cwd: process.cwd(),
-    stderr_is_tty: process.stderr.isTTY === true,
+    stderr_is_tty: process.stderr.isTTY,
   };
   return new Promise<number | undefined>((resolve) => {
     const socket = net.createConnection(file);
