@@ -1,14 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Writable } from 'node:stream';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 
-/** Where a command's output goes when it runs inside `armtrace serve` for a CLI on the socket. */
+/** The terminal of a CLI whose command runs inside `armtrace serve`: its directory and its output streams. */
 export interface RemoteTerminal {
   /** The client's working directory: relative paths the user typed are resolved against it. */
   cwd: string;
-  /** Whether the client's stderr is a terminal (progress bars are drawn only there). */
-  stderrIsTTY: boolean;
-  write(stream: 'stdout' | 'stderr', chunk: Uint8Array): void;
+  /** What the command writes to `process.stdout` / `process.stderr`, sent to the client (`isTTY` as there). */
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
 }
 
 /** One run of the CLI program: its exit code, and when it runs in the server, the server's database and terminal. */
@@ -52,21 +53,15 @@ export function setExitCode(code: number): void {
   else invocation.exitCode = code;
 }
 
-/** Whether progress may be drawn on the (local or remote) user's stderr. */
-export function stderrIsTerminal(): boolean {
-  const remote = invocations.getStore()?.remote;
-  return remote === undefined ? process.stderr.isTTY : remote.terminal.stderrIsTTY;
-}
-
 let outputRouted = false;
 
 /**
- * Sends what a command running for a socket client writes to
- * `process.stdout` / `process.stderr` to that client instead. Commands write
- * to the process streams directly (as a CLI does); inside the server only the
- * writes made within a remote invocation are diverted, every other write (the
- * server's own messages) goes where it always went. Installed once, by the
- * server that opens the socket.
+ * Makes `process.stdout` and `process.stderr` be, for a command running for a
+ * socket client, that client's streams. Commands write to the process streams
+ * (as a CLI does), also by piping into them; inside the server each remote
+ * invocation sees its own pair (with back-pressure from the socket), and
+ * everything else (the server's own messages) sees the real ones. Installed
+ * once, by the server that opens the socket.
  *
  * @example
  * routeRemoteOutput();
@@ -76,21 +71,14 @@ export function routeRemoteOutput(): void {
   if (outputRouted) return;
   outputRouted = true;
   for (const name of ['stdout', 'stderr'] as const) {
-    const stream = process[name];
-    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    const routed = (chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean => {
-      const remote = invocations.getStore()?.remote;
-      if (remote === undefined) return original(chunk, encodingOrCallback, callback);
-      const bytes =
-        typeof chunk === 'string'
-          ? Buffer.from(chunk, typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : 'utf8')
-          : (chunk as Uint8Array);
-      remote.terminal.write(name, bytes);
-      const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-      if (typeof done === 'function') queueMicrotask(() => (done as (error?: Error | null) => void)(null));
-      // Always true: a pipe into process.stdout would otherwise wait for a 'drain' of the server's own stdout.
-      return true;
-    };
-    stream.write = routed;
+    const real = Object.getOwnPropertyDescriptor(process, name);
+    if (real?.get === undefined) throw new Error(`process.${name} is not a getter; cannot route remote output`);
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: true,
+      get(): unknown {
+        return invocations.getStore()?.remote?.terminal[name] ?? real.get?.call(process);
+      },
+    });
   }
 }

@@ -1,5 +1,3 @@
-import { stderrIsTerminal } from './invocation.js';
-
 /** Prints a value as indented JSON, for `--json` on read commands. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -49,7 +47,7 @@ export function createProgress(
   label: string,
   total: number | undefined,
 ): { update(done: number): void; finish(): void } {
-  const enabled = stderrIsTerminal();
+  const enabled = process.stderr.isTTY;
   let last = 0;
   const render = (done: number) => {
     if (!enabled) return;

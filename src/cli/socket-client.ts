@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import tty from 'node:tty';
 import {
   CLI_PROTOCOL_VERSION,
   encodeFrame,
@@ -37,7 +38,8 @@ export async function forwardToServer(dataDir: string, argv: string[]): Promise<
     protocol: CLI_PROTOCOL_VERSION,
     argv,
     cwd: process.cwd(),
-    stderr_is_tty: process.stderr.isTTY,
+    stdout_is_tty: tty.isatty(1),
+    stderr_is_tty: tty.isatty(2),
   };
   return new Promise<number | undefined>((resolve) => {
     const socket = net.createConnection(file);

@@ -29,6 +29,7 @@ export const cliRequestSchema = z.object({
   protocol: z.number().int(),
   argv: z.array(z.string().max(64 * 1024)).max(10_000),
   cwd: z.string().refine((value) => path.isAbsolute(value), 'must be an absolute path'),
+  stdout_is_tty: z.boolean(),
   stderr_is_tty: z.boolean(),
 });
 export type CliRequest = z.infer<typeof cliRequestSchema>;

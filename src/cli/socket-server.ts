@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { Writable } from 'node:stream';
 import { routeRemoteOutput, type RemoteTerminal } from './invocation.js';
 import {
   CLI_PROTOCOL_VERSION,
@@ -45,6 +46,37 @@ function listenOwnerOnly(server: net.Server, file: string): Promise<void> {
   });
 }
 
+/**
+ * A command's stdout or stderr inside the server: each write becomes a frame
+ * to the client, and waits while the socket is full (a slow client slows the
+ * command's output instead of filling the server's memory).
+ */
+function frameStream(socket: net.Socket, kind: FrameKind, isTTY: boolean): Writable & { isTTY: boolean } {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      // The client is gone (Ctrl-C): the command runs to its end, unheard.
+      if (socket.destroyed || !socket.writable) return callback();
+      let flushed = true;
+      for (let start = 0; start < chunk.byteLength; start += MAX_OUTPUT_FRAME_BYTES) {
+        flushed = socket.write(encodeFrame(kind, chunk.subarray(start, start + MAX_OUTPUT_FRAME_BYTES))) && flushed;
+      }
+      if (flushed) return callback();
+      const resume = () => {
+        socket.off('drain', resume);
+        socket.off('close', resume);
+        callback();
+      };
+      socket.on('drain', resume);
+      socket.on('close', resume);
+    },
+  });
+  return Object.assign(stream, { isTTY });
+}
+
+function endStream(stream: Writable): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
+}
+
 function serveConnection(socket: net.Socket, runCommand: RemoteCommandRunner): void {
   const reader = new FrameReader(MAX_REQUEST_BYTES);
   let started = false;
@@ -61,15 +93,8 @@ function serveConnection(socket: net.Socket, runCommand: RemoteCommandRunner): v
   };
   const terminalOf = (request: CliRequest): RemoteTerminal => ({
     cwd: request.cwd,
-    stderrIsTTY: request.stderr_is_tty,
-    write(stream, chunk) {
-      for (let start = 0; start < chunk.byteLength; start += MAX_OUTPUT_FRAME_BYTES) {
-        send(
-          stream === 'stdout' ? FrameKind.stdout : FrameKind.stderr,
-          chunk.subarray(start, start + MAX_OUTPUT_FRAME_BYTES),
-        );
-      }
-    },
+    stdout: frameStream(socket, FrameKind.stdout, request.stdout_is_tty),
+    stderr: frameStream(socket, FrameKind.stderr, request.stderr_is_tty),
   });
 
   // A client gone mid-command (Ctrl-C) is no error of the server's: the command runs to its end, unheard.
@@ -110,9 +135,14 @@ function serveConnection(socket: net.Socket, runCommand: RemoteCommandRunner): v
     if (!request.success) {
       return refuse(`the request is malformed (${request.error.issues[0]?.message ?? 'invalid'})`, EXIT_USAGE);
     }
-    runCommand(request.data, terminalOf(request.data)).then(finish, (error: unknown) => {
-      refuse(`the command failed in the server: ${String(error)}`, EXIT_FAILURE);
-    });
+    const terminal = terminalOf(request.data);
+    runCommand(request.data, terminal)
+      .then(async (code) => {
+        // Everything the command wrote reaches the client before its exit code.
+        await Promise.all([endStream(terminal.stdout), endStream(terminal.stderr)]);
+        finish(code);
+      })
+      .catch((error: unknown) => refuse(`the command failed in the server: ${String(error)}`, EXIT_FAILURE));
   });
 }
 
