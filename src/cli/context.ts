@@ -38,7 +38,7 @@ export function printFirstAdmin(firstAdmin: { username: string; password: string
   if (firstAdmin === undefined) return;
   process.stderr.write(
     `Created the administrator "${firstAdmin.username}" with the one-time password:\n\n    ${firstAdmin.password}\n\n` +
-      'It is shown only now. Change it with `armtrace user password admin`.\n',
+      'It is shown only now. Set a new one with `armtrace user password admin` (also while the server runs).\n',
   );
 }
 
