@@ -172,7 +172,12 @@ export async function openCliSocket(
   }
   routeRemoteOutput();
   const server = net.createServer((socket) => serveConnection(socket, runCommand));
-  await listenOwnerOnly(server, file);
+  try {
+    await listenOwnerOnly(server, file);
+  } catch (error) {
+    // The server serves on without it (the CLI then meets the lock, as before), rather than failing to start.
+    return { unavailable: `could not listen on ${file} (${(error as Error).message})` };
+  }
   fs.chmodSync(file, 0o600);
   const stats = fs.statSync(file);
   if ((stats.mode & 0o777) !== 0o600 || (process.getuid !== undefined && stats.uid !== process.getuid())) {
