@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { createItem } from '../items/service.js';
-import { createMediaTestApp, makePhoto, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, makePhoto, type MediaTestApp } from '../../testing/media.js';
 import { createSite } from '../sites/service.js';
 
 function sha256(bytes: Buffer): string {
