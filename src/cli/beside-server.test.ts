@@ -5,17 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
+import { succeeded, type CliResult } from '../testing/cli.js';
 import { createTestDatabase } from '../testing/test-database.js';
 import { SOCKET_FILE } from './socket-protocol.js';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..');
 const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface RunningServer {
   child: ChildProcess;
@@ -35,11 +30,6 @@ function armtrace(env: NodeJS.ProcessEnv, args: string[], cwd = repoRoot): Promi
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-function succeeded(result: CliResult): string {
-  assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result.stdout;
 }
 
 /** Starts `armtrace serve` in a child process and waits until it says where it runs. */
