@@ -1,6 +1,7 @@
 import fsp from 'node:fs/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
@@ -59,7 +60,7 @@ export function registerAuditCommands(program: Command): void {
               : `${result.problems.length} problem(s) found in ${result.entries} audit entries, ${result.checkpoints_checked} checkpoint(s), ${result.timestamps_checked} timestamp token(s), ${result.rows_checked} records and ${result.files_checked} stored originals.\n`,
           );
         }
-        if (!result.ok) process.exitCode = 1;
+        if (!result.ok) setExitCode(1);
       });
     });
 
@@ -82,7 +83,7 @@ export function registerAuditCommands(program: Command): void {
           config.timestamping,
         );
         if (checkpoint.timestamp.problem_code !== null) {
-          process.exitCode = 1;
+          setExitCode(1);
           process.stderr.write(`armtrace: ${checkpoint.timestamp.problem_code}: ${checkpoint.timestamp.detail}\n`);
         }
         if (options.json === true) return printJson(checkpoint);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { printJson } from '../../cli/output.js';
 import { createMediaStore } from '../media/store.js';
 import { loadConfig } from '../../config/config.js';
@@ -49,7 +50,7 @@ export function registerBagCommands(program: Command): void {
             out,
           );
           if (result.timestamp.problem_code !== null) {
-            process.exitCode = 1;
+            setExitCode(1);
             process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
           }
           if (options.json === true) return printJson(result);
@@ -106,6 +107,6 @@ export function registerBagCommands(program: Command): void {
             : `Timestamp: ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'}; verified ${result.timestamp.verified ? 'yes' : 'no'}. ${result.timestamp.detail}\n`,
         );
       }
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) setExitCode(1);
     });
 }

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
+import { setExitCode } from '../../cli/invocation.js';
+import { addPageOptions, createProgress, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { toProblem } from '../../http/problem.js';
 import type { MediaLink, UploadedMedia } from './schema.js';
@@ -130,19 +131,19 @@ export function registerMediaCommands(program: Command): void {
             process.stdout.write(
               `Added ${added.length} of ${files.length} files${failures > 0 ? `; ${failures} refused` : ''}.\n`,
             );
-          if (failures > 0) process.exitCode = 1;
+          if (failures > 0) setExitCode(1);
         });
       },
     );
 
-  media
-    .command('list')
-    .description('List the media records of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--sha256 <hash>', 'only records of the file with this SHA-256')
-    .option('--flagged', 'only media with links flagged for review')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    media
+      .command('list')
+      .description('List the media records of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--sha256 <hash>', 'only records of the file with this SHA-256')
+      .option('--flagged', 'only media with links flagged for review'),
+  )
     .option('--include-archived', 'also list archived media records')
     .option('--json', 'print JSON')
     .action(
@@ -167,9 +168,8 @@ export function registerMediaCommands(program: Command): void {
             source_id: undefined,
             flagged: options.flagged === true,
           });
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'TYPE', value: (row) => row.media_type },
@@ -181,8 +181,8 @@ export function registerMediaCommands(program: Command): void {
             options.flagged === true
               ? 'No media flagged for review.'
               : 'No media yet. Add files with `armtrace media add FILE... --investigation ID --item ID`.',
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );
