@@ -82,6 +82,7 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
   ]);
   kept.sync_operations = keep(all.sync_operations, 'record_id', written);
   kept.form_submissions = keep(all.form_submissions, 'item_id', items);
+  kept.media_proofs = keep(all.media_proofs, 'media_id', idsOf(kept.media, 'id'));
   return kept;
 }
 
@@ -114,6 +115,38 @@ function creditsText(originals: OriginalEntry[], title: string): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+interface ProofFileEntry {
+  path: string;
+  sha256: string;
+  /** The proofs (media_proofs ids) that list it, with the name and role it has in each. */
+  proofs: { proof_id: string; media_id: string; name: string; role: string }[];
+}
+
+/**
+ * The files of the proofs kept (C2PA manifest stores, ProofMode proofs, signatures, keys, bundles), each once by its
+ * hash under `data/proofs/`, unless it is one of the originals already in the bag.
+ */
+function proofFilesOf(proofs: RecordRow[], originals: Map<string, OriginalEntry>): Map<string, ProofFileEntry> {
+  const files = new Map<string, ProofFileEntry>();
+  for (const proof of proofs) {
+    for (const file of (proof.files ?? []) as { name?: unknown; role?: unknown; sha256?: unknown }[]) {
+      if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256) || originals.has(file.sha256))
+        continue;
+      const name = typeof file.name === 'string' ? file.name : '';
+      const extension = /(\.[A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? '';
+      const entry = files.get(file.sha256) ?? { path: `data/proofs/${file.sha256}${extension}`, sha256: file.sha256, proofs: [] };
+      entry.proofs.push({
+        proof_id: String(proof.id),
+        media_id: String(proof.media_id),
+        name,
+        role: typeof file.role === 'string' ? file.role : 'other',
+      });
+      files.set(file.sha256, entry);
+    }
+  }
+  return files;
 }
 
 export interface BagExportResult {
@@ -168,11 +201,13 @@ export async function exportBag(
     });
     originals.set(sha256, entry);
   }
+  const proofFiles = proofFilesOf((records as Record<string, RecordRow[]>).media_proofs ?? [], originals);
   const bagDocument = {
     ...document,
     records,
     ...(options.items === undefined || options.items.length === 0 ? {} : { selected_items: options.items }),
     originals: [...originals.values()].map(({ credits, ...entry }) => ({ ...entry, credits })),
+    proof_files: [...proofFiles.values()],
   };
   const title = document.investigation.title;
   const payload: PayloadFile[] = [
@@ -182,6 +217,11 @@ export async function exportBag(
       path: original.path.slice('data/'.length),
       expectedSha256: original.sha256,
       bytes: () => store.get(original.sha256),
+    })),
+    ...[...proofFiles.values()].map((proofFile) => ({
+      path: proofFile.path.slice('data/'.length),
+      expectedSha256: proofFile.sha256,
+      bytes: () => store.get(proofFile.sha256),
     })),
   ];
   const head = document.audit_head;
