@@ -136,7 +136,11 @@ function proofFilesOf(proofs: RecordRow[], originals: Map<string, OriginalEntry>
         continue;
       const name = typeof file.name === 'string' ? file.name : '';
       const extension = /(\.[A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? '';
-      const entry = files.get(file.sha256) ?? { path: `data/proofs/${file.sha256}${extension}`, sha256: file.sha256, proofs: [] };
+      const entry = files.get(file.sha256) ?? {
+        path: `data/proofs/${file.sha256}${extension}`,
+        sha256: file.sha256,
+        proofs: [],
+      };
       entry.proofs.push({
         proof_id: String(proof.id),
         media_id: String(proof.media_id),

@@ -56,7 +56,9 @@ export function c2paSignatureState(result: { isValid: boolean; statusEntries: Va
 } {
   const failures = result.statusEntries.filter((entry) => entry.success === false);
   const describe = (entries: ValidationStatusEntry[]) =>
-    entries.map((entry) => `${entry.code}${entry.explanation === undefined ? '' : ` (${entry.explanation})`}`).join('; ');
+    entries
+      .map((entry) => `${entry.code}${entry.explanation === undefined ? '' : ` (${entry.explanation})`}`)
+      .join('; ');
   if (result.isValid && failures.length === 0) {
     return {
       state: 'verified',

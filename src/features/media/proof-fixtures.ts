@@ -9,14 +9,14 @@ import { ActionAssertion, ActionType, DataHashAssertion, ManifestStore } from '@
 import * as openpgp from 'openpgp';
 import yazl from 'yazl';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const ecdsa = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /** A throwaway CA and a C2PA signing certificate issued by it (ES256), with the private key in PKCS#8. */
 export async function makeC2paSigner(commonName = 'armtrace test signer'): Promise<LocalSigner> {
-  const caKeys = (await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const signerKeys = (await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caKeys = await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
+  const signerKeys = await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
   const notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   const notAfter = new Date(Date.now() + 365 * 24 * 3600 * 1000);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -112,11 +112,15 @@ export async function makePgpKey(name = 'ProofMode test'): Promise<PgpKey> {
 
 /** A detached, armoured signature of some bytes. */
 export async function detachedSignature(key: PgpKey, bytes: Uint8Array): Promise<string> {
-  return openpgp.sign({
+  // openpgp's type for the result names web streams, which this project's lib does not declare.
+  const armored: unknown = await openpgp.sign({
     message: await openpgp.createMessage({ binary: bytes }),
     signingKeys: key.privateKey,
     detached: true,
+    format: 'armored',
   });
+  if (typeof armored !== 'string') throw new Error('openpgp.sign did not return armoured text');
+  return armored;
 }
 
 /** The files of a zip, as name → bytes. */

@@ -150,7 +150,10 @@ async function checkSignature(
   const packet = signature.packets[0];
   const keyId = packet?.issuerKeyID.toHex();
   const signedAt = packet?.created?.toISOString();
-  const facts = { ...(keyId === undefined ? {} : { key_id: keyId }), ...(signedAt === undefined ? {} : { signed_at: signedAt }) };
+  const facts = {
+    ...(keyId === undefined ? {} : { key_id: keyId }),
+    ...(signedAt === undefined ? {} : { signed_at: signedAt }),
+  };
   if (key === undefined)
     return { file, signs, state: 'unverifiable', reason: 'the bundle holds no public key (pubkey.asc)', ...facts };
   const isText = packet?.signatureType === openpgp.enums.signature.text;
@@ -164,11 +167,12 @@ async function checkSignature(
   } catch (error) {
     const detail = (error as Error).message;
     if (/could not find signing key/i.test(detail)) {
+      // The bundle says pubkey.asc signed its files; a signature by any other key does not hold for it.
       return {
         file,
         signs,
-        state: 'unverifiable',
-        reason: `signed by key ${keyId ?? '?'}, which is not the bundle's public key`,
+        state: 'invalid',
+        reason: `signed by key ${keyId ?? '?'}, not by the bundle's public key ${key.getKeyID().toHex()}`,
         ...facts,
       };
     }
@@ -191,12 +195,12 @@ function proofFields(json: Buffer | undefined, csv: Buffer | undefined): Record<
       const object = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
       if (object !== null && typeof object === 'object') fields = object as Record<string, unknown>;
     } else if (csv !== undefined) {
-      const rows = parseCsv(csv.toString('utf8'), {
+      const rows = parseCsv<Record<string, string>>(csv.toString('utf8'), {
         columns: true,
         relax_column_count: true,
         skip_empty_lines: true,
         bom: true,
-      }) as Record<string, string>[];
+      });
       fields = rows[0] ?? {};
     }
   } catch {
@@ -246,9 +250,22 @@ export async function readProofModeProof(
     if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), member);
   }
   const mediaName = path.posix.basename(media.path);
-  const base = [mediaName, media.sha256].find((candidate) =>
+  let base = [mediaName, media.sha256].find((candidate) =>
     ['.proof.json', '.proof.csv', '.asc'].some((suffix) => byName.has(`${candidate}${suffix}`.toLowerCase())),
   );
+  if (base === undefined) {
+    // A bundle of one photo and one proof pairs them even when the names disagree: ProofMode names the proof by
+    // the photo's hash when it was signed, so a photo changed since then is found here (and its hash compared).
+    const proofBases = [
+      ...new Set(
+        [...byName.values()].flatMap((member) => {
+          const match = /^(.+)\.proof\.(json|csv)$/i.exec(path.posix.basename(member.path));
+          return match === null ? [] : [match[1]!];
+        }),
+      ),
+    ];
+    if (proofBases.length === 1 && mediaMembers(members).length === 1) base = proofBases[0];
+  }
   if (base === undefined) return undefined;
   const find = (suffix: string) => byName.get(`${base}${suffix}`.toLowerCase());
   const files: ProofFile[] = [];
@@ -270,7 +287,7 @@ export async function readProofModeProof(
   let keyProblem: string | undefined;
   if (armoredKey !== undefined) {
     try {
-      key = await openpgp.readKey({ armoredKey: armoredKey.toString('utf8') });
+      key = (await openpgp.readKey({ armoredKey: armoredKey.toString('utf8') })).toPublic();
     } catch (error) {
       keyProblem = `pubkey.asc is not a readable OpenPGP public key (${(error as Error).message})`;
     }
@@ -279,9 +296,13 @@ export async function readProofModeProof(
   if (mediaSignature !== undefined)
     signatures.push(await checkSignature(find('.asc')!.path, mediaName, mediaSignature, media.bytes, key));
   if (jsonSignature !== undefined && json !== undefined)
-    signatures.push(await checkSignature(find('.proof.json.asc')!.path, find('.proof.json')!.path, jsonSignature, json, key));
+    signatures.push(
+      await checkSignature(find('.proof.json.asc')!.path, find('.proof.json')!.path, jsonSignature, json, key),
+    );
   if (csvSignature !== undefined && csv !== undefined)
-    signatures.push(await checkSignature(find('.proof.csv.asc')!.path, find('.proof.csv')!.path, csvSignature, csv, key));
+    signatures.push(
+      await checkSignature(find('.proof.csv.asc')!.path, find('.proof.csv')!.path, csvSignature, csv, key),
+    );
 
   const fields = proofFields(json, csv);
   const hashInProof = proofHash(fields);

@@ -60,7 +60,9 @@ export async function storeProof(
  */
 function storableJson(value: unknown): unknown {
   if (typeof value === 'string')
-    return value.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    return value
+      .replaceAll(String.fromCharCode(0), '\uFFFD')
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   if (Array.isArray(value)) return value.map(storableJson);
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [storableJson(key), storableJson(entry)]));
@@ -118,7 +120,9 @@ export function toMediaProof(row: Row<'media_proofs'>): MediaProof {
     signedAt = text(claims.signed_at);
     generator = text(claims.claim_generator);
   } else {
-    const userIds = Array.isArray(signer?.user_ids) ? (signer.user_ids as unknown[]).filter((id) => typeof id === 'string') : [];
+    const userIds = Array.isArray(signer?.user_ids)
+      ? (signer.user_ids as unknown[]).filter((id) => typeof id === 'string')
+      : [];
     const fingerprint = text(signer?.fingerprint);
     signerText = signer === null ? null : [...userIds, fingerprint ?? ''].filter((part) => part !== '').join(' · ');
     const signatures = Array.isArray(claims.signatures) ? (claims.signatures as Record<string, unknown>[]) : [];

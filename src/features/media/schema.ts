@@ -92,7 +92,9 @@ export const mediaProofSchema = z
   .object({
     id: z.uuid(),
     media_id: z.uuid(),
-    kind: z.enum(['c2pa', 'proofmode']).describe('c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle'),
+    kind: z
+      .enum(['c2pa', 'proofmode'])
+      .describe('c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle'),
     claims_present: z
       .literal(true)
       .describe('The proof was found and its claims read; this says nothing about its signature'),
@@ -105,7 +107,10 @@ export const mediaProofSchema = z
       ),
     signature_reason: z.string().describe('Why the signature is in that state'),
     generator: z.string().nullable().describe('The claim generator (C2PA) or "ProofMode"'),
-    signer: z.string().nullable().describe('The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint'),
+    signer: z
+      .string()
+      .nullable()
+      .describe('The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint'),
     signed_at: z.string().nullable().describe('When it was signed, as the signature says'),
     claims: z
       .record(z.string(), z.unknown())
