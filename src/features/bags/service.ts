@@ -166,7 +166,8 @@ export interface BagExportResult {
  * bag: `data/records.json` (every record, archived ones too, as in `export
  * json`, with the device and capture/receipt times of each write that came
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
- * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
+ * while copied), `data/proofs/<sha256>.<ext>` (the files of the proofs the media came with: C2PA manifest stores,
+ * ProofMode proofs, signatures, keys and bundles, each once), `data/CREDITS.txt`, and bag-info.txt naming the
  * investigation, the exporter, the time and the audit-chain head.
  *
  * @example
