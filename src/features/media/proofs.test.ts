@@ -215,6 +215,26 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
     assert.equal(report.ok, true, JSON.stringify(report.problems.slice(0, 3)));
   });
 
+  it('verify re-reads every proof file and names one changed on disk', async () => {
+    const clean = await verifyAudit(world.db, undefined, { store: media.store });
+    assert.equal(clean.ok, true, JSON.stringify(clean.problems.slice(0, 3)));
+    const proof = await world.db
+      .selectFrom('media_proofs')
+      .selectAll()
+      .where('kind', '=', 'proofmode')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const keyFile = (proof.files as { role: string; sha256: string }[]).find((file) => file.role === 'public_key')!;
+    const onDisk = media.store.path(keyFile.sha256);
+    fs.chmodSync(onDisk, 0o644);
+    fs.appendFileSync(onDisk, '\n');
+    const report = await verifyAudit(world.db, undefined, { store: media.store });
+    const problem = report.problems.find((entry) => entry.kind === 'file_changed');
+    assert.ok(problem !== undefined, JSON.stringify(report.problems));
+    assert.equal(problem.entity_type, 'media_proofs');
+    assert.match(problem.message, /pubkey\.asc/);
+  });
+
   it('refuses to change or delete a recorded proof (append-only)', async () => {
     await assert.rejects(world.db.updateTable('media_proofs').set({ signature_state: 'verified' }).execute());
     await assert.rejects(world.db.deleteFrom('media_proofs').execute());
