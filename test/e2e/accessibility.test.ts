@@ -1,3 +1,5 @@
+// Database-independent: axe and the layout see the same pages whatever database the server uses (the screens'
+// behaviour on each database is covered by the other browser tests).
 // Every screen of the web app, with the example investigation loaded so the screens have content, in English and
 // Arabic, on a desktop (1280 px) and a phone (360 px): axe-core (WCAG 2.1 A and AA) finds no serious or critical
 // violation. A new screen is one line in `screens` below.

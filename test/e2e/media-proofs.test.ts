@@ -12,16 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/features/access/schema.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { createItem } from '../../src/features/items/service.js';
-import {
-  makeC2paSigner,
-  makePgpKey,
-  makeProofModeBundle,
-  signJpegWithC2pa,
-} from '../../src/features/media/proof-fixtures.js';
 import { addMediaFromStream } from '../../src/features/media/service.js';
 import { createMediaStore } from '../../src/features/media/store.js';
-import { makePhoto } from '../../src/features/media/test-helpers.js';
 import { createSite } from '../../src/features/sites/service.js';
+import { makePhoto } from '../../src/testing/media.js';
+import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../../src/testing/proofs.js';
 import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 

@@ -6,7 +6,7 @@ import { verifyAudit } from '../audit/service.js';
 import { createIncident } from '../incidents/service.js';
 import { addMember } from '../investigations/service.js';
 import { createTraceRequest, updateTraceRequest } from '../tracing/service.js';
-import { createTestItem, createTestSite } from '../tracing/testing.js';
+import { createTestItem, createTestSite } from '../../testing/records.js';
 import { archiveItem } from './service.js';
 
 interface ProblemJson {

@@ -2,53 +2,25 @@
 // time) and `armtrace media show` prints "claims present" and the signature's state apart.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from './proof-fixtures.js';
+import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
+import { makePhoto } from '../../testing/media.js';
+import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../../testing/proofs.js';
 import type { UploadedMedia } from './schema.js';
-import { makePhoto } from './test-helpers.js';
-
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
 
 describe('media add and media show with proofs (CLI)', () => {
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  let env: NodeJS.ProcessEnv;
-
-  function armtrace(...args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve(stdout) : reject(new Error(`exit ${code}\nstdout: ${stdout}\nstderr: ${stderr}`)),
-      );
-    });
-  }
+  let cli: CliSandbox;
+  const armtrace = async (...args: string[]) => succeeded(await cli.run(...args));
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-proofs-cli-'));
-    env = { ...process.env, ARMTRACE_DATA: path.join(dataDir, 'data'), ARMTRACE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      env.DATABASE_URL = database.url;
-    }
+    cli = await createCliSandbox('armtrace-proofs-cli-');
   });
-  after(async () => {
-    await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => cli.close());
 
   it('adds a C2PA-signed JPEG and a ProofMode zip, and shows their proofs', async () => {
+    const dataDir = cli.root;
     await armtrace('init');
     const investigation = JSON.parse(await armtrace('investigation', 'add', '--title', 'Proofs', '--json')) as {
       id: string;

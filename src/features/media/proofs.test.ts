@@ -12,15 +12,21 @@ import { verifyAudit } from '../audit/service.js';
 import { exportBag } from '../bags/service.js';
 import { exportInvestigation } from '../export/service.js';
 import {
+  addAuditedMarking,
+  createMediaTestApp,
+  makePhoto,
+  multipartBody,
+  type MediaTestApp,
+} from '../../testing/media.js';
+import {
   makeC2paSigner,
   makePgpKey,
   makeProofModeBundle,
   signJpegWithC2pa,
   tamperC2paSignature,
   type PgpKey,
-} from './proof-fixtures.js';
+} from '../../testing/proofs.js';
 import type { MediaWithLinks, UploadedMedia } from './schema.js';
-import { addAuditedMarking, createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from './test-helpers.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -8,9 +8,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { createItem } from '../items/service.js';
-import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../media/proof-fixtures.js';
+import { createMediaTestApp, makePhoto, type MediaTestApp } from '../../testing/media.js';
+import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../../testing/proofs.js';
 import type { MediaWithLinks } from '../media/schema.js';
-import { createMediaTestApp, makePhoto, type MediaTestApp } from '../media/test-helpers.js';
 import { createSite } from '../sites/service.js';
 
 function sha256(bytes: Buffer): string {
