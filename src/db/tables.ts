@@ -426,6 +426,24 @@ export interface FormSubmissionsTable {
   imported_at: Date;
 }
 
+/** Added by 0020_media_proofs.sql: a C2PA manifest or ProofMode proof that came with a media file (append-only). */
+export interface MediaProofsTable {
+  id: string;
+  investigation_id: string;
+  media_id: string;
+  /** 'c2pa' or 'proofmode' */
+  kind: string;
+  /** JSON object: what the proof says (generator, signer, assertions, actions, proof fields, validation codes). */
+  claims: ColumnType<unknown, string, never>;
+  /** 'verified', 'invalid' or 'unverifiable' */
+  signature_state: string;
+  signature_reason: string;
+  /** JSON array of the proof's files kept in the evidence store: name, role, sha256, size_bytes. */
+  files: ColumnType<unknown, string, never>;
+  created_by: string;
+  created_at: Date;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   checksum: string;
@@ -525,6 +543,7 @@ export interface DB {
   audit_checkpoint_timestamps: AuditCheckpointTimestampsTable;
   sync_operations: SyncOperationsTable;
   form_submissions: FormSubmissionsTable;
+  media_proofs: MediaProofsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -44,6 +44,8 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   sync_operations: [],
   // Which ODK / Kobo submission made each imported item, who sent it and the device's times (src/features/forms).
   form_submissions: [],
+  // C2PA manifests and ProofMode proofs that came with media files, and whether their signatures held (media).
+  media_proofs: [],
 };
 
 /** The column that names a row in its audit entries, where it is not `id`. */

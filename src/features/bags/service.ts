@@ -84,6 +84,7 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
   ]);
   kept.sync_operations = keep(all.sync_operations, 'record_id', written);
   kept.form_submissions = keep(all.form_submissions, 'item_id', items);
+  kept.media_proofs = keep(all.media_proofs, 'media_id', idsOf(kept.media, 'id'));
   return kept;
 }
 
@@ -118,6 +119,42 @@ function creditsText(originals: OriginalEntry[], title: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface ProofFileEntry {
+  path: string;
+  sha256: string;
+  /** The proofs (media_proofs ids) that list it, with the name and role it has in each. */
+  proofs: { proof_id: string; media_id: string; name: string; role: string }[];
+}
+
+/**
+ * The files of the proofs kept (C2PA manifest stores, ProofMode proofs, signatures, keys, bundles), each once by its
+ * hash under `data/proofs/`, unless it is one of the originals already in the bag.
+ */
+function proofFilesOf(proofs: RecordRow[], originals: Map<string, OriginalEntry>): Map<string, ProofFileEntry> {
+  const files = new Map<string, ProofFileEntry>();
+  for (const proof of proofs) {
+    for (const file of (proof.files ?? []) as { name?: unknown; role?: unknown; sha256?: unknown }[]) {
+      if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256) || originals.has(file.sha256))
+        continue;
+      const name = typeof file.name === 'string' ? file.name : '';
+      const extension = /(\.[A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? '';
+      const entry = files.get(file.sha256) ?? {
+        path: `data/proofs/${file.sha256}${extension}`,
+        sha256: file.sha256,
+        proofs: [],
+      };
+      entry.proofs.push({
+        proof_id: String(proof.id),
+        media_id: String(proof.media_id),
+        name,
+        role: typeof file.role === 'string' ? file.role : 'other',
+      });
+      files.set(file.sha256, entry);
+    }
+  }
+  return files;
+}
+
 export interface BagExportResult {
   out: string;
   files: number;
@@ -133,11 +170,11 @@ export interface BagExportResult {
  * bag: `data/records.json` (every record, archived ones too, as in `export
  * json`, with the device and capture/receipt times of each write that came
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
- * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
- * investigation, the exporter, the time and the audit-chain head. With a
- * TSA configured, `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over
- * the tag manifest (a TSA failure leaves the bag without one; `timestamp`
- * says why).
+ * while copied), `data/proofs/<sha256>.<ext>` (the files of the proofs the media came with: C2PA manifest stores,
+ * ProofMode proofs, signatures, keys and bundles, each once), `data/CREDITS.txt`, and bag-info.txt naming the
+ * investigation, the exporter, the time and the audit-chain head. With a TSA configured,
+ * `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over the tag manifest (a TSA failure leaves the bag without
+ * one; `timestamp` says why).
  *
  * @example
  * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
@@ -175,11 +212,13 @@ export async function exportBag(
     });
     originals.set(sha256, entry);
   }
+  const proofFiles = proofFilesOf((records as Record<string, RecordRow[]>).media_proofs ?? [], originals);
   const bagDocument = {
     ...document,
     records,
     ...(options.items === undefined || options.items.length === 0 ? {} : { selected_items: options.items }),
     originals: [...originals.values()].map(({ credits, ...entry }) => ({ ...entry, credits })),
+    proof_files: [...proofFiles.values()],
   };
   const title = document.investigation.title;
   const payload: PayloadFile[] = [
@@ -189,6 +228,11 @@ export async function exportBag(
       path: original.path.slice('data/'.length),
       expectedSha256: original.sha256,
       bytes: () => store.get(original.sha256),
+    })),
+    ...[...proofFiles.values()].map((proofFile) => ({
+      path: proofFile.path.slice('data/'.length),
+      expectedSha256: proofFile.sha256,
+      bytes: () => store.get(proofFile.sha256),
     })),
   ];
   const head = document.audit_head;

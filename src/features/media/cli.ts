@@ -8,7 +8,7 @@ import { setExitCode } from '../../cli/invocation.js';
 import { addPageOptions, createProgress, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { toProblem } from '../../http/problem.js';
-import type { MediaLink, UploadedMedia } from './schema.js';
+import type { MediaLink, MediaProof, UploadedMedia } from './schema.js';
 import * as service from './service.js';
 import { createMediaStore, openLocalFile } from './store.js';
 
@@ -16,6 +16,28 @@ function describeTarget(link: MediaLink): string {
   if (link.site_id !== null) return `site ${link.site_id}`;
   if (link.item_id !== null) return `item ${link.item_id}`;
   return `marking ${link.marking_id ?? ''}`;
+}
+
+/** Each proof on its own lines: "claims present" and the signature state are said apart, never merged. */
+function printProofs(proofs: MediaProof[]): void {
+  for (const proof of proofs) {
+    const what = proof.kind === 'c2pa' ? 'C2PA Content Credentials' : 'ProofMode proof';
+    process.stdout.write(
+      `  PROOF ${what}: claims present${proof.generator === null ? '' : ` (${proof.generator})`}; signature ${proof.signature_state}\n`,
+    );
+    if (proof.signer !== null) process.stdout.write(`    signer: ${proof.signer}\n`);
+    if (proof.signed_at !== null) process.stdout.write(`    signed at: ${proof.signed_at}\n`);
+    process.stdout.write(`    why: ${proof.signature_reason}\n`);
+    const assertions = proof.claims.assertions;
+    if (Array.isArray(assertions) && assertions.length > 0)
+      process.stdout.write(`    assertions: ${assertions.join(', ')}\n`);
+    const actions = proof.claims.actions;
+    if (Array.isArray(actions) && actions.length > 0)
+      process.stdout.write(
+        `    actions: ${actions.map((action) => String((action as { action?: unknown }).action)).join(', ')}\n`,
+      );
+    for (const file of proof.files) process.stdout.write(`    file: ${file.role} ${file.sha256} ${file.name}\n`);
+  }
 }
 
 function printFlags(links: MediaLink[]): void {
@@ -46,7 +68,8 @@ export function registerMediaCommands(program: Command): void {
   media
     .command('add <files...>')
     .description(
-      'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking',
+      'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking; ' +
+        'a C2PA manifest in a photo is read and kept, and a ProofMode zip adds each of its photos with its proof',
     )
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--site <id>', 'link each file to this site')
@@ -116,6 +139,12 @@ export function registerMediaCommands(program: Command): void {
                   `${record.id}  ${record.sha256}  ${record.media_type}  ${file}${record.stored === 'already_stored' ? '  (bytes already stored)' : ''}${record.same_file.length > 0 ? `  same file as ${record.same_file.join(', ')}` : ''}\n`,
                 );
                 printFlags(record.links);
+                printProofs(record.proofs);
+                const others = (record.bundle_media_ids ?? []).slice(1);
+                if (others.length > 0)
+                  process.stdout.write(
+                    `  also from this ProofMode bundle: ${others.join(', ')} (see \`armtrace media show ID\`)\n`,
+                  );
               }
             } catch (error) {
               failures += 1;
@@ -189,19 +218,23 @@ export function registerMediaCommands(program: Command): void {
 
   media
     .command('show <id>')
-    .description('Show a media record, its EXIF facts and what it is linked to, with review flags')
+    .description(
+      'Show a media record, its EXIF facts, what it is linked to (with review flags) and the proofs that came with it (C2PA, ProofMode)',
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor }) => {
         const record = await service.getMedia(db, actor, id);
         if (options.json === true) return printJson(record);
-        const { links, ...fields } = record;
+        const { links, proofs, ...fields } = record;
         printRecord({
           ...fields,
           links:
             links.length === 0 ? 'none' : links.map((link) => `${describeTarget(link)} (link ${link.id})`).join(', '),
+          proofs: proofs.length === 0 ? 'none' : `${proofs.length}`,
         });
         printFlags(links);
+        printProofs(proofs);
       });
     });
 

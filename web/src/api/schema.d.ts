@@ -11856,6 +11856,61 @@ export interface paths {
                 archived_at: string | null;
                 archive_reason: string | null;
               }[];
+              /** @description C2PA manifests and ProofMode proofs that came with the file (empty when none did) */
+              proofs: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                media_id: string;
+                /**
+                 * @description c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle
+                 * @enum {string}
+                 */
+                kind: 'c2pa' | 'proofmode';
+                /**
+                 * @description The proof was found and its claims read; this says nothing about its signature
+                 * @enum {boolean}
+                 */
+                claims_present: true;
+                /**
+                 * @description verified: the signature matches the certificate or key shipped with the proof and the file matches the signed hash (who holds that certificate or key is not established); invalid: a signature or hash does not match; unverifiable: no key, or a signature the reader cannot check
+                 * @enum {string}
+                 */
+                signature_state: 'verified' | 'invalid' | 'unverifiable';
+                /** @description Why the signature is in that state */
+                signature_reason: string;
+                /** @description The claim generator (C2PA) or "ProofMode" */
+                generator: string | null;
+                /** @description The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint */
+                signer: string | null;
+                /** @description When it was signed, as the signature says */
+                signed_at: string | null;
+                /** @description What the proof says. C2PA: claim_generator, signer, assertions (labels), actions, validation (codes); ProofMode: media_file, media_sha256, proof_sha256(_matches), signer, signatures, proof (its fields) */
+                claims: {
+                  [key: string]: unknown;
+                };
+                /** @description The proof’s files, kept unchanged in the evidence store */
+                files: {
+                  /** @description The file’s name in the bundle, or what it is (the manifest store embedded in the photo) */
+                  name: string;
+                  /** @enum {string} */
+                  role:
+                    | 'c2pa_manifest'
+                    | 'proof_json'
+                    | 'proof_csv'
+                    | 'media_signature'
+                    | 'proof_signature'
+                    | 'public_key'
+                    | 'other'
+                    | 'bundle';
+                  /** @description Its SHA-256: it is kept in the evidence store under this hash, beside the original */
+                  sha256: string;
+                  size_bytes: number;
+                }[];
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
+              }[];
               /**
                * @description already_stored: this investigation already has a record of the same bytes (kept once); whether any other investigation has them is never told
                * @enum {string}
@@ -11863,6 +11918,8 @@ export interface paths {
               stored: 'new' | 'already_stored';
               /** @description Other active records of the same bytes in this investigation */
               same_file: string[];
+              /** @description When a ProofMode bundle (zip) was sent: every media record made from it, this one first; each carries its proof */
+              bundle_media_ids?: string[];
             };
           };
         };
@@ -12122,6 +12179,61 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+              }[];
+              /** @description C2PA manifests and ProofMode proofs that came with the file (empty when none did) */
+              proofs: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                media_id: string;
+                /**
+                 * @description c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle
+                 * @enum {string}
+                 */
+                kind: 'c2pa' | 'proofmode';
+                /**
+                 * @description The proof was found and its claims read; this says nothing about its signature
+                 * @enum {boolean}
+                 */
+                claims_present: true;
+                /**
+                 * @description verified: the signature matches the certificate or key shipped with the proof and the file matches the signed hash (who holds that certificate or key is not established); invalid: a signature or hash does not match; unverifiable: no key, or a signature the reader cannot check
+                 * @enum {string}
+                 */
+                signature_state: 'verified' | 'invalid' | 'unverifiable';
+                /** @description Why the signature is in that state */
+                signature_reason: string;
+                /** @description The claim generator (C2PA) or "ProofMode" */
+                generator: string | null;
+                /** @description The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint */
+                signer: string | null;
+                /** @description When it was signed, as the signature says */
+                signed_at: string | null;
+                /** @description What the proof says. C2PA: claim_generator, signer, assertions (labels), actions, validation (codes); ProofMode: media_file, media_sha256, proof_sha256(_matches), signer, signatures, proof (its fields) */
+                claims: {
+                  [key: string]: unknown;
+                };
+                /** @description The proof’s files, kept unchanged in the evidence store */
+                files: {
+                  /** @description The file’s name in the bundle, or what it is (the manifest store embedded in the photo) */
+                  name: string;
+                  /** @enum {string} */
+                  role:
+                    | 'c2pa_manifest'
+                    | 'proof_json'
+                    | 'proof_csv'
+                    | 'media_signature'
+                    | 'proof_signature'
+                    | 'public_key'
+                    | 'other'
+                    | 'bundle';
+                  /** @description Its SHA-256: it is kept in the evidence store under this hash, beside the original */
+                  sha256: string;
+                  size_bytes: number;
+                }[];
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
               }[];
             };
           };
