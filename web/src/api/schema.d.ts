@@ -7015,7 +7015,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** @description Who handed the items over */
                 from_party: string;
@@ -7079,7 +7081,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /**
                  * @description Where the item stands with clearance; a status only
@@ -7138,7 +7142,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 trace_request_id: string;
@@ -7192,7 +7198,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 incident_id: string;
