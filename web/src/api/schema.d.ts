@@ -2267,6 +2267,16 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, name, last_used, expires */
+          sort?: 'created' | 'name' | 'last_used' | 'expires';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the token’s name */
+          q?: string;
           /** @description Another user’s tokens (administrators) */
           user_id?: string;
         };
@@ -2297,6 +2307,7 @@ export interface paths {
                 last_used_at: string | null;
                 revoked_at: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -26865,10 +26876,23 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List members and their roles */
+    /** List members and their roles (sorted and paginated) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Also list archived (tombstoned) records */
+          include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): username, role, created */
+          sort?: 'username' | 'role' | 'created';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the user name */
+          q?: string;
+        };
         header?: never;
         path: {
           id: string;
@@ -26905,6 +26929,7 @@ export interface paths {
                 archived_at: string | null;
                 archive_reason: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -27755,6 +27780,12 @@ export interface paths {
           /** @description Only entries on or before this day (YYYY-MM-DD, UTC) */
           to?: string;
           limit?: number;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): seq, action, user, record */
+          sort?: 'seq' | 'action' | 'user' | 'record';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description The `next_after_seq` of the previous page: the entries that follow it in the chosen order */
+          after_seq?: number;
         };
         header?: never;
         path: {
@@ -27787,8 +27818,10 @@ export interface paths {
                 prev_hash: string;
                 hash: string;
               }[];
-              /** @description Send as before_seq for the next (older) page; null on the last page */
+              /** @description Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null */
               next_before_seq: number | null;
+              /** @description Send as after_seq (with the same sort and order) for the next page; null on the last page */
+              next_after_seq: number | null;
             };
           };
         };
