@@ -2267,6 +2267,16 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, name, last_used, expires */
+          sort?: 'created' | 'name' | 'last_used' | 'expires';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the token’s name */
+          q?: string;
           /** @description Another user’s tokens (administrators) */
           user_id?: string;
         };
@@ -2297,6 +2307,7 @@ export interface paths {
                 last_used_at: string | null;
                 revoked_at: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -7015,7 +7026,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** @description Who handed the items over */
                 from_party: string;
@@ -7079,7 +7092,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /**
                  * @description Where the item stands with clearance; a status only
@@ -7138,7 +7153,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 trace_request_id: string;
@@ -7192,7 +7209,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 incident_id: string;
@@ -27215,10 +27234,23 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List members and their roles */
+    /** List members and their roles (sorted and paginated) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Also list archived (tombstoned) records */
+          include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): username, role, created */
+          sort?: 'username' | 'role' | 'created';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the user name */
+          q?: string;
+        };
         header?: never;
         path: {
           id: string;
@@ -27255,6 +27287,7 @@ export interface paths {
                 archived_at: string | null;
                 archive_reason: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -28105,6 +28138,12 @@ export interface paths {
           /** @description Only entries on or before this day (YYYY-MM-DD, UTC) */
           to?: string;
           limit?: number;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): seq, action, user, record */
+          sort?: 'seq' | 'action' | 'user' | 'record';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description The `next_after_seq` of the previous page: the entries that follow it in the chosen order */
+          after_seq?: number;
         };
         header?: never;
         path: {
@@ -28137,8 +28176,10 @@ export interface paths {
                 prev_hash: string;
                 hash: string;
               }[];
-              /** @description Send as before_seq for the next (older) page; null on the last page */
+              /** @description Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null */
               next_before_seq: number | null;
+              /** @description Send as after_seq (with the same sort and order) for the next page; null on the last page */
+              next_after_seq: number | null;
             };
           };
         };
