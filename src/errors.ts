@@ -27,6 +27,8 @@ export const problemCatalogue = {
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
+  instance_key_invalid: { status: 503, title: "The instance's signing key file cannot be read" },
+  signature_invalid: { status: 422, title: 'The signature does not verify, or its signer is not trusted' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

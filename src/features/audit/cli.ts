@@ -3,6 +3,7 @@ import { withSession } from '../../cli/context.js';
 import { createProgress, printJson, printRecord } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
+import { instanceSigner } from '../signing/instance-key.js';
 import { createCheckpoint, parseExternalCheckpoints } from './checkpoint.js';
 import { verifyAudit } from './service.js';
 
@@ -28,6 +29,7 @@ export function registerAuditCommands(program: Command): void {
           store: createMediaStore(config),
           checkpoints,
           onFileProgress: (done) => files.update(done),
+          ownFingerprint: instanceSigner(config).fingerprint,
         });
         progress.finish();
         files.finish();
@@ -53,8 +55,13 @@ export function registerAuditCommands(program: Command): void {
     .option('--note <text>', 'where it will be published')
     .option('--json', 'print JSON')
     .action(async (options: { note?: string; json?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor }) => {
-        const checkpoint = await createCheckpoint(db, actor, options.note === undefined ? {} : { note: options.note });
+      await withSession(command, async ({ db, actor, config }) => {
+        const checkpoint = await createCheckpoint(
+          db,
+          actor,
+          options.note === undefined ? {} : { note: options.note },
+          instanceSigner(config),
+        );
         if (options.json === true) return printJson(checkpoint);
         printRecord({
           seq: checkpoint.seq,
@@ -62,6 +69,11 @@ export function registerAuditCommands(program: Command): void {
           entries: checkpoint.entries,
           at: checkpoint.created_at,
           note: checkpoint.note,
+          signed_by:
+            checkpoint.signature === null
+              ? null
+              : `${checkpoint.signature.signer_name} (key ${checkpoint.signature.signer_fingerprint})`,
+          signature: checkpoint.signature?.signature ?? null,
         });
         process.stdout.write(
           `\nPublish this line outside armtrace; later check it with \`armtrace verify --checkpoint ${checkpoint.seq}:${checkpoint.hash}\`.\n`,

@@ -4,6 +4,7 @@ import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
+import { instanceSigner } from '../signing/instance-key.js';
 import { checkpointSchema, createCheckpoint, createCheckpointBodySchema, listCheckpoints } from './checkpoint.js';
 import { verifyResultSchema } from './schema.js';
 import { verifyAudit } from './service.js';
@@ -22,7 +23,7 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     },
     async (request) => {
       requireAdmin(requireActor(request));
-      return verifyAudit(db, undefined, { store });
+      return verifyAudit(db, undefined, { store, ownFingerprint: instanceSigner(config).fingerprint });
     },
   );
   app.post(
@@ -30,13 +31,16 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     {
       schema: {
         tags: ['audit'],
-        summary: 'Record the head of the audit chain, to publish outside armtrace (administrators)',
+        summary:
+          'Record the head of the audit chain, signed with the instance key, to publish outside armtrace (administrators)',
         body: createCheckpointBodySchema.optional(),
         response: { 201: checkpointSchema, ...problemResponses },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await createCheckpoint(db, requireActor(request), request.body ?? {})),
+      reply
+        .status(201)
+        .send(await createCheckpoint(db, requireActor(request), request.body ?? {}, instanceSigner(config))),
   );
   app.get(
     '/audit/checkpoints',

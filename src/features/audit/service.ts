@@ -42,6 +42,10 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   sync_operations: [],
   // Which ODK / Kobo submission made each imported item, who sent it and the device's times (src/features/forms).
   form_submissions: [],
+  // Partner keys trusted to sign bags, and the signed bags imported with each record's id in the bag (src/features/signing, bags).
+  trusted_signing_keys: [],
+  bag_imports: [],
+  bag_import_records: [],
 };
 
 /** The column that names a row in its audit entries, where it is not `id`. */
@@ -321,6 +325,8 @@ export interface VerifyOptions {
   /** Checkpoints published outside armtrace, checked like the recorded ones. */
   checkpoints?: readonly { seq: number; hash: string }[] | undefined;
   onFileProgress?: ((checked: number) => void) | undefined;
+  /** This instance's signing key fingerprint: a checkpoint signed by any other (untrusted) key is a problem. */
+  ownFingerprint?: string | undefined;
 }
 
 /**
@@ -439,7 +445,7 @@ export async function verifyAudit(
       afterId = ids[ids.length - 1];
     }
   }
-  const checkpoints = await verifyCheckpoints(db, options.checkpoints);
+  const checkpoints = await verifyCheckpoints(db, options.checkpoints, options.ownFingerprint);
   problems.push(...checkpoints.problems);
   let filesChecked = 0;
   if (options.store !== undefined) {

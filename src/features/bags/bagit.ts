@@ -101,6 +101,8 @@ function sha256Of(bytes: Buffer | string): string {
  * data/, `manifest-sha256.txt`, `bag-info.txt` with the given fields plus
  * Bagging-Date and Payload-Oxum, and `tagmanifest-sha256.txt`. The bag is
  * built beside `out` and renamed into place, so `out` is never half a bag.
+ * `options.seal` gets the tag manifest's bytes and returns further files to
+ * put beside it (the detached signature: src/features/signing/bag-signature.ts).
  *
  * @example
  * await writeBag('/tmp/case-12.bag', [{ path: 'records.json', bytes: Buffer.from('{}') }],
@@ -110,6 +112,7 @@ export async function writeBag(
   out: string,
   payload: AsyncIterable<PayloadFile> | Iterable<PayloadFile>,
   info: Record<string, string>,
+  options: { seal?: (tagManifest: Buffer) => Record<string, string> } = {},
 ): Promise<{ files: number; bytes: number }> {
   const target = path.resolve(out);
   if (fs.existsSync(target)) {
@@ -154,10 +157,15 @@ export async function writeBag(
         .join(''),
     };
     for (const [name, text] of Object.entries(tagFiles)) await writeFileDurably(path.join(building, name), text);
-    await writeFileDurably(
-      path.join(building, 'tagmanifest-sha256.txt'),
+    const tagManifest = Buffer.from(
       manifestText(Object.entries(tagFiles).map(([name, text]) => ({ path: name, sha256: sha256Of(text) }))),
     );
+    await writeFileDurably(path.join(building, 'tagmanifest-sha256.txt'), tagManifest);
+    for (const [name, text] of Object.entries(options.seal?.(tagManifest) ?? {})) {
+      if (!isSafeBagPath(name) || name.includes('/') || name.startsWith('data'))
+        throw new Error(`unsafe seal file ${name}`);
+      await writeFileDurably(path.join(building, name), text);
+    }
     await fsp.rename(building, target);
     return { files: entries.length, bytes };
   } catch (error) {
@@ -167,7 +175,7 @@ export async function writeBag(
 }
 
 export interface BagProblem {
-  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid';
+  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid' | 'signature';
   path?: string;
   message: string;
 }

@@ -5,6 +5,8 @@ import type { Actor } from '../access/schema.js';
 import { exportInvestigation, type InvestigationExport } from '../export/service.js';
 import { extensionFor } from '../media/sniff.js';
 import type { MediaStore } from '../media/store.js';
+import { bagSignatureFiles, signerBagInfo } from '../signing/bag-signature.js';
+import type { InstanceSigner } from '../signing/instance-key.js';
 import { writeBag, type PayloadFile } from './bagit.js';
 
 type Records = InvestigationExport['records'];
@@ -122,6 +124,8 @@ export interface BagExportResult {
   bytes: number;
   originals: number;
   audit_head: { position: number; hash: string } | null;
+  /** Who signed the bag's tag manifest; null for an unsigned bag. */
+  signer: { fingerprint: string; name: string } | null;
 }
 
 /**
@@ -130,7 +134,9 @@ export interface BagExportResult {
  * json`, with the device and capture/receipt times of each write that came
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
  * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
- * investigation, the exporter, the time and the audit-chain head.
+ * investigation, the exporter, the time and the audit-chain head. With a
+ * `signer`, bag-info.txt names it and the tag manifest gets a detached
+ * Ed25519 signature (`tagmanifest-sha256.txt.sig`, `….signer.json`).
  *
  * @example
  * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
@@ -142,6 +148,7 @@ export async function exportBag(
   investigationId: string,
   options: { items?: string[] | undefined },
   out: string,
+  signer?: InstanceSigner,
 ): Promise<BagExportResult> {
   const document = await exportInvestigation(db, actor, investigationId);
   const records =
@@ -185,16 +192,31 @@ export async function exportBag(
     })),
   ];
   const head = document.audit_head;
-  const written = await writeBag(out, payload, {
-    'Source-Organization': 'armtrace',
-    'External-Identifier': investigationId,
-    'External-Description': title,
-    'Bag-Software-Agent': SOFTWARE,
-    'Armtrace-Investigation': `${investigationId} ${title}`,
-    'Armtrace-Exported-By': document.exported_by,
-    'Armtrace-Exported-At': document.exported_at,
-    'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
-    ...(options.items === undefined || options.items.length === 0 ? {} : { 'Armtrace-Items': options.items.join(' ') }),
-  });
-  return { out, files: written.files, bytes: written.bytes, originals: originals.size, audit_head: head };
+  const written = await writeBag(
+    out,
+    payload,
+    {
+      'Source-Organization': 'armtrace',
+      'External-Identifier': investigationId,
+      'External-Description': title,
+      'Bag-Software-Agent': SOFTWARE,
+      'Armtrace-Investigation': `${investigationId} ${title}`,
+      'Armtrace-Exported-By': document.exported_by,
+      'Armtrace-Exported-At': document.exported_at,
+      'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
+      ...(options.items === undefined || options.items.length === 0
+        ? {}
+        : { 'Armtrace-Items': options.items.join(' ') }),
+      ...(signer === undefined ? {} : signerBagInfo(signer)),
+    },
+    signer === undefined ? {} : { seal: (tagManifest) => bagSignatureFiles(signer, tagManifest) },
+  );
+  return {
+    out,
+    files: written.files,
+    bytes: written.bytes,
+    originals: originals.size,
+    audit_head: head,
+    signer: signer === undefined ? null : { fingerprint: signer.fingerprint, name: signer.name },
+  };
 }
