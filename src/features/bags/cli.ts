@@ -111,13 +111,13 @@ export function registerBagCommands(program: Command): void {
             `${problem.kind.toUpperCase()}${problem.path === undefined ? '' : ` ${problem.path}`}: ${problem.message}\n`,
           );
         }
-        for (const note of result.notes) process.stdout.write(`NOTE: ${note}\n`);
-        process.stdout.write(`SIGNATURE: ${result.signature.summary}\n`);
         process.stdout.write(
           result.ok
             ? `OK: ${bagPath} is a valid bag; ${result.payload_files} payload files match their ${result.algorithms.join(', ')} checksums.\n`
             : `${result.problems.length} problem(s) in ${bagPath}.\n`,
         );
+        process.stdout.write(`SIGNATURE: ${result.signature.summary}\n`);
+        for (const note of result.notes) process.stdout.write(`NOTE: ${note}\n`);
       }
       if (!result.ok) process.exitCode = 1;
     });
