@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printTable } from '../../cli/output.js';
+import { printJson } from '../../cli/output.js';
 import { loadConfig } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
 import { loadInstanceSigner } from './instance-key.js';
@@ -61,16 +61,15 @@ export function registerSigningCommands(program: Command): void {
       await withSession(command, async ({ db, actor }) => {
         const keys = await service.listTrustedKeys(db, actor, { includeArchived: options.all === true });
         if (options.json === true) return printJson({ items: keys });
-        printTable(
-          keys,
-          [
-            { header: 'FINGERPRINT', value: (row) => row.fingerprint },
-            { header: 'NAME', value: (row) => row.name },
-            { header: 'ADDED', value: (row) => row.created_at },
-            { header: 'WITHDRAWN', value: (row) => row.archived_at },
-          ],
-          'No partner keys are trusted. Add one with `armtrace key trust <file> --name …`.',
-        );
+        // Fingerprints are printed whole (a table would cut them): they are what people compare.
+        if (keys.length === 0) {
+          process.stdout.write('No partner keys are trusted. Add one with `armtrace key trust <file> --name …`.\n');
+        }
+        for (const row of keys) {
+          process.stdout.write(
+            `${row.fingerprint}  ${row.name}  added ${row.created_at}${row.archived_at === null ? '' : `  withdrawn ${row.archived_at}: ${row.archive_reason ?? ''}`}\n`,
+          );
+        }
       });
     });
 
