@@ -120,7 +120,9 @@ const singular: Record<ImportedTable, string> = {
   media_links: 'media_link',
 };
 
-const recordSchema = z.record(z.string(), z.unknown()).and(z.object({ id: z.uuid() }));
+const recordSchema = z.record(z.string(), z.unknown());
+/** The records of the tables imported carry their own id (link tables such as incident_items have none). */
+const importedRecordSchema = z.record(z.string(), z.unknown()).and(z.object({ id: z.uuid() }));
 const bagDocumentSchema = z.object({
   investigation: z.object({ id: z.string(), title: z.string() }).loose(),
   exported_at: z.string().optional(),
@@ -274,7 +276,17 @@ export async function importBag(
     throw refuse(`data/records.json cannot be read as JSON (${(error as Error).message}); nothing was imported.`);
   }
   const document = parsedDocument;
-  const rowsOf = (table: ImportedTable) => document.records[table] ?? [];
+  const importedRows = new Map<ImportedTable, z.infer<typeof importedRecordSchema>[]>();
+  for (const table of importedTables) {
+    const parsed = z.array(importedRecordSchema).safeParse(document.records[table] ?? []);
+    if (!parsed.success) {
+      throw refuse(
+        `data/records.json: ${table}.${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}; nothing was imported.`,
+      );
+    }
+    importedRows.set(table, parsed.data);
+  }
+  const rowsOf = (table: ImportedTable) => importedRows.get(table) ?? [];
   const notImported: Record<string, number> = {};
   for (const [table, rows] of Object.entries(document.records)) {
     if (!(importedTables as readonly string[]).includes(table) && rows.length > 0) notImported[table] = rows.length;
