@@ -2,6 +2,7 @@
 // 1280 px and 360 px wide, into docs/screenshots/. Uses the example
 // investigation on an in-memory database and Debian's Chromium.
 // Run: npm run build:web && npm run screenshots
+// Only some pages: npm run screenshots -- import-mapping exports (names as in the files, without locale and width).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config/config.js';
 import { loadExampleInvestigation } from '../src/features/demo/service.js';
+import { linkIncidentSite } from '../src/features/incidents/service.js';
 import { getItem, setDisposalStatus } from '../src/features/items/service.js';
 import { addMediaFromStream } from '../src/features/media/service.js';
 import { createMediaStore } from '../src/features/media/store.js';
@@ -24,6 +26,9 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = new URL('../docs/screenshots/', import.meta.url);
 const locales = ['en', 'ar'] as const;
 const widths = [1280, 360] as const;
+/** The pages named on the command line, or every page. */
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => only.size === 0 || only.has(name);
 
 if (!fs.existsSync(path.join(defaultWebRoot, 'index.html'))) {
   throw new Error('The web app is not built: run npm run build:web');
@@ -86,7 +91,8 @@ const browser = await chromium.launch({
   ],
 });
 
-const pages: { name: string; path: string; ready: (page: Page) => Promise<void> }[] = [
+/** A page to take: once `ready`, the whole page, or only `element` (a section lower down) when given. */
+const pages: { name: string; path: string; ready: (page: Page) => Promise<void>; element?: string }[] = [
   {
     name: 'overview',
     path: `/investigations/${investigation.id}`,
@@ -240,6 +246,70 @@ pages.push(
   { name: 'verify', path: '/verify', ready: (page) => page.locator('main h1').waitFor() },
 );
 
+// The import's mapping step (a file whose headers are partly French, partly unknown), the tables and maps of the
+// downloads screen after a map download (how many records a map file leaves out), and an incident's sites.
+{
+  const firstIncident = await test.db
+    .selectFrom('incidents')
+    .select('id')
+    .where('investigation_id', '=', investigation.id)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  const sites = await test.db
+    .selectFrom('sites')
+    .select('id')
+    .where('investigation_id', '=', investigation.id)
+    .orderBy('id')
+    .limit(3)
+    .execute();
+  const linked = await test.db
+    .selectFrom('incident_sites')
+    .select('site_id')
+    .where('incident_id', '=', firstIncident.id)
+    .execute();
+  for (const site of sites) {
+    if (!linked.some((row) => row.site_id === site.id)) {
+      await linkIncidentSite(test.db, user, firstIncident.id, { site_id: site.id });
+    }
+  }
+  pages.push(
+    {
+      name: 'import-mapping',
+      path: `/investigations/${investigation.id}/import`,
+      ready: async (page) => {
+        const csv = [
+          'Code;Nom du site;Type de site;Objet;Catégorie;Remarque libre',
+          'EX-S1;Grange;Cache;EX-I1;Cartouches;vu deux fois',
+          'EX-S1;;;EX-I2;قذيفة هاون;',
+        ].join('\r\n');
+        await page.locator('input[type="file"]').setInputFiles({
+          name: 'inventaire.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from(csv),
+        });
+        await page.locator('main form button[type="submit"]').click();
+        await page.locator('#import-mapping-title').waitFor();
+      },
+    },
+    {
+      name: 'exports',
+      path: `/investigations/${investigation.id}/downloads`,
+      element: 'section[aria-labelledby="table-exports-title"]',
+      ready: async (page) => {
+        const sitesExport = page.locator('#table-export-sites').locator('xpath=..');
+        await sitesExport.locator('button', { hasText: 'GEOJSON' }).click();
+        await sitesExport.locator('.notice-success').waitFor();
+      },
+    },
+    {
+      name: 'incident-sites',
+      path: `/investigations/${investigation.id}/incidents/${firstIncident.id}`,
+      element: 'section[aria-labelledby="incident-sites-title"]',
+      ready: (page) => page.getByTestId('linked-sites').waitFor(),
+    },
+  );
+}
+
 // The register screens (issue 11, items 4–6): the actors, sources and incidents lists and one record of each.
 {
   const firstOf = async (table: 'actors' | 'sources' | 'incidents') =>
@@ -283,24 +353,32 @@ try {
 
       await page.goto(baseUrl);
       await page.locator('input[name="username"]').waitFor();
-      await save('sign-in');
+      if (wanted('sign-in')) await save('sign-in');
       await page.locator('input[name="username"]').fill('demo');
       await page.locator('input[name="password"]').fill(testPassword);
       await page.locator('button[type="submit"]').click();
       await page.locator('.card-list').waitFor();
 
-      for (const shot of pages) {
+      for (const shot of pages.filter((candidate) => wanted(candidate.name))) {
         await page.goto(`${baseUrl}${shot.path}`);
         await shot.ready(page);
         // Let late layout (fonts, the map's fit-to-extent animation) settle.
         await page.waitForTimeout(400);
-        await save(shot.name);
+        if (shot.element === undefined) {
+          await save(shot.name);
+        } else {
+          const file = new URL(`${shot.name}-${locale}-${width}.png`, outputDir);
+          await page.locator(shot.element).screenshot({ path: file.pathname });
+          process.stdout.write(`Wrote docs/screenshots/${shot.name}-${locale}-${width}.png\n`);
+        }
       }
       await context.close();
     }
   }
-  for (const locale of locales) await offlineScreenshots(locale);
-  for (const locale of locales) for (const width of widths) await recordScreenshots(locale, width);
+  if (only.size === 0) {
+    for (const locale of locales) await offlineScreenshots(locale);
+    for (const locale of locales) for (const width of widths) await recordScreenshots(locale, width);
+  }
 } finally {
   await browser.close();
   await app.close();

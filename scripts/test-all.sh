@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it (`npm ci && npm run test:all`):
 #   1. `npm test` (lint, typecheck, unit tests) on the embedded database (PGlite);
-#   2. the same test files again on a real PostgreSQL server, started here in a
-#      throwaway cluster and removed on exit.
+#   2. the test files that use a database again on a real PostgreSQL server, started
+#      here in a throwaway cluster and removed on exit (files with no database, or
+#      marked "Database-independent: <why>", ran once in 1; run-tests.mjs lists them).
 # Installs the Debian packages it needs when they are missing. Ends with one
 # line "N passed, N failed" summing both runs, and fails if either run failed
 # or if no test ran at all.
@@ -66,6 +67,11 @@ if ! command -v ogr2ogr >/dev/null 2>&1; then
   log "Installing GDAL (gdal-bin) for ogr2ogr"
   apt_install gdal-bin
 fi
+# The trusted-timestamp tests run a local time-stamping authority with `openssl ts` (src/testing/local-tsa.ts).
+if ! command -v openssl >/dev/null 2>&1; then
+  log "Installing OpenSSL (openssl) for the local time-stamping authority"
+  apt_install openssl
+fi
 
 # --- Throwaway PostgreSQL cluster --------------------------------------------
 PG_DIR="$(mktemp -d -t armtrace-pg.XXXXXX)"
@@ -126,7 +132,7 @@ log "npm test (lint, typecheck, unit tests on the embedded database)"
 
 postgres_status=0
 log "Tests on PostgreSQL"
-DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" node scripts/run-tests.mjs 2>&1 |
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" node scripts/run-tests.mjs --database-pass 2>&1 |
   tee "$LOG_DIR/postgres.log" || postgres_status=$?
 
 # --- Summary ------------------------------------------------------------------

@@ -29,6 +29,12 @@ export const problemCatalogue = {
   program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
   instance_key_invalid: { status: 503, title: "The instance's signing key file cannot be read" },
   signature_invalid: { status: 422, title: 'The signature does not verify, or its signer is not trusted' },
+  // Review before publication (src/features/review)
+  review_own_record: { status: 403, title: 'You cannot verify or publish a record you wrote or changed' },
+  review_state_invalid: { status: 409, title: 'The record’s review state does not allow this step' },
+  publication_not_allowed: { status: 409, title: 'The investigation’s publication rule does not allow this yet' },
+  timestamp_failed: { status: 502, title: 'The time-stamping authority did not give a valid timestamp' },
+  timestamp_not_configured: { status: 503, title: 'No time-stamping authority is configured' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

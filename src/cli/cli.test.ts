@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-
-const repoRoot = path.join(import.meta.dirname, '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
+import { createCliSandbox, succeeded, type CliSandbox } from '../testing/cli.js';
 
 interface InvestigationJson {
   id: string;
@@ -16,48 +11,17 @@ interface InvestigationJson {
   version: number;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('armtrace CLI', () => {
   let dataDir: string;
-  let database: TestDatabase | undefined;
-  let env: NodeJS.ProcessEnv;
-
-  /** Runs the real CLI in a child process, as a user would. */
-  function armtrace(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
-  function succeeded(result: CliResult): string {
-    assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return result.stdout;
-  }
+  let cli: CliSandbox;
+  const armtrace = (...args: string[]) => cli.run(...args);
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-cli-'));
-    env = { ...process.env, ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    // On PostgreSQL the CLI gets a fresh, empty database of its own, just as on PGlite it gets an empty folder.
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      env.DATABASE_URL = database.url;
-    }
+    cli = await createCliSandbox('armtrace-cli-');
+    dataDir = cli.root;
   });
   after(async () => {
-    await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cli.close();
   });
 
   it('prints help and exits 0', async () => {

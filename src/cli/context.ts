@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
 import type { Actor } from '../features/access/schema.js';
 import { ensureFirstAdmin, resolveLocalActor } from '../features/users/service.js';
+import { currentInvocation } from './invocation.js';
 
 export interface CliSession {
   db: Kysely<DB>;
@@ -37,21 +38,40 @@ export function printFirstAdmin(firstAdmin: { username: string; password: string
   if (firstAdmin === undefined) return;
   process.stderr.write(
     `Created the administrator "${firstAdmin.username}" with the one-time password:\n\n    ${firstAdmin.password}\n\n` +
-      'It is shown only now. Change it with `armtrace user password admin`.\n',
+      'It is shown only now. Set a new one with `armtrace user password admin` (also while the server runs).\n',
   );
+}
+
+/**
+ * The configuration a command runs with: inside `armtrace serve` (a command
+ * sent over the CLI socket) the server's, otherwise the environment's. For
+ * commands that need no database (`key show`, `verify-bag`).
+ *
+ * @example
+ * const { signer } = loadInstanceSigner(commandConfig());
+ */
+export function commandConfig(): Config {
+  return currentInvocation()?.remote?.config ?? loadConfig();
 }
 
 /**
  * Runs one command against the local database as the local administrator, or
  * as the user named by the global `--as` option (whose role is then checked
- * like any API caller's).
+ * like any API caller's). Inside `armtrace serve` (a command sent over the CLI
+ * socket) it uses the server's open database and configuration instead.
  */
 export async function withSession<T>(command: Command, run: (session: CliSession) => Promise<T>): Promise<T> {
+  const as = command.optsWithGlobals<{ as?: string }>().as;
+  // Sent over the CLI socket: the command runs in `armtrace serve`, on the database the server holds open.
+  const remote = currentInvocation()?.remote;
+  if (remote !== undefined) {
+    const actor = await resolveLocalActor(remote.database.db, as);
+    return run({ db: remote.database.db, database: remote.database, config: remote.config, actor });
+  }
   const config = loadConfig();
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
   try {
-    const as = command.optsWithGlobals<{ as?: string }>().as;
     const actor = await resolveLocalActor(database.db, as);
     return await run({ db: database.db, database, config, actor });
   } finally {

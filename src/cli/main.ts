@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { loadConfig, ConfigError } from '../config/config.js';
-import { openDatabase } from '../db/database.js';
+import { loadConfig, ConfigError, type Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { DomainError } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
 import { buildApp } from '../http/app.js';
@@ -10,6 +12,10 @@ import { openConfiguredDatabase, printFirstAdmin } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
 import { createMediaStore } from '../features/media/store.js';
 import { loadInstanceSigner } from '../features/signing/instance-key.js';
+import { runInvocation, type CliInvocation, type RemoteTerminal } from './invocation.js';
+import { forwardToServer } from './socket-client.js';
+import type { CliRequest } from './socket-protocol.js';
+import { openCliSocket, type CliSocketServer } from './socket-server.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -104,7 +110,10 @@ export function buildProgram(): Command {
           : undefined;
       const host = options.host ?? config.host;
       const port = options.port ?? config.port;
+      let cliSocket: CliSocketServer | undefined;
       const close = async () => {
+        // First: no new CLI commands, and those running finish before the database closes under them.
+        await cliSocket?.close();
         await app.close();
         await maintenance?.stop();
         await database.close();
@@ -113,6 +122,19 @@ export function buildProgram(): Command {
       process.once('SIGINT', () => void close());
       process.once('SIGTERM', () => void close());
       const address = await app.listen({ host, port });
+      // The embedded database takes one process: the CLI run beside the server sends its commands here.
+      if (database.kind === 'pglite') {
+        const opened = await openCliSocket(config.dataDir, (request, terminal) =>
+          runRemoteCommand(request, terminal, database, config),
+        );
+        if ('unavailable' in opened) {
+          process.stderr.write(
+            `armtrace: the CLI cannot reach this server (${opened.unavailable}); stop the server to use the CLI\n`,
+          );
+        } else {
+          cliSocket = opened;
+        }
+      }
       // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
       // Swept in the background: a large store's folders take a while to walk, and serving need not wait.
       createMediaStore(config)
@@ -130,7 +152,10 @@ export function buildProgram(): Command {
       process.stderr.write(
         `armtrace is running at ${address}\n` +
           `  API description: ${address}/api/v1/openapi.json\n` +
-          `  Sign in as "admin"${firstAdmin === undefined ? ' (password shown at first start; reset: armtrace user password admin)' : ' with the password above'}.\n`,
+          `  Sign in as "admin"${firstAdmin === undefined ? ' (password shown at first start; reset: armtrace user password admin)' : ' with the password above'}.\n` +
+          (cliSocket === undefined
+            ? ''
+            : '  The armtrace CLI works beside this server (it sends its commands to it).\n'),
       );
     });
 
@@ -138,30 +163,142 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 failure, 2 usage error. */
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.help' ||
-        error.code === 'commander.version'
-      )
-        return EXIT_OK;
-      return EXIT_USAGE;
-    }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    const problem = toProblem(error);
-    process.stderr.write(`error [${problem.code}]: ${problem.detail}\n`);
-    for (const field of problem.fields ?? []) process.stderr.write(`  ${field.field}: ${field.message}\n`);
-    if (problem.code === 'internal') process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    return problem.code === 'validation_failed' ? EXIT_USAGE : EXIT_FAILURE;
+/** Thrown by the hook that sent the command to a running server, to skip the local action. */
+class CommandSentToServer extends Error {
+  constructor(readonly exitCode: number) {
+    super('the command ran in the running server');
   }
+}
+
+// Top-level commands that open the data directory themselves, and why they cannot run inside a running server.
+const NOT_REMOTE: Record<string, string> = {
+  serve: 'a server is already running on this data directory',
+  init: 'the data directory is already set up: the running server created it',
+  migrate:
+    'the running server applied its migrations when it started; stop it, then run `armtrace migrate` ' +
+    '(a newer armtrace applies its own migrations when it starts)',
+};
+
+// Argument and option placeholders that name a file or folder: a remote command resolves them against the
+// client's working directory (`-`, standard output, stays as it is). A new command names its paths so.
+const PATH_PLACEHOLDER = /<(file|files|out|path|dir)(\.\.\.)?>/;
+
+function resolveAgainst(cwd: string, value: unknown): unknown {
+  if (typeof value === 'string') return value === '-' ? value : path.resolve(cwd, value);
+  if (Array.isArray(value)) return value.map((entry) => resolveAgainst(cwd, entry));
+  return value;
+}
+
+/** Makes the path arguments and options of the command about to run absolute, against the client's directory. */
+function resolvePathsFor(command: Command, cwd: string): void {
+  command.registeredArguments.forEach((argument, index) => {
+    if (PATH_PLACEHOLDER.test(`<${argument.name()}${argument.variadic ? '...' : ''}>`)) {
+      command.processedArgs[index] = resolveAgainst(cwd, command.processedArgs[index]);
+    }
+  });
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const value: unknown = command.getOptionValue(key);
+    if (PATH_PLACEHOLDER.test(option.flags) && value !== undefined) {
+      command.setOptionValueWithSource(key, resolveAgainst(cwd, value), command.getOptionValueSource(key) ?? 'cli');
+    }
+  }
+}
+
+/** The top-level command an action belongs to (`user` for `user password`). */
+function topLevelName(command: Command): string {
+  let current = command;
+  while (current.parent?.parent) current = current.parent;
+  return current.name();
+}
+
+/**
+ * Parses and runs one command line in an invocation. Before the action runs,
+ * `beforeAction` may send it elsewhere (throw {@link CommandSentToServer}) or
+ * adjust it; usage errors and `--help` never reach it.
+ */
+async function runProgram(
+  argv: string[],
+  invocation: CliInvocation,
+  beforeAction: (actionCommand: Command) => Promise<void> | void,
+): Promise<number> {
+  return runInvocation(invocation, async () => {
+    const program = buildProgram();
+    program.hook('preAction', (_program, actionCommand) => beforeAction(actionCommand));
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+      return invocation.exitCode ?? (typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+    } catch (error) {
+      if (error instanceof CommandSentToServer) return error.exitCode;
+      return reportFailure(error);
+    }
+  });
+}
+
+function reportFailure(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.help' ||
+      error.code === 'commander.version'
+    )
+      return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const problem = toProblem(error);
+  process.stderr.write(`error [${problem.code}]: ${problem.detail}\n`);
+  for (const field of problem.fields ?? []) process.stderr.write(`  ${field.field}: ${field.message}\n`);
+  if (problem.code === 'internal') process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  return problem.code === 'validation_failed' ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 1 failure, 2 usage error.
+ * When `armtrace serve` holds the embedded data directory, a parsed command
+ * is sent to it over the CLI socket and runs there (same output, same exit
+ * code); `serve` itself always runs here (and meets the lock).
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  return runProgram(argv, { exitCode: undefined }, async (actionCommand) => {
+    if (topLevelName(actionCommand) === 'serve') return;
+    let config: Config;
+    try {
+      config = loadConfig();
+    } catch {
+      return; // the command reports the configuration error itself, as before
+    }
+    // PostgreSQL has no lock: the CLI uses the server's database directly, beside any armtrace serve.
+    if (config.databaseUrl !== undefined) return;
+    const code = await forwardToServer(config.dataDir, argv);
+    if (code !== undefined) throw new CommandSentToServer(code);
+  });
+}
+
+/**
+ * Runs, inside `armtrace serve`, a command line a CLI sent over the socket:
+ * the same program, acting as the local administrator (or `--as`) on the
+ * server's open database, with output and exit code going back to the client.
+ */
+export async function runRemoteCommand(
+  request: CliRequest,
+  terminal: RemoteTerminal,
+  database: Database,
+  config: Config,
+): Promise<number> {
+  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config } };
+  return runProgram(request.argv, invocation, (actionCommand) => {
+    const name = topLevelName(actionCommand);
+    const reason = NOT_REMOTE[name];
+    if (reason !== undefined) {
+      throw new DomainError(
+        'data_dir_locked',
+        `\`armtrace ${name}\` cannot run while \`armtrace serve\` (process ${process.pid}) holds ${config.dataDir}: ${reason}.`,
+      );
+    }
+    resolvePathsFor(actionCommand, request.cwd);
+  });
 }

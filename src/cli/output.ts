@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+
 /** Prints a value as indented JSON, for `--json` on read commands. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -71,4 +73,45 @@ export function createProgress(
       if (enabled) process.stderr.write('\n');
     },
   };
+}
+
+/** One page of a keyset-paged list, as every list service returns it. */
+export interface Page<T> {
+  items: T[];
+  next_after: string | null;
+}
+
+/**
+ * Adds the paging options every list command has: `--limit` (rows per page,
+ * default 50) and `--after` (the id printed as `More: --after …` by
+ * {@link printPage}). Returns the command, so the chain goes on.
+ *
+ * @example
+ * addPageOptions(program.command('list').requiredOption('--investigation <id>', 'investigation id'))
+ *   .option('--json', 'print JSON')
+ *   .action(async (options: { limit: string; after?: string; json?: boolean }) => { ... });
+ */
+export function addPageOptions(command: Command, help: { limit?: string; after?: string } = {}): Command {
+  return command
+    .option('--limit <n>', help.limit ?? 'rows per page', '50')
+    .option('--after <id>', help.after ?? 'continue after this id (from the previous page)');
+}
+
+/**
+ * Prints one page of a list command: the page as JSON with `--json`, else a
+ * table (or `emptyMessage`) and, when there is more, the `--after` that
+ * continues.
+ *
+ * @example
+ * printPage(page, [{ header: 'ID', value: (row) => row.id }], 'No sites yet.', options);
+ */
+export function printPage<T>(
+  page: Page<T>,
+  columns: Column<T>[],
+  emptyMessage: string,
+  options: { json?: boolean },
+): void {
+  if (options.json === true) return printJson(page);
+  printTable(page.items, columns, emptyMessage);
+  if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
 }

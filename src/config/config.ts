@@ -40,6 +40,11 @@ const configSchema = z.object({
     .max(200)
     .regex(/^[^\r\n]+$/, 'must be one line')
     .optional(),
+  ARMTRACE_TSA_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http:// or https:// URL of an RFC 3161 time-stamping authority' })
+    .optional(),
+  ARMTRACE_TSA_CA_FILE: z.string().min(1).optional(),
+  ARMTRACE_TSA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 });
 
 /** Everything armtrace reads from its environment, validated once at start-up. */
@@ -62,6 +67,20 @@ export interface Config {
   /** Largest bag (as a tar archive) the API takes for import, in bytes (default 10 GiB). */
   maxBagImportBytes: number;
   media: MediaConfig;
+  timestamping: TimestampingConfig;
+}
+
+/** RFC 3161 trusted timestamps on audit checkpoints and bags (README: "Trusted timestamps"). */
+export interface TimestampingConfig {
+  /** The time-stamping authority to ask; undefined: no token is requested (and outputs say so). */
+  url: string | undefined;
+  /**
+   * PEM or DER files of the CA certificate(s) the TSA's certificate must chain to; tokens are only called
+   * verified against these. May be set without a URL, to keep verifying the tokens of a former TSA.
+   */
+  caFiles: string[];
+  /** How long to wait for the TSA's answer. */
+  timeoutMs: number;
 }
 
 /** Limits and review thresholds of the evidence store (kept under {@link Config.dataDir}/media). */
@@ -116,6 +135,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxImagePixels: values.ARMTRACE_MAX_IMAGE_PIXELS,
       reviewDistanceM: values.ARMTRACE_REVIEW_DISTANCE_M,
       reviewTimeHours: values.ARMTRACE_REVIEW_TIME_HOURS,
+    },
+    timestamping: {
+      url: values.ARMTRACE_TSA_URL,
+      caFiles: (values.ARMTRACE_TSA_CA_FILE ?? '')
+        .split(',')
+        .map((file) => file.trim())
+        .filter((file) => file !== '')
+        .map((file) => path.resolve(file)),
+      timeoutMs: values.ARMTRACE_TSA_TIMEOUT_SECONDS * 1000,
     },
   };
 }

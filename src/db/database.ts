@@ -6,6 +6,7 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { withCopyFromStdin } from './copy.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './tables.js';
 
@@ -79,7 +80,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         `armtrace: an idle database connection was closed (${error.message}); it will be replaced\n`,
       );
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // The clients Kysely gets run `COPY … FROM STDIN` statements as COPYs (src/db/copy.ts).
+    const dialectPool = {
+      connect: async () => withCopyFromStdin(await pool.connect()),
+      end: () => pool.end(),
+    };
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }) });
     return {
       db,
       kind: 'postgres',

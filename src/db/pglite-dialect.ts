@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { copyFromStdinData } from './copy.js';
 
 /** The database time one unit of work (an HTTP request, a command) has had so far. */
 interface DatabaseShare {
@@ -152,7 +153,14 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    const copyData = copyFromStdinData(compiledQuery.sql, compiledQuery.parameters);
+    // COPY … FROM STDIN (src/db/copy.ts): PGlite reads COPY's input from a blob given as '/dev/blob'.
+    const result =
+      copyData === undefined
+        ? await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters])
+        : await this.#pglite.query<R>(compiledQuery.sql.replace(/\bSTDIN\s*$/i, "'/dev/blob'"), [], {
+            blob: new Blob([copyData]),
+          });
     const affected = result.affectedRows ?? 0;
     return {
       rows: result.rows,

@@ -13,6 +13,22 @@ interface MutableColumns {
 type DefaultedText = ColumnType<string, string | undefined, string>;
 type DefaultedTextArray = ColumnType<string[], string[] | undefined, string[]>;
 type Json = ColumnType<unknown, string, string>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+/**
+ * Added by 0018_review.sql: the review state of sites, items, markings, provenance claims and media (draft,
+ * submitted, verified, published), the version last verified (kept when a correction sends the record back to
+ * submitted) and who verified and published it when.
+ */
+interface ReviewColumns {
+  review_state: DefaultedText;
+  verified_version: Defaulted<number | null>;
+  verified_by: Defaulted<string | null>;
+  verified_at: Defaulted<Date | null>;
+  published_by: Defaulted<string | null>;
+  published_at: Defaulted<Date | null>;
+}
+
 /** `date` columns travel as ISO `YYYY-MM-DD` strings on both drivers (see database.ts). */
 type DateOnly = string;
 
@@ -59,6 +75,8 @@ export interface InvestigationsTable extends MutableColumns {
   id: string;
   title: string;
   summary: DefaultedText;
+  /** Added by 0018_review.sql: what may be published, 'verified' (only verified records) or 'submitted'. */
+  publication_rule: DefaultedText;
 }
 
 export interface MembershipsTable extends MutableColumns {
@@ -84,7 +102,7 @@ export interface SourcesTable extends MutableColumns {
   notes: DefaultedText;
 }
 
-export interface SitesTable extends MutableColumns {
+export interface SitesTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   external_ref: string | null;
@@ -108,7 +126,7 @@ export interface ZonesTable extends MutableColumns {
   description: DefaultedText;
 }
 
-export interface ItemsTable extends MutableColumns {
+export interface ItemsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   site_id: string;
@@ -128,7 +146,7 @@ export interface ItemsTable extends MutableColumns {
   disposal_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface MarkingsTable extends MutableColumns {
+export interface MarkingsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   item_id: string;
@@ -152,7 +170,7 @@ export interface MarkingSearchKeysTable {
   confusion_key: string;
 }
 
-export interface MediaTable extends MutableColumns {
+export interface MediaTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   sha256: string;
@@ -260,7 +278,7 @@ export interface TraceRequestItemsTable {
   investigation_id: string;
 }
 
-export interface ProvenanceClaimsTable extends MutableColumns {
+export interface ProvenanceClaimsTable extends MutableColumns, ReviewColumns {
   id: string;
   investigation_id: string;
   item_id: string | null;
@@ -354,6 +372,18 @@ export interface AuditCheckpointsTable {
   note: string | null;
 }
 
+/** The RFC 3161 timestamp token of an audit checkpoint (migration 0024); append-only. */
+export interface AuditCheckpointTimestampsTable {
+  checkpoint_id: string;
+  /** The token (CMS SignedData over TSTInfo, DER) as the TSA sent it. */
+  token: Uint8Array;
+  imprint_sha256: string;
+  gen_time: Date;
+  tsa_name: string;
+  tsa_url: string;
+  created_at: Generated<Date>;
+}
+
 /** One operation received from a device's outbox and applied (offline sync); append-only. */
 export interface SyncOperationsTable {
   op_id: string;
@@ -443,6 +473,24 @@ export interface BagImportRecordsTable {
   record_type: string;
   original_id: string;
   record_id: string;
+}
+
+/** Added by 0020_media_proofs.sql: a C2PA manifest or ProofMode proof that came with a media file (append-only). */
+export interface MediaProofsTable {
+  id: string;
+  investigation_id: string;
+  media_id: string;
+  /** 'c2pa' or 'proofmode' */
+  kind: string;
+  /** JSON object: what the proof says (generator, signer, assertions, actions, proof fields, validation codes). */
+  claims: ColumnType<unknown, string, never>;
+  /** 'verified', 'invalid' or 'unverifiable' */
+  signature_state: string;
+  signature_reason: string;
+  /** JSON array of the proof's files kept in the evidence store: name, role, sha256, size_bytes. */
+  files: ColumnType<unknown, string, never>;
+  created_by: string;
+  created_at: Date;
 }
 
 export interface SchemaMigrationsTable {
@@ -541,12 +589,14 @@ export interface DB {
   reference_transfers: ReferenceTransfersTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_checkpoint_timestamps: AuditCheckpointTimestampsTable;
   sync_operations: SyncOperationsTable;
   form_submissions: FormSubmissionsTable;
   trusted_signing_keys: TrustedSigningKeysTable;
   audit_checkpoint_signatures: AuditCheckpointSignaturesTable;
   bag_imports: BagImportsTable;
   bag_import_records: BagImportRecordsTable;
+  media_proofs: MediaProofsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

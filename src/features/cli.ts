@@ -16,6 +16,7 @@ import { registerMediaCommands } from './media/cli.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
 import { registerReportCommands } from './report/cli.js';
 import { registerSigningCommands } from './signing/cli.js';
+import { registerReviewCommands } from './review/cli.js';
 import { registerSiteCommands } from './sites/cli.js';
 import { registerSourceCommands } from './sources/cli.js';
 import { registerTracingCommands } from './tracing/cli.js';
@@ -44,4 +45,5 @@ export function registerFeatureCommands(program: Command): void {
   registerBagCommands(program);
   registerFormCommands(program);
   registerSigningCommands(program);
+  registerReviewCommands(program);
 }

@@ -15,6 +15,7 @@ import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
 import { registerSigningRoutes } from './signing/routes.js';
+import { registerReviewRoutes } from './review/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
 import { registerSyncRoutes } from './sync/routes.js';
@@ -44,4 +45,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerSyncRoutes(app, deps);
   registerSigningRoutes(app, deps);
   registerFormRoutes(app, deps);
+  registerReviewRoutes(app, deps);
 }

@@ -16,7 +16,7 @@ import {
   listMembers,
 } from '../features/investigations/service.js';
 import { createSite } from '../features/sites/service.js';
-import { createMediaTestApp, multipartBody, type MediaTestApp } from '../features/media/test-helpers.js';
+import { createMediaTestApp, multipartBody, type MediaTestApp } from '../testing/media.js';
 import { dummyPasswordHash, setPassword } from '../features/users/service.js';
 import { createTestUser, createTestWorld, testPassword, type TestWorld } from '../testing/test-database.js';
 

@@ -1,3 +1,5 @@
+// Database-independent: axe and the layout see the same pages whatever database the server uses (the screens'
+// behaviour on each database is covered by the other browser tests).
 // Every screen of the web app, with the example investigation loaded so the screens have content, in English and
 // Arabic, on a desktop (1280 px) and a phone (360 px): axe-core (WCAG 2.1 A and AA) finds no serious or critical
 // violation. A new screen is one line in `screens` below.
@@ -14,6 +16,10 @@ interface ExampleRecords {
   investigationId: string;
   siteId: string;
   itemId: string;
+  actorId: string;
+  sourceId: string;
+  incidentId: string;
+  traceRequestId: string;
 }
 
 interface Screen {
@@ -24,8 +30,8 @@ interface Screen {
   signedOut?: boolean;
 }
 
-// One line per screen. The other screens of issue 11 (edit and archive, trace requests, provenance, actors, sources,
-// incidents, people, import and export, verify) are added here as they land.
+// One line per screen.
+const base = ({ investigationId }: ExampleRecords) => `/investigations/${investigationId}`;
 const screens: Screen[] = [
   { name: 'sign-in', path: () => '/', signedOut: true },
   { name: 'home', path: () => '/' },
@@ -44,6 +50,20 @@ const screens: Screen[] = [
   { name: 'settings', path: () => '/settings' },
   { name: 'outbox', path: () => '/outbox' },
   { name: 'not found', path: () => '/no-such-page' },
+  // Issue 11, items 2–9.
+  { name: 'trace requests', path: (records) => `${base(records)}/trace-requests` },
+  { name: 'trace request', path: (records) => `${base(records)}/trace-requests/${records.traceRequestId}` },
+  { name: 'shared lots', path: (records) => `${base(records)}/lots` },
+  { name: 'actors', path: (records) => `${base(records)}/actors` },
+  { name: 'actor', path: (records) => `${base(records)}/actors/${records.actorId}` },
+  { name: 'sources', path: (records) => `${base(records)}/sources` },
+  { name: 'source', path: (records) => `${base(records)}/sources/${records.sourceId}` },
+  { name: 'incidents', path: (records) => `${base(records)}/incidents` },
+  { name: 'incident', path: (records) => `${base(records)}/incidents/${records.incidentId}` },
+  { name: 'import', path: (records) => `${base(records)}/import` },
+  { name: 'downloads', path: (records) => `${base(records)}/downloads` },
+  { name: 'audit log', path: (records) => `${base(records)}/audit` },
+  { name: 'verify', path: () => '/verify' },
 ];
 
 const variants: { locale: TestLocale; width: number }[] = [
@@ -82,7 +102,24 @@ describe('accessibility of every screen (axe-core, en and ar, 1280 and 360 px)',
       .orderBy(sql`count(*)`, 'desc')
       .orderBy('items.id')
       .executeTakeFirstOrThrow();
-    records = { investigationId, siteId: item.site_id, itemId: item.id };
+    const firstOf = async (table: 'actors' | 'sources' | 'incidents' | 'trace_requests') =>
+      (
+        await web.db
+          .selectFrom(table)
+          .select('id')
+          .where('investigation_id', '=', investigationId)
+          .orderBy('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    records = {
+      investigationId,
+      siteId: item.site_id,
+      itemId: item.id,
+      actorId: await firstOf('actors'),
+      sourceId: await firstOf('sources'),
+      incidentId: await firstOf('incidents'),
+      traceRequestId: await firstOf('trace_requests'),
+    };
     auditEntriesBefore = await auditEntries();
   });
 

@@ -1,3 +1,5 @@
+// Database-independent: focus order and the save bar are the browser's; the saves it makes are the same requests
+// the capture-form and offline browser tests run on both databases.
 // Capture with the keyboard only (issue #10), in Arabic at 360 px: no mouse, only Tab, Shift+Tab, Enter, Space,
 // arrow keys and typing. A site is created with DMS coordinates typed in Arabic-Indic digits, then three items
 // with markings through "Save and add another like this"; every focused control must be on screen and not hidden

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/features/access/schema.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { archiveItem } from '../../src/features/items/service.js';
-import { createTestItem, createTestSite } from '../../src/features/tracing/testing.js';
+import { createTestItem, createTestSite } from '../../src/testing/records.js';
 import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 

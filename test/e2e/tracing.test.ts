@@ -10,7 +10,7 @@ import { createActor } from '../../src/features/actors/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { importSipriTradeRegister } from '../../src/features/reference-transfers/service.js';
 import { createProvenanceClaim, createTraceRequest, updateTraceRequest } from '../../src/features/tracing/service.js';
-import { createTestItem } from '../../src/features/tracing/testing.js';
+import { createTestItem } from '../../src/testing/records.js';
 import { createTestUser } from '../../src/testing/test-database.js';
 import ar from '../../src/i18n/ar.json' with { type: 'json' };
 import en from '../../src/i18n/en.json' with { type: 'json' };

@@ -91,6 +91,7 @@ export const paths = {
     return `/investigations/${investigationId}/audit${search === '' ? '' : `?${search}`}`;
   },
   verify: () => '/verify',
+  reviewQueue: (investigationId: string) => `/investigations/${investigationId}/review`,
 };
 
 /** What a register screen is given: the investigation, and the record for a record's own screen. */

@@ -24,6 +24,7 @@ import { NewTraceRequestPage } from './screens/trace-requests/NewTraceRequestPag
 import { TraceRequestPage } from './screens/trace-requests/TraceRequestPage';
 import { TraceRequestsPage } from './screens/trace-requests/TraceRequestsPage';
 import { VerifyScreen } from './screens/verify/VerifyScreen';
+import { ReviewQueueScreen } from './screens/review/ReviewQueueScreen';
 
 /** What every screen may need beyond its path: the signed-in user and their investigations. */
 export interface RouteContext {
@@ -123,6 +124,7 @@ export const routes: Route[] = [
   { pattern: `${investigation}/import`, render: ({ id }) => <ImportScreen investigationId={id!} /> },
   { pattern: `${investigation}/downloads`, render: ({ id }) => <DownloadsScreen investigationId={id!} /> },
   { pattern: `${investigation}/audit`, render: ({ id }) => <AuditLogScreen investigationId={id!} /> },
+  { pattern: `${investigation}/review`, render: ({ id }) => <ReviewQueueScreen investigationId={id!} /> },
 ];
 
 /**

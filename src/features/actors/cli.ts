@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord } from '../../cli/output.js';
 import { actorListQuerySchema, type ActorType } from './schema.js';
 import * as service from './service.js';
 
@@ -50,15 +50,15 @@ export function registerActorCommands(program: Command): void {
       },
     );
 
-  actor
-    .command('list')
-    .description('List the actors of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--type <type>', 'only this type')
-    .option('--country <code>', 'only this country')
-    .option('--search <text>', 'part of the name or of an alias')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    actor
+      .command('list')
+      .description('List the actors of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--type <type>', 'only this type')
+      .option('--country <code>', 'only this country')
+      .option('--search <text>', 'part of the name or of an alias'),
+  )
     .option('--include-archived', 'also list archived actors')
     .option('--json', 'print JSON')
     .action(
@@ -85,9 +85,8 @@ export function registerActorCommands(program: Command): void {
         });
         await withSession(command, async ({ db, actor: user }) => {
           const page = await service.listActors(db, user, options.investigation, query);
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'TYPE', value: (row) => row.actor_type },
@@ -97,8 +96,8 @@ export function registerActorCommands(program: Command): void {
               { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
             ],
             `No actors found. Record one with \`armtrace actor add --investigation ${options.investigation} --type manufacturer --name "..."\`.`,
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { createActor } from '../actors/service.js';
 import { createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
-import { createTestItem, createTestSite, createTestZone } from '../tracing/testing.js';
+import { createTestItem, createTestSite, createTestZone } from '../../testing/records.js';
 
 /**
  * A hand-built investigation whose figures are worked out by hand in the

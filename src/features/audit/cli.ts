@@ -1,14 +1,33 @@
+import fsp from 'node:fs/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { createProgress, printJson, printRecord } from '../../cli/output.js';
+import { setExitCode } from '../../cli/invocation.js';
+import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
-import { createCheckpoint, parseExternalCheckpoints } from './checkpoint.js';
+import { parseExternalCheckpoints } from './checkpoint.js';
+import {
+  createTimestampedCheckpoint,
+  findCheckpointToken,
+  listTimestampedCheckpoints,
+  timestampMissingCheckpoints,
+  type CheckpointTimestamp,
+} from './checkpoint-timestamps.js';
 import { verifyAudit } from './service.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The timestamp lines printed under a checkpoint. */
+function timestampRecord(timestamp: CheckpointTimestamp): Record<string, unknown> {
+  return {
+    timestamped_at: timestamp.timestamped_at ?? '(no token)',
+    tsa: timestamp.tsa_name ?? '',
+    verified: timestamp.verified ? 'yes' : 'no',
+    timestamp: timestamp.detail,
+  };
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -30,6 +49,7 @@ export function registerAuditCommands(program: Command): void {
           checkpoints,
           onFileProgress: (done) => files.update(done),
           ownFingerprint: instanceSigner(config).fingerprint,
+          timestamping: config.timestamping,
         });
         progress.finish();
         files.finish();
@@ -38,11 +58,11 @@ export function registerAuditCommands(program: Command): void {
           for (const problem of result.problems) process.stdout.write(`FAIL ${problem.kind}: ${problem.message}\n`);
           process.stdout.write(
             result.ok
-              ? `OK: ${result.entries} audit entries chain correctly to ${result.head?.hash ?? 'the empty chain'} through ${result.checkpoints_checked} checkpoint(s); ${result.rows_checked} records match their audited state; ${result.files_checked} stored originals match their hashes.\n`
-              : `${result.problems.length} problem(s) found in ${result.entries} audit entries, ${result.checkpoints_checked} checkpoint(s), ${result.rows_checked} records and ${result.files_checked} stored originals.\n`,
+              ? `OK: ${result.entries} audit entries chain correctly to ${result.head?.hash ?? 'the empty chain'} through ${result.checkpoints_checked} checkpoint(s); ${result.timestamps_checked} checkpoint timestamp token(s) verify against the TSA CA; ${result.rows_checked} records match their audited state; ${result.files_checked} stored originals match their hashes.\n`
+              : `${result.problems.length} problem(s) found in ${result.entries} audit entries, ${result.checkpoints_checked} checkpoint(s), ${result.timestamps_checked} timestamp token(s), ${result.rows_checked} records and ${result.files_checked} stored originals.\n`,
           );
         }
-        if (!result.ok) process.exitCode = 1;
+        if (!result.ok) setExitCode(1);
       });
     });
 
@@ -51,19 +71,27 @@ export function registerAuditCommands(program: Command): void {
     program.command('audit').description('The audit chain');
   audit
     .command('checkpoint')
-    .description('Record the head of the audit chain (hash, count, time) and print it, for publishing outside armtrace')
+    .description(
+      'Record the head of the audit chain (hash, count, time) and print it, for publishing outside armtrace; with a TSA configured (ARMTRACE_TSA_URL), also get an RFC 3161 timestamp token over SEQ:HASH (exit 1 when the TSA fails; the checkpoint is kept)',
+    )
     .option('--note <text>', 'where it will be published')
     .option('--json', 'print JSON')
     .action(async (options: { note?: string; json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor, config }) => {
-        const checkpoint = await createCheckpoint(
+        const checkpoint = await createTimestampedCheckpoint(
           db,
           actor,
           options.note === undefined ? {} : { note: options.note },
+          config.timestamping,
           instanceSigner(config),
         );
+        if (checkpoint.timestamp.problem_code !== null) {
+          setExitCode(1);
+          process.stderr.write(`armtrace: ${checkpoint.timestamp.problem_code}: ${checkpoint.timestamp.detail}\n`);
+        }
         if (options.json === true) return printJson(checkpoint);
         printRecord({
+          id: checkpoint.id,
           seq: checkpoint.seq,
           hash: checkpoint.hash,
           entries: checkpoint.entries,
@@ -74,10 +102,84 @@ export function registerAuditCommands(program: Command): void {
               ? null
               : `${checkpoint.signature.signer_name} (key ${checkpoint.signature.signer_fingerprint})`,
           signature: checkpoint.signature?.signature ?? null,
+          ...timestampRecord(checkpoint.timestamp),
         });
         process.stdout.write(
           `\nPublish this line outside armtrace; later check it with \`armtrace verify --checkpoint ${checkpoint.seq}:${checkpoint.hash}\`.\n`,
         );
       });
     });
+
+  audit
+    .command('checkpoints')
+    .description('List the checkpoints with their trusted timestamp (time, TSA, verified yes/no) and who signed them')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withSession(command, async ({ db, actor, config }) => {
+        const checkpoints = await listTimestampedCheckpoints(db, actor, config.timestamping);
+        if (options.json === true) return printJson({ items: checkpoints });
+        printTable(
+          checkpoints,
+          [
+            { header: 'ID', value: (row) => row.id },
+            { header: 'SEQ:HASH', value: (row) => `${row.seq}:${row.hash.slice(0, 16)}…` },
+            { header: 'CREATED', value: (row) => row.created_at },
+            { header: 'TIMESTAMPED AT', value: (row) => row.timestamp.timestamped_at ?? '(no token)' },
+            { header: 'TSA', value: (row) => row.timestamp.tsa_name },
+            { header: 'VERIFIED', value: (row) => (row.timestamp.verified ? 'yes' : 'no') },
+            {
+              header: 'SIGNED BY',
+              value: (row) =>
+                row.signature === null
+                  ? '(unsigned)'
+                  : `${row.signature.signer_name} (key ${row.signature.signer_fingerprint.slice(0, 16)}…)`,
+            },
+          ],
+          'No checkpoint yet: record one with `armtrace audit checkpoint`.',
+        );
+        for (const row of checkpoints.filter((entry) => !entry.timestamp.verified)) {
+          process.stdout.write(`${row.id}: ${row.timestamp.detail}\n`);
+        }
+      });
+    });
+
+  audit
+    .command('timestamp')
+    .description(
+      'Ask the time-stamping authority for the checkpoints that have no RFC 3161 token (the TSA was down or not configured when they were made), or save one token to a file',
+    )
+    .option('--retry', 'get a token for every checkpoint without one (or only --checkpoint)')
+    .option('--checkpoint <id>', 'only this checkpoint')
+    .option('--out <file>', "with --checkpoint: write that checkpoint's token (DER, .tsr) to this file")
+    .option('--json', 'print JSON')
+    .action(
+      async (options: { retry?: boolean; checkpoint?: string; out?: string; json?: boolean }, command: Command) => {
+        await withSession(command, async ({ db, actor, config }) => {
+          if (options.out !== undefined) {
+            if (options.checkpoint === undefined) command.error('--out needs --checkpoint <id>', { exitCode: 2 });
+            const token = await findCheckpointToken(db, actor, options.checkpoint);
+            await fsp.writeFile(options.out, token, { flag: 'wx' });
+            process.stdout.write(
+              `Wrote the token of checkpoint ${options.checkpoint} to ${options.out} (${token.length} bytes).\n`,
+            );
+            return;
+          }
+          if (options.retry !== true) command.error('say --retry (or --checkpoint <id> --out <file>)', { exitCode: 2 });
+          const stamped = await timestampMissingCheckpoints(db, actor, config.timestamping, {
+            checkpointId: options.checkpoint,
+          });
+          if (options.json === true) return printJson({ items: stamped });
+          for (const checkpoint of stamped) {
+            process.stdout.write(
+              `${checkpoint.id} ${checkpoint.seq}:${checkpoint.hash}: timestamped at ${checkpoint.timestamp.timestamped_at ?? '?'} by ${checkpoint.timestamp.tsa_name ?? '?'}, verified ${checkpoint.timestamp.verified ? 'yes' : 'no'}\n`,
+            );
+          }
+          process.stdout.write(
+            stamped.length === 0
+              ? 'Every checkpoint already has a timestamp token.\n'
+              : `${stamped.length} checkpoint(s) timestamped.\n`,
+          );
+        });
+      },
+    );
 }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { SortExpression, SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import type { AuditSortKey } from './schema.js';
 
 // Any constant will do: it names the one lock that serialises appends to the chain.
 const AUDIT_CHAIN_LOCK = 7_462_011;
@@ -49,11 +51,23 @@ export async function listEntriesAfter(db: Queryable, afterSeq: number, limit: n
  * One investigation's entries, newest first, each with its position in that investigation's own history
  * (1, 2, 3, … with no gaps), so that the gaps of the global sequence never show other teams' activity.
  */
+/** What each sort key of the audit log orders by (the entry's position breaks ties). */
+const auditSortExpressions: Record<AuditSortKey, SortExpression[]> = {
+  seq: [],
+  action: [sql.ref('action')],
+  user: [sql`lower(actor_label)`],
+  record: [sql.ref('entity_type')],
+};
+
 export async function listInvestigationEntries(
   db: Queryable,
   investigationId: string,
   options: {
     beforePosition?: number | undefined;
+    /** With `sort` and `order`: the entries following the one at this position in that order. */
+    afterPosition?: number | undefined;
+    sort?: AuditSortKey | undefined;
+    order?: SortOrder | undefined;
     limit: number;
     entityId?: string | undefined;
     userId?: string | undefined;
@@ -63,13 +77,23 @@ export async function listInvestigationEntries(
     until?: Date | undefined;
   },
 ): Promise<(Row<'audit_log'> & { position: number })[]> {
-  const numbered = db
+  const history = db
     .selectFrom('audit_log')
     .selectAll()
     .select(sql<number>`(row_number() OVER (ORDER BY seq))::integer`.as('position'))
-    .where('investigation_id', '=', investigationId)
-    .as('numbered');
-  let query = db.selectFrom(numbered).selectAll().orderBy('position', 'desc').limit(options.limit);
+    .where('investigation_id', '=', investigationId);
+  const keys = [...auditSortExpressions[options.sort ?? 'seq'], sql.ref('position')];
+  const order = options.order ?? 'desc';
+  let query = db.selectFrom(history.as('numbered')).selectAll().limit(options.limit);
+  for (const key of keys) query = query.orderBy(key, order);
+  if (options.afterPosition !== undefined) {
+    // The cursor entry's own values are read in the database (unfiltered, so it anchors the page even if a
+    // filter would leave it out); unqualified names in the subquery are the cursor's columns.
+    const comparison = order === 'asc' ? sql.raw('>') : sql.raw('<');
+    query = query.where(
+      sql<boolean>`(${sql.join(keys)}) ${comparison} (select ${sql.join(keys)} from ${history.as('cursor')} where position = ${options.afterPosition})`,
+    );
+  }
   if (options.beforePosition !== undefined) query = query.where('position', '<', options.beforePosition);
   if (options.entityId !== undefined) query = query.where('entity_id', '=', options.entityId);
   if (options.userId !== undefined) query = query.where('actor_id', '=', options.userId);

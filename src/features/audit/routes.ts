@@ -5,7 +5,13 @@ import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
-import { checkpointSchema, createCheckpoint, createCheckpointBodySchema, listCheckpoints } from './checkpoint.js';
+import { createCheckpointBodySchema } from './checkpoint.js';
+import {
+  createTimestampedCheckpoint,
+  listTimestampedCheckpoints,
+  timestampedCheckpointSchema,
+  timestampMissingCheckpoints,
+} from './checkpoint-timestamps.js';
 import { verifyResultSchema } from './schema.js';
 import { verifyAudit } from './service.js';
 
@@ -23,7 +29,11 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     },
     async (request) => {
       requireAdmin(requireActor(request));
-      return verifyAudit(db, undefined, { store, ownFingerprint: instanceSigner(config).fingerprint });
+      return verifyAudit(db, undefined, {
+        store,
+        ownFingerprint: instanceSigner(config).fingerprint,
+        timestamping: config.timestamping,
+      });
     },
   );
   app.post(
@@ -32,25 +42,48 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
       schema: {
         tags: ['audit'],
         summary:
-          'Record the head of the audit chain, signed with the instance key, to publish outside armtrace (administrators)',
+          'Record the head of the audit chain, signed with the instance key, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed',
         body: createCheckpointBodySchema.optional(),
-        response: { 201: checkpointSchema, ...problemResponses },
+        response: { 201: timestampedCheckpointSchema, ...problemResponses },
       },
     },
     async (request, reply) =>
       reply
         .status(201)
-        .send(await createCheckpoint(db, requireActor(request), request.body ?? {}, instanceSigner(config))),
+        .send(
+          await createTimestampedCheckpoint(
+            db,
+            requireActor(request),
+            request.body ?? {},
+            config.timestamping,
+            instanceSigner(config),
+          ),
+        ),
+  );
+  app.post(
+    '/audit/checkpoints/timestamps',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 503 timestamp_not_configured when no TSA is set',
+        response: { 200: z.object({ items: z.array(timestampedCheckpointSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => ({
+      items: await timestampMissingCheckpoints(db, requireActor(request), config.timestamping),
+    }),
   );
   app.get(
     '/audit/checkpoints',
     {
       schema: {
         tags: ['audit'],
-        summary: 'Every recorded checkpoint of the audit chain, oldest first (administrators)',
-        response: { 200: z.object({ items: z.array(checkpointSchema) }), ...problemResponses },
+        summary:
+          'Every recorded checkpoint of the audit chain, oldest first, with its trusted timestamp (time, TSA, verified) (administrators)',
+        response: { 200: z.object({ items: z.array(timestampedCheckpointSchema) }), ...problemResponses },
       },
     },
-    async (request) => ({ items: await listCheckpoints(db, requireActor(request)) }),
+    async (request) => ({ items: await listTimestampedCheckpoints(db, requireActor(request), config.timestamping) }),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sortQuerySchema } from '../../db/pagination.js';
 
 export const auditEntrySchema = z.object({
   seq: z
@@ -20,6 +21,10 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+/** What the audit log can be sorted by: position (time), action, who, kind of record; ties by position. */
+export const auditSortKeys = ['seq', 'action', 'user', 'record'] as const;
+export type AuditSortKey = (typeof auditSortKeys)[number];
+
 export const auditListQuerySchema = z.object({
   before_seq: z.coerce.number().int().positive().optional().describe('Entries before this position (seq)'),
   entity_id: z.uuid().optional().describe('Only the entries about this record'),
@@ -33,6 +38,13 @@ export const auditListQuerySchema = z.object({
   from: z.iso.date().optional().describe('Only entries on or after this day (YYYY-MM-DD, UTC)'),
   to: z.iso.date().optional().describe('Only entries on or before this day (YYYY-MM-DD, UTC)'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  ...sortQuerySchema(auditSortKeys, 'seq', 'desc').shape,
+  after_seq: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('The `next_after_seq` of the previous page: the entries that follow it in the chosen order'),
 });
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
 
@@ -42,7 +54,12 @@ export const auditPageSchema = z.object({
     .number()
     .int()
     .nullable()
-    .describe('Send as before_seq for the next (older) page; null on the last page'),
+    .describe('Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null'),
+  next_after_seq: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Send as after_seq (with the same sort and order) for the next page; null on the last page'),
 });
 
 export const auditProblemSchema = z.object({
@@ -55,6 +72,7 @@ export const auditProblemSchema = z.object({
     'checkpoint_signature',
     'file_missing',
     'file_changed',
+    'timestamp_invalid',
   ]),
   seq: z.number().int().optional(),
   entity_type: z.string().optional(),
@@ -71,6 +89,10 @@ export const verifyResultSchema = z.object({
   rows_checked: z.number().int(),
   checkpoints_checked: z.number().int().describe('Recorded (and given) checkpoints the chain was checked against'),
   files_checked: z.number().int().describe('Stored originals re-hashed'),
+  timestamps_checked: z
+    .number()
+    .int()
+    .describe('RFC 3161 timestamp tokens of checkpoints checked against their checkpoint and the TSA CA'),
   problems: z.array(auditProblemSchema),
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;

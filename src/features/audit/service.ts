@@ -1,5 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { TimestampingConfig } from '../../config/config.js';
+import type { SortOrder } from '../../db/pagination.js';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
@@ -9,9 +11,10 @@ import { requireRole } from '../access/service.js';
 import { verifyStoredOriginals } from '../media/originals.js';
 import type { MediaStore } from '../media/store.js';
 import { verifyCheckpoints } from './checkpoint.js';
+import { verifyCheckpointTimestamps } from './checkpoint-timestamps.js';
 import { collectImportedDigests, snapshotDigest, type ImportedDigests } from './import-batches.js';
 import * as auditRepository from './repository.js';
-import type { AuditEntry, AuditProblem, VerifyResult } from './schema.js';
+import type { AuditEntry, AuditProblem, AuditSortKey, VerifyResult } from './schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -46,6 +49,8 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   trusted_signing_keys: [],
   bag_imports: [],
   bag_import_records: [],
+  // C2PA manifests and ProofMode proofs that came with media files, and whether their signatures held (media).
+  media_proofs: [],
 };
 
 /** The column that names a row in its audit entries, where it is not `id`. */
@@ -246,7 +251,8 @@ function dayAfter(day: string): Date {
 
 /**
  * The audit history of one investigation, newest first, optionally only about one record, by one user, of one
- * action (or kind of action) and between two days (inclusive, UTC).
+ * action (or kind of action) and between two days (inclusive, UTC); sorted by position (the default, newest
+ * first), action, user or kind of record, a page following the entry at `afterSeq` in that order.
  *
  * @example
  * const page = await listInvestigationAuditPage(db, actor, id, { limit: 50, action: 'item', from: '2026-01-01' });
@@ -258,6 +264,9 @@ export async function listInvestigationAuditPage(
   investigationId: string,
   options: {
     beforeSeq?: number | undefined;
+    afterSeq?: number | undefined;
+    sort?: AuditSortKey | undefined;
+    order?: SortOrder | undefined;
     limit: number;
     entityId?: string | undefined;
     userId?: string | undefined;
@@ -265,7 +274,7 @@ export async function listInvestigationAuditPage(
     from?: string | undefined;
     to?: string | undefined;
   },
-): Promise<{ items: AuditEntry[]; next_before_seq: number | null }> {
+): Promise<{ items: AuditEntry[]; next_before_seq: number | null; next_after_seq: number | null }> {
   await requireRole(db, actor, investigationId, 'viewer');
   if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
     throw new DomainError('validation_failed', 'The period ends before it starts.', [
@@ -279,6 +288,9 @@ export async function listInvestigationAuditPage(
   }
   const rows = await auditRepository.listInvestigationEntries(db, investigationId, {
     beforePosition: options.beforeSeq,
+    afterPosition: options.afterSeq,
+    sort: options.sort,
+    order: options.order,
     limit: options.limit + 1,
     entityId: options.entityId,
     userId: options.userId,
@@ -287,10 +299,13 @@ export async function listInvestigationAuditPage(
     until: options.to === undefined ? undefined : dayAfter(options.to),
   });
   const page = rows.slice(0, options.limit);
+  const next = rows.length > options.limit ? page[page.length - 1]!.position : null;
+  const newestFirst = (options.sort ?? 'seq') === 'seq' && (options.order ?? 'desc') === 'desc';
   return {
     // `seq` is the entry's position in this investigation's history, never the global one.
     items: page.map(({ position, ...row }) => ({ ...toEntry(row), seq: position })),
-    next_before_seq: rows.length > options.limit ? page[page.length - 1]!.position : null,
+    next_before_seq: newestFirst ? next : null,
+    next_after_seq: next,
   };
 }
 
@@ -327,6 +342,8 @@ export interface VerifyOptions {
   onFileProgress?: ((checked: number) => void) | undefined;
   /** This instance's signing key fingerprint: a checkpoint signed by any other (untrusted) key is a problem. */
   ownFingerprint?: string | undefined;
+  /** The TSA CA certificates that checkpoint timestamp tokens must chain to (none: tokens cannot verify). */
+  timestamping?: TimestampingConfig | undefined;
 }
 
 /**
@@ -447,6 +464,8 @@ export async function verifyAudit(
   }
   const checkpoints = await verifyCheckpoints(db, options.checkpoints, options.ownFingerprint);
   problems.push(...checkpoints.problems);
+  const timestamps = await verifyCheckpointTimestamps(db, options.timestamping);
+  problems.push(...timestamps.problems);
   let filesChecked = 0;
   if (options.store !== undefined) {
     const originals = await verifyStoredOriginals(db, options.store, options.onFileProgress);
@@ -460,6 +479,7 @@ export async function verifyAudit(
     rows_checked: rowsChecked,
     checkpoints_checked: checkpoints.checked,
     files_checked: filesChecked,
+    timestamps_checked: timestamps.checked,
     problems,
   };
 }

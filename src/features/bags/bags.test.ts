@@ -15,7 +15,7 @@ import {
   makePhoto,
   multipartBody,
   type MediaTestApp,
-} from '../media/test-helpers.js';
+} from '../../testing/media.js';
 import { isSafeBagPath, verifyBag } from './bagit.js';
 import { exportBag } from './service.js';
 

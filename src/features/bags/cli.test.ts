@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { makePhoto } from '../media/test-helpers.js';
-
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
+import { makePhoto } from '../../testing/media.js';
 
 interface AddedJson {
   id: string;
@@ -27,40 +17,18 @@ interface AddedJson {
 describe('evidence commands: media add, verify, audit checkpoint, export bag, verify-bag', () => {
   let dataDir: string;
   let files: string;
-  let database: TestDatabase | undefined;
+  let cli: CliSandbox;
   let env: NodeJS.ProcessEnv;
-
-  function armtrace(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
-  function succeeded(result: CliResult): string {
-    assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return result.stdout;
-  }
+  const armtrace = (...args: string[]) => cli.run(...args);
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-evidence-cli-'));
+    cli = await createCliSandbox('armtrace-evidence-cli-');
+    ({ root: dataDir, env } = cli);
     files = path.join(dataDir, 'incoming');
     fs.mkdirSync(files);
-    env = { ...process.env, ARMTRACE_DATA: path.join(dataDir, 'data'), ARMTRACE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      env.DATABASE_URL = database.url;
-    }
   });
   after(async () => {
-    await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cli.close();
   });
 
   it('stores, finds, checkpoints, verifies and bags evidence from the command line', async () => {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openConfiguredDatabase, withSession } from '../../cli/context.js';
+import { commandConfig, openConfiguredDatabase, withSession } from '../../cli/context.js';
+import { currentInvocation, setExitCode } from '../../cli/invocation.js';
 import { printJson } from '../../cli/output.js';
-import { loadConfig, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
 import { createMediaStore } from '../media/store.js';
 import { INSTANCE_KEY_FILE, instanceSigner } from '../signing/instance-key.js';
@@ -11,6 +12,7 @@ import { signerStanding } from '../signing/service.js';
 import { verifyBag, type BagVerification } from './bagit.js';
 import { importBag } from './import.js';
 import { exportBag } from './service.js';
+import { verifyBagTimestamp } from './timestamp.js';
 import { checkSignedBag, type SignedBagVerification } from './verify.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -30,6 +32,12 @@ async function verifyBagWithSignature(
   options: { requireSignature: boolean },
 ): Promise<SignedBagVerification> {
   const own = fs.existsSync(path.join(config.dataDir, INSTANCE_KEY_FILE)) ? instanceSigner(config) : undefined;
+  // Sent over the CLI socket: the server's open database has the trusted keys.
+  const remote = currentInvocation()?.remote;
+  if (remote !== undefined) {
+    const db = remote.database.db;
+    return checkSignedBag(bagPath, payload, (fingerprint) => signerStanding(db, own, fingerprint), options);
+  }
   const hasDatabase = config.databaseUrl !== undefined || fs.existsSync(config.dataDir);
   if (!hasDatabase) {
     return checkSignedBag(bagPath, payload, (fingerprint) => signerStanding(undefined, own, fingerprint), options);
@@ -56,6 +64,19 @@ async function verifyBagWithSignature(
   }
 }
 
+function collectFiles(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** ARMTRACE_TSA_CA_FILE, when the environment gives it (verify-bag runs without the rest of the configuration). */
+function configuredTsaCaFiles(): string[] {
+  try {
+    return commandConfig().timestamping.caFiles;
+  } catch {
+    return [];
+  }
+}
+
 /** `export bag` (added to the `export` command when it exists) and `verify-bag`. */
 export function registerBagCommands(program: Command): void {
   const exportCommand =
@@ -77,16 +98,28 @@ export function registerBagCommands(program: Command): void {
             createMediaStore(config),
             actor,
             options.investigation,
-            { items: options.items },
+            { items: options.items, timestamping: config.timestamping },
             out,
             instanceSigner(config),
           );
+          if (result.timestamp.problem_code !== null) {
+            setExitCode(1);
+            process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
+          }
           if (options.json === true) return printJson(result);
           process.stdout.write(
             `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.position}:${result.audit_head.hash}`}.\n` +
-              `Signed by ${result.signer?.name ?? ''} (key ${result.signer?.fingerprint ?? ''}): tagmanifest-sha256.txt.sig.\n` +
+              (result.signer === null
+                ? ''
+                : `Signed by ${result.signer.name} (key ${result.signer.fingerprint}): tagmanifest-sha256.txt.sig.\n`) +
+              (result.timestamp.file === null
+                ? ''
+                : `Timestamped at ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'} (${result.timestamp.file}).\n`) +
               `Check it anywhere with \`armtrace verify-bag ${out}\`.\n`,
           );
+          if (result.timestamp.file === null && result.timestamp.problem_code === null) {
+            process.stdout.write(`${result.timestamp.detail}\n`);
+          }
         });
       },
     );
@@ -94,16 +127,33 @@ export function registerBagCommands(program: Command): void {
   program
     .command('verify-bag <path>')
     .description(
-      'Validate any BagIt bag and its signature: names each missing, extra or altered file and the signer; exit 1 on any problem',
+      'Validate any BagIt bag, its signature and its RFC 3161 timestamp token (tagmanifest-sha256.txt.tsr) when it has one: names each missing, extra or altered file and the signer; exit 1 on any problem',
     )
     .option('--require-signature', 'fail unless the bag is signed by this instance or a trusted partner')
+    .option(
+      '--tsa-ca <file>',
+      'CA certificate (PEM/DER) the TSA must chain to (repeatable; default: ARMTRACE_TSA_CA_FILE)',
+      collectFiles,
+      [],
+    )
     .option('--json', 'print JSON')
-    .action(async (bagPath: string, options: { requireSignature?: boolean; json?: boolean }) => {
-      // Manifests and signature need no database; the list of trusted partner keys does (read if it can be).
-      const payload = await verifyBag(bagPath);
-      const result = await verifyBagWithSignature(bagPath, payload, loadConfig(), {
-        requireSignature: options.requireSignature === true,
-      });
+    .action(async (bagPath: string, options: { requireSignature?: boolean; tsaCa: string[]; json?: boolean }) => {
+      // Manifests, signature and token need no database; the list of trusted partner keys does (read if it can be).
+      const bag = await verifyBag(bagPath);
+      const stamp = await verifyBagTimestamp(
+        bagPath,
+        options.tsaCa.length > 0 ? options.tsaCa : configuredTsaCaFiles(),
+      );
+      const problems = [...bag.problems, ...stamp.problems];
+      const signed = await verifyBagWithSignature(
+        bagPath,
+        { ...bag, ok: problems.length === 0, problems },
+        commandConfig(),
+        {
+          requireSignature: options.requireSignature === true,
+        },
+      );
+      const result = { ...signed, timestamp: stamp.timestamp };
       if (options.json === true) printJson(result);
       else {
         for (const problem of result.problems) {
@@ -118,8 +168,13 @@ export function registerBagCommands(program: Command): void {
         );
         process.stdout.write(`SIGNATURE: ${result.signature.summary}\n`);
         for (const note of result.notes) process.stdout.write(`NOTE: ${note}\n`);
+        process.stdout.write(
+          result.timestamp === null
+            ? 'Timestamp: none (the bag has no tagmanifest-sha256.txt.tsr).\n'
+            : `Timestamp: ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'}; verified ${result.timestamp.verified ? 'yes' : 'no'}. ${result.timestamp.detail}\n`,
+        );
       }
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) setExitCode(1);
     });
 
   const importCommand =

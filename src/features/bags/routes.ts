@@ -27,7 +27,7 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       schema: {
         tags: ['export'],
         summary:
-          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, and the instance’s signature of the tag manifest; its length is sent first',
+          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first',
         params: idParamsSchema,
         produces: ['application/x-tar'],
         response: { 200: z.unknown().describe('The tar archive of the bag'), ...problemResponses },
@@ -41,12 +41,25 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       try {
         const name = `investigation-${investigationId}-bag`;
         const bag = path.join(folder, randomUUID());
-        await exportBag(db, store, actor, investigationId, {}, bag, instanceSigner(config));
+        const written = await exportBag(
+          db,
+          store,
+          actor,
+          investigationId,
+          { timestamping: config.timestamping },
+          bag,
+          instanceSigner(config),
+        );
         const entries = await listTarEntries(bag, name);
         return await reply
           .header('content-type', 'application/x-tar')
           .header('content-length', tarLength(entries))
           .header('content-disposition', `attachment; filename="${name}.tar"`)
+          // No token: none configured, or the TSA failed (the bag is sent all the same).
+          .header(
+            'x-armtrace-timestamp',
+            written.timestamp.file !== null ? 'token' : (written.timestamp.problem_code ?? 'not_configured'),
+          )
           .send(tarStream(entries, removeFolder));
       } catch (error) {
         removeFolder();

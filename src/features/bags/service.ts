@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { TimestampingConfig } from '../../config/config.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
@@ -8,6 +9,7 @@ import type { MediaStore } from '../media/store.js';
 import { bagSignatureFiles, signerBagInfo } from '../signing/bag-signature.js';
 import type { InstanceSigner } from '../signing/instance-key.js';
 import { writeBag, type PayloadFile } from './bagit.js';
+import { bagTimestamper, type BagTimestamp } from './timestamp.js';
 
 type Records = InvestigationExport['records'];
 type RecordRow = Record<string, unknown>;
@@ -84,6 +86,7 @@ function recordsForItems(records: Records, itemIds: string[]): Records {
   ]);
   kept.sync_operations = keep(all.sync_operations, 'record_id', written);
   kept.form_submissions = keep(all.form_submissions, 'item_id', items);
+  kept.media_proofs = keep(all.media_proofs, 'media_id', idsOf(kept.media, 'id'));
   return kept;
 }
 
@@ -118,6 +121,42 @@ function creditsText(originals: OriginalEntry[], title: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface ProofFileEntry {
+  path: string;
+  sha256: string;
+  /** The proofs (media_proofs ids) that list it, with the name and role it has in each. */
+  proofs: { proof_id: string; media_id: string; name: string; role: string }[];
+}
+
+/**
+ * The files of the proofs kept (C2PA manifest stores, ProofMode proofs, signatures, keys, bundles), each once by its
+ * hash under `data/proofs/`, unless it is one of the originals already in the bag.
+ */
+function proofFilesOf(proofs: RecordRow[], originals: Map<string, OriginalEntry>): Map<string, ProofFileEntry> {
+  const files = new Map<string, ProofFileEntry>();
+  for (const proof of proofs) {
+    for (const file of (proof.files ?? []) as { name?: unknown; role?: unknown; sha256?: unknown }[]) {
+      if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256) || originals.has(file.sha256))
+        continue;
+      const name = typeof file.name === 'string' ? file.name : '';
+      const extension = /(\.[A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? '';
+      const entry = files.get(file.sha256) ?? {
+        path: `data/proofs/${file.sha256}${extension}`,
+        sha256: file.sha256,
+        proofs: [],
+      };
+      entry.proofs.push({
+        proof_id: String(proof.id),
+        media_id: String(proof.media_id),
+        name,
+        role: typeof file.role === 'string' ? file.role : 'other',
+      });
+      files.set(file.sha256, entry);
+    }
+  }
+  return files;
+}
+
 export interface BagExportResult {
   out: string;
   files: number;
@@ -126,6 +165,8 @@ export interface BagExportResult {
   audit_head: { position: number; hash: string } | null;
   /** Who signed the bag's tag manifest; null for an unsigned bag. */
   signer: { fingerprint: string; name: string } | null;
+  /** The RFC 3161 token over tagmanifest-sha256.txt (tagmanifest-sha256.txt.tsr), or why there is none. */
+  timestamp: BagTimestamp;
 }
 
 /**
@@ -133,10 +174,13 @@ export interface BagExportResult {
  * bag: `data/records.json` (every record, archived ones too, as in `export
  * json`, with the device and capture/receipt times of each write that came
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
- * while copied), `data/CREDITS.txt`, and bag-info.txt naming the
- * investigation, the exporter, the time and the audit-chain head. With a
- * `signer`, bag-info.txt names it and the tag manifest gets a detached
- * Ed25519 signature (`tagmanifest-sha256.txt.sig`, `….signer.json`).
+ * while copied), `data/proofs/<sha256>.<ext>` (the files of the proofs the media came with: C2PA manifest stores,
+ * ProofMode proofs, signatures, keys and bundles, each once), `data/CREDITS.txt`, and bag-info.txt naming the
+ * investigation, the exporter, the time and the audit-chain head. With a `signer`, bag-info.txt names it and the
+ * tag manifest gets a detached Ed25519 signature (`tagmanifest-sha256.txt.sig`, `….signer.json`). With a TSA
+ * configured, `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over the tag manifest (a TSA failure leaves the
+ * bag without one; `timestamp` says why). These files are over the tag manifest's exact bytes and listed in no
+ * manifest.
  *
  * @example
  * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
@@ -146,7 +190,7 @@ export async function exportBag(
   store: MediaStore,
   actor: Actor,
   investigationId: string,
-  options: { items?: string[] | undefined },
+  options: { items?: string[] | undefined; timestamping?: TimestampingConfig | undefined },
   out: string,
   signer?: InstanceSigner,
 ): Promise<BagExportResult> {
@@ -175,11 +219,13 @@ export async function exportBag(
     });
     originals.set(sha256, entry);
   }
+  const proofFiles = proofFilesOf((records as Record<string, RecordRow[]>).media_proofs ?? [], originals);
   const bagDocument = {
     ...document,
     records,
     ...(options.items === undefined || options.items.length === 0 ? {} : { selected_items: options.items }),
     originals: [...originals.values()].map(({ credits, ...entry }) => ({ ...entry, credits })),
+    proof_files: [...proofFiles.values()],
   };
   const title = document.investigation.title;
   const payload: PayloadFile[] = [
@@ -190,8 +236,14 @@ export async function exportBag(
       expectedSha256: original.sha256,
       bytes: () => store.get(original.sha256),
     })),
+    ...[...proofFiles.values()].map((proofFile) => ({
+      path: proofFile.path.slice('data/'.length),
+      expectedSha256: proofFile.sha256,
+      bytes: () => store.get(proofFile.sha256),
+    })),
   ];
   const head = document.audit_head;
+  const timestamper = bagTimestamper(options.timestamping ?? { url: undefined, caFiles: [], timeoutMs: 30_000 });
   const written = await writeBag(
     out,
     payload,
@@ -209,7 +261,15 @@ export async function exportBag(
         : { 'Armtrace-Items': options.items.join(' ') }),
       ...(signer === undefined ? {} : signerBagInfo(signer)),
     },
-    signer === undefined ? {} : { seal: (tagManifest) => bagSignatureFiles(signer, tagManifest) },
+    {
+      overTagManifest: async (tagManifest) => [
+        ...Object.entries(signer === undefined ? {} : bagSignatureFiles(signer, tagManifest)).map(([name, text]) => ({
+          name,
+          bytes: Buffer.from(text, 'utf8'),
+        })),
+        ...(await timestamper.overTagManifest(tagManifest)),
+      ],
+    },
   );
   return {
     out,
@@ -218,5 +278,6 @@ export async function exportBag(
     originals: originals.size,
     audit_head: head,
     signer: signer === undefined ? null : { fingerprint: signer.fingerprint, name: signer.name },
+    timestamp: timestamper.outcome(),
   };
 }

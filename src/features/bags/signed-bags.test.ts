@@ -12,7 +12,7 @@ import {
   makePhoto,
   multipartBody,
   type MediaTestApp,
-} from '../media/test-helpers.js';
+} from '../../testing/media.js';
 import {
   BAG_SIGNATURE_FILE,
   BAG_SIGNER_FILE,

@@ -1,58 +1,24 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
 
 describe('armtrace export items|markings|sites|hazards', () => {
   let dataDir: string;
-  let database: TestDatabase | undefined;
-  let env: NodeJS.ProcessEnv;
+  let cli: CliSandbox;
+  const armtrace = (...args: string[]) => cli.run(...args);
   let investigationId: string;
 
-  /** Runs the real CLI in a child process, as a user would. */
-  function armtrace(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
-  function succeeded(result: CliResult): string {
-    assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return result.stdout;
-  }
-
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-export-cli-'));
-    env = { ...process.env, ARMTRACE_DATA: path.join(dataDir, 'data'), ARMTRACE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      env.DATABASE_URL = database.url;
-    }
+    cli = await createCliSandbox('armtrace-export-cli-');
+    dataDir = cli.root;
     const loaded = succeeded(await armtrace('demo'));
     investigationId = /as investigation ([0-9a-f-]{36})/.exec(loaded)![1]!;
   });
   after(async () => {
-    await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cli.close();
   });
 
   it('writes sites as KML that ogr2ogr reads, with a JSON summary', async () => {

@@ -23,6 +23,8 @@ export const exportedTables = [
   'sync_operations',
   // And for each item that came from an ODK or Kobo submission: its instance ID, submitter and device times.
   'form_submissions',
+  // And for each media file that came with a proof (C2PA, ProofMode): its claims, signature state and files.
+  'media_proofs',
 ] as const satisfies readonly (keyof DB)[];
 export type ExportedTable = (typeof exportedTables)[number];
 

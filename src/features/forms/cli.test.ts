@@ -1,60 +1,26 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { makePhoto } from '../media/test-helpers.js';
+import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
+import { makePhoto } from '../../testing/media.js';
 import type { FormsImportResult } from './schema.js';
 import { formIdFor } from './schema.js';
 import { csvOf, odkCentralMainCsv, zipOf } from './test-fixtures.js';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('forms commands: xlsform and import', () => {
   let dataDir: string;
-  let database: TestDatabase | undefined;
-  let env: NodeJS.ProcessEnv;
-
-  function armtrace(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
-  function succeeded(result: CliResult): string {
-    assert.equal(result.code, 0, `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return result.stdout;
-  }
+  let cli: CliSandbox;
+  const armtrace = (...args: string[]) => cli.run(...args);
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-forms-cli-'));
-    env = { ...process.env, ARMTRACE_DATA: path.join(dataDir, 'data'), ARMTRACE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
-      database = await createTestDatabase({ migrated: false });
-      env.DATABASE_URL = database.url;
-    }
+    cli = await createCliSandbox('armtrace-forms-cli-');
+    dataDir = cli.root;
   });
   after(async () => {
-    await database?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cli.close();
   });
 
   it('writes the form, then imports an ODK Central export once, a dry run first', async () => {

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { DomainError } from '../../errors.js';
 import { verifyAudit } from '../audit/service.js';
-import { createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from '../../testing/media.js';
 import { createSite } from '../sites/service.js';
 import { formIdFor, type FormsImportResult } from './schema.js';
 import { importFormExport, writeXlsForm, type FormsImportContext } from './service.js';

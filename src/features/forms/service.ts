@@ -12,6 +12,8 @@ import { requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { createItem } from '../items/service.js';
 import { inspectFile, type FileFacts } from '../media/inspect.js';
+import { readEmbeddedProofs } from '../media/ingest-proofs.js';
+import { recordProof, type StoredProof } from '../media/proofs.js';
 import * as mediaRepository from '../media/repository.js';
 import { reviewFlags } from '../media/review.js';
 import { checkDeclaredType } from '../media/sniff.js';
@@ -166,6 +168,8 @@ interface StagedPhoto {
   staged: StagedOriginal;
   mediaType: string;
   facts: FileFacts;
+  /** A C2PA manifest the photo carries (its files already in the store). */
+  proofs: StoredProof[];
 }
 
 async function stagePhoto(
@@ -196,7 +200,8 @@ async function stagePhoto(
     const mediaType = checkDeclaredType(staged.head, { filename });
     if (!mediaType.startsWith('image/')) throw new Error(`content is ${mediaType}`);
     const facts = await inspectFile(staged.localPath, mediaType, context.media.maxImagePixels);
-    return { filename, staged, mediaType, facts };
+    const proofs = await readEmbeddedProofs(context.store, staged.localPath, mediaType, staged.sizeBytes);
+    return { filename, staged, mediaType, facts, proofs };
   } catch (error) {
     await staged.discard();
     const detail =
@@ -425,6 +430,7 @@ export async function importFormExport(
             investigationId,
             after: media,
           });
+          for (const proof of photo.proofs) await recordProof(trx, actor, media, proof);
           const link = await mediaRepository.insertMediaLink(trx, {
             id: uuidv7(),
             investigation_id: investigationId,

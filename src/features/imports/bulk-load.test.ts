@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { verifyAudit } from '../audit/service.js';
 import { searchAllMarkings } from '../markings/search.js';
 import { importItemsCsv } from './service.js';
 
@@ -51,5 +52,45 @@ describe('items CSV import, what the search finds right after it', () => {
       include_archived: false,
     });
     assert.equal(hits.items[0]!.text, 'LOT 1042-42');
+  });
+
+  it('stores every row exactly and audits it when later batches go in through COPY', async () => {
+    // Many small batches: the first ones are inserted and read back, the rest copied (src/db/copy.ts).
+    const awkward = (index: number) =>
+      [`AK\\${index}`, `ЗВ 19${index}`, `قذيفة ${index}`, `N\\N ${index}`, `"LOT ${index}", 12`][index % 5]!;
+    const rows = Array.from({ length: 60 }, (_, index) => {
+      const text = awkward(index);
+      const cell = text.includes('"') ? `"${text.replaceAll('"', '""')}"` : text;
+      const site = Math.floor(index / 2) % 3;
+      return `C-${site},Café ${site},cache,35.${site}123456789,44.5,C-I-${Math.floor(index / 2)},small_arm,AKM,2,serial,${cell}`;
+    });
+    const file = path.join(directory, 'copied.csv');
+    fs.writeFileSync(file, [HEADER, ...rows].join('\n'));
+    const result = await importItemsCsv(world.db, world.owner, world.investigationId, file, { batchSize: 3 });
+    assert.equal(result.markings_created, 60);
+    assert.equal(result.items_created, 30);
+    const stored = await world.db
+      .selectFrom('markings')
+      .innerJoin('items', 'items.id', 'markings.item_id')
+      .select(['markings.text', 'items.external_ref', 'items.quantity'])
+      .where('items.external_ref', 'like', 'C-I-%')
+      .execute();
+    assert.deepEqual(
+      stored.map((row) => row.text).sort(),
+      Array.from({ length: 60 }, (_, index) => awkward(index)).sort(),
+    );
+    assert.ok(stored.every((row) => row.quantity === 2));
+    const sites = await world.db
+      .selectFrom('sites')
+      .select(['name', 'latitude'])
+      .where('external_ref', 'like', 'C-%')
+      .orderBy('external_ref')
+      .execute();
+    assert.deepEqual(sites, [
+      { name: 'Café 0', latitude: 35.0123456789 },
+      { name: 'Café 1', latitude: 35.1123456789 },
+      { name: 'Café 2', latitude: 35.2123456789 },
+    ]);
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
   });
 });

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson } from '../../cli/output.js';
 import { readMappingFile } from './mapping.js';
 import { findImportMapping, listImportMappings, saveImportMapping } from './mappings.js';
@@ -78,7 +79,7 @@ export function registerImportCommands(program: Command): void {
                   `(${preview.rows} rows, ${preview.format}${preview.encoding === null ? '' : `, ${preview.encoding}`}). ` +
                   'Nothing was written.\n',
               );
-              if (preview.problems_total > 0) process.exitCode = 1;
+              if (preview.problems_total > 0) setExitCode(1);
               return;
             }
           }

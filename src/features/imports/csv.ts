@@ -4,6 +4,7 @@
  * per file.
  */
 import fs from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse';
 
 /** One record and the line of the file it starts on (1-based). */
@@ -185,6 +186,23 @@ const CR = 13;
 const UNDEFINED_IN_WINDOWS_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
+/** Whether Windows-1252 defines every byte of `bytes`. */
+function definesAll(bytes: Buffer): boolean {
+  for (const byte of UNDEFINED_IN_WINDOWS_1252) if (bytes.includes(byte)) return false;
+  return true;
+}
+
+/** Line breaks in `bytes` as the scan counts them (CR, LF, CR LF); `afterCr`: the byte before them was a CR. */
+function countLineBreaks(bytes: Buffer, afterCr: boolean): number {
+  let count = 0;
+  for (let at = bytes.indexOf(CR); at !== -1; at = bytes.indexOf(CR, at + 1)) count += 1;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) {
+    const previous = at === 0 ? (afterCr ? CR : -1) : bytes[at - 1];
+    if (previous !== CR) count += 1;
+  }
+  return count;
+}
+
 /**
  * Scans a file's bytes once (in chunks, so any size will do): strict UTF-8
  * validation (the WHATWG decoder's rules: no overlong forms, no surrogates,
@@ -210,8 +228,26 @@ export async function scanEncoding(path: string): Promise<EncodingScan> {
   const invalid = (position: BytePosition) => {
     scan.firstNonUtf8 ??= position;
   };
-  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-    for (const byte of chunk as Buffer) {
+  for await (const read of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
+    let chunk = read as Buffer;
+    // Fast path, natively, for whole lines of valid UTF-8 once the first multi-byte sequence and the first byte
+    // undefined in Windows-1252 are known (or cannot be in them): only the line count moves on.
+    const wholeLines = chunk.lastIndexOf(LF) + 1;
+    if (needed === 0 && wholeLines > 0) {
+      const lines = chunk.subarray(0, wholeLines);
+      const ascii = isAscii(lines);
+      if (
+        (ascii || (scan.firstUtf8MultiByte !== null && isUtf8(lines))) &&
+        (scan.firstNotWindows1252 !== null || ascii || definesAll(lines))
+      ) {
+        line += countLineBreaks(lines, pendingCr);
+        utf8Column = 1;
+        byteColumn = 1;
+        pendingCr = false;
+        chunk = chunk.subarray(wholeLines);
+      }
+    }
+    for (const byte of chunk) {
       if (UNDEFINED_IN_WINDOWS_1252.has(byte)) {
         scan.firstNotWindows1252 ??= { line, column: byteColumn, byte: hex(byte) };
       }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { addMember } from '../investigations/service.js';
-import { createMediaTestApp, multipartBody, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, multipartBody, type MediaTestApp } from '../../testing/media.js';
 import { createImportJobRegistry, type ImportJob } from './jobs.js';
 
 const header = 'site_ref,site_name,site_type,lat,lon,item_ref,category,quantity,marking_kind,marking_text\n';

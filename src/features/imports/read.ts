@@ -218,6 +218,9 @@ export function readHeader(
 }
 
 /** Reads the fields of one data row at a time by column name, noting each problem with its line. */
+/** Distinct parsed cells remembered per column (see FieldReader.parsed). */
+const PARSED_REMEMBERED = 20_000;
+
 export class FieldReader {
   private record: SheetRecord = { line: 0, fields: [] };
   /** The column name at each position of a row. */
@@ -232,6 +235,22 @@ export class FieldReader {
 
   start(record: SheetRecord): void {
     this.record = record;
+  }
+
+  // Cells already parsed without a problem, per column: a site's or an item's cells repeat on each of its rows,
+  // and on a large file parsing the same coordinates, numbers and labels again was most of the validation's
+  // time. Bounded: emptied when full rather than left to grow with the file.
+  private readonly parsed = new Map<ImportColumn, Map<string, number | string>>();
+
+  private remembered(column: ImportColumn, found: string): number | string | undefined {
+    return this.parsed.get(column)?.get(found);
+  }
+
+  private remember(column: ImportColumn, found: string, value: number | string): void {
+    let known = this.parsed.get(column);
+    if (known === undefined) this.parsed.set(column, (known = new Map<string, number | string>()));
+    else if (known.size >= PARSED_REMEMBERED) known.clear();
+    known.set(found, value);
   }
 
   get line(): number {
@@ -272,8 +291,11 @@ export class FieldReader {
   oneOf(column: VocabularyColumn, required: boolean): string | null {
     const found = this.text(column, 100, required, true);
     if (found === null) return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as string;
     const code = importVocabularies[column].match(found);
     if (code === null) this.problems.unknownValue(this.line, column, found);
+    else this.remember(column, found, code);
     return code ?? found;
   }
 
@@ -281,8 +303,13 @@ export class FieldReader {
   number(column: ImportColumn, rules: Required<NumberRules>): number | null {
     const found = this.value(column);
     if (found === '') return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as number;
     const result = readNumber(found, rules);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      this.remember(column, found, result.value);
+      return result.value;
+    }
     const message = `"${found}" ${describeNumberProblem(result.code, rules)}`;
     this.problems.add(this.line, column, message, result.code, result.params);
     return null;
@@ -292,8 +319,13 @@ export class FieldReader {
   coordinate(column: 'lat' | 'lon', axis: CoordinateAxis): number | null {
     const found = this.value(column);
     if (found === '') return null;
+    const known = this.remembered(column, found);
+    if (known !== undefined) return known as number;
     const result = parseCoordinate(found, axis);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      this.remember(column, found, result.value);
+      return result.value;
+    }
     this.problems.add(
       this.line,
       column,
@@ -374,6 +406,33 @@ export function parseRow(record: SheetRecord, reader: FieldReader, width: number
     site,
     itemRef,
     item,
+    marking: markingText === null || markingKind === null ? null : { kind: markingKind, text: markingText, position },
+  };
+}
+
+/** What the load reads of a row again: its references and its marking (its site and item come from validation). */
+export type LoadRow = Pick<ParsedRow, 'line' | 'siteRef' | 'itemRef' | 'marking'>;
+
+/**
+ * Reads a row the validation accepted, for the load: only the cells the load takes from the row itself, with the
+ * same checks as {@link parseRow}; undefined if any fails (the file changed since it was validated).
+ */
+export function parseLoadRow(record: SheetRecord, reader: FieldReader, width: number): LoadRow | undefined {
+  if (record.fields.length !== width || record.cellProblems !== undefined) return undefined;
+  const problems = reader.problems;
+  reader.start(record);
+  const before = problems.noted;
+  checkStorable(record, reader.names, problems);
+  const siteRef = reader.text('site_ref', 100, true);
+  const itemRef = reader.text('item_ref', 100, true);
+  const markingText = reader.text('marking_text', 500, false);
+  const markingKind = reader.oneOf('marking_kind', markingText !== null);
+  const position = reader.text('marking_position', 200, false);
+  if (problems.noted !== before || siteRef === null || itemRef === null) return undefined;
+  return {
+    line: record.line,
+    siteRef,
+    itemRef,
     marking: markingText === null || markingKind === null ? null : { kind: markingKind, text: markingText, position },
   };
 }

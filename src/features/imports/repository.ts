@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { copyRows } from '../../db/copy.js';
 import type { Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 
@@ -153,6 +154,93 @@ export async function insertMarkings(
         legibility text, skeleton text, confusion_key text)
     ${returning ? sql`RETURNING *` : sql``}`.execute(trx);
   return result.rows;
+}
+
+/**
+ * The same rows as the insert functions above, through `COPY … FROM STDIN` (src/db/copy.ts): no JSON to
+ * write and unpack, no rows read back. For batches whose stored form the import already knows.
+ */
+export async function copySites(trx: Tx, stamp: Stamp, rows: readonly NewSite[]): Promise<void> {
+  const { investigationId, userId, at } = stamp;
+  await copyRows(
+    trx,
+    'sites',
+    ['id', 'investigation_id', 'external_ref', 'site_type', 'name', 'latitude', 'longitude', 'recovered_on'].concat([
+      'created_by',
+      'created_at',
+      'updated_at',
+    ]),
+    rows.map((site) => [
+      site.id,
+      investigationId,
+      site.external_ref,
+      site.site_type,
+      site.name,
+      site.latitude,
+      site.longitude,
+      site.recovered_on,
+      userId,
+      at,
+      at,
+    ]),
+  );
+}
+
+export async function copyItems(trx: Tx, stamp: Stamp, rows: readonly NewItem[]): Promise<void> {
+  const { investigationId, userId, at } = stamp;
+  await copyRows(
+    trx,
+    'items',
+    ['id', 'investigation_id', 'site_id', 'external_ref', 'category', 'model', 'quantity', 'fuze_fitted'].concat([
+      'created_by',
+      'created_at',
+      'updated_at',
+    ]),
+    rows.map((item) => [
+      item.id,
+      investigationId,
+      item.site_id,
+      item.external_ref,
+      item.category,
+      item.model,
+      item.quantity,
+      item.fuze_fitted,
+      userId,
+      at,
+      at,
+    ]),
+  );
+}
+
+export async function copyMarkings(trx: Tx, stamp: Stamp, rows: readonly NewMarking[]): Promise<void> {
+  const { investigationId, userId, at } = stamp;
+  await copyRows(
+    trx,
+    'markings',
+    ['id', 'investigation_id', 'item_id', 'text', 'normalized', 'kind', 'position', 'script', 'legibility'].concat([
+      'skeleton',
+      'confusion_key',
+      'created_by',
+      'created_at',
+      'updated_at',
+    ]),
+    rows.map((marking) => [
+      marking.id,
+      investigationId,
+      marking.item_id,
+      marking.text,
+      marking.normalized,
+      marking.kind,
+      marking.position,
+      marking.script,
+      marking.legibility,
+      marking.skeleton,
+      marking.confusion_key,
+      userId,
+      at,
+      at,
+    ]),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { addMember } from '../investigations/service.js';
-import { createMediaTestApp, multipartBody, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, multipartBody, type MediaTestApp } from '../../testing/media.js';
 
 const header = 'site_ref,site_name,site_type,lat,lon,item_ref,category,quantity,marking_kind,marking_text\n';
 const badCsv = `${header}S1,Depot,storage_depot,36.34,43.18,I1,small_arm,1,serial,AB 123\nS1,,,,,I2,no_such_category,2,,\n`;

@@ -20,11 +20,11 @@ import type { CsvEncoding } from './csv.js';
 import {
   dataRows,
   FieldReader,
-  parseRow,
+  parseLoadRow,
   Problems,
   validateFile,
   type ImportProgress,
-  type ParsedRow,
+  type LoadRow,
   type Validated,
 } from './read.js';
 import * as repository from './repository.js';
@@ -89,7 +89,7 @@ interface WrittenBatch {
 
 /** What will be created from a batch of rows: the sites and items first seen in it, and every marking. */
 async function prepareBatch(
-  rows: readonly ParsedRow[],
+  rows: readonly LoadRow[],
   validated: Validated,
   siteIds: Map<string, string>,
   itemIds: Map<string, string>,
@@ -216,9 +216,16 @@ async function writeBatch(
   models: Record<ImportedTable, RowModel>,
   prepared: PreparedBatch,
 ): Promise<WrittenBatch> {
-  const sites = await repository.insertSites(trx, stamp, prepared.sites, models.sites.needsReadBack);
-  const items = await repository.insertItems(trx, stamp, prepared.items, models.items.needsReadBack);
-  const markings = await repository.insertMarkings(trx, stamp, prepared.markings, models.markings.needsReadBack);
+  // Once a table's stored form is known (RowModel), its rows go in through COPY and are not read back.
+  const sites = models.sites.needsReadBack
+    ? await repository.insertSites(trx, stamp, prepared.sites, true)
+    : await repository.copySites(trx, stamp, prepared.sites).then(() => []);
+  const items = models.items.needsReadBack
+    ? await repository.insertItems(trx, stamp, prepared.items, true)
+    : await repository.copyItems(trx, stamp, prepared.items).then(() => []);
+  const markings = models.markings.needsReadBack
+    ? await repository.insertMarkings(trx, stamp, prepared.markings, true)
+    : await repository.copyMarkings(trx, stamp, prepared.markings).then(() => []);
   return { prepared, stored: { sites, items, markings } };
 }
 
@@ -335,7 +342,7 @@ export async function importItemsCsv(
       totals.rows += written.prepared.rows;
       onProgress?.('load', totals.rows, validated.rows);
     };
-    const flush = async (rows: readonly ParsedRow[]) => {
+    const flush = async (rows: readonly LoadRow[]) => {
       const prepared = await prepareBatch(rows, validated, siteIds, itemIds, nextId, derive);
       writes.push(later(writeBatch(trx, stamp, models, prepared)));
       if (writes.length > WRITES_QUEUED) audit(await writes.shift()!);
@@ -344,12 +351,12 @@ export async function importItemsCsv(
     };
     try {
       const reader = new FieldReader(validated.columns, new Problems());
-      let batch: ParsedRow[] = [];
+      let batch: LoadRow[] = [];
       for await (const chunk of dataRows(path, validated.encoding, validated.sheet)) {
         if ('header' in chunk) continue;
         for (const record of chunk.records) {
           // Validated already; parsing again costs less than keeping every row in memory.
-          const row = parseRow(record, reader, validated.width);
+          const row = parseLoadRow(record, reader, validated.width);
           if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
           batch.push(row);
           // Let the database's answers in, so the batch in flight moves on while this one is read.

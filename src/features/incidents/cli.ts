@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord } from '../../cli/output.js';
 import { incidentTypes, type Incident } from './schema.js';
 import * as service from './service.js';
 
@@ -71,14 +71,14 @@ export function registerIncidentCommands(program: Command): void {
       });
     });
 
-  incident
-    .command('list')
-    .description('List the incidents of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .addOption(new Option('--type <type>', 'only this type').choices(incidentTypes))
-    .option('--site <id>', 'only incidents at this site')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    incident
+      .command('list')
+      .description('List the incidents of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .addOption(new Option('--type <type>', 'only this type').choices(incidentTypes))
+      .option('--site <id>', 'only incidents at this site'),
+  )
     .option('--include-archived', 'also list archived incidents')
     .option('--json', 'print JSON')
     .action(async (options: ListOptions, command: Command) => {
@@ -92,9 +92,8 @@ export function registerIncidentCommands(program: Command): void {
           incident_type: options.type,
           site_id: options.site,
         });
-        if (options.json === true) return printJson(page);
-        printTable(
-          page.items,
+        printPage(
+          page,
           [
             { header: 'ID', value: (row) => row.id },
             { header: 'TYPE', value: (row) => row.incident_type },
@@ -106,8 +105,8 @@ export function registerIncidentCommands(program: Command): void {
             { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
           ],
           `No incidents yet. Record one with \`armtrace incident add --investigation ${options.investigation} --type seizure --title "..."\`.`,
+          options,
         );
-        if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
       });
     });
 

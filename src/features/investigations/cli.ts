@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord } from '../../cli/output.js';
 import type { Role } from '../access/schema.js';
 import * as service from './service.js';
 
@@ -24,11 +24,7 @@ export function registerInvestigationCommands(program: Command): void {
       });
     });
 
-  investigation
-    .command('list')
-    .description('List your investigations')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(investigation.command('list').description('List your investigations'))
     .option('--include-archived', 'also list archived investigations')
     .option('--json', 'print JSON')
     .action(
@@ -42,9 +38,8 @@ export function registerInvestigationCommands(program: Command): void {
             after: options.after,
             include_archived: options.includeArchived === true,
           });
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'TITLE', value: (row) => row.title },
@@ -52,8 +47,8 @@ export function registerInvestigationCommands(program: Command): void {
               { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
             ],
             'No investigations yet. Create one with `armtrace investigation add --title "..."`, or load the example with `armtrace demo`.',
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import type { MemberSortKey } from './schema.js';
 
 export async function insertInvestigation(
   db: Queryable,
@@ -57,6 +59,45 @@ export async function listMemberships(
     .where('memberships.archived_at', 'is', null)
     .orderBy('memberships.id')
     .execute();
+}
+
+/** What each sort key of the member list orders by (the id breaks ties); roles from the most rights down. */
+const memberSortExpressions: Record<MemberSortKey, SortExpression[]> = {
+  username: [sql`lower(users.username)`],
+  role: [sql`(case memberships.role when 'owner' then 0 when 'editor' then 1 when 'investigator' then 2 else 3 end)`],
+  created: [],
+};
+
+/** One page (`limit` rows) of an investigation's members with their user names, sorted, filtered by name. */
+export async function listMembershipsPage(
+  db: Queryable,
+  investigationId: string,
+  options: {
+    after: string | undefined;
+    limit: number;
+    sort: MemberSortKey;
+    order: SortOrder;
+    includeArchived: boolean;
+    text: string | undefined;
+  },
+): Promise<(Row<'memberships'> & { username: string })[]> {
+  let query = sortedAfter(
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .selectAll('memberships')
+      .select('users.username'),
+    { id: 'memberships.id', keys: memberSortExpressions[options.sort], order: options.order, after: options.after },
+  )
+    .where('memberships.investigation_id', '=', investigationId)
+    .limit(options.limit);
+  if (!options.includeArchived) query = query.where('memberships.archived_at', 'is', null);
+  if (options.text !== undefined) {
+    // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where('users.username', 'ilike', pattern);
+  }
+  return query.execute();
 }
 
 export async function findUsername(db: Queryable, userId: string): Promise<string> {

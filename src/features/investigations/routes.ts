@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { pageQuerySchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -17,6 +16,7 @@ import {
   overviewSchema,
   updateInvestigationBodySchema,
   updateMemberBodySchema,
+  memberListQuerySchema,
 } from './schema.js';
 import * as service from './service.js';
 
@@ -103,12 +103,13 @@ export function registerInvestigationRoutes(app: ApiApp, { db }: RouteDeps): voi
     {
       schema: {
         tags,
-        summary: 'List members and their roles',
+        summary: 'List members and their roles (sorted and paginated)',
         params: idParamsSchema,
-        response: { 200: z.object({ items: z.array(membershipSchema) }), ...problemResponses },
+        querystring: memberListQuerySchema,
+        response: { 200: pageSchema(membershipSchema), ...problemResponses },
       },
     },
-    async (request) => ({ items: await service.listMembers(db, requireActor(request), request.params.id) }),
+    (request) => service.listMembersPage(db, requireActor(request), request.params.id, request.query),
   );
   app.post(
     '/investigations/:id/members',
@@ -172,6 +173,9 @@ export function registerInvestigationRoutes(app: ApiApp, { db }: RouteDeps): voi
     (request) =>
       listInvestigationAuditPage(db, requireActor(request), request.params.id, {
         beforeSeq: request.query.before_seq,
+        afterSeq: request.query.after_seq,
+        sort: request.query.sort,
+        order: request.query.order,
         limit: request.query.limit,
         entityId: request.query.entity_id,
         userId: request.query.user_id,

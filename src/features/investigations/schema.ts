@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedText } from '../../db/stored-text.js';
-import { pageSchema } from '../../db/pagination.js';
+import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 import { roleSchema } from '../access/schema.js';
 
 export const investigationSchema = z.object({
@@ -52,6 +52,16 @@ export const membershipSchema = z.object({
   archive_reason: z.string().nullable(),
 });
 export type Membership = z.infer<typeof membershipSchema>;
+
+export const memberSortKeys = ['username', 'role', 'created'] as const;
+export type MemberSortKey = (typeof memberSortKeys)[number];
+
+/** The member list: sorted and paginated by the server, removed members only when asked. */
+export const memberListQuerySchema = pageQuerySchema.extend({
+  ...sortQuerySchema(memberSortKeys, 'username').shape,
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the user name'),
+});
+export type MemberListQuery = z.output<typeof memberListQuerySchema>;
 
 export const addMemberBodySchema = z.object({
   username: z.string().min(1).max(100),

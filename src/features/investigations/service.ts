@@ -20,6 +20,7 @@ import {
   type ArchiveInput,
   type CreateInvestigationInput,
   type Investigation,
+  type MemberListQuery,
   type Membership,
   type Overview,
   type UpdateInvestigationInput,
@@ -152,6 +153,30 @@ export async function listMembers(db: Kysely<DB>, actor: Actor, investigationId:
   await requireRole(db, actor, investigationId, 'viewer');
   const rows = await repository.listMemberships(db, investigationId);
   return rows.map(({ username, ...row }) => toMembership(row, username));
+}
+
+/**
+ * One page of an investigation's members, sorted by user name, role or date joined, filtered by name.
+ *
+ * @example
+ * const page = await listMembersPage(db, actor, id, memberListQuerySchema.parse({ sort: 'role', order: 'asc' }));
+ */
+export async function listMembersPage(
+  db: Kysely<DB>,
+  actor: Actor,
+  investigationId: string,
+  query: MemberListQuery,
+): Promise<Page<Membership>> {
+  await requireRole(db, actor, investigationId, 'viewer');
+  const rows = await repository.listMembershipsPage(db, investigationId, {
+    after: query.after,
+    limit: query.limit + 1,
+    sort: query.sort,
+    order: query.order,
+    includeArchived: query.include_archived,
+    text: query.q,
+  });
+  return toPage(rows, query.limit, ({ username, ...row }) => toMembership(row, username));
 }
 
 /** Owners add members; an existing active member must be changed, not added twice. */

@@ -46,14 +46,17 @@ export async function countMatchingItems(
   return Number(row.count);
 }
 
-/** Up to `limit` matching items, locked for the caller's transaction, in id order. */
+/** Up to `limit` matching items but those in `excludedIds`, locked for the caller's transaction, in id order. */
 export async function lockMatchingItems(
   db: Queryable,
   investigationId: string,
   filter: BulkItemFilter,
+  excludedIds: readonly string[],
   limit: number,
 ): Promise<Row<'items'>[]> {
-  return matching(db, investigationId, filter).selectAll().orderBy('id').limit(limit).forUpdate().execute();
+  let query = matching(db, investigationId, filter);
+  if (excludedIds.length > 0) query = query.where('id', 'not in', excludedIds);
+  return query.selectAll().orderBy('id').limit(limit).forUpdate().execute();
 }
 
 /** The items of an investigation among `ids`, locked for the caller's transaction, in id order. */

@@ -25,13 +25,20 @@ const selectionShape = {
     .optional()
     .describe('The items to change (or give `filter` instead)'),
   filter: bulkItemFilterSchema.optional().describe('Every live item matching this filter (or give `item_ids`)'),
+  excluded_item_ids: z
+    .array(z.uuid())
+    .max(BULK_ITEM_LIMIT)
+    .optional()
+    .describe('With `filter`: items left out of the selection ("all matching except these")'),
   expected_count: z
     .number()
     .int()
     .min(1)
     .max(BULK_ITEM_LIMIT)
     .optional()
-    .describe('With `filter`: how many items the user saw matching; a different count now is refused (409)'),
+    .describe(
+      'With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409)',
+    ),
 };
 
 const partySchema = storedText().min(1).max(300);
@@ -71,6 +78,13 @@ export const bulkItemsBodySchema = z
         path: ['item_ids'],
         message: 'give either item_ids or filter',
         params: { code: 'required' },
+      });
+    } else if (body.filter === undefined && body.excluded_item_ids !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['excluded_item_ids'],
+        message: 'leave items out only of a filter',
+        params: { code: 'not_allowed' },
       });
     } else if (body.filter !== undefined && body.expected_count === undefined) {
       context.addIssue({

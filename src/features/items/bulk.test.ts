@@ -6,7 +6,7 @@ import { verifyAudit } from '../audit/service.js';
 import { createIncident } from '../incidents/service.js';
 import { addMember } from '../investigations/service.js';
 import { createTraceRequest, updateTraceRequest } from '../tracing/service.js';
-import { createTestItem, createTestSite } from '../tracing/testing.js';
+import { createTestItem, createTestSite } from '../../testing/records.js';
 import { archiveItem } from './service.js';
 
 interface ProblemJson {
@@ -262,5 +262,50 @@ describe('bulk item actions: one transaction, all or nothing, each change audite
       await world.cookieFor('outsider'),
     );
     assert.equal(outsider.statusCode, 404, outsider.body);
+  });
+
+  it('acts on every item matching a filter except those left out, in one transaction, each audited', async () => {
+    const [keptOut, alsoKeptOut] = [fuzes[0]!, fuzes[1]!];
+    const live = await world.db
+      .selectFrom('items')
+      .select('id')
+      .where('category', '=', 'fuze')
+      .where('archived_at', 'is', null)
+      .execute();
+    const expected = live.map((row) => row.id).filter((id) => id !== keptOut && id !== alsoKeptOut);
+    const stale = await bulk({
+      action: 'set_disposal',
+      filter: { category: 'fuze' },
+      excluded_item_ids: [keptOut, alsoKeptOut],
+      expected_count: live.length,
+      disposal_status: 'rendered_safe',
+    });
+    assert.equal(stale.statusCode, 409, stale.body);
+    const withoutFilter = await bulk({
+      action: 'set_disposal',
+      item_ids: [keptOut],
+      excluded_item_ids: [alsoKeptOut],
+      disposal_status: 'rendered_safe',
+    });
+    assert.equal(withoutFilter.statusCode, 400, withoutFilter.body);
+    assert.equal(withoutFilter.json<ProblemJson>().fields?.[0]?.field, 'excluded_item_ids');
+    const auditBefore = await count('audit_log');
+    const done = await bulk({
+      action: 'set_disposal',
+      filter: { category: 'fuze' },
+      excluded_item_ids: [keptOut, alsoKeptOut, keptOut],
+      expected_count: expected.length,
+      disposal_status: 'rendered_safe',
+    });
+    assert.equal(done.statusCode, 200, done.body);
+    assert.deepEqual(new Set(done.json<ResultJson>().changed_item_ids), new Set(expected));
+    const safe = await world.db
+      .selectFrom('items')
+      .select('id')
+      .where('disposal_status', '=', 'rendered_safe')
+      .execute();
+    assert.deepEqual(new Set(safe.map((row) => row.id)), new Set(expected));
+    assert.equal((await count('audit_log')) - auditBefore, expected.length);
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
   });
 });

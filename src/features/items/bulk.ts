@@ -62,7 +62,8 @@ async function lockSelection(trx: Tx, investigationId: string, body: BulkItemsBo
     return rows;
   }
   const filter = body.filter!;
-  const rows = await bulkRepository.lockMatchingItems(trx, investigationId, filter, BULK_ITEM_LIMIT + 1);
+  const excluded = [...new Set(body.excluded_item_ids ?? [])];
+  const rows = await bulkRepository.lockMatchingItems(trx, investigationId, filter, excluded, BULK_ITEM_LIMIT + 1);
   if (rows.length > BULK_ITEM_LIMIT) {
     throw new DomainError(
       'validation_failed',
@@ -80,7 +81,7 @@ async function lockSelection(trx: Tx, investigationId: string, body: BulkItemsBo
   if (rows.length !== body.expected_count) {
     throw new DomainError(
       'version_conflict',
-      `The filter now matches ${rows.length} items, not the ${body.expected_count} you saw; review the selection again. Nothing was changed.`,
+      `The selection now stands for ${rows.length} items, not the ${body.expected_count} you saw; review it again. Nothing was changed.`,
       [{ field: 'expected_count', message: `now ${rows.length}`, code: 'not_allowed', params: { count: rows.length } }],
     );
   }
@@ -185,8 +186,8 @@ async function apply(trx: Tx, actor: Actor, body: BulkItemsBody, items: Row<'ite
  * One action on many items of an investigation, in one transaction: hand them over (a custody event each), set
  * their disposal status, cover them by a trace request, or link them to an incident. Every item's change is
  * audited on its own, by the same rules as the single-item routes; if any item cannot be changed nothing is, and
- * the problem names that item. The items are given by id or as the item list's filter with the count the user
- * saw (a different count now is refused). `dryRun` checks everything and reports what would change, writing
+ * the problem names that item. The items are given by id, or as the item list's filter less the items left out
+ * (`excluded_item_ids`) with the count the user saw selected (a different count now is refused). `dryRun` checks everything and reports what would change, writing
  * nothing.
  *
  * @example

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import type { CreateMarkingInput, MarkingKind } from '../markings/schema.js';
@@ -103,15 +103,15 @@ export function registerItemCommands(program: Command): void {
       });
     });
 
-  item
-    .command('list')
-    .description('List the items of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--site <id>', 'only items of this site')
-    .option('--category <category>', 'only this category')
-    .option('--hazardous', 'only items on the hazard list')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    item
+      .command('list')
+      .description('List the items of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--site <id>', 'only items of this site')
+      .option('--category <category>', 'only this category')
+      .option('--hazardous', 'only items on the hazard list'),
+  )
     .option('--include-archived', 'also list archived items')
     .option('--json', 'print JSON')
     .action(
@@ -139,9 +139,8 @@ export function registerItemCommands(program: Command): void {
             order: 'asc',
             include_archived: options.includeArchived === true,
           });
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'CATEGORY', value: (row) => row.category },
@@ -152,8 +151,8 @@ export function registerItemCommands(program: Command): void {
               { header: 'DISPOSAL', value: (row) => row.disposal_status },
             ],
             'No items found. Record one with `armtrace item add --investigation ID --site ID --category C`.',
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import * as groups from './groups.js';
 import type { MarkingKind } from './schema.js';
 import * as search from './search.js';
@@ -48,14 +48,14 @@ export function registerMarkingCommands(program: Command): void {
       },
     );
 
-  marking
-    .command('list')
-    .description('List or search the markings of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--q <text>', 'find markings containing or resembling this text (closest first)')
-    .option('--kind <kind>', 'only this kind')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    marking
+      .command('list')
+      .description('List or search the markings of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--q <text>', 'find markings containing or resembling this text (closest first)')
+      .option('--kind <kind>', 'only this kind'),
+  )
     .option('--include-archived', 'also list archived markings')
     .option('--json', 'print JSON')
     .action(
@@ -79,9 +79,8 @@ export function registerMarkingCommands(program: Command): void {
             after: options.after,
             include_archived: options.includeArchived === true,
           });
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'ITEM', value: (row) => row.item_id },
@@ -98,8 +97,8 @@ export function registerMarkingCommands(program: Command): void {
             options.q === undefined
               ? 'No markings yet. Record one with `armtrace marking add ITEM_ID --text "..." --kind serial`.'
               : `No marking contains or resembles "${options.q}".`,
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

@@ -4,10 +4,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
+import { setExitCode } from '../../cli/invocation.js';
+import { addPageOptions, createProgress, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { toProblem } from '../../http/problem.js';
-import type { MediaLink, UploadedMedia } from './schema.js';
+import type { MediaLink, MediaProof, UploadedMedia } from './schema.js';
 import * as service from './service.js';
 import { createMediaStore, openLocalFile } from './store.js';
 
@@ -15,6 +16,28 @@ function describeTarget(link: MediaLink): string {
   if (link.site_id !== null) return `site ${link.site_id}`;
   if (link.item_id !== null) return `item ${link.item_id}`;
   return `marking ${link.marking_id ?? ''}`;
+}
+
+/** Each proof on its own lines: "claims present" and the signature state are said apart, never merged. */
+function printProofs(proofs: MediaProof[]): void {
+  for (const proof of proofs) {
+    const what = proof.kind === 'c2pa' ? 'C2PA Content Credentials' : 'ProofMode proof';
+    process.stdout.write(
+      `  PROOF ${what}: claims present${proof.generator === null ? '' : ` (${proof.generator})`}; signature ${proof.signature_state}\n`,
+    );
+    if (proof.signer !== null) process.stdout.write(`    signer: ${proof.signer}\n`);
+    if (proof.signed_at !== null) process.stdout.write(`    signed at: ${proof.signed_at}\n`);
+    process.stdout.write(`    why: ${proof.signature_reason}\n`);
+    const assertions = proof.claims.assertions;
+    if (Array.isArray(assertions) && assertions.length > 0)
+      process.stdout.write(`    assertions: ${assertions.join(', ')}\n`);
+    const actions = proof.claims.actions;
+    if (Array.isArray(actions) && actions.length > 0)
+      process.stdout.write(
+        `    actions: ${actions.map((action) => String((action as { action?: unknown }).action)).join(', ')}\n`,
+      );
+    for (const file of proof.files) process.stdout.write(`    file: ${file.role} ${file.sha256} ${file.name}\n`);
+  }
 }
 
 function printFlags(links: MediaLink[]): void {
@@ -45,7 +68,8 @@ export function registerMediaCommands(program: Command): void {
   media
     .command('add <files...>')
     .description(
-      'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking',
+      'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking; ' +
+        'a C2PA manifest in a photo is read and kept, and a ProofMode zip adds each of its photos with its proof',
     )
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--site <id>', 'link each file to this site')
@@ -115,6 +139,12 @@ export function registerMediaCommands(program: Command): void {
                   `${record.id}  ${record.sha256}  ${record.media_type}  ${file}${record.stored === 'already_stored' ? '  (bytes already stored)' : ''}${record.same_file.length > 0 ? `  same file as ${record.same_file.join(', ')}` : ''}\n`,
                 );
                 printFlags(record.links);
+                printProofs(record.proofs);
+                const others = (record.bundle_media_ids ?? []).slice(1);
+                if (others.length > 0)
+                  process.stdout.write(
+                    `  also from this ProofMode bundle: ${others.join(', ')} (see \`armtrace media show ID\`)\n`,
+                  );
               }
             } catch (error) {
               failures += 1;
@@ -130,19 +160,19 @@ export function registerMediaCommands(program: Command): void {
             process.stdout.write(
               `Added ${added.length} of ${files.length} files${failures > 0 ? `; ${failures} refused` : ''}.\n`,
             );
-          if (failures > 0) process.exitCode = 1;
+          if (failures > 0) setExitCode(1);
         });
       },
     );
 
-  media
-    .command('list')
-    .description('List the media records of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--sha256 <hash>', 'only records of the file with this SHA-256')
-    .option('--flagged', 'only media with links flagged for review')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    media
+      .command('list')
+      .description('List the media records of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--sha256 <hash>', 'only records of the file with this SHA-256')
+      .option('--flagged', 'only media with links flagged for review'),
+  )
     .option('--include-archived', 'also list archived media records')
     .option('--json', 'print JSON')
     .action(
@@ -167,9 +197,8 @@ export function registerMediaCommands(program: Command): void {
             source_id: undefined,
             flagged: options.flagged === true,
           });
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'TYPE', value: (row) => row.media_type },
@@ -181,27 +210,31 @@ export function registerMediaCommands(program: Command): void {
             options.flagged === true
               ? 'No media flagged for review.'
               : 'No media yet. Add files with `armtrace media add FILE... --investigation ID --item ID`.',
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );
 
   media
     .command('show <id>')
-    .description('Show a media record, its EXIF facts and what it is linked to, with review flags')
+    .description(
+      'Show a media record, its EXIF facts, what it is linked to (with review flags) and the proofs that came with it (C2PA, ProofMode)',
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor }) => {
         const record = await service.getMedia(db, actor, id);
         if (options.json === true) return printJson(record);
-        const { links, ...fields } = record;
+        const { links, proofs, ...fields } = record;
         printRecord({
           ...fields,
           links:
             links.length === 0 ? 'none' : links.map((link) => `${describeTarget(link)} (link ${link.id})`).join(', '),
+          proofs: proofs.length === 0 ? 'none' : `${proofs.length}`,
         });
         printFlags(links);
+        printProofs(proofs);
       });
     });
 

@@ -10,7 +10,13 @@ import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
 import { createSource } from '../sources/service.js';
 import type { Media, UploadedMedia } from './schema.js';
-import { addAuditedMarking, createMediaTestApp, makePhoto, multipartBody, type MediaTestApp } from './test-helpers.js';
+import {
+  addAuditedMarking,
+  createMediaTestApp,
+  makePhoto,
+  multipartBody,
+  type MediaTestApp,
+} from '../../testing/media.js';
 
 interface IdPage {
   items: { id: string }[];

@@ -72,8 +72,64 @@ export const mediaSchema = z.object({
 export type Media = z.infer<typeof mediaSchema>;
 export const mediaPageSchema = pageSchema(mediaSchema);
 
+export const mediaProofFileSchema = z.object({
+  name: z.string().describe('The file’s name in the bundle, or what it is (the manifest store embedded in the photo)'),
+  role: z.enum([
+    'c2pa_manifest',
+    'proof_json',
+    'proof_csv',
+    'media_signature',
+    'proof_signature',
+    'public_key',
+    'other',
+    'bundle',
+  ]),
+  sha256: z.string().describe('Its SHA-256: it is kept in the evidence store under this hash, beside the original'),
+  size_bytes: z.number().int(),
+});
+
+export const mediaProofSchema = z
+  .object({
+    id: z.uuid(),
+    media_id: z.uuid(),
+    kind: z
+      .enum(['c2pa', 'proofmode'])
+      .describe('c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle'),
+    claims_present: z
+      .literal(true)
+      .describe('The proof was found and its claims read; this says nothing about its signature'),
+    signature_state: z
+      .enum(['verified', 'invalid', 'unverifiable'])
+      .describe(
+        'verified: the signature matches the certificate or key shipped with the proof and the file matches the signed hash ' +
+          '(who holds that certificate or key is not established); invalid: a signature or hash does not match; ' +
+          'unverifiable: no key, or a signature the reader cannot check',
+      ),
+    signature_reason: z.string().describe('Why the signature is in that state'),
+    generator: z.string().nullable().describe('The claim generator (C2PA) or "ProofMode"'),
+    signer: z
+      .string()
+      .nullable()
+      .describe('The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint'),
+    signed_at: z.string().nullable().describe('When it was signed, as the signature says'),
+    claims: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'What the proof says. C2PA: claim_generator, signer, assertions (labels), actions, validation (codes); ' +
+          'ProofMode: media_file, media_sha256, proof_sha256(_matches), signer, signatures, proof (its fields)',
+      ),
+    files: z.array(mediaProofFileSchema).describe('The proof’s files, kept unchanged in the evidence store'),
+    created_by: z.uuid(),
+    created_at: z.string(),
+  })
+  .describe('A proof that came with the file: read when it was received; the original is never altered');
+export type MediaProof = z.infer<typeof mediaProofSchema>;
+
 export const mediaWithLinksSchema = mediaSchema.extend({
   links: z.array(mediaLinkSchema).describe('The active links to sites, items and markings'),
+  proofs: z
+    .array(mediaProofSchema)
+    .describe('C2PA manifests and ProofMode proofs that came with the file (empty when none did)'),
 });
 export type MediaWithLinks = z.infer<typeof mediaWithLinksSchema>;
 
@@ -191,6 +247,12 @@ export const uploadedMediaSchema = mediaWithLinksSchema.extend({
         'whether any other investigation has them is never told',
     ),
   same_file: z.array(z.uuid()).describe('Other active records of the same bytes in this investigation'),
+  bundle_media_ids: z
+    .array(z.uuid())
+    .optional()
+    .describe(
+      'When a ProofMode bundle (zip) was sent: every media record made from it, this one first; each carries its proof',
+    ),
 });
 export type UploadedMedia = z.infer<typeof uploadedMediaSchema>;
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
 import type { MediaConfig } from '../../config/config.js';
 import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
@@ -15,7 +16,9 @@ import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
 import { getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
-import { inspectFile } from './inspect.js';
+import { inspectFile, type FileFacts } from './inspect.js';
+import { looksLikeZip, readEmbeddedProofs, readProofModeBundle, type ReadBundle } from './ingest-proofs.js';
+import { listProofsOf, recordProof, toMediaProof, type StoredProof } from './proofs.js';
 import * as repository from './repository.js';
 import { reviewFlags } from './review.js';
 import {
@@ -26,6 +29,7 @@ import {
   type CreateMediaLinkInput,
   type Media,
   type MediaLink,
+  type MediaProof,
   type MediaListQuery,
   type MediaWithLinks,
   type ReviewFlag,
@@ -160,59 +164,136 @@ export async function addMedia(
       ]);
     }
     const mediaType = checkDeclaredType(staged.head, claims);
+    if (looksLikeZip(staged.head)) {
+      // A ProofMode bundle: its media become evidence, each with its proof; any other zip is kept as it is.
+      const bundle = await readProofModeBundle(store, config, staged, claims.filename);
+      if (bundle !== undefined) {
+        try {
+          return await recordBundle(db, store, config, actor, investigationId, bundle, claims, fields);
+        } finally {
+          await bundle.discard();
+        }
+      }
+    }
     const facts = await inspectFile(staged.localPath, mediaType, config.maxImagePixels);
+    const proofs = await readEmbeddedProofs(store, staged.localPath, mediaType, staged.sizeBytes);
     // The bytes are in the store before any record points at them.
     await staged.commit();
-    const target: LinkTarget = {
-      site_id: fields.site_id ?? null,
-      item_id: fields.item_id ?? null,
-      marking_id: fields.marking_id ?? null,
-    };
     const filename = fields.original_filename ?? claims.filename?.trim().slice(0, 500);
     return await db.transaction().execute(async (trx) => {
       await requireRole(trx, actor, investigationId, 'investigator');
       if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
-      const now = new Date();
-      const row = await repository.insertMedia(trx, {
+      return recordMedia(trx, actor, config, investigationId, {
         id: claims.mediaId ?? uuidv7(),
-        investigation_id: investigationId,
         sha256: staged.sha256,
-        size_bytes: staged.sizeBytes,
-        media_type: mediaType,
-        original_filename: filename === undefined || filename === '' ? null : filename,
-        captured_at: toTimestamp(fields.captured_at) ?? null,
-        captured_by: fields.captured_by ?? null,
-        source_id: fields.source_id ?? null,
-        credit: fields.credit ?? null,
-        licence: fields.licence ?? null,
-        original_url: fields.original_url ?? null,
-        ...facts,
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
+        sizeBytes: staged.sizeBytes,
+        mediaType,
+        filename: filename === undefined || filename === '' ? null : filename,
+        facts,
+        fields,
+        proofs,
       });
-      await recordChange(trx, actor, {
-        action: 'media.create',
-        entityType: 'media',
-        entityId: row.id,
-        investigationId,
-        after: row,
-      });
-      const hasTarget = target.site_id !== null || target.item_id !== null || target.marking_id !== null;
-      const links = hasTarget ? [await insertAuditedLink(trx, actor, row, target, config)] : [];
-      const sameFile = await repository.listSameFile(trx, investigationId, row.sha256, row.id);
-      return {
-        ...toMedia(row),
-        links: links.map(toMediaLink),
-        // Whether another investigation holds the same bytes is not this team's business: the answer depends
-        // only on this investigation's own records (`created`, the store's view, is not used).
-        stored: sameFile.length > 0 ? 'already_stored' : 'new',
-        same_file: sameFile,
-      };
     });
   } finally {
     await staged.discard();
   }
+}
+
+/** One file to record as media, its bytes already in the store. */
+interface MediaToRecord {
+  id: string;
+  sha256: string;
+  sizeBytes: number;
+  mediaType: string;
+  filename: string | null;
+  facts: FileFacts;
+  fields: z.output<typeof uploadFieldsSchema>;
+  proofs: StoredProof[];
+}
+
+/** Inserts a media record, its link and its proofs, each audited, in the caller's transaction. */
+async function recordMedia(
+  trx: Tx,
+  actor: Actor,
+  config: MediaConfig,
+  investigationId: string,
+  file: MediaToRecord,
+): Promise<UploadedMedia> {
+  const { fields } = file;
+  const target: LinkTarget = {
+    site_id: fields.site_id ?? null,
+    item_id: fields.item_id ?? null,
+    marking_id: fields.marking_id ?? null,
+  };
+  const now = new Date();
+  const row = await repository.insertMedia(trx, {
+    id: file.id,
+    investigation_id: investigationId,
+    sha256: file.sha256,
+    size_bytes: file.sizeBytes,
+    media_type: file.mediaType,
+    original_filename: file.filename,
+    captured_at: toTimestamp(fields.captured_at) ?? null,
+    captured_by: fields.captured_by ?? null,
+    source_id: fields.source_id ?? null,
+    credit: fields.credit ?? null,
+    licence: fields.licence ?? null,
+    original_url: fields.original_url ?? null,
+    ...file.facts,
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await recordChange(trx, actor, {
+    action: 'media.create',
+    entityType: 'media',
+    entityId: row.id,
+    investigationId,
+    after: row,
+  });
+  const hasTarget = target.site_id !== null || target.item_id !== null || target.marking_id !== null;
+  const links = hasTarget ? [await insertAuditedLink(trx, actor, row, target, config)] : [];
+  const proofs: MediaProof[] = [];
+  for (const proof of file.proofs) proofs.push(toMediaProof(await recordProof(trx, actor, row, proof)));
+  const sameFile = await repository.listSameFile(trx, investigationId, row.sha256, row.id);
+  return {
+    ...toMedia(row),
+    links: links.map(toMediaLink),
+    proofs,
+    // Whether another investigation holds the same bytes is not this team's business: the answer depends
+    // only on this investigation's own records (`created`, the store's view, is not used).
+    stored: sameFile.length > 0 ? 'already_stored' : 'new',
+    same_file: sameFile,
+  };
+}
+
+/** Records every media file of a ProofMode bundle with its proofs, in one transaction; the first is returned. */
+async function recordBundle(
+  db: Kysely<DB>,
+  store: MediaStore,
+  config: MediaConfig,
+  actor: Actor,
+  investigationId: string,
+  bundle: ReadBundle,
+  claims: UploadClaims,
+  fields: z.output<typeof uploadFieldsSchema>,
+): Promise<UploadedMedia> {
+  await bundle.commit();
+  return db.transaction().execute(async (trx) => {
+    await requireRole(trx, actor, investigationId, 'investigator');
+    if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
+    const recorded: UploadedMedia[] = [];
+    for (const [index, file] of bundle.media.entries()) {
+      recorded.push(
+        await recordMedia(trx, actor, config, investigationId, {
+          ...file,
+          id: index === 0 && claims.mediaId !== undefined ? claims.mediaId : uuidv7(),
+          fields: { ...fields, original_filename: undefined },
+        }),
+      );
+    }
+    return { ...recorded[0]!, bundle_media_ids: recorded.map((media) => media.id) };
+  });
 }
 
 /** Receives and adds one file from a stream (the CLI's `media add`). */
@@ -258,7 +339,8 @@ export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promis
   const row = await findById(db, 'media', id);
   await requireRole(db, actor, row.investigation_id, 'viewer');
   const links = await repository.listActiveLinks(db, id);
-  return { ...toMedia(row), links: links.map(toMediaLink) };
+  const proofs = await listProofsOf(db, [id]);
+  return { ...toMedia(row), links: links.map(toMediaLink), proofs: proofs.get(id) ?? [] };
 }
 
 /** Changes what describes a file (credit, licence, source…); never its hash, size, type or EXIF facts. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
-import { createTestItem } from '../tracing/testing.js';
+import { createTestItem } from '../../testing/records.js';
 import { candidateKeys, designationKeys, foldDesignation } from './designation.js';
 import { importSipriTradeRegister } from './service.js';
 import { parseSipriTradeRegister } from './sipri.js';

@@ -7,7 +7,7 @@ import { createActor } from '../actors/service.js';
 import { addMember } from '../investigations/service.js';
 import { createSource } from '../sources/service.js';
 import { createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
-import { createTestItem, createTestMedia, createTestSite } from '../tracing/testing.js';
+import { createTestItem, createTestMedia, createTestSite } from '../../testing/records.js';
 import { chromiumPath } from './pdf.js';
 import { translate } from '../../i18n/messages.js';
 import { reportText } from './i18n.js';

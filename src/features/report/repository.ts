@@ -31,7 +31,17 @@ export interface ReportRecords {
   investigation: Pick<Row<'investigations'>, 'id' | 'title' | 'summary'>;
   siteCount: number;
   items: Pick<Row<'items'>, 'id' | 'external_ref' | 'category' | 'model'>[];
-  claims: Omit<Row<'provenance_claims'>, 'notes' | 'created_by'>[];
+  claims: Omit<
+    Row<'provenance_claims'>,
+    | 'notes'
+    | 'created_by'
+    | 'review_state'
+    | 'verified_version'
+    | 'verified_by'
+    | 'verified_at'
+    | 'published_by'
+    | 'published_at'
+  >[];
   sources: ReportSource[];
   photoCredits: PhotoCredit[];
   traceRequests: Pick<Row<'trace_requests'>, 'id' | 'subject' | 'status'>[];

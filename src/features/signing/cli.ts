@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { withSession } from '../../cli/context.js';
+import { commandConfig, withSession } from '../../cli/context.js';
 import { printJson } from '../../cli/output.js';
-import { loadConfig } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
 import { loadInstanceSigner } from './instance-key.js';
 import * as service from './service.js';
@@ -17,7 +16,7 @@ export function registerSigningCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
       // Needs no database: the key is a file in the data directory (so this works while `serve` runs).
-      const { signer, created } = loadInstanceSigner(loadConfig());
+      const { signer, created } = loadInstanceSigner(commandConfig());
       if (created) process.stderr.write(`Created the instance signing key ${signer.file}.\n`);
       const described = service.describeInstanceKey(signer);
       if (options.json === true) return printJson(described);

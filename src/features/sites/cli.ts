@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import { siteListQuerySchema, siteTypes, type SiteType } from './schema.js';
@@ -139,15 +139,15 @@ export function registerSiteCommands(program: Command): void {
       },
     );
 
-  site
-    .command('list')
-    .description('List the sites of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--type <type>', `only this site type: ${siteTypes.join(', ')}`)
-    .option('--q <text>', 'part of the name (any language), case-insensitive')
-    .option('--bbox <minLon,minLat,maxLon,maxLat>', 'only sites inside this box')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    site
+      .command('list')
+      .description('List the sites of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--type <type>', `only this site type: ${siteTypes.join(', ')}`)
+      .option('--q <text>', 'part of the name (any language), case-insensitive')
+      .option('--bbox <minLon,minLat,maxLon,maxLat>', 'only sites inside this box'),
+  )
     .option('--include-archived', 'also list archived sites')
     .option('--json', 'print JSON')
     .action(
@@ -174,9 +174,8 @@ export function registerSiteCommands(program: Command): void {
             include_archived: options.includeArchived === true ? 'true' : 'false',
           });
           const page = await service.listSites(db, actor, options.investigation, query);
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'REF', value: (row) => row.external_ref },
@@ -187,8 +186,8 @@ export function registerSiteCommands(program: Command): void {
               { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
             ],
             `No sites match. Add one with \`armtrace site add --investigation ${options.investigation} --name "..." --type cache\`.`,
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

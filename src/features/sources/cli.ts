@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord } from '../../cli/output.js';
 import { reliabilities, sourceKinds, type Source } from './schema.js';
 import * as service from './service.js';
 
@@ -79,14 +79,14 @@ export function registerSourceCommands(program: Command): void {
       });
     });
 
-  source
-    .command('list')
-    .description('List the sources of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .addOption(new Option('--kind <kind>', 'only this kind').choices(sourceKinds))
-    .addOption(new Option('--reliability <letter>', 'only this Admiralty reliability').choices(reliabilities))
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    source
+      .command('list')
+      .description('List the sources of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .addOption(new Option('--kind <kind>', 'only this kind').choices(sourceKinds))
+      .addOption(new Option('--reliability <letter>', 'only this Admiralty reliability').choices(reliabilities)),
+  )
     .option('--include-archived', 'also list archived sources')
     .option('--json', 'print JSON')
     .action(async (options: ListOptions, command: Command) => {
@@ -100,9 +100,8 @@ export function registerSourceCommands(program: Command): void {
           kind: options.kind,
           reliability: options.reliability,
         });
-        if (options.json === true) return printJson(page);
-        printTable(
-          page.items,
+        printPage(
+          page,
           [
             { header: 'ID', value: (row) => row.id },
             { header: 'KIND', value: (row) => row.kind },
@@ -112,8 +111,8 @@ export function registerSourceCommands(program: Command): void {
             { header: 'ARCHIVED', value: (row) => (row.archived_at === null ? '' : 'yes') },
           ],
           `No sources yet. Record one with \`armtrace source add --investigation ${options.investigation} --kind media_report --title "..."\`.`,
+          options,
         );
-        if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
       });
     });
 

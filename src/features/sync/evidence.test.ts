@@ -10,7 +10,7 @@ import { verifyAudit } from '../audit/service.js';
 import { verifyBag } from '../bags/bagit.js';
 import { exportBag } from '../bags/service.js';
 import { exportInvestigation } from '../export/service.js';
-import { createMediaTestApp, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, type MediaTestApp } from '../../testing/media.js';
 import type { SyncResponse } from './schema.js';
 
 // Which device sent each offline write, when the user saved it and when the server received it, is evidence: it

@@ -8,7 +8,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { createItem } from '../items/service.js';
-import { createMediaTestApp, makePhoto, type MediaTestApp } from '../media/test-helpers.js';
+import { createMediaTestApp, makePhoto, type MediaTestApp } from '../../testing/media.js';
+import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../../testing/proofs.js';
+import type { MediaWithLinks } from '../media/schema.js';
 import { createSite } from '../sites/service.js';
 
 function sha256(bytes: Buffer): string {
@@ -144,6 +146,38 @@ describe('resumable uploads (tus)', () => {
     });
     assert.equal(sha256(original.rawPayload), metadata.sha256);
     assert.deepEqual(filesUnder(path.join(media.dataDir, 'media', 'tmp', 'tus')), [], 'no partial left');
+    assert.equal((await verifyAudit(world.db)).ok, true);
+  });
+
+  it('reads the proofs a resumable upload brings: a C2PA-signed JPEG and a ProofMode zip', async () => {
+    const signed = await signJpegWithC2pa(await makePhoto(61, { width: 96, height: 64 }), await makeC2paSigner());
+    const signedMetadata = metadataFor(signed, { filename: 'signed.jpg', item_id: itemId });
+    assert.equal((await tusUpload(signed, signedMetadata)).status, 204);
+    const signedRecord = (await getMedia(signedMetadata.media_id)).json<MediaWithLinks>();
+    assert.deepEqual(
+      signedRecord.proofs.map((proof) => [proof.kind, proof.claims_present, proof.signature_state]),
+      [['c2pa', true, 'verified']],
+    );
+
+    const photo = await makePhoto(62, { width: 96, height: 64 });
+    const zip = await makeProofModeBundle(photo, 'IMG_7.jpg', sha256(photo), await makePgpKey());
+    const zipMetadata = metadataFor(zip, { filename: 'proofmode.zip', item_id: itemId });
+    const result = await tusUpload(zip, zipMetadata);
+    assert.equal(result.status, 204);
+    assert.equal(result.mediaId, zipMetadata.media_id);
+    const record = (await getMedia(zipMetadata.media_id)).json<MediaWithLinks>();
+    // The device's media id names the photo from the bundle; the bundle itself is kept as a proof file.
+    assert.equal(record.sha256, sha256(photo));
+    assert.equal(record.proofs[0]!.signature_state, 'verified');
+    assert.equal(record.proofs[0]!.files.find((file) => file.role === 'bundle')!.sha256, zipMetadata.sha256);
+    // A replay of the same bundle (an answer lost) is told the file is there, as for any upload.
+    const replay = await raw('POST', '/api/v1/uploads/', {
+      cookie,
+      'upload-length': String(zip.length),
+      'upload-metadata': encodeMetadata(zipMetadata),
+    });
+    assert.equal(replay.status, 409);
+    assert.equal(((await replay.json()) as { code: string }).code, 'already_exists');
     assert.equal((await verifyAudit(world.db)).ok, true);
   });
 

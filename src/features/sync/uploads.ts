@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
@@ -167,7 +167,20 @@ async function checkNewUpload(db: Kysely<DB>, actor: Actor, metadata: UploadMeta
     .select(['investigation_id', 'sha256'])
     .where('id', '=', metadata.media_id)
     .executeTakeFirst();
-  if (existing?.investigation_id === metadata.investigation_id && existing.sha256 === metadata.sha256) {
+  // A ProofMode bundle made the record of its photo: the bundle's hash is that of one of the record's proof files.
+  const fromSameBundle =
+    existing?.investigation_id === metadata.investigation_id &&
+    existing.sha256 !== metadata.sha256 &&
+    (await db
+      .selectFrom('media_proofs')
+      .select('id')
+      .where('media_id', '=', metadata.media_id)
+      .where(sql<boolean>`files @> ${JSON.stringify([{ role: 'bundle', sha256: metadata.sha256 }])}::jsonb`)
+      .executeTakeFirst()) !== undefined;
+  if (
+    existing?.investigation_id === metadata.investigation_id &&
+    (existing.sha256 === metadata.sha256 || fromSameBundle)
+  ) {
     throw new DomainError(
       'already_exists',
       `Media ${metadata.media_id} was uploaded before and is evidence: GET /api/v1/media/${metadata.media_id}.`,

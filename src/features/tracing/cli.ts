@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { addPageOptions, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import {
   documentListQuerySchema,
@@ -66,14 +66,14 @@ function registerTraceCommands(program: Command): void {
       },
     );
 
-  trace
-    .command('list')
-    .description('List the trace requests of an investigation')
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--status <status>', 'only this status')
-    .option('--overdue', 'only requests awaiting an answer past their due date')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <id>', 'continue after this id (from the previous page)')
+  addPageOptions(
+    trace
+      .command('list')
+      .description('List the trace requests of an investigation')
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--status <status>', 'only this status')
+      .option('--overdue', 'only requests awaiting an answer past their due date'),
+  )
     .option('--include-archived', 'also list archived requests')
     .option('--json', 'print JSON')
     .action(
@@ -98,9 +98,8 @@ function registerTraceCommands(program: Command): void {
         });
         await withSession(command, async ({ db, actor }) => {
           const page = await service.listTraceRequests(db, actor, options.investigation, query);
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               { header: 'ID', value: (row) => row.id },
               { header: 'TO', value: (row) => row.addressee_name },
@@ -113,8 +112,8 @@ function registerTraceCommands(program: Command): void {
             query.overdue || query.status !== undefined
               ? 'No trace requests match.'
               : `No trace requests yet. Record one with \`armtrace trace add --investigation ${options.investigation} --to ACTOR_ID --subject "..."\`.`,
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );
@@ -345,14 +344,15 @@ function registerProvenanceCommands(program: Command): void {
       },
     );
 
-  provenance
-    .command('list')
-    .description('The provenance of an item (--item), or the claims of an investigation (--investigation)')
-    .option('--item <id>', 'item id: its own claims and those about lots it carries, in event order')
-    .option('--investigation <id>', 'investigation id')
-    .option('--lot <marking>', 'with --investigation: only claims about this lot')
-    .option('--limit <n>', 'rows per page (with --investigation)', '50')
-    .option('--after <id>', 'continue after this id (with --investigation)')
+  addPageOptions(
+    provenance
+      .command('list')
+      .description('The provenance of an item (--item), or the claims of an investigation (--investigation)')
+      .option('--item <id>', 'item id: its own claims and those about lots it carries, in event order')
+      .option('--investigation <id>', 'investigation id')
+      .option('--lot <marking>', 'with --investigation: only claims about this lot'),
+    { limit: 'rows per page (with --investigation)', after: 'continue after this id (with --investigation)' },
+  )
     .option('--json', 'print JSON')
     .action(
       async (
@@ -402,9 +402,8 @@ function registerProvenanceCommands(program: Command): void {
         });
         await withSession(command, async ({ db, actor }) => {
           const page = await service.listProvenanceClaims(db, actor, investigationId, query);
-          if (options.json === true) return printJson(page);
-          printTable(
-            page.items,
+          printPage(
+            page,
             [
               ...columns,
               {
@@ -413,8 +412,8 @@ function registerProvenanceCommands(program: Command): void {
               },
             ],
             'No provenance claims found. Record one with `armtrace provenance add --investigation ID (--item ID | --lot LOT) --event produced --confidence possible`.',
+            options,
           );
-          if (page.next_after !== null) process.stdout.write(`More: --after ${page.next_after}\n`);
         });
       },
     );

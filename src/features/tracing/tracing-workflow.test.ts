@@ -5,7 +5,7 @@ import { createActor } from '../actors/service.js';
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
 import { createProvenanceClaim, createTraceRequest } from './service.js';
-import { createTestItem, createTestMedia, createTestSite } from './testing.js';
+import { createTestItem, createTestMedia, createTestSite } from '../../testing/records.js';
 
 function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);

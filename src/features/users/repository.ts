@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
-import type { UserSortKey } from './schema.js';
+import type { ApiTokenSortKey, UserSortKey } from './schema.js';
 
 export async function insertUser(db: Queryable, row: NewRow<'users'>): Promise<Row<'users'>> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
@@ -158,6 +158,41 @@ export async function revokeUserTokens(db: Queryable, userId: string, now: Date)
 
 export async function listApiTokens(db: Queryable, userId: string): Promise<Row<'api_tokens'>[]> {
   return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+}
+
+/** What each sort key of the token list orders by (the id, which follows creation, breaks ties). */
+const apiTokenSortExpressions: Record<ApiTokenSortKey, SortExpression[]> = {
+  created: [],
+  name: [sql`lower(api_tokens.name)`],
+  last_used: nullsLast('api_tokens.last_used_at', sql`timestamptz '1970-01-01T00:00:00Z'`),
+  expires: [sql`api_tokens.expires_at`],
+};
+
+/** One page (`limit` rows) of a user's tokens, sorted, filtered by name. */
+export async function listApiTokensPage(
+  db: Queryable,
+  userId: string,
+  options: {
+    after: string | undefined;
+    limit: number;
+    sort: ApiTokenSortKey;
+    order: SortOrder;
+    text?: string | undefined;
+  },
+): Promise<Row<'api_tokens'>[]> {
+  let query = sortedAfter(db.selectFrom('api_tokens').selectAll(), {
+    id: 'api_tokens.id',
+    keys: apiTokenSortExpressions[options.sort],
+    order: options.order,
+    after: options.after,
+  })
+    .where('user_id', '=', userId)
+    .limit(options.limit);
+  if (options.text !== undefined) {
+    const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where('name', 'ilike', pattern);
+  }
+  return query.execute();
 }
 
 export async function findApiTokenForUpdate(db: Queryable, id: string): Promise<Row<'api_tokens'> | undefined> {

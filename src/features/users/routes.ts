@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { toPage } from '../../db/pagination.js';
+import { pageSchema, toPage } from '../../db/pagination.js';
 import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -249,12 +249,10 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
         tags: ['auth'],
         summary: 'List your API tokens (administrators: anyone’s, with user_id), revoked and expired ones included',
         querystring: apiTokenListQuerySchema,
-        response: { 200: z.object({ items: z.array(apiTokenSchema) }), ...problemResponses },
+        response: { 200: pageSchema(apiTokenSchema), ...problemResponses },
       },
     },
-    async (request) => ({
-      items: await service.listApiTokens(db, requireActor(request), request.query.user_id),
-    }),
+    (request) => service.listApiTokensPage(db, requireActor(request), request.query),
   );
   app.post(
     '/auth/tokens/:id/revoke',

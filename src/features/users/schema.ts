@@ -96,9 +96,15 @@ export const createdApiTokenSchema = apiTokenSchema.extend({
   token: z.string().describe('Shown once: send it as `Authorization: Bearer <token>`'),
 });
 
-export const apiTokenListQuerySchema = z.object({
+export const apiTokenSortKeys = ['created', 'name', 'last_used', 'expires'] as const;
+export type ApiTokenSortKey = (typeof apiTokenSortKeys)[number];
+
+export const apiTokenListQuerySchema = pageQuerySchema.omit({ include_archived: true }).extend({
+  ...sortQuerySchema(apiTokenSortKeys, 'created', 'desc').shape,
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in the token’s name'),
   user_id: z.uuid().optional().describe('Another user’s tokens (administrators)'),
 });
+export type ApiTokenListQuery = z.output<typeof apiTokenListQuerySchema>;
 
 export const changePasswordBodySchema = z.object({
   current_password: z.string().min(1).max(1000),

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { SortOrder } from '../../db/pagination.js';
+import { toPage, type Page, type SortOrder } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
@@ -19,6 +19,7 @@ import {
   createUserBodySchema,
   deactivateUserBodySchema,
   type ApiToken,
+  type ApiTokenListQuery,
   type SignInThrottle,
   type CreateApiTokenInput,
   type CreateUserInput,
@@ -327,6 +328,31 @@ export async function listApiTokens(db: Kysely<DB>, actor: Actor, userId: string
   requireSignedIn(actor, 'list tokens');
   if (userId !== actor.userId) requireAdmin(actor);
   return (await usersRepository.listApiTokens(db, userId)).map(toApiToken);
+}
+
+/**
+ * One page of a user's tokens (their own, or anyone's for administrators), sorted by creation, name, last use or
+ * expiry, filtered by name; revoked and expired ones included.
+ *
+ * @example
+ * const page = await listApiTokensPage(db, actor, apiTokenListQuerySchema.parse({ sort: 'name' }));
+ */
+export async function listApiTokensPage(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: ApiTokenListQuery,
+): Promise<Page<ApiToken>> {
+  requireSignedIn(actor, 'list tokens');
+  const userId = query.user_id ?? actor.userId;
+  if (userId !== actor.userId) requireAdmin(actor);
+  const rows = await usersRepository.listApiTokensPage(db, userId, {
+    after: query.after,
+    limit: query.limit + 1,
+    sort: query.sort,
+    order: query.order,
+    text: query.q,
+  });
+  return toPage(rows, query.limit, toApiToken);
 }
 
 /** Revokes one token (its owner, or an administrator); it stops working at once. */

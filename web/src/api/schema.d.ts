@@ -2267,6 +2267,16 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): created, name, last_used, expires */
+          sort?: 'created' | 'name' | 'last_used' | 'expires';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the token’s name */
+          q?: string;
           /** @description Another user’s tokens (administrators) */
           user_id?: string;
         };
@@ -2297,6 +2307,7 @@ export interface paths {
                 last_used_at: string | null;
                 revoked_at: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -7015,7 +7026,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** @description Who handed the items over */
                 from_party: string;
@@ -7079,7 +7092,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /**
                  * @description Where the item stands with clearance; a status only
@@ -7138,7 +7153,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 trace_request_id: string;
@@ -7192,7 +7209,9 @@ export interface paths {
                   /** @description Text contained in model, observations or external_ref */
                   q?: string;
                 };
-                /** @description With `filter`: how many items the user saw matching; a different count now is refused (409) */
+                /** @description With `filter`: items left out of the selection ("all matching except these") */
+                excluded_item_ids?: string[];
+                /** @description With `filter`: how many items the user saw selected (matching, less those left out); a different count now is refused (409) */
                 expected_count?: number;
                 /** Format: uuid */
                 incident_id: string;
@@ -11856,6 +11875,61 @@ export interface paths {
                 archived_at: string | null;
                 archive_reason: string | null;
               }[];
+              /** @description C2PA manifests and ProofMode proofs that came with the file (empty when none did) */
+              proofs: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                media_id: string;
+                /**
+                 * @description c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle
+                 * @enum {string}
+                 */
+                kind: 'c2pa' | 'proofmode';
+                /**
+                 * @description The proof was found and its claims read; this says nothing about its signature
+                 * @enum {boolean}
+                 */
+                claims_present: true;
+                /**
+                 * @description verified: the signature matches the certificate or key shipped with the proof and the file matches the signed hash (who holds that certificate or key is not established); invalid: a signature or hash does not match; unverifiable: no key, or a signature the reader cannot check
+                 * @enum {string}
+                 */
+                signature_state: 'verified' | 'invalid' | 'unverifiable';
+                /** @description Why the signature is in that state */
+                signature_reason: string;
+                /** @description The claim generator (C2PA) or "ProofMode" */
+                generator: string | null;
+                /** @description The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint */
+                signer: string | null;
+                /** @description When it was signed, as the signature says */
+                signed_at: string | null;
+                /** @description What the proof says. C2PA: claim_generator, signer, assertions (labels), actions, validation (codes); ProofMode: media_file, media_sha256, proof_sha256(_matches), signer, signatures, proof (its fields) */
+                claims: {
+                  [key: string]: unknown;
+                };
+                /** @description The proof’s files, kept unchanged in the evidence store */
+                files: {
+                  /** @description The file’s name in the bundle, or what it is (the manifest store embedded in the photo) */
+                  name: string;
+                  /** @enum {string} */
+                  role:
+                    | 'c2pa_manifest'
+                    | 'proof_json'
+                    | 'proof_csv'
+                    | 'media_signature'
+                    | 'proof_signature'
+                    | 'public_key'
+                    | 'other'
+                    | 'bundle';
+                  /** @description Its SHA-256: it is kept in the evidence store under this hash, beside the original */
+                  sha256: string;
+                  size_bytes: number;
+                }[];
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
+              }[];
               /**
                * @description already_stored: this investigation already has a record of the same bytes (kept once); whether any other investigation has them is never told
                * @enum {string}
@@ -11863,6 +11937,8 @@ export interface paths {
               stored: 'new' | 'already_stored';
               /** @description Other active records of the same bytes in this investigation */
               same_file: string[];
+              /** @description When a ProofMode bundle (zip) was sent: every media record made from it, this one first; each carries its proof */
+              bundle_media_ids?: string[];
             };
           };
         };
@@ -12122,6 +12198,61 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+              }[];
+              /** @description C2PA manifests and ProofMode proofs that came with the file (empty when none did) */
+              proofs: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                media_id: string;
+                /**
+                 * @description c2pa: a manifest embedded in the file; proofmode: a ProofMode bundle
+                 * @enum {string}
+                 */
+                kind: 'c2pa' | 'proofmode';
+                /**
+                 * @description The proof was found and its claims read; this says nothing about its signature
+                 * @enum {boolean}
+                 */
+                claims_present: true;
+                /**
+                 * @description verified: the signature matches the certificate or key shipped with the proof and the file matches the signed hash (who holds that certificate or key is not established); invalid: a signature or hash does not match; unverifiable: no key, or a signature the reader cannot check
+                 * @enum {string}
+                 */
+                signature_state: 'verified' | 'invalid' | 'unverifiable';
+                /** @description Why the signature is in that state */
+                signature_reason: string;
+                /** @description The claim generator (C2PA) or "ProofMode" */
+                generator: string | null;
+                /** @description The signing certificate’s subject (C2PA) or key’s user IDs and fingerprint */
+                signer: string | null;
+                /** @description When it was signed, as the signature says */
+                signed_at: string | null;
+                /** @description What the proof says. C2PA: claim_generator, signer, assertions (labels), actions, validation (codes); ProofMode: media_file, media_sha256, proof_sha256(_matches), signer, signatures, proof (its fields) */
+                claims: {
+                  [key: string]: unknown;
+                };
+                /** @description The proof’s files, kept unchanged in the evidence store */
+                files: {
+                  /** @description The file’s name in the bundle, or what it is (the manifest store embedded in the photo) */
+                  name: string;
+                  /** @enum {string} */
+                  role:
+                    | 'c2pa_manifest'
+                    | 'proof_json'
+                    | 'proof_csv'
+                    | 'media_signature'
+                    | 'proof_signature'
+                    | 'public_key'
+                    | 'other'
+                    | 'bundle';
+                  /** @description Its SHA-256: it is kept in the evidence store under this hash, beside the original */
+                  sha256: string;
+                  size_bytes: number;
+                }[];
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
               }[];
             };
           };
@@ -24990,6 +25121,8 @@ export interface paths {
               checkpoints_checked: number;
               /** @description Stored originals re-hashed */
               files_checked: number;
+              /** @description RFC 3161 timestamp tokens of checkpoints checked against their checkpoint and the TSA CA */
+              timestamps_checked: number;
               problems: {
                 /** @enum {string} */
                 kind:
@@ -25000,7 +25133,8 @@ export interface paths {
                   | 'checkpoint_mismatch'
                   | 'checkpoint_signature'
                   | 'file_missing'
-                  | 'file_changed';
+                  | 'file_changed'
+                  | 'timestamp_invalid';
                 seq?: number;
                 entity_type?: string;
                 entity_id?: string;
@@ -25184,7 +25318,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every recorded checkpoint of the audit chain, oldest first (administrators) */
+    /** Every recorded checkpoint of the audit chain, oldest first, with its trusted timestamp (time, TSA, verified) (administrators) */
     get: {
       parameters: {
         query?: never;
@@ -25225,6 +25359,18 @@ export interface paths {
                   signature: string;
                   signed_at: string;
                 } | null;
+                timestamp: {
+                  /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                  timestamped_at: string | null;
+                  /** @description The time-stamping authority, from its certificate's subject */
+                  tsa_name: string | null;
+                  /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                  verified: boolean;
+                  /** @description Why it is verified or not, or why there is no token */
+                  detail: string;
+                  /** @description Set when the timestamp asked for just now could not be had */
+                  problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+                };
               }[];
             };
           };
@@ -25388,7 +25534,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Record the head of the audit chain, signed with the instance key, to publish outside armtrace (administrators) */
+    /** Record the head of the audit chain, signed with the instance key, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed */
     post: {
       parameters: {
         query?: never;
@@ -25435,6 +25581,248 @@ export interface paths {
                 signature: string;
                 signed_at: string;
               } | null;
+              timestamp: {
+                /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                timestamped_at: string | null;
+                /** @description The time-stamping authority, from its certificate's subject */
+                tsa_name: string | null;
+                /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                verified: boolean;
+                /** @description Why it is verified or not, or why there is no token */
+                detail: string;
+                /** @description Set when the timestamp asked for just now could not be had */
+                problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+              };
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints/timestamps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 503 timestamp_not_configured when no TSA is set */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @description Sequence number of the last entry in the chain at the time (0: empty chain) */
+                seq: number;
+                /** @description Hash of that entry: publish it outside armtrace */
+                hash: string;
+                /** @description How many entries the chain held */
+                entries: number;
+                created_by: string | null;
+                created_by_label: string;
+                created_at: string;
+                note: string | null;
+                /** @description The instance’s signature (null for checkpoints made before checkpoints were signed) */
+                signature: {
+                  /** @enum {string} */
+                  algorithm: 'ed25519';
+                  /** @description SHA-256 of the signing key (SubjectPublicKeyInfo, DER), hex */
+                  signer_fingerprint: string;
+                  signer_name: string;
+                  /** @description Base64 Ed25519 signature of the checkpoint’s signing text */
+                  signature: string;
+                  signed_at: string;
+                } | null;
+                timestamp: {
+                  /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
+                  timestamped_at: string | null;
+                  /** @description The time-stamping authority, from its certificate's subject */
+                  tsa_name: string | null;
+                  /** @description The token covers this checkpoint and is signed by a TSA certificate that chains to a configured CA */
+                  verified: boolean;
+                  /** @description Why it is verified or not, or why there is no token */
+                  detail: string;
+                  /** @description Set when the timestamp asked for just now could not be had */
+                  problem_code: ('timestamp_failed' | 'timestamp_not_configured') | null;
+                };
+              }[];
             };
           };
         };
@@ -26880,10 +27268,23 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List members and their roles */
+    /** List members and their roles (sorted and paginated) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Also list archived (tombstoned) records */
+          include_archived?: 'true' | 'false';
+          /** @description Column the rows are sorted by (ties by id, in the same direction): username, role, created */
+          sort?: 'username' | 'role' | 'created';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Text contained in the user name */
+          q?: string;
+        };
         header?: never;
         path: {
           id: string;
@@ -26920,6 +27321,7 @@ export interface paths {
                 archived_at: string | null;
                 archive_reason: string | null;
               }[];
+              next_after: string | null;
             };
           };
         };
@@ -27770,6 +28172,12 @@ export interface paths {
           /** @description Only entries on or before this day (YYYY-MM-DD, UTC) */
           to?: string;
           limit?: number;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): seq, action, user, record */
+          sort?: 'seq' | 'action' | 'user' | 'record';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description The `next_after_seq` of the previous page: the entries that follow it in the chosen order */
+          after_seq?: number;
         };
         header?: never;
         path: {
@@ -27802,8 +28210,10 @@ export interface paths {
                 prev_hash: string;
                 hash: string;
               }[];
-              /** @description Send as before_seq for the next (older) page; null on the last page */
+              /** @description Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null */
               next_before_seq: number | null;
+              /** @description Send as after_seq (with the same sort and order) for the next page; null on the last page */
+              next_after_seq: number | null;
             };
           };
         };
@@ -28713,7 +29123,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, and the instance’s signature of the tag manifest; its length is sent first */
+    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
     get: {
       parameters: {
         query?: never;
@@ -35506,6 +35916,1690 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A record’s review state, who verified and published it when, and what you may do */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft for review (anyone who may edit it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version you reviewed; a record changed since gets 409 */
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a submitted record (owners and editors who neither created nor changed it; 403 review_own_record) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version you reviewed; a record changed since gets 409 */
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a verified record (owners and editors; 409 publication_not_allowed under the investigation’s rule) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version you reviewed; a record changed since gets 409 */
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/review-queue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Records awaiting your review: submitted, not created or changed by you (owners and editors) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Rows per page (1-500) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): updated, created, kind, label */
+          sort?: 'updated' | 'created' | 'kind' | 'label';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description Only records of this kind */
+          kind?: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /**
+                 * @description Kind of record under review
+                 * @enum {string}
+                 */
+                kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+                /** Format: uuid */
+                id: string;
+                /** @description A short name of the record (site name, item reference, marking text…) */
+                label: string;
+                /** @description The item a marking or claim belongs to */
+                item_id: string | null;
+                /** @description The site of an item */
+                site_id: string | null;
+                version: number;
+                /** @description Set when this is a correction of a verified record */
+                verified_version: number | null;
+                created_by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                created_at: string;
+                updated_at: string;
+              }[];
+              next_after: string | null;
+              /** @description Whether the caller’s role may verify in this investigation */
+              can_verify: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/review-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What may be published in an investigation */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description verified: only verified records may be published; submitted: submitted ones too
+               * @enum {string}
+               */
+              publication_rule: 'verified' | 'submitted';
+              /** @description The investigation’s version */
+              version: number;
+              /** @description Whether the caller may change the rule (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    /** Change what may be published in an investigation (owners; audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The investigation’s version you read */
+            version: number;
+            /**
+             * @description verified: only verified records may be published; submitted: submitted ones too
+             * @enum {string}
+             */
+            publication_rule: 'verified' | 'submitted';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description verified: only verified records may be published; submitted: submitted ones too
+               * @enum {string}
+               */
+              publication_rule: 'verified' | 'submitted';
+              /** @description The investigation’s version */
+              version: number;
+              /** @description Whether the caller may change the rule (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

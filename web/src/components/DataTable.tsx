@@ -8,6 +8,8 @@ export interface DataColumn<Row> {
   /** Figures: right-aligned, in the user's digits. */
   numeric?: boolean;
   cell: (row: Row) => ReactNode;
+  /** When the table is sorted by this column: said to assistive technology on its header. */
+  sorted?: 'ascending' | 'descending' | undefined;
 }
 
 /**
@@ -43,7 +45,12 @@ export function DataTable<Row>({
       <thead>
         <tr>
           {columns.map((column) => (
-            <th key={column.key} scope="col" className={column.numeric === true ? 'numeric' : undefined}>
+            <th
+              key={column.key}
+              scope="col"
+              className={column.numeric === true ? 'numeric' : undefined}
+              aria-sort={column.sorted}
+            >
               {column.header}
             </th>
           ))}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, call, type Media, type SimilarMedia, type Source } from '../api/client';
 import { isImage, mediaUrls } from '../api/media';
 import { useI18n } from '../i18n/i18n';
+import { MediaProofs } from './MediaProofs';
 import { EmptyState, ErrorNotice, Loading, UserText } from './ui';
 
 /** A thumbnail, or the file's type when it has none (a PDF, a video, an image the server cannot decode). */
@@ -216,6 +217,7 @@ export function MediaGallery({
                   ))}
                 </ul>
               )}
+              <MediaProofs proofs={record.proofs} />
               <div className="actions">
                 <a className="button" href={mediaUrls.original(record.id)} download={name}>
                   {t('media.downloadOriginal')}

@@ -39,6 +39,11 @@ const messageByCode: Record<string, MessageKey> = {
   last_owner: 'error.lastOwner',
   second_factor_required: 'error.secondFactorRequired',
   second_factor_invalid: 'error.secondFactorInvalid',
+  review_own_record: 'error.reviewOwnRecord',
+  review_state_invalid: 'error.reviewStateInvalid',
+  publication_not_allowed: 'error.publicationNotAllowed',
+  timestamp_failed: 'error.timestampFailed',
+  timestamp_not_configured: 'error.timestampNotConfigured',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */

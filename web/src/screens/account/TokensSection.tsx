@@ -1,13 +1,14 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
+import { useServerList } from '../../components/serverList';
+import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
-import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { byText, ListFilter, Pager, SortHeader, useListView } from '../people/listView';
 import { useAction } from '../people/useAction';
 
 type Created = ResponseOf<'/api/v1/auth/tokens', 'post'>;
 type Token = ResponseOf<'/api/v1/auth/tokens'>['items'][number];
+const tokenSortKeys = ['created', 'name', 'last_used'] as const;
 
 /** The new token, shown this once, with a button that copies it. */
 function ShownOnce({ created, onDismiss }: { created: Created; onDismiss: () => void }) {
@@ -115,23 +116,33 @@ function tokenState(token: Token): 'revoked' | 'expired' | 'active' {
   return Date.parse(token.expires_at) <= Date.now() ? 'expired' : 'active';
 }
 
-/** Your API tokens: make one (shown once), see them all with their last use, revoke one. */
+/**
+ * Your API tokens, a page at a time, filtered by name and sorted by the server: make one (shown once), see them
+ * all with their last use, revoke one.
+ */
 export function TokensSection() {
   const { t, formatDateTime } = useI18n();
-  const tokens = useLoad(() => call(api.GET('/api/v1/auth/tokens')), []);
+  const [filter, setFilter] = useState('');
+  const q = filter.trim();
+  const tokens = useServerList({
+    keys: tokenSortKeys,
+    initial: { key: 'created', order: 'desc' },
+    filters: [q],
+    pageSize: 10,
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/auth/tokens', {
+          params: { query: { limit, after, sort, order, q: q === '' ? undefined : q } },
+        }),
+      ),
+  });
   const [created, setCreated] = useState<Created | undefined>(undefined);
   const action = useAction();
-  const view = useListView(tokens.data?.items, {
-    text: (token) => `${token.name} ${t(`account.tokenState.${tokenState(token)}`)}`,
-    sorters: {
-      name: byText((token) => token.name),
-      created_at: byText((token) => token.created_at),
-      last_used_at: byText((token) => token.last_used_at),
-    },
-    initialSort: 'created_at',
-    initialAscending: false,
-    pageSize: 10,
-  });
+  const labels = {
+    name: t('account.tokenName'),
+    created: t('account.created'),
+    last_used: t('account.lastUsed'),
+  };
   const revoke = (token: Token) =>
     void action.run(async () => {
       await call(api.POST('/api/v1/auth/tokens/{id}/revoke', { params: { path: { id: token.id } } }));
@@ -143,8 +154,8 @@ export function TokensSection() {
       title={t('account.tokensTitle')}
       intro={t('account.tokensIntro')}
       className="section card"
-      loaded={tokens}
-      isEmpty={(data) => data.items.length === 0 && created === undefined}
+      loaded={{ data: tokens.rows, error: tokens.error, loading: tokens.loading, reload: tokens.reload }}
+      isEmpty={(rows) => rows.length === 0 && q === '' && !tokens.hasPrevious && created === undefined}
       empty={t('account.noTokens')}
       footer={
         <>
@@ -158,29 +169,36 @@ export function TokensSection() {
         </>
       }
     >
-      {() => (
+      {(rows) => (
         <>
           <ErrorNotice error={action.error} />
-          <ListFilter view={view} label={t('account.filterTokens')} />
+          <div className="filters" role="search" aria-label={t('account.filterTokens')}>
+            <Field label={t('account.filterTokens')}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="search"
+                  dir="auto"
+                  value={filter}
+                  onChange={(event) => setFilter(event.target.value)}
+                />
+              )}
+            </Field>
+            <SortMenu list={tokens} labels={labels} />
+          </div>
           <div className="table-wrap">
-            <table>
+            <table aria-busy={tokens.loading}>
               <caption className="visually-hidden">{t('account.tokensTitle')}</caption>
               <thead>
                 <tr>
-                  <SortHeader view={view} sortKey="name">
-                    {t('account.tokenName')}
-                  </SortHeader>
-                  <SortHeader view={view} sortKey="created_at">
-                    {t('account.created')}
-                  </SortHeader>
-                  <SortHeader view={view} sortKey="last_used_at">
-                    {t('account.lastUsed')}
-                  </SortHeader>
+                  <SortHeader list={tokens} sortKey="name" label={labels.name} />
+                  <SortHeader list={tokens} sortKey="created" label={labels.created} />
+                  <SortHeader list={tokens} sortKey="last_used" label={labels.last_used} />
                   <th scope="col">{t('account.state')}</th>
                 </tr>
               </thead>
               <tbody>
-                {view.shown.map((token) => (
+                {rows.map((token) => (
                   <tr key={token.id}>
                     <th scope="row">
                       <bdi dir="auto">{token.name}</bdi>
@@ -203,7 +221,7 @@ export function TokensSection() {
               </tbody>
             </table>
           </div>
-          <Pager view={view} label={t('account.tokensTitle')} />
+          <PageNav list={tokens} caption={t('account.tokensTitle')} />
         </>
       )}
     </LoadedSection>

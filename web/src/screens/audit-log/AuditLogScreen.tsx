@@ -1,6 +1,8 @@
 import { api, call, fieldErrors, type AuditEntry } from '../../api/client';
 import { fieldErrorMessage } from '../../api/fieldErrors';
 import { DataTable } from '../../components/DataTable';
+import { readSort, toggledSort, type ServerSort } from '../../components/serverList';
+import { SortMenu } from '../../components/ServerListParts';
 import { EmptyState, ErrorNotice, Loading, UserText } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -8,6 +10,9 @@ import { Link, navigate, paths, useLocation } from '../../router';
 import { AuditFilters, filterNames, type AuditFilterValues } from './AuditFilters';
 
 const PAGE_SIZE = 50;
+const auditSortKeys = ['seq', 'action', 'user', 'record'] as const;
+type AuditSortKey = (typeof auditSortKeys)[number];
+const newestFirst: ServerSort<AuditSortKey> = { key: 'seq', order: 'desc' };
 
 function recordPath(entry: AuditEntry): string | undefined {
   if (entry.investigation_id === null) return undefined;
@@ -17,8 +22,9 @@ function recordPath(entry: AuditEntry): string | undefined {
 }
 
 /**
- * The investigation's audit log: who did what to which record and when, newest first, filtered by record, user,
- * action and period, a page of 50 at a time. The filters live in the address, so a view can be shared.
+ * The investigation's audit log: who did what to which record and when, newest first or sorted by the server by
+ * action, user or kind of record, filtered by record, user, action and period, a page of 50 at a time. The
+ * filters, the sort and the page live in the address, so a view can be shared.
  */
 export function AuditLogScreen({ investigationId }: { investigationId: string }) {
   const { t, label, formatDateTime, formatNumber } = useI18n();
@@ -27,9 +33,15 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
   const filters = Object.fromEntries(
     filterNames.map((name) => [name, query.get(name) ?? '']),
   ) as unknown as AuditFilterValues;
-  const before = query.get('before') ?? '';
+  const after = query.get('after') ?? '';
+  const sort = readSort(query, auditSortKeys, newestFirst);
   const members = useLoad(
-    () => call(api.GET('/api/v1/investigations/{id}/members', { params: { path: { id: investigationId } } })),
+    () =>
+      call(
+        api.GET('/api/v1/investigations/{id}/members', {
+          params: { path: { id: investigationId }, query: { limit: 500 } },
+        }),
+      ),
     [investigationId],
   );
   const page = useLoad(
@@ -40,7 +52,9 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
             path: { id: investigationId },
             query: {
               limit: PAGE_SIZE,
-              ...(before === '' ? {} : { before_seq: Number(before) }),
+              sort: sort.key,
+              order: sort.order,
+              ...(after === '' ? {} : { after_seq: Number(after) }),
               ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== '')),
             },
           },
@@ -49,13 +63,37 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
     [investigationId, query.toString()],
   );
   const errors = fieldErrors(page.error, (problem) => fieldErrorMessage(t, problem));
-  const go = (values: AuditFilterValues, nextBefore?: number) =>
+  const go = (values: AuditFilterValues, nextAfter?: number, nextSort: ServerSort<AuditSortKey> = sort) =>
     navigate(
       paths.auditLog(investigationId, {
         ...values,
-        ...(nextBefore === undefined ? {} : { before: String(nextBefore) }),
+        ...(nextSort.key === newestFirst.key && nextSort.order === newestFirst.order
+          ? {}
+          : { sort: nextSort.key, order: nextSort.order }),
+        ...(nextAfter === undefined ? {} : { after: String(nextAfter) }),
       }),
     );
+  /** A column header that sorts the log by `key` (a click turns the order round), from the first page. */
+  const sortable = (key: AuditSortKey, label: string) => {
+    const active = sort.key === key;
+    return {
+      sorted: active ? (sort.order === 'asc' ? ('ascending' as const) : ('descending' as const)) : undefined,
+      header: (
+        <button type="button" className="sort-button" onClick={() => go(filters, undefined, toggledSort(sort, key))}>
+          {label}
+          <span aria-hidden="true" className="sort-indicator">
+            {active ? (sort.order === 'asc' ? '▲' : '▼') : ''}
+          </span>
+        </button>
+      ),
+    };
+  };
+  const labels: Record<AuditSortKey, string> = {
+    seq: t('transfer.audit.position'),
+    action: t('transfer.audit.action'),
+    user: t('transfer.audit.user'),
+    record: t('transfer.audit.record'),
+  };
 
   return (
     <div className="page">
@@ -67,6 +105,9 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
         errors={errors}
         onApply={(values) => go(values)}
       />
+      <div className="filters">
+        <SortMenu list={{ sort, setSort: (next) => go(filters, undefined, next) }} labels={labels} />
+      </div>
       {page.error !== undefined && Object.keys(errors).length === 0 && <ErrorNotice error={page.error} />}
       {page.data === undefined ? (
         page.error === undefined && <Loading />
@@ -82,7 +123,7 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
               columns={[
                 {
                   key: 'seq',
-                  header: t('transfer.audit.position'),
+                  ...sortable('seq', labels.seq),
                   numeric: true,
                   cell: (entry) => formatNumber(entry.seq),
                 },
@@ -93,13 +134,17 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
                 },
                 {
                   key: 'user',
-                  header: t('transfer.audit.user'),
+                  ...sortable('user', labels.user),
                   cell: (entry) => <UserText text={entry.actor_label} />,
                 },
-                { key: 'action', header: t('transfer.audit.action'), cell: (entry) => label('action', entry.action) },
+                {
+                  key: 'action',
+                  ...sortable('action', labels.action),
+                  cell: (entry) => label('action', entry.action),
+                },
                 {
                   key: 'record',
-                  header: t('transfer.audit.record'),
+                  ...sortable('record', labels.record),
                   cell: (entry) => {
                     const to = recordPath(entry);
                     const name = label('entity', entry.entity_type);
@@ -123,14 +168,14 @@ export function AuditLogScreen({ investigationId }: { investigationId: string })
             />
           </div>
           <p className="actions">
-            {before !== '' && (
+            {after !== '' && (
               <button type="button" className="button" onClick={() => go(filters)}>
-                {t('transfer.audit.newest')}
+                {t(sort.key === 'seq' && sort.order === 'desc' ? 'transfer.audit.newest' : 'transfer.audit.firstPage')}
               </button>
             )}
-            {page.data.next_before_seq !== null && (
-              <button type="button" className="button" onClick={() => go(filters, page.data!.next_before_seq!)}>
-                {t('transfer.audit.older')}
+            {page.data.next_after_seq !== null && (
+              <button type="button" className="button" onClick={() => go(filters, page.data!.next_after_seq!)}>
+                {t(sort.key === 'seq' && sort.order === 'desc' ? 'transfer.audit.older' : 'inventory.next')}
               </button>
             )}
           </p>

@@ -9,8 +9,12 @@ type BulkBody = BodyOf<'/api/v1/investigations/{id}/items/bulk', 'post'>;
 export type BulkResult = ResponseOf<'/api/v1/investigations/{id}/items/bulk', 'post'>;
 export type BulkFilter = NonNullable<BulkBody['filter']>;
 
-/** The items a bulk action is for: chosen one by one, or every item matching the inventory's filter. */
-export type BulkTarget = { itemIds: readonly string[] } | { filter: BulkFilter; count: number };
+/**
+ * The items a bulk action is for: chosen one by one, or every item matching the inventory's filter except those
+ * left out, `count` being how many that makes as the user saw it.
+ */
+export type BulkTarget =
+  { itemIds: readonly string[] } | { filter: BulkFilter; excludedIds: readonly string[]; count: number };
 
 /** The item that stopped the action, as the server names it (the `items` field problem). */
 function blockingItem(error: unknown): string | undefined {
@@ -57,7 +61,11 @@ export function BulkActionBar({
       const selection =
         'itemIds' in target
           ? { item_ids: [...target.itemIds] }
-          : { filter: target.filter, expected_count: target.count };
+          : {
+              filter: target.filter,
+              ...(target.excludedIds.length === 0 ? {} : { excluded_item_ids: [...target.excludedIds] }),
+              expected_count: target.count,
+            };
       return await call(
         api.POST('/api/v1/investigations/{id}/items/bulk', {
           params: { path: { id: investigationId }, query: { dry_run: dryRun ? 'true' : 'false' } },

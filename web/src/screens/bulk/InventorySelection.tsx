@@ -17,7 +17,8 @@ import {
 /**
  * Selection of inventory rows for a bulk action: a click (or Space) toggles a row, a shift-click (or Shift+Space)
  * selects the range from the last row toggled, the header box the page, and "select all N matching" every item
- * of the filter across pages. Cleared when the filter changes. `canAct` is false for viewers, who get no boxes.
+ * of the filter across pages; unticking rows then leaves them out of "all matching" (sent to the server as the
+ * filter and the ids left out). Cleared when the filter changes. `canAct` is false for viewers, who get no boxes.
  * `order` is the rows shown (shift-click ranges run over them); `matching` is how many items match the filter on
  * every page, as the server counts them.
  */
@@ -43,7 +44,7 @@ export function useInventorySelection(
   const onRowClick = (id: string) => (event: MouseEvent<HTMLInputElement>) => {
     const shift = event.shiftKey || (event.detail === 0 && shiftWithSpace.current);
     shiftWithSpace.current = false;
-    setSelection((current) => (shift ? selectRange(current, id, order) : toggle(current, id, order)));
+    setSelection((current) => (shift ? selectRange(current, id, order) : toggle(current, id)));
   };
   const onRowKey = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === ' ') shiftWithSpace.current = event.shiftKey;
@@ -56,7 +57,7 @@ export function useInventorySelection(
     onRowClick,
     onRowKey,
     setPage: (pageIds: readonly string[], selected: boolean) =>
-      setSelection((current) => setMany(current, pageIds, selected, order)),
+      setSelection((current) => setMany(current, pageIds, selected)),
     selectAllMatching: () => setSelection((current) => selectAllMatching(current)),
     clear: () => setSelection(emptySelection),
   };
@@ -106,7 +107,7 @@ export function SelectionSummary({
       )}
       <div className="actions selection-summary">
         <span aria-live="polite">{t('bulk.selected', { count })}</span>
-        {!selection.selection.allMatching && matching > count && (
+        {matching > count && (
           <button type="button" onClick={selection.selectAllMatching}>
             {t('bulk.selectAllMatching', { count: matching })}
           </button>
@@ -121,7 +122,9 @@ export function SelectionSummary({
         <BulkActionBar
           investigationId={investigationId}
           target={
-            selection.selection.allMatching ? { filter, count: matching } : { itemIds: [...selection.selection.ids] }
+            selection.selection.allMatching
+              ? { filter, excludedIds: [...selection.selection.excluded], count }
+              : { itemIds: [...selection.selection.ids] }
           }
           count={count}
           onStart={() => setDone(undefined)}

@@ -137,7 +137,8 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
               {state.saved !== undefined && (
                 <p className="notice notice-success" role="status">
                   {t('transfer.downloads.saved', {
-                    name: state.saved.name,
+                    // A file name is isolated (FSI … PDI) so that its Latin letters and dashes keep their order in Arabic.
+                    name: `\u2068${state.saved.name}\u2069`,
                     size: formatNumber(Math.ceil(state.saved.bytes / 1024)),
                   })}
                 </p>

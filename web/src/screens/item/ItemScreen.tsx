@@ -9,6 +9,7 @@ import { CustodyForm } from './CustodyForm';
 import { DisposalForm } from './DisposalForm';
 import { useItemFields } from './itemFields';
 import { ItemRecordActions } from './ItemRecordActions';
+import { ReviewPanel } from '../review/ReviewPanel';
 import { MarkingsSection } from './MarkingsSection';
 import { ItemTracing } from '../provenance/ItemTracing';
 import { labelsOf } from '../site/siteFields';
@@ -118,6 +119,8 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         target={{ itemId, markingIds: data.markings.map((marking) => marking.id) }}
         markingText={(markingId) => data.markings.find((marking) => marking.id === markingId)?.text}
       />
+
+      <ReviewPanel kind="item" recordId={itemId} refreshKey={data.version} />
 
       <section className="section section-hazards" aria-labelledby="hazard-title">
         <h2 id="hazard-title">{t('item.hazardAndDisposal')}</h2>

@@ -1,15 +1,17 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
+import { useServerList } from '../../components/serverList';
+import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { byText, ListFilter, Pager, SortHeader, useListView } from './listView';
 import { PermissionsTable } from './PermissionsTable';
 import { useAction } from './useAction';
 
 export type Membership = ResponseOf<'/api/v1/investigations/{id}/members'>['items'][number];
 type Role = Membership['role'];
 const roles: readonly Role[] = ['owner', 'editor', 'investigator', 'viewer'];
+const memberSortKeys = ['username', 'role', 'created'] as const;
 
 function RoleSelect({ value, onChange, control }: { value: Role; onChange: (role: Role) => void; control: object }) {
   const { t } = useI18n();
@@ -160,7 +162,10 @@ function MemberRow({
   );
 }
 
-/** An investigation's members and their roles; owners add, change and remove them. */
+/**
+ * An investigation's members and their roles, a page at a time, filtered and sorted by the server; owners add,
+ * change and remove them.
+ */
 export function MembersScreen({ investigationId }: { investigationId: string }) {
   const { t } = useI18n();
   useDocumentTitle(t('people.membersTitle'));
@@ -168,56 +173,67 @@ export function MembersScreen({ investigationId }: { investigationId: string }) 
     () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
     [investigationId],
   );
-  const members = useLoad(
-    () => call(api.GET('/api/v1/investigations/{id}/members', { params: { path: { id: investigationId } } })),
-    [investigationId],
-  );
-  const view = useListView(members.data?.items, {
-    text: (member) => `${member.username} ${t(`role.${member.role}`)}`,
-    sorters: {
-      username: byText((member) => member.username),
-      role: (a, b) => roles.indexOf(a.role) - roles.indexOf(b.role),
-      created_at: byText((member) => member.created_at),
-    },
-    initialSort: 'username',
+  const [filter, setFilter] = useState('');
+  const q = filter.trim();
+  const members = useServerList({
+    keys: memberSortKeys,
+    initial: { key: 'username', order: 'asc' },
+    filters: [investigationId, q],
+    load: ({ after, sort, order, limit }) =>
+      call(
+        api.GET('/api/v1/investigations/{id}/members', {
+          params: {
+            path: { id: investigationId },
+            query: { limit, after, sort, order, q: q === '' ? undefined : q },
+          },
+        }),
+      ),
   });
   const canManage = investigation.data?.my_role === 'owner';
+  const labels = { username: t('people.username'), role: t('people.role'), created: t('people.since') };
   return (
     <div className="page">
       <h1>{t('people.membersTitle')}</h1>
       <LoadedSection
         id="members"
         title={t('people.members')}
-        loaded={members}
+        loaded={{ data: members.rows, error: members.error, loading: members.loading, reload: members.reload }}
         footer={canManage ? <AddMemberForm investigationId={investigationId} onAdded={members.reload} /> : undefined}
       >
-        {() => (
+        {(rows) => (
           <>
-            <ListFilter view={view} label={t('people.filterMembers')} />
+            <div className="filters" role="search" aria-label={t('people.filterMembers')}>
+              <Field label={t('people.filterMembers')}>
+                {(control) => (
+                  <input
+                    {...control}
+                    type="search"
+                    dir="auto"
+                    value={filter}
+                    onChange={(event) => setFilter(event.target.value)}
+                  />
+                )}
+              </Field>
+              <SortMenu list={members} labels={labels} />
+            </div>
             <div className="table-wrap">
-              <table>
+              <table aria-busy={members.loading}>
                 <caption className="visually-hidden">{t('people.members')}</caption>
                 <thead>
                   <tr>
-                    <SortHeader view={view} sortKey="username">
-                      {t('people.username')}
-                    </SortHeader>
-                    <SortHeader view={view} sortKey="role">
-                      {t('people.role')}
-                    </SortHeader>
-                    <SortHeader view={view} sortKey="created_at">
-                      {t('people.since')}
-                    </SortHeader>
+                    <SortHeader list={members} sortKey="username" label={labels.username} />
+                    <SortHeader list={members} sortKey="role" label={labels.role} />
+                    <SortHeader list={members} sortKey="created" label={labels.created} />
                   </tr>
                 </thead>
                 <tbody>
-                  {view.shown.map((member) => (
+                  {rows.map((member) => (
                     <MemberRow key={member.id} member={member} canManage={canManage} onChanged={members.reload} />
                   ))}
                 </tbody>
               </table>
             </div>
-            <Pager view={view} label={t('people.members')} />
+            <PageNav list={members} caption={t('people.members')} />
           </>
         )}
       </LoadedSection>

@@ -11,6 +11,7 @@ import { SiteRecordActions } from './SiteRecordActions';
 import { labelsOf, useSiteFields } from './siteFields';
 import { ZonesSection } from './ZonesSection';
 import { useRecordAccess } from '../../components/useRecordAccess';
+import { ReviewPanel } from '../review/ReviewPanel';
 
 export function SitePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
   const { t, label, formatDate, formatNumber } = useI18n();
@@ -115,6 +116,8 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
         )}
         <SiteRecordActions site={data} mayEdit={mayEdit} opened={opened} onChanged={site.reload} />
       </section>
+
+      <ReviewPanel kind="site" recordId={siteId} refreshKey={data.version} />
 
       <section className="section" aria-labelledby="inventory-title">
         <h2 id="inventory-title">{t('site.inventory')}</h2>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TraceRequest } from '../../api/client';
-import { ageInDays, daysBetween, draftStateKey, readDraft, sortTraceRequests } from './model';
+import { ageInDays, daysBetween, draftStateKey, readDraft } from './model';
 
 function request(fields: Partial<TraceRequest> & { id: string }): TraceRequest {
   return {
@@ -26,48 +26,7 @@ function request(fields: Partial<TraceRequest> & { id: string }): TraceRequest {
   };
 }
 
-const compare = (a: string, b: string) => a.localeCompare(b);
-
-describe('trace request list order', () => {
-  const late = request({ id: 'a1', overdue: true, due_on: '2026-02-01', addressee_name: 'Beta' });
-  const later = request({ id: 'a2', overdue: true, due_on: '2026-01-15', addressee_name: 'Alpha' });
-  const waiting = request({ id: 'a3', due_on: '2026-06-01', status: 'acknowledged' });
-  const draftOld = request({ id: 'a4', status: 'draft' });
-  const draftNew = request({ id: 'a5', status: 'draft', sent_on: null, created_at: '2026-03-01T00:00:00Z' });
-
-  it('puts overdue first (most overdue at the top), then by due date, then the newest', () => {
-    const sorted = sortTraceRequests(
-      [draftOld, waiting, late, draftNew, later],
-      'overdue',
-      true,
-      compare,
-      '2026-03-05',
-    );
-    assert.deepEqual(
-      sorted.map((row) => row.id),
-      ['a2', 'a1', 'a3', 'a5', 'a4'],
-    );
-  });
-
-  it('sorts by addressee, by status in workflow order, by age, either way', () => {
-    assert.deepEqual(
-      sortTraceRequests([late, later], 'addressee', true, compare, '2026-03-05').map((row) => row.id),
-      ['a2', 'a1'],
-    );
-    assert.deepEqual(
-      sortTraceRequests([waiting, draftOld, late], 'status', true, compare, '2026-03-05').map((row) => row.id),
-      ['a4', 'a1', 'a3'],
-    );
-    assert.deepEqual(
-      sortTraceRequests([draftNew, draftOld], 'age', true, compare, '2026-03-05').map((row) => row.id),
-      ['a4', 'a5'],
-    );
-    assert.deepEqual(
-      sortTraceRequests([draftNew, draftOld], 'age', false, compare, '2026-03-05').map((row) => row.id),
-      ['a5', 'a4'],
-    );
-  });
-
+describe('trace request ages', () => {
   it('counts ages in whole UTC days from the date sent, else from the creation', () => {
     assert.equal(daysBetween('2026-01-01', '2026-01-31'), 30);
     assert.equal(daysBetween('2026-03-28', '2026-03-30'), 2);

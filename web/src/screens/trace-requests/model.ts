@@ -1,12 +1,9 @@
 import type { TraceRequest } from '../../api/client';
 
-// The logic of the trace-request screens that is not layout: sorting, ages, and the entry point's parameters.
+// The logic of the trace-request screens that is not layout: ages, and the entry point's parameters (the list is
+// sorted by the server).
 
 export type TraceSortKey = 'overdue' | 'status' | 'addressee' | 'age' | 'due' | 'subject';
-export const traceSortKeys: readonly TraceSortKey[] = ['overdue', 'status', 'addressee', 'age', 'due', 'subject'];
-
-/** The order of the workflow, so "by status" reads draft → closed. */
-const statusOrder = ['draft', 'sent', 'acknowledged', 'answered', 'no_response', 'declined', 'closed'];
 
 const DAY_MS = 86_400_000;
 
@@ -28,47 +25,6 @@ export function daysBetween(from: string, to: string): number {
 /** Days since the request was sent (or recorded, while a draft): its age. */
 export function ageInDays(request: TraceRequest, today: string): number {
   return daysBetween(request.sent_on ?? request.created_at.slice(0, 10), today);
-}
-
-/**
- * Sorts requests for the list. `overdue` (the default) puts overdue requests first, the most overdue at the top,
- * then requests still awaiting an answer by due date, then the rest newest first. Ties fall back to the id (creation
- * order), so the order is stable across pages.
- */
-export function sortTraceRequests(
-  requests: readonly TraceRequest[],
-  key: TraceSortKey,
-  ascending: boolean,
-  compareText: (a: string, b: string) => number,
-  today: string,
-): TraceRequest[] {
-  const byId = (a: TraceRequest, b: TraceRequest) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const compare = (a: TraceRequest, b: TraceRequest): number => {
-    switch (key) {
-      case 'overdue': {
-        if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
-        const aDue = a.due_on ?? '9999-12-31';
-        const bDue = b.due_on ?? '9999-12-31';
-        if (aDue !== bDue) return aDue < bDue ? -1 : 1;
-        return -byId(a, b);
-      }
-      case 'status':
-        return statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status);
-      case 'addressee':
-        return compareText(a.addressee_name, b.addressee_name);
-      case 'age':
-        return ageInDays(b, today) - ageInDays(a, today);
-      case 'due':
-        return (a.due_on ?? '9999-12-31').localeCompare(b.due_on ?? '9999-12-31');
-      case 'subject':
-        return compareText(a.subject, b.subject);
-    }
-  };
-  return [...requests].sort((a, b) => {
-    const order = compare(a, b);
-    if (order !== 0) return ascending ? order : -order;
-    return byId(a, b);
-  });
 }
 
 /** What a new trace request starts with: items, a lot, a subject, an addressee suggested by name. */

@@ -17,6 +17,7 @@ const kindExplanation: Record<VerifyProblem['kind'], MessageKey> = {
   checkpoint_signature: 'transfer.verify.kind.checkpoint_signature',
   file_missing: 'transfer.verify.kind.file_missing',
   file_changed: 'transfer.verify.kind.file_changed',
+  timestamp_invalid: 'transfer.verify.kind.timestamp_invalid',
 };
 
 function ProblemEntry({ problem }: { problem: VerifyProblem }) {
@@ -122,7 +123,8 @@ export function VerifyScreen({ me }: { me: Me }) {
                 {t('transfer.verify.entries', { count: result.entries })} ·{' '}
                 {t('transfer.verify.rows', { count: result.rows_checked })} ·{' '}
                 {t('transfer.verify.files', { count: result.files_checked })} ·{' '}
-                {t('transfer.verify.checkpoints', { count: result.checkpoints_checked })}
+                {t('transfer.verify.checkpoints', { count: result.checkpoints_checked })} ·{' '}
+                {t('transfer.verify.timestamps', { count: result.timestamps_checked })}
               </dd>
             </div>
           </dl>

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { DB, NewRow } from '../../db/tables.js';
-import type { Actor } from '../access/schema.js';
-import { recordChange } from '../audit/service.js';
-import { normalizeMarking } from '../markings/normalize.js';
+import type { DB, NewRow } from '../db/tables.js';
+import type { Actor } from '../features/access/schema.js';
+import { recordChange } from '../features/audit/service.js';
+import { normalizeMarking } from '../features/markings/normalize.js';
 
 function stamp(user: Actor) {
   const now = new Date();

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig, type Config } from '../../config/config.js';
-import { buildApp } from '../../http/app.js';
-import type { ApiApp } from '../../http/types.js';
-import type { TestWorld } from '../../testing/test-database.js';
-import type { Actor } from '../access/schema.js';
-import { recordChange } from '../audit/service.js';
-import { createMediaStore, type MediaStore } from './store.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { buildApp } from '../http/app.js';
+import type { ApiApp } from '../http/types.js';
+import type { TestWorld } from './test-database.js';
+import type { Actor } from '../features/access/schema.js';
+import { recordChange } from '../features/audit/service.js';
+import { createMediaStore, type MediaStore } from '../features/media/store.js';
 
 /** A second app on the test world's database, with a fresh data folder for the media store. */
 export interface MediaTestApp {
