@@ -284,6 +284,23 @@ describe('signed bags: signature, verify-bag and import into another instance', 
       .executeTakeFirstOrThrow();
     assert.equal(importedItem.category, partnerItem.category);
     assert.equal(importedItem.external_ref, partnerItem.external_ref);
+    // Imported records start their review here as drafts, whatever their state was at the partner's.
+    for (const table of ['sites', 'items', 'markings', 'media'] as const) {
+      const states = await home.db
+        .selectFrom(table)
+        .select('review_state')
+        .distinct()
+        .where('investigation_id', '=', home.investigationId)
+        .where('id', 'in', (query) =>
+          query.selectFrom('bag_import_records').select('record_id').where('record_type', '=', table),
+        )
+        .execute();
+      assert.deepEqual(
+        states.map((row) => row.review_state),
+        [first.created[table]! > 0 ? 'draft' : undefined].filter((state) => state !== undefined),
+        table,
+      );
+    }
 
     const second = await importBag(home.db, homeApp.store, home.owner, home.investigationId, bag, homeKey);
     assert.equal(second.already_imported, true);
