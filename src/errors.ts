@@ -27,6 +27,8 @@ export const problemCatalogue = {
   too_many_attempts: { status: 429, title: 'Too many failed attempts; wait before trying again' },
   data_dir_locked: { status: 503, title: 'The data directory is in use by another process' },
   program_missing: { status: 503, title: 'A program this needs is not installed on the server' },
+  instance_key_invalid: { status: 503, title: "The instance's signing key file cannot be read" },
+  signature_invalid: { status: 422, title: 'The signature does not verify, or its signer is not trusted' },
   // Review before publication (src/features/review)
   review_own_record: { status: 403, title: 'You cannot verify or publish a record you wrote or changed' },
   review_state_invalid: { status: 409, title: 'The record’s review state does not allow this step' },

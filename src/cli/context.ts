@@ -43,6 +43,18 @@ export function printFirstAdmin(firstAdmin: { username: string; password: string
 }
 
 /**
+ * The configuration a command runs with: inside `armtrace serve` (a command
+ * sent over the CLI socket) the server's, otherwise the environment's. For
+ * commands that need no database (`key show`, `verify-bag`).
+ *
+ * @example
+ * const { signer } = loadInstanceSigner(commandConfig());
+ */
+export function commandConfig(): Config {
+  return currentInvocation()?.remote?.config ?? loadConfig();
+}
+
+/**
  * Runs one command against the local database as the local administrator, or
  * as the user named by the global `--as` option (whose role is then checked
  * like any API caller's). Inside `armtrace serve` (a command sent over the CLI

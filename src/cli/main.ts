@@ -11,6 +11,7 @@ import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
 import { createMediaStore } from '../features/media/store.js';
+import { loadInstanceSigner } from '../features/signing/instance-key.js';
 import { runInvocation, type CliInvocation, type RemoteTerminal } from './invocation.js';
 import { forwardToServer } from './socket-client.js';
 import type { CliRequest } from './socket-protocol.js';
@@ -30,6 +31,15 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** On first start: the new instance key's public half, to give to partners (`armtrace key show` prints it again). */
+function printNewSigningKey({ signer, created }: ReturnType<typeof loadInstanceSigner>): void {
+  if (!created) return;
+  process.stderr.write(
+    `Created the instance signing key ${signer.file} (Ed25519; keep it secret, back it up).\n` +
+      `Signer "${signer.name}", fingerprint ${signer.fingerprint}. Public key (give it to partners; \`armtrace key show\`):\n${signer.public_key_pem}`,
+  );
+}
+
 export function buildProgram(): Command {
   const program = new Command('armtrace')
     .description('Document, preserve and trace arms and ammunition recovered in conflict areas.')
@@ -42,9 +52,11 @@ export function buildProgram(): Command {
     .description('Create the data directory and database, apply migrations, create the first administrator')
     .action(async () => {
       const config = loadConfig();
+      const signing = loadInstanceSigner(config);
       const { database, firstAdmin } = await openConfiguredDatabase(config);
       await database.close();
       printFirstAdmin(firstAdmin);
+      printNewSigningKey(signing);
       process.stdout.write(
         `Ready: ${config.databaseUrl === undefined ? config.dataDir : 'PostgreSQL (DATABASE_URL)'}\n`,
       );
@@ -80,6 +92,8 @@ export function buildProgram(): Command {
     .option('--no-example', 'do not load the example investigation on first start')
     .action(async (options: { host?: string; port?: number; example: boolean }) => {
       const config = loadConfig();
+      // A missing key is made now; an unreadable or malformed one stops the start (it is never replaced).
+      const signing = loadInstanceSigner(config);
       const { database, firstAdmin } = await openConfiguredDatabase(config);
       if (firstAdmin !== undefined && options.example) {
         const loaded = await loadExampleIfFirstStart(database.db);
@@ -134,6 +148,7 @@ export function buildProgram(): Command {
           },
         );
       printFirstAdmin(firstAdmin);
+      printNewSigningKey(signing);
       process.stderr.write(
         `armtrace is running at ${address}\n` +
           `  API description: ${address}/api/v1/openapi.json\n` +

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -27,6 +28,18 @@ const configSchema = z.object({
   ARMTRACE_REVIEW_DISTANCE_M: z.coerce.number().min(0).default(1000),
   ARMTRACE_REVIEW_TIME_HOURS: z.coerce.number().min(0).default(72),
   ARMTRACE_REQUIRE_2FA_ADMINS: z.enum(['true', 'false', '1', '0']).default('false'),
+  ARMTRACE_MAX_BAG_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 ** 3),
+  ARMTRACE_INSTANCE_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\r\n]+$/, 'must be one line')
+    .optional(),
   ARMTRACE_TSA_URL: z
     .url({ protocol: /^https?$/, error: 'must be the http:// or https:// URL of an RFC 3161 time-stamping authority' })
     .optional(),
@@ -49,6 +62,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Administrators must enrol a second factor (TOTP) before the API serves them anything else. */
   requireSecondFactorForAdmins: boolean;
+  /** This instance's name as a signer of bags and checkpoints (ARMTRACE_INSTANCE_NAME, default the host name). */
+  instanceName: string;
+  /** Largest bag (as a tar archive) the API takes for import, in bytes (default 10 GiB). */
+  maxBagImportBytes: number;
   media: MediaConfig;
   timestamping: TimestampingConfig;
 }
@@ -111,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxDays: values.ARMTRACE_TOKEN_MAX_DAYS,
     logLevel: values.ARMTRACE_LOG_LEVEL,
     requireSecondFactorForAdmins: ['true', '1'].includes(values.ARMTRACE_REQUIRE_2FA_ADMINS),
+    maxBagImportBytes: values.ARMTRACE_MAX_BAG_IMPORT_BYTES,
+    instanceName: values.ARMTRACE_INSTANCE_NAME ?? (os.hostname().trim().slice(0, 200) || 'armtrace'),
     media: {
       maxUploadBytes: values.ARMTRACE_MAX_UPLOAD_BYTES,
       maxImagePixels: values.ARMTRACE_MAX_IMAGE_PIXELS,

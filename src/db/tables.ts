@@ -426,6 +426,55 @@ export interface FormSubmissionsTable {
   imported_at: Date;
 }
 
+/** Added by 0019_signing.sql: a partner's Ed25519 public key trusted to sign bags. */
+export interface TrustedSigningKeysTable extends MutableColumns {
+  id: string;
+  /** SHA-256 of the key's SubjectPublicKeyInfo (DER), in hex. */
+  fingerprint: string;
+  name: string;
+  public_key_pem: string;
+  note: string | null;
+}
+
+/** Added by 0019_signing.sql: the instance's signature of one audit checkpoint (append-only). */
+export interface AuditCheckpointSignaturesTable {
+  checkpoint_id: string;
+  algorithm: string;
+  signer_fingerprint: string;
+  signer_name: string;
+  public_key_pem: string;
+  /** Base64 of the 64-byte Ed25519 signature. */
+  signature: string;
+  signed_at: Date;
+}
+
+/** Added by 0019_signing.sql: one signed bag imported into an investigation (append-only). */
+export interface BagImportsTable {
+  id: string;
+  investigation_id: string;
+  /** SHA-256 of the bag's tagmanifest-sha256.txt. */
+  bag_sha256: string;
+  signer_fingerprint: string;
+  signer_name: string;
+  bagging_date: string | null;
+  exported_at: string | null;
+  origin_investigation: string | null;
+  source_id: string;
+  imported_by: string;
+  imported_at: Date;
+}
+
+/** Added by 0019_signing.sql: a record a bag import created, with the id it had in the bag (append-only). */
+export interface BagImportRecordsTable {
+  id: string;
+  bag_import_id: string;
+  investigation_id: string;
+  bag_sha256: string;
+  record_type: string;
+  original_id: string;
+  record_id: string;
+}
+
 /** Added by 0020_media_proofs.sql: a C2PA manifest or ProofMode proof that came with a media file (append-only). */
 export interface MediaProofsTable {
   id: string;
@@ -543,6 +592,10 @@ export interface DB {
   audit_checkpoint_timestamps: AuditCheckpointTimestampsTable;
   sync_operations: SyncOperationsTable;
   form_submissions: FormSubmissionsTable;
+  trusted_signing_keys: TrustedSigningKeysTable;
+  audit_checkpoint_signatures: AuditCheckpointSignaturesTable;
+  bag_imports: BagImportsTable;
+  bag_import_records: BagImportRecordsTable;
   media_proofs: MediaProofsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -15,6 +15,7 @@ import { registerMarkingCommands } from './markings/cli.js';
 import { registerMediaCommands } from './media/cli.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
 import { registerReportCommands } from './report/cli.js';
+import { registerSigningCommands } from './signing/cli.js';
 import { registerReviewCommands } from './review/cli.js';
 import { registerSiteCommands } from './sites/cli.js';
 import { registerSourceCommands } from './sources/cli.js';
@@ -43,5 +44,6 @@ export function registerFeatureCommands(program: Command): void {
   registerSiteCommands(program);
   registerBagCommands(program);
   registerFormCommands(program);
+  registerSigningCommands(program);
   registerReviewCommands(program);
 }

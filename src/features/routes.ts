@@ -14,6 +14,7 @@ import { registerMarkingRoutes } from './markings/routes.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
+import { registerSigningRoutes } from './signing/routes.js';
 import { registerReviewRoutes } from './review/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
@@ -42,6 +43,7 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerImportRoutes(app, deps);
   registerSiteRoutes(app, deps);
   registerSyncRoutes(app, deps);
+  registerSigningRoutes(app, deps);
   registerFormRoutes(app, deps);
   registerReviewRoutes(app, deps);
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
@@ -171,7 +172,9 @@ export async function createTestWorld(): Promise<TestWorld> {
   const outsider = await createTestUser(db, 'outsider');
   const investigation = await createInvestigation(db, owner, { title: 'Test investigation' });
   const other = await createInvestigation(db, outsider, { title: 'Another team’s investigation' });
-  const config = loadConfig({ ARMTRACE_DATA: '/nonexistent-armtrace-test', ARMTRACE_LOG_LEVEL: 'silent' });
+  // Its own data folder: routes that sign (checkpoints, bags) make the instance key there on first use.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-world-'));
+  const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
   const app = await buildApp({ db, config, logger: false });
   const cookies = new Map<string, string>();
   return {
@@ -200,6 +203,7 @@ export async function createTestWorld(): Promise<TestWorld> {
     async close() {
       await app.close();
       await test.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

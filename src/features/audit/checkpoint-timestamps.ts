@@ -8,6 +8,7 @@ import { DomainError } from '../../errors.js';
 import { checkToken, loadTrustAnchors, requestTimestamp } from '../../timestamping/rfc3161.js';
 import type { Actor } from '../access/schema.js';
 import { requireAdmin } from '../access/service.js';
+import type { InstanceSigner } from '../signing/instance-key.js';
 import {
   checkpointSchema,
   createCheckpoint,
@@ -117,13 +118,15 @@ async function storeToken(db: Kysely<DB>, checkpoint: Checkpoint, config: Timest
 }
 
 /**
- * Records a checkpoint (see {@link createCheckpoint}), then asks the
+ * Records a checkpoint (see {@link createCheckpoint}; signed with `signer`, the
+ * instance key, inside its transaction), then asks the
  * configured TSA for a token over its line `SEQ:HASH` and stores it. The
  * checkpoint is kept whatever the TSA does; `timestamp` says what happened
  * (`problem_code` timestamp_failed with the reason when the TSA failed).
  *
  * @example
- * const checkpoint = await createTimestampedCheckpoint(db, admin, { note: 'annual report' }, config.timestamping);
+ * const checkpoint = await createTimestampedCheckpoint(db, admin, { note: 'annual report' }, config.timestamping,
+ *   instanceSigner(config));
  * if (checkpoint.timestamp.problem_code !== null) console.error(checkpoint.timestamp.detail);
  */
 export async function createTimestampedCheckpoint(
@@ -131,8 +134,10 @@ export async function createTimestampedCheckpoint(
   actor: Actor,
   input: CreateCheckpointInput,
   config: TimestampingConfig,
+  signer?: InstanceSigner,
 ): Promise<TimestampedCheckpoint> {
-  const checkpoint = await createCheckpoint(db, actor, input);
+  // Signed inside the checkpoint's transaction; timestamped after it commits.
+  const checkpoint = await createCheckpoint(db, actor, input, signer);
   if (config.url === undefined) {
     return {
       ...checkpoint,

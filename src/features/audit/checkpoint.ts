@@ -7,6 +7,8 @@ import type { Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireAdmin } from '../access/service.js';
+import { checkpointSignatureProblem, signCheckpoint } from '../signing/checkpoint-signature.js';
+import type { InstanceSigner } from '../signing/instance-key.js';
 import * as auditRepository from './repository.js';
 import type { AuditProblem } from './schema.js';
 
@@ -22,6 +24,16 @@ export const checkpointSchema = z.object({
   created_by_label: z.string(),
   created_at: z.string(),
   note: z.string().nullable(),
+  signature: z
+    .object({
+      algorithm: z.literal('ed25519'),
+      signer_fingerprint: z.string().describe('SHA-256 of the signing key (SubjectPublicKeyInfo, DER), hex'),
+      signer_name: z.string(),
+      signature: z.string().describe('Base64 Ed25519 signature of the checkpoint’s signing text'),
+      signed_at: z.string(),
+    })
+    .nullable()
+    .describe('The instance’s signature (null for checkpoints made before checkpoints were signed)'),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -45,14 +57,31 @@ export const externalCheckpointSchema = z
     return { seq: Number(seq), hash: hash.toLowerCase() };
   });
 
-function toCheckpoint(row: Row<'audit_checkpoints'>): Checkpoint {
-  return toJsonRecord(row);
+function toCheckpoint(
+  row: Row<'audit_checkpoints'>,
+  signature: Row<'audit_checkpoint_signatures'> | undefined,
+): Checkpoint {
+  return {
+    ...toJsonRecord(row),
+    signature:
+      signature === undefined
+        ? null
+        : {
+            algorithm: 'ed25519',
+            signer_fingerprint: signature.signer_fingerprint,
+            signer_name: signature.signer_name,
+            signature: signature.signature,
+            signed_at: signature.signed_at.toISOString(),
+          },
+  };
 }
 
 /**
  * Records the current head of the audit chain (sequence number, hash, count,
  * time) so it can be published outside the system; `verify` later proves the
- * chain still passes through it. Administrators only.
+ * chain still passes through it. With a `signer` (the instance key: every
+ * route and command passes it) the checkpoint is signed in the same
+ * transaction. Administrators only.
  *
  * @example
  * const checkpoint = await createCheckpoint(db, admin, { note: 'published in the 2024 annual report' });
@@ -62,6 +91,7 @@ export async function createCheckpoint(
   db: Kysely<DB>,
   actor: Actor,
   input: CreateCheckpointInput = {},
+  signer?: InstanceSigner,
 ): Promise<Checkpoint> {
   requireAdmin(actor);
   const parsed = createCheckpointBodySchema.parse(input);
@@ -87,27 +117,56 @@ export async function createCheckpoint(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toCheckpoint(row);
+    const signature = signer === undefined ? undefined : await signCheckpoint(trx, signer, row);
+    return toCheckpoint(row, signature);
   });
+}
+
+async function signaturesByCheckpoint(db: Queryable): Promise<Map<string, Row<'audit_checkpoint_signatures'>>> {
+  const rows = await db.selectFrom('audit_checkpoint_signatures').selectAll().execute();
+  return new Map(rows.map((row) => [row.checkpoint_id, row]));
 }
 
 /** Every recorded checkpoint, oldest first. Administrators only. */
 export async function listCheckpoints(db: Kysely<DB>, actor: Actor): Promise<Checkpoint[]> {
   requireAdmin(actor);
   const rows = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').orderBy('id').execute();
-  return rows.map(toCheckpoint);
+  const signatures = await signaturesByCheckpoint(db);
+  return rows.map((row) => toCheckpoint(row, signatures.get(row.id)));
 }
 
 /**
  * Checks that the chain still passes through every recorded checkpoint and
  * through each `external` one (published copies, which cannot have been
- * edited together with the database).
+ * edited together with the database). Each signed checkpoint's signature
+ * must verify, by this instance's key (`ownFingerprint`, when given) or a
+ * trusted one.
  */
 export async function verifyCheckpoints(
   db: Queryable,
   external: readonly { seq: number; hash: string }[] = [],
+  ownFingerprint?: string,
 ): Promise<{ checked: number; problems: AuditProblem[] }> {
   const recorded = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').orderBy('id').execute();
+  const signatures = await signaturesByCheckpoint(db);
+  const trusted = new Set(
+    (await db.selectFrom('trusted_signing_keys').select('fingerprint').where('archived_at', 'is', null).execute()).map(
+      (row) => row.fingerprint,
+    ),
+  );
+  const signatureProblems: AuditProblem[] = [];
+  for (const row of recorded) {
+    const signature = signatures.get(row.id);
+    if (signature === undefined) continue;
+    const why = checkpointSignatureProblem(row, signature, ownFingerprint, trusted);
+    if (why !== undefined) {
+      signatureProblems.push({
+        kind: 'checkpoint_signature',
+        seq: row.seq,
+        message: `Checkpoint ${row.id} of ${row.created_at.toISOString()}: ${why}.`,
+      });
+    }
+  }
   const all = [
     ...recorded.map((row) => ({
       seq: row.seq,
@@ -116,7 +175,7 @@ export async function verifyCheckpoints(
     })),
     ...external.map((checkpoint) => ({ ...checkpoint, label: 'The checkpoint given' })),
   ];
-  const problems: AuditProblem[] = [];
+  const problems: AuditProblem[] = [...signatureProblems];
   for (const checkpoint of all) {
     if (checkpoint.seq === 0) {
       if (checkpoint.hash !== GENESIS_HASH) {

@@ -5,6 +5,7 @@ import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
+import { instanceSigner } from '../signing/instance-key.js';
 import { parseExternalCheckpoints } from './checkpoint.js';
 import {
   createTimestampedCheckpoint,
@@ -47,6 +48,7 @@ export function registerAuditCommands(program: Command): void {
           store: createMediaStore(config),
           checkpoints,
           onFileProgress: (done) => files.update(done),
+          ownFingerprint: instanceSigner(config).fingerprint,
           timestamping: config.timestamping,
         });
         progress.finish();
@@ -81,6 +83,7 @@ export function registerAuditCommands(program: Command): void {
           actor,
           options.note === undefined ? {} : { note: options.note },
           config.timestamping,
+          instanceSigner(config),
         );
         if (checkpoint.timestamp.problem_code !== null) {
           setExitCode(1);
@@ -94,6 +97,11 @@ export function registerAuditCommands(program: Command): void {
           entries: checkpoint.entries,
           at: checkpoint.created_at,
           note: checkpoint.note,
+          signed_by:
+            checkpoint.signature === null
+              ? null
+              : `${checkpoint.signature.signer_name} (key ${checkpoint.signature.signer_fingerprint})`,
+          signature: checkpoint.signature?.signature ?? null,
           ...timestampRecord(checkpoint.timestamp),
         });
         process.stdout.write(
@@ -104,7 +112,7 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('checkpoints')
-    .description('List the checkpoints with their trusted timestamp: time (genTime), TSA, verified yes/no')
+    .description('List the checkpoints with their trusted timestamp (time, TSA, verified yes/no) and who signed them')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor, config }) => {
@@ -119,6 +127,13 @@ export function registerAuditCommands(program: Command): void {
             { header: 'TIMESTAMPED AT', value: (row) => row.timestamp.timestamped_at ?? '(no token)' },
             { header: 'TSA', value: (row) => row.timestamp.tsa_name },
             { header: 'VERIFIED', value: (row) => (row.timestamp.verified ? 'yes' : 'no') },
+            {
+              header: 'SIGNED BY',
+              value: (row) =>
+                row.signature === null
+                  ? '(unsigned)'
+                  : `${row.signature.signer_name} (key ${row.signature.signer_fingerprint.slice(0, 16)}…)`,
+            },
           ],
           'No checkpoint yet: record one with `armtrace audit checkpoint`.',
         );

@@ -4,6 +4,7 @@ import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireAdmin } from '../access/service.js';
 import { createMediaStore } from '../media/store.js';
+import { instanceSigner } from '../signing/instance-key.js';
 import { createCheckpointBodySchema } from './checkpoint.js';
 import {
   createTimestampedCheckpoint,
@@ -28,7 +29,11 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     },
     async (request) => {
       requireAdmin(requireActor(request));
-      return verifyAudit(db, undefined, { store, timestamping: config.timestamping });
+      return verifyAudit(db, undefined, {
+        store,
+        ownFingerprint: instanceSigner(config).fingerprint,
+        timestamping: config.timestamping,
+      });
     },
   );
   app.post(
@@ -37,7 +42,7 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
       schema: {
         tags: ['audit'],
         summary:
-          'Record the head of the audit chain, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed',
+          'Record the head of the audit chain, signed with the instance key, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed',
         body: createCheckpointBodySchema.optional(),
         response: { 201: timestampedCheckpointSchema, ...problemResponses },
       },
@@ -45,7 +50,15 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     async (request, reply) =>
       reply
         .status(201)
-        .send(await createTimestampedCheckpoint(db, requireActor(request), request.body ?? {}, config.timestamping)),
+        .send(
+          await createTimestampedCheckpoint(
+            db,
+            requireActor(request),
+            request.body ?? {},
+            config.timestamping,
+            instanceSigner(config),
+          ),
+        ),
   );
   app.post(
     '/audit/checkpoints/timestamps',

@@ -69,6 +69,7 @@ export const auditProblemSchema = z.object({
     'row_changed',
     'row_unaudited',
     'checkpoint_mismatch',
+    'checkpoint_signature',
     'file_missing',
     'file_changed',
     'timestamp_invalid',

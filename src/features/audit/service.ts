@@ -45,6 +45,10 @@ const stateCheckedTables: Record<string, readonly string[]> = {
   sync_operations: [],
   // Which ODK / Kobo submission made each imported item, who sent it and the device's times (src/features/forms).
   form_submissions: [],
+  // Partner keys trusted to sign bags, and the signed bags imported with each record's id in the bag (src/features/signing, bags).
+  trusted_signing_keys: [],
+  bag_imports: [],
+  bag_import_records: [],
   // C2PA manifests and ProofMode proofs that came with media files, and whether their signatures held (media).
   media_proofs: [],
 };
@@ -336,6 +340,8 @@ export interface VerifyOptions {
   /** Checkpoints published outside armtrace, checked like the recorded ones. */
   checkpoints?: readonly { seq: number; hash: string }[] | undefined;
   onFileProgress?: ((checked: number) => void) | undefined;
+  /** This instance's signing key fingerprint: a checkpoint signed by any other (untrusted) key is a problem. */
+  ownFingerprint?: string | undefined;
   /** The TSA CA certificates that checkpoint timestamp tokens must chain to (none: tokens cannot verify). */
   timestamping?: TimestampingConfig | undefined;
 }
@@ -456,7 +462,7 @@ export async function verifyAudit(
       afterId = ids[ids.length - 1];
     }
   }
-  const checkpoints = await verifyCheckpoints(db, options.checkpoints);
+  const checkpoints = await verifyCheckpoints(db, options.checkpoints, options.ownFingerprint);
   problems.push(...checkpoints.problems);
   const timestamps = await verifyCheckpointTimestamps(db, options.timestamping);
   problems.push(...timestamps.problems);

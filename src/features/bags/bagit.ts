@@ -101,6 +101,10 @@ function sha256Of(bytes: Buffer | string): string {
  * data/, `manifest-sha256.txt`, `bag-info.txt` with the given fields plus
  * Bagging-Date and Payload-Oxum, and `tagmanifest-sha256.txt`. The bag is
  * built beside `out` and renamed into place, so `out` is never half a bag.
+ * `options.overTagManifest` gets the tag manifest's exact bytes and returns further
+ * `tagmanifest-sha256.txt.<kind>` files to put beside it, listed in no manifest: the
+ * detached signature (src/features/signing/bag-signature.ts) and the RFC 3161 token
+ * (./timestamp.ts).
  *
  * @example
  * await writeBag('/tmp/case-12.bag', [{ path: 'records.json', bytes: Buffer.from('{}') }],
@@ -112,7 +116,7 @@ export async function writeBag(
   info: Record<string, string>,
   options: {
     /**
-     * Tag files made from the finished tag manifest's bytes (e.g. a timestamp token over it), written beside it
+     * Tag files made from the finished tag manifest's bytes (the detached signature and its signer, a timestamp token over it), written beside it
      * before the bag is moved into place. They cannot be listed in the tag manifest they are made from.
      */
     overTagManifest?: (tagManifest: Buffer) => Promise<{ name: string; bytes: Buffer }[]>;
@@ -166,7 +170,7 @@ export async function writeBag(
     );
     await writeFileDurably(path.join(building, 'tagmanifest-sha256.txt'), tagManifest);
     for (const extra of (await options.overTagManifest?.(tagManifest)) ?? []) {
-      if (!/^tagmanifest-sha256\.txt\.[a-z0-9]+$/.test(extra.name))
+      if (!/^tagmanifest-sha256\.txt(\.[a-z0-9]+){1,2}$/.test(extra.name))
         throw new Error(`unexpected tag file ${extra.name}`);
       await writeFileDurably(path.join(building, extra.name), extra.bytes);
     }
@@ -179,7 +183,7 @@ export async function writeBag(
 }
 
 export interface BagProblem {
-  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid' | 'timestamp';
+  kind: 'missing' | 'extra' | 'altered' | 'unsafe_path' | 'invalid' | 'signature' | 'timestamp';
   path?: string;
   message: string;
 }

@@ -2,24 +2,32 @@ import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../investigations/schema.js';
 import { createMediaStore } from '../media/store.js';
+import { instanceSigner } from '../signing/instance-key.js';
+import { bagImportResultSchema, importBag } from './import.js';
 import { exportBag } from './service.js';
-import { listTarEntries, tarLength, tarStream } from './tar.js';
+import { extractTar, listTarEntries, tarLength, tarStream } from './tar.js';
 
 export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void {
   const store = createMediaStore(config);
+  // A bag arrives as the tar archive `bag.tar` sends; the route reads it as a stream.
+  app.addContentTypeParser('application/x-tar', (_request, payload, done) => {
+    done(null, payload);
+  });
   app.get(
     '/investigations/:id/bag.tar',
     {
       schema: {
         tags: ['export'],
         summary:
-          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first',
+          'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first',
         params: idParamsSchema,
         produces: ['application/x-tar'],
         response: { 200: z.unknown().describe('The tar archive of the bag'), ...problemResponses },
@@ -33,7 +41,15 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       try {
         const name = `investigation-${investigationId}-bag`;
         const bag = path.join(folder, randomUUID());
-        const written = await exportBag(db, store, actor, investigationId, { timestamping: config.timestamping }, bag);
+        const written = await exportBag(
+          db,
+          store,
+          actor,
+          investigationId,
+          { timestamping: config.timestamping },
+          bag,
+          instanceSigner(config),
+        );
         const entries = await listTarEntries(bag, name);
         return await reply
           .header('content-type', 'application/x-tar')
@@ -48,6 +64,32 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       } catch (error) {
         removeFolder();
         throw error;
+      }
+    },
+  );
+  app.post(
+    '/investigations/:id/bag-imports',
+    {
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Import a partner’s signed bag (the tar archive of another armtrace’s bag.tar, sent as application/x-tar): payload hashes and signature checked first, the signer must be this instance or a trusted partner; all or nothing; importing the same bag again creates nothing (200) (editor)',
+        params: idParamsSchema,
+        consumes: ['application/x-tar'],
+        response: { 200: bagImportResultSchema, 201: bagImportResultSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      // Refused before a byte of the archive is written to disk.
+      await requireRole(db, actor, request.params.id, 'editor');
+      const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-bag-import-'));
+      try {
+        await extractTar(request.body as Readable, folder, config.maxBagImportBytes, 'body');
+        const result = await importBag(db, store, actor, request.params.id, folder, instanceSigner(config));
+        return await reply.status(result.already_imported ? 200 : 201).send(result);
+      } finally {
+        await fsp.rm(folder, { recursive: true, force: true });
       }
     },
   );

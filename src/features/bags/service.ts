@@ -6,6 +6,8 @@ import type { Actor } from '../access/schema.js';
 import { exportInvestigation, type InvestigationExport } from '../export/service.js';
 import { extensionFor } from '../media/sniff.js';
 import type { MediaStore } from '../media/store.js';
+import { bagSignatureFiles, signerBagInfo } from '../signing/bag-signature.js';
+import type { InstanceSigner } from '../signing/instance-key.js';
 import { writeBag, type PayloadFile } from './bagit.js';
 import { bagTimestamper, type BagTimestamp } from './timestamp.js';
 
@@ -161,6 +163,8 @@ export interface BagExportResult {
   bytes: number;
   originals: number;
   audit_head: { position: number; hash: string } | null;
+  /** Who signed the bag's tag manifest; null for an unsigned bag. */
+  signer: { fingerprint: string; name: string } | null;
   /** The RFC 3161 token over tagmanifest-sha256.txt (tagmanifest-sha256.txt.tsr), or why there is none. */
   timestamp: BagTimestamp;
 }
@@ -172,9 +176,11 @@ export interface BagExportResult {
  * through offline sync), `data/originals/<sha256>.<ext>` (each original once, re-hashed
  * while copied), `data/proofs/<sha256>.<ext>` (the files of the proofs the media came with: C2PA manifest stores,
  * ProofMode proofs, signatures, keys and bundles, each once), `data/CREDITS.txt`, and bag-info.txt naming the
- * investigation, the exporter, the time and the audit-chain head. With a TSA configured,
- * `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over the tag manifest (a TSA failure leaves the bag without
- * one; `timestamp` says why).
+ * investigation, the exporter, the time and the audit-chain head. With a `signer`, bag-info.txt names it and the
+ * tag manifest gets a detached Ed25519 signature (`tagmanifest-sha256.txt.sig`, `….signer.json`). With a TSA
+ * configured, `tagmanifest-sha256.txt.tsr` holds an RFC 3161 token over the tag manifest (a TSA failure leaves the
+ * bag without one; `timestamp` says why). These files are over the tag manifest's exact bytes and listed in no
+ * manifest.
  *
  * @example
  * await exportBag(db, store, actor, investigationId, { items: [itemId] }, '/media/usb/case-12');
@@ -186,6 +192,7 @@ export async function exportBag(
   investigationId: string,
   options: { items?: string[] | undefined; timestamping?: TimestampingConfig | undefined },
   out: string,
+  signer?: InstanceSigner,
 ): Promise<BagExportResult> {
   const document = await exportInvestigation(db, actor, investigationId);
   const records =
@@ -252,8 +259,17 @@ export async function exportBag(
       ...(options.items === undefined || options.items.length === 0
         ? {}
         : { 'Armtrace-Items': options.items.join(' ') }),
+      ...(signer === undefined ? {} : signerBagInfo(signer)),
     },
-    { overTagManifest: timestamper.overTagManifest },
+    {
+      overTagManifest: async (tagManifest) => [
+        ...Object.entries(signer === undefined ? {} : bagSignatureFiles(signer, tagManifest)).map(([name, text]) => ({
+          name,
+          bytes: Buffer.from(text, 'utf8'),
+        })),
+        ...(await timestamper.overTagManifest(tagManifest)),
+      ],
+    },
   );
   return {
     out,
@@ -261,6 +277,7 @@ export async function exportBag(
     bytes: written.bytes,
     originals: originals.size,
     audit_head: head,
+    signer: signer === undefined ? null : { fingerprint: signer.fingerprint, name: signer.name },
     timestamp: timestamper.outcome(),
   };
 }

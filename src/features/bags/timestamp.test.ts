@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCliSandbox, type CliResult, type CliSandbox } from '../../testing/cli.js';
 import { startLocalTsa, unreachableTsaUrl, type LocalTsa } from '../../testing/local-tsa.js';
+import { BAG_SIGNATURE_FILE, BAG_SIGNER_FILE } from '../signing/bag-signature.js';
 import { BAG_TIMESTAMP_FILE } from './timestamp.js';
 
 describe('trusted timestamps from the command line: audit checkpoint/checkpoints/timestamp, verify, export bag, verify-bag', () => {
@@ -65,12 +66,14 @@ describe('trusted timestamps from the command line: audit checkpoint/checkpoints
     const retried = exited(await armtrace(withTsa(), 'audit', 'timestamp', '--retry'), 0);
     assert.match(retried, /2 checkpoint\(s\) timestamped/);
     const listed = JSON.parse(exited(await armtrace(withTsa(), 'audit', 'checkpoints', '--json'), 0)) as {
-      items: { timestamp: { verified: boolean; timestamped_at: string | null } }[];
+      items: { timestamp: { verified: boolean; timestamped_at: string | null }; signature: unknown }[];
     };
     assert.equal(listed.items.length, 3);
     assert.ok(listed.items.every((entry) => entry.timestamp.verified && entry.timestamp.timestamped_at !== null));
+    // Each checkpoint is signed (inside its creation) as well as timestamped (after it).
+    assert.ok(listed.items.every((entry) => entry.signature !== null));
     const table = exited(await armtrace(withTsa(), 'audit', 'checkpoints'), 0);
-    assert.match(table, /TIMESTAMPED AT\s+TSA\s+VERIFIED/);
+    assert.match(table, /TIMESTAMPED AT\s+TSA\s+VERIFIED\s+SIGNED BY/);
 
     const verified = exited(await armtrace(withTsa(), 'verify'), 0);
     assert.match(verified, /3 checkpoint timestamp token\(s\) verify/);
@@ -96,9 +99,15 @@ describe('trusted timestamps from the command line: audit checkpoint/checkpoints
     const exported = exited(await armtrace(withTsa(), 'export', 'bag', bag, '--investigation', investigation.id), 0);
     assert.match(exported, /Timestamped at .* by .*armtrace test TSA/);
     assert.ok(fs.existsSync(path.join(bag, BAG_TIMESTAMP_FILE)));
-    assert.doesNotMatch(fs.readFileSync(path.join(bag, 'tagmanifest-sha256.txt'), 'utf8'), /\.tsr/);
+    // Signed too: the signature, its signer and the token are all over the tag manifest and listed in no manifest.
+    assert.match(exported, /Signed by .* \(key [0-9a-f]{64}\): tagmanifest-sha256\.txt\.sig/);
+    for (const file of [BAG_SIGNATURE_FILE, BAG_SIGNER_FILE]) assert.ok(fs.existsSync(path.join(bag, file)), file);
+    for (const manifest of ['tagmanifest-sha256.txt', 'manifest-sha256.txt']) {
+      assert.doesNotMatch(fs.readFileSync(path.join(bag, manifest), 'utf8'), /\.tsr|\.sig|\.signer\.json/);
+    }
     const good = exited(await armtrace(withTsa(), 'verify-bag', bag), 0);
     assert.match(good, /verified yes/);
+    assert.match(good, /SIGNATURE: valid; signed by .* with this instance’s own key/);
     const noCa = exited(await armtrace(baseEnv, 'verify-bag', bag), 0);
     assert.match(noCa, /verified no.*NOT verified: no TSA CA certificate to trust was given/);
     const withOption = JSON.parse(

@@ -25131,6 +25131,7 @@ export interface paths {
                   | 'row_changed'
                   | 'row_unaudited'
                   | 'checkpoint_mismatch'
+                  | 'checkpoint_signature'
                   | 'file_missing'
                   | 'file_changed'
                   | 'timestamp_invalid';
@@ -25347,6 +25348,17 @@ export interface paths {
                 created_by_label: string;
                 created_at: string;
                 note: string | null;
+                /** @description The instance’s signature (null for checkpoints made before checkpoints were signed) */
+                signature: {
+                  /** @enum {string} */
+                  algorithm: 'ed25519';
+                  /** @description SHA-256 of the signing key (SubjectPublicKeyInfo, DER), hex */
+                  signer_fingerprint: string;
+                  signer_name: string;
+                  /** @description Base64 Ed25519 signature of the checkpoint’s signing text */
+                  signature: string;
+                  signed_at: string;
+                } | null;
                 timestamp: {
                   /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
                   timestamped_at: string | null;
@@ -25522,7 +25534,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Record the head of the audit chain, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed */
+    /** Record the head of the audit chain, signed with the instance key, to publish outside armtrace, and ask the configured time-stamping authority for an RFC 3161 token over its line SEQ:HASH (administrators). The checkpoint is recorded even when the TSA fails: then timestamp.problem_code is timestamp_failed */
     post: {
       parameters: {
         query?: never;
@@ -25558,6 +25570,17 @@ export interface paths {
               created_by_label: string;
               created_at: string;
               note: string | null;
+              /** @description The instance’s signature (null for checkpoints made before checkpoints were signed) */
+              signature: {
+                /** @enum {string} */
+                algorithm: 'ed25519';
+                /** @description SHA-256 of the signing key (SubjectPublicKeyInfo, DER), hex */
+                signer_fingerprint: string;
+                signer_name: string;
+                /** @description Base64 Ed25519 signature of the checkpoint’s signing text */
+                signature: string;
+                signed_at: string;
+              } | null;
               timestamp: {
                 /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
                 timestamped_at: string | null;
@@ -25776,6 +25799,17 @@ export interface paths {
                 created_by_label: string;
                 created_at: string;
                 note: string | null;
+                /** @description The instance’s signature (null for checkpoints made before checkpoints were signed) */
+                signature: {
+                  /** @enum {string} */
+                  algorithm: 'ed25519';
+                  /** @description SHA-256 of the signing key (SubjectPublicKeyInfo, DER), hex */
+                  signer_fingerprint: string;
+                  signer_name: string;
+                  /** @description Base64 Ed25519 signature of the checkpoint’s signing text */
+                  signature: string;
+                  signed_at: string;
+                } | null;
                 timestamp: {
                   /** @description The TSA's time in the token (genTime); null when the checkpoint has no token */
                   timestamped_at: string | null;
@@ -29089,7 +29123,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
+    /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
     get: {
       parameters: {
         query?: never;
@@ -29270,6 +29304,269 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/bag-imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a partner’s signed bag (the tar archive of another armtrace’s bag.tar, sent as application/x-tar): payload hashes and signature checked first, the signer must be this instance or a trusted partner; all or nothing; importing the same bag again creates nothing (200) (editor) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              bag_import_id: string;
+              /** @description SHA-256 of the bag’s tagmanifest-sha256.txt: the bag’s identity */
+              bag_sha256: string;
+              /** @description The same bag was imported into this investigation before: nothing was created */
+              already_imported: boolean;
+              /**
+               * Format: uuid
+               * @description The source naming the bag, its signer and date, that the imported media cite
+               */
+              source_id: string;
+              signer: {
+                fingerprint: string;
+                /** @description The name in the bag’s signer file */
+                name: string;
+                /** @enum {string} */
+                trust: 'own' | 'trusted';
+                /** @description The name this instance gave the key */
+                known_as: string | null;
+              };
+              bagging_date: string | null;
+              /** @description Records created, per table */
+              created: {
+                [key: string]: number;
+              };
+              /** @description Records of the bag this import does not bring in (incidents, trace requests, claims, …), per table */
+              not_imported: {
+                [key: string]: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              bag_import_id: string;
+              /** @description SHA-256 of the bag’s tagmanifest-sha256.txt: the bag’s identity */
+              bag_sha256: string;
+              /** @description The same bag was imported into this investigation before: nothing was created */
+              already_imported: boolean;
+              /**
+               * Format: uuid
+               * @description The source naming the bag, its signer and date, that the imported media cite
+               */
+              source_id: string;
+              signer: {
+                fingerprint: string;
+                /** @description The name in the bag’s signer file */
+                name: string;
+                /** @enum {string} */
+                trust: 'own' | 'trusted';
+                /** @description The name this instance gave the key */
+                known_as: string | null;
+              };
+              bagging_date: string | null;
+              /** @description Records created, per table */
+              created: {
+                [key: string]: number;
+              };
+              /** @description Records of the bag this import does not bring in (incidents, trace requests, claims, …), per table */
+              not_imported: {
+                [key: string]: number;
+              };
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -34328,6 +34625,830 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/instance/public-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This instance’s Ed25519 public key, its fingerprint and signer name: give it to partners who check its bags */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              algorithm: 'ed25519';
+              /** @description SHA-256 of the Ed25519 public key’s SubjectPublicKeyInfo (DER), in hex */
+              fingerprint: string;
+              /** @description The instance’s name as a signer (ARMTRACE_INSTANCE_NAME, default the host name) */
+              name: string;
+              /** @description The public key, PEM (SubjectPublicKeyInfo) */
+              public_key_pem: string;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing/trusted-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Partner public keys this instance trusts to sign bags, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          include_archived?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @description SHA-256 of the Ed25519 public key’s SubjectPublicKeyInfo (DER), in hex */
+                fingerprint: string;
+                name: string;
+                public_key_pem: string;
+                note: string | null;
+                /** Format: uuid */
+                created_by: string;
+                created_at: string;
+                archived_at: string | null;
+                archive_reason: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Trust a partner’s Ed25519 public key to sign bags (administrators; audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The partner’s Ed25519 public key, PEM */
+            public_key_pem: string;
+            /** @description Who the partner is, as this instance will name them */
+            name: string;
+            /** @description How the key was received and checked */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @description SHA-256 of the Ed25519 public key’s SubjectPublicKeyInfo (DER), in hex */
+              fingerprint: string;
+              name: string;
+              public_key_pem: string;
+              note: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              archived_at: string | null;
+              archive_reason: string | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing/trusted-keys/{fingerprint}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop trusting a partner key; it stays listed as withdrawn, with the reason (administrators; audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description SHA-256 of the Ed25519 public key’s SubjectPublicKeyInfo (DER), in hex */
+          fingerprint: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @description SHA-256 of the Ed25519 public key’s SubjectPublicKeyInfo (DER), in hex */
+              fingerprint: string;
+              name: string;
+              public_key_pem: string;
+              note: string | null;
+              /** Format: uuid */
+              created_by: string;
+              created_at: string;
+              archived_at: string | null;
+              archive_reason: string | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

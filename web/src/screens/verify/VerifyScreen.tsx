@@ -14,6 +14,7 @@ const kindExplanation: Record<VerifyProblem['kind'], MessageKey> = {
   row_changed: 'transfer.verify.kind.row_changed',
   row_unaudited: 'transfer.verify.kind.row_unaudited',
   checkpoint_mismatch: 'transfer.verify.kind.checkpoint_mismatch',
+  checkpoint_signature: 'transfer.verify.kind.checkpoint_signature',
   file_missing: 'transfer.verify.kind.file_missing',
   file_changed: 'transfer.verify.kind.file_changed',
   timestamp_invalid: 'transfer.verify.kind.timestamp_invalid',
