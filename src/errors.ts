@@ -34,7 +34,8 @@ export const problemCatalogue = {
   review_state_invalid: { status: 409, title: 'The record’s review state does not allow this step' },
   publication_not_allowed: { status: 409, title: 'The investigation’s publication rule does not allow this yet' },
   timestamp_failed: { status: 502, title: 'The time-stamping authority did not give a valid timestamp' },
-  timestamp_not_configured: { status: 503, title: 'No time-stamping authority is configured' },
+  // 409, not 503: the server works; this instance is set up without a TSA, which an administrator can change.
+  timestamp_not_configured: { status: 409, title: 'No time-stamping authority is configured' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -66,7 +66,7 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
       schema: {
         tags: ['audit'],
         summary:
-          'Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 503 timestamp_not_configured when no TSA is set',
+          'Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 409 timestamp_not_configured when no TSA is set',
         response: { 200: z.object({ items: z.array(timestampedCheckpointSchema) }), ...problemResponses },
       },
     },

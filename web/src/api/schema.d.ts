@@ -25769,7 +25769,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 503 timestamp_not_configured when no TSA is set */
+    /** Ask the time-stamping authority again for every checkpoint without a token (administrators); 502 timestamp_failed names the first that failed, 409 timestamp_not_configured when no TSA is set */
     post: {
       parameters: {
         query?: never;
