@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -83,9 +84,15 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       const actor = requireActor(request);
       // Refused before a byte of the archive is written to disk.
       await requireRole(db, actor, request.params.id, 'editor');
+      // Only an application/x-tar body arrives as a stream; JSON, a form or no body at all is not a bag.
+      if (!(request.body instanceof Readable)) {
+        throw new DomainError('validation_failed', 'Send the bag as the request body, as application/x-tar.', [
+          { field: 'body', message: 'expected a tar archive (Content-Type: application/x-tar)' },
+        ]);
+      }
       const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-bag-import-'));
       try {
-        await extractTar(request.body as Readable, folder, config.maxBagImportBytes, 'body');
+        await extractTar(request.body, folder, config.maxBagImportBytes, 'body');
         const result = await importBag(db, store, actor, request.params.id, folder, instanceSigner(config));
         return await reply.status(result.already_imported ? 200 : 201).send(result);
       } finally {
