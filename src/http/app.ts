@@ -49,6 +49,8 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     const problem = toProblem(error, request.url);
     if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
     if (error instanceof TooManyAttemptsError) void reply.header('retry-after', String(error.retryAfterSeconds));
+    // A failover takes seconds: say when to try again (a client checks first after commit_outcome_unknown).
+    if (problem.code === 'database_unavailable') void reply.header('retry-after', '5');
     void reply.status(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
