@@ -47,6 +47,7 @@ describe('isConnectionLoss', () => {
     assert.equal(isConnectionLoss(withCode('cannot execute INSERT in a read-only transaction', '25006')), true);
     assert.equal(isConnectionLoss(withCode('duplicate key value violates unique constraint', '23505')), false);
     assert.equal(isConnectionLoss(withCode('canceling statement due to statement timeout', '57014')), false);
+    assert.equal(isConnectionLoss(withCode('unsupported startup parameter: options', '08P01')), false);
     assert.equal(isConnectionLoss('Connection terminated'), false);
   });
 });

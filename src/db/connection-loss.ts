@@ -30,9 +30,12 @@ const NETWORK_ERROR_CODES = new Set([
 
 /**
  * PostgreSQL's SQLSTATEs of the same meaning: the connection's classes (08…), a shut-down or starting server
- * (57P01–57P03), and a write sent to a standby (25006), which a failover can cause for a moment.
+ * (57P01–57P03), and a write sent to a standby (25006), which a failover can cause for a moment. Not a protocol
+ * violation (08P01): that is a set-up error (e.g. pgbouncer refusing a startup parameter), which waiting does
+ * not cure, so it stays an internal error with its message in the log.
  */
 function isUnavailableState(code: string): boolean {
+  if (code === '08P01') return false;
   return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '25006';
 }
 
