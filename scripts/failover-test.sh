@@ -148,6 +148,7 @@ start_patroni() { # name
   setpriv --reuid postgres --regid postgres --init-groups patroni "$work/$1/patroni.yml" >"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "patroni_pid_$1=$!"
+  disown # its SIGKILL is the test, not news
 }
 patroni_config node1 "$rest1" "$pg1"
 patroni_config node2 "$rest2" "$pg2"
