@@ -72,8 +72,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       max: 10,
       options: '-c jit=off',
       // During a failover the address may accept nothing for a while: a request waits this long, then gets
-      // database_unavailable instead of hanging.
-      connectionTimeoutMillis: 10_000,
+      // database_unavailable instead of hanging. pg-pool applies the same limit to waiting for a free pooled
+      // connection, so it is generous: a busy server queues requests, it does not refuse them.
+      connectionTimeoutMillis: 30_000,
       // A primary that vanished without closing its sockets (a machine gone) is noticed by TCP keepalives.
       keepAlive: true,
     });
