@@ -22,6 +22,9 @@ import { registerSyncRoutes } from './sync/routes.js';
 import { registerTracingRoutes } from './tracing/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 
+/** Who is acting, for the authentication hook: the users feature's sessions and API tokens. */
+export { usersAuthentication as featureAuthentication } from './users/authentication.js';
+
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */
 export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerUserRoutes(app, deps);

@@ -17,7 +17,7 @@ import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import { normalizeMarking } from '../markings/normalize.js';
 import { gradingOf } from '../sources/service.js';
 import { toProvDocument, type ProvDocument } from './prov.js';
