@@ -4,8 +4,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
-import type { Actor } from '../features/access/schema.js';
-import { ensureFirstAdmin, resolveLocalActor } from '../features/users/service.js';
+import type { Actor, Authentication } from '../authentication.js';
 import { currentInvocation } from './invocation.js';
 
 export interface CliSession {
@@ -13,6 +12,24 @@ export interface CliSession {
   database: Database;
   config: Config;
   actor: Actor;
+}
+
+let installedAuthentication: Authentication | undefined;
+
+/**
+ * The users feature's authentication, handed down by the program assembly (`buildProgram`), so that this module
+ * does not import a feature.
+ *
+ * @example
+ * useAuthentication(usersAuthentication);
+ */
+export function useAuthentication(authentication: Authentication): void {
+  installedAuthentication = authentication;
+}
+
+function authentication(): Authentication {
+  if (installedAuthentication === undefined) throw new Error('useAuthentication() was not called before a command ran');
+  return installedAuthentication;
 }
 
 /** Opens the configured database the way every command does: migrate, make sure an admin exists. */
@@ -26,7 +43,7 @@ export async function openConfiguredDatabase(
   );
   try {
     await migrate(database);
-    const firstAdmin = await ensureFirstAdmin(database.db);
+    const firstAdmin = await authentication().ensureFirstAdmin(database.db);
     return { database, firstAdmin };
   } catch (error) {
     await database.close();
@@ -65,14 +82,14 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   // Sent over the CLI socket: the command runs in `armtrace serve`, on the database the server holds open.
   const remote = currentInvocation()?.remote;
   if (remote !== undefined) {
-    const actor = await resolveLocalActor(remote.database.db, as);
+    const actor = await authentication().localActor(remote.database.db, as);
     return run({ db: remote.database.db, database: remote.database, config: remote.config, actor });
   }
   const config = loadConfig();
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
   try {
-    const actor = await resolveLocalActor(database.db, as);
+    const actor = await authentication().localActor(database.db, as);
     return await run({ db: database.db, database, config, actor });
   } finally {
     await database.close();

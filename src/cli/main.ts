@@ -2,16 +2,16 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadConfig, ConfigError, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
-import { DomainError } from '../errors.js';
+import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
 import { buildApp } from '../http/app.js';
-import { toProblem } from '../http/problem.js';
 import { startTableMaintenance } from '../db/maintenance.js';
-import { openConfiguredDatabase, printFirstAdmin } from './context.js';
+import { openConfiguredDatabase, printFirstAdmin, useAuthentication } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
 import { createMediaStore } from '../features/media/store.js';
 import { loadInstanceSigner } from '../features/signing/instance-key.js';
+import { usersAuthentication } from '../features/users/authentication.js';
 import { runInvocation, type CliInvocation, type RemoteTerminal } from './invocation.js';
 import { forwardToServer } from './socket-client.js';
 import type { CliRequest } from './socket-protocol.js';
@@ -41,6 +41,7 @@ function printNewSigningKey({ signer, created }: ReturnType<typeof loadInstanceS
 }
 
 export function buildProgram(): Command {
+  useAuthentication(usersAuthentication);
   const program = new Command('armtrace')
     .description('Document, preserve and trace arms and ammunition recovered in conflict areas.')
     .option('--as <username>', 'act as this user instead of the local administrator (their role is checked)')

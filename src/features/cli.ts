@@ -11,6 +11,8 @@ import { registerImportCommands } from './imports/cli.js';
 import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
 import { registerItemCommands } from './items/cli.js';
+import { registerMarkingGroupCommands } from './marking-groups/cli.js';
+import { registerMarkingSearchCommands } from './marking-search/cli.js';
 import { registerMarkingCommands } from './markings/cli.js';
 import { registerMediaCommands } from './media/cli.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
@@ -19,7 +21,8 @@ import { registerSigningCommands } from './signing/cli.js';
 import { registerReviewCommands } from './review/cli.js';
 import { registerSiteCommands } from './sites/cli.js';
 import { registerSourceCommands } from './sources/cli.js';
-import { registerTracingCommands } from './tracing/cli.js';
+import { registerProvenanceCommands } from './provenance/cli.js';
+import { registerTraceRequestCommands } from './trace-requests/cli.js';
 import { registerUserCommands } from './users/cli.js';
 
 /** Every feature's commands. A new feature adds one line here. */
@@ -27,13 +30,16 @@ export function registerFeatureCommands(program: Command): void {
   registerUserCommands(program);
   registerItemCommands(program);
   registerMarkingCommands(program);
+  registerMarkingSearchCommands(program);
+  registerMarkingGroupCommands(program);
   registerImportCommands(program);
   registerCustodyCommands(program);
   registerSourceCommands(program);
   registerMediaCommands(program);
   registerIncidentCommands(program);
   registerActorCommands(program);
-  registerTracingCommands(program);
+  registerTraceRequestCommands(program);
+  registerProvenanceCommands(program);
   registerReferenceTransferCommands(program);
   registerAnalysisCommands(program);
   registerReportCommands(program);

@@ -10,7 +10,9 @@ import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
-import { registerMarkingRoutes } from './markings/routes.js';
+import { registerMarkingGroupRoutes } from './marking-groups/routes.js';
+import { registerMarkingSearchRoutes } from './marking-search/routes.js';
+import { registerMarkingRecordRoutes, registerMarkingRoutes } from './markings/routes.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
@@ -19,20 +21,31 @@ import { registerReviewRoutes } from './review/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
 import { registerSyncRoutes } from './sync/routes.js';
-import { registerTracingRoutes } from './tracing/routes.js';
+import { registerProvenanceRoutes } from './provenance/routes.js';
+import { registerTraceRequestFollowUpRoutes, registerTraceRequestRoutes } from './trace-requests/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+
+/** Who is acting, for the authentication hook: the users feature's sessions and API tokens. */
+export { usersAuthentication as featureAuthentication } from './users/authentication.js';
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */
 export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerUserRoutes(app, deps);
   registerItemRoutes(app, deps);
   registerMarkingRoutes(app, deps);
+  registerMarkingSearchRoutes(app, deps);
+  registerMarkingGroupRoutes(app, deps);
+  // After search and the groups, so that the OpenAPI document keeps its order of paths.
+  registerMarkingRecordRoutes(app, deps);
   registerCustodyRoutes(app, deps);
   registerSourceRoutes(app, deps);
   registerMediaRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerActorRoutes(app, deps);
-  registerTracingRoutes(app, deps);
+  registerTraceRequestRoutes(app, deps);
+  registerProvenanceRoutes(app, deps);
+  // After provenance, so that the OpenAPI document keeps its order of paths.
+  registerTraceRequestFollowUpRoutes(app, deps);
   registerReferenceTransferRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerReportRoutes(app, deps);

@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
-import { registerFeatureRoutes } from '../features/routes.js';
+import { featureAuthentication, registerFeatureRoutes } from '../features/routes.js';
 import { registerAuthentication } from './auth.js';
 import { registerDatabaseUnits } from './database-units.js';
 import { isInternal, toProblem } from './problem.js';
@@ -100,7 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   });
 
   registerDatabaseUnits(app);
-  registerAuthentication(app, { db: options.db, config: options.config });
+  registerAuthentication(app, { db: options.db, config: options.config }, featureAuthentication);
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);
   await app.register(

@@ -9,7 +9,7 @@ import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { bagImportResultSchema, importBag } from './import.js';

@@ -10,7 +10,7 @@ import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import { createMediaStore } from '../media/store.js';
 import { formsImportQuerySchema, formsImportResultSchema, xlsformQuerySchema } from './schema.js';
 import { importFormExport, writeXlsForm } from './service.js';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
-import { searchAllMarkings } from '../markings/search.js';
+import { searchAllMarkings } from '../marking-search/service.js';
 import { importItemsCsv } from './service.js';
 
 const HEADER = 'site_ref,site_name,site_type,lat,lon,item_ref,category,model,quantity,marking_kind,marking_text';

@@ -6,9 +6,7 @@ import { auditListQuerySchema, auditPageSchema } from '../audit/schema.js';
 import { listInvestigationAuditPage } from '../audit/service.js';
 import {
   addMemberBodySchema,
-  archiveBodySchema,
   createInvestigationBodySchema,
-  idParamsSchema,
   investigationPageSchema,
   investigationSchema,
   memberParamsSchema,
@@ -18,6 +16,7 @@ import {
   updateMemberBodySchema,
   memberListQuerySchema,
 } from './schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import * as service from './service.js';
 
 const tags = ['investigations'];

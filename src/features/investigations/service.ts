@@ -13,11 +13,9 @@ import { findUserByUsername } from '../users/service.js';
 import * as repository from './repository.js';
 import {
   addMemberBodySchema,
-  archiveBodySchema,
   createInvestigationBodySchema,
   updateInvestigationBodySchema,
   type AddMemberInput,
-  type ArchiveInput,
   type CreateInvestigationInput,
   type Investigation,
   type MemberListQuery,
@@ -25,6 +23,7 @@ import {
   type Overview,
   type UpdateInvestigationInput,
 } from './schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 
 function toInvestigation(row: Row<'investigations'>, role: Role): Investigation {
   return { ...toJsonRecord(row), my_role: role };

@@ -18,10 +18,16 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
-import { detectScript, deriveLegibility, normalizeMarking, searchKeys, type Legibility } from './normalize.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import {
+  detectScript,
+  deriveLegibility,
+  normalizeMarking,
+  searchKeys,
+  type Legibility,
+} from '../../parsing/marking-text.js';
 import * as repository from './repository.js';
-import { ensureSearchKeys, parseQueryOrFail, runMarkingSearch } from './search.js';
+import { ensureSearchKeys, parseQueryOrFail, runMarkingSearch } from '../marking-search/service.js';
 import {
   createMarkingBodySchema,
   updateMarkingBodySchema,

@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/responses.js';
 import { multipartFieldText, multipartFileNameProblem } from '../../http/storable-input.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import type { Derivative } from './derivatives.js';
 import {
   createMediaLinkBodySchema,

@@ -5,7 +5,7 @@
  * either direction; only armtrace's own labels are translated.
  */
 import type { AllAnalyses } from '../analysis/schema.js';
-import { findConflicts } from '../tracing/provenance.js';
+import { findConflicts } from '../provenance/claim-comparison.js';
 import { columns, escapeHtml, horizontalBars, palette, pointMap, stackedBars } from './charts.js';
 import { reportText, type ReportLanguage, type ReportText } from './i18n.js';
 import type { ReportRecords, ReportSource } from './repository.js';

@@ -5,7 +5,7 @@ import { createTestWorld, type TestWorld } from '../../testing/test-database.js'
 import { recordChange, verifyAudit } from '../audit/service.js';
 import { createItem } from '../items/service.js';
 import { createSite } from '../sites/service.js';
-import { normalizeMarking } from './normalize.js';
+import { normalizeMarking } from '../../parsing/marking-text.js';
 
 interface Hit {
   id: string;

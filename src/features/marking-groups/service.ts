@@ -7,9 +7,9 @@ import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole, visibleInvestigationIds } from '../access/service.js';
-import * as repository from './groups-repository.js';
-import { type SerialRun, type SerialRunsInput, type SharedLot, type SharedLotsInput } from './search-schema.js';
-import { ensureSearchKeys } from './search.js';
+import * as repository from './repository.js';
+import { type SerialRun, type SerialRunsInput, type SharedLot, type SharedLotsInput } from './schema.js';
+import { ensureSearchKeys } from '../marking-search/service.js';
 
 const MEMBERS_SHOWN = 50;
 const EARTH_RADIUS_KM = 6371;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planCandidates } from './candidates.js';
-import { COSTS, describeDifferences, flankCost, matchMarking, SHORT_QUERY } from './distance.js';
-import { foldMarking } from './normalize.js';
-import { parseMarkingQuery, QuerySyntaxError, type QueryToken } from './query.js';
+import { COSTS, describeDifferences, flankCost, matchMarking, SHORT_QUERY } from '../../parsing/marking-distance.js';
+import { foldMarking } from '../../parsing/marking-text.js';
+import { parseMarkingQuery, QuerySyntaxError, type QueryToken } from '../../parsing/marking-query.js';
 
 function shape(tokens: QueryToken[]): string {
   return tokens

@@ -4,8 +4,8 @@
  * an arbitrary different character costs a full edit. The alignment is kept,
  * so a result can say which characters differed and why.
  */
-import { areConfusable, type FoldedCharacter } from './normalize.js';
-import type { ParsedQuery, QueryToken } from './query.js';
+import { areConfusable, type FoldedCharacter } from './marking-text.js';
+import type { ParsedQuery, QueryToken } from './marking-query.js';
 
 /** The cost of each kind of difference (an arbitrary edit costs 1). */
 export const COSTS = {

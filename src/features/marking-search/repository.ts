@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { CandidatePlan } from './candidates.js';
-import { confusionKey } from './normalize.js';
+import { confusionKey } from '../../parsing/marking-text.js';
 
 /** Which markings a search may return. */
 export interface MarkingFilters {

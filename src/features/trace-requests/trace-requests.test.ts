@@ -8,8 +8,9 @@ import type { Actor } from '../access/schema.js';
 import { createActor } from '../actors/service.js';
 import { recordChange, verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
-import { normalizeMarking } from '../markings/normalize.js';
-import { createProvenanceClaim, createTraceRequest } from './service.js';
+import { normalizeMarking } from '../../parsing/marking-text.js';
+import { createTraceRequest } from './service.js';
+import { createProvenanceClaim } from '../provenance/service.js';
 
 /** One field of every record in a list response. */
 function pluck(body: unknown, list: 'items' | 'claims', field: string): unknown[] {

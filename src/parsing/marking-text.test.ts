@@ -10,7 +10,7 @@ import {
   markingSkeleton,
   normalizeMarking,
   searchKeys,
-} from './normalize.js';
+} from './marking-text.js';
 
 /** The ten digits of a script, from its zero. */
 function digitsFrom(zero: number): string {

@@ -11,13 +11,13 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole, visibleInvestigationIds } from '../access/service.js';
 import { planCandidates, withoutEdits } from './candidates.js';
-import { describeDifferences, matchMarking, type MatchResult } from './distance.js';
-import { foldMarking, markingSkeleton, searchKeys, type Legibility } from './normalize.js';
-import { parseMarkingQuery, QuerySyntaxError, type ParsedQuery } from './query.js';
-import * as repository from './search-repository.js';
-import type { MarkingFilters, MarkingHitRow } from './search-repository.js';
-import type { MarkingKind } from './schema.js';
-import { type MarkingHit, type MarkingSearchInput, type SeenElsewhereInput } from './search-schema.js';
+import { describeDifferences, matchMarking, type MatchResult } from '../../parsing/marking-distance.js';
+import { foldMarking, markingSkeleton, searchKeys, type Legibility } from '../../parsing/marking-text.js';
+import { parseMarkingQuery, QuerySyntaxError, type ParsedQuery } from '../../parsing/marking-query.js';
+import * as repository from './repository.js';
+import type { MarkingFilters, MarkingHitRow } from './repository.js';
+import type { MarkingKind } from '../markings/schema.js';
+import { type MarkingHit, type MarkingSearchInput, type SeenElsewhereInput } from './schema.js';
 
 const KEY_BATCH = 1000;
 

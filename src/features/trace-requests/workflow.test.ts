@@ -4,7 +4,8 @@ import { createTestUser, createTestWorld, type TestWorld } from '../../testing/t
 import { createActor } from '../actors/service.js';
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
-import { createProvenanceClaim, createTraceRequest } from './service.js';
+import { createTraceRequest } from './service.js';
+import { createProvenanceClaim } from '../provenance/service.js';
 import { createTestItem, createTestMedia, createTestSite } from '../../testing/records.js';
 
 function daysAgo(days: number): string {

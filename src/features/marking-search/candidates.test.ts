@@ -13,10 +13,10 @@ import {
   planCandidates,
   segmentPairEntries,
 } from './candidates.js';
-import { confusionKey, markingSkeleton } from './normalize.js';
-import { parseMarkingQuery } from './query.js';
-import { findCandidateSkeletons } from './search-repository.js';
-import { updateMarking } from './service.js';
+import { confusionKey, markingSkeleton } from '../../parsing/marking-text.js';
+import { parseMarkingQuery } from '../../parsing/marking-query.js';
+import { findCandidateSkeletons } from './repository.js';
+import { updateMarking } from '../markings/service.js';
 
 /**
  * The errors between a query's key and a stored key: edits, swaps of two

@@ -10,7 +10,7 @@
  *
  * See docs/markings.md for examples.
  */
-import { foldCharacters } from './normalize.js';
+import { foldCharacters } from './marking-text.js';
 
 export type QueryToken =
   | { kind: 'char'; char: string; source: string; index: number }

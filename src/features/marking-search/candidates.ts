@@ -4,8 +4,8 @@
  * weighted distance (distance.ts); these patterns only have to make sure the
  * right marking is among them, cheaply.
  */
-import { confusionClassOf } from './normalize.js';
-import type { ParsedQuery } from './query.js';
+import { confusionClassOf } from '../../parsing/marking-text.js';
+import type { ParsedQuery } from '../../parsing/marking-query.js';
 
 /** One position of the query in confusion-key space. */
 type KeyItem = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'run' };
