@@ -6,12 +6,16 @@ import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
 import type { Actor } from '../features/access/schema.js';
 import { ensureFirstAdmin, resolveLocalActor } from '../features/users/service.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { currentInvocation } from './invocation.js';
 
 export interface CliSession {
   db: Kysely<DB>;
   database: Database;
   config: Config;
+  /** The evidence store, built once per session from the configuration (the server's inside `serve`). */
+  store: EvidenceStore;
   actor: Actor;
 }
 
@@ -66,14 +70,21 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   const remote = currentInvocation()?.remote;
   if (remote !== undefined) {
     const actor = await resolveLocalActor(remote.database.db, as);
-    return run({ db: remote.database.db, database: remote.database, config: remote.config, actor });
+    return run({
+      db: remote.database.db,
+      database: remote.database,
+      config: remote.config,
+      store: remote.store,
+      actor,
+    });
   }
   const config = loadConfig();
+  const store = createEvidenceStore(config);
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
   try {
     const actor = await resolveLocalActor(database.db, as);
-    return await run({ db: database.db, database, config, actor });
+    return await run({ db: database.db, database, config, store, actor });
   } finally {
     await database.close();
   }

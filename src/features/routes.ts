@@ -11,6 +11,7 @@ import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
 import { registerMarkingRoutes } from './markings/routes.js';
+import { verifyMediaFiles } from './media/originals.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
@@ -36,7 +37,10 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerReferenceTransferRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerReportRoutes(app, deps);
-  registerAuditRoutes(app, deps);
+  // Composed here, so that audit needs no media: verify re-hashes the files the media records refer to.
+  registerAuditRoutes(app, deps, {
+    checkStoredFiles: (onProgress) => verifyMediaFiles(deps.db, deps.store, onProgress),
+  });
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);
   registerBagRoutes(app, deps);
