@@ -102,6 +102,8 @@ export function buildProgram(): Command {
       }
       // The evidence store is built once here and shared by the API, the CLI socket and the sweep below.
       const store = createEvidenceStore(config);
+      // An object store that cannot be reached (wrong endpoint, keys or bucket) stops the start, with the reason.
+      if (store.kind === 's3') await store.stat('0'.repeat(64));
       const app = await buildApp({ db: database.db, config, store });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
