@@ -5,12 +5,16 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
 import type { Actor, Authentication } from '../authentication.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { currentInvocation } from './invocation.js';
 
 export interface CliSession {
   db: Kysely<DB>;
   database: Database;
   config: Config;
+  /** The evidence store, built once per session from the configuration (the server's inside `serve`). */
+  store: EvidenceStore;
   actor: Actor;
 }
 
@@ -83,14 +87,21 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   const remote = currentInvocation()?.remote;
   if (remote !== undefined) {
     const actor = await authentication().localActor(remote.database.db, as);
-    return run({ db: remote.database.db, database: remote.database, config: remote.config, actor });
+    return run({
+      db: remote.database.db,
+      database: remote.database,
+      config: remote.config,
+      store: remote.store,
+      actor,
+    });
   }
   const config = loadConfig();
+  const store = createEvidenceStore(config);
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
   try {
     const actor = await authentication().localActor(database.db, as);
-    return await run({ db: database.db, database, config, actor });
+    return await run({ db: database.db, database, config, store, actor });
   } finally {
     await database.close();
   }

@@ -9,9 +9,10 @@ import { buildApp } from '../http/app.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
-import { createMediaStore } from '../features/media/store.js';
 import { loadInstanceSigner } from '../features/signing/instance-key.js';
 import { usersAuthentication } from '../features/users/authentication.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { runInvocation, type CliInvocation, type RemoteTerminal } from './invocation.js';
 import { forwardToServer } from './socket-client.js';
 import type { CliRequest } from './socket-protocol.js';
@@ -100,7 +101,11 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
-      const app = await buildApp({ db: database.db, config });
+      // The evidence store is built once here and shared by the API, the CLI socket and the sweep below.
+      const store = createEvidenceStore(config);
+      // An object store that cannot be reached (wrong endpoint, keys or bucket) stops the start, with the reason.
+      if (store.kind === 's3') await store.stat('0'.repeat(64));
+      const app = await buildApp({ db: database.db, config, store });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
         database.kind === 'pglite'
@@ -126,7 +131,7 @@ export function buildProgram(): Command {
       // The embedded database takes one process: the CLI run beside the server sends its commands here.
       if (database.kind === 'pglite') {
         const opened = await openCliSocket(config.dataDir, (request, terminal) =>
-          runRemoteCommand(request, terminal, database, config),
+          runRemoteCommand(request, terminal, database, config, store),
         );
         if ('unavailable' in opened) {
           process.stderr.write(
@@ -138,16 +143,14 @@ export function buildProgram(): Command {
       }
       // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
       // Swept in the background: a large store's folders take a while to walk, and serving need not wait.
-      createMediaStore(config)
-        .removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS))
-        .then(
-          (removed) => {
-            if (removed > 0) process.stderr.write(`Removed ${removed} unfinished upload file(s) older than a day.\n`);
-          },
-          (error: unknown) => {
-            process.stderr.write(`armtrace: could not sweep unfinished uploads (${String(error)}); serving anyway\n`);
-          },
-        );
+      store.removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS)).then(
+        (removed) => {
+          if (removed > 0) process.stderr.write(`Removed ${removed} unfinished upload file(s) older than a day.\n`);
+        },
+        (error: unknown) => {
+          process.stderr.write(`armtrace: could not sweep unfinished uploads (${String(error)}); serving anyway\n`);
+        },
+      );
       printFirstAdmin(firstAdmin);
       printNewSigningKey(signing);
       process.stderr.write(
@@ -289,8 +292,9 @@ export async function runRemoteCommand(
   terminal: RemoteTerminal,
   database: Database,
   config: Config,
+  store: EvidenceStore,
 ): Promise<number> {
-  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config } };
+  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config, store } };
   return runProgram(request.argv, invocation, (actionCommand) => {
     const name = topLevelName(actionCommand);
     const reason = NOT_REMOTE[name];

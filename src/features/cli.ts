@@ -15,6 +15,7 @@ import { registerMarkingGroupCommands } from './marking-groups/cli.js';
 import { registerMarkingSearchCommands } from './marking-search/cli.js';
 import { registerMarkingCommands } from './markings/cli.js';
 import { registerMediaCommands } from './media/cli.js';
+import { verifyMediaFiles } from './media/originals.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
 import { registerReportCommands } from './report/cli.js';
 import { registerSigningCommands } from './signing/cli.js';
@@ -44,7 +45,13 @@ export function registerFeatureCommands(program: Command): void {
   registerAnalysisCommands(program);
   registerReportCommands(program);
   registerInvestigationCommands(program);
-  registerAuditCommands(program);
+  // Composed here, so that audit needs no media: verify re-hashes the files the media records refer to.
+  registerAuditCommands(program, {
+    checkStoredFiles:
+      ({ db, store }) =>
+      (onProgress) =>
+        verifyMediaFiles(db, store, onProgress),
+  });
   registerExportCommands(program);
   registerDemoCommands(program);
   registerSiteCommands(program);

@@ -13,6 +13,7 @@ import { registerItemRoutes } from './items/routes.js';
 import { registerMarkingGroupRoutes } from './marking-groups/routes.js';
 import { registerMarkingSearchRoutes } from './marking-search/routes.js';
 import { registerMarkingRecordRoutes, registerMarkingRoutes } from './markings/routes.js';
+import { verifyMediaFiles } from './media/originals.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
@@ -49,7 +50,10 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerReferenceTransferRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerReportRoutes(app, deps);
-  registerAuditRoutes(app, deps);
+  // Composed here, so that audit needs no media: verify re-hashes the files the media records refer to.
+  registerAuditRoutes(app, deps, {
+    checkStoredFiles: (onProgress) => verifyMediaFiles(deps.db, deps.store, onProgress),
+  });
   registerInvestigationRoutes(app, deps);
   registerExportRoutes(app, deps);
   registerBagRoutes(app, deps);

@@ -13,6 +13,8 @@ import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
 import { featureAuthentication, registerFeatureRoutes } from '../features/routes.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { registerAuthentication } from './auth.js';
 import { registerDatabaseUnits } from './database-units.js';
 import { isInternal, toProblem } from './problem.js';
@@ -24,6 +26,8 @@ import type { ApiApp } from './types.js';
 export interface BuildAppOptions {
   db: Kysely<DB>;
   config: Config;
+  /** The evidence store; built from the configuration when not given (`serve` passes the one it sweeps). */
+  store?: EvidenceStore;
   /** Pino logger settings; tests pass false. */
   logger?: boolean | { level: string };
 }
@@ -99,13 +103,14 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
 
+  const store = options.store ?? createEvidenceStore(options.config);
   registerDatabaseUnits(app);
-  registerAuthentication(app, { db: options.db, config: options.config }, featureAuthentication);
+  registerAuthentication(app, { db: options.db, config: options.config, store }, featureAuthentication);
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);
   await app.register(
     (api, _options, done) => {
-      registerFeatureRoutes(api, { db: options.db, config: options.config });
+      registerFeatureRoutes(api, { db: options.db, config: options.config, store });
       done();
     },
     { prefix: '/api/v1' },

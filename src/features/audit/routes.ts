@@ -3,7 +3,6 @@ import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireAdmin } from '../access/service.js';
-import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { createCheckpointBodySchema } from './checkpoint.js';
 import {
@@ -13,10 +12,14 @@ import {
   timestampMissingCheckpoints,
 } from './checkpoint-timestamps.js';
 import { verifyResultSchema } from './schema.js';
-import { verifyAudit } from './service.js';
+import { verifyAudit, type StoredFilesCheck } from './service.js';
 
-export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
+/** What the audit routes need from the rest of the program: the check of the evidence store's files. */
+export interface AuditRouteChecks {
+  checkStoredFiles: StoredFilesCheck;
+}
+
+export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps, checks: AuditRouteChecks): void {
   app.get(
     '/audit/verify',
     {
@@ -30,7 +33,7 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     async (request) => {
       requireAdmin(requireActor(request));
       return verifyAudit(db, undefined, {
-        store,
+        checkStoredFiles: checks.checkStoredFiles,
         ownFingerprint: instanceSigner(config).fingerprint,
         timestamping: config.timestamping,
       });

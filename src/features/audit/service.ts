@@ -8,8 +8,6 @@ import type { Queryable, Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import { verifyStoredOriginals } from '../media/originals.js';
-import type { MediaStore } from '../media/store.js';
 import { verifyCheckpoints } from './checkpoint.js';
 import { verifyCheckpointTimestamps } from './checkpoint-timestamps.js';
 import { collectImportedDigests, snapshotDigest, type ImportedDigests } from './import-batches.js';
@@ -334,9 +332,18 @@ function describeDifference(recorded: Record<string, unknown>, current: Record<s
   return changed.join(', ');
 }
 
+/**
+ * Re-hashes the files the records refer to in the evidence store. The audit feature does not know the media
+ * records or the store: the program composes the check where it is assembled (src/features/routes.ts,
+ * src/features/cli.ts) from the media feature's `verifyMediaFiles`.
+ */
+export type StoredFilesCheck = (
+  onProgress?: (checked: number) => void,
+) => Promise<{ checked: number; problems: AuditProblem[] }>;
+
 export interface VerifyOptions {
-  /** The evidence store: every original a record refers to is re-hashed. */
-  store?: MediaStore | undefined;
+  /** Re-hashes every stored original and proof file a record refers to (see {@link StoredFilesCheck}). */
+  checkStoredFiles?: StoredFilesCheck | undefined;
   /** Checkpoints published outside armtrace, checked like the recorded ones. */
   checkpoints?: readonly { seq: number; hash: string }[] | undefined;
   onFileProgress?: ((checked: number) => void) | undefined;
@@ -349,7 +356,7 @@ export interface VerifyOptions {
 /**
  * Walks the whole chain (each hash recomputed, each link followed), checks it
  * still passes through every checkpoint, compares every audited row with its
- * last recorded state and, given the store, re-hashes every stored original.
+ * last recorded state and, given the files check, re-hashes every stored original.
  * Names the first broken link, every checkpoint missed, every row changed or
  * added behind the application's back and every original changed or missing.
  */
@@ -467,8 +474,8 @@ export async function verifyAudit(
   const timestamps = await verifyCheckpointTimestamps(db, options.timestamping);
   problems.push(...timestamps.problems);
   let filesChecked = 0;
-  if (options.store !== undefined) {
-    const originals = await verifyStoredOriginals(db, options.store, options.onFileProgress);
+  if (options.checkStoredFiles !== undefined) {
+    const originals = await options.checkStoredFiles(options.onFileProgress);
     filesChecked = originals.checked;
     problems.push(...originals.problems);
   }

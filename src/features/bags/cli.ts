@@ -6,7 +6,6 @@ import { currentInvocation, setExitCode } from '../../cli/invocation.js';
 import { printJson } from '../../cli/output.js';
 import type { Config } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
-import { createMediaStore } from '../media/store.js';
 import { INSTANCE_KEY_FILE, instanceSigner } from '../signing/instance-key.js';
 import { signerStanding } from '../signing/service.js';
 import { verifyBag, type BagVerification } from './bagit.js';
@@ -92,10 +91,10 @@ export function registerBagCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       async (out: string, options: { investigation: string; items: string[]; json?: boolean }, command: Command) => {
-        await withSession(command, async ({ db, actor, config }) => {
+        await withSession(command, async ({ db, actor, config, store }) => {
           const result = await exportBag(
             db,
-            createMediaStore(config),
+            store,
             actor,
             options.investigation,
             { items: options.items, timestamping: config.timestamping },
@@ -188,15 +187,8 @@ export function registerBagCommands(program: Command): void {
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--json', 'print JSON')
     .action(async (bagPath: string, options: { investigation: string; json?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor, config }) => {
-        const result = await importBag(
-          db,
-          createMediaStore(config),
-          actor,
-          options.investigation,
-          bagPath,
-          instanceSigner(config),
-        );
+      await withSession(command, async ({ db, actor, config, store }) => {
+        const result = await importBag(db, store, actor, options.investigation, bagPath, instanceSigner(config));
         if (options.json === true) return printJson(result);
         const counts = Object.entries(result.created)
           .filter(([, count]) => count > 0)

@@ -10,14 +10,12 @@ import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../../http/params.js';
-import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { bagImportResultSchema, importBag } from './import.js';
 import { exportBag } from './service.js';
 import { extractTar, listTarEntries, tarLength, tarStream } from './tar.js';
 
-export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
+export function registerBagRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
   // A bag arrives as the tar archive `bag.tar` sends; the route reads it as a stream.
   app.addContentTypeParser('application/x-tar', (_request, payload, done) => {
     done(null, payload);

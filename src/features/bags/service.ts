@@ -4,8 +4,8 @@ import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { exportInvestigation, type InvestigationExport } from '../export/service.js';
-import { extensionFor } from '../media/sniff.js';
-import type { MediaStore } from '../media/store.js';
+import { extensionFor } from '../../storage/sniff.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { bagSignatureFiles, signerBagInfo } from '../signing/bag-signature.js';
 import type { InstanceSigner } from '../signing/instance-key.js';
 import { writeBag, type PayloadFile } from './bagit.js';
@@ -187,7 +187,7 @@ export interface BagExportResult {
  */
 export async function exportBag(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   actor: Actor,
   investigationId: string,
   options: { items?: string[] | undefined; timestamping?: TimestampingConfig | undefined },

@@ -16,8 +16,8 @@ import { readEmbeddedProofs } from '../media/ingest-proofs.js';
 import { recordProof, type StoredProof } from '../media/proofs.js';
 import * as mediaRepository from '../media/repository.js';
 import { reviewFlags } from '../media/review.js';
-import { checkDeclaredType } from '../media/sniff.js';
-import type { MediaStore, StagedOriginal } from '../media/store.js';
+import { checkDeclaredType } from '../../storage/sniff.js';
+import type { EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
 import { createSite, createZone } from '../sites/service.js';
 import { openArchive, type ArchiveMember, type OpenArchive } from './archive.js';
 import { readKoboCsv, readOdkCentralCsv, readSubmissionsJson, unrecognised, type ReadExport } from './exports.js';
@@ -28,7 +28,7 @@ import { buildXlsForm } from './xlsform.js';
 
 /** What the import needs beyond the database: the evidence store and its limits. */
 export interface FormsImportContext {
-  store: MediaStore;
+  store: EvidenceStore;
   media: Pick<MediaConfig, 'maxUploadBytes' | 'maxImagePixels' | 'reviewDistanceM' | 'reviewTimeHours'>;
 }
 

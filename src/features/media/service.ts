@@ -39,8 +39,8 @@ import {
   type UploadedMedia,
   type UploadFields,
 } from './schema.js';
-import { checkDeclaredType } from './sniff.js';
-import type { ByteRange, MediaStore, StagedOriginal } from './store.js';
+import { checkDeclaredType } from '../../storage/sniff.js';
+import type { ByteRange, EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
 
 type ReviewThresholds = Pick<MediaConfig, 'reviewDistanceM' | 'reviewTimeHours'>;
 
@@ -83,7 +83,7 @@ export async function requireCanAddMedia(db: Kysely<DB>, actor: Actor, investiga
  * is written), refusing it once it exceeds the configured size.
  */
 export async function receiveMediaFile(
-  store: MediaStore,
+  store: EvidenceStore,
   limits: Pick<MediaConfig, 'maxUploadBytes'>,
   source: Readable,
   onBytes?: (received: number) => void,
@@ -147,7 +147,7 @@ async function insertAuditedLink(
  */
 export async function addMedia(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -270,7 +270,7 @@ async function recordMedia(
 /** Records every media file of a ProofMode bundle with its proofs, in one transaction; the first is returned. */
 async function recordBundle(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -299,7 +299,7 @@ async function recordBundle(
 /** Receives and adds one file from a stream (the CLI's `media add`). */
 export async function addMediaFromStream(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -464,7 +464,7 @@ export async function archiveMediaLink(
  */
 export async function openOriginal(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   actor: Actor,
   id: string,
   pickRange?: (original: { sha256: string; size_bytes: number }) => ByteRange | undefined,
@@ -478,7 +478,7 @@ export async function openOriginal(
 /** A WebP thumbnail or preview of an image (viewer), made on first request and then cached. */
 export async function getMediaDerivative(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: Pick<MediaConfig, 'maxImagePixels'>,
   actor: Actor,
   id: string,

@@ -13,8 +13,8 @@ import { registerUploadRoutes } from './uploads.js';
 
 const tags = ['sync'];
 
-export function registerSyncRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  registerUploadRoutes(app, db, config);
+export function registerSyncRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
+  registerUploadRoutes(app, db, config, store);
   app.post(
     '/sync',
     {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DomainError } from '../../errors.js';
+import { DomainError } from '../errors.js';
 
 /** The types armtrace recognises by their content. Anything else is stored as application/octet-stream. */
 export const sniffedTypes = [
