@@ -14,13 +14,19 @@
 -- member could see before this migration, so nobody loses sight of a record.
 --
 -- New records take their investigation's `default_sensitivity` whichever door they come through (API, CLI,
--- offline sync, CSV/XLSX/ODK/bag imports) unless the writer gives a level: the column has no default after this
+-- offline sync, CSV/XLSX/ODK/bag imports) unless the writer gives a level (with the default's reason, unless the
+-- writer gives one): the column has no default after this
 -- migration and a BEFORE INSERT trigger fills it in from the investigation (NOT NULL is checked after BEFORE
 -- triggers, so a writer that omits it still stores a level). Changing the level is an ordinary versioned change,
 -- so a change to a verified record is a correction and goes back to review (0018's trigger, as it is).
 ALTER TABLE investigations
   ADD COLUMN default_sensitivity text NOT NULL DEFAULT 'internal'
-    CHECK (default_sensitivity IN ('public', 'partners', 'internal', 'restricted'));
+    CHECK (default_sensitivity IN ('public', 'partners', 'internal', 'restricted')),
+  -- The reason new records take with the default level (required when the default is restricted, as on records).
+  ADD COLUMN default_sensitivity_reason text,
+  ADD CONSTRAINT investigations_default_sensitivity_reason
+    CHECK ((default_sensitivity <> 'restricted' OR default_sensitivity_reason IS NOT NULL)
+      AND btrim(default_sensitivity_reason) <> '');
 
 -- Which roles besides owners may see restricted records of an investigation; one row per granted role.
 CREATE TABLE restricted_grants (
@@ -34,7 +40,9 @@ CREATE TABLE restricted_grants (
 CREATE FUNCTION armtrace_default_sensitivity() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.sensitivity IS NULL THEN
-    SELECT default_sensitivity INTO NEW.sensitivity FROM investigations WHERE id = NEW.investigation_id;
+    SELECT default_sensitivity, coalesce(NEW.sensitivity_reason, default_sensitivity_reason)
+      INTO NEW.sensitivity, NEW.sensitivity_reason
+      FROM investigations WHERE id = NEW.investigation_id;
   END IF;
   RETURN NEW;
 END;

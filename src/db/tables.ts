@@ -89,6 +89,7 @@ export interface InvestigationsTable extends MutableColumns {
   publication_rule: DefaultedText;
   /** Added by 0025_sensitivity.sql: the sensitivity new records take when the writer gives none. */
   default_sensitivity: DefaultedText;
+  default_sensitivity_reason: Defaulted<string | null>;
 }
 
 /** Added by 0025_sensitivity.sql: a role (besides owners) granted sight of an investigation's restricted records. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../db/stored-text.js';
 
 /**
  * Who may see a record, from the widest audience to the narrowest (migrations/0025_sensitivity.sql): `public`
@@ -32,3 +33,54 @@ export function sensitivityRank(level: SensitivityLevel): number {
 export function levelsAtMost(level: SensitivityLevel): SensitivityLevel[] {
   return sensitivityLevels.slice(0, sensitivityRank(level) + 1);
 }
+
+const reasonSchema = storedText()
+  .min(1)
+  .max(2000)
+  .describe('Why the record has this sensitivity; required for restricted');
+
+/** The fields a create body takes: the level (the investigation's default when left out) and its reason. */
+export const sensitivityCreateFields = {
+  sensitivity: sensitivityLevelSchema
+    .optional()
+    .describe("Who may see the record; the investigation's default when left out"),
+  sensitivity_reason: reasonSchema.nullish(),
+};
+
+/** The fields an update body takes: left out stays as it is; a null reason clears it. */
+export const sensitivityUpdateFields = {
+  sensitivity: sensitivityLevelSchema.optional(),
+  sensitivity_reason: reasonSchema.nullable().optional(),
+};
+
+/** The fields every record with a sensitivity answers with. */
+export const sensitivityResponseFields = {
+  sensitivity: sensitivityLevelSchema,
+  sensitivity_reason: z.string().nullable(),
+};
+
+export const restrictedGrantSchema = z.object({
+  role: grantableRoleSchema,
+  granted_by: z.uuid(),
+  granted_at: z.string(),
+});
+export type RestrictedGrant = z.infer<typeof restrictedGrantSchema>;
+
+export const sensitivitySettingsSchema = z.object({
+  investigation_id: z.uuid(),
+  default_sensitivity: sensitivityLevelSchema,
+  default_sensitivity_reason: z.string().nullable(),
+  restricted_roles: z
+    .array(restrictedGrantSchema)
+    .describe('Roles besides owners that see restricted records (owners always do)'),
+  clearance: sensitivityLevelSchema.describe('The highest level you may see in this investigation'),
+});
+export type SensitivitySettings = z.infer<typeof sensitivitySettingsSchema>;
+
+export const updateSensitivityDefaultBodySchema = z.object({
+  default_sensitivity: sensitivityLevelSchema,
+  default_sensitivity_reason: reasonSchema.nullish(),
+});
+export type UpdateSensitivityDefaultInput = z.input<typeof updateSensitivityDefaultBodySchema>;
+
+export const restrictedGrantParamsSchema = z.object({ id: z.uuid(), role: grantableRoleSchema });
