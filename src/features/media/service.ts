@@ -41,6 +41,7 @@ import {
 } from './schema.js';
 import { checkDeclaredType } from './sniff.js';
 import type { ByteRange, MediaStore, StagedOriginal } from './store.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 type ReviewThresholds = Pick<MediaConfig, 'reviewDistanceM' | 'reviewTimeHours'>;
 
@@ -56,6 +57,7 @@ function toMedia(row: Row<'media'>): Media {
   return {
     ...media,
     original_filename: media.original_filename === null ? null : neutralizeBidiControls(media.original_filename),
+    sensitivity: media.sensitivity as SensitivityLevel,
   };
 }
 

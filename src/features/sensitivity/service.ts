@@ -3,7 +3,7 @@ import { findInvestigationAccess } from '../access/repository.js';
 import type { Actor, Role } from '../access/schema.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
 import { investigationNotFound, requireRole, type Access } from '../access/service.js';
-import { hasRestrictedGrant } from './repository.js';
+import { hasRestrictedGrant, listRestrictedClearedInvestigations } from './repository.js';
 import { sensitivityRank, type SensitivityLevel } from './schema.js';
 
 /**
@@ -149,4 +149,22 @@ export async function requireReader(
 ): Promise<{ access: Access; clearance: SensitivityLevel }> {
   const access = await requireRole(db, actor, investigationId, 'viewer');
   return { access, clearance: await clearanceForRole(db, access.role, investigationId) };
+}
+
+/**
+ * For searches across investigations: of the investigations the actor may read (`undefined`: all, for
+ * administrators), those in which the actor also sees restricted records; undefined when that is all of them.
+ *
+ * @example
+ * const restrictedIn = await restrictedClearedIn(db, actor, await visibleInvestigationIds(db, actor));
+ */
+export async function restrictedClearedIn(
+  db: Queryable,
+  actor: Actor,
+  investigationIds: readonly string[] | undefined,
+): Promise<readonly string[] | undefined> {
+  // Administrators act as owners everywhere (requireRole), so they see restricted records wherever they read.
+  if (actor.isAdmin) return investigationIds;
+  if (investigationIds === undefined) return undefined;
+  return await listRestrictedClearedInvestigations(db, actor.userId, investigationIds);
 }

@@ -56,6 +56,7 @@ import {
   type UpdateProvenanceClaimInput,
   type UpdateTraceRequestInput,
 } from './schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 /** Today's date in UTC, the calendar overdue requests are judged by. */
 function todayUtc(): string {
@@ -330,6 +331,7 @@ function toProvenanceClaim(row: Row<'provenance_claims'>): ProvenanceClaim {
     ...toJsonRecord(row),
     event_type: row.event_type as ProvenanceEventType,
     confidence: row.confidence as Confidence,
+    sensitivity: row.sensitivity as SensitivityLevel,
   };
 }
 
