@@ -137,6 +137,9 @@ export const fieldProblemCodes = [
   'export_format_unknown',
   'instance_id_missing',
   'instance_id_repeated',
+  // Sensitivity (src/features/sensitivity)
+  'sensitivity_reason_required',
+  'sensitivity_above_clearance',
 ] as const;
 export type FieldProblemCode = (typeof fieldProblemCodes)[number];
 

@@ -41,6 +41,8 @@ export interface ReportRecords {
     | 'verified_at'
     | 'published_by'
     | 'published_at'
+    | 'sensitivity'
+    | 'sensitivity_reason'
   >[];
   sources: ReportSource[];
   photoCredits: PhotoCredit[];
