@@ -4,12 +4,13 @@ import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { idParamsSchema } from '../../http/params.js';
 import { exportFiles, openExport } from './files.js';
+import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from './profiles.js';
 import { exportInvestigation } from './service.js';
 
 const exportFileParamsSchema = idParamsSchema.extend({
   file: z.enum(exportFiles).describe('Which table and format'),
 });
-const exportFileQuerySchema = z.object({
+const exportFileQuerySchema = profileQuerySchema.extend({
   lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the labels written beside the codes'),
 });
 /** Response header: rows without a point, left out of a GeoJSON or KML file (listed in the CSV and XLSX). */
@@ -21,14 +22,21 @@ export function registerExportRoutes(app: ApiApp, { db }: RouteDeps): void {
     {
       schema: {
         tags: ['export'],
-        summary: 'Every record of the investigation, archived ones included, with the audit-chain head',
+        summary:
+          'Every record of the investigation the profile lets out (internal: all, archived ones included), with the audit-chain head and the profile that made it',
         params: idParamsSchema,
+        querystring: profileQuerySchema,
         response: { 200: z.record(z.string(), z.unknown()), ...problemResponses },
       },
     },
     async (request, reply) => {
-      const document = await exportInvestigation(db, requireActor(request), request.params.id);
-      void reply.header('content-disposition', `attachment; filename="investigation-${request.params.id}.json"`);
+      const profile = profileOptionsOf(request.query);
+      const document = await exportInvestigation(db, requireActor(request), request.params.id, profile);
+      void reply.header(profileHeader, profile.profile);
+      void reply.header(
+        'content-disposition',
+        `attachment; filename="investigation-${request.params.id}${profileFileSuffix(profile.profile)}.json"`,
+      );
       return document as unknown as Record<string, unknown>;
     },
   );
@@ -56,7 +64,15 @@ export function registerExportRoutes(app: ApiApp, { db }: RouteDeps): void {
     },
     async (request, reply) => {
       const { id, file } = request.params;
-      const opened = await openExport(db, requireActor(request), id, file, request.query.lang);
+      const opened = await openExport(
+        db,
+        requireActor(request),
+        id,
+        file,
+        request.query.lang,
+        profileOptionsOf(request.query),
+      );
+      void reply.header(profileHeader, request.query.profile);
       if (opened.leftOutWithoutPoint !== undefined) void reply.header(leftOutHeader, opened.leftOutWithoutPoint);
       return reply
         .header('content-type', opened.contentType)

@@ -176,11 +176,11 @@ export async function listMarkingsPage(
 export async function listMarkingTexts(
   db: Queryable,
   itemIds: readonly string[],
-): Promise<{ item_id: string; text: string }[]> {
+): Promise<{ id: string; item_id: string; text: string }[]> {
   if (itemIds.length === 0) return [];
   return db
     .selectFrom('markings')
-    .select(['item_id', 'text'])
+    .select(['id', 'item_id', 'text'])
     .where('item_id', 'in', itemIds)
     .where('archived_at', 'is', null)
     .orderBy('created_at')
