@@ -123,8 +123,11 @@ export function MarkingsSection({
         </div>
       )}
       {opened !== undefined && open?.mode === 'edit' && (
+        // Keyed by the marking alone, not its version: the list reloads while the form is open (after "use the
+        // current version", or a change made elsewhere), and a remount then would silently drop what the user typed
+        // since. The form keeps its own base version (useVersionedEdit).
         <MarkingEditForm
-          key={`${opened.id}-${opened.version}`}
+          key={opened.id}
           marking={opened}
           onReload={onChanged}
           onDone={(saved) => {
