@@ -41,6 +41,9 @@ export interface ReportRecords {
     | 'verified_at'
     | 'published_by'
     | 'published_at'
+    | 'unpublished_by'
+    | 'unpublished_at'
+    | 'unpublish_reason'
   >[];
   sources: ReportSource[];
   photoCredits: PhotoCredit[];
