@@ -364,8 +364,10 @@ describe('review workflow', () => {
     await refused('owner', url, { version: 2, reason: 'Location too precise' }, 409, 'version_conflict');
     status = await ok<ReviewStatus>('owner', 'POST', url, { version: 1, reason: 'Location too precise' });
     assert.equal(status.state, 'verified', 'the verification still holds');
-    assert.equal(status.unpublished?.reason, 'Location too precise');
-    assert.equal(status.unpublished?.by.username, 'owner');
+    const unpublished = status.unpublished;
+    assert.ok(unpublished !== null);
+    assert.equal(unpublished.reason, 'Location too precise');
+    assert.equal(unpublished.by.username, 'owner');
     assert.equal(status.verified?.by.username, 'editor-a');
     assert.equal(status.allowed.unpublish, false);
     await refused('owner', url, { version: 1, reason: 'Again' }, 409, 'not_published');
