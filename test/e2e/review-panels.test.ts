@@ -17,10 +17,15 @@ import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
 
 const screenshots = '/tmp/web/review-panels';
-const ar = JSON.parse(readFileSync(new URL('../../src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
+const arabic = JSON.parse(readFileSync(new URL('../../src/i18n/ar.json', import.meta.url), 'utf8')) as Record<
   string,
   string
 >;
+const ar = (key: string): string => {
+  const message = arabic[key];
+  if (message === undefined) throw new Error(`no Arabic message ${key}`);
+  return message;
+};
 
 describe('review panels of markings and cut connections', () => {
   let web: WebHarness;
@@ -134,7 +139,7 @@ describe('review panels of markings and cut connections', () => {
     await page.context().route(isReviewStep('verify'), (route: Route) => route.abort('internetdisconnected'));
     await verify.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await waitForAlert(page, 'review-not-sent'), ar['review.notSent']);
+    assert.equal(await waitForAlert(page, 'review-not-sent'), ar('review.notSent'));
     assert.equal((await reviewOf('sites', siteId)).review_state, 'submitted');
     await verify.waitFor();
     await page.screenshot({ path: `${screenshots}/review-not-sent-ar-360.png`, fullPage: true });
@@ -148,7 +153,7 @@ describe('review panels of markings and cut connections', () => {
     });
     await verify.click();
     await waitForAlert(page, 'review-not-sent');
-    await panel.getByTestId('review-state').getByText(ar['review.state.verified']).waitFor();
+    await panel.getByTestId('review-state').getByText(ar('review.state.verified')).waitFor();
     const site = await reviewOf('sites', siteId);
     assert.equal(site.review_state, 'verified');
     await page.context().unroute(isReviewStep('verify'));
@@ -166,7 +171,7 @@ describe('review panels of markings and cut connections', () => {
     await verify.waitFor();
     await verifyRecord(web.db, other, 'site', second, { version: 1 });
     await verify.click();
-    await panel.getByRole('alert').getByText(ar['error.reviewStateInvalid']).waitFor();
+    await panel.getByRole('alert').getByText(ar('error.reviewStateInvalid')).waitFor();
     assert.equal((await reviewOf('sites', second)).verified_by, other.userId, 'verified once, by the other editor');
     await page.screenshot({ path: `${screenshots}/review-refused-ar-360.png`, fullPage: true });
     assert.deepEqual(web.pageErrors, []);
