@@ -38,6 +38,8 @@ export const problemCatalogue = {
   review_own_record: { status: 403, title: 'You cannot verify or publish a record you wrote or changed' },
   review_state_invalid: { status: 409, title: 'The record’s review state does not allow this step' },
   publication_not_allowed: { status: 409, title: 'The investigation’s publication rule does not allow this yet' },
+  not_published: { status: 409, title: 'The record is not published, so there is no publication to take back' },
+  unpublish_not_allowed: { status: 403, title: 'Only the investigation’s owners take a publication back' },
   timestamp_failed: { status: 502, title: 'The time-stamping authority did not give a valid timestamp' },
   // 409, not 503: the server works; this instance is set up without a TSA, which an administrator can change.
   timestamp_not_configured: { status: 409, title: 'No time-stamping authority is configured' },

@@ -27,6 +27,10 @@ interface ReviewColumns {
   verified_at: Defaulted<Date | null>;
   published_by: Defaulted<string | null>;
   published_at: Defaulted<Date | null>;
+  /** Added by 0027_unpublish.sql: the last time an owner took the record back from publication, and why. */
+  unpublished_by: Defaulted<string | null>;
+  unpublished_at: Defaulted<Date | null>;
+  unpublish_reason: Defaulted<string | null>;
 }
 
 /**

@@ -43,6 +43,9 @@ export interface ReportRecords {
     | 'published_at'
     | 'sensitivity'
     | 'sensitivity_reason'
+    | 'unpublished_by'
+    | 'unpublished_at'
+    | 'unpublish_reason'
   >[];
   sources: ReportSource[];
   photoCredits: PhotoCredit[];

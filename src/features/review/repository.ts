@@ -27,6 +27,9 @@ export type ReviewRow = Pick<
   | 'verified_at'
   | 'published_by'
   | 'published_at'
+  | 'unpublished_by'
+  | 'unpublished_at'
+  | 'unpublish_reason'
 >;
 
 /** The state a record must be in to appear in a `public` export or on a public site. */
@@ -82,6 +85,9 @@ export async function findReviewRow(
       'verified_at',
       'published_by',
       'published_at',
+      'unpublished_by',
+      'unpublished_at',
+      'unpublish_reason',
     ])
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
@@ -106,7 +112,15 @@ export async function updateReviewColumns(
   patch: Partial<
     Pick<
       ReviewRow,
-      'review_state' | 'verified_version' | 'verified_by' | 'verified_at' | 'published_by' | 'published_at'
+      | 'review_state'
+      | 'verified_version'
+      | 'verified_by'
+      | 'verified_at'
+      | 'published_by'
+      | 'published_at'
+      | 'unpublished_by'
+      | 'unpublished_at'
+      | 'unpublish_reason'
     >
   >,
 ): Promise<Record<string, unknown> | undefined> {

@@ -35996,6 +35996,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36005,6 +36016,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -36260,6 +36272,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36269,6 +36292,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -36522,6 +36546,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36531,6 +36566,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -36784,6 +36820,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36793,6 +36840,282 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review/unpublish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a publication back, with a reason (owners; published → verified, or submitted when never verified; 409 not_published) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version you reviewed; a record changed since gets 409 */
+            version: number;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
