@@ -310,7 +310,9 @@ async function main(): Promise<void> {
       .map((load) => load.toFixed(2))
       .join(' ');
     const row = (name: string, target: string, ours: PhaseFigures, theirs: PhaseFigures) =>
-      `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | ${theirs.p50.toFixed(1)} / ${theirs.p95.toFixed(1)} | ${(theirs.p95 / ours.p95).toFixed(1)} |`;
+      options['no-baseline']
+        ? `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | not measured | |`
+        : `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | ${theirs.p50.toFixed(1)} / ${theirs.p95.toFixed(1)} | ${(theirs.p95 / ours.p95).toFixed(1)} |`;
     const failures = armtrace.list.failed + armtrace.search.failed + armtrace.busy.failed;
     process.stdout.write(
       [
