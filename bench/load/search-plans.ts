@@ -79,7 +79,7 @@ for (const statement of statements) {
 for (const [shape, runs] of [...shapes].sort((a, b) => sum(b[1]) - sum(a[1]))) {
   const ms = runs.map((run) => run.ms);
   process.stdout.write(
-    `\n== ${runs.length} runs, total ${sum(runs).toFixed(0)} ms, p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${percentile(ms, 0.95).toFixed(1)} ms\n${shape}\n`,
+    `\n== ${runs.length} runs, total ${sum(runs).toFixed(0)} ms, p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${percentile(ms, 0.95).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms\n${shape}\n`,
   );
   const slowest = runs.reduce((a, b) => (b.ms > a.ms ? b : a));
   if (slowest.ms < 5 || !/^\s*select/i.test(slowest.sql)) continue;
