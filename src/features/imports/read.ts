@@ -90,10 +90,10 @@ export interface ReadOptions {
   /** The sheet of a workbook to read; the first when not given. */
   sheet?: string | undefined;
   /**
-   * Keep what the load needs of each row (up to {@link ROWS_KEPT} rows), so that the load does not read and
-   * parse the file a second time.
+   * Keep what the load needs of each row, for files of at most this many rows (the importer passes
+   * {@link ROWS_KEPT}), so that the load does not read and parse the file a second time; none when not given.
    */
-  keepRows?: boolean | undefined;
+  keepRows?: number | undefined;
 }
 
 /** Rows whose load data the validation keeps at most (about 150 bytes each); a larger file is read again. */
@@ -549,7 +549,8 @@ async function checkFile(
   let rows = 0;
   let markings = 0;
   let headerSeen = false;
-  let loadRows: LoadRow[] | undefined = options.keepRows === true ? [] : undefined;
+  const rowsKept = options.keepRows ?? 0;
+  let loadRows: LoadRow[] | undefined = rowsKept > 0 ? [] : undefined;
   try {
     for await (const chunk of dataRows(path, encoding, options.sheet)) {
       if ('header' in chunk) {
@@ -566,7 +567,7 @@ async function checkFile(
         if (row === undefined) continue;
         if (row.marking !== null) markings += 1;
         if (loadRows !== undefined) {
-          if (loadRows.length >= ROWS_KEPT) loadRows = undefined;
+          if (loadRows.length >= rowsKept) loadRows = undefined;
           else loadRows.push({ line: row.line, siteRef: row.siteRef, itemRef: row.itemRef, marking: row.marking });
         }
         const site = sites.get(row.siteRef);

@@ -23,6 +23,7 @@ import {
   FieldReader,
   parseLoadRow,
   Problems,
+  ROWS_KEPT,
   validateFile,
   type ImportProgress,
   type LoadRow,
@@ -333,6 +334,8 @@ export async function importItemsCsv(
     mapping?: ImportMapping | undefined;
     /** The sheet of a workbook to read; the first when not given. */
     sheet?: string | undefined;
+    /** Rows of a file the validation keeps for the load, beyond which the load reads the file again (for tests). */
+    rowsKept?: number | undefined;
     /** New rows from which a table is loaded with its indexes set aside ({@link BULK_MINIMUM_ROWS}; for tests). */
     bulkMinimumRows?: number | undefined;
   } = {},
@@ -340,7 +343,10 @@ export async function importItemsCsv(
   const { onProgress, batchSize = BATCH_ROWS } = options;
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
-  const validated = await validateFile(db, investigationId, path, onProgress, { ...options, keepRows: true });
+  const validated = await validateFile(db, investigationId, path, onProgress, {
+    ...options,
+    keepRows: options.rowsKept ?? ROWS_KEPT,
+  });
   const result = await db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
