@@ -60,7 +60,6 @@ function sendDerivative(reply: FastifyReply, derivative: Derivative) {
 }
 
 export function registerMediaRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
-
   app.get(
     '/investigations/:id/media',
     {
