@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { clearanceFor } from '../sensitivity/service.js';
 import { getInvestigation } from '../investigations/service.js';
 import { hazardsTable, itemsTable, markingsTable, sitesTable } from './datasets.js';
 import { geoJsonChunks, kmlChunks, type GeoAccessors } from './geo.js';
@@ -78,6 +79,7 @@ export async function openExport(
   lang: ExportLanguage,
 ): Promise<OpenedExport> {
   await requireRole(db, actor, investigationId, 'viewer');
+  const clearance = await clearanceFor(db, actor, investigationId);
   const counter = { rows: 0, leftOut: 0 };
   const [base, extension] = file.split('.') as [string, string];
   const fileName = `${base}-${investigationId}-${lang}.${extension}`;
@@ -90,19 +92,22 @@ export async function openExport(
   });
   switch (file) {
     case 'items.csv':
-      return opened(csvContentType, textStream(csvChunks(itemsTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(itemsTable(db, investigationId, clearance), lang, counter)));
     case 'markings.csv':
-      return opened(csvContentType, textStream(csvChunks(markingsTable(db, investigationId), lang, counter)));
+      return opened(
+        csvContentType,
+        textStream(csvChunks(markingsTable(db, investigationId, clearance), lang, counter)),
+      );
     case 'sites.csv':
-      return opened(csvContentType, textStream(csvChunks(sitesTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(sitesTable(db, investigationId, clearance), lang, counter)));
     case 'hazards.csv':
-      return opened(csvContentType, textStream(csvChunks(hazardsTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(hazardsTable(db, investigationId, clearance), lang, counter)));
     case 'items.xlsx': {
       const output = new PassThrough();
       const tables = [
-        anyTable(itemsTable(db, investigationId)),
-        anyTable(markingsTable(db, investigationId)),
-        anyTable(sitesTable(db, investigationId)),
+        anyTable(itemsTable(db, investigationId, clearance)),
+        anyTable(markingsTable(db, investigationId, clearance)),
+        anyTable(sitesTable(db, investigationId, clearance)),
       ];
       writeXlsx(tables, lang, output, counter).catch((error: unknown) => {
         output.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -111,18 +116,18 @@ export async function openExport(
     }
     case 'sites.geojson': {
       const leftOut = await countSitesWithoutPoint(db, investigationId);
-      const chunks = geoJsonChunks(sitesTable(db, investigationId), siteGeo, lang, counter);
+      const chunks = geoJsonChunks(sitesTable(db, investigationId, clearance), siteGeo, lang, counter);
       return opened(geoJsonContentType, textStream(chunks), leftOut);
     }
     case 'sites.kml': {
       const leftOut = await countSitesWithoutPoint(db, investigationId);
       const { title } = await getInvestigation(db, actor, investigationId);
-      const chunks = kmlChunks(sitesTable(db, investigationId), siteGeo, title, lang, counter);
+      const chunks = kmlChunks(sitesTable(db, investigationId, clearance), siteGeo, title, lang, counter);
       return opened(kmlContentType, textStream(chunks), leftOut);
     }
     case 'hazards.geojson': {
       const leftOut = await countHazardsWithoutPoint(db, investigationId);
-      const chunks = geoJsonChunks(hazardsTable(db, investigationId), hazardGeo, lang, counter);
+      const chunks = geoJsonChunks(hazardsTable(db, investigationId, clearance), hazardGeo, lang, counter);
       return opened(geoJsonContentType, textStream(chunks), leftOut);
     }
   }

@@ -3,6 +3,8 @@ import { toJsonRecord } from '../../db/serialize.js';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { clearanceFor, isVisibleAt } from '../sensitivity/service.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import { getInvestigation, listMembers } from '../investigations/service.js';
 import { findInvestigationHead } from '../audit/repository.js';
 import { exportedTables, listInvestigationRows, type ExportedTable } from './repository.js';
@@ -35,6 +37,7 @@ export async function exportInvestigation(
   investigationId: string,
 ): Promise<InvestigationExport> {
   await requireRole(db, actor, investigationId, 'viewer');
+  const clearance = await clearanceFor(db, actor, investigationId);
   // One read-only snapshot: every table is read as of the same moment.
   return db
     .transaction()
@@ -44,6 +47,7 @@ export async function exportInvestigation(
       for (const table of exportedTables) {
         records[table] = (await listInvestigationRows(trx, table, investigationId)).map((row) => toJsonRecord(row));
       }
+      withoutRecordsAbove(records, clearance);
       const members = await listMembers(trx, actor, investigationId);
       return {
         format: 'armtrace-investigation',
@@ -56,4 +60,25 @@ export async function exportInvestigation(
         records,
       };
     });
+}
+
+/**
+ * Leaves out the records above the reader's clearance and every row that names one (a link to a restricted photo,
+ * the custody of a restricted item, a sync receipt carrying its values…). The minimal filter until export profiles
+ * (issue 13, item 3) take over.
+ */
+function withoutRecordsAbove(records: Record<string, Record<string, unknown>[]>, clearance: SensitivityLevel): void {
+  const hidden = new Set<string>();
+  for (const rows of Object.values(records)) {
+    for (const row of rows) {
+      if (typeof row.sensitivity === 'string' && !isVisibleAt(clearance, row.sensitivity)) hidden.add(String(row.id));
+    }
+  }
+  if (hidden.size === 0) return;
+  for (const [table, rows] of Object.entries(records)) {
+    records[table] = rows.filter((row) => {
+      const text = JSON.stringify(row);
+      return ![...hidden].some((id) => text.includes(id));
+    });
+  }
 }
