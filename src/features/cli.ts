@@ -20,6 +20,7 @@ import { registerReferenceTransferCommands } from './reference-transfers/cli.js'
 import { registerReportCommands } from './report/cli.js';
 import { registerSigningCommands } from './signing/cli.js';
 import { registerReviewCommands } from './review/cli.js';
+import { registerSensitivityCommands } from './sensitivity/cli.js';
 import { registerSiteCommands } from './sites/cli.js';
 import { registerSourceCommands } from './sources/cli.js';
 import { registerProvenanceCommands } from './provenance/cli.js';
@@ -59,4 +60,5 @@ export function registerFeatureCommands(program: Command): void {
   registerFormCommands(program);
   registerSigningCommands(program);
   registerReviewCommands(program);
+  registerSensitivityCommands(program);
 }

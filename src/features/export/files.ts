@@ -104,18 +104,19 @@ export async function openExport(
   const counter = { rows: 0, leftOut: 0 };
   const [base, extension] = file.split('.') as [string, string];
   const fileName = `${base}-${investigationId}-${lang}${profileFileSuffix(profile.profile)}.${extension}`;
-  const sites = () => profiledTable(sitesTable(db, investigationId), scope, 'sites', (row) => row.id);
+  const sites = () => profiledTable(sitesTable(db, investigationId, context.clearance), scope, 'sites', (row) => row.id);
   const items = () =>
     profiledTable(
-      itemsTable(db, investigationId, (id) => scope === undefined || scope.markings.has(id)),
+      itemsTable(db, investigationId, context.clearance, (id) => scope === undefined || scope.markings.has(id)),
       scope,
       'items',
       (row) => row.id,
     );
-  const markings = () => profiledTable(markingsTable(db, investigationId), scope, 'markings', (row) => row.id);
+  const markings = () =>
+    profiledTable(markingsTable(db, investigationId, context.clearance), scope, 'markings', (row) => row.id);
   const hazards = () =>
     profiledTable(
-      hazardsTable(db, investigationId),
+      hazardsTable(db, investigationId, context.clearance),
       scope,
       'items',
       (row) => row.id,
@@ -123,7 +124,7 @@ export async function openExport(
     );
   const sitePoints = () =>
     profiledTable(
-      sitesTable(db, investigationId),
+      sitesTable(db, investigationId, context.clearance),
       scope,
       'sites',
       (row) => row.id,

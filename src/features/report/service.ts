@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
 import { loadFacts } from '../analysis/repository.js';
 import { computeAllAnalyses } from '../analysis/service.js';
 import { renderReportHtml } from './html.js';
 import type { ReportLanguage } from './i18n.js';
 import { printReportPdf } from './pdf.js';
 import { loadReportRecords } from './repository.js';
+import { requireReader } from '../sensitivity/service.js';
 
 export interface ReportOptions {
   lang: ReportLanguage;
@@ -30,7 +30,7 @@ export async function buildReportHtml(
   investigationId: string,
   options: ReportOptions,
 ): Promise<string> {
-  await requireRole(db, user, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, user, investigationId);
   const now = new Date();
   const asOf = options.asOf ?? now.toISOString().slice(0, 10);
   // One snapshot: the figures and the listed records describe the same moment.
@@ -38,8 +38,8 @@ export async function buildReportHtml(
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => ({
-      facts: await loadFacts(trx, investigationId),
-      records: await loadReportRecords(trx, investigationId),
+      facts: await loadFacts(trx, investigationId, clearance),
+      records: await loadReportRecords(trx, investigationId, clearance),
     }));
   return renderReportHtml({
     lang: options.lang,

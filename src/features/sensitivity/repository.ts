@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
-import { levelsAtMost, type GrantableRole, type SensitivityLevel } from './schema.js';
+import { levelsAtMost, sensitivityLevels, type GrantableRole, type SensitivityLevel } from './schema.js';
 
 /** The tables whose records carry a sensitivity (migrations/0025_sensitivity.sql). */
 export const sensitivityTables = ['sites', 'items', 'markings', 'provenance_claims', 'media'] as const;
@@ -158,4 +158,44 @@ export async function listRestrictedClearedInvestigations(
     )
     .execute();
   return rows.map((row) => row.investigation_id);
+}
+
+/**
+ * The highest level a member with `role` sees in the investigation (see clearanceFor in service.ts, which
+ * features use; this form is for the audit log, which the sensitivity service itself writes to).
+ */
+export async function clearanceOfRole(db: Queryable, role: string, investigationId: string): Promise<SensitivityLevel> {
+  if (role === 'owner') return 'restricted';
+  return (await hasRestrictedGrant(db, investigationId, role)) ? 'restricted' : 'internal';
+}
+
+const recordTables = { sites: 'site_id', items: 'item_id', markings: 'marking_id', media: 'media_id' } as const;
+
+/**
+ * A condition on audit_log rows (columns entity_type, entity_id, before, after) that holds for the entries a
+ * reader with `level` may see: not those whose values are of a record above the level, nor those about such a
+ * record or naming one (a marking of a restricted item, a link to a restricted photo…).
+ *
+ * @example
+ * query = query.where(auditEntryVisibleAt('internal'));
+ */
+export function auditEntryVisibleAt(level: SensitivityLevel): RawBuilder<boolean> {
+  const hidden = sensitivityLevels.slice(sensitivityLevels.indexOf(level) + 1);
+  if (hidden.length === 0) return sql<boolean>`true`;
+  const levels = sql.join(hidden);
+  const conditions = [
+    sql`(after ->> 'sensitivity') IN (${levels})`,
+    sql`(before ->> 'sensitivity') IN (${levels})`,
+    ...[...sensitivityTables].map(
+      (table) =>
+        sql`(entity_type = ${table} AND entity_id IN (SELECT hidden.id FROM ${sql.table(table)} hidden WHERE hidden.sensitivity IN (${levels})))`,
+    ),
+    ...Object.entries(recordTables).flatMap(([table, key]) =>
+      ['after', 'before'].map(
+        (side) =>
+          sql`(${sql.ref(side)} ->> ${key}) IN (SELECT hidden.id::text FROM ${sql.table(table)} hidden WHERE hidden.sensitivity IN (${levels}))`,
+      ),
+    ),
+  ];
+  return sql<boolean>`NOT coalesce(${sql.join(conditions, sql` OR `)}, false)`;
 }

@@ -6,7 +6,7 @@ import { investigationNotFound, requireRole, type Access } from '../access/servi
 import { recordChange } from '../audit/service.js';
 import {
   deleteGrant,
-  hasRestrictedGrant,
+  clearanceOfRole,
   insertGrant,
   listGrants,
   listRestrictedClearedInvestigations,
@@ -29,8 +29,7 @@ import {
  * const clearance = await clearanceForRole(db, access.role, access.investigationId);
  */
 export async function clearanceForRole(db: Queryable, role: Role, investigationId: string): Promise<SensitivityLevel> {
-  if (role === 'owner') return 'restricted';
-  return (await hasRestrictedGrant(db, investigationId, role)) ? 'restricted' : 'internal';
+  return clearanceOfRole(db, role, investigationId);
 }
 
 /**
