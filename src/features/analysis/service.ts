@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import * as compute from './compute.js';
@@ -21,6 +22,17 @@ function todayUtc(): string {
 }
 
 /** Checks the caller may read the investigation, then reads its records in one snapshot. */
+/**
+ * The facts the figures are computed from, read in the caller's transaction: the report reads them in the same
+ * snapshot as its records. The caller has checked that the actor may read the investigation.
+ *
+ * @example
+ * const facts = await readInvestigationFacts(trx, investigationId);
+ */
+export function readInvestigationFacts(db: Queryable, investigationId: string): Promise<InvestigationFacts> {
+  return loadFacts(db, investigationId);
+}
+
 async function readFacts(db: Kysely<DB>, user: Actor, investigationId: string): Promise<InvestigationFacts> {
   await requireRole(db, user, investigationId, 'viewer');
   return db
