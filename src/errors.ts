@@ -41,6 +41,10 @@ export const problemCatalogue = {
   timestamp_failed: { status: 502, title: 'The time-stamping authority did not give a valid timestamp' },
   // 409, not 503: the server works; this instance is set up without a TSA, which an administrator can change.
   timestamp_not_configured: { status: 409, title: 'No time-stamping authority is configured' },
+  // The database is unreachable or switching to a standby (src/db/connection-loss.ts): nothing was saved, retry.
+  database_unavailable: { status: 503, title: 'The database is not available; nothing was saved' },
+  // The connection was lost after COMMIT was sent: the change may or may not be saved; check before retrying.
+  commit_outcome_unknown: { status: 503, title: 'The database did not confirm the change; it may or may not be saved' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

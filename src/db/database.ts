@@ -6,6 +6,7 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { connectOrUnavailable, withConnectionLossReported } from './connection-loss.js';
 import { withCopyFromStdin } from './copy.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './tables.js';
@@ -70,6 +71,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       types: typeOverrides,
       max: 10,
       options: '-c jit=off',
+      // During a failover the address may accept nothing for a while: a request waits this long, then gets
+      // database_unavailable instead of hanging. pg-pool applies the same limit to waiting for a free pooled
+      // connection, so it is generous: a busy server queues requests, it does not refuse them.
+      connectionTimeoutMillis: 30_000,
+      // A primary that vanished without closing its sockets (a machine gone) is noticed by TCP keepalives.
+      keepAlive: true,
     });
     // An idle connection the server drops (a restart, an administrator, a
     // dropped test database) is an 'error' event; unheard, it ends the
@@ -81,8 +88,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       );
     });
     // The clients Kysely gets run `COPY … FROM STDIN` statements as COPYs (src/db/copy.ts).
+    // They also report a lost connection as database_unavailable or commit_outcome_unknown (src/db/connection-loss.ts).
     const dialectPool = {
-      connect: async () => withCopyFromStdin(await pool.connect()),
+      connect: async () => withConnectionLossReported(withCopyFromStdin(await connectOrUnavailable(pool))),
       end: () => pool.end(),
     };
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }) });

@@ -47,8 +47,13 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.url);
-    if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
+    // A lost database (a failover) is an expected event, not a bug: one line each, no stack.
+    const databaseLost = problem.code === 'database_unavailable' || problem.code === 'commit_outcome_unknown';
+    if (databaseLost) request.log.warn({ code: problem.code }, 'request failed: the database was not available');
+    else if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
     if (error instanceof TooManyAttemptsError) void reply.header('retry-after', String(error.retryAfterSeconds));
+    // A failover takes seconds: say when to try again (a client checks first after commit_outcome_unknown).
+    if (problem.code === 'database_unavailable') void reply.header('retry-after', '5');
     void reply.status(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -44,6 +44,8 @@ const messageByCode: Record<string, MessageKey> = {
   publication_not_allowed: 'error.publicationNotAllowed',
   timestamp_failed: 'error.timestampFailed',
   timestamp_not_configured: 'error.timestampNotConfigured',
+  database_unavailable: 'error.databaseUnavailable',
+  commit_outcome_unknown: 'error.commitOutcomeUnknown',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
