@@ -63,4 +63,6 @@ export default tseslint.config(
   layeringConfig,
   { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], languageOptions: { globals: globals.node } },
+  // CommonJS (the lint's import resolver, loaded by eslint-module-utils with require) can only require.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
