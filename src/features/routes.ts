@@ -1,7 +1,7 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
 import { registerActorRoutes } from './actors/routes.js';
 import { registerAnalysisRoutes } from './analysis/routes.js';
-import { registerAuditRoutes } from './audit/routes.js';
+import { registerAuditRoutes, registerInvestigationAuditRoutes } from './audit/routes.js';
 import { registerBagRoutes } from './bags/routes.js';
 import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
@@ -57,6 +57,7 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   });
   registerInvestigationRoutes(app, deps);
   registerSensitivityRoutes(app, deps);
+  registerInvestigationAuditRoutes(app, deps);
   registerExportRoutes(app, deps);
   registerBagRoutes(app, deps);
   registerImportRoutes(app, deps);

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import type { Actor } from '../access/schema.js';
 import * as compute from './compute.js';
 import { loadFacts, type InvestigationFacts } from './repository.js';
@@ -21,6 +23,21 @@ function todayUtc(): string {
 }
 
 /** Checks the caller may read the investigation, then reads its records in one snapshot. */
+/**
+ * The facts the figures are computed from, read in the caller's transaction: the report reads them in the same
+ * snapshot as its records. The caller has checked that the actor may read the investigation.
+ *
+ * @example
+ * const facts = await readInvestigationFacts(trx, investigationId, clearance);
+ */
+export function readInvestigationFacts(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): Promise<InvestigationFacts> {
+  return loadFacts(db, investigationId, clearance);
+}
+
 async function readFacts(db: Kysely<DB>, user: Actor, investigationId: string): Promise<InvestigationFacts> {
   const { clearance } = await requireReader(db, user, investigationId);
   return db

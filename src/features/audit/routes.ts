@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { idParamsSchema } from '../../http/params.js';
 import { requireAdmin } from '../access/service.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { createCheckpointBodySchema } from './checkpoint.js';
@@ -11,8 +12,8 @@ import {
   timestampedCheckpointSchema,
   timestampMissingCheckpoints,
 } from './checkpoint-timestamps.js';
-import { verifyResultSchema } from './schema.js';
-import { verifyAudit, type StoredFilesCheck } from './service.js';
+import { auditListQuerySchema, auditPageSchema, verifyResultSchema } from './schema.js';
+import { listInvestigationAuditPage, verifyAudit, type StoredFilesCheck } from './service.js';
 
 /** What the audit routes need from the rest of the program: the check of the evidence store's files. */
 export interface AuditRouteChecks {
@@ -88,5 +89,37 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps, chec
       },
     },
     async (request) => ({ items: await listTimestampedCheckpoints(db, requireActor(request), config.timestamping) }),
+  );
+}
+
+/**
+ * An investigation's audit history, newest first. Its tag stays `investigations` (the web app shows it there);
+ * mounted right after the investigations' routes (`features/routes.ts`), where the OpenAPI document lists it.
+ */
+export function registerInvestigationAuditRoutes(app: ApiApp, { db }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/audit',
+    {
+      schema: {
+        tags: ['investigations'],
+        summary: 'Audit history, newest first',
+        params: idParamsSchema,
+        querystring: auditListQuerySchema,
+        response: { 200: auditPageSchema, ...problemResponses },
+      },
+    },
+    (request) =>
+      listInvestigationAuditPage(db, requireActor(request), request.params.id, {
+        beforeSeq: request.query.before_seq,
+        afterSeq: request.query.after_seq,
+        sort: request.query.sort,
+        order: request.query.order,
+        limit: request.query.limit,
+        entityId: request.query.entity_id,
+        userId: request.query.user_id,
+        action: request.query.action,
+        from: request.query.from,
+        to: request.query.to,
+      }),
   );
 }

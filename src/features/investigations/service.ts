@@ -10,6 +10,7 @@ import type { Actor, Role } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { findUserByUsername } from '../users/service.js';
+import { findUsername } from '../users/service.js';
 import * as repository from './repository.js';
 import {
   addMemberBodySchema,
@@ -251,7 +252,7 @@ export async function changeMember(
       before,
       after,
     });
-    return toMembership(after, await repository.findUsername(trx, after.user_id));
+    return toMembership(after, await findUsername(trx, after.user_id));
   });
 }
 

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
-import { loadFacts } from '../analysis/repository.js';
-import { computeAllAnalyses } from '../analysis/service.js';
+import { computeAllAnalyses, readInvestigationFacts } from '../analysis/service.js';
 import { renderReportHtml } from './html.js';
 import type { ReportLanguage } from './i18n.js';
 import { printReportPdf } from './pdf.js';
@@ -38,7 +37,7 @@ export async function buildReportHtml(
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => ({
-      facts: await loadFacts(trx, investigationId, clearance),
+      facts: await readInvestigationFacts(trx, investigationId, clearance),
       records: await loadReportRecords(trx, investigationId, clearance),
     }));
   return renderReportHtml({
