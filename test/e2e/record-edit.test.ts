@@ -313,8 +313,11 @@ describe('correct and archive records in the web app', () => {
 
     // The marking archived, then the item.
     await page.goto(itemPage());
-    // The marking's archive button (its row also has edit, history and review buttons naming the marking).
-    await page.getByTestId('marking-row').locator('button.button-danger').click();
+    await page
+      .getByTestId('marking-row')
+      .getByRole('button', { name: /12-34569/ })
+      .nth(1)
+      .click();
     await page.getByRole('dialog').getByLabel(ar('record.archive.reason')).fill('قراءة مكررة');
     await page
       .getByRole('dialog')
