@@ -12,33 +12,22 @@ export function FormsImportProblems({ problems }: { problems: readonly FieldProb
     <section className="section card" aria-labelledby="forms-problems-title" data-testid="forms-problems">
       <h2 id="forms-problems-title">{t('forms.import.problemsTitle', { count: problems.length })}</h2>
       <p>{t('forms.import.nothingImported')}</p>
-      <div className="table-wrap" role="region" aria-labelledby="forms-problems-title" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('forms.import.where')}</th>
-              <th scope="col">{t('forms.import.problem')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((problem, index) => (
-              <tr key={index}>
-                <td>
-                  <bdi dir="ltr" className="media-hash">
-                    {problem.field}
-                  </bdi>
-                </td>
-                <td>
-                  {fieldErrorMessage(t, problem)}{' '}
-                  <span className="muted small" dir="auto">
-                    ({problem.message})
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ol className="forms-problems">
+        {problems.map((problem, index) => (
+          <li key={index}>
+            <span className="visually-hidden">{t('forms.import.where')}: </span>
+            <bdi dir="ltr" className="forms-problem-field">
+              {problem.field}
+            </bdi>
+            <p>
+              <strong>{fieldErrorMessage(t, problem)}</strong>{' '}
+              <span className="muted small" dir="auto">
+                {problem.message}
+              </span>
+            </p>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }

@@ -142,7 +142,9 @@ export function FormsImportScreen({ investigationId }: { investigationId: string
               />
             )}
           </form>
-          {error !== undefined && fileProblem === undefined && <ErrorNotice error={error} />}
+          {error !== undefined && fileProblem === undefined && submissionProblems.length === 0 && (
+            <ErrorNotice error={error} />
+          )}
           {submissionProblems.length > 0 && <FormsImportProblems problems={submissionProblems} />}
           {step.kind === 'checked' && (
             <FormsImportResultView
