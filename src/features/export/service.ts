@@ -7,6 +7,7 @@ import { requireRole } from '../access/service.js';
 import { getInvestigation, listMembers } from '../investigations/service.js';
 import { findInvestigationHead } from '../audit/repository.js';
 import type { PublicationRule } from '../review/schema.js';
+import { clearanceFor } from '../sensitivity/service.js';
 import {
   applyProfile,
   profileDefinitions,
@@ -59,7 +60,10 @@ export async function requireProfileAccess(
     .select('publication_rule')
     .where('id', '=', investigationId)
     .executeTakeFirstOrThrow();
-  return { publicationRule: investigation.publication_rule as PublicationRule, clearance: 'restricted' };
+  return {
+    publicationRule: investigation.publication_rule as PublicationRule,
+    clearance: await clearanceFor(db, actor, investigationId),
+  };
 }
 
 /**
