@@ -16,6 +16,7 @@ import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
 import { registerSigningRoutes } from './signing/routes.js';
 import { registerReviewRoutes } from './review/routes.js';
+import { registerSensitivityRoutes } from './sensitivity/routes.js';
 import { registerSiteRoutes } from './sites/routes.js';
 import { registerSourceRoutes } from './sources/routes.js';
 import { registerSyncRoutes } from './sync/routes.js';
@@ -38,6 +39,7 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerReportRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerInvestigationRoutes(app, deps);
+  registerSensitivityRoutes(app, deps);
   registerExportRoutes(app, deps);
   registerBagRoutes(app, deps);
   registerImportRoutes(app, deps);

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
 import * as compute from './compute.js';
 import { loadFacts, type InvestigationFacts } from './repository.js';
 import type {
@@ -15,6 +14,7 @@ import type {
   ProductionSitesOverTime,
   TimelineQuery,
 } from './schema.js';
+import { requireReader } from '../sensitivity/service.js';
 
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
@@ -22,11 +22,11 @@ function todayUtc(): string {
 
 /** Checks the caller may read the investigation, then reads its records in one snapshot. */
 async function readFacts(db: Kysely<DB>, user: Actor, investigationId: string): Promise<InvestigationFacts> {
-  await requireRole(db, user, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, user, investigationId);
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute((trx) => loadFacts(trx, investigationId));
+    .execute((trx) => loadFacts(trx, investigationId, clearance));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Queryable, Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { clearanceOfRole } from '../sensitivity/repository.js';
 import { verifyStoredOriginals } from '../media/originals.js';
 import type { MediaStore } from '../media/store.js';
 import { verifyCheckpoints } from './checkpoint.js';
@@ -275,7 +276,7 @@ export async function listInvestigationAuditPage(
     to?: string | undefined;
   },
 ): Promise<{ items: AuditEntry[]; next_before_seq: number | null; next_after_seq: number | null }> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const access = await requireRole(db, actor, investigationId, 'viewer');
   if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
     throw new DomainError('validation_failed', 'The period ends before it starts.', [
       {
@@ -297,6 +298,7 @@ export async function listInvestigationAuditPage(
     action: options.action,
     from: options.from === undefined ? undefined : new Date(`${options.from}T00:00:00Z`),
     until: options.to === undefined ? undefined : dayAfter(options.to),
+    clearance: await clearanceOfRole(db, access.role, investigationId),
   });
   const page = rows.slice(0, options.limit);
   const next = rows.length > options.limit ? page[page.length - 1]!.position : null;

@@ -17,6 +17,7 @@ import {
   type MarkingExportRow,
   type SiteExportRow,
 } from './tabular-repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 /** Every page of a keyset-paginated read, row by row. */
 async function* paged<Row extends { id: string }>(
@@ -48,11 +49,15 @@ export const siteColumns: readonly ExportColumn<SiteExportRow>[] = [
   { name: 'updated_at', value: (row) => isoTime(row.updated_at), from: 'sites.updated_at' },
 ];
 
-export function sitesTable(db: Queryable, investigationId: string): ExportTable<SiteExportRow> {
+export function sitesTable(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): ExportTable<SiteExportRow> {
   return {
     name: 'sites',
     columns: siteColumns,
-    rows: paged((after) => listSitesPage(db, investigationId, after)),
+    rows: paged((after) => listSitesPage(db, investigationId, after, clearance)),
   };
 }
 
@@ -62,16 +67,18 @@ export type ItemWithMarkings = ItemExportRow & { markings: string[] };
 async function* itemsWithMarkings(
   db: Queryable,
   investigationId: string,
+  clearance: SensitivityLevel,
   markingKept: (id: string) => boolean,
 ): AsyncGenerator<ItemWithMarkings> {
   let after: string | undefined;
   for (;;) {
-    const page = await listItemsPage(db, investigationId, after);
+    const page = await listItemsPage(db, investigationId, after, clearance);
     if (page.length === 0) return;
     const texts = new Map<string, string[]>();
     for (const marking of await listMarkingTexts(
       db,
       page.map((item) => item.id),
+      clearance,
     )) {
       if (!markingKept(marking.id)) continue;
       const list = texts.get(marking.item_id) ?? [];
@@ -127,9 +134,10 @@ export const itemColumns: readonly ExportColumn<ItemWithMarkings>[] = [
 export function itemsTable(
   db: Queryable,
   investigationId: string,
+  clearance: SensitivityLevel,
   markingKept: (id: string) => boolean = () => true,
 ): ExportTable<ItemWithMarkings> {
-  return { name: 'items', columns: itemColumns, rows: itemsWithMarkings(db, investigationId, markingKept) };
+  return { name: 'items', columns: itemColumns, rows: itemsWithMarkings(db, investigationId, clearance, markingKept) };
 }
 
 export const markingColumns: readonly ExportColumn<MarkingExportRow>[] = [
@@ -144,11 +152,15 @@ export const markingColumns: readonly ExportColumn<MarkingExportRow>[] = [
   { name: 'created_at', value: (row) => isoTime(row.created_at), from: 'markings.created_at' },
 ];
 
-export function markingsTable(db: Queryable, investigationId: string): ExportTable<MarkingExportRow> {
+export function markingsTable(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): ExportTable<MarkingExportRow> {
   return {
     name: 'markings',
     columns: markingColumns,
-    rows: paged((after) => listMarkingsPage(db, investigationId, after)),
+    rows: paged((after) => listMarkingsPage(db, investigationId, after, clearance)),
   };
 }
 
@@ -187,11 +199,19 @@ export const hazardColumns: readonly ExportColumn<HazardExportRow>[] = [
 ];
 
 /** The hazard list in the screen's order: items known to be fuzed first, then those not known, each by id. */
-async function* hazards(db: Queryable, investigationId: string): AsyncGenerator<HazardExportRow> {
-  yield* paged((after) => listHazardsPage(db, investigationId, 'yes', after));
-  yield* paged((after) => listHazardsPage(db, investigationId, 'unknown', after));
+async function* hazards(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): AsyncGenerator<HazardExportRow> {
+  yield* paged((after) => listHazardsPage(db, investigationId, 'yes', after, clearance));
+  yield* paged((after) => listHazardsPage(db, investigationId, 'unknown', after, clearance));
 }
 
-export function hazardsTable(db: Queryable, investigationId: string): ExportTable<HazardExportRow> {
-  return { name: 'hazards', columns: hazardColumns, rows: hazards(db, investigationId) };
+export function hazardsTable(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): ExportTable<HazardExportRow> {
+  return { name: 'hazards', columns: hazardColumns, rows: hazards(db, investigationId, clearance) };
 }

@@ -106,15 +106,16 @@ export async function openExport(
   const fileName = `${base}-${investigationId}-${lang}${profileFileSuffix(profile.profile)}.${extension}`;
   const items = () =>
     profiledTable(
-      itemsTable(db, investigationId, (id) => scope === undefined || scope.markings.has(id)),
+      itemsTable(db, investigationId, context.clearance, (id) => scope === undefined || scope.markings.has(id)),
       scope,
       'items',
       (row) => row.id,
     );
-  const markings = () => profiledTable(markingsTable(db, investigationId), scope, 'markings', (row) => row.id);
+  const markings = () =>
+    profiledTable(markingsTable(db, investigationId, context.clearance), scope, 'markings', (row) => row.id);
   const hazards = () =>
     profiledTable(
-      hazardsTable(db, investigationId),
+      hazardsTable(db, investigationId, context.clearance),
       scope,
       'items',
       (row) => row.id,
@@ -122,7 +123,7 @@ export async function openExport(
     );
   const sitePoints = () =>
     profiledTable(
-      sitesTable(db, investigationId),
+      sitesTable(db, investigationId, context.clearance),
       scope,
       'sites',
       (row) => row.id,

@@ -4,10 +4,11 @@ import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { clearanceFor, isVisibleAt } from '../sensitivity/service.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import { getInvestigation, listMembers } from '../investigations/service.js';
 import { findInvestigationHead } from '../audit/repository.js';
 import type { PublicationRule } from '../review/schema.js';
-import { clearanceFor } from '../sensitivity/service.js';
 import {
   applyProfile,
   profileDefinitions,
@@ -93,6 +94,7 @@ export async function exportInvestigation(
         read[table] = (await listInvestigationRows(trx, table, investigationId)).map((row) => toJsonRecord(row));
       }
       const records = applyProfile(read, options, context);
+      withoutRecordsAbove(records, context.clearance);
       const investigation = await getInvestigation(trx, actor, investigationId);
       const internal = options.profile === 'internal';
       const members = internal ? await listMembers(trx, actor, investigationId) : [];
@@ -110,4 +112,25 @@ export async function exportInvestigation(
         records,
       };
     });
+}
+
+/**
+ * Leaves out the records above the reader's clearance and every row that names one (a link to a restricted photo,
+ * the custody of a restricted item, a sync receipt carrying its values…). The minimal filter until export profiles
+ * (issue 13, item 3) take over.
+ */
+function withoutRecordsAbove(records: Record<string, Record<string, unknown>[]>, clearance: SensitivityLevel): void {
+  const hidden = new Set<string>();
+  for (const rows of Object.values(records)) {
+    for (const row of rows) {
+      if (typeof row.sensitivity === 'string' && !isVisibleAt(clearance, row.sensitivity)) hidden.add(String(row.id));
+    }
+  }
+  if (hidden.size === 0) return;
+  for (const [table, rows] of Object.entries(records)) {
+    records[table] = rows.filter((row) => {
+      const text = JSON.stringify(row);
+      return ![...hidden].some((id) => text.includes(id));
+    });
+  }
 }

@@ -25,6 +25,7 @@ import { planSubmission, type SubmissionPlan } from './plan.js';
 import * as repository from './repository.js';
 import { formIdFor, type FormsImportResult } from './schema.js';
 import { buildXlsForm } from './xlsform.js';
+import { isVisibleAt, requireReader } from '../sensitivity/service.js';
 
 /** What the import needs beyond the database: the evidence store and its limits. */
 export interface FormsImportContext {
@@ -49,13 +50,16 @@ export async function writeXlsForm(
   investigationId: string,
   options: { version?: string | undefined; now?: Date },
 ): Promise<{ filename: string; formId: string; version: string; bytes: Buffer }> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   const investigation = await db
     .selectFrom('investigations')
     .select('title')
     .where('id', '=', investigationId)
     .executeTakeFirstOrThrow();
-  const sites = await repository.listLiveSites(db, investigationId);
+  // The form lists the sites to choose from: only those the reader may see.
+  const sites = (await repository.listLiveSites(db, investigationId)).filter((site) =>
+    isVisibleAt(clearance, site.sensitivity),
+  );
   const version = options.version ?? (options.now ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 12);
   const formId = formIdFor(investigationId);
   const bytes = await buildXlsForm({

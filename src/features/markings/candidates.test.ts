@@ -233,6 +233,7 @@ describe('candidate generation on the database', () => {
       asked += 1;
       const candidates = await findCandidateSkeletons(world.db, plan, {
         investigationIds: [world.investigationId],
+        restrictedIn: undefined,
         includeArchived: false,
       });
       assert.ok(

@@ -1,17 +1,21 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../../db/versioned.js';
+import { restrictedCondition } from '../sensitivity/repository.js';
 
 /** Which markings the serial-run and shared-lot analyses look at. */
 export interface GroupScope {
   /** Only these investigations; undefined for every investigation (administrators). */
   investigationIds: readonly string[] | undefined;
+  /** Where restricted markings may be counted; undefined: everywhere (see src/features/sensitivity). */
+  restrictedIn: readonly string[] | undefined;
   limit: number;
 }
 
 function scopeCondition(scope: GroupScope): RawBuilder<unknown> {
-  if (scope.investigationIds === undefined) return sql`true`;
+  const restricted = restrictedCondition('m', scope.restrictedIn);
+  if (scope.investigationIds === undefined) return restricted;
   if (scope.investigationIds.length === 0) return sql`false`;
-  return sql`m.investigation_id IN (${sql.join(scope.investigationIds.map((id) => sql`${id}::uuid`))})`;
+  return sql`m.investigation_id IN (${sql.join(scope.investigationIds.map((id) => sql`${id}::uuid`))}) AND ${restricted}`;
 }
 
 /** A group's members, as the analyses return them (JSON built by the database). */

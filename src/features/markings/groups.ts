@@ -10,6 +10,7 @@ import { requireRole, visibleInvestigationIds } from '../access/service.js';
 import * as repository from './groups-repository.js';
 import { type SerialRun, type SerialRunsInput, type SharedLot, type SharedLotsInput } from './search-schema.js';
 import { ensureSearchKeys } from './search.js';
+import { restrictedClearedIn } from '../sensitivity/service.js';
 
 const MEMBERS_SHOWN = 50;
 const EARTH_RADIUS_KM = 6371;
@@ -63,8 +64,9 @@ export async function listSharedLots(
   parsed: SharedLotsInput,
 ): Promise<{ items: SharedLot[] }> {
   const investigationIds = await scopeFor(db, actor, parsed.investigation_id);
+  const restrictedIn = await restrictedClearedIn(db, actor, investigationIds);
   await ensureSearchKeys(db);
-  const rows = await repository.listSharedLots(db, { investigationIds, limit: parsed.limit });
+  const rows = await repository.listSharedLots(db, { investigationIds, restrictedIn, limit: parsed.limit });
   return { items: rows.map(spread) };
 }
 
@@ -81,10 +83,11 @@ export async function listSerialRuns(
   parsed: SerialRunsInput,
 ): Promise<{ items: SerialRun[] }> {
   const investigationIds = await scopeFor(db, actor, parsed.investigation_id);
+  const restrictedIn = await restrictedClearedIn(db, actor, investigationIds);
   await ensureSearchKeys(db);
   const rows = await repository.listSerialRuns(
     db,
-    { investigationIds, limit: parsed.limit },
+    { investigationIds, restrictedIn, limit: parsed.limit },
     { maxGap: parsed.max_gap, minItems: parsed.min_items },
   );
   return { items: rows.map(spread) };

@@ -3,6 +3,7 @@ import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { CandidatePlan } from './candidates.js';
 import { confusionKey } from './normalize.js';
+import { restrictedCondition } from '../sensitivity/repository.js';
 
 /** Which markings a search may return. */
 export interface MarkingFilters {
@@ -17,6 +18,11 @@ export interface MarkingFilters {
   recoveredFrom?: string | undefined;
   recoveredTo?: string | undefined;
   includeArchived: boolean;
+  /**
+   * The investigations in which restricted markings (and markings of restricted items) may be returned;
+   * undefined: all of them (administrators). See src/features/sensitivity.
+   */
+  restrictedIn: readonly string[] | undefined;
 }
 
 /** One distinct skeleton among the candidates, with a transcription that has it. */
@@ -57,6 +63,7 @@ function filterConditions(filters: MarkingFilters): RawBuilder<unknown>[] {
     );
   }
   if (!filters.includeArchived) conditions.push(sql`m.archived_at IS NULL`);
+  if (filters.restrictedIn !== undefined) conditions.push(restrictedCondition('m', filters.restrictedIn));
   if (filters.kind !== undefined) conditions.push(sql`m.kind = ${filters.kind}`);
   if (filters.excludeItemId !== undefined) conditions.push(sql`m.item_id <> ${filters.excludeItemId}::uuid`);
   const itemConditions: RawBuilder<unknown>[] = [];

@@ -18,6 +18,8 @@ import * as repository from './search-repository.js';
 import type { MarkingFilters, MarkingHitRow } from './search-repository.js';
 import type { MarkingKind } from './schema.js';
 import { type MarkingHit, type MarkingSearchInput, type SeenElsewhereInput } from './search-schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import { restrictedClearedIn } from '../sensitivity/service.js';
 
 const KEY_BATCH = 1000;
 
@@ -209,6 +211,7 @@ export function toHit({ row, match }: { row: MarkingHitRow; match: MatchResult }
     ...toJsonRecord(marking),
     kind: marking.kind as MarkingKind,
     legibility: marking.legibility as Legibility,
+    sensitivity: marking.sensitivity as SensitivityLevel,
     item: { id: marking.item_id, external_ref: itemExternalRef, category: itemCategory, model: itemModel },
     site: { id: siteId, name: siteName, external_ref: siteExternalRef },
     score: match.score,
@@ -236,11 +239,13 @@ export async function searchAllMarkings(
     readableInvestigations(db, actor, parsed.investigation_id),
     ensureSearchKeys(db),
   ]);
+  const restrictedIn = await restrictedClearedIn(db, actor, investigationIds);
   const hits = await runMarkingSearch(
     db,
     query,
     {
       investigationIds,
+      restrictedIn,
       kind: parsed.kind,
       category: parsed.category,
       siteId: parsed.site_id,
@@ -277,10 +282,11 @@ export async function seenElsewhere(
   if (markingSkeleton(parsed.text).replace(/\?/g, '').length < 3) return { items: [] };
   const query = parseQueryOrFail(transcriptionAsQuery(parsed.text), 'text');
   const [investigationIds] = await Promise.all([readableInvestigations(db, actor, undefined), ensureSearchKeys(db)]);
+  const restrictedIn = await restrictedClearedIn(db, actor, investigationIds);
   const hits = await runMarkingSearch(
     db,
     query,
-    { investigationIds, kind: parsed.kind, excludeItemId: parsed.item_id, includeArchived: false },
+    { investigationIds, restrictedIn, kind: parsed.kind, excludeItemId: parsed.item_id, includeArchived: false },
     parsed.limit,
     // Per keystroke, without the last-resort trigram round (matches more than
     // two errors away, tens of milliseconds on a large table): every match

@@ -10,6 +10,7 @@ import { profiledReportData } from './profiled.js';
 import type { ReportLanguage } from './i18n.js';
 import { printReportPdf } from './pdf.js';
 import { loadReportRecords } from './repository.js';
+import { requireReader } from '../sensitivity/service.js';
 
 export interface ReportOptions {
   lang: ReportLanguage;
@@ -50,8 +51,8 @@ export async function buildReportHtml(
       profiledReportData(
         trx,
         investigationId,
-        await loadFacts(trx, investigationId),
-        await loadReportRecords(trx, investigationId),
+        await loadFacts(trx, investigationId, context.clearance),
+        await loadReportRecords(trx, investigationId, context.clearance),
         profile,
         context,
       ),

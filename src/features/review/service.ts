@@ -5,6 +5,7 @@ import { findForUpdate, findById, updateVersioned, type Queryable, type Tx } fro
 import { DomainError, NotVisibleError } from '../../errors.js';
 import type { Actor, Role } from '../access/schema.js';
 import { requireCanEdit, requireRole, type Access } from '../access/service.js';
+import { clearanceForRole, requireReader, requireVisible } from '../sensitivity/service.js';
 import { recordChange } from '../audit/service.js';
 import * as repository from './repository.js';
 import {
@@ -137,7 +138,8 @@ export async function getReviewStatus(
   id: string,
 ): Promise<ReviewStatus> {
   const row = await loadRecord(db, kind, id, false);
-  const access = await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { access, clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, kindNames[kind]);
   return describe(db, actor, access, kind, row);
 }
 
@@ -215,6 +217,7 @@ async function transition(
   return db.transaction().execute(async (trx: Tx) => {
     const row = await loadRecord(trx, kind, id, true);
     const access = await requireRole(trx, actor, row.investigation_id, step === 'submit' ? 'investigator' : 'editor');
+    requireVisible(await clearanceForRole(trx, access.role, row.investigation_id), row, kindNames[kind]);
     requireVersion(kind, row, version);
     const now = new Date();
     let patch: Parameters<typeof repository.updateReviewColumns>[4];
@@ -298,7 +301,8 @@ export async function listReviewQueue(
   if (!mayReview(access) || (await publicationRule(db, investigationId)) === undefined) {
     return { items: [], next_after: null, can_verify: false };
   }
-  const rows = await repository.listQueue(db, investigationId, actor.userId, query);
+  const clearance = await clearanceForRole(db, access.role, investigationId);
+  const rows = await repository.listQueue(db, investigationId, actor.userId, query, clearance);
   const page: Page<ReviewQueueEntry> = toPage(rows, query.limit, (row) => ({
     kind: row.kind,
     id: row.id,

@@ -74,10 +74,13 @@ export const sensitivitySettingsSchema = z.object({
     .array(restrictedGrantSchema)
     .describe('Roles besides owners that see restricted records (owners always do)'),
   clearance: sensitivityLevelSchema.describe('The highest level you may see in this investigation'),
+  version: z.number().int().describe('The investigation’s version (send it back to change the default)'),
+  can_change: z.boolean().describe('Whether you may change the default and the grants (owners)'),
 });
 export type SensitivitySettings = z.infer<typeof sensitivitySettingsSchema>;
 
 export const updateSensitivityDefaultBodySchema = z.object({
+  version: z.number().int().min(1).describe('The investigation’s version you read; a stale one gets 409'),
   default_sensitivity: sensitivityLevelSchema,
   default_sensitivity_reason: reasonSchema.nullish(),
 });

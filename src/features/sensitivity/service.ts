@@ -1,10 +1,25 @@
-import type { Queryable } from '../../db/versioned.js';
+import { findById, findForUpdate, inTransaction, updateVersioned, type Queryable } from '../../db/versioned.js';
 import { findInvestigationAccess } from '../access/repository.js';
 import type { Actor, Role } from '../access/schema.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
 import { investigationNotFound, requireRole, type Access } from '../access/service.js';
-import { hasRestrictedGrant } from './repository.js';
-import { sensitivityRank, type SensitivityLevel } from './schema.js';
+import { recordChange } from '../audit/service.js';
+import {
+  deleteGrant,
+  clearanceOfRole,
+  insertGrant,
+  listGrants,
+  listRestrictedClearedInvestigations,
+} from './repository.js';
+import {
+  grantableRoleSchema,
+  sensitivityRank,
+  updateSensitivityDefaultBodySchema,
+  type GrantableRole,
+  type SensitivityLevel,
+  type SensitivitySettings,
+  type UpdateSensitivityDefaultInput,
+} from './schema.js';
 
 /**
  * The highest sensitivity a member with `role` may see in the investigation: owners see restricted records, the
@@ -14,8 +29,7 @@ import { sensitivityRank, type SensitivityLevel } from './schema.js';
  * const clearance = await clearanceForRole(db, access.role, access.investigationId);
  */
 export async function clearanceForRole(db: Queryable, role: Role, investigationId: string): Promise<SensitivityLevel> {
-  if (role === 'owner') return 'restricted';
-  return (await hasRestrictedGrant(db, investigationId, role)) ? 'restricted' : 'internal';
+  return clearanceOfRole(db, role, investigationId);
 }
 
 /**
@@ -149,4 +163,132 @@ export async function requireReader(
 ): Promise<{ access: Access; clearance: SensitivityLevel }> {
   const access = await requireRole(db, actor, investigationId, 'viewer');
   return { access, clearance: await clearanceForRole(db, access.role, investigationId) };
+}
+
+/**
+ * For searches across investigations: of the investigations the actor may read (`undefined`: all, for
+ * administrators), those in which the actor also sees restricted records; undefined when that is all of them.
+ *
+ * @example
+ * const restrictedIn = await restrictedClearedIn(db, actor, await visibleInvestigationIds(db, actor));
+ */
+export async function restrictedClearedIn(
+  db: Queryable,
+  actor: Actor,
+  investigationIds: readonly string[] | undefined,
+): Promise<readonly string[] | undefined> {
+  // Administrators act as owners everywhere (requireRole), so they see restricted records wherever they read.
+  if (actor.isAdmin) return investigationIds;
+  if (investigationIds === undefined) return undefined;
+  return await listRestrictedClearedInvestigations(db, actor.userId, investigationIds);
+}
+
+async function describeSettings(db: Queryable, investigationId: string, role: Role): Promise<SensitivitySettings> {
+  const investigation = await findById(db, 'investigations', investigationId);
+  const grants = await listGrants(db, investigationId);
+  return {
+    investigation_id: investigationId,
+    default_sensitivity: investigation.default_sensitivity as SensitivityLevel,
+    default_sensitivity_reason: investigation.default_sensitivity_reason,
+    restricted_roles: grants.map((grant) => ({
+      role: grant.role as GrantableRole,
+      granted_by: grant.granted_by,
+      granted_at: grant.granted_at.toISOString(),
+    })),
+    clearance: await clearanceForRole(db, role, investigationId),
+    version: investigation.version,
+    can_change: role === 'owner' && investigation.archived_at === null,
+  };
+}
+
+/**
+ * An investigation's sensitivity settings: the default level of new records, the roles granted sight of
+ * restricted records, and the reader's own clearance (any member).
+ *
+ * @example
+ * const { default_sensitivity, clearance } = await getSensitivitySettings(db, actor, investigationId);
+ */
+export async function getSensitivitySettings(
+  db: Queryable,
+  actor: Actor,
+  investigationId: string,
+): Promise<SensitivitySettings> {
+  const access = await requireRole(db, actor, investigationId, 'viewer');
+  return describeSettings(db, investigationId, access.role);
+}
+
+/**
+ * Sets the level new records take when their writer gives none (owners; audited as
+ * `investigation.default_sensitivity`). A restricted default needs a reason, which new records take with it.
+ *
+ * @example
+ * await setDefaultSensitivity(db, actor, investigationId, { version: 3, default_sensitivity: 'partners' });
+ */
+export async function setDefaultSensitivity(
+  db: Queryable,
+  actor: Actor,
+  investigationId: string,
+  input: UpdateSensitivityDefaultInput,
+): Promise<SensitivitySettings> {
+  const parsed = updateSensitivityDefaultBodySchema.parse(input);
+  return inTransaction(db, async (trx) => {
+    const access = await requireRole(trx, actor, investigationId, 'owner');
+    const reason = parsed.default_sensitivity_reason ?? null;
+    if (parsed.default_sensitivity === 'restricted' && reason === null) {
+      throw new DomainError('validation_failed', 'A restricted default needs a reason.', [
+        {
+          field: 'default_sensitivity_reason',
+          message: 'a restricted default needs a reason',
+          code: 'sensitivity_reason_required',
+        },
+      ]);
+    }
+    const before = await findForUpdate(trx, 'investigations', investigationId);
+    const after = await updateVersioned(trx, 'investigations', before, parsed.version, {
+      default_sensitivity: parsed.default_sensitivity,
+      default_sensitivity_reason: reason,
+    });
+    await recordChange(trx, actor, {
+      action: 'investigation.default_sensitivity',
+      entityType: 'investigations',
+      entityId: investigationId,
+      investigationId,
+      before,
+      after,
+    });
+    return describeSettings(trx, investigationId, access.role);
+  });
+}
+
+/**
+ * Grants or withdraws a role's sight of the investigation's restricted records (owners; audited as
+ * `sensitivity.grant` / `sensitivity.revoke`). Granting twice or withdrawing what was not granted changes nothing.
+ *
+ * @example
+ * await setRestrictedGrant(db, actor, investigationId, 'editor', true);
+ */
+export async function setRestrictedGrant(
+  db: Queryable,
+  actor: Actor,
+  investigationId: string,
+  role: GrantableRole,
+  granted: boolean,
+): Promise<SensitivitySettings> {
+  const parsedRole = grantableRoleSchema.parse(role);
+  return inTransaction(db, async (trx) => {
+    const access = await requireRole(trx, actor, investigationId, 'owner');
+    const changed = granted
+      ? await insertGrant(trx, investigationId, parsedRole, actor.userId)
+      : await deleteGrant(trx, investigationId, parsedRole);
+    if (changed !== undefined) {
+      await recordChange(trx, actor, {
+        action: granted ? 'sensitivity.grant' : 'sensitivity.revoke',
+        entityType: 'restricted_grants',
+        entityId: investigationId,
+        investigationId,
+        ...(granted ? { after: changed } : { before: changed }),
+      });
+    }
+    return describeSettings(trx, investigationId, access.role);
+  });
 }

@@ -3,6 +3,8 @@ import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import { traceRequestStatuses, type TraceRequestSortKey } from './schema.js';
+import { whereRecordAndItemAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 // ---------------------------------------------------------------- trace requests
 
@@ -139,6 +141,7 @@ export async function listProvenanceClaims(
     itemId: string | undefined;
     lotNormalized: string | undefined;
     eventType: string | undefined;
+    clearance: SensitivityLevel;
   },
 ): Promise<Row<'provenance_claims'>[]> {
   let query = db
@@ -147,6 +150,7 @@ export async function listProvenanceClaims(
     .where('investigation_id', '=', options.investigationId)
     .orderBy('id')
     .limit(options.limit + 1);
+  query = whereRecordAndItemAtMost(query, 'provenance_claims', options.clearance);
   if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.itemId !== undefined) query = query.where('item_id', '=', options.itemId);
@@ -159,10 +163,10 @@ export async function listProvenanceClaims(
 export async function listLotMarkings(
   db: Queryable,
   itemId: string,
-): Promise<Pick<Row<'markings'>, 'id' | 'text' | 'normalized'>[]> {
+): Promise<Pick<Row<'markings'>, 'id' | 'text' | 'normalized' | 'sensitivity'>[]> {
   return db
     .selectFrom('markings')
-    .select(['id', 'text', 'normalized'])
+    .select(['id', 'text', 'normalized', 'sensitivity'])
     .where('item_id', '=', itemId)
     .where('kind', '=', 'lot')
     .where('archived_at', 'is', null)
@@ -320,11 +324,19 @@ export async function listItemsCarryingLot(
   db: Queryable,
   investigationId: string,
   lotNormalized: string,
+  clearance: SensitivityLevel,
 ): Promise<LotItemRow[]> {
-  return db
+  const joined = db
     .selectFrom('markings')
     .innerJoin('items', 'items.id', 'markings.item_id')
-    .innerJoin('sites', 'sites.id', 'items.site_id')
+    .innerJoin('sites', 'sites.id', 'items.site_id');
+  // Each row names the item, its site and the marking: all three must be within the reader's clearance.
+  const visible = whereSensitivityAtMost(
+    whereSensitivityAtMost(whereSensitivityAtMost(joined, 'markings', clearance), 'items', clearance),
+    'sites',
+    clearance,
+  );
+  return visible
     .select([
       'items.id as item_id',
       'items.external_ref',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sensitivityCreateFields, sensitivityResponseFields, sensitivityUpdateFields } from '../sensitivity/schema.js';
 import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 
@@ -150,6 +151,7 @@ export const provenanceClaimSchema = z.object({
   version: z.number().int(),
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
+  ...sensitivityResponseFields,
 });
 export type ProvenanceClaim = z.infer<typeof provenanceClaimSchema>;
 export const provenanceClaimPageSchema = pageSchema(provenanceClaimSchema);
@@ -186,6 +188,7 @@ export const createProvenanceClaimBodySchema = z
     lot_marking: lotMarkingSchema.nullable().optional(),
     ...claimFields,
     notes: claimFields.notes.default(''),
+    ...sensitivityCreateFields,
   })
   .superRefine((value, context) => {
     if ((value.item_id ?? null) === null && (value.lot_marking ?? null) === null) {
@@ -217,6 +220,7 @@ export const updateProvenanceClaimBodySchema = z
     trace_request_id: claimFields.trace_request_id,
     confidence: claimFields.confidence.optional(),
     notes: claimFields.notes.optional(),
+    ...sensitivityUpdateFields,
   })
   .superRefine(toNotBeforeFrom);
 export type UpdateProvenanceClaimInput = z.input<typeof updateProvenanceClaimBodySchema>;

@@ -56,6 +56,25 @@ import {
   type UpdateProvenanceClaimInput,
   type UpdateTraceRequestInput,
 } from './schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import {
+  clearanceForRole,
+  isVisibleAt,
+  requireReader,
+  requireVisible,
+  sensitivityForInsert,
+  sensitivityPatch,
+} from '../sensitivity/service.js';
+
+/** A claim may be about an item only the writer can see; one above the clearance is answered as unknown. */
+async function requireVisibleItem(db: Queryable, itemId: string, clearance: SensitivityLevel): Promise<void> {
+  const item = await db.selectFrom('items').select('sensitivity').where('id', '=', itemId).executeTakeFirst();
+  if (item !== undefined && !isVisibleAt(clearance, item.sensitivity)) {
+    throw new DomainError('reference_invalid', `Item ${itemId} does not exist or you cannot see it.`, [
+      { field: 'item_id', message: 'no such item in this investigation', code: 'unknown_reference' },
+    ]);
+  }
+}
 
 /** Today's date in UTC, the calendar overdue requests are judged by. */
 function todayUtc(): string {
@@ -330,6 +349,7 @@ function toProvenanceClaim(row: Row<'provenance_claims'>): ProvenanceClaim {
     ...toJsonRecord(row),
     event_type: row.event_type as ProvenanceEventType,
     confidence: row.confidence as Confidence,
+    sensitivity: row.sensitivity as SensitivityLevel,
   };
 }
 
@@ -357,10 +377,14 @@ export async function createProvenanceClaim(
 ): Promise<ProvenanceClaim> {
   const parsed = createProvenanceClaimBodySchema.parse(input);
   return db.transaction().execute(async (trx) => {
-    await requireRole(trx, user, investigationId, 'investigator');
+    const access = await requireRole(trx, user, investigationId, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, investigationId);
+    const sensitivity = sensitivityForInsert(parsed, clearance);
+    if (parsed.item_id != null) await requireVisibleItem(trx, parsed.item_id, clearance);
     const now = new Date();
     const lotMarking = parsed.lot_marking ?? null;
     const row = await repository.insertProvenanceClaim(trx, {
+      ...sensitivity,
       id: uuidv7(),
       investigation_id: investigationId,
       item_id: parsed.item_id ?? null,
@@ -398,9 +422,10 @@ export async function listProvenanceClaims(
   investigationId: string,
   query: ProvenanceClaimListQuery,
 ): Promise<Page<ProvenanceClaim>> {
-  await requireRole(db, user, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, user, investigationId);
   const rows = await repository.listProvenanceClaims(db, {
     investigationId,
+    clearance,
     after: query.after,
     limit: query.limit,
     includeArchived: query.include_archived,
@@ -413,7 +438,12 @@ export async function listProvenanceClaims(
 
 export async function getProvenanceClaim(db: Kysely<DB>, user: Actor, id: string): Promise<ProvenanceClaim> {
   const row = await findById(db, 'provenance_claims', id);
-  await requireRole(db, user, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, user, row.investigation_id);
+  requireVisible(clearance, row, 'Provenance claim');
+  if (row.item_id !== null) {
+    const item = await findById(db, 'items', row.item_id);
+    requireVisible(clearance, { id, sensitivity: item.sensitivity }, 'Provenance claim');
+  }
   return toProvenanceClaim(row);
 }
 
@@ -423,11 +453,17 @@ export async function updateProvenanceClaim(
   id: string,
   input: UpdateProvenanceClaimInput,
 ): Promise<ProvenanceClaim> {
-  const { version, ...changes } = updateProvenanceClaimBodySchema.parse(input);
+  const parsed = updateProvenanceClaimBodySchema.parse(input);
+  const { version, sensitivity: _sensitivity, sensitivity_reason: _reason, ...changes } = parsed;
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'provenance_claims', id);
     const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Provenance claim');
     requireCanEdit(access, user, before);
+    if (changes.item_id != null && changes.item_id !== before.item_id) {
+      await requireVisibleItem(trx, changes.item_id, clearance);
+    }
     const itemId = changes.item_id === undefined ? before.item_id : changes.item_id;
     const lotMarking = changes.lot_marking === undefined ? before.lot_marking : changes.lot_marking;
     if ((itemId === null) === (lotMarking === null)) {
@@ -449,6 +485,7 @@ export async function updateProvenanceClaim(
     }
     const after = await updateVersioned(trx, 'provenance_claims', before, version, {
       ...changes,
+      ...sensitivityPatch(parsed, before, clearance),
       ...(changes.lot_marking === undefined ? {} : { lot_normalized: normalizeLot(changes.lot_marking) }),
     });
     await recordChange(trx, user, {
@@ -473,6 +510,7 @@ export async function archiveProvenanceClaim(
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'provenance_claims', id);
     const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Provenance claim');
     requireCanEdit(access, user, before);
     const after = await archiveVersioned(trx, 'provenance_claims', before, parsed.version, parsed.reason);
     await recordChange(trx, user, {
@@ -494,8 +532,9 @@ export async function archiveProvenanceClaim(
  */
 export async function getItemProvenance(db: Kysely<DB>, user: Actor, itemId: string): Promise<ItemProvenance> {
   const item = await findById(db, 'items', itemId);
-  await requireRole(db, user, item.investigation_id, 'viewer');
-  const lots = await repository.listLotMarkings(db, itemId);
+  const { clearance } = await requireReader(db, user, item.investigation_id);
+  requireVisible(clearance, item, 'Item');
+  const lots = (await repository.listLotMarkings(db, itemId)).filter((lot) => isVisibleAt(clearance, lot.sensitivity));
   const lotTextByNormalized = new Map<string, string>();
   for (const lot of lots)
     if (!lotTextByNormalized.has(lot.normalized)) lotTextByNormalized.set(lot.normalized, lot.text);
@@ -505,14 +544,16 @@ export async function getItemProvenance(db: Kysely<DB>, user: Actor, itemId: str
     lotsNormalized: [...lotTextByNormalized.keys()],
   });
   const conflicts = findConflicts(rows);
-  const claims: ItemProvenanceClaim[] = rows.map((row) => ({
-    ...toProvenanceClaim(row),
-    inherited_from_lot:
-      row.item_id === itemId || row.lot_normalized === null
-        ? null
-        : (lotTextByNormalized.get(row.lot_normalized) ?? row.lot_marking),
-    conflicts_with: conflicts.get(row.id) ?? [],
-  }));
+  const claims: ItemProvenanceClaim[] = rows
+    .filter((row) => isVisibleAt(clearance, row.sensitivity))
+    .map((row) => ({
+      ...toProvenanceClaim(row),
+      inherited_from_lot:
+        row.item_id === itemId || row.lot_normalized === null
+          ? null
+          : (lotTextByNormalized.get(row.lot_normalized) ?? row.lot_marking),
+      conflicts_with: conflicts.get(row.id) ?? [],
+    }));
   claims.sort(compareClaims);
   return { item_id: itemId, claims };
 }
@@ -528,12 +569,14 @@ export async function getLotProvenance(
   investigationId: string,
   lotMarking: string,
 ): Promise<LotProvenance> {
-  await requireRole(db, user, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, user, investigationId);
   const lotNormalized = normalizeMarking(lotMarking);
-  const items = await repository.listItemsCarryingLot(db, investigationId, lotNormalized);
+  const items = await repository.listItemsCarryingLot(db, investigationId, lotNormalized, clearance);
   const rows = await repository.listClaimsForLot(db, investigationId, lotNormalized);
   const conflicts = findConflicts(rows);
-  const claims = rows.map((row) => ({ ...toProvenanceClaim(row), conflicts_with: conflicts.get(row.id) ?? [] }));
+  const claims = rows
+    .filter((row) => isVisibleAt(clearance, row.sensitivity))
+    .map((row) => ({ ...toProvenanceClaim(row), conflicts_with: conflicts.get(row.id) ?? [] }));
   claims.sort(compareClaims);
   return { lot_marking: lotMarking, lot_normalized: lotNormalized, items, claims };
 }
@@ -549,7 +592,8 @@ export async function getLotProvenance(
 export async function exportItemProvenance(db: Kysely<DB>, user: Actor, itemId: string): Promise<ProvDocument> {
   const provenance = await getItemProvenance(db, user, itemId);
   const item = await findById(db, 'items', itemId);
-  const lots = await repository.listLotMarkings(db, itemId);
+  const { clearance } = await requireReader(db, user, item.investigation_id);
+  const lots = (await repository.listLotMarkings(db, itemId)).filter((lot) => isVisibleAt(clearance, lot.sensitivity));
   const idsOf = (pick: (claim: ProvenanceClaim) => (string | null)[]) => [
     ...new Set(provenance.claims.flatMap(pick).filter((id): id is string => id !== null)),
   ];
