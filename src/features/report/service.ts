@@ -10,7 +10,6 @@ import { profiledReportData } from './profiled.js';
 import type { ReportLanguage } from './i18n.js';
 import { printReportPdf } from './pdf.js';
 import { loadReportRecords } from './repository.js';
-import { requireReader } from '../sensitivity/service.js';
 
 export interface ReportOptions {
   lang: ReportLanguage;
