@@ -4,6 +4,11 @@ import { withSession } from '../../cli/context.js';
 import { registerExportFileCommands } from './cli-files.js';
 import { parseProfileOptions, withProfileOptions } from './cli-profile.js';
 import { exportInvestigation } from './service.js';
+import { DomainError } from '../../errors.js';
+import { isLocale } from '../../i18n/messages.js';
+import { printJson } from '../../cli/output.js';
+import { gridKmSchema } from './profiles.js';
+import { writePublicSite } from './site.js';
 
 export function registerExportCommands(program: Command): void {
   const exportCommand = program.command('export').description('Export records');
@@ -36,4 +41,47 @@ export function registerExportCommands(program: Command): void {
     },
   );
   registerExportFileCommands(exportCommand);
+  exportCommand
+    .command('site')
+    .description(
+      'Write the public site of an investigation (public profile): index.html with the report and a map of the generalised points, the public JSON and GeoJSON, photo copies without metadata; opens from the folder with no server',
+    )
+    .requiredOption('--investigation <id>', 'investigation id')
+    .requiredOption('--out <dir>', 'a new folder to write the site into')
+    .option('--lang <lang>', 'language of the page: en, fr or ar', 'en')
+    .option('--grid-km <km>', 'grid cell size in km the points are generalised to', '10')
+    .option('--json', 'print a summary as JSON')
+    .action(
+      async (
+        options: { investigation: string; out: string; lang: string; gridKm: string; json?: boolean },
+        command: Command,
+      ) => {
+        if (!isLocale(options.lang)) {
+          throw new DomainError('validation_failed', `Unknown language "${options.lang}": use en, fr or ar.`, [
+            { field: 'lang', message: 'en, fr or ar' },
+          ]);
+        }
+        const gridKm = gridKmSchema.safeParse(options.gridKm);
+        if (!gridKm.success) {
+          throw new DomainError('validation_failed', 'Invalid --grid-km: a whole number of km from 1 to 1000.', [
+            { field: 'grid-km', message: 'a whole number of km from 1 to 1000' },
+          ]);
+        }
+        const lang = options.lang;
+        await withSession(command, async ({ db, actor, store }) => {
+          const result = await writePublicSite(
+            db,
+            store,
+            actor,
+            options.investigation,
+            { lang, gridKm: gridKm.data },
+            options.out,
+          );
+          if (options.json === true) return printJson(result);
+          process.stdout.write(
+            `Wrote the public site to ${result.out}: ${result.sites} sites on a ${gridKm.data} km grid, ${result.photos} photo copies, ${result.withheld} files withheld. Open ${result.out}/index.html.\n`,
+          );
+        });
+      },
+    );
 }

@@ -193,7 +193,7 @@ export const hazardColumns: readonly ExportColumn<HazardExportRow>[] = [
   {
     name: 'disposal_status_since',
     value: (row) => isoTime(row.disposal_status_since),
-    from: 'items.disposal_status_since',
+    from: 'items.disposal_status',
   },
   { name: 'disposal_note', value: (row) => row.disposal_note, from: 'items.disposal_note' },
 ];

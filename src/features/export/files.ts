@@ -104,7 +104,6 @@ export async function openExport(
   const counter = { rows: 0, leftOut: 0 };
   const [base, extension] = file.split('.') as [string, string];
   const fileName = `${base}-${investigationId}-${lang}${profileFileSuffix(profile.profile)}.${extension}`;
-  const sites = () => profiledTable(sitesTable(db, investigationId, context.clearance), scope, 'sites', (row) => row.id);
   const items = () =>
     profiledTable(
       itemsTable(db, investigationId, context.clearance, (id) => scope === undefined || scope.markings.has(id)),

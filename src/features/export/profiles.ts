@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { Role } from '../access/schema.js';
 import type { PublicationRule } from '../review/schema.js';
+import { sensitivityLevels, type SensitivityLevel } from '../sensitivity/schema.js';
 import { DEFAULT_GRID_KM, generalisePoint, gridDescription } from './grid.js';
 import { classOfColumn, type ColumnClass } from './personal-data.js';
 import { exportedTables, type ExportedTable } from './repository.js';
@@ -40,9 +41,9 @@ export const gridKmSchema = z.coerce
   .default(DEFAULT_GRID_KM)
   .describe('public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10)');
 
-/** The sensitivity levels in order, least to most sensitive (see src/features/sensitivity). */
-const sensitivityOrder = ['public', 'partners', 'internal', 'restricted'] as const;
-type Level = (typeof sensitivityOrder)[number];
+/** The sensitivity levels in order, least to most sensitive. */
+const sensitivityOrder = sensitivityLevels;
+type Level = SensitivityLevel;
 
 export interface ProfileDefinition {
   name: ExportProfile;
@@ -202,7 +203,6 @@ function reviewAllows(definition: ProfileDefinition, row: RecordRow, rule: Publi
 export function recordAllowed(definition: ProfileDefinition, row: RecordRow, context: ProfileContext): boolean {
   if (!reviewAllows(definition, row, context.publicationRule)) return false;
   const ceiling = definition.maxSensitivity === 'clearance' ? context.clearance : definition.maxSensitivity;
-  if (!('sensitivity' in row) && definition.maxSensitivity === 'clearance') return true;
   return levelRank(row.sensitivity) <= sensitivityOrder.indexOf(ceiling);
 }
 

@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
+import { listTarEntries, tarLength, tarStream } from '../bags/tar.js';
+import { writePublicSite } from './site.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { idParamsSchema } from '../../http/params.js';
 import { exportFiles, openExport } from './files.js';
-import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from './profiles.js';
+import { gridKmSchema, profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from './profiles.js';
 import { exportInvestigation } from './service.js';
 
 const exportFileParamsSchema = idParamsSchema.extend({
@@ -16,7 +22,54 @@ const exportFileQuerySchema = profileQuerySchema.extend({
 /** Response header: rows without a point, left out of a GeoJSON or KML file (listed in the CSV and XLSX). */
 export const leftOutHeader = 'armtrace-left-out';
 
-export function registerExportRoutes(app: ApiApp, { db }: RouteDeps): void {
+const siteQuerySchema = z.object({
+  lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the page'),
+  grid_km: gridKmSchema,
+});
+
+export function registerExportRoutes(app: ApiApp, { db, store }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/site.tar',
+    {
+      schema: {
+        tags: ['export'],
+        summary:
+          'The public site (public profile) as one tar file: index.html (report and map of generalised points, no outside hosts), data/investigation.json, data/sites.geojson, photo copies without metadata (owners and editors)',
+        params: idParamsSchema,
+        querystring: siteQuerySchema,
+        produces: ['application/x-tar'],
+        response: { 200: z.unknown().describe('The tar archive of the site folder'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-site-'));
+      const removeFolder = () => void fsp.rm(folder, { recursive: true, force: true });
+      try {
+        const name = `investigation-${investigationId}-public-site`;
+        const out = path.join(folder, randomUUID());
+        await writePublicSite(
+          db,
+          store,
+          actor,
+          investigationId,
+          { lang: request.query.lang, gridKm: request.query.grid_km },
+          out,
+        );
+        const entries = await listTarEntries(out, name);
+        return await reply
+          .header('content-type', 'application/x-tar')
+          .header(profileHeader, 'public')
+          .header('content-length', tarLength(entries))
+          .header('content-disposition', `attachment; filename="${name}.tar"`)
+          .send(tarStream(entries, removeFolder));
+      } catch (error) {
+        removeFolder();
+        throw error;
+      }
+    },
+  );
   app.get(
     '/investigations/:id/export.json',
     {

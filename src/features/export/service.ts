@@ -61,7 +61,10 @@ export async function requireProfileAccess(
     .select('publication_rule')
     .where('id', '=', investigationId)
     .executeTakeFirstOrThrow();
-  return { publicationRule: investigation.publication_rule as PublicationRule, clearance: 'restricted' };
+  return {
+    publicationRule: investigation.publication_rule as PublicationRule,
+    clearance: await clearanceFor(db, actor, investigationId),
+  };
 }
 
 /**

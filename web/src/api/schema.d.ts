@@ -24934,6 +24934,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the report’s own text; data shows as entered */
           lang?: 'en' | 'ar' | 'fr';
           /** @description The day ages are measured on (YYYY-MM-DD); today by default */
@@ -25133,6 +25137,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the report’s own text; data shows as entered */
           lang?: 'en' | 'ar' | 'fr';
           /** @description The day ages are measured on (YYYY-MM-DD); today by default */
@@ -29511,6 +29519,205 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/investigations/{id}/site.tar': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public site (public profile) as one tar file: index.html (report and map of generalised points, no outside hosts), data/investigation.json, data/sites.geojson, photo copies without metadata (owners and editors) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Language of the page */
+          lang?: 'en' | 'ar' | 'fr';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The tar archive of the site folder */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': unknown;
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/investigations/{id}/export.json': {
     parameters: {
       query?: never;
@@ -29518,10 +29725,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every record of the investigation, archived ones included, with the audit-chain head */
+    /** Every record of the investigation the profile lets out (internal: all, archived ones included), with the audit-chain head and the profile that made it */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
         header?: never;
         path: {
           id: string;
@@ -29721,6 +29933,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the labels written beside the codes */
           lang?: 'en' | 'ar' | 'fr';
         };
@@ -30254,7 +30470,12 @@ export interface paths {
     /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
         header?: never;
         path: {
           id: string;
