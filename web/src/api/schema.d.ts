@@ -28391,241 +28391,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/investigations/{id}/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Audit history, newest first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Entries before this position (seq) */
-          before_seq?: number;
-          /** @description Only the entries about this record */
-          entity_id?: string;
-          /** @description Only the entries written by this user */
-          user_id?: string;
-          /** @description Only this action (item.update), or every action of a kind (item) */
-          action?: string;
-          /** @description Only entries on or after this day (YYYY-MM-DD, UTC) */
-          from?: string;
-          /** @description Only entries on or before this day (YYYY-MM-DD, UTC) */
-          to?: string;
-          limit?: number;
-          /** @description Column the rows are sorted by (ties by id, in the same direction): seq, action, user, record */
-          sort?: 'seq' | 'action' | 'user' | 'record';
-          /** @description asc or desc */
-          order?: 'asc' | 'desc';
-          /** @description The `next_after_seq` of the previous page: the entries that follow it in the chosen order */
-          after_seq?: number;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** @description In an investigation’s history: the entry’s position in that history (1, 2, 3, …), not the global one */
-                seq: number;
-                at: string;
-                actor_id: string | null;
-                actor_label: string;
-                via: string;
-                action: string;
-                entity_type: string;
-                entity_id: string;
-                investigation_id: string | null;
-                before: unknown;
-                after: unknown;
-                prev_hash: string;
-                hash: string;
-              }[];
-              /** @description Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null */
-              next_before_seq: number | null;
-              /** @description Send as after_seq (with the same sort and order) for the next page; null on the last page */
-              next_after_seq: number | null;
-            };
-          };
-        };
-        /** @description Invalid input; `fields` names each field at fault */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-        /** @description Your role does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-        /** @description Not found, or not visible to you */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-        /** @description Version conflict, duplicate or archived record */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-        /** @description A reference or rule of the data model is broken */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              title: string;
-              status: number;
-              detail: string;
-              code: string;
-              fields?: {
-                field: string;
-                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
-                code: string;
-                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
-                params?: {
-                  [key: string]: string | number | boolean;
-                };
-                message: string;
-              }[];
-              instance?: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/investigations/{id}/sensitivity': {
     parameters: {
       query?: never;
@@ -29514,6 +29279,241 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audit history, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Entries before this position (seq) */
+          before_seq?: number;
+          /** @description Only the entries about this record */
+          entity_id?: string;
+          /** @description Only the entries written by this user */
+          user_id?: string;
+          /** @description Only this action (item.update), or every action of a kind (item) */
+          action?: string;
+          /** @description Only entries on or after this day (YYYY-MM-DD, UTC) */
+          from?: string;
+          /** @description Only entries on or before this day (YYYY-MM-DD, UTC) */
+          to?: string;
+          limit?: number;
+          /** @description Column the rows are sorted by (ties by id, in the same direction): seq, action, user, record */
+          sort?: 'seq' | 'action' | 'user' | 'record';
+          /** @description asc or desc */
+          order?: 'asc' | 'desc';
+          /** @description The `next_after_seq` of the previous page: the entries that follow it in the chosen order */
+          after_seq?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description In an investigation’s history: the entry’s position in that history (1, 2, 3, …), not the global one */
+                seq: number;
+                at: string;
+                actor_id: string | null;
+                actor_label: string;
+                via: string;
+                action: string;
+                entity_type: string;
+                entity_id: string;
+                investigation_id: string | null;
+                before: unknown;
+                after: unknown;
+                prev_hash: string;
+                hash: string;
+              }[];
+              /** @description Sorted by seq, newest first (the default): send as before_seq for the next, older page; else null */
+              next_before_seq: number | null;
+              /** @description Send as after_seq (with the same sort and order) for the next page; null on the last page */
+              next_after_seq: number | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
