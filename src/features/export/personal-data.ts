@@ -46,6 +46,10 @@ const review = {
   verified_at: 'record',
   published_by: 'personal',
   published_at: 'record',
+  // Un-publishing (migrations/0027): who took a record back is a person, why is an internal note.
+  unpublished_by: 'personal',
+  unpublished_at: 'record',
+  unpublish_reason: 'internal_note',
 } as const satisfies Record<string, ColumnClass>;
 
 /** Sensitivity (migrations/0025): the level is public, the reason may say why a record is withheld. */
