@@ -94,7 +94,9 @@ export async function exportInvestigation(
         read[table] = (await listInvestigationRows(trx, table, investigationId)).map((row) => toJsonRecord(row));
       }
       const records = applyProfile(read, options, context);
-      withoutRecordsAbove(records, context.clearance);
+      // The hidden ids come from what was read, not from what the profile kept: the profile has already dropped the
+      // restricted rows themselves, but not the rows that name them (a zone of a restricted site, a media link…).
+      withoutRecordsAbove(read, records, context.clearance);
       const investigation = await getInvestigation(trx, actor, investigationId);
       const internal = options.profile === 'internal';
       const members = internal ? await listMembers(trx, actor, investigationId) : [];
@@ -119,9 +121,13 @@ export async function exportInvestigation(
  * the custody of a restricted item, a sync receipt carrying its values…). The minimal filter until export profiles
  * (issue 13, item 3) take over.
  */
-function withoutRecordsAbove(records: Record<string, Record<string, unknown>[]>, clearance: SensitivityLevel): void {
+function withoutRecordsAbove(
+  read: Record<string, Record<string, unknown>[]>,
+  records: Record<string, Record<string, unknown>[]>,
+  clearance: SensitivityLevel,
+): void {
   const hidden = new Set<string>();
-  for (const rows of Object.values(records)) {
+  for (const rows of Object.values(read)) {
     for (const row of rows) {
       if (typeof row.sensitivity === 'string' && !isVisibleAt(clearance, row.sensitivity)) hidden.add(String(row.id));
     }
