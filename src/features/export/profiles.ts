@@ -242,9 +242,12 @@ export function applyProfile(
     const sites = idsOf(kept.sites);
     kept.zones = rows('zones').filter((row) => within(row.site_id, sites));
     const zones = idsOf(kept.zones);
-    kept.items = own('items').filter(
-      (row) => within(row.site_id, sites) && (definition.tables.has('zones') ? within(row.zone_id, zones) : true),
-    );
+    // Without the zones table (public) an item keeps no reference to a zone the output does not carry.
+    kept.items = definition.tables.has('zones')
+      ? own('items').filter((row) => within(row.site_id, sites) && within(row.zone_id, zones))
+      : own('items')
+          .filter((row) => within(row.site_id, sites))
+          .map((row) => ('zone_id' in row ? { ...row, zone_id: null } : row));
     const items = idsOf(kept.items);
     kept.markings = own('markings').filter((row) => within(row.item_id, items));
     const markings = idsOf(kept.markings);
@@ -275,11 +278,11 @@ export function applyProfile(
     kept.trace_request_documents = rows('trace_request_documents').filter(
       (row) => within(row.trace_request_id, requests) && within(row.media_id, media),
     );
-    kept.provenance_claims = own('provenance_claims').filter(
-      (row) =>
-        within(row.item_id, items) &&
-        (definition.tables.has('trace_requests') ? within(row.trace_request_id, requests) : true),
-    );
+    kept.provenance_claims = definition.tables.has('trace_requests')
+      ? own('provenance_claims').filter((row) => within(row.item_id, items) && within(row.trace_request_id, requests))
+      : own('provenance_claims')
+          .filter((row) => within(row.item_id, items))
+          .map((row) => ('trace_request_id' in row ? { ...row, trace_request_id: null } : row));
     const actors = new Set([
       ...idsOf(kept.provenance_claims, 'actor_id'),
       ...idsOf(kept.provenance_claims, 'counterpart_id'),
