@@ -48,10 +48,11 @@ describe('the public site of the example opened from its folder', () => {
         assert.match(text, /MSL-W1-001/);
         assert.doesNotMatch(text, /MSL-C1|MSL-C2|MSL-C3|MSL-W1-00[4-7]/, 'only published public records');
         assert.doesNotMatch(text, /Iraqi security forces/, 'no recovered-by (location detail)');
-        const overflow = await page.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          client: document.documentElement.clientWidth,
-        }));
+        const overflow = await page.evaluate(() => {
+          type Root = { documentElement: { scrollWidth: number; clientWidth: number } };
+          const root = (globalThis as unknown as { document: Root }).document.documentElement;
+          return { scroll: root.scrollWidth, client: root.clientWidth };
+        });
         assert.ok(
           overflow.scroll <= overflow.client,
           `page ${overflow.scroll} px wide in a ${overflow.client} px window`,
