@@ -233,6 +233,8 @@ export function applyProfile(
   const own = (table: ExportedTable): RecordRow[] =>
     rows(table).filter((row) => !reviewedTables.has(table) || recordAllowed(definition, row, context));
   const kept = {} as ProfiledRecords;
+  // Every table present, in the export's order (parents first), whatever order they are filled in below.
+  for (const table of exportedTables) kept[table] = [];
   // Every profile follows the same parent chain: a row is kept only with the records it names, so nothing of a
   // withheld record (above the caller's clearance for internal; unpublished or too sensitive for the others) shows
   // through a kept one. Publishing profiles also carry only the actors, sources and trace requests their records
