@@ -34,6 +34,49 @@ describe('example investigation', () => {
     assert.deepEqual(refs, ['MSL-C1-001', 'MSL-C2-001']);
   });
 
+  it('puts part of it through the review by a second member, audited, so the profiles differ', async () => {
+    const reviews = await world.db
+      .selectFrom('audit_log')
+      .innerJoin('users', 'users.id', 'audit_log.actor_id')
+      .select(['audit_log.action', 'users.username'])
+      .where('audit_log.investigation_id', '=', investigationId)
+      .where('audit_log.action', 'like', 'review.%')
+      .execute();
+    const count = (action: string, username: string) =>
+      reviews.filter((entry) => entry.action === action && entry.username === username).length;
+    assert.equal(count('review.submit', 'admin'), 14);
+    assert.equal(count('review.verify', 'example.reviewer'), 13);
+    assert.equal(count('review.publish', 'example.reviewer'), 5);
+    assert.equal(count('review.verify', 'admin') + count('review.publish', 'admin'), 0);
+
+    const publicExport = await exportInvestigation(world.db, world.admin, investigationId, { profile: 'public' });
+    assert.deepEqual(
+      publicExport.records.sites.map((site) => site.external_ref),
+      ['MSL-W1'],
+    );
+    assert.deepEqual(publicExport.records.items.map((item) => item.external_ref).sort(), [
+      'MSL-W1-001',
+      'MSL-W1-002',
+      'MSL-W1-003',
+    ]);
+    assert.equal(publicExport.records.markings.length, 1);
+    const partner = await exportInvestigation(world.db, world.admin, investigationId, { profile: 'partner' });
+    assert.deepEqual(partner.records.sites.map((site) => site.external_ref).sort(), ['MSL-C2', 'MSL-W1']);
+    assert.equal(partner.records.items.length, 6);
+    assert.equal(partner.records.provenance_claims.length, 0, 'the restricted claim stays inside');
+  });
+
+  it('loads a second time beside the first, reusing the reviewer', async () => {
+    const second = await loadExampleInvestigation(world.db, world.admin);
+    assert.notEqual(second.id, investigationId);
+    const reviewers = await world.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'example.reviewer')
+      .execute();
+    assert.equal(reviewers.length, 1);
+  });
+
   it('exports every record with the audit head', async () => {
     const document = await exportInvestigation(world.db, world.admin, investigationId);
     assert.equal(document.records.sites.length, 4);

@@ -92,3 +92,18 @@ export const exampleZones = {
   heavyBombs: { name: 'Heavy bomb area', description: 'Large improvised bomb casings.' },
   storeRoom: { name: 'Store room', description: 'Components in bulk and old, corroded parts.' },
 } as const;
+
+/**
+ * The second member of the example, who verifies and publishes what the loading user recorded (a record is never
+ * verified by its author).
+ */
+export const exampleReviewerUser = { username: 'example.reviewer', display_name: 'Reviewer (example)' } as const;
+
+/**
+ * What of the example is released, and to whom: the workshop with its rockets, fins and launcher is published and
+ * public (the public site shows it); the bomb casings, the tail sections and the school cache are verified and for
+ * partners; the house and garage caches (munitions left in place) stay internal drafts; the claim naming the
+ * producer of the tail sections is restricted until the trace request is answered.
+ */
+export const exampleRestrictedReason =
+  'Names a producer before the trace request is answered; owners only until then (example).';

@@ -1,34 +1,47 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
 import { createActor } from '../actors/service.js';
 import { addCustodyEvent } from '../custody/service.js';
 import { createIncident, linkIncidentItem } from '../incidents/service.js';
-import { createInvestigation } from '../investigations/service.js';
+import { addMember, createInvestigation } from '../investigations/service.js';
 import { createItem } from '../items/service.js';
 import { createSite, createZone } from '../sites/service.js';
 import { createSource } from '../sources/service.js';
 import { createTraceRequest } from '../trace-requests/service.js';
 import { createProvenanceClaim } from '../provenance/service.js';
-import { resolveLocalActor } from '../users/service.js';
-import { exampleInvestigation, exampleSites, exampleSources, exampleZones } from './example-investigation.js';
+import { getReviewStatus, publishRecord, submitRecord, verifyRecord } from '../review/service.js';
+import { actorFor, createUser, findUserByUsername, resolveLocalActor } from '../users/service.js';
+import {
+  exampleInvestigation,
+  exampleRestrictedReason,
+  exampleReviewerUser,
+  exampleSites,
+  exampleSources,
+  exampleZones,
+} from './example-investigation.js';
 
 /**
  * Writes the example investigation through the ordinary services, so every
- * record is validated and audited like one a person entered.
+ * record is validated and audited like one a person entered. Part of it is then reviewed as people would: the
+ * loading user submits, the example reviewer (a second member, an editor) verifies and publishes; see
+ * `exampleRestrictedReason` for what is released to whom.
  *
  * @example
  * const { id } = await loadExampleInvestigation(db, adminActor);
  */
 export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Promise<{ id: string; title: string }> {
+  // First, before anything is written: only administrators create users.
+  const reviewer = await exampleReviewer(db, actor);
   const investigation = await createInvestigation(db, actor, exampleInvestigation);
   const id = investigation.id;
   const report = await createSource(db, actor, id, exampleSources.report);
   await createSource(db, actor, id, exampleSources.field);
 
-  const workshop = await createSite(db, actor, id, exampleSites.workshop);
+  const workshop = await createSite(db, actor, id, { ...exampleSites.workshop, sensitivity: 'public' });
   const cacheHouse = await createSite(db, actor, id, exampleSites.cacheHouse);
-  const cacheSchool = await createSite(db, actor, id, exampleSites.cacheSchool);
+  const cacheSchool = await createSite(db, actor, id, { ...exampleSites.cacheSchool, sensitivity: 'partners' });
   const cacheGarage = await createSite(db, actor, id, exampleSites.cacheGarage);
   const rocketArea = await createZone(db, actor, workshop.id, exampleZones.rockets);
   const bombArea = await createZone(db, actor, workshop.id, exampleZones.heavyBombs);
@@ -47,9 +60,10 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     observations: 'Rocket bodies without tail fins fitted, stacked by length.',
     tags: ['no fins fitted', 'craft-produced'],
     fuze_fitted: 'no',
-    markings: [{ text: 'R-17/04', kind: 'lot', position: 'painted on body' }],
+    markings: [{ text: 'R-17/04', kind: 'lot', position: 'painted on body', sensitivity: 'public' }],
+    sensitivity: 'public',
   });
-  await createItem(db, actor, id, {
+  const fins = await createItem(db, actor, id, {
     site_id: workshop.id,
     zone_id: rocketArea.id,
     external_ref: 'MSL-W1-002',
@@ -61,6 +75,7 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     production_type: 'craft',
     observations: 'Fins joined to the tube by hand welding; seams uneven; no sign of inspection marks.',
     tags: ['hand-welded', 'no quality control'],
+    sensitivity: 'public',
   });
   const launcher = await createItem(db, actor, id, {
     site_id: workshop.id,
@@ -75,8 +90,9 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     observations:
       'Rail on a welded steel stand, bricks placed under the legs; scorch marks and deformation near the rail.',
     tags: ['improvised', 'scorch marks'],
+    sensitivity: 'public',
   });
-  await createItem(db, actor, id, {
+  const casings = await createItem(db, actor, id, {
     site_id: workshop.id,
     zone_id: bombArea.id,
     external_ref: 'MSL-W1-004',
@@ -89,6 +105,7 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     observations: 'Empty casings awaiting assembly.',
     tags: ['craft-produced', 'empty casing'],
     fuze_fitted: 'no',
+    sensitivity: 'partners',
   });
   const tailSections = await createItem(db, actor, id, {
     site_id: workshop.id,
@@ -103,10 +120,11 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     observations: 'Old tail sections with heavy rust, not fitted to any body. Stamped markings partly legible.',
     tags: ['corroded', 'factory markings'],
     markings: [
-      { text: 'ЗВ 12-8?', kind: 'lot', position: 'stamped on tail tube', script: 'Cyrl' },
-      { text: '198?', kind: 'year', position: 'stamped on tail tube' },
-      { text: '[1?]7', kind: 'factory_code', position: 'stamped inside a circle' },
+      { text: 'ЗВ 12-8?', kind: 'lot', position: 'stamped on tail tube', script: 'Cyrl', sensitivity: 'partners' },
+      { text: '198?', kind: 'year', position: 'stamped on tail tube', sensitivity: 'partners' },
+      { text: '[1?]7', kind: 'factory_code', position: 'stamped inside a circle', sensitivity: 'partners' },
     ],
+    sensitivity: 'partners',
   });
   await createItem(db, actor, id, {
     site_id: workshop.id,
@@ -122,7 +140,7 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     tags: ['bulk', 'safety pins not fitted'],
     safety_device_fitted: 'no',
   });
-  await createItem(db, actor, id, {
+  const canister = await createItem(db, actor, id, {
     site_id: workshop.id,
     zone_id: storeRoom.id,
     external_ref: 'MSL-W1-007',
@@ -151,7 +169,7 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     safety_device_fitted: 'unknown',
     markings: [{ text: 'KЛ-0417', kind: 'lot', position: 'stencilled on body', script: 'mixed' }],
   });
-  await createItem(db, actor, id, {
+  const mortarBombs = await createItem(db, actor, id, {
     site_id: cacheSchool.id,
     external_ref: 'MSL-C2-001',
     category: 'mortar_bomb',
@@ -162,7 +180,10 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     production_type: 'factory',
     observations: 'Crates opened; fuze state not confirmed from a distance.',
     tags: ['crated'],
-    markings: [{ text: 'КЛ 0417', kind: 'lot', position: 'stencilled on crate', script: 'Cyrl' }],
+    markings: [
+      { text: 'КЛ 0417', kind: 'lot', position: 'stencilled on crate', script: 'Cyrl', sensitivity: 'partners' },
+    ],
+    sensitivity: 'partners',
   });
   await createItem(db, actor, id, {
     site_id: cacheGarage.id,
@@ -254,8 +275,62 @@ export async function loadExampleInvestigation(db: Kysely<DB>, actor: Actor): Pr
     occurred_to: '1989-12-31',
     confidence: 'possible',
     notes: 'Year stamp partly legible (198?).',
+    sensitivity: 'restricted',
+    sensitivity_reason: exampleRestrictedReason,
   });
+
+  // The review: the loader's user submits, a second member (the example reviewer, an editor) verifies and publishes.
+  // The same service calls and audit entries as in the web app; nobody verifies their own records.
+  const published = [
+    { kind: 'site' as const, id: workshop.id },
+    { kind: 'item' as const, id: rockets.id },
+    ...rockets.markings.map((marking) => ({ kind: 'marking' as const, id: marking.id })),
+    { kind: 'item' as const, id: fins.id },
+    { kind: 'item' as const, id: launcher.id },
+  ];
+  const verified = [
+    { kind: 'item' as const, id: casings.id },
+    { kind: 'item' as const, id: tailSections.id },
+    ...tailSections.markings.map((marking) => ({ kind: 'marking' as const, id: marking.id })),
+    { kind: 'site' as const, id: cacheSchool.id },
+    { kind: 'item' as const, id: mortarBombs.id },
+    ...mortarBombs.markings.map((marking) => ({ kind: 'marking' as const, id: marking.id })),
+  ];
+  const submitted = [{ kind: 'item' as const, id: canister.id }];
+  if (reviewer === undefined) return { id, title: investigation.title };
+  await addMember(db, actor, id, { username: reviewer.username, role: 'editor' });
+  for (const record of [...published, ...verified, ...submitted]) {
+    const status = await getReviewStatus(db, actor, record.kind, record.id);
+    await submitRecord(db, actor, record.kind, record.id, { version: status.version });
+  }
+  for (const record of [...published, ...verified]) {
+    const status = await getReviewStatus(db, reviewer, record.kind, record.id);
+    await verifyRecord(db, reviewer, record.kind, record.id, { version: status.version });
+  }
+  for (const record of published) {
+    const status = await getReviewStatus(db, reviewer, record.kind, record.id);
+    await publishRecord(db, reviewer, record.kind, record.id, { version: status.version });
+  }
   return { id, title: investigation.title };
+}
+
+/**
+ * The second member who verifies and publishes the example's records: the user `example.reviewer`, created by the
+ * loading administrator when it does not exist yet, with a random password nobody is told (an administrator can
+ * set one with `armtrace user password` to try the reviewer's side). Undefined when it does not exist and the
+ * loading user may not create users: the example then stays unreviewed (every record a draft).
+ */
+async function exampleReviewer(db: Kysely<DB>, actor: Actor): Promise<Actor | undefined> {
+  const existing = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', exampleReviewerUser.username)
+    .executeTakeFirst();
+  if (existing === undefined) {
+    if (!actor.isAdmin) return undefined;
+    await createUser(db, actor, { ...exampleReviewerUser, password: randomBytes(24).toString('base64url') });
+  }
+  return actorFor(await findUserByUsername(db, exampleReviewerUser.username), actor.via);
 }
 
 /** Loads the example investigation when the database holds no investigation yet. */

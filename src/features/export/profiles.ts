@@ -233,71 +233,84 @@ export function applyProfile(
   const own = (table: ExportedTable): RecordRow[] =>
     rows(table).filter((row) => !reviewedTables.has(table) || recordAllowed(definition, row, context));
   const kept = {} as ProfiledRecords;
+  // Every table present, in the export's order (parents first), whatever order they are filled in below.
   for (const table of exportedTables) kept[table] = [];
-  if (definition.records === 'all') {
-    // internal: every table as read, reviewed records bounded by the caller's clearance only.
-    for (const table of exportedTables) kept[table] = own(table);
-  } else {
-    kept.sites = own('sites');
-    const sites = idsOf(kept.sites);
-    kept.zones = rows('zones').filter((row) => within(row.site_id, sites));
-    const zones = idsOf(kept.zones);
-    kept.items = own('items').filter(
-      (row) => within(row.site_id, sites) && (definition.tables.has('zones') ? within(row.zone_id, zones) : true),
-    );
-    const items = idsOf(kept.items);
-    kept.markings = own('markings').filter((row) => within(row.item_id, items));
-    const markings = idsOf(kept.markings);
-    kept.media = own('media');
-    const media = idsOf(kept.media);
-    kept.media_links = rows('media_links').filter(
-      (row) =>
-        (row.archived_at === null || row.archived_at === undefined) &&
-        within(row.media_id, media) &&
-        within(row.site_id, sites) &&
-        within(row.item_id, items) &&
-        within(row.marking_id, markings),
-    );
-    kept.custody_events = rows('custody_events').filter((row) => within(row.item_id, items));
-    kept.incidents = rows('incidents').filter((row) => within(row.site_id, sites));
-    const incidents = idsOf(kept.incidents);
-    kept.incident_items = rows('incident_items').filter(
-      (row) => within(row.incident_id, incidents) && within(row.item_id, items),
-    );
-    kept.incident_sites = rows('incident_sites').filter(
-      (row) => within(row.incident_id, incidents) && within(row.site_id, sites),
-    );
-    kept.trace_request_items = rows('trace_request_items').filter((row) => within(row.item_id, items));
-    const requested = idsOf(kept.trace_request_items, 'trace_request_id');
-    kept.trace_requests = rows('trace_requests').filter((row) => requested.has(String(row.id)));
-    const requests = idsOf(kept.trace_requests);
-    kept.trace_request_items = kept.trace_request_items.filter((row) => within(row.trace_request_id, requests));
-    kept.trace_request_documents = rows('trace_request_documents').filter(
-      (row) => within(row.trace_request_id, requests) && within(row.media_id, media),
-    );
-    kept.provenance_claims = own('provenance_claims').filter(
-      (row) =>
-        within(row.item_id, items) &&
-        (definition.tables.has('trace_requests') ? within(row.trace_request_id, requests) : true),
-    );
-    const actors = new Set([
-      ...idsOf(kept.provenance_claims, 'actor_id'),
-      ...idsOf(kept.provenance_claims, 'counterpart_id'),
-      ...idsOf(kept.trace_requests, 'addressee_id'),
-    ]);
-    kept.actors = rows('actors').filter((row) => actors.has(String(row.id)));
-    const sources = new Set([
-      ...idsOf(kept.media, 'source_id'),
-      ...idsOf(kept.incidents, 'source_id'),
-      ...idsOf(kept.provenance_claims, 'source_id'),
-    ]);
-    kept.sources = rows('sources').filter((row) => sources.has(String(row.id)));
-    kept.media_proofs = rows('media_proofs').filter((row) => within(row.media_id, media));
-    kept.sync_operations = rows('sync_operations');
-    kept.form_submissions = rows('form_submissions').filter(
-      (row) => within(row.item_id, items) && within(row.site_id, sites),
-    );
-  }
+  // Every profile follows the same parent chain: a row is kept only with the records it names, so nothing of a
+  // withheld record (above the caller's clearance for internal; unpublished or too sensitive for the others) shows
+  // through a kept one. Publishing profiles also carry only the actors, sources and trace requests their records
+  // name; internal carries those whole (they have no sensitivity of their own).
+  const publishing = definition.records !== 'all';
+  kept.sites = own('sites');
+  const sites = idsOf(kept.sites);
+  kept.zones = rows('zones').filter((row) => within(row.site_id, sites));
+  const zones = idsOf(kept.zones);
+  // Without the zones table (public) an item keeps no reference to a zone the output does not carry.
+  kept.items = definition.tables.has('zones')
+    ? own('items').filter((row) => within(row.site_id, sites) && within(row.zone_id, zones))
+    : own('items')
+        .filter((row) => within(row.site_id, sites))
+        .map((row) => ('zone_id' in row ? { ...row, zone_id: null } : row));
+  const items = idsOf(kept.items);
+  kept.markings = own('markings').filter((row) => within(row.item_id, items));
+  const markings = idsOf(kept.markings);
+  kept.media = own('media');
+  const media = idsOf(kept.media);
+  kept.media_links = rows('media_links').filter(
+    (row) =>
+      (!publishing || row.archived_at === null || row.archived_at === undefined) &&
+      within(row.media_id, media) &&
+      within(row.site_id, sites) &&
+      within(row.item_id, items) &&
+      within(row.marking_id, markings),
+  );
+  kept.custody_events = rows('custody_events').filter((row) => within(row.item_id, items));
+  kept.incidents = rows('incidents').filter((row) => within(row.site_id, sites));
+  const incidents = idsOf(kept.incidents);
+  kept.incident_items = rows('incident_items').filter(
+    (row) => within(row.incident_id, incidents) && within(row.item_id, items),
+  );
+  kept.incident_sites = rows('incident_sites').filter(
+    (row) => within(row.incident_id, incidents) && within(row.site_id, sites),
+  );
+  kept.trace_request_items = rows('trace_request_items').filter((row) => within(row.item_id, items));
+  const requested = idsOf(kept.trace_request_items, 'trace_request_id');
+  kept.trace_requests = rows('trace_requests').filter((row) => !publishing || requested.has(String(row.id)));
+  const requests = idsOf(kept.trace_requests);
+  kept.trace_request_items = kept.trace_request_items.filter((row) => within(row.trace_request_id, requests));
+  kept.trace_request_documents = rows('trace_request_documents').filter(
+    (row) => within(row.trace_request_id, requests) && within(row.media_id, media),
+  );
+  kept.provenance_claims = definition.tables.has('trace_requests')
+    ? own('provenance_claims').filter((row) => within(row.item_id, items) && within(row.trace_request_id, requests))
+    : own('provenance_claims')
+        .filter((row) => within(row.item_id, items))
+        .map((row) => ('trace_request_id' in row ? { ...row, trace_request_id: null } : row));
+  const actors = new Set([
+    ...idsOf(kept.provenance_claims, 'actor_id'),
+    ...idsOf(kept.provenance_claims, 'counterpart_id'),
+    ...idsOf(kept.trace_requests, 'addressee_id'),
+  ]);
+  kept.actors = rows('actors').filter((row) => !publishing || actors.has(String(row.id)));
+  const sources = new Set([
+    ...idsOf(kept.media, 'source_id'),
+    ...idsOf(kept.incidents, 'source_id'),
+    ...idsOf(kept.provenance_claims, 'source_id'),
+  ]);
+  kept.sources = rows('sources').filter((row) => !publishing || sources.has(String(row.id)));
+  kept.media_proofs = rows('media_proofs').filter((row) => within(row.media_id, media));
+  kept.form_submissions = rows('form_submissions').filter(
+    (row) => within(row.item_id, items) && within(row.site_id, sites),
+  );
+  // A sync receipt names the record it wrote (of any table): it goes when that record was left out.
+  const keptIds = new Set(
+    exportedTables.filter((table) => table !== 'sync_operations').flatMap((table) => [...idsOf(kept[table])]),
+  );
+  const leftOut = new Set(
+    exportedTables
+      .filter((table) => table !== 'sync_operations')
+      .flatMap((table) => [...idsOf(records[table] ?? [])].filter((id) => !keptIds.has(id))),
+  );
+  kept.sync_operations = rows('sync_operations').filter((row) => !leftOut.has(String(row.record_id)));
   const cellKm = options.gridKm ?? DEFAULT_GRID_KM;
   for (const table of exportedTables) {
     kept[table] = kept[table].map((row) => redactRow(table, row, definition, cellKm));

@@ -4,8 +4,7 @@ import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import { clearanceFor, isVisibleAt } from '../sensitivity/service.js';
-import type { SensitivityLevel } from '../sensitivity/schema.js';
+import { clearanceFor } from '../sensitivity/service.js';
 import { getInvestigation, listMembers } from '../investigations/service.js';
 import { findInvestigationHead } from '../audit/repository.js';
 import type { PublicationRule } from '../review/schema.js';
@@ -93,10 +92,9 @@ export async function exportInvestigation(
       for (const table of exportedTables) {
         read[table] = (await listInvestigationRows(trx, table, investigationId)).map((row) => toJsonRecord(row));
       }
+      // The profile keeps a row only with the records it names (profiles.ts): a zone of a restricted site, a link
+      // to a restricted photo, the custody of a restricted item go with it, for internal as for the others.
       const records = applyProfile(read, options, context);
-      // The hidden ids come from what was read, not from what the profile kept: the profile has already dropped the
-      // restricted rows themselves, but not the rows that name them (a zone of a restricted site, a media link…).
-      withoutRecordsAbove(read, records, context.clearance);
       const investigation = await getInvestigation(trx, actor, investigationId);
       const internal = options.profile === 'internal';
       const members = internal ? await listMembers(trx, actor, investigationId) : [];
@@ -114,29 +112,4 @@ export async function exportInvestigation(
         records,
       };
     });
-}
-
-/**
- * Leaves out the records above the reader's clearance and every row that names one (a link to a restricted photo,
- * the custody of a restricted item, a sync receipt carrying its values…). The minimal filter until export profiles
- * (issue 13, item 3) take over.
- */
-function withoutRecordsAbove(
-  read: Record<string, Record<string, unknown>[]>,
-  records: Record<string, Record<string, unknown>[]>,
-  clearance: SensitivityLevel,
-): void {
-  const hidden = new Set<string>();
-  for (const rows of Object.values(read)) {
-    for (const row of rows) {
-      if (typeof row.sensitivity === 'string' && !isVisibleAt(clearance, row.sensitivity)) hidden.add(String(row.id));
-    }
-  }
-  if (hidden.size === 0) return;
-  for (const [table, rows] of Object.entries(records)) {
-    records[table] = rows.filter((row) => {
-      const text = JSON.stringify(row);
-      return ![...hidden].some((id) => text.includes(id));
-    });
-  }
 }

@@ -49,7 +49,10 @@ export async function profiledReportData(
   );
   const point = (value: unknown) => (typeof value === 'number' ? value : null);
   const narrowedFacts: InvestigationFacts = {
-    items: facts.items.filter((item) => items.has(item.id)),
+    // An item's zone is dropped with the zone (public carries no zones): no figure names a zone it cannot show.
+    items: facts.items
+      .filter((item) => items.has(item.id))
+      .map((item) => (item.zone_id === null || zones.has(item.zone_id) ? item : { ...item, zone_id: null })),
     sites: facts.sites
       .filter((site) => sites.has(site.id))
       .map((site) => ({

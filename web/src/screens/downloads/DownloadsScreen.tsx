@@ -11,9 +11,14 @@ import { TableExports } from './TableExports';
 export type ExportProfile = 'internal' | 'partner' | 'public';
 const releasingRoles: readonly string[] = ['owner', 'editor'];
 
-/** The query parameters of a profile: nothing for internal (the server's default). */
-export function profileQuery(profile: ExportProfile): string {
-  return profile === 'internal' ? '' : `profile=${profile}`;
+/**
+ * The query parameters of a profile: nothing for internal (the server's default); for public, the grid's cell size
+ * as typed (the server checks it and names the field when it is refused).
+ */
+export function profileQuery(profile: ExportProfile, gridKm = ''): string {
+  if (profile === 'internal') return '';
+  const grid = profile === 'public' && gridKm.trim() !== '' ? `&grid_km=${encodeURIComponent(gridKm.trim())}` : '';
+  return `profile=${profile}${grid}`;
 }
 
 function withQuery(url: string, query: string): string {
@@ -95,6 +100,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
   const [lang, setLang] = useState<'en' | 'ar' | 'fr'>(locale);
   const [states, setStates] = useState<Partial<Record<Kind, State>>>({});
   const [profile, setProfile] = useState<ExportProfile>('internal');
+  const [gridKm, setGridKm] = useState('10');
   const investigation = useLoad(
     () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
     [investigationId],
@@ -107,7 +113,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
     update(download.kind, { running: true });
     try {
       const saved = await downloadFile(
-        withQuery(download.url(investigationId, lang), profileQuery(profile)),
+        withQuery(download.url(investigationId, lang), profileQuery(profile, gridKm)),
         download.fallbackName(investigationId, lang).replace(/(\.[a-z]+)$/, `${suffix}$1`),
         (progress) => update(download.kind, { running: true, progress }),
       );
@@ -152,6 +158,20 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
         </select>
         <small id="download-profile-help">{t('transfer.downloads.profileHelp')}</small>
       </label>
+      {profile === 'public' && (
+        <label className="field">
+          <span>{t('transfer.downloads.gridKm')}</span>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1000}
+            step={1}
+            value={gridKm}
+            onChange={(event) => setGridKm(event.target.value)}
+          />
+        </label>
+      )}
       <ul className="download-list">
         {downloads.map((download) => {
           const state = states[download.kind] ?? {};
@@ -185,7 +205,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
           );
         })}
       </ul>
-      <TableExports investigationId={investigationId} lang={lang} profile={profile} />
+      <TableExports investigationId={investigationId} lang={lang} profile={profile} gridKm={gridKm} />
     </div>
   );
 }

@@ -63,10 +63,13 @@ export function TableExports({
   investigationId,
   lang,
   profile = 'internal',
+  gridKm = '',
 }: {
   investigationId: string;
   lang: string;
   profile?: ExportProfile;
+  /** For public: the grid's cell size in km as typed. */
+  gridKm?: string;
 }) {
   const { t, formatNumber } = useI18n();
   const [states, setStates] = useState<Partial<Record<Table, State>>>({});
@@ -75,7 +78,7 @@ export function TableExports({
   const start = async (table: Table, format: Format) => {
     update(table, { running: true, format });
     const file = `${table}.${format}`;
-    const url = `/api/v1/investigations/${encodeURIComponent(investigationId)}/exports/${file}?lang=${lang}${profile === 'internal' ? '' : `&${profileQuery(profile)}`}`;
+    const url = `/api/v1/investigations/${encodeURIComponent(investigationId)}/exports/${file}?lang=${lang}${profile === 'internal' ? '' : `&${profileQuery(profile, gridKm)}`}`;
     try {
       const saved = await downloadFile(
         url,
