@@ -27,6 +27,12 @@ function collect(target) {
 const databaseHelpers = [path.resolve('src/testing/test-database.ts'), path.resolve('test/e2e/harness.ts')];
 /** A file whose result cannot depend on the database says so, and why, in a line starting with this. */
 const databaseIndependentMarker = /^\/\/ Database-independent: \S/m;
+/**
+ * A file that can only run on PostgreSQL (several servers on one database) says so, and why, in a line starting
+ * with this: the embedded pass (no DATABASE_URL) leaves it out and names it; the PostgreSQL pass runs it. The file
+ * itself throws when it is run without DATABASE_URL, so it can never pass by running nothing.
+ */
+const postgresOnlyMarker = /^\/\/ PostgreSQL-only: \S/m;
 
 /**
  * Whether a test file opens a database: it imports (directly or through other test helpers, not through the code
@@ -55,16 +61,27 @@ if (allFiles.length === 0) {
 // The PostgreSQL pass of test-all.sh (DATABASE_URL set, --database-pass) reruns only the files whose result can
 // depend on the database: the others already ran, on the embedded database, in the first pass.
 const databasePass = process.argv.includes('--database-pass');
+const onPostgres = process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '';
+const postgresOnly = allFiles.filter((file) => postgresOnlyMarker.test(readFileSync(file, 'utf8')));
 const files = databasePass
   ? allFiles.filter((file) => usesDatabase(file) && !databaseIndependentMarker.test(readFileSync(file, 'utf8')))
-  : allFiles;
+  : allFiles.filter((file) => onPostgres || !postgresOnly.includes(file));
+if (!onPostgres && postgresOnly.length > 0) {
+  console.log(
+    `Left out on the embedded database, run in the PostgreSQL pass (marked "PostgreSQL-only"): ${postgresOnly.join(', ')}`,
+  );
+}
 if (databasePass) {
   const once = allFiles.filter((file) => !files.includes(file));
   console.log(`Runs ${files.length} of ${allFiles.length} test files again on this database; these ran once, on the`);
   console.log(`embedded database (no database, or marked "Database-independent"): ${once.join(', ')}`);
 }
 if (files.length === 0) {
-  console.error('No test file uses a database: the database pass would test nothing.');
+  console.error(
+    databasePass
+      ? 'No test file uses a database: the database pass would test nothing.'
+      : 'Every test file found is PostgreSQL-only: set DATABASE_URL to run them.',
+  );
   process.exit(1);
 }
 // A hung test file fails after this long (and is reported as cancelled) instead of stalling CI forever. The limit is

@@ -131,4 +131,22 @@ describe('loadConfig', () => {
     // S3 settings while the folder store is in use would let an operator believe evidence goes to the bucket.
     refuses({ ARMTRACE_S3_BUCKET: 'evidence' }, 'ARMTRACE_S3_BUCKET: is set, but ARMTRACE_STORE is folder');
   });
+
+  it('reads ARMTRACE_TRUST_PROXY: off by default, a hop count, or proxy addresses and CIDR ranges', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ ARMTRACE_TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadConfig({ ARMTRACE_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ ARMTRACE_TRUST_PROXY: '10.0.0.30, 10.0.1.0/24,::1' }).trustProxy, [
+      '10.0.0.30',
+      '10.0.1.0/24',
+      '::1',
+    ]);
+    for (const bad of ['yes', '11', '10.0.0.300', '10.0.0.0/33', 'haproxy.local', '10.0.0.1,']) {
+      assert.throws(
+        () => loadConfig({ ARMTRACE_TRUST_PROXY: bad }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes('ARMTRACE_TRUST_PROXY: must be off'),
+        bad,
+      );
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -65,7 +66,39 @@ const configSchema = z.object({
   ARMTRACE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   ARMTRACE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   ARMTRACE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional(),
+  ARMTRACE_TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine((value) => parseTrustProxy(value) !== undefined, {
+      error:
+        "must be off, the number of proxies in front of armtrace (1 to 10), or a comma-separated list of the proxies' addresses or CIDR ranges (e.g. 10.0.0.30,10.0.1.0/24)",
+    })
+    .default('off'),
 });
+
+/**
+ * ARMTRACE_TRUST_PROXY as Fastify's `trustProxy`: false (off: the client is the TCP peer), a hop count, or the
+ * proxies' addresses / CIDR ranges; undefined when malformed.
+ */
+function parseTrustProxy(value: string): TrustProxy | undefined {
+  if (value === 'off' || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  });
+  return valid && entries.length > 0 ? entries : undefined;
+}
+
+/** Which peers' X-Forwarded-For armtrace believes (ARMTRACE_TRUST_PROXY); docs/deploy.md "Several servers". */
+export type TrustProxy = false | number | string[];
 
 const s3Variables = [
   'ARMTRACE_S3_BUCKET',
@@ -117,6 +150,11 @@ export interface Config {
   timestamping: TimestampingConfig;
   /** Where originals, proofs and derivatives are kept (ARMTRACE_STORE). */
   store: StoreConfig;
+  /**
+   * Behind HAProxy or another proxy: which peers are believed when they name the client in X-Forwarded-For, so
+   * that sign-in throttling per address sees the client, not the proxy (false: nobody, the default).
+   */
+  trustProxy: TrustProxy;
 }
 
 /** The evidence store: a folder under {@link Config.dataDir} (default), or an S3-compatible bucket. */
@@ -215,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: values.ARMTRACE_TSA_TIMEOUT_SECONDS * 1000,
     },
     store: storeConfig(values),
+    trustProxy: parseTrustProxy(values.ARMTRACE_TRUST_PROXY)!,
   };
 }
 

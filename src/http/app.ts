@@ -44,7 +44,14 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   const app = Fastify({
     logger: options.logger ?? { level: options.config.logLevel },
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: false,
+    // A hop count as Fastify does it (its types take no number): the nearest `hops` peers are the proxies.
+    trustProxy:
+      typeof options.config.trustProxy === 'number'
+        ? (
+            (hops) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.config.trustProxy)
+        : options.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

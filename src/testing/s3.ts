@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import S3rver from 's3rver';
+import S3rver, { type S3rverContext } from 's3rver';
 
 /** An S3-protocol server on loopback for the tests (s3rver, in this process, on a free port, in a temp folder). */
 export interface TestS3Server {
@@ -30,6 +31,7 @@ export async function startTestS3Server(options: { prefix?: string } = {}): Prom
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  addMultipartListing(server, directory);
   let address;
   try {
     address = await server.run();
@@ -56,4 +58,51 @@ export async function startTestS3Server(options: { prefix?: string } = {}): Prom
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * s3rver 3.7 implements multipart uploads without ListParts and AbortMultipartUpload, which @tus/s3-store (uploads
+ * in progress) needs and every production store has. These two answer them from s3rver's own files
+ * (`<bucket>/._S3rver_uploads/<upload id>/<part number>` and `.md5`), before its router sees the request.
+ */
+function addMultipartListing(server: S3rver, directory: string): void {
+  const handler = async (context: S3rverContext, next: () => Promise<void>): Promise<void> => {
+    const uploadId = context.query.uploadId;
+    const match = /^\/([^/]+)\/(.+)$/.exec(context.path);
+    if (typeof uploadId !== 'string' || match === null || !['GET', 'DELETE'].includes(context.method)) return next();
+    const [, bucket, key] = match;
+    const uploadDir = path.join(directory, bucket!, '._S3rver_uploads', uploadId);
+    if (!fs.existsSync(uploadDir)) {
+      context.status = 404;
+      context.body = { Error: { Code: 'NoSuchUpload', Message: 'The specified upload does not exist.' } };
+      return;
+    }
+    if (context.method === 'DELETE') {
+      await fsp.rm(uploadDir, { recursive: true, force: true });
+      context.status = 204;
+      context.body = null;
+      return;
+    }
+    const numbers = (await fsp.readdir(uploadDir))
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
+    const parts = await Promise.all(
+      numbers.map(async (number) => {
+        const file = path.join(uploadDir, String(number));
+        const [stats, md5] = await Promise.all([fsp.stat(file), fsp.readFile(`${file}.md5`, 'utf8')]);
+        return { PartNumber: number, LastModified: stats.mtime.toISOString(), ETag: `"${md5}"`, Size: stats.size };
+      }),
+    );
+    context.body = {
+      ListPartsResult: {
+        Bucket: bucket,
+        Key: decodeURIComponent(key!),
+        UploadId: uploadId,
+        IsTruncated: false,
+        ...(parts.length === 0 ? {} : { Part: parts }),
+      },
+    };
+  };
+  server.middleware.splice(server.middleware.length - 1, 0, handler);
 }

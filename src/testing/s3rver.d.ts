@@ -12,8 +12,19 @@ declare module 's3rver' {
     allowMismatchedSignatures?: boolean;
   }
 
+  /** The Koa context, as far as the tests' middleware reads and writes it. */
+  interface S3rverContext {
+    method: string;
+    path: string;
+    query: Record<string, string | string[] | undefined>;
+    status: number;
+    body: unknown;
+  }
+
   export default class S3rver {
     constructor(options: S3rverOptions);
+    /** Koa's middleware chain (s3rver extends Koa); the router is its last entry. */
+    middleware: ((context: S3rverContext, next: () => Promise<void>) => Promise<void>)[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
-import { FileStore } from '@tus/file-store';
-import { Server, type Upload } from '@tus/server';
+import { MemoryLocker, Server, type Upload } from '@tus/server';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
@@ -15,6 +13,8 @@ import type { Actor } from '../access/schema.js';
 import { uploadFieldsSchema } from '../media/schema.js';
 import { addMedia, receiveMediaFile, requireCanAddMedia } from '../media/service.js';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
+import { createUploadDatastore, uploadsFolderOf, type UploadDatastore } from './upload-datastore.js';
+import { PostgresUploadLocker } from './upload-locker.js';
 
 /** Where the tus endpoint is mounted; the upload URL is this path plus the media id. */
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -193,27 +193,33 @@ async function checkNewUpload(db: Kysely<DB>, actor: Actor, metadata: UploadMeta
  * The tus 1.0 resumable upload endpoint: a device sends a photo or video in
  * as many requests as its connection allows, resuming from the offset the
  * server reports. Access is checked before any byte is accepted; the bytes
- * wait in the data directory's upload staging area until complete, then are
- * hashed, compared with the SHA-256 the device computed and made evidence by
- * the same service as the multipart upload, with the device's media id.
+ * wait beside the evidence store until complete (upload-datastore.ts: any
+ * server can continue an upload, under a lock shared through PostgreSQL), then
+ * are hashed, compared with the SHA-256 the device computed and made evidence
+ * by the same service as the multipart upload, with the device's media id.
  */
 export function createUploadServer(
   db: Kysely<DB>,
   config: Config,
   mediaStore: EvidenceStore,
-): { server: Server; directory: string } {
-  const directory = path.join(config.dataDir, 'media', 'tmp', 'tus');
-  const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: UNFINISHED_UPLOAD_LIFETIME_MS });
+): { server: Server; uploads: UploadDatastore } {
+  const uploads = createUploadDatastore(config, UNFINISHED_UPLOAD_LIFETIME_MS);
+  const { datastore, idPrefix } = uploads;
   const server = new Server({
     path: UPLOADS_PATH,
     datastore,
+    // Several servers on one PostgreSQL share the lock of an upload; the embedded database has one process.
+    locker: config.databaseUrl === undefined ? new MemoryLocker() : new PostgresUploadLocker(db),
     maxSize: config.media.maxUploadBytes,
     relativeLocation: true,
     // The web app is served from the same origin; no other origin is answered.
     allowedOrigins: [],
+    // The URL names the media id; the datastore's id may carry a prefix (the upload's S3 key).
     getFileIdFromRequest: (_request, lastPath) =>
-      lastPath !== undefined && uploadIdSchema.safeParse(lastPath).success ? lastPath : undefined,
-    namingFunction: (request, metadata) => guard(request, () => Promise.resolve(parseMetadata(metadata).media_id)),
+      lastPath !== undefined && uploadIdSchema.safeParse(lastPath).success ? `${idPrefix}${lastPath}` : undefined,
+    generateUrl: (_request, { path, id }) => `${path}/${id.slice(idPrefix.length)}`,
+    namingFunction: (request, metadata) =>
+      guard(request, () => Promise.resolve(`${idPrefix}${parseMetadata(metadata).media_id}`)),
     onUploadCreate: (request, upload) =>
       guard(request, async () => {
         const actor = actorOf(request);
@@ -245,11 +251,7 @@ export function createUploadServer(
         const metadata = parseMetadata(upload.metadata);
         let staged: Awaited<ReturnType<typeof receiveMediaFile>> | undefined;
         try {
-          staged = await receiveMediaFile(
-            mediaStore,
-            config.media,
-            fs.createReadStream(path.join(directory, upload.id), { highWaterMark: 1024 * 1024 }),
-          );
+          staged = await receiveMediaFile(mediaStore, config.media, await uploads.read(upload.id));
           if (staged.sha256 !== metadata.sha256) {
             throw new DomainError(
               'hash_mismatch',
@@ -271,11 +273,11 @@ export function createUploadServer(
         } finally {
           await staged?.discard();
           // Made evidence or refused, the partial upload is done with; a retry creates a new one.
-          await datastore.remove(upload.id).catch(() => undefined);
+          await uploads.remove(upload.id).catch(() => undefined);
         }
       }),
   });
-  return { server, directory };
+  return { server, uploads };
 }
 
 /**
@@ -305,10 +307,9 @@ export function registerUploadRoutes(app: ApiApp, db: Kysely<DB>, config: Config
     });
   }
   app.addHook('onReady', async () => {
-    const directory = path.join(config.dataDir, 'media', 'tmp', 'tus');
-    if (!fs.existsSync(directory)) return;
+    if (config.store.kind === 'folder' && !fs.existsSync(uploadsFolderOf(config))) return;
     await uploadServer()
-      .server.cleanUpExpiredUploads()
+      .uploads.removeExpired()
       .catch(() => undefined);
   });
 }

@@ -258,7 +258,12 @@ export async function recordThrottleFailure(
 }
 
 export async function setThrottleLock(db: Queryable, key: string, until: Date): Promise<void> {
-  await db.updateTable('sign_in_throttle').set({ locked_until: until }).where('key', '=', key).execute();
+  // Never shortens a lock: two servers counting failures at once may set theirs in either order.
+  await db
+    .updateTable('sign_in_throttle')
+    .set({ locked_until: sql<Date>`greatest(locked_until, ${until}::timestamptz)` })
+    .where('key', '=', key)
+    .execute();
 }
 
 export async function clearThrottle(db: Queryable, key: string): Promise<Row<'sign_in_throttle'> | undefined> {
