@@ -629,7 +629,7 @@ function report(state: State, phases: PhaseResult[]): string {
   }
   lines.push(`| ${header.join(' | ')} |`, `| ${rule.join(' | ')} |`);
   for (const route of routes) {
-    const cells = [route];
+    const cells: string[] = [route];
     for (const phase of phases) {
       const figures = phase.routes[route]!;
       cells.push(
