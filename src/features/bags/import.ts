@@ -16,6 +16,8 @@ import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { checkBagSignature, SIGNED_TAG_MANIFEST } from '../signing/bag-signature.js';
 import { signerStanding } from '../signing/service.js';
 import { isSafeBagPath, verifyBag } from './bagit.js';
+import { sensitivityLevels, sensitivityRank, type SensitivityLevel } from '../sensitivity/schema.js';
+import { clearanceFor } from '../sensitivity/service.js';
 
 /**
  * Importing a partner's signed bag (written by `export bag` on another
@@ -150,6 +152,55 @@ export const bagImportResultSchema = z.object({
     .describe('Records of the bag this import does not bring in (incidents, trace requests, claims, …), per table'),
 });
 export type BagImportResult = z.infer<typeof bagImportResultSchema>;
+
+/** The imported tables whose records carry a sensitivity (migrations/0025_sensitivity.sql). */
+const withSensitivity = new Set<ImportedTable>(['sites', 'items', 'markings', 'media']);
+
+/**
+ * The sensitivity an imported record is stored with. A partner's level is kept (it is their judgement of the
+ * harm the record can do, and what they shared it under), but never LOWERED below the importing investigation's
+ * default: that default is this organisation's rule for what a new record may be before anyone here looks at it
+ * (e.g. "internal": nothing goes into a public export until someone here clears it), and a bag is new material
+ * like any other. So the stored level is the higher of the two, with the reason of whichever won (the partner's
+ * reason when the levels are equal). A bag without levels (written before sensitivity existed) gets the default,
+ * as any new record does. A restricted record needs a reason, and only a writer who may see restricted records
+ * may bring one in (as through the API): otherwise the whole import is refused, never stored at a lower level.
+ */
+function importedSensitivity(
+  table: ImportedTable,
+  record: Record<string, unknown>,
+  fallback: { level: SensitivityLevel; reason: string | null },
+  clearance: SensitivityLevel,
+): { sensitivity: SensitivityLevel; sensitivity_reason: string | null } | undefined {
+  const given = record.sensitivity;
+  if (given === undefined || given === null) return undefined;
+  if (typeof given !== 'string' || !(sensitivityLevels as readonly string[]).includes(given)) {
+    throw refuse(
+      `${table} ${String(record.id)}: sensitivity ${JSON.stringify(given)} is not a level; nothing was imported.`,
+    );
+  }
+  const level = given as SensitivityLevel;
+  const reason = typeof record.sensitivity_reason === 'string' ? record.sensitivity_reason : null;
+  if (level === 'restricted' && reason === null) {
+    throw refuse(`${table} ${String(record.id)} is restricted without a reason; nothing was imported.`);
+  }
+  if (level === 'restricted' && clearance !== 'restricted') {
+    throw new DomainError(
+      'forbidden',
+      `The bag holds restricted records (${table} ${String(record.id)}); only owners and the roles an owner granted restricted records to may import it. Nothing was imported.`,
+      [
+        {
+          field: 'bag',
+          message: 'holds restricted records your role may not see',
+          code: 'sensitivity_above_clearance',
+        },
+      ],
+    );
+  }
+  if (sensitivityRank(level) >= sensitivityRank(fallback.level))
+    return { sensitivity: level, sensitivity_reason: reason };
+  return { sensitivity: fallback.level, sensitivity_reason: fallback.reason };
+}
 
 function refuse(detail: string, problems: string[] = []): DomainError {
   return new DomainError(
@@ -386,6 +437,16 @@ export async function importBag(
       after: bagImport,
     });
 
+    const investigation = await trx
+      .selectFrom('investigations')
+      .select(['default_sensitivity', 'default_sensitivity_reason'])
+      .where('id', '=', investigationId)
+      .executeTakeFirstOrThrow();
+    const fallback = {
+      level: investigation.default_sensitivity as SensitivityLevel,
+      reason: investigation.default_sensitivity_reason,
+    };
+    const clearance = await clearanceFor(trx, actor, investigationId);
     const newIds = new Map<ImportedTable, Map<string, string>>(importedTables.map((table) => [table, new Map()]));
     const created = emptyCounts();
     const origins: { id: string; record_type: ImportedTable; original_id: string; record_id: string }[] = [];
@@ -427,6 +488,7 @@ export async function importBag(
           values[column] = mapped ?? null;
         }
         if (skip) continue;
+        if (withSensitivity.has(table)) Object.assign(values, importedSensitivity(table, record, fallback, clearance));
         if (table === 'media') values.source_id = source.id;
         if (archivable.has(table)) {
           values.archived_at =

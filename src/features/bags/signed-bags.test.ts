@@ -24,6 +24,7 @@ import { signerStanding, trustKey } from '../signing/service.js';
 import { verifyBag } from './bagit.js';
 import { importBag, type BagImportResult } from './import.js';
 import { exportBag } from './service.js';
+import { updateSite } from '../sites/service.js';
 import { checkSignedBag } from './verify.js';
 
 /** Counts of the rows an import may create, in one investigation. */
@@ -77,6 +78,12 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-signed-bags-'));
 
     partnerRecords = await addAuditedMarking(partner, partner.owner, partner.investigationId);
+    // The partner cleared its site for publication; the home investigation's default (internal) is higher.
+    await updateSite(partner.db, partner.owner, partnerRecords.siteId, {
+      version: 1,
+      sensitivity: 'public',
+      sensitivity_reason: 'Cleared by the partner',
+    });
     const body = multipartBody(
       { item_id: partnerRecords.itemId, credit: 'Partner team 1' },
       { filename: 'IMG_7.JPG', contentType: 'image/jpeg', bytes: await makePhoto(71, { width: 320, height: 240 }) },
@@ -244,6 +251,18 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     );
     const afterFirst = await countRecords(home, home.investigationId);
     assert.equal(afterFirst.items, before.items! + 1);
+    // A partner's level is kept but never lowered below this investigation's default (src/features/bags/import.ts).
+    const importedLevels = await home.db
+      .selectFrom('sites')
+      .select(['sensitivity', 'sensitivity_reason'])
+      .where('investigation_id', '=', home.investigationId)
+      .where(
+        'name',
+        'in',
+        (await partner.db.selectFrom('sites').select('name').execute()).map((row) => row.name),
+      )
+      .execute();
+    assert.deepEqual(importedLevels, [{ sensitivity: 'internal', sensitivity_reason: null }]);
     assert.equal(afterFirst.bag_imports, 1);
     assert.equal(afterFirst.bag_import_records, 5);
 

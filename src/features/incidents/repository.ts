@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import { whereItemAtMost, whereSiteAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import type { IncidentSortKey } from './schema.js';
 
 export async function insertIncident(db: Queryable, row: NewRow<'incidents'>): Promise<Row<'incidents'>> {
@@ -64,12 +66,15 @@ export async function listIncidents(
   return query.execute();
 }
 
-/** The item ids linked to each of the given incidents, oldest item first. */
-export async function listItemIds(db: Queryable, incidentIds: string[]): Promise<Map<string, string[]>> {
+/** The item ids linked to each of the given incidents that the reader may see (`clearance`), oldest item first. */
+export async function listItemIds(
+  db: Queryable,
+  incidentIds: string[],
+  clearance: SensitivityLevel,
+): Promise<Map<string, string[]>> {
   const byIncident = new Map<string, string[]>(incidentIds.map((id) => [id, []]));
   if (incidentIds.length === 0) return byIncident;
-  const rows = await db
-    .selectFrom('incident_items')
+  const rows = await whereItemAtMost(db.selectFrom('incident_items'), 'incident_items', clearance)
     .select(['incident_id', 'item_id'])
     .where('incident_id', 'in', incidentIds)
     .orderBy('incident_id')
@@ -106,12 +111,18 @@ export async function deleteIncidentItem(db: Queryable, incidentId: string, item
   return result.numDeletedRows > 0n;
 }
 
-/** The site ids linked to each of the given incidents, in the order they were linked. */
-export async function listSiteIds(db: Queryable, incidentIds: string[]): Promise<Map<string, string[]>> {
+/**
+ * The site ids linked to each of the given incidents that the reader may see (`clearance`; `'restricted'` for all
+ * of them), in the order they were linked.
+ */
+export async function listSiteIds(
+  db: Queryable,
+  incidentIds: string[],
+  clearance: SensitivityLevel,
+): Promise<Map<string, string[]>> {
   const byIncident = new Map<string, string[]>(incidentIds.map((id) => [id, []]));
   if (incidentIds.length === 0) return byIncident;
-  const rows = await db
-    .selectFrom('incident_sites')
+  const rows = await whereSiteAtMost(db.selectFrom('incident_sites'), 'incident_sites', clearance)
     .select(['incident_id', 'site_id'])
     .where('incident_id', 'in', incidentIds)
     .orderBy('created_at')

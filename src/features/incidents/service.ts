@@ -17,6 +17,7 @@ import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import { clearanceFor } from '../sensitivity/service.js';
 import * as repository from './repository.js';
 import {
   createIncidentBodySchema,
@@ -31,18 +32,22 @@ import {
   type UpdateIncidentInput,
 } from './schema.js';
 
+/** `siteIds` are the linked sites the reader may see; the incident's own site is shown only when it is one of them. */
 function toIncident(row: Row<'incidents'>, itemIds: string[], siteIds: string[]): Incident {
   return {
     ...toJsonRecord(row),
+    site_id: row.site_id !== null && siteIds.includes(row.site_id) ? row.site_id : null,
     incident_type: row.incident_type as Incident['incident_type'],
     item_ids: itemIds,
     site_ids: siteIds,
   };
 }
 
-async function withItemIds(db: Queryable, row: Row<'incidents'>): Promise<Incident> {
-  const itemIds = await repository.listItemIds(db, [row.id]);
-  const siteIds = await repository.listSiteIds(db, [row.id]);
+/** The incident with the linked items and sites `actor` may see (a link must not reveal a restricted record). */
+async function withItemIds(db: Queryable, row: Row<'incidents'>, actor: Actor): Promise<Incident> {
+  const clearance = await clearanceFor(db, actor, row.investigation_id);
+  const itemIds = await repository.listItemIds(db, [row.id], clearance);
+  const siteIds = await repository.listSiteIds(db, [row.id], clearance);
   return toIncident(row, itemIds.get(row.id) ?? [], siteIds.get(row.id) ?? []);
 }
 
@@ -125,7 +130,7 @@ export async function createIncident(
       after: row,
     });
     if (row.site_id !== null) await addSiteLink(trx, actor, row, row.site_id);
-    return withItemIds(trx, row);
+    return withItemIds(trx, row, actor);
   });
 }
 
@@ -146,13 +151,16 @@ export async function listIncidents(
     siteId: query.site_id,
     text: query.q,
   });
+  const clearance = await clearanceFor(db, actor, investigationId);
   const itemIds = await repository.listItemIds(
     db,
     rows.slice(0, query.limit).map((row) => row.id),
+    clearance,
   );
   const siteIds = await repository.listSiteIds(
     db,
     rows.slice(0, query.limit).map((row) => row.id),
+    clearance,
   );
   return toPage(rows, query.limit, (row) => toIncident(row, itemIds.get(row.id) ?? [], siteIds.get(row.id) ?? []));
 }
@@ -161,7 +169,7 @@ export async function listIncidents(
 export async function getIncident(db: Kysely<DB>, actor: Actor, id: string): Promise<Incident> {
   const row = await findById(db, 'incidents', id);
   await requireRole(db, actor, row.investigation_id, 'viewer');
-  return withItemIds(db, row);
+  return withItemIds(db, row, actor);
 }
 
 export async function updateIncident(
@@ -190,7 +198,7 @@ export async function updateIncident(
     });
     // The site given is also linked; sites linked before stay linked (unlink them one by one).
     if (after.site_id !== null) await addSiteLink(trx, actor, after, after.site_id);
-    return withItemIds(trx, after);
+    return withItemIds(trx, after, actor);
   });
 }
 
@@ -214,7 +222,7 @@ export async function archiveIncident(
       before,
       after,
     });
-    return withItemIds(trx, after);
+    return withItemIds(trx, after, actor);
   });
 }
 
@@ -259,7 +267,7 @@ export async function linkIncidentItem(
       investigationId: incident.investigation_id,
       after: { incident_id: incidentId, item_id: parsed.item_id },
     });
-    return withItemIds(trx, incident);
+    return withItemIds(trx, incident, actor);
   });
 }
 
@@ -288,7 +296,7 @@ export async function unlinkIncidentItem(
       investigationId: incident.investigation_id,
       before: { incident_id: incidentId, item_id: itemId },
     });
-    return withItemIds(trx, incident);
+    return withItemIds(trx, incident, actor);
   });
 }
 
@@ -313,7 +321,7 @@ export async function linkIncidentSite(
         { field: 'site_id', message: 'already linked' },
       ]);
     }
-    return withItemIds(trx, incident);
+    return withItemIds(trx, incident, actor);
   });
 }
 
@@ -344,8 +352,8 @@ export async function unlinkIncidentSite(
       investigationId: incident.investigation_id,
       before: link,
     });
-    if (incident.site_id !== siteId) return withItemIds(trx, incident);
-    const remaining = (await repository.listSiteIds(trx, [incidentId])).get(incidentId) ?? [];
+    if (incident.site_id !== siteId) return withItemIds(trx, incident, actor);
+    const remaining = (await repository.listSiteIds(trx, [incidentId], 'restricted')).get(incidentId) ?? [];
     const after = await updateVersioned(trx, 'incidents', incident, incident.version, {
       site_id: remaining[0] ?? null,
     });
@@ -357,6 +365,6 @@ export async function unlinkIncidentSite(
       before: incident,
       after,
     });
-    return withItemIds(trx, after);
+    return withItemIds(trx, after, actor);
   });
 }

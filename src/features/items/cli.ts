@@ -4,6 +4,7 @@ import { addPageOptions, printJson, printPage, printRecord, printTable } from '.
 import { DomainError } from '../../errors.js';
 import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import type { CreateMarkingInput, MarkingKind } from '../markings/schema.js';
+import { addSensitivityOptions, sensitivityFromOptions, type SensitivityOptions } from '../sensitivity/cli-options.js';
 import type { CreateItemInput, ItemCategory } from './schema.js';
 import * as service from './service.js';
 
@@ -20,7 +21,7 @@ function collectMarking(value: string, previous: CreateMarkingInput[]): CreateMa
   return [...previous, { kind: value.slice(0, separator) as MarkingKind, text: value.slice(separator + 1) }];
 }
 
-interface ItemAddOptions {
+interface ItemAddOptions extends SensitivityOptions {
   investigation: string;
   site: string;
   category: string;
@@ -54,9 +55,7 @@ function readQuantity(text: string | undefined): number | undefined {
 export function registerItemCommands(program: Command): void {
   const item = program.command('item').description('Items recovered at sites');
 
-  item
-    .command('add')
-    .description('Record an item, with the markings read on it')
+  addSensitivityOptions(item.command('add').description('Record an item, with the markings read on it'), 'create')
     .requiredOption('--investigation <id>', 'investigation id')
     .requiredOption('--site <id>', 'site where it was found')
     .requiredOption('--category <category>', 'small_arm, rocket, mortar_bomb, cartridges, packaging, … (see the API)')
@@ -93,6 +92,7 @@ export function registerItemCommands(program: Command): void {
           observations: options.observations,
           tags: options.tag,
           markings: options.marking,
+          ...sensitivityFromOptions(options),
         };
         const created = await service.createItem(db, actor, options.investigation, input);
         if (options.json === true) return printJson(created);
@@ -100,6 +100,29 @@ export function registerItemCommands(program: Command): void {
         if (created.fuze_fitted === 'yes' || created.fuze_fitted === 'unknown') {
           process.stdout.write(`Fuze fitted: ${created.fuze_fitted}. The item is on the hazard list.\n`);
         }
+      });
+    });
+
+  addSensitivityOptions(
+    item
+      .command('update <id>')
+      .description("Change an item's sensitivity (audited like every change)")
+      .requiredOption('--version <n>', 'the version you read (from item show); a stale one is refused'),
+    'update',
+  )
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: SensitivityOptions & { version: string; json?: boolean }, command: Command) => {
+      const version = readNumber(options.version, { whole: true, minimum: 1 });
+      if (!version.ok) throw new InvalidArgumentError('--version: give the version number shown by item show');
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.updateItem(db, actor, id, {
+          version: version.value,
+          ...sensitivityFromOptions(options),
+        });
+        if (options.json === true) return printJson(updated);
+        process.stdout.write(
+          `Updated item ${updated.id} (version ${updated.version}): sensitivity ${updated.sensitivity}\n`,
+        );
       });
     });
 

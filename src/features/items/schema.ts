@@ -54,7 +54,15 @@ const tagsSchema = z
 export const itemSchema = z.object({
   id: z.uuid(),
   investigation_id: z.uuid(),
-  site_id: z.uuid(),
+  site_id: z
+    .uuid()
+    .nullable()
+    .describe('The site where it was found; null when site_hidden (a site above your sensitivity clearance)'),
+  site_hidden: z
+    .boolean()
+    .describe(
+      'true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named',
+    ),
   zone_id: z.uuid().nullable(),
   external_ref: z.string().nullable(),
   category: itemCategorySchema,
@@ -171,6 +179,7 @@ export const itemListQuerySchema = pageQuerySchema.extend({
 });
 export type ItemListQuery = z.output<typeof itemListQuerySchema>;
 
-export const hazardSchema = itemSchema.extend({ site_name: z.string() });
+// The hazard list names each item's site, so it leaves out items at sites the reader may not see: site_id is never null.
+export const hazardSchema = itemSchema.extend({ site_id: z.uuid(), site_name: z.string() });
 export type Hazard = z.infer<typeof hazardSchema>;
 export const hazardListSchema = z.object({ items: z.array(hazardSchema) });

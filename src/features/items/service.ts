@@ -44,10 +44,18 @@ import {
   sensitivityForInsert,
   sensitivityPatch,
 } from '../sensitivity/service.js';
+import { idsAbove } from '../sensitivity/repository.js';
 
-function toItem(row: Row<'items'>): Item {
+/**
+ * The item as answered; `hiddenSites` are the sites the reader may not see (an internal item may lie at a
+ * restricted site): their id is left out and `site_hidden` says so.
+ */
+function toItem(row: Row<'items'>, hiddenSites: ReadonlySet<string> = new Set()): Item {
+  const siteHidden = hiddenSites.has(row.site_id);
   return {
     ...toJsonRecord(row),
+    site_id: siteHidden ? null : row.site_id,
+    site_hidden: siteHidden,
     category: row.category as Item['category'],
     assembly_state: row.assembly_state as Item['assembly_state'],
     condition: row.condition as Item['condition'],
@@ -162,6 +170,10 @@ export async function listItems(
   query: ItemListQuery,
 ): Promise<Page<Item>> {
   const { clearance } = await requireReader(db, actor, investigationId);
+  // Asking for the items of a site one may not see answers as for a site without items.
+  if (query.site_id !== undefined && (await idsAbove(db, 'sites', [query.site_id], clearance)).size > 0) {
+    return { items: [], next_after: null };
+  }
   const rows = await repository.listItems(db, investigationId, {
     clearance,
     siteId: query.site_id,
@@ -177,7 +189,13 @@ export async function listItems(
     order: query.order,
     includeArchived: query.include_archived,
   });
-  return toPage(rows, query.limit, toItem);
+  const hiddenSites = await idsAbove(
+    db,
+    'sites',
+    rows.map((row) => row.site_id),
+    clearance,
+  );
+  return toPage(rows, query.limit, (row) => toItem(row, hiddenSites));
 }
 
 /** An item with its live markings. */
@@ -185,7 +203,8 @@ export async function getItem(db: Kysely<DB>, actor: Actor, id: string): Promise
   const row = await findById(db, 'items', id);
   const { clearance } = await requireReader(db, actor, row.investigation_id);
   requireVisible(clearance, row, 'Item');
-  return { ...toItem(row), markings: await markingsOfItem(db, id, clearance) };
+  const hiddenSites = await idsAbove(db, 'sites', [row.site_id], clearance);
+  return { ...toItem(row, hiddenSites), markings: await markingsOfItem(db, id, clearance) };
 }
 
 /**
@@ -224,7 +243,7 @@ export async function updateItem(db: Queryable, actor: Actor, id: string, input:
       before,
       after,
     });
-    return toItem(after);
+    return toItem(after, await idsAbove(trx, 'sites', [after.site_id], clearance));
   });
 }
 
@@ -286,5 +305,5 @@ export async function setDisposalStatus(db: Queryable, actor: Actor, id: string,
 export async function listHazards(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<Hazard[]> {
   const { clearance } = await requireReader(db, actor, investigationId);
   const rows = await repository.listHazards(db, investigationId, clearance);
-  return rows.map(({ site_name, ...row }) => ({ ...toItem(row), site_name }));
+  return rows.map(({ site_name, ...row }) => ({ ...toItem(row), site_id: row.site_id, site_name }));
 }

@@ -1,27 +1,38 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { addPageOptions, printJson, printPage, printRecord } from '../../cli/output.js';
+import { readNumber } from '../../parsing/numbers.js';
+import { addSensitivityOptions, sensitivityFromOptions, type SensitivityOptions } from '../sensitivity/cli-options.js';
 import type { MarkingKind } from './schema.js';
 import * as service from './service.js';
 
 export function registerMarkingCommands(program: Command): void {
   const marking = program.command('marking').description('Markings read on items (serials, lots, factory codes…)');
 
-  marking
-    .command('add <itemId>')
-    .description('Record a marking exactly as transcribed; write ? for each character you cannot read')
-    .requiredOption('--text <text>', 'the marking as transcribed, in its own script')
-    .requiredOption(
-      '--kind <kind>',
-      'serial, lot, factory_code, year, headstamp, model, stock_number, contract or other',
-    )
-    .option('--position <where>', 'where on the item')
-    .option('--script <code>', 'ISO 15924 code (Latn, Cyrl, Arab…) or mixed; detected when left out')
+  addSensitivityOptions(
+    marking
+      .command('add <itemId>')
+      .description('Record a marking exactly as transcribed; write ? for each character you cannot read')
+      .requiredOption('--text <text>', 'the marking as transcribed, in its own script')
+      .requiredOption(
+        '--kind <kind>',
+        'serial, lot, factory_code, year, headstamp, model, stock_number, contract or other',
+      )
+      .option('--position <where>', 'where on the item')
+      .option('--script <code>', 'ISO 15924 code (Latn, Cyrl, Arab…) or mixed; detected when left out'),
+    'create',
+  )
     .option('--json', 'print JSON')
     .action(
       async (
         itemId: string,
-        options: { text: string; kind: string; position?: string; script?: string; json?: boolean },
+        options: SensitivityOptions & {
+          text: string;
+          kind: string;
+          position?: string;
+          script?: string;
+          json?: boolean;
+        },
         command: Command,
       ) => {
         await withSession(command, async ({ db, actor }) => {
@@ -30,6 +41,7 @@ export function registerMarkingCommands(program: Command): void {
             kind: options.kind as MarkingKind,
             position: options.position,
             script: options.script,
+            ...sensitivityFromOptions(options),
           });
           if (options.json === true) printJson(created);
           else
@@ -39,6 +51,29 @@ export function registerMarkingCommands(program: Command): void {
         });
       },
     );
+
+  addSensitivityOptions(
+    marking
+      .command('update <id>')
+      .description("Change a marking's sensitivity (audited like every change)")
+      .requiredOption('--version <n>', 'the version you read (from marking show); a stale one is refused'),
+    'update',
+  )
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: SensitivityOptions & { version: string; json?: boolean }, command: Command) => {
+      const version = readNumber(options.version, { whole: true, minimum: 1 });
+      if (!version.ok) throw new InvalidArgumentError('--version: give the version number shown by marking show');
+      await withSession(command, async ({ db, actor }) => {
+        const updated = await service.updateMarking(db, actor, id, {
+          version: version.value,
+          ...sensitivityFromOptions(options),
+        });
+        if (options.json === true) return printJson(updated);
+        process.stdout.write(
+          `Updated marking ${updated.id} (version ${updated.version}): sensitivity ${updated.sensitivity}\n`,
+        );
+      });
+    });
 
   addPageOptions(
     marking

@@ -11,6 +11,8 @@ import { DomainError } from '../../errors.js';
 import { translateDatabaseError } from '../../db/postgres-errors.js';
 import { FolderEvidenceStore, openLocalFile } from '../../storage/folder-store.js';
 import { copyStore } from '../../storage/migrate.js';
+import { sensitivityFromOptions, type SensitivityOptions } from '../sensitivity/cli-options.js';
+import { sensitivityLevels } from '../sensitivity/schema.js';
 import type { MediaLink, MediaProof, UploadedMedia } from './schema.js';
 import * as service from './service.js';
 
@@ -132,19 +134,22 @@ export function registerMediaCommands(program: Command): void {
     .option('--licence <text>', 'licence')
     .option('--original-url <url>', 'where they were first published')
     .option('--captured-by <text>', 'who took them (a team or organisation)')
+    .option('--sensitivity <level>', `who may see them: ${sensitivityLevels.join(', ')} (default: the investigation's)`)
+    .option('--sensitivity-reason <text>', 'why they have this sensitivity (required for restricted)')
     .option('--json', 'print JSON')
     .action(
       async (
         files: string[],
-        options: TargetOptions & {
-          investigation: string;
-          source?: string;
-          credit?: string;
-          licence?: string;
-          originalUrl?: string;
-          capturedBy?: string;
-          json?: boolean;
-        },
+        options: TargetOptions &
+          SensitivityOptions & {
+            investigation: string;
+            source?: string;
+            credit?: string;
+            licence?: string;
+            originalUrl?: string;
+            capturedBy?: string;
+            json?: boolean;
+          },
         command: Command,
       ) => {
         await withSession(command, async ({ db, actor, config, store }) => {
@@ -180,6 +185,7 @@ export function registerMediaCommands(program: Command): void {
                   licence: options.licence,
                   original_url: options.originalUrl,
                   captured_by: options.capturedBy,
+                  ...sensitivityFromOptions(options),
                 },
                 (received) => progress.update(done + received),
               );

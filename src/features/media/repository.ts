@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
-import { whereSensitivityAtMost } from '../sensitivity/repository.js';
+import { whereLinkTargetAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
 import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export async function insertMedia(db: Queryable, row: NewRow<'media'>): Promise<Row<'media'>> {
@@ -64,9 +64,13 @@ export async function insertMediaLink(db: Queryable, row: NewRow<'media_links'>)
   return db.insertInto('media_links').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function listActiveLinks(db: Queryable, mediaId: string): Promise<Row<'media_links'>[]> {
-  return db
-    .selectFrom('media_links')
+/** The active links of a media record whose targets the reader may see (`clearance`). */
+export async function listActiveLinks(
+  db: Queryable,
+  mediaId: string,
+  clearance: SensitivityLevel,
+): Promise<Row<'media_links'>[]> {
+  return whereLinkTargetAtMost(db.selectFrom('media_links'), clearance)
     .selectAll()
     .where('media_id', '=', mediaId)
     .where('archived_at', 'is', null)

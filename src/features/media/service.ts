@@ -354,7 +354,7 @@ export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promis
   const row = await findById(db, 'media', id);
   const { clearance } = await requireReader(db, actor, row.investigation_id);
   requireVisible(clearance, row, 'Media file');
-  const links = await repository.listActiveLinks(db, id);
+  const links = await repository.listActiveLinks(db, id, clearance);
   const proofs = await listProofsOf(db, [id]);
   return { ...toMedia(row), links: links.map(toMediaLink), proofs: proofs.get(id) ?? [] };
 }

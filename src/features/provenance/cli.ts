@@ -9,6 +9,8 @@ import {
   type ProvenanceClaim,
   type ProvenanceEventType,
 } from './schema.js';
+import { sensitivityFromOptions, type SensitivityOptions } from '../sensitivity/cli-options.js';
+import { sensitivityLevels } from '../sensitivity/schema.js';
 import * as service from './service.js';
 
 /** `armtrace provenance …`. */
@@ -31,10 +33,12 @@ export function registerProvenanceCommands(program: Command): void {
     .option('--source <id>', 'the source supporting the claim')
     .option('--trace-request <id>', 'the trace request whose answer supports the claim')
     .option('--notes <text>', 'notes', '')
+    .option('--sensitivity <level>', `who may see it: ${sensitivityLevels.join(', ')} (default: the investigation's)`)
+    .option('--sensitivity-reason <text>', 'why it has this sensitivity (required for restricted)')
     .option('--json', 'print JSON')
     .action(
       async (
-        options: {
+        options: SensitivityOptions & {
           investigation: string;
           item?: string;
           lot?: string;
@@ -66,6 +70,7 @@ export function registerProvenanceCommands(program: Command): void {
             source_id: options.source,
             trace_request_id: options.traceRequest,
             notes: options.notes,
+            ...sensitivityFromOptions(options),
           });
           if (options.json === true) printJson(created);
           else process.stdout.write(`Created provenance claim ${created.id} (${created.event_type})\n`);

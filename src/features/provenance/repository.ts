@@ -40,13 +40,13 @@ export async function listProvenanceClaims(
   return query.execute();
 }
 
-/** The live lot markings an item carries, with their comparable form. */
+/** The live lot markings an item carries that the reader may see (`clearance`), with their comparable form. */
 export async function listLotMarkings(
   db: Queryable,
   itemId: string,
+  clearance: SensitivityLevel,
 ): Promise<Pick<Row<'markings'>, 'id' | 'text' | 'normalized' | 'sensitivity'>[]> {
-  return db
-    .selectFrom('markings')
+  return whereSensitivityAtMost(db.selectFrom('markings'), 'markings', clearance)
     .select(['id', 'text', 'normalized', 'sensitivity'])
     .where('item_id', '=', itemId)
     .where('kind', '=', 'lot')
@@ -55,13 +55,16 @@ export async function listLotMarkings(
     .execute();
 }
 
-/** Live claims about the item itself or about any of the given (normalized) lots. */
+/**
+ * Live claims about the item itself or about any of the given (normalized) lots that the reader may see: filtered
+ * here, not after the query, so that contradictions are only looked for among claims the reader may see (a
+ * hidden claim's id in `conflicts_with` would reveal it).
+ */
 export async function listClaimsForItemOrLots(
   db: Queryable,
-  options: { investigationId: string; itemId: string; lotsNormalized: string[] },
+  options: { investigationId: string; itemId: string; lotsNormalized: string[]; clearance: SensitivityLevel },
 ): Promise<Row<'provenance_claims'>[]> {
-  return db
-    .selectFrom('provenance_claims')
+  return whereRecordAndItemAtMost(db.selectFrom('provenance_claims'), 'provenance_claims', options.clearance)
     .selectAll()
     .where('investigation_id', '=', options.investigationId)
     .where('archived_at', 'is', null)
@@ -121,13 +124,14 @@ export async function listItemsCarryingLot(
     .execute();
 }
 
+/** Live claims about a lot that the reader may see (in SQL, as {@link listClaimsForItemOrLots}). */
 export async function listClaimsForLot(
   db: Queryable,
   investigationId: string,
   lotNormalized: string,
+  clearance: SensitivityLevel,
 ): Promise<Row<'provenance_claims'>[]> {
-  return db
-    .selectFrom('provenance_claims')
+  return whereRecordAndItemAtMost(db.selectFrom('provenance_claims'), 'provenance_claims', clearance)
     .selectAll()
     .where('investigation_id', '=', investigationId)
     .where('lot_normalized', '=', lotNormalized)

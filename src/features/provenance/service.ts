@@ -240,7 +240,7 @@ export async function getItemProvenance(db: Kysely<DB>, user: Actor, itemId: str
   const item = await findById(db, 'items', itemId);
   const { clearance } = await requireReader(db, user, item.investigation_id);
   requireVisible(clearance, item, 'Item');
-  const lots = (await repository.listLotMarkings(db, itemId)).filter((lot) => isVisibleAt(clearance, lot.sensitivity));
+  const lots = await repository.listLotMarkings(db, itemId, clearance);
   const lotTextByNormalized = new Map<string, string>();
   for (const lot of lots)
     if (!lotTextByNormalized.has(lot.normalized)) lotTextByNormalized.set(lot.normalized, lot.text);
@@ -248,18 +248,17 @@ export async function getItemProvenance(db: Kysely<DB>, user: Actor, itemId: str
     investigationId: item.investigation_id,
     itemId,
     lotsNormalized: [...lotTextByNormalized.keys()],
+    clearance,
   });
   const conflicts = findConflicts(rows);
-  const claims: ItemProvenanceClaim[] = rows
-    .filter((row) => isVisibleAt(clearance, row.sensitivity))
-    .map((row) => ({
-      ...toProvenanceClaim(row),
-      inherited_from_lot:
-        row.item_id === itemId || row.lot_normalized === null
-          ? null
-          : (lotTextByNormalized.get(row.lot_normalized) ?? row.lot_marking),
-      conflicts_with: conflicts.get(row.id) ?? [],
-    }));
+  const claims: ItemProvenanceClaim[] = rows.map((row) => ({
+    ...toProvenanceClaim(row),
+    inherited_from_lot:
+      row.item_id === itemId || row.lot_normalized === null
+        ? null
+        : (lotTextByNormalized.get(row.lot_normalized) ?? row.lot_marking),
+    conflicts_with: conflicts.get(row.id) ?? [],
+  }));
   claims.sort(compareClaims);
   return { item_id: itemId, claims };
 }
@@ -278,11 +277,9 @@ export async function getLotProvenance(
   const { clearance } = await requireReader(db, user, investigationId);
   const lotNormalized = normalizeMarking(lotMarking);
   const items = await repository.listItemsCarryingLot(db, investigationId, lotNormalized, clearance);
-  const rows = await repository.listClaimsForLot(db, investigationId, lotNormalized);
+  const rows = await repository.listClaimsForLot(db, investigationId, lotNormalized, clearance);
   const conflicts = findConflicts(rows);
-  const claims = rows
-    .filter((row) => isVisibleAt(clearance, row.sensitivity))
-    .map((row) => ({ ...toProvenanceClaim(row), conflicts_with: conflicts.get(row.id) ?? [] }));
+  const claims = rows.map((row) => ({ ...toProvenanceClaim(row), conflicts_with: conflicts.get(row.id) ?? [] }));
   claims.sort(compareClaims);
   return { lot_marking: lotMarking, lot_normalized: lotNormalized, items, claims };
 }
@@ -299,7 +296,7 @@ export async function exportItemProvenance(db: Kysely<DB>, user: Actor, itemId: 
   const provenance = await getItemProvenance(db, user, itemId);
   const item = await findById(db, 'items', itemId);
   const { clearance } = await requireReader(db, user, item.investigation_id);
-  const lots = (await repository.listLotMarkings(db, itemId)).filter((lot) => isVisibleAt(clearance, lot.sensitivity));
+  const lots = await repository.listLotMarkings(db, itemId, clearance);
   const idsOf = (pick: (claim: ProvenanceClaim) => (string | null)[]) => [
     ...new Set(provenance.claims.flatMap(pick).filter((id): id is string => id !== null)),
   ];

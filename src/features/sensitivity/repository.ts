@@ -89,7 +89,7 @@ export async function deleteGrant(
  */
 export function whereItemAtMost<TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
-  table: 'markings' | 'provenance_claims' | 'media_links' | 'custody_events',
+  table: 'markings' | 'provenance_claims' | 'media_links' | 'custody_events' | 'trace_request_items' | 'incident_items',
   level: SensitivityLevel,
 ): SelectQueryBuilder<DB, TB, O> {
   if (level === 'restricted') return query;
@@ -98,6 +98,70 @@ export function whereItemAtMost<TB extends keyof DB, O>(
   return query.where(
     sql<boolean>`(${itemId} IS NULL OR ${itemId} IN (SELECT hidden_check.id FROM items hidden_check WHERE hidden_check.sensitivity IN (${sql.join(levels)})))`,
   );
+}
+
+/**
+ * Narrows a query over rows that point at a site (`site_id`, when they have one) to those whose site is at most
+ * `level`: a link to a site the reader may not see would reveal it.
+ *
+ * @example
+ * query = whereSiteAtMost(db.selectFrom('incident_sites').select('site_id'), 'incident_sites', clearance);
+ */
+export function whereSiteAtMost<TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  table: 'incident_sites' | 'media_links',
+  level: SensitivityLevel,
+): SelectQueryBuilder<DB, TB, O> {
+  if (level === 'restricted') return query;
+  const levels = levelsAtMost(level);
+  const siteId = sql.ref(`${table}.site_id`);
+  return query.where(
+    sql<boolean>`(${siteId} IS NULL OR ${siteId} IN (SELECT hidden_site.id FROM sites hidden_site WHERE hidden_site.sensitivity IN (${sql.join(levels)})))`,
+  );
+}
+
+/**
+ * Narrows a query over media links to those whose target (site, item or marking, and a marking's item) is at
+ * most `level`: a photo the reader may see must not name a record the reader may not.
+ *
+ * @example
+ * const links = await whereLinkTargetAtMost(db.selectFrom('media_links').selectAll(), clearance).execute();
+ */
+export function whereLinkTargetAtMost<TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  level: SensitivityLevel,
+): SelectQueryBuilder<DB, TB, O> {
+  if (level === 'restricted') return query;
+  const levels = levelsAtMost(level);
+  const markingId = sql.ref('media_links.marking_id');
+  return whereItemAtMost(whereSiteAtMost(query, 'media_links', level), 'media_links', level).where(
+    sql<boolean>`(${markingId} IS NULL OR ${markingId} IN (SELECT hidden_marking.id FROM markings hidden_marking
+      JOIN items hidden_marking_item ON hidden_marking_item.id = hidden_marking.item_id
+      WHERE hidden_marking.sensitivity IN (${sql.join(levels)}) AND hidden_marking_item.sensitivity IN (${sql.join(levels)})))`,
+  );
+}
+
+/**
+ * Which of `ids` (records of `table`) are above `level`, so that a record the reader may see can leave out a
+ * reference to one the reader may not (e.g. an item's `site_id`).
+ *
+ * @example
+ * const hidden = await idsAbove(db, 'sites', rows.map((row) => row.site_id), clearance);
+ */
+export async function idsAbove(
+  db: Queryable,
+  table: SensitivityTable,
+  ids: readonly string[],
+  level: SensitivityLevel,
+): Promise<Set<string>> {
+  if (level === 'restricted' || ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom(table)
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .where(sql<boolean>`sensitivity NOT IN (${sql.join(levelsAtMost(level))})`)
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Both: the record's own level and its item's. */

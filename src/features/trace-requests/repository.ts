@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
+import { whereItemAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import { traceRequestStatuses, type TraceRequestSortKey } from './schema.js';
 
 // ---------------------------------------------------------------- trace requests
@@ -85,12 +87,15 @@ export async function findActorNames(db: Queryable, actorIds: string[]): Promise
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
-/** The ids of the items each trace request covers, sorted. */
-export async function findItemIds(db: Queryable, traceRequestIds: string[]): Promise<Map<string, string[]>> {
+/** The ids of the items each trace request covers that the reader may see (`clearance`), sorted. */
+export async function findItemIds(
+  db: Queryable,
+  traceRequestIds: string[],
+  clearance: SensitivityLevel,
+): Promise<Map<string, string[]>> {
   const byRequest = new Map<string, string[]>(traceRequestIds.map((id) => [id, []]));
   if (traceRequestIds.length === 0) return byRequest;
-  const rows = await db
-    .selectFrom('trace_request_items')
+  const rows = await whereItemAtMost(db.selectFrom('trace_request_items'), 'trace_request_items', clearance)
     .select(['trace_request_id', 'item_id'])
     .where('trace_request_id', 'in', traceRequestIds)
     .orderBy('trace_request_id')

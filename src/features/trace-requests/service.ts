@@ -18,6 +18,7 @@ import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import { clearanceFor } from '../sensitivity/service.js';
 import * as repository from './repository.js';
 import {
   attachDocumentBodySchema,
@@ -54,11 +55,18 @@ export function isOverdue(row: { status: string; due_on: string | null }, today:
 }
 
 /** Adds what a response shows beside the row: addressee name, covered items, overdue. */
-async function describeTraceRequests(db: Queryable, rows: Row<'trace_requests'>[]): Promise<TraceRequest[]> {
+async function describeTraceRequests(
+  db: Queryable,
+  reader: Actor,
+  rows: Row<'trace_requests'>[],
+): Promise<TraceRequest[]> {
   const names = await repository.findActorNames(db, [...new Set(rows.map((row) => row.addressee_id))]);
+  // The rows are of one investigation; the covered items are only those the reader may see.
+  const clearance = rows.length === 0 ? 'internal' : await clearanceFor(db, reader, rows[0]!.investigation_id);
   const itemIds = await repository.findItemIds(
     db,
     rows.map((row) => row.id),
+    clearance,
   );
   const today = todayUtc();
   return rows.map((row) => ({
@@ -70,8 +78,8 @@ async function describeTraceRequests(db: Queryable, rows: Row<'trace_requests'>[
   }));
 }
 
-async function describeTraceRequest(db: Queryable, row: Row<'trace_requests'>): Promise<TraceRequest> {
-  const [described] = await describeTraceRequests(db, [row]);
+async function describeTraceRequest(db: Queryable, reader: Actor, row: Row<'trace_requests'>): Promise<TraceRequest> {
+  const [described] = await describeTraceRequests(db, reader, [row]);
   return described!;
 }
 
@@ -159,7 +167,7 @@ export async function createTraceRequest(
       after: row,
     });
     for (const itemId of new Set(parsed.item_ids)) await linkItem(trx, user, row, itemId);
-    return describeTraceRequest(trx, row);
+    return describeTraceRequest(trx, user, row);
   });
 }
 
@@ -185,13 +193,13 @@ export async function listTraceRequests(
     awaitingAnswerStatuses,
   });
   const page = toPage(rows, query.limit, (row) => row);
-  return { items: await describeTraceRequests(db, page.items), next_after: page.next_after };
+  return { items: await describeTraceRequests(db, user, page.items), next_after: page.next_after };
 }
 
 export async function getTraceRequest(db: Kysely<DB>, user: Actor, id: string): Promise<TraceRequest> {
   const row = await findById(db, 'trace_requests', id);
   await requireRole(db, user, row.investigation_id, 'viewer');
-  return describeTraceRequest(db, row);
+  return describeTraceRequest(db, user, row);
 }
 
 /** Updates a request; a status change must follow the workflow in `nextStatuses`. */
@@ -225,7 +233,7 @@ export async function updateTraceRequest(
       before,
       after,
     });
-    return describeTraceRequest(trx, after);
+    return describeTraceRequest(trx, user, after);
   });
 }
 
@@ -249,7 +257,7 @@ export async function archiveTraceRequest(
       before,
       after,
     });
-    return describeTraceRequest(trx, after);
+    return describeTraceRequest(trx, user, after);
   });
 }
 
@@ -275,7 +283,7 @@ export async function linkTraceRequestItem(
   return db.transaction().execute(async (trx) => {
     const request = await findEditableRequest(trx, user, id);
     await linkItem(trx, user, request, parsed.item_id);
-    return describeTraceRequest(trx, request);
+    return describeTraceRequest(trx, user, request);
   });
 }
 
@@ -304,7 +312,7 @@ export async function unlinkTraceRequestItem(
       investigationId: request.investigation_id,
       before: { trace_request_id: id, item_id: itemId },
     });
-    return describeTraceRequest(trx, request);
+    return describeTraceRequest(trx, user, request);
   });
 }
 
@@ -333,7 +341,7 @@ export async function listReminders(
   await requireRole(db, user, investigationId, 'viewer');
   const asOf = query.as_of ?? todayUtc();
   const rows = await repository.listOverdueTraceRequests(db, { investigationId, asOf, awaitingAnswerStatuses });
-  const described = await describeTraceRequests(db, rows);
+  const described = await describeTraceRequests(db, user, rows);
   return {
     as_of: asOf,
     items: described.map((request) => ({

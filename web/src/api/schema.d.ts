@@ -4789,8 +4789,10 @@ export interface paths {
                 id: string;
                 /** Format: uuid */
                 investigation_id: string;
-                /** Format: uuid */
-                site_id: string;
+                /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+                site_id: string | null;
+                /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+                site_hidden: boolean;
                 zone_id: string | null;
                 external_ref: string | null;
                 /**
@@ -5139,8 +5141,10 @@ export interface paths {
               id: string;
               /** Format: uuid */
               investigation_id: string;
-              /** Format: uuid */
-              site_id: string;
+              /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+              site_id: string | null;
+              /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+              site_hidden: boolean;
               zone_id: string | null;
               external_ref: string | null;
               /**
@@ -5442,6 +5446,8 @@ export interface paths {
                 investigation_id: string;
                 /** Format: uuid */
                 site_id: string;
+                /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+                site_hidden: boolean;
                 zone_id: string | null;
                 external_ref: string | null;
                 /**
@@ -5699,8 +5705,10 @@ export interface paths {
               id: string;
               /** Format: uuid */
               investigation_id: string;
-              /** Format: uuid */
-              site_id: string;
+              /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+              site_id: string | null;
+              /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+              site_hidden: boolean;
               zone_id: string | null;
               external_ref: string | null;
               /**
@@ -6043,8 +6051,10 @@ export interface paths {
               id: string;
               /** Format: uuid */
               investigation_id: string;
-              /** Format: uuid */
-              site_id: string;
+              /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+              site_id: string | null;
+              /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+              site_hidden: boolean;
               zone_id: string | null;
               external_ref: string | null;
               /**
@@ -6313,8 +6323,10 @@ export interface paths {
               id: string;
               /** Format: uuid */
               investigation_id: string;
-              /** Format: uuid */
-              site_id: string;
+              /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+              site_id: string | null;
+              /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+              site_hidden: boolean;
               zone_id: string | null;
               external_ref: string | null;
               /**
@@ -6573,8 +6585,10 @@ export interface paths {
               id: string;
               /** Format: uuid */
               investigation_id: string;
-              /** Format: uuid */
-              site_id: string;
+              /** @description The site where it was found; null when site_hidden (a site above your sensitivity clearance) */
+              site_id: string | null;
+              /** @description true when the item is at a site you may not see (a restricted site): site_id is then null, the site is not named */
+              site_hidden: boolean;
               zone_id: string | null;
               external_ref: string | null;
               /**

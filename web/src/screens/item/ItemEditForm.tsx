@@ -63,7 +63,10 @@ export function ItemEditForm({
     [item.investigation_id],
   );
   const zones = useLoad(
-    () => call(api.GET('/api/v1/sites/{id}/zones', { params: { path: { id: draft.site_id }, query: { limit: 500 } } })),
+    () =>
+      draft.site_id === ''
+        ? Promise.resolve(undefined)
+        : call(api.GET('/api/v1/sites/{id}/zones', { params: { path: { id: draft.site_id }, query: { limit: 500 } } })),
     [draft.site_id],
   );
   const placeName = (id: string) =>
@@ -169,7 +172,9 @@ export function ItemEditForm({
             <select {...control} value={draft.site_id} onChange={(event) => update('site_id', event.target.value)}>
               {/* The item's own site stays offered while the list loads, and if it is archived. */}
               {sites.data?.some((site) => site.id === base.site_id) !== true && (
-                <option value={base.site_id}>{placeName(base.site_id) ?? t('item.site')}</option>
+                <option value={base.site_id ?? ''}>
+                  {base.site_id === null ? t('item.siteHidden') : (placeName(base.site_id) ?? t('item.site'))}
+                </option>
               )}
               {sites.data?.map((site) => (
                 <option key={site.id} value={site.id}>

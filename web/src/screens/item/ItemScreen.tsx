@@ -19,7 +19,7 @@ import { useRecordAccess } from '../../components/useRecordAccess';
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
   const { t, label, formatNumber, formatDateTime } = useI18n();
   const item = useLoad(() => call(api.GET('/api/v1/items/{id}', { params: { path: { id: itemId } } })), [itemId]);
-  const siteId = item.data?.site_id;
+  const siteId = item.data?.site_id ?? undefined;
   const site = useLoad(
     () =>
       siteId === undefined
@@ -55,9 +55,13 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
       <header className="page-header">
         <p className="breadcrumb">
           <Link to={paths.overview(investigationId)}>{t('nav.overview')}</Link> ·{' '}
-          <Link to={paths.site(investigationId, data.site_id)}>
-            {site.data === undefined ? t('item.site') : <UserText text={site.data.name} />}
-          </Link>
+          {data.site_id === null ? (
+            <span>{t('item.siteHidden')}</span>
+          ) : (
+            <Link to={paths.site(investigationId, data.site_id)}>
+              {site.data === undefined ? t('item.site') : <UserText text={site.data.name} />}
+            </Link>
+          )}
         </p>
         <h1>
           {title}

@@ -7,6 +7,7 @@ const item: ItemRecord = {
   id: '00000000-0000-7000-8000-000000000001',
   investigation_id: '00000000-0000-7000-8000-000000000002',
   site_id: '00000000-0000-7000-8000-000000000004',
+  site_hidden: false,
   zone_id: '00000000-0000-7000-8000-000000000005',
   external_ref: null,
   category: 'fuze',

@@ -26,7 +26,8 @@ export interface ItemEditDraft {
 /** The text the fields show for a stored item. */
 export function itemDraftOf(item: ItemRecord): ItemEditDraft {
   return {
-    site_id: item.site_id,
+    // An item at a site the reader may not see has no site_id (site_hidden): the form then leaves the site as it is.
+    site_id: item.site_id ?? '',
     zone_id: item.zone_id ?? '',
     external_ref: item.external_ref ?? '',
     category: item.category,
