@@ -45,6 +45,10 @@ const configSchema = z.object({
     .optional(),
   ARMTRACE_TSA_CA_FILE: z.string().min(1).optional(),
   ARMTRACE_TSA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  ARMTRACE_JOB_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  ARMTRACE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  ARMTRACE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ARMTRACE_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
 });
 
 /** Everything armtrace reads from its environment, validated once at start-up. */
@@ -68,6 +72,19 @@ export interface Config {
   maxBagImportBytes: number;
   media: MediaConfig;
   timestamping: TimestampingConfig;
+  jobs: JobsConfig;
+}
+
+/** The job queue on PostgreSQL (pg-boss; docs/jobs.md). The embedded database runs jobs in-process. */
+export interface JobsConfig {
+  /** Connections pg-boss's own pool opens (ARMTRACE_JOB_POOL_SIZE, default 4), beside the 10 of the server's pool. */
+  poolSize: number;
+  /** A try running longer than this (its server died) is failed and tried again (ARMTRACE_JOB_EXPIRE_SECONDS, 3600). */
+  expireInSeconds: number;
+  /** How often expired tries are looked for (ARMTRACE_JOB_MAINTENANCE_SECONDS, default 60). */
+  maintenanceIntervalSeconds: number;
+  /** How often an idle server asks for work (ARMTRACE_JOB_POLL_SECONDS, default 2). */
+  pollingIntervalSeconds: number;
 }
 
 /** RFC 3161 trusted timestamps on audit checkpoints and bags (README: "Trusted timestamps"). */
@@ -144,6 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter((file) => file !== '')
         .map((file) => path.resolve(file)),
       timeoutMs: values.ARMTRACE_TSA_TIMEOUT_SECONDS * 1000,
+    },
+    jobs: {
+      poolSize: values.ARMTRACE_JOB_POOL_SIZE,
+      expireInSeconds: values.ARMTRACE_JOB_EXPIRE_SECONDS,
+      maintenanceIntervalSeconds: values.ARMTRACE_JOB_MAINTENANCE_SECONDS,
+      pollingIntervalSeconds: values.ARMTRACE_JOB_POLL_SECONDS,
     },
   };
 }

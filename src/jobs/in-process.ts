@@ -1,0 +1,99 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB, Row } from '../db/tables.js';
+import type { JobHandler, JobQueue } from './queue.js';
+import { runOneTry } from './runner.js';
+import { findJob, insertJob, toJobView } from './store.js';
+
+const POLL_MS = 1000;
+
+/**
+ * The job queue of the embedded database: PGlite is one connection in this process, so jobs run here, one at a
+ * time, between requests. The `jobs` table is the queue, so a job survives a restart: a job left `running` by a
+ * process that stopped is tried again (or failed, if that was its last try) when the next one starts. Taking the
+ * next job is one `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)`, so even on PostgreSQL (where tests
+ * may use it) two workers never take the same job.
+ *
+ * @example
+ * const queue = createInProcessJobQueue(database.db, path.join(config.dataDir, 'job-results'));
+ */
+export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): JobQueue {
+  const handlers = new Map<string, JobHandler>();
+  // An object, not a boolean: stop() changes it while the loop awaits.
+  const status = { running: false };
+  const isRunning = (): boolean => status.running;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  async function claimNext(): Promise<Row<'jobs'> | undefined> {
+    const names = [...handlers.keys()];
+    if (names.length === 0) return undefined;
+    const claimed = await sql<Row<'jobs'>>`
+      UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now()
+      WHERE id = (
+        SELECT id FROM jobs
+        WHERE state IN ('queued', 'retrying') AND run_after <= now() AND name = ANY(${names}::text[])
+        ORDER BY run_after, created_at
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *`.execute(db);
+    return claimed.rows[0];
+  }
+
+  async function loop(): Promise<void> {
+    while (isRunning()) {
+      let row: Row<'jobs'> | undefined;
+      try {
+        row = await claimNext();
+        if (row !== undefined) await runOneTry(db, resultsDir, handlers, row);
+      } catch (error) {
+        if (isRunning())
+          process.stderr.write(`armtrace: the job queue could not run a job (${String(error)}); will retry\n`);
+      }
+      if (row === undefined && isRunning()) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, POLL_MS);
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  return {
+    kind: 'in-process',
+    resultsDir,
+    register(name, handler) {
+      handlers.set(name, handler);
+    },
+    async start() {
+      if (status.running) return;
+      // Left running by a process that stopped (only one process holds the embedded database).
+      await sql`
+        UPDATE jobs SET
+          state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'retrying' END,
+          problem_code = 'internal',
+          problem_detail = 'the process running this job stopped before it ended',
+          finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END
+        WHERE state = 'running'`.execute(db);
+      status.running = true;
+      current = loop();
+    },
+    async stop() {
+      status.running = false;
+      clearTimeout(timer);
+      wake?.();
+      await current;
+    },
+    async enqueue(name, payload, options) {
+      const queued = await insertJob(db, name, payload, options);
+      wake?.();
+      return queued;
+    },
+    async get(id) {
+      const row = await findJob(db, id);
+      return row === undefined ? undefined : toJobView(row);
+    },
+  };
+}
