@@ -5,6 +5,8 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
+import { registerFeatureJobs } from '../features/job-handlers.js';
+import { createJobQueue } from '../jobs/index.js';
 import { buildApp } from '../http/app.js';
 import { toProblem } from '../http/problem.js';
 import { startTableMaintenance } from '../db/maintenance.js';
@@ -99,7 +101,11 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
-      const app = await buildApp({ db: database.db, config });
+      // The job queue: pg-boss on PostgreSQL (every server is a worker), in-process on the embedded database.
+      const jobs = createJobQueue(database, config);
+      registerFeatureJobs(jobs, { config });
+      await jobs.start();
+      const app = await buildApp({ db: database.db, config, jobs });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
         database.kind === 'pglite'
@@ -115,6 +121,7 @@ export function buildProgram(): Command {
         // First: no new CLI commands, and those running finish before the database closes under them.
         await cliSocket?.close();
         await app.close();
+        await jobs.stop();
         await maintenance?.stop();
         await database.close();
         process.exit(EXIT_OK);

@@ -11,6 +11,7 @@ import { registerImportCommands } from './imports/cli.js';
 import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
 import { registerItemCommands } from './items/cli.js';
+import { registerJobCommands } from './jobs/cli.js';
 import { registerMarkingCommands } from './markings/cli.js';
 import { registerMediaCommands } from './media/cli.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
@@ -46,4 +47,5 @@ export function registerFeatureCommands(program: Command): void {
   registerFormCommands(program);
   registerSigningCommands(program);
   registerReviewCommands(program);
+  registerJobCommands(program);
 }

@@ -10,6 +10,7 @@ import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
+import { registerJobRoutes } from './jobs/routes.js';
 import { registerMarkingRoutes } from './markings/routes.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportRoutes } from './report/routes.js';
@@ -46,4 +47,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerSigningRoutes(app, deps);
   registerFormRoutes(app, deps);
   registerReviewRoutes(app, deps);
+  registerJobRoutes(app, deps);
 }

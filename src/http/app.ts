@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
@@ -12,7 +13,11 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
+import { registerFeatureJobs } from '../features/job-handlers.js';
 import { registerFeatureRoutes } from '../features/routes.js';
+import { createInProcessJobQueue } from '../jobs/in-process.js';
+import type { JobQueue } from '../jobs/index.js';
+import { registerTestJobs } from '../jobs/test-jobs.js';
 import { registerAuthentication } from './auth.js';
 import { registerDatabaseUnits } from './database-units.js';
 import { isInternal, toProblem } from './problem.js';
@@ -26,6 +31,11 @@ export interface BuildAppOptions {
   config: Config;
   /** Pino logger settings; tests pass false. */
   logger?: boolean | { level: string };
+  /**
+   * The job queue, made where the program is assembled (`armtrace serve`: createJobQueue). Without one (tests,
+   * the OpenAPI generator) the app makes an in-process queue on `db`, started now and stopped with the app.
+   */
+  jobs?: JobQueue;
 }
 
 /**
@@ -99,13 +109,24 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
 
+  let jobs = options.jobs;
+  if (jobs === undefined) {
+    const ownQueue = createInProcessJobQueue(options.db, path.join(options.config.dataDir, 'job-results'));
+    registerFeatureJobs(ownQueue, { config: options.config });
+    if (process.env.ARMTRACE_TEST_JOBS === '1') registerTestJobs(ownQueue);
+    await ownQueue.start();
+    app.addHook('onClose', () => ownQueue.stop());
+    jobs = ownQueue;
+  }
+  const routeDeps = { db: options.db, config: options.config, jobs };
+
   registerDatabaseUnits(app);
-  registerAuthentication(app, { db: options.db, config: options.config });
+  registerAuthentication(app, routeDeps);
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);
   await app.register(
     (api, _options, done) => {
-      registerFeatureRoutes(api, { db: options.db, config: options.config });
+      registerFeatureRoutes(api, routeDeps);
       done();
     },
     { prefix: '/api/v1' },

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
+import type { JobQueue } from '../jobs/index.js';
 
 /** The Fastify instance every feature's routes are registered on. */
 export type ApiApp = FastifyInstance<
@@ -19,8 +20,9 @@ export type ApiApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** What route handlers may use: the database and the configuration, nothing else. */
+/** What route handlers may use: the database, the configuration and the job queue, nothing else. */
 export interface RouteDeps {
   db: Kysely<DB>;
   config: Config;
+  jobs: JobQueue;
 }

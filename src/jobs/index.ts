@@ -6,7 +6,7 @@ import { createPgBossJobQueue } from './pg-boss.js';
 import type { JobQueue } from './queue.js';
 import { registerTestJobs } from './test-jobs.js';
 
-export type { JobContext, JobHandler, JobQueue, JobResultFile, JobState, JobView } from './queue.js';
+export type { EnqueueOptions, JobContext, JobHandler, JobQueue, JobResultFile, JobState, JobView } from './queue.js';
 
 /**
  * The queue for this deployment: pg-boss on PostgreSQL, in-process on the embedded database. Made once where the

@@ -42,8 +42,17 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
     process.stderr.write(`armtrace: job queue (pg-boss): ${String(error)}\n`);
   });
   let started = false;
+  // pg-boss opens its pool at start; a process that only queues (a test, a CLI session) starts it without working.
+  let opened: Promise<unknown> | undefined;
+  const open = (): Promise<unknown> => (opened ??= boss.start());
+  const queues = new Set<string>();
 
   async function send(name: string, id: string, maxAttempts: number): Promise<void> {
+    await open();
+    if (!queues.has(name)) {
+      await boss.createQueue(name);
+      queues.add(name);
+    }
     await boss.send(
       name,
       { jobId: id },
@@ -65,10 +74,11 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
     },
     async start() {
       if (started) return;
-      await boss.start();
+      await open();
       started = true;
       for (const name of handlers.keys()) {
         await boss.createQueue(name);
+        queues.add(name);
         await boss.work<{ jobId: string }>(
           name,
           { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds },
@@ -104,8 +114,9 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
       }
     },
     async stop() {
-      if (!started) return;
+      if (opened === undefined) return;
       started = false;
+      opened = undefined;
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     },
     async enqueue(name, payload, enqueueOptions) {

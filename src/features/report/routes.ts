@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../investigations/schema.js';
+import { jobAcceptedSchema } from '../jobs/schema.js';
+import { enqueueJob } from '../jobs/service.js';
+import { REPORT_PDF_JOB } from './jobs.js';
 import * as service from './service.js';
 
 export const reportQuerySchema = z.object({
@@ -10,7 +14,7 @@ export const reportQuerySchema = z.object({
   as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
 });
 
-export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
+export function registerReportRoutes(app: ApiApp, { db, jobs }: RouteDeps): void {
   app.get(
     '/investigations/:id/report.html',
     {
@@ -53,6 +57,36 @@ export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="report-${request.params.id}-${request.query.lang}.pdf"`)
         .send(pdf);
+    },
+  );
+  app.post(
+    '/investigations/:id/report-jobs',
+    {
+      schema: {
+        tags: ['report'],
+        summary:
+          'Print the PDF report in the background: 202 with the job to follow (GET /jobs/{id}); the PDF is its result. The same request while one runs returns that job',
+        params: idParamsSchema,
+        body: reportQuerySchema,
+        response: { 202: jobAcceptedSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'viewer');
+      const { lang, as_of: asOf } = request.body;
+      const accepted = await enqueueJob(
+        jobs,
+        REPORT_PDF_JOB,
+        { investigationId, lang, ...(asOf === undefined ? {} : { asOf }) },
+        {
+          investigationId,
+          createdBy: actor.userId,
+          singletonKey: `${actor.userId}:${investigationId}:${lang}:${asOf ?? ''}`,
+        },
+      );
+      return reply.status(202).send(accepted);
     },
   );
 }
