@@ -12,6 +12,8 @@ CREATE TABLE jobs (
   singleton_key text CHECK (singleton_key IS NULL OR length(singleton_key) BETWEEN 1 AND 400),
   investigation_id uuid REFERENCES investigations (id),
   created_by uuid NOT NULL REFERENCES users (id),
+  -- Which queue runs it: the in-process loop takes only its own (a test may run both on one PostgreSQL).
+  runner text NOT NULL DEFAULT 'in-process' CHECK (runner IN ('in-process', 'pg-boss')),
   state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'retrying', 'succeeded', 'failed')),
   attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   max_attempts integer NOT NULL CHECK (max_attempts BETWEEN 1 AND 20),

@@ -564,6 +564,7 @@ export interface JobsTable {
   singleton_key: string | null;
   investigation_id: string | null;
   created_by: string;
+  runner: DefaultedText;
   state: DefaultedText;
   attempts: Defaulted<number>;
   max_attempts: number;

@@ -32,7 +32,8 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
       UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now()
       WHERE id = (
         SELECT id FROM jobs
-        WHERE state IN ('queued', 'retrying') AND run_after <= now() AND name = ANY(${names}::text[])
+        WHERE state IN ('queued', 'retrying') AND runner = 'in-process' AND run_after <= now()
+          AND name = ANY(${names}::text[])
         ORDER BY run_after, created_at
         LIMIT 1
         FOR UPDATE SKIP LOCKED
@@ -76,7 +77,7 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
           problem_code = 'internal',
           problem_detail = 'the process running this job stopped before it ended',
           finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END
-        WHERE state = 'running'`.execute(db);
+        WHERE state = 'running' AND runner = 'in-process'`.execute(db);
       status.running = true;
       current = loop();
     },
@@ -87,7 +88,7 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
       await current;
     },
     async enqueue(name, payload, options) {
-      const queued = await insertJob(db, name, payload, options);
+      const queued = await insertJob(db, name, payload, options, 'in-process');
       wake?.();
       return queued;
     },

@@ -109,6 +109,7 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
           .select(['id', 'max_attempts'])
           .where('name', '=', name)
           .where('state', '=', 'queued')
+          .where('runner', '=', 'pg-boss')
           .execute();
         for (const job of waiting) await send(name, job.id, job.max_attempts);
       }
@@ -120,7 +121,7 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     },
     async enqueue(name, payload, enqueueOptions) {
-      const queued = await insertJob(db, name, payload, enqueueOptions);
+      const queued = await insertJob(db, name, payload, enqueueOptions, 'pg-boss');
       if (!queued.existing) {
         await send(name, queued.id, enqueueOptions.maxAttempts ?? 3);
       }

@@ -17,15 +17,16 @@ export async function insertJob(
   name: string,
   payload: unknown,
   options: EnqueueOptions,
+  runner: 'in-process' | 'pg-boss',
 ): Promise<{ id: string; existing: boolean }> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   // Twice at most: the job found by its key may finish between the refused insert and the look-up.
   for (let round = 0; round < 3; round += 1) {
     const id = randomUUID();
     const inserted = await sql<{ id: string }>`
-      INSERT INTO jobs (id, name, payload, singleton_key, investigation_id, created_by, max_attempts)
+      INSERT INTO jobs (id, name, payload, singleton_key, investigation_id, created_by, max_attempts, runner)
       VALUES (${id}, ${name}, ${JSON.stringify(payload ?? null)}::jsonb, ${options.singletonKey ?? null},
-              ${options.investigationId ?? null}, ${options.createdBy}, ${maxAttempts})
+              ${options.investigationId ?? null}, ${options.createdBy}, ${maxAttempts}, ${runner})
       ON CONFLICT (name, singleton_key) WHERE singleton_key IS NOT NULL AND state IN ('queued', 'running', 'retrying')
       DO NOTHING
       RETURNING id`.execute(db);
