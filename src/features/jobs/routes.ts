@@ -27,7 +27,7 @@ export function registerJobRoutes(app: ApiApp, { db, jobs }: RouteDeps): void {
     {
       schema: {
         tags: ['jobs'],
-        summary: 'The file a succeeded job made (409 while the job has not succeeded)',
+        summary: 'The file a succeeded job made (422 constraint_violated while the job has not succeeded)',
         params: jobParamsSchema,
         response: { 200: z.unknown().describe('The file'), ...problemResponses },
       },

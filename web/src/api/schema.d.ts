@@ -38099,7 +38099,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The file a succeeded job made (409 while the job has not succeeded) */
+    /** The file a succeeded job made (422 constraint_violated while the job has not succeeded) */
     get: {
       parameters: {
         query?: never;
