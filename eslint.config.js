@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layeringConfig } from './eslint.layering.js';
 
 export default tseslint.config(
   {
@@ -11,6 +12,8 @@ export default tseslint.config(
       'web/src/api/schema.d.ts',
       'armtrace-data/**',
       'coverage/**',
+      // Deliberately wrong imports, linted only by src/layering.test.ts.
+      'test/fixtures/**',
     ],
   },
   js.configs.recommended,
@@ -57,6 +60,9 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
+  layeringConfig,
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], languageOptions: { globals: globals.node } },
+  // CommonJS (the lint's import resolver, loaded by eslint-module-utils with require) can only require.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

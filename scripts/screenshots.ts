@@ -14,7 +14,7 @@ import { loadExampleInvestigation } from '../src/features/demo/service.js';
 import { linkIncidentSite } from '../src/features/incidents/service.js';
 import { getItem, setDisposalStatus } from '../src/features/items/service.js';
 import { addMediaFromStream } from '../src/features/media/service.js';
-import { createMediaStore } from '../src/features/media/store.js';
+import { createEvidenceStore } from '../src/storage/create.js';
 import { getSite, updateSite } from '../src/features/sites/service.js';
 import { buildApp } from '../src/http/app.js';
 import { defaultWebRoot } from '../src/http/static.js';
@@ -50,7 +50,7 @@ const documentedItem =
 // The example has no photos: two placeholder pictures (labelled as such) are added to the item shown.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-screenshots-'));
 const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
-const store = createMediaStore(config);
+const store = createEvidenceStore(config);
 for (const [index, colour] of ['#7a8c5a', '#8c7a5a'].entries()) {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480">
     <rect width="640" height="480" fill="${colour}"/>

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README and CI run it (`npm ci && npm run test:all`):
-#   1. `npm test` (lint, typecheck, unit tests) on the embedded database (PGlite);
-#   2. the test files that use a database again on a real PostgreSQL server, started
+#   1. lint, type checks and the web build (what `npm test` checks before its tests);
+#   2. every test file on the embedded database (PGlite), and at the same time
+#   3. the test files that use a database again on a real PostgreSQL server, started
 #      here in a throwaway cluster and removed on exit (files with no database, or
-#      marked "Database-independent: <why>", ran once in 1; run-tests.mjs lists them).
+#      marked "Database-independent: <why>", run once in 2; run-tests.mjs lists them).
 # Installs the Debian packages it needs when they are missing. Ends with one
 # line "N passed, N failed" summing both runs, and fails if either run failed
 # or if no test ran at all.
@@ -123,17 +124,57 @@ done
 }
 
 # --- Runs ---------------------------------------------------------------------
-# The browser tests drive the built web app.
-log "Building the web app"
-npm run build:web
-embedded_status=0
-log "npm test (lint, typecheck, unit tests on the embedded database)"
-(unset DATABASE_URL && npm test) 2>&1 | tee "$LOG_DIR/embedded.log" || embedded_status=$?
+# The work is CPU-bound, so the aim is both cores busy from start to end. Lint, the type checks and the web build
+# each run mostly on one thread, so they run side by side. Then the two test passes run at the same time, each
+# two test files at once: one pass alone leaves a core idle whenever one of its files waits (on PostgreSQL,
+# Chromium, a CLI process) and while its last file runs. A test file peaks at about 1 GB, so four fit easily.
+# The jobs beside the one shown live write their own logs, printed whole when done, so lines never interleave.
+run_logged() {
+  local name=$1
+  shift
+  local status=0
+  "$@" >"$LOG_DIR/$name.log" 2>&1 || status=$?
+  echo "$status" >"$LOG_DIR/$name.status"
+}
+job_status() { cat "$LOG_DIR/$1.status" 2>/dev/null || echo 1; }
+show_log() {
+  log "$2"
+  cat "$LOG_DIR/$1.log"
+}
 
-postgres_status=0
-log "Tests on PostgreSQL"
-DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" node scripts/run-tests.mjs --database-pass 2>&1 |
-  tee "$LOG_DIR/postgres.log" || postgres_status=$?
+log "Lint, type checks and the web build, side by side"
+run_logged lint npm run lint &
+lint_pid=$!
+run_logged typecheck npm run typecheck &
+typecheck_pid=$!
+# The browser tests drive the built web app. `npm run build:web` would type-check web/ first: the type checks above
+# do that already, so only Vite runs here.
+run_logged build-web npx vite build --config web/vite.config.ts
+wait "$lint_pid" "$typecheck_pid" || true
+show_log lint "npm run lint"
+show_log typecheck "npm run typecheck"
+show_log build-web "Web build (vite build)"
+checks_status=0
+for job in lint typecheck build-web; do
+  if [ "$(job_status "$job")" -ne 0 ]; then
+    echo "FAILED: $job exited with $(job_status "$job")"
+    checks_status=1
+  fi
+done
+
+if [ "$(job_status build-web)" -ne 0 ]; then
+  echo "FAILED: the web app did not build; the tests need it." >&2
+  exit 1
+fi
+
+log "Tests on the embedded database (PGlite), and at the same time on PostgreSQL (printed when done)"
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" run_logged postgres node scripts/run-tests.mjs --database-pass &
+postgres_pid=$!
+embedded_status=0
+(unset DATABASE_URL && node scripts/run-tests.mjs) 2>&1 | tee "$LOG_DIR/embedded.log" || embedded_status=$?
+wait "$postgres_pid" || true
+show_log postgres "Tests on PostgreSQL"
+postgres_status=$(job_status postgres)
 
 # --- Summary ------------------------------------------------------------------
 # The spec reporter ends with lines "ℹ pass N", "ℹ fail N" and "ℹ cancelled N"
@@ -147,11 +188,12 @@ passed=$(count pass "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")
 failed=$(($(count fail "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log") + $(count cancelled "$LOG_DIR/embedded.log" "$LOG_DIR/postgres.log")))
 
 echo
-[ "$embedded_status" -eq 0 ] || echo "FAILED: npm test (embedded database) exited with $embedded_status"
+[ "$checks_status" -eq 0 ] || echo "FAILED: lint or type checks (see above)"
+[ "$embedded_status" -eq 0 ] || echo "FAILED: tests on the embedded database exited with $embedded_status"
 [ "$postgres_status" -eq 0 ] || echo "FAILED: tests on PostgreSQL exited with $postgres_status"
 if [ $((passed + failed)) -eq 0 ]; then echo "FAILED: no test ran"; fi
 echo "$passed passed, $failed failed"
 
-if [ "$embedded_status" -ne 0 ] || [ "$postgres_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ $((passed + failed)) -eq 0 ]; then
+if [ "$checks_status" -ne 0 ] || [ "$embedded_status" -ne 0 ] || [ "$postgres_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ $((passed + failed)) -eq 0 ]; then
   exit 1
 fi

@@ -15,6 +15,7 @@
  *
  *   npm run bench:load                         # 500,000 markings (≈200,000 items), 200 requests per phase
  *   npm run bench:load -- --markings 100000 --requests 100 --busy-seconds 20 --out result.json
+ *   npm run bench:load -- --no-baseline --keep   # armtrace only; the data directory is kept
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +34,10 @@ const { values: options } = parseArgs({
     'busy-seconds': { type: 'string', default: '30' },
     seed: { type: 'string', default: '20240601' },
     out: { type: 'string' },
+    // Leave the data directory in place (its path is printed), e.g. to look at query plans afterwards.
+    keep: { type: 'boolean', default: false },
+    // Measure armtrace only, not the baseline without statistics (halves the run).
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
 const markingCount = Number(options.markings);
@@ -287,22 +292,27 @@ async function main(): Promise<void> {
     const armtrace = await measure(workload);
     await stopServer(server);
 
-    log('baseline: the same data without planner statistics, served without table maintenance');
-    await forgetStatistics(dataDir);
-    server = await startServer(
-      ['--import', 'tsx', path.join(import.meta.dirname, 'serve-without-maintenance.ts')],
-      dataDir,
-      port,
-    );
-    const baseline = await measure(workload);
-    await stopServer(server);
+    let baseline = armtrace;
+    if (!options['no-baseline']) {
+      log('baseline: the same data without planner statistics, served without table maintenance');
+      await forgetStatistics(dataDir);
+      server = await startServer(
+        ['--import', 'tsx', path.join(import.meta.dirname, 'serve-without-maintenance.ts')],
+        dataDir,
+        port,
+      );
+      baseline = await measure(workload);
+      await stopServer(server);
+    }
 
     const loadAfter = os
       .loadavg()
       .map((load) => load.toFixed(2))
       .join(' ');
     const row = (name: string, target: string, ours: PhaseFigures, theirs: PhaseFigures) =>
-      `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | ${theirs.p50.toFixed(1)} / ${theirs.p95.toFixed(1)} | ${(theirs.p95 / ours.p95).toFixed(1)} |`;
+      options['no-baseline']
+        ? `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | not measured | |`
+        : `| ${name} | ${target} | ${ours.p50.toFixed(1)} / **${ours.p95.toFixed(1)}** | ${theirs.p50.toFixed(1)} / ${theirs.p95.toFixed(1)} | ${(theirs.p95 / ours.p95).toFixed(1)} |`;
     const failures = armtrace.list.failed + armtrace.search.failed + armtrace.busy.failed;
     process.stdout.write(
       [
@@ -333,7 +343,8 @@ async function main(): Promise<void> {
     }
     if (failures > 0) process.exitCode = 1;
   } finally {
-    fs.rmSync(directory, { recursive: true, force: true });
+    if (options.keep) log(`data directory kept: ${dataDir}`);
+    else fs.rmSync(directory, { recursive: true, force: true });
   }
 }
 

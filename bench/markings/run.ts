@@ -22,9 +22,9 @@ import type { Actor } from '../../src/features/access/schema.js';
 import { verifyAudit } from '../../src/features/audit/service.js';
 import { importItemsCsv } from '../../src/features/imports/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
-import { listSerialRuns, listSharedLots } from '../../src/features/markings/groups.js';
-import { markingSkeleton } from '../../src/features/markings/normalize.js';
-import { searchAllMarkings, seenElsewhere } from '../../src/features/markings/search.js';
+import { listSerialRuns, listSharedLots } from '../../src/features/marking-groups/service.js';
+import { markingSkeleton } from '../../src/parsing/marking-text.js';
+import { searchAllMarkings, seenElsewhere } from '../../src/features/marking-search/service.js';
 import { actorFor, createUser, findUserByUsername, systemActor } from '../../src/features/users/service.js';
 import { openPGliteBench, openPostgresBench, type BenchDatabase } from './databases.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * Evidence-store benchmark: hashes and stores N generated files of mixed
- * sizes (1 GiB in all by default) through the same DiskMediaStore that
+ * sizes (1 GiB in all by default) through the same FolderEvidenceStore that
  * uploads use (one pass: read, SHA-256, write, fsync, link), and compares the
  * throughput with `sha256sum` over the same files in the same run.
  *
@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { DiskMediaStore, openLocalFile } from '../../src/features/media/store.js';
+import { FolderEvidenceStore, openLocalFile } from '../../src/storage/folder-store.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -82,7 +82,7 @@ async function sha256sum(files: string[]): Promise<Map<string, string>> {
   return hashes;
 }
 
-async function storeAll(store: DiskMediaStore, files: string[]): Promise<Map<string, string>> {
+async function storeAll(store: FolderEvidenceStore, files: string[]): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
   for (const file of files) {
     const { sha256 } = await store.put(openLocalFile(file), { maxBytes: Number.MAX_SAFE_INTEGER });
@@ -124,7 +124,7 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     const reference = await timed(() => sha256sum(files));
     const storeRoot = path.join(workDir, `store-${round}`);
-    const store = new DiskMediaStore(storeRoot);
+    const store = new FolderEvidenceStore(storeRoot);
     const stored = await timed(() => storeAll(store, files));
     for (const file of files) {
       if (reference.result.get(file) !== stored.result.get(file)) throw new Error(`hash mismatch for ${file}`);

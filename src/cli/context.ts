@@ -4,15 +4,56 @@ import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
-import type { Actor } from '../features/access/schema.js';
-import { ensureFirstAdmin, resolveLocalActor } from '../features/users/service.js';
+import type { Actor, Authentication } from '../authentication.js';
+import { createEvidenceStore } from '../storage/create.js';
+import { createJobQueue, type JobQueue } from '../jobs/index.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { currentInvocation } from './invocation.js';
 
 export interface CliSession {
   db: Kysely<DB>;
   database: Database;
   config: Config;
+  /** The evidence store, built once per session from the configuration (the server's inside `serve`). */
+  store: EvidenceStore;
+  /** The job queue: the server's inside `serve`; otherwise one that queues, and works only after {@link runJobsHere}. */
+  jobs: JobQueue;
+  /**
+   * Makes this process a worker until the session ends (for `--wait` without a running server): a no-op inside
+   * `serve`, whose queue already runs.
+   */
+  runJobsHere(): Promise<void>;
   actor: Actor;
+}
+
+let installedAuthentication: Authentication | undefined;
+let installedJobs: ((queue: JobQueue) => void) | undefined;
+
+/**
+ * The features' jobs, handed down by the program assembly (`buildProgram`) like the authentication, so that a
+ * CLI session's queue can run them (`--wait` without a running server).
+ *
+ * @example
+ * useFeatureJobs(registerFeatureJobs);
+ */
+export function useFeatureJobs(register: (queue: JobQueue) => void): void {
+  installedJobs = register;
+}
+
+/**
+ * The users feature's authentication, handed down by the program assembly (`buildProgram`), so that this module
+ * does not import a feature.
+ *
+ * @example
+ * useAuthentication(usersAuthentication);
+ */
+export function useAuthentication(authentication: Authentication): void {
+  installedAuthentication = authentication;
+}
+
+function authentication(): Authentication {
+  if (installedAuthentication === undefined) throw new Error('useAuthentication() was not called before a command ran');
+  return installedAuthentication;
 }
 
 /** Opens the configured database the way every command does: migrate, make sure an admin exists. */
@@ -26,7 +67,7 @@ export async function openConfiguredDatabase(
   );
   try {
     await migrate(database);
-    const firstAdmin = await ensureFirstAdmin(database.db);
+    const firstAdmin = await authentication().ensureFirstAdmin(database.db);
     return { database, firstAdmin };
   } catch (error) {
     await database.close();
@@ -65,16 +106,28 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   // Sent over the CLI socket: the command runs in `armtrace serve`, on the database the server holds open.
   const remote = currentInvocation()?.remote;
   if (remote !== undefined) {
-    const actor = await resolveLocalActor(remote.database.db, as);
-    return run({ db: remote.database.db, database: remote.database, config: remote.config, actor });
+    const actor = await authentication().localActor(remote.database.db, as);
+    return run({
+      db: remote.database.db,
+      database: remote.database,
+      config: remote.config,
+      store: remote.store,
+      jobs: remote.jobs,
+      runJobsHere: () => Promise.resolve(),
+      actor,
+    });
   }
   const config = loadConfig();
+  const store = createEvidenceStore(config);
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
+  const jobs = createJobQueue(database, config, store);
+  installedJobs?.(jobs);
   try {
-    const actor = await resolveLocalActor(database.db, as);
-    return await run({ db: database.db, database, config, actor });
+    const actor = await authentication().localActor(database.db, as);
+    return await run({ db: database.db, database, config, store, jobs, runJobsHere: () => jobs.start(), actor });
   } finally {
+    await jobs.stop();
     await database.close();
   }
 }

@@ -2,18 +2,19 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadConfig, ConfigError, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
-import { DomainError } from '../errors.js';
+import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
-import { registerFeatureJobs } from '../features/job-handlers.js';
-import { createJobQueue } from '../jobs/index.js';
+import { registerFeatureJobs } from '../features/routes.js';
+import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { buildApp } from '../http/app.js';
-import { toProblem } from '../http/problem.js';
 import { startTableMaintenance } from '../db/maintenance.js';
-import { openConfiguredDatabase, printFirstAdmin } from './context.js';
+import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
-import { createMediaStore } from '../features/media/store.js';
 import { loadInstanceSigner } from '../features/signing/instance-key.js';
+import { usersAuthentication } from '../features/users/authentication.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { runInvocation, type CliInvocation, type RemoteTerminal } from './invocation.js';
 import { forwardToServer } from './socket-client.js';
 import type { CliRequest } from './socket-protocol.js';
@@ -42,7 +43,15 @@ function printNewSigningKey({ signer, created }: ReturnType<typeof loadInstanceS
   );
 }
 
-export function buildProgram(): Command {
+/** What the program is built with besides the features (tests add their own jobs to a child `serve`). */
+export interface ProgramOptions {
+  /** Names more jobs on the queue `serve` starts (src/testing/serve-with-test-jobs.ts: the queue's test jobs). */
+  registerJobs?: (queue: JobQueue) => void;
+}
+
+export function buildProgram(programOptions: ProgramOptions = {}): Command {
+  useAuthentication(usersAuthentication);
+  useFeatureJobs(registerFeatureJobs);
   const program = new Command('armtrace')
     .description('Document, preserve and trace arms and ammunition recovered in conflict areas.')
     .option('--as <username>', 'act as this user instead of the local administrator (their role is checked)')
@@ -101,11 +110,17 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
+      // The evidence store is built once here and shared by the API, the CLI socket, the jobs and the sweep below.
+      const store = createEvidenceStore(config);
+      // An object store that cannot be reached (wrong endpoint, keys or bucket) stops the start, with the reason.
+      if (store.kind === 's3') await store.stat('0'.repeat(64));
       // The job queue: pg-boss on PostgreSQL (every server is a worker), in-process on the embedded database.
-      const jobs = createJobQueue(database, config);
-      registerFeatureJobs(jobs, { config });
+      // Only serve starts it: a CLI session or a test without a running queue only queues.
+      const jobs = createJobQueue(database, config, store);
+      registerFeatureJobs(jobs);
+      programOptions.registerJobs?.(jobs);
       await jobs.start();
-      const app = await buildApp({ db: database.db, config, jobs });
+      const app = await buildApp({ db: database.db, config, store, jobs });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
         database.kind === 'pglite'
@@ -132,7 +147,7 @@ export function buildProgram(): Command {
       // The embedded database takes one process: the CLI run beside the server sends its commands here.
       if (database.kind === 'pglite') {
         const opened = await openCliSocket(config.dataDir, (request, terminal) =>
-          runRemoteCommand(request, terminal, database, config),
+          runRemoteCommand(request, terminal, database, config, store, jobs),
         );
         if ('unavailable' in opened) {
           process.stderr.write(
@@ -144,16 +159,14 @@ export function buildProgram(): Command {
       }
       // Uploads cut off by a stop leave staging files; a day old, none can still be in progress.
       // Swept in the background: a large store's folders take a while to walk, and serving need not wait.
-      createMediaStore(config)
-        .removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS))
-        .then(
-          (removed) => {
-            if (removed > 0) process.stderr.write(`Removed ${removed} unfinished upload file(s) older than a day.\n`);
-          },
-          (error: unknown) => {
-            process.stderr.write(`armtrace: could not sweep unfinished uploads (${String(error)}); serving anyway\n`);
-          },
-        );
+      store.removeAbandonedFiles(new Date(Date.now() - ABANDONED_AFTER_MS)).then(
+        (removed) => {
+          if (removed > 0) process.stderr.write(`Removed ${removed} unfinished upload file(s) older than a day.\n`);
+        },
+        (error: unknown) => {
+          process.stderr.write(`armtrace: could not sweep unfinished uploads (${String(error)}); serving anyway\n`);
+        },
+      );
       printFirstAdmin(firstAdmin);
       printNewSigningKey(signing);
       process.stderr.write(
@@ -228,9 +241,10 @@ async function runProgram(
   argv: string[],
   invocation: CliInvocation,
   beforeAction: (actionCommand: Command) => Promise<void> | void,
+  programOptions: ProgramOptions = {},
 ): Promise<number> {
   return runInvocation(invocation, async () => {
-    const program = buildProgram();
+    const program = buildProgram(programOptions);
     program.hook('preAction', (_program, actionCommand) => beforeAction(actionCommand));
     try {
       await program.parseAsync(argv, { from: 'user' });
@@ -269,20 +283,25 @@ function reportFailure(error: unknown): number {
  * is sent to it over the CLI socket and runs there (same output, same exit
  * code); `serve` itself always runs here (and meets the lock).
  */
-export async function runCli(argv: string[]): Promise<number> {
-  return runProgram(argv, { exitCode: undefined }, async (actionCommand) => {
-    if (topLevelName(actionCommand) === 'serve') return;
-    let config: Config;
-    try {
-      config = loadConfig();
-    } catch {
-      return; // the command reports the configuration error itself, as before
-    }
-    // PostgreSQL has no lock: the CLI uses the server's database directly, beside any armtrace serve.
-    if (config.databaseUrl !== undefined) return;
-    const code = await forwardToServer(config.dataDir, argv);
-    if (code !== undefined) throw new CommandSentToServer(code);
-  });
+export async function runCli(argv: string[], programOptions: ProgramOptions = {}): Promise<number> {
+  return runProgram(
+    argv,
+    { exitCode: undefined },
+    async (actionCommand) => {
+      if (topLevelName(actionCommand) === 'serve') return;
+      let config: Config;
+      try {
+        config = loadConfig();
+      } catch {
+        return; // the command reports the configuration error itself, as before
+      }
+      // PostgreSQL has no lock: the CLI uses the server's database directly, beside any armtrace serve.
+      if (config.databaseUrl !== undefined) return;
+      const code = await forwardToServer(config.dataDir, argv);
+      if (code !== undefined) throw new CommandSentToServer(code);
+    },
+    programOptions,
+  );
 }
 
 /**
@@ -295,8 +314,10 @@ export async function runRemoteCommand(
   terminal: RemoteTerminal,
   database: Database,
   config: Config,
+  store: EvidenceStore,
+  jobs: JobQueue,
 ): Promise<number> {
-  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config } };
+  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config, store, jobs } };
   return runProgram(request.argv, invocation, (actionCommand) => {
     const name = topLevelName(actionCommand);
     const reason = NOT_REMOTE[name];

@@ -62,4 +62,73 @@ describe('loadConfig', () => {
         error.message.includes('ARMTRACE_SECURE_COOKIES'),
     );
   });
+
+  it('keeps evidence in the folder store by default', () => {
+    assert.deepEqual(loadConfig({}).store, { kind: 'folder' });
+  });
+
+  it('reads an S3-compatible store: prefix ends in a slash, path-style by default with an endpoint', () => {
+    assert.deepEqual(
+      loadConfig({
+        ARMTRACE_STORE: 's3',
+        ARMTRACE_S3_BUCKET: 'armtrace-evidence',
+        ARMTRACE_S3_PREFIX: 'unit-3',
+        ARMTRACE_S3_ENDPOINT: 'https://minio.example.org:9000',
+        ARMTRACE_S3_ACCESS_KEY_ID: 'armtrace',
+        ARMTRACE_S3_SECRET_ACCESS_KEY: 'a long secret',
+      }).store,
+      {
+        kind: 's3',
+        bucket: 'armtrace-evidence',
+        prefix: 'unit-3/',
+        endpoint: 'https://minio.example.org:9000',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'armtrace', secretAccessKey: 'a long secret' },
+        forcePathStyle: true,
+      },
+    );
+    // AWS S3: no endpoint, host-style addressing, the SDK's default credential chain.
+    assert.deepEqual(
+      loadConfig({ ARMTRACE_STORE: 's3', ARMTRACE_S3_BUCKET: 'evidence.example', ARMTRACE_S3_REGION: 'eu-west-1' })
+        .store,
+      {
+        kind: 's3',
+        bucket: 'evidence.example',
+        prefix: '',
+        endpoint: undefined,
+        region: 'eu-west-1',
+        credentials: undefined,
+        forcePathStyle: false,
+      },
+    );
+  });
+
+  it('names each missing or contradictory store setting', () => {
+    const refuses = (env: Record<string, string>, ...needles: string[]) =>
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && needles.every((needle) => error.message.includes(needle)),
+        JSON.stringify(env),
+      );
+    refuses({ ARMTRACE_STORE: 'disk' }, 'ARMTRACE_STORE: must be folder or s3');
+    refuses({ ARMTRACE_STORE: 's3' }, 'ARMTRACE_S3_BUCKET: required with ARMTRACE_STORE=s3');
+    refuses(
+      { ARMTRACE_STORE: 's3', ARMTRACE_S3_BUCKET: 'Evidence_Bucket' },
+      'ARMTRACE_S3_BUCKET: must be a bucket name',
+    );
+    refuses(
+      { ARMTRACE_STORE: 's3', ARMTRACE_S3_BUCKET: 'evidence', ARMTRACE_S3_ACCESS_KEY_ID: 'armtrace' },
+      'ARMTRACE_S3_ACCESS_KEY_ID, ARMTRACE_S3_SECRET_ACCESS_KEY: set both',
+    );
+    refuses(
+      { ARMTRACE_STORE: 's3', ARMTRACE_S3_BUCKET: 'evidence', ARMTRACE_S3_ENDPOINT: 'minio:9000' },
+      'ARMTRACE_S3_ENDPOINT',
+    );
+    refuses(
+      { ARMTRACE_STORE: 's3', ARMTRACE_S3_BUCKET: 'evidence', ARMTRACE_S3_PREFIX: '/cases' },
+      'ARMTRACE_S3_PREFIX',
+    );
+    // S3 settings while the folder store is in use would let an operator believe evidence goes to the bucket.
+    refuses({ ARMTRACE_S3_BUCKET: 'evidence' }, 'ARMTRACE_S3_BUCKET: is set, but ARMTRACE_STORE is folder');
+  });
 });

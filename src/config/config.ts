@@ -49,7 +49,54 @@ const configSchema = z.object({
   ARMTRACE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   ARMTRACE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ARMTRACE_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  ARMTRACE_STORE: z.enum(['folder', 's3'], { error: 'must be folder or s3' }).default('folder'),
+  ARMTRACE_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens',
+    )
+    .optional(),
+  ARMTRACE_S3_PREFIX: z
+    .string()
+    .regex(/^[^/]/, 'must not start with "/"')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  ARMTRACE_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be the http:// or https:// URL of the S3 endpoint' })
+    .optional(),
+  ARMTRACE_S3_REGION: z.string().min(1).default('us-east-1'),
+  ARMTRACE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ARMTRACE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ARMTRACE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional(),
 });
+
+const s3Variables = [
+  'ARMTRACE_S3_BUCKET',
+  'ARMTRACE_S3_PREFIX',
+  'ARMTRACE_S3_ENDPOINT',
+  'ARMTRACE_S3_ACCESS_KEY_ID',
+  'ARMTRACE_S3_SECRET_ACCESS_KEY',
+  'ARMTRACE_S3_FORCE_PATH_STYLE',
+] as const;
+
+/** The checks that span several variables of the evidence store; each problem names its variable. */
+function storeProblems(values: z.infer<typeof configSchema>): string[] {
+  if (values.ARMTRACE_STORE === 'folder') {
+    // S3 settings with the folder store would leave an operator believing evidence goes to the object store.
+    return s3Variables
+      .filter((name) => values[name] !== undefined)
+      .map((name) => `  ${name}: is set, but ARMTRACE_STORE is folder; set ARMTRACE_STORE=s3 or remove it`);
+  }
+  const problems: string[] = [];
+  if (values.ARMTRACE_S3_BUCKET === undefined)
+    problems.push('  ARMTRACE_S3_BUCKET: required with ARMTRACE_STORE=s3 (the bucket that keeps the originals)');
+  if ((values.ARMTRACE_S3_ACCESS_KEY_ID === undefined) !== (values.ARMTRACE_S3_SECRET_ACCESS_KEY === undefined))
+    problems.push(
+      '  ARMTRACE_S3_ACCESS_KEY_ID, ARMTRACE_S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS SDK default credential chain',
+    );
+  return problems;
+}
 
 /** Everything armtrace reads from its environment, validated once at start-up. */
 export interface Config {
@@ -73,6 +120,8 @@ export interface Config {
   media: MediaConfig;
   timestamping: TimestampingConfig;
   jobs: JobsConfig;
+  /** Where originals, proofs and derivatives are kept (ARMTRACE_STORE). */
+  store: StoreConfig;
 }
 
 /** The job queue on PostgreSQL (pg-boss; docs/jobs.md). The embedded database runs jobs in-process. */
@@ -85,6 +134,24 @@ export interface JobsConfig {
   maintenanceIntervalSeconds: number;
   /** How often an idle server asks for work (ARMTRACE_JOB_POLL_SECONDS, default 2). */
   pollingIntervalSeconds: number;
+}
+
+/** The evidence store: a folder under {@link Config.dataDir} (default), or an S3-compatible bucket. */
+export type StoreConfig = { kind: 'folder' } | S3StoreConfig;
+
+/** An S3-compatible object store (AWS S3, MinIO, Ceph RGW, Garage); README and docs/deploy.md "Evidence store". */
+export interface S3StoreConfig {
+  kind: 's3';
+  bucket: string;
+  /** Prepended to every key; empty or ending in "/" (one is added when missing). */
+  prefix: string;
+  /** The S3 API URL of a store other than AWS (e.g. `https://minio.example.org:9000`); undefined: AWS S3. */
+  endpoint: string | undefined;
+  region: string;
+  /** Undefined: the AWS SDK's default chain (environment, shared profile, instance or container role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, Ceph RGW, Garage). */
+  forcePathStyle: boolean;
 }
 
 /** RFC 3161 trusted timestamps on audit checkpoints and bags (README: "Trusted timestamps"). */
@@ -100,7 +167,7 @@ export interface TimestampingConfig {
   timeoutMs: number;
 }
 
-/** Limits and review thresholds of the evidence store (kept under {@link Config.dataDir}/media). */
+/** Limits and review thresholds of media (the evidence store is {@link Config.store}). */
 export interface MediaConfig {
   /** Largest file accepted, in bytes (default 200 MiB). */
   maxUploadBytes: number;
@@ -135,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const values = parsed.data;
+  const problems = storeProblems(values);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return {
     dataDir: path.resolve(values.ARMTRACE_DATA),
     databaseUrl: values.DATABASE_URL,
@@ -168,5 +237,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maintenanceIntervalSeconds: values.ARMTRACE_JOB_MAINTENANCE_SECONDS,
       pollingIntervalSeconds: values.ARMTRACE_JOB_POLL_SECONDS,
     },
+    store: storeConfig(values),
+  };
+}
+
+function storeConfig(values: z.infer<typeof configSchema>): StoreConfig {
+  if (values.ARMTRACE_STORE === 'folder') return { kind: 'folder' };
+  const prefix = values.ARMTRACE_S3_PREFIX ?? '';
+  const accessKeyId = values.ARMTRACE_S3_ACCESS_KEY_ID;
+  const secretAccessKey = values.ARMTRACE_S3_SECRET_ACCESS_KEY;
+  return {
+    kind: 's3',
+    bucket: values.ARMTRACE_S3_BUCKET!,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    endpoint: values.ARMTRACE_S3_ENDPOINT,
+    region: values.ARMTRACE_S3_REGION,
+    credentials:
+      accessKeyId === undefined || secretAccessKey === undefined ? undefined : { accessKeyId, secretAccessKey },
+    // Self-hosted stores are addressed by path (their DNS rarely has a name per bucket); AWS by host name.
+    forcePathStyle:
+      values.ARMTRACE_S3_FORCE_PATH_STYLE === undefined
+        ? values.ARMTRACE_S3_ENDPOINT !== undefined
+        : ['true', '1'].includes(values.ARMTRACE_S3_FORCE_PATH_STYLE),
   };
 }

@@ -19,11 +19,19 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** Runs a multi-statement SQL script (migrations). */
   execScript(script: string): Promise<void>;
+  /** PGlite only: the whole data directory as a tar archive, which `loadDataDir` opens again (the tests' snapshot). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
+/**
+ * Where the database lives. An in-memory PGlite may start from `loadDataDir`, a data directory saved with PGlite's
+ * `dumpDataDir()` (the tests' migrated snapshot), instead of running initdb.
+ */
 export type DatabaseTarget =
-  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' };
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 // Both drivers return the same JavaScript types: counts as numbers, dates as
 // 'YYYY-MM-DD' strings (never a local-midnight Date), timestamps as Date.
@@ -39,9 +47,10 @@ function keepText(value: string): string {
   return value;
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
+async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
   return PGlite.create({
     ...(dataDir === undefined ? {} : { dataDir }),
+    ...(loadDataDir === undefined ? {} : { loadDataDir }),
     extensions: { pg_trgm, fuzzystrmatch, unaccent },
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepText },
   });
@@ -118,7 +127,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       throw error;
     }
   } else {
-    pglite = await openPGlite(undefined);
+    pglite = await openPGlite(undefined, target.loadDataDir);
   }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
@@ -127,6 +136,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     async execScript(script) {
       await pglite.exec(script);
     },
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -27,6 +27,20 @@ interface ReviewColumns {
   verified_at: Defaulted<Date | null>;
   published_by: Defaulted<string | null>;
   published_at: Defaulted<Date | null>;
+  /** Added by 0027_unpublish.sql: the last time an owner took the record back from publication, and why. */
+  unpublished_by: Defaulted<string | null>;
+  unpublished_at: Defaulted<Date | null>;
+  unpublish_reason: Defaulted<string | null>;
+}
+
+/**
+ * Added by 0025_sensitivity.sql: who may see a record (public < partners < internal < restricted) and why. An
+ * insert that gives no level takes the investigation's `default_sensitivity` (a trigger fills it in); a reason is
+ * required for `restricted`.
+ */
+interface SensitivityColumns {
+  sensitivity: DefaultedText;
+  sensitivity_reason: Defaulted<string | null>;
 }
 
 /** `date` columns travel as ISO `YYYY-MM-DD` strings on both drivers (see database.ts). */
@@ -77,6 +91,17 @@ export interface InvestigationsTable extends MutableColumns {
   summary: DefaultedText;
   /** Added by 0018_review.sql: what may be published, 'verified' (only verified records) or 'submitted'. */
   publication_rule: DefaultedText;
+  /** Added by 0025_sensitivity.sql: the sensitivity new records take when the writer gives none. */
+  default_sensitivity: DefaultedText;
+  default_sensitivity_reason: Defaulted<string | null>;
+}
+
+/** Added by 0025_sensitivity.sql: a role (besides owners) granted sight of an investigation's restricted records. */
+export interface RestrictedGrantsTable {
+  investigation_id: string;
+  role: string;
+  granted_by: string;
+  granted_at: Generated<Date>;
 }
 
 export interface MembershipsTable extends MutableColumns {
@@ -102,7 +127,7 @@ export interface SourcesTable extends MutableColumns {
   notes: DefaultedText;
 }
 
-export interface SitesTable extends MutableColumns, ReviewColumns {
+export interface SitesTable extends MutableColumns, ReviewColumns, SensitivityColumns {
   id: string;
   investigation_id: string;
   external_ref: string | null;
@@ -126,7 +151,7 @@ export interface ZonesTable extends MutableColumns {
   description: DefaultedText;
 }
 
-export interface ItemsTable extends MutableColumns, ReviewColumns {
+export interface ItemsTable extends MutableColumns, ReviewColumns, SensitivityColumns {
   id: string;
   investigation_id: string;
   site_id: string;
@@ -146,7 +171,7 @@ export interface ItemsTable extends MutableColumns, ReviewColumns {
   disposal_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface MarkingsTable extends MutableColumns, ReviewColumns {
+export interface MarkingsTable extends MutableColumns, ReviewColumns, SensitivityColumns {
   id: string;
   investigation_id: string;
   item_id: string;
@@ -170,7 +195,7 @@ export interface MarkingSearchKeysTable {
   confusion_key: string;
 }
 
-export interface MediaTable extends MutableColumns, ReviewColumns {
+export interface MediaTable extends MutableColumns, ReviewColumns, SensitivityColumns {
   id: string;
   investigation_id: string;
   sha256: string;
@@ -278,7 +303,7 @@ export interface TraceRequestItemsTable {
   investigation_id: string;
 }
 
-export interface ProvenanceClaimsTable extends MutableColumns, ReviewColumns {
+export interface ProvenanceClaimsTable extends MutableColumns, ReviewColumns, SensitivityColumns {
   id: string;
   investigation_id: string;
   item_id: string | null;
@@ -622,6 +647,7 @@ export interface DB {
   bag_import_records: BagImportRecordsTable;
   media_proofs: MediaProofsTable;
   jobs: JobsTable;
+  restricted_grants: RestrictedGrantsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -12,15 +12,20 @@ import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
 import { registerItemCommands } from './items/cli.js';
 import { registerJobCommands } from './jobs/cli.js';
+import { registerMarkingGroupCommands } from './marking-groups/cli.js';
+import { registerMarkingSearchCommands } from './marking-search/cli.js';
 import { registerMarkingCommands } from './markings/cli.js';
 import { registerMediaCommands } from './media/cli.js';
+import { verifyMediaFiles } from './media/originals.js';
 import { registerReferenceTransferCommands } from './reference-transfers/cli.js';
 import { registerReportCommands } from './report/cli.js';
 import { registerSigningCommands } from './signing/cli.js';
 import { registerReviewCommands } from './review/cli.js';
+import { registerSensitivityCommands } from './sensitivity/cli.js';
 import { registerSiteCommands } from './sites/cli.js';
 import { registerSourceCommands } from './sources/cli.js';
-import { registerTracingCommands } from './tracing/cli.js';
+import { registerProvenanceCommands } from './provenance/cli.js';
+import { registerTraceRequestCommands } from './trace-requests/cli.js';
 import { registerUserCommands } from './users/cli.js';
 
 /** Every feature's commands. A new feature adds one line here. */
@@ -28,18 +33,27 @@ export function registerFeatureCommands(program: Command): void {
   registerUserCommands(program);
   registerItemCommands(program);
   registerMarkingCommands(program);
+  registerMarkingSearchCommands(program);
+  registerMarkingGroupCommands(program);
   registerImportCommands(program);
   registerCustodyCommands(program);
   registerSourceCommands(program);
   registerMediaCommands(program);
   registerIncidentCommands(program);
   registerActorCommands(program);
-  registerTracingCommands(program);
+  registerTraceRequestCommands(program);
+  registerProvenanceCommands(program);
   registerReferenceTransferCommands(program);
   registerAnalysisCommands(program);
   registerReportCommands(program);
   registerInvestigationCommands(program);
-  registerAuditCommands(program);
+  // Composed here, so that audit needs no media: verify re-hashes the files the media records refer to.
+  registerAuditCommands(program, {
+    checkStoredFiles:
+      ({ db, store }) =>
+      (onProgress) =>
+        verifyMediaFiles(db, store, onProgress),
+  });
   registerExportCommands(program);
   registerDemoCommands(program);
   registerSiteCommands(program);
@@ -48,4 +62,5 @@ export function registerFeatureCommands(program: Command): void {
   registerSigningCommands(program);
   registerReviewCommands(program);
   registerJobCommands(program);
+  registerSensitivityCommands(program);
 }

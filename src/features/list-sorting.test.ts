@@ -8,8 +8,8 @@ import { createIncident, linkIncidentItem } from './incidents/service.js';
 import { createItem } from './items/service.js';
 import { createSite } from './sites/service.js';
 import { createSource } from './sources/service.js';
-import { traceRequestStatuses } from './tracing/schema.js';
-import { createTraceRequest } from './tracing/service.js';
+import { traceRequestStatuses } from './trace-requests/schema.js';
+import { createTraceRequest } from './trace-requests/service.js';
 import { createTestUser } from '../testing/test-database.js';
 
 type Field = string | number | boolean | null | string[];

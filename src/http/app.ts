@@ -1,4 +1,3 @@
-import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
@@ -13,11 +12,11 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
-import { registerFeatureJobs } from '../features/job-handlers.js';
-import { registerFeatureRoutes } from '../features/routes.js';
+import { featureAuthentication, registerFeatureRoutes } from '../features/routes.js';
 import { createInProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/index.js';
-import { registerTestJobs } from '../jobs/test-jobs.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import { registerAuthentication } from './auth.js';
 import { registerDatabaseUnits } from './database-units.js';
 import { isInternal, toProblem } from './problem.js';
@@ -29,11 +28,14 @@ import type { ApiApp } from './types.js';
 export interface BuildAppOptions {
   db: Kysely<DB>;
   config: Config;
+  /** The evidence store; built from the configuration when not given (`serve` passes the one it sweeps). */
+  store?: EvidenceStore;
   /** Pino logger settings; tests pass false. */
   logger?: boolean | { level: string };
   /**
-   * The job queue, made where the program is assembled (`armtrace serve`: createJobQueue). Without one (tests,
-   * the OpenAPI generator) the app makes an in-process queue on `db`, started now and stopped with the app.
+   * The job queue, made and started where the program is assembled (`armtrace serve`: createJobQueue). Without
+   * one (most tests, the OpenAPI generator) jobs are queued in the `jobs` table and wait: nothing runs them, and
+   * no loop or timer is started.
    */
   jobs?: JobQueue;
 }
@@ -109,19 +111,11 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     transform: jsonSchemaTransform,
   });
 
-  let jobs = options.jobs;
-  if (jobs === undefined) {
-    const ownQueue = createInProcessJobQueue(options.db, path.join(options.config.dataDir, 'job-results'));
-    registerFeatureJobs(ownQueue, { config: options.config });
-    if (process.env.ARMTRACE_TEST_JOBS === '1') registerTestJobs(ownQueue);
-    await ownQueue.start();
-    app.addHook('onClose', () => ownQueue.stop());
-    jobs = ownQueue;
-  }
-  const routeDeps = { db: options.db, config: options.config, jobs };
-
+  const store = options.store ?? createEvidenceStore(options.config);
+  const jobs = options.jobs ?? createInProcessJobQueue(options.db, store);
+  const routeDeps = { db: options.db, config: options.config, store, jobs };
   registerDatabaseUnits(app);
-  registerAuthentication(app, routeDeps);
+  registerAuthentication(app, routeDeps, featureAuthentication);
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);
   await app.register(

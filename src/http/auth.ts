@@ -1,8 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
-import type { Actor } from '../features/access/schema.js';
-import { adminSecondFactorRequired, hasSecondFactor } from '../features/users/second-factor.js';
-import { authenticateApiToken, authenticateSession } from '../features/users/service.js';
+import type { Actor, Authentication } from '../authentication.js';
 import type { ApiApp, RouteDeps } from './types.js';
 
 export const SESSION_COOKIE = 'armtrace_session';
@@ -32,25 +30,30 @@ export function requireActor(request: FastifyRequest): Actor {
 const SECOND_FACTOR_EXEMPT = ['/api/v1/auth/2fa', '/api/v1/auth/me', '/api/v1/auth/sign-out', '/api/v1/auth/sign-in'];
 
 /** ARMTRACE_REQUIRE_2FA_ADMINS: an administrator without TOTP gets 403 second_factor_required until they enrol. */
-async function requireAdminSecondFactor(request: FastifyRequest, deps: RouteDeps): Promise<void> {
+async function requireAdminSecondFactor(
+  request: FastifyRequest,
+  deps: RouteDeps,
+  authentication: Authentication,
+): Promise<void> {
   if (!deps.config.requireSecondFactorForAdmins || request.actor?.isAdmin !== true) return;
   // The matched route, not the raw URL, so that no spelling of a path slips past the list.
   const route = request.routeOptions.url ?? '';
   if (!route.startsWith('/api/v1/') || SECOND_FACTOR_EXEMPT.some((prefix) => route.startsWith(prefix))) return;
-  if (!(await hasSecondFactor(deps.db, request.actor.userId))) throw adminSecondFactorRequired();
+  await authentication.requireSecondFactor(deps.db, request.actor.userId);
 }
 
 /**
  * Resolves the actor from the API token or the session cookie. Every route
- * under /api/v1 requires one unless its config says `public: true`.
+ * under /api/v1 requires one unless its config says `public: true`. `authentication`
+ * is the users feature's, handed down by the assembly (`buildApp`).
  */
-export function registerAuthentication(app: ApiApp, deps: RouteDeps): void {
+export function registerAuthentication(app: ApiApp, deps: RouteDeps, authentication: Authentication): void {
   app.decorateRequest('actor', undefined);
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const actor = match?.[1] === undefined ? undefined : await authenticateApiToken(deps.db, match[1]);
+      const actor = match?.[1] === undefined ? undefined : await authentication.apiToken(deps.db, match[1]);
       if (actor === undefined) {
         throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked.');
       }
@@ -58,12 +61,12 @@ export function registerAuthentication(app: ApiApp, deps: RouteDeps): void {
         throw new DomainError('forbidden', 'This API token is read-only; make a read_write token to change records.');
       }
       request.actor = actor;
-      await requireAdminSecondFactor(request, deps);
+      await requireAdminSecondFactor(request, deps, authentication);
       return;
     }
     const sessionToken = request.cookies[SESSION_COOKIE];
-    if (sessionToken !== undefined) request.actor = await authenticateSession(deps.db, sessionToken);
-    await requireAdminSecondFactor(request, deps);
+    if (sessionToken !== undefined) request.actor = await authentication.session(deps.db, sessionToken);
+    await requireAdminSecondFactor(request, deps, authentication);
     if (
       request.actor === undefined &&
       request.url.startsWith('/api/v1/') &&

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { fieldProblemCodes, GENERIC_FIELD_CODE } from '../errors.js';
 import { createCustodyEventBodySchema } from '../features/custody/schema.js';
-import { archiveBodySchema } from '../features/investigations/schema.js';
+import { archiveBodySchema } from '../http/params.js';
 import { createItemBodySchema, disposalBodySchema, updateItemBodySchema } from '../features/items/schema.js';
 import { createMarkingBodySchema, updateMarkingBodySchema } from '../features/markings/schema.js';
 import {

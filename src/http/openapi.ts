@@ -1,6 +1,5 @@
 import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
-import { createInProcessJobQueue } from '../jobs/in-process.js';
 import { buildApp } from './app.js';
 
 /**
@@ -11,10 +10,7 @@ export async function generateOpenApiDocument(): Promise<string> {
   // Building the app needs a database handle; no query is sent while the document is built.
   const database = await openDatabase({ kind: 'pglite-memory' });
   try {
-    const config = loadConfig({});
-    // A queue that is never started: the document needs the routes, not the work.
-    const jobs = createInProcessJobQueue(database.db, config.dataDir);
-    const app = await buildApp({ db: database.db, config, logger: false, jobs });
+    const app = await buildApp({ db: database.db, config: loadConfig({}), logger: false });
     await app.ready();
     const document = JSON.stringify(app.swagger(), null, 2);
     await app.close();

@@ -1,10 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, Row } from '../db/tables.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import type { JobHandler, JobQueue } from './queue.js';
 import { runOneTry } from './runner.js';
 import { findJob, insertJob, toJobView } from './store.js';
 
-const POLL_MS = 1000;
+export interface InProcessQueueOptions {
+  /** How often an idle loop looks for work (a job queued by this process wakes it at once); default 1 s. */
+  pollingIntervalSeconds?: number;
+}
 
 /**
  * The job queue of the embedded database: PGlite is one connection in this process, so jobs run here, one at a
@@ -14,10 +18,15 @@ const POLL_MS = 1000;
  * may use it) two workers never take the same job.
  *
  * @example
- * const queue = createInProcessJobQueue(database.db, path.join(config.dataDir, 'job-results'));
+ * const queue = createInProcessJobQueue(database.db, store);
  */
-export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): JobQueue {
+export function createInProcessJobQueue(
+  db: Kysely<DB>,
+  store: EvidenceStore,
+  options: InProcessQueueOptions = {},
+): JobQueue {
   const handlers = new Map<string, JobHandler>();
+  const pollMs = (options.pollingIntervalSeconds ?? 1) * 1000;
   // An object, not a boolean: stop() changes it while the loop awaits.
   const status = { running: false };
   const isRunning = (): boolean => status.running;
@@ -47,7 +56,7 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
       let row: Row<'jobs'> | undefined;
       try {
         row = await claimNext();
-        if (row !== undefined) await runOneTry(db, resultsDir, handlers, row);
+        if (row !== undefined) await runOneTry(db, store, handlers, row);
       } catch (error) {
         if (isRunning())
           process.stderr.write(`armtrace: the job queue could not run a job (${String(error)}); will retry\n`);
@@ -55,7 +64,7 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
       if (row === undefined && isRunning()) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          timer = setTimeout(resolve, POLL_MS);
+          timer = setTimeout(resolve, pollMs);
         });
         wake = undefined;
       }
@@ -64,7 +73,6 @@ export function createInProcessJobQueue(db: Kysely<DB>, resultsDir: string): Job
 
   return {
     kind: 'in-process',
-    resultsDir,
     register(name, handler) {
       handlers.set(name, handler);
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from '../db/tables.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import type { JobHandler, JobQueue } from './queue.js';
 import { runOneTry } from './runner.js';
 import { findJob, insertJob, markAttemptFailed, markRunning, retryDelaySeconds, toJobView } from './store.js';
@@ -25,9 +26,9 @@ export interface PgBossQueueOptions {
  * keeps what the API shows, under the same id.
  *
  * @example
- * const queue = createPgBossJobQueue(db, resultsDir, { connectionString, poolSize: 4, expireInSeconds: 900, … });
+ * const queue = createPgBossJobQueue(db, store, { connectionString, poolSize: 4, expireInSeconds: 900, … });
  */
-export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options: PgBossQueueOptions): JobQueue {
+export function createPgBossJobQueue(db: Kysely<DB>, store: EvidenceStore, options: PgBossQueueOptions): JobQueue {
   const handlers = new Map<string, JobHandler>();
   const boss = new PgBoss({
     connectionString: options.connectionString,
@@ -68,7 +69,6 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
 
   return {
     kind: 'pg-boss',
-    resultsDir,
     register(name, handler) {
       handlers.set(name, handler);
     },
@@ -97,7 +97,7 @@ export function createPgBossJobQueue(db: Kysely<DB>, resultsDir: string, options
               return;
             }
             const attempt = await markRunning(db, row.id);
-            const outcome = await runOneTry(db, resultsDir, handlers, { ...row, attempts: attempt, state: 'running' });
+            const outcome = await runOneTry(db, store, handlers, { ...row, attempts: attempt, state: 'running' });
             // Thrown back to pg-boss, which schedules the next try (retryLimit, retryDelay).
             if (outcome.kind === 'retry') throw outcome.error;
           },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 
 /** Where a job is: waiting, at work, waiting to try again after a failure, or finished. */
 export type JobState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
@@ -35,12 +36,17 @@ export interface JobContext {
   /** 1 on the first try. */
   attempt: number;
   db: Kysely<DB>;
+  /** The evidence store (originals to read; the job's result is kept there through keepResult). */
+  store: EvidenceStore;
   /** Who asked for the job (the services check their role as for a request). */
   createdBy: string;
   /** Records how far the work is (shown by GET /api/v1/jobs/{id}); cheap enough to call per step. */
   progress(done: number, total: number | null, message?: string): Promise<void>;
-  /** Keeps the job's output (one file) and returns its reference; call once, at the end. */
-  keepResult(bytes: Buffer | Uint8Array, file: string, mediaType: string): Promise<JobResultFile>;
+  /**
+   * Keeps the job's output (one file: bytes, or a local file for a large one) in the evidence store's job-results
+   * area, where every server can serve it, and returns its reference; call once, at the end.
+   */
+  keepResult(source: Buffer | Uint8Array | { path: string }, file: string, mediaType: string): Promise<JobResultFile>;
 }
 
 /** A job's work: reads its payload, does the work, returns what it made (or throws: retried, then failed). */
@@ -77,6 +83,4 @@ export interface JobQueue {
   /** Queues a job; with a singletonKey already waiting or running, returns that job instead (`existing: true`). */
   enqueue(name: string, payload: unknown, options: EnqueueOptions): Promise<{ id: string; existing: boolean }>;
   get(id: string): Promise<JobView | undefined>;
-  /** Where result files are kept. */
-  readonly resultsDir: string;
 }

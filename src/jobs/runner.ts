@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, Row } from '../db/tables.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
 import type { JobContext, JobHandler } from './queue.js';
 import {
   keepResultFile,
@@ -20,7 +21,7 @@ export type TryOutcome = { kind: 'finished' } | { kind: 'retry'; error: unknown 
  */
 export async function runOneTry(
   db: Kysely<DB>,
-  resultsDir: string,
+  store: EvidenceStore,
   handlers: ReadonlyMap<string, JobHandler>,
   row: Row<'jobs'>,
 ): Promise<TryOutcome> {
@@ -38,9 +39,10 @@ export async function runOneTry(
     jobId: row.id,
     attempt: row.attempts,
     db,
+    store,
     createdBy: row.created_by,
     progress: (done, total, message) => recordProgress(db, row.id, done, total, message),
-    keepResult: (bytes, file, mediaType) => keepResultFile(resultsDir, row.id, bytes, file, mediaType),
+    keepResult: (bytes, file, mediaType) => keepResultFile(store, row.id, bytes, file, mediaType),
   };
   try {
     const result = await handler(row.payload, context);

@@ -1,9 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import fs from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { DB, Row } from '../db/tables.js';
 import { DomainError } from '../errors.js';
+import { hashStream, type EvidenceStore } from '../storage/evidence-store.js';
 import type { EnqueueOptions, JobResultFile, JobState, JobView } from './queue.js';
 
 // The `jobs` table (migration 0033): what both queue implementations record of a job.
@@ -141,29 +144,35 @@ export function retryDelaySeconds(attempt: number): number {
   return Math.min(60, 2 ** attempt);
 }
 
-/** Writes a job's result file under `<resultsDir>/<job id>/` (written aside, then renamed: never half a file). */
+/**
+ * Keeps a job's result file in the evidence store (`job-results/<job id>/<file>`): bytes are written to a local
+ * temporary file first, a local file is hashed as it is; both are then put into the store.
+ */
 export async function keepResultFile(
-  resultsDir: string,
+  store: EvidenceStore,
   jobId: string,
-  bytes: Buffer | Uint8Array,
+  source: Buffer | Uint8Array | { path: string },
   file: string,
   mediaType: string,
 ): Promise<JobResultFile> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(file)) throw new Error(`not a result file name: ${file}`);
-  const folder = path.join(resultsDir, jobId);
-  await mkdir(folder, { recursive: true });
-  const partial = path.join(folder, `.${file}.partial`);
-  await writeFile(partial, bytes);
-  await rename(partial, path.join(folder, file));
+  if ('path' in source) {
+    const { sha256, sizeBytes } = await hashStream(fs.createReadStream(source.path));
+    await store.putJobResult(jobId, file, source.path);
+    return { file, media_type: mediaType, bytes: sizeBytes, sha256 };
+  }
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'armtrace-job-'));
+  try {
+    const local = path.join(folder, file);
+    await writeFile(local, source);
+    await store.putJobResult(jobId, file, local);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
   return {
     file,
     media_type: mediaType,
-    bytes: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: source.byteLength,
+    sha256: createHash('sha256').update(source).digest('hex'),
   };
-}
-
-/** The path of a job's result file. */
-export function resultFilePath(resultsDir: string, jobId: string, result: JobResultFile): string {
-  return path.join(resultsDir, jobId, result.file);
 }

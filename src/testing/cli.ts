@@ -2,16 +2,85 @@
  * The real armtrace CLI in child processes, as a user runs it, on a data folder of its own. On the PostgreSQL pass
  * (DATABASE_URL set) it also gets a fresh, unmigrated database of its own, just as on PGlite it gets an empty
  * folder: `armtrace init` or the first command migrates it.
+ *
+ * The commands run a build of the CLI made from this checkout's sources when the test file first needs it
+ * ({@link armtraceCommand}), not `bin/armtrace.mjs` through tsx: loading the sources through tsx costs each
+ * process more than a second of CPU, and a CLI test file runs dozens of commands. Built in the same process from
+ * the same tree, it can never be a stale build.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
+
+/** What bin/armtrace.mjs does once it has loaded the CLI: run it and keep its exit code (a server keeps running). */
+const entrySource = `import { runCli } from './src/cli/main.ts';
+const code = await runCli(process.argv.slice(2));
+if (code !== 0 || !process.argv.includes('serve')) process.exitCode = code;
+`;
+
+let build: Promise<string> | undefined;
+
+/**
+ * The command that runs the armtrace CLI of this checkout: `node <one-file build of src/cli/main.ts>`, bundled with
+ * esbuild (which tsx runs on) into a temporary folder on first use and removed when the process exits. Packages
+ * stay outside the bundle (a `node_modules` link beside it), and each source file's `import.meta.url` is the
+ * source file's own, so paths found from it (migrations, web/dist) are those the sources find.
+ *
+ * @example
+ * const [command, ...args] = await armtraceCommand();
+ * const child = spawn(command, [...args, 'serve', '--port', '0'], { env });
+ */
+export async function armtraceCommand(): Promise<[string, ...string[]]> {
+  build ??= buildCli();
+  return [process.execPath, await build];
+}
+
+async function buildCli(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-cli-build-'));
+  process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+  const outfile = path.join(folder, 'armtrace.mjs');
+  const sources = path.join(repoRoot, 'src') + path.sep;
+  try {
+    await esbuild.build({
+      stdin: { contents: entrySource, resolveDir: repoRoot, sourcefile: 'armtrace-entry.ts', loader: 'ts' },
+      outfile,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node}`,
+      sourcemap: 'linked',
+      logLevel: 'error',
+      plugins: [
+        {
+          name: 'source-import-meta',
+          setup(plugin) {
+            plugin.onLoad({ filter: /\.ts$/ }, (args) => {
+              if (!args.path.startsWith(sources)) return undefined;
+              const contents = fs
+                .readFileSync(args.path, 'utf8')
+                .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+                .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
+                .replaceAll('import.meta.filename', JSON.stringify(args.path));
+              return { contents, loader: 'ts' };
+            });
+          },
+        },
+      ],
+    });
+  } finally {
+    await esbuild.stop();
+  }
+  return outfile;
+}
 
 export interface CliResult {
   code: number | null;
@@ -51,9 +120,10 @@ export async function createCliSandbox(prefix: string): Promise<CliSandbox> {
   return {
     root,
     env,
-    run: (...args) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, ...args], {
+    run: async (...args) => {
+      const [command, ...commandArgs] = await armtraceCommand();
+      return new Promise((resolve, reject) => {
+        const child = spawn(command, [...commandArgs, ...args], {
           cwd: repoRoot,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +134,8 @@ export async function createCliSandbox(prefix: string): Promise<CliSandbox> {
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stdout, stderr }));
-      }),
+      });
+    },
     close: async () => {
       await database?.close();
       fs.rmSync(root, { recursive: true, force: true });

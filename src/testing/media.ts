@@ -8,15 +8,22 @@ import { buildApp } from '../http/app.js';
 import type { ApiApp } from '../http/types.js';
 import type { TestWorld } from './test-database.js';
 import type { Actor } from '../features/access/schema.js';
-import { recordChange } from '../features/audit/service.js';
-import { createMediaStore, type MediaStore } from '../features/media/store.js';
+import { recordChange, type StoredFilesCheck } from '../features/audit/service.js';
+import { verifyMediaFiles } from '../features/media/originals.js';
+import { createEvidenceStore } from '../storage/create.js';
+import type { EvidenceStore } from '../storage/evidence-store.js';
+import { FolderEvidenceStore } from '../storage/folder-store.js';
 
 /** A second app on the test world's database, with a fresh data folder for the media store. */
 export interface MediaTestApp {
   app: ApiApp;
   config: Config;
-  store: MediaStore;
+  store: EvidenceStore;
   dataDir: string;
+  /** `verify`'s check of the store's files, composed as the program composes it. */
+  storedFilesCheck: StoredFilesCheck;
+  /** The file of a stored original, to read or damage it (folder store only; fails loudly otherwise). */
+  originalPath(sha256: string): string;
   close(): Promise<void>;
 }
 
@@ -28,12 +35,18 @@ export async function createMediaTestApp(
   const shared = options.shareStoreWith?.dataDir;
   const dataDir = shared ?? fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-media-'));
   const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...env });
-  const app = await buildApp({ db: world.db, config, logger: false });
+  const store = createEvidenceStore(config);
+  const app = await buildApp({ db: world.db, config, store, logger: false });
   return {
     app,
     config,
-    store: createMediaStore(config),
+    store,
     dataDir,
+    storedFilesCheck: (onProgress) => verifyMediaFiles(world.db, store, onProgress),
+    originalPath(sha256: string): string {
+      if (!(store instanceof FolderEvidenceStore)) throw new Error(`the ${store.kind} store has no local files`);
+      return store.path(sha256);
+    },
     async close() {
       await app.close();
       if (shared === undefined) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DB, NewRow } from '../db/tables.js';
 import type { Actor } from '../features/access/schema.js';
 import { recordChange } from '../features/audit/service.js';
-import { normalizeMarking } from '../features/markings/normalize.js';
+import { normalizeMarking } from '../parsing/marking-text.js';
 
 function stamp(user: Actor) {
   const now = new Date();

@@ -15,9 +15,10 @@ import { buildApp } from '../http/app.js';
 import type { ApiApp } from '../http/types.js';
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default,
- * or a new database on the PostgreSQL server named by DATABASE_URL (dropped
- * afterwards). The same tests run on both. `migrated: false` leaves it empty.
+ * A fresh, migrated database for one test file: in-memory PGlite by default (loaded from a snapshot of a migrated
+ * data directory, see {@link pgliteSnapshot}), or a new database on the PostgreSQL server named by DATABASE_URL,
+ * cloned from a migrated template and dropped afterwards. The same tests run on both. `migrated: false` leaves it
+ * empty.
  */
 export interface TestDatabase {
   database: Database;
@@ -32,7 +33,8 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const migrated = options.migrated ?? true;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined || serverUrl === '') {
-    const database = await openDatabase({ kind: 'pglite-memory' });
+    const database = await openDatabase({ kind: 'pglite-memory', loadDataDir: await pgliteSnapshot(migrated) });
+    // Loaded from a migrated snapshot, so this only checks that every migration is recorded with its checksum.
     if (migrated) await migrate(database);
     return { database, db: database.db, kind: database.kind, url: undefined, close: () => database.close() };
   }
@@ -66,13 +68,8 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
 
 const migrationsDir = path.join(import.meta.dirname, '..', '..', 'migrations');
 
-/**
- * The name of a database on the server that holds every migration of this checkout, created once (by whichever
- * test process asks first, the others waiting on an advisory lock) and cloned for each test file: copying a
- * template is much cheaper than running every migration again. The name carries a digest of the migrations, so
- * a changed migration gets a new template.
- */
-async function migratedTemplate(serverUrl: string): Promise<string> {
+/** A digest of every migration of this checkout: a changed or added migration changes it. */
+function migrationsDigest(): string {
   const digest = createHash('sha256');
   for (const file of fs
     .readdirSync(migrationsDir)
@@ -84,7 +81,64 @@ async function migratedTemplate(serverUrl: string): Promise<string> {
       .update(fs.readFileSync(path.join(migrationsDir, file)))
       .update('\0');
   }
-  const template = `armtrace_template_${digest.digest('hex').slice(0, 16)}`;
+  return digest.digest('hex');
+}
+
+const snapshots = new Map<boolean, Promise<Blob>>();
+
+/**
+ * A PGlite data directory right after initdb (and, if `migrated`, every migration), saved once as a tar archive in
+ * the temporary folder and loaded by every test file: PGlite's initdb costs seconds of CPU and hundreds of MB per
+ * database, loading the archive well under one. The file name carries a digest of the migrations, of the PGlite
+ * version and of the code that opens and migrates a database, so a change to any of them builds a new snapshot;
+ * it is written under a temporary name and renamed, so a process killed half-way leaves no half snapshot, and two
+ * test processes that build it at once both write a whole one.
+ */
+function pgliteSnapshot(migrated: boolean): Promise<Blob> {
+  let snapshot = snapshots.get(migrated);
+  if (snapshot === undefined) {
+    snapshot = loadOrBuildPgliteSnapshot(migrated);
+    snapshots.set(migrated, snapshot);
+  }
+  return snapshot;
+}
+
+async function loadOrBuildPgliteSnapshot(migrated: boolean): Promise<Blob> {
+  const repoRoot = path.join(import.meta.dirname, '..', '..');
+  const key = createHash('sha256')
+    .update(migrated ? migrationsDigest() : 'initdb only')
+    .update(fs.readFileSync(path.join(repoRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json')))
+    .update(fs.readFileSync(path.join(repoRoot, 'src', 'db', 'database.ts')))
+    .update(fs.readFileSync(path.join(repoRoot, 'src', 'db', 'migrate.ts')))
+    .digest('hex')
+    .slice(0, 24);
+  const folder = path.join(os.tmpdir(), 'armtrace-test-pglite');
+  const file = path.join(folder, `${migrated ? 'migrated' : 'initdb'}-${key}.tar`);
+  if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+  const database = await openDatabase({ kind: 'pglite-memory' });
+  let tarball: Blob;
+  try {
+    if (migrated) await migrate(database);
+    if (database.dumpDataDir === undefined) throw new Error('The embedded database cannot dump its data directory.');
+    tarball = await database.dumpDataDir();
+  } finally {
+    await database.close();
+  }
+  fs.mkdirSync(folder, { recursive: true });
+  const building = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(building, Buffer.from(await tarball.arrayBuffer()));
+  fs.renameSync(building, file);
+  return tarball;
+}
+
+/**
+ * The name of a database on the server that holds every migration of this checkout, created once (by whichever
+ * test process asks first, the others waiting on an advisory lock) and cloned for each test file: copying a
+ * template is much cheaper than running every migration again. The name carries a digest of the migrations, so
+ * a changed migration gets a new template.
+ */
+async function migratedTemplate(serverUrl: string): Promise<string> {
+  const template = `armtrace_template_${migrationsDigest().slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {

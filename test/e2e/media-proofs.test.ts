@@ -13,7 +13,7 @@ import type { Actor } from '../../src/features/access/schema.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { createItem } from '../../src/features/items/service.js';
 import { addMediaFromStream } from '../../src/features/media/service.js';
-import { createMediaStore } from '../../src/features/media/store.js';
+import { createEvidenceStore } from '../../src/storage/create.js';
 import { createSite } from '../../src/features/sites/service.js';
 import { makePhoto } from '../../src/testing/media.js';
 import { makeC2paSigner, makePgpKey, makeProofModeBundle, signJpegWithC2pa } from '../../src/testing/proofs.js';
@@ -40,7 +40,7 @@ describe('proofs that came with photos, on the item page', () => {
     investigationId = (await createInvestigation(web.db, owner, { title: 'Photos with proofs' })).id;
     const siteId = (await createSite(web.db, owner, investigationId, { site_type: 'cache', name: 'Cellar' })).id;
     itemId = (await createItem(web.db, owner, investigationId, { site_id: siteId, category: 'fuze', quantity: 1 })).id;
-    const store = createMediaStore(web.config);
+    const store = createEvidenceStore(web.config);
     const add = (bytes: Buffer, filename: string) =>
       addMediaFromStream(
         web.db,

@@ -210,12 +210,31 @@ describe('correct and archive records in the web app', () => {
     await notice.locator('tr[data-differs="true"]').getByText('12-34568').waitFor();
     assert.equal((await marking()).text, '12-34569', 'nothing overwritten');
     await axe(page, 'stale marking edit, en, 1280 px');
+    // "Use the current version" reloads the item's markings; that reload is held until the user has typed, as on a
+    // slow network, and must not reset the open form (it once did: the save then sent nothing).
+    let releaseReload = () => {};
+    const reloadHeld = new Promise<void>((resolve) => (releaseReload = resolve));
+    const itemUrl = (url: URL) => url.pathname === `/api/v1/items/${itemId}`;
+    await page.route(itemUrl, async (route) => {
+      await reloadHeld;
+      await route.continue();
+    });
     await notice.getByRole('button', { name: 'Use the current version' }).click();
     await page.getByTestId('stale-edit').waitFor({ state: 'detached' });
     const text = form.getByLabel('Marking', { exact: true });
     assert.equal(await text.inputValue(), '12-34569');
     await form.getByLabel('Position on the item').fill('left side of the body');
+    releaseReload();
+    await page.getByTestId('marking-row').filter({ hasText: '12-34569' }).waitFor();
+    await page.unroute(itemUrl);
+    assert.equal(await form.getByLabel('Position on the item').inputValue(), 'left side of the body');
+    // Waits on the save's own outcome: its PATCH answered, then the form closed, then the refreshed row.
+    const saved = page.waitForResponse(
+      (response) => response.request().method() === 'PATCH' && response.url().endsWith(`/api/v1/markings/${markingId}`),
+    );
     await form.getByRole('button', { name: 'Save changes' }).click();
+    assert.equal((await saved).status(), 200);
+    await form.waitFor({ state: 'detached' });
     await page.getByTestId('marking-row').filter({ hasText: 'left side of the body' }).waitFor();
     const corrected = await marking();
     assert.equal(corrected.text, '12-34569');
@@ -294,10 +313,10 @@ describe('correct and archive records in the web app', () => {
 
     // The marking archived, then the item.
     await page.goto(itemPage());
+    // By the archive button's own name ("Archive marking …"): the row also has edit, history and review buttons.
     await page
       .getByTestId('marking-row')
-      .getByRole('button', { name: /12-34569/ })
-      .nth(1)
+      .getByRole('button', { name: ar('edit.marking.archiveTitle').split('{')[0]!.trim() })
       .click();
     await page.getByRole('dialog').getByLabel(ar('record.archive.reason')).fill('قراءة مكررة');
     await page

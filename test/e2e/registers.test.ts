@@ -12,7 +12,8 @@ import { addMember, createInvestigation } from '../../src/features/investigation
 import { createItem } from '../../src/features/items/service.js';
 import { createSite } from '../../src/features/sites/service.js';
 import { createSource } from '../../src/features/sources/service.js';
-import { createProvenanceClaim, createTraceRequest } from '../../src/features/tracing/service.js';
+import { createTraceRequest } from '../../src/features/trace-requests/service.js';
+import { createProvenanceClaim } from '../../src/features/provenance/service.js';
 import { createTestUser } from '../../src/testing/test-database.js';
 import ar from '../../src/i18n/ar.json' with { type: 'json' };
 import en from '../../src/i18n/en.json' with { type: 'json' };

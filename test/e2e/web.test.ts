@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { Actor } from '../../src/features/access/schema.js';
 import { createActor } from '../../src/features/actors/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
-import { createTraceRequest } from '../../src/features/tracing/service.js';
+import { createTraceRequest } from '../../src/features/trace-requests/service.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';

@@ -85,6 +85,7 @@ export const paths = {
   incident: (investigationId: string, incidentId: string) =>
     `/investigations/${investigationId}/incidents/${incidentId}`,
   importItems: (investigationId: string) => `/investigations/${investigationId}/import`,
+  importForms: (investigationId: string) => `/investigations/${investigationId}/import/forms`,
   downloads: (investigationId: string) => `/investigations/${investigationId}/downloads`,
   auditLog: (investigationId: string, filters: Record<string, string> = {}) => {
     const search = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== '')).toString();

@@ -14,6 +14,7 @@ import { AuditLogScreen } from './screens/audit-log/AuditLogScreen';
 import { DownloadsScreen } from './screens/downloads/DownloadsScreen';
 import { HomePage } from './screens/home/HomeScreen';
 import { ImportScreen } from './screens/import/ImportScreen';
+import { FormsImportScreen } from './screens/forms-import/FormsImportScreen';
 import { OverviewPage } from './screens/overview/OverviewScreen';
 import { MembersScreen } from './screens/people/MembersScreen';
 import { UsersScreen } from './screens/people/UsersScreen';
@@ -122,6 +123,7 @@ export const routes: Route[] = [
       loadedLater(<IncidentScreen key={recordId} investigationId={id!} recordId={recordId!} />),
   },
   { pattern: `${investigation}/import`, render: ({ id }) => <ImportScreen investigationId={id!} /> },
+  { pattern: `${investigation}/import/forms`, render: ({ id }) => <FormsImportScreen investigationId={id!} /> },
   { pattern: `${investigation}/downloads`, render: ({ id }) => <DownloadsScreen investigationId={id!} /> },
   { pattern: `${investigation}/audit`, render: ({ id }) => <AuditLogScreen investigationId={id!} /> },
   { pattern: `${investigation}/review`, render: ({ id }) => <ReviewQueueScreen investigationId={id!} /> },

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
-import { archiveProvenanceClaim, createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
+import { createTraceRequest } from '../trace-requests/service.js';
+import { archiveProvenanceClaim, createProvenanceClaim } from '../provenance/service.js';
 import type { MergePreview } from './schema.js';
 import { createActor } from './service.js';
 

@@ -9,7 +9,7 @@ import { DomainError } from '../../errors.js';
 import type { Actor as User } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createActorBodySchema,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { createActor } from '../actors/service.js';
-import { createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
+import { createTraceRequest } from '../trace-requests/service.js';
+import { createProvenanceClaim } from '../provenance/service.js';
 import { createTestItem, createTestSite, createTestZone } from '../../testing/records.js';
 
 /**

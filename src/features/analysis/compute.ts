@@ -5,8 +5,8 @@
  * methods section; keep the two in step.
  */
 import type { Row } from '../../db/tables.js';
-import { claimDateRange, confidenceWeight } from '../tracing/provenance.js';
-import { awaitingAnswerStatuses, type TraceRequestStatus } from '../tracing/schema.js';
+import { claimDateRange, confidenceWeight } from '../provenance/claim-comparison.js';
+import { awaitingAnswerStatuses, type TraceRequestStatus } from '../trace-requests/schema.js';
 import type { InvestigationFacts } from './repository.js';
 import type {
   Categories,

@@ -1,5 +1,7 @@
 import type { Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import { whereRecordAndItemAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 /** Everything the figures are computed from: the live records of one investigation. */
 export interface InvestigationFacts {
@@ -20,16 +22,19 @@ export interface InvestigationFacts {
 }
 
 /** Reads the facts in one snapshot, so every figure describes the same moment. */
-export async function loadFacts(db: Queryable, investigationId: string): Promise<InvestigationFacts> {
-  const items = await db
-    .selectFrom('items')
+export async function loadFacts(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): Promise<InvestigationFacts> {
+  // Records above the reader's clearance are neither shown nor counted.
+  const items = await whereSensitivityAtMost(db.selectFrom('items'), 'items', clearance)
     .select(['id', 'external_ref', 'category', 'model', 'quantity', 'production_type', 'site_id', 'zone_id'])
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
     .orderBy('id')
     .execute();
-  const sites = await db
-    .selectFrom('sites')
+  const sites = await whereSensitivityAtMost(db.selectFrom('sites'), 'sites', clearance)
     .select(['id', 'name', 'external_ref', 'site_type', 'latitude', 'longitude', 'recovered_on'])
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
@@ -42,16 +47,14 @@ export async function loadFacts(db: Queryable, investigationId: string): Promise
     .where('archived_at', 'is', null)
     .orderBy('id')
     .execute();
-  const lotMarkings = await db
-    .selectFrom('markings')
+  const lotMarkings = await whereRecordAndItemAtMost(db.selectFrom('markings'), 'markings', clearance)
     .select(['item_id', 'text', 'normalized'])
     .where('investigation_id', '=', investigationId)
     .where('kind', '=', 'lot')
     .where('archived_at', 'is', null)
     .orderBy('id')
     .execute();
-  const claims = await db
-    .selectFrom('provenance_claims')
+  const claims = await whereRecordAndItemAtMost(db.selectFrom('provenance_claims'), 'provenance_claims', clearance)
     .selectAll()
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)

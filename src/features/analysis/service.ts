@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
+import type { Queryable } from '../../db/versioned.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
 import * as compute from './compute.js';
 import { loadFacts, type InvestigationFacts } from './repository.js';
 import type {
@@ -15,18 +16,34 @@ import type {
   ProductionSitesOverTime,
   TimelineQuery,
 } from './schema.js';
+import { requireReader } from '../sensitivity/service.js';
 
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
 /** Checks the caller may read the investigation, then reads its records in one snapshot. */
+/**
+ * The facts the figures are computed from, read in the caller's transaction: the report reads them in the same
+ * snapshot as its records. The caller has checked that the actor may read the investigation.
+ *
+ * @example
+ * const facts = await readInvestigationFacts(trx, investigationId, clearance);
+ */
+export function readInvestigationFacts(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): Promise<InvestigationFacts> {
+  return loadFacts(db, investigationId, clearance);
+}
+
 async function readFacts(db: Kysely<DB>, user: Actor, investigationId: string): Promise<InvestigationFacts> {
-  await requireRole(db, user, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, user, investigationId);
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute((trx) => loadFacts(trx, investigationId));
+    .execute((trx) => loadFacts(trx, investigationId, clearance));
 }
 
 /**

@@ -1,10 +1,9 @@
 import fsp from 'node:fs/promises';
 import type { Command } from 'commander';
-import { withSession } from '../../cli/context.js';
+import { withSession, type CliSession } from '../../cli/context.js';
 import { setExitCode } from '../../cli/invocation.js';
 import { createProgress, printJson, printRecord, printTable } from '../../cli/output.js';
 import { requireAdmin } from '../access/service.js';
-import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { parseExternalCheckpoints } from './checkpoint.js';
 import {
@@ -14,7 +13,7 @@ import {
   timestampMissingCheckpoints,
   type CheckpointTimestamp,
 } from './checkpoint-timestamps.js';
-import { verifyAudit } from './service.js';
+import { verifyAudit, type StoredFilesCheck } from './service.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -30,7 +29,12 @@ function timestampRecord(timestamp: CheckpointTimestamp): Record<string, unknown
   };
 }
 
-export function registerAuditCommands(program: Command): void {
+/** What `armtrace verify` needs from the rest of the program: the check of the evidence store's files. */
+export interface AuditCommandChecks {
+  checkStoredFiles: (session: CliSession) => StoredFilesCheck;
+}
+
+export function registerAuditCommands(program: Command, checks: AuditCommandChecks): void {
   program
     .command('verify')
     .description(
@@ -39,13 +43,14 @@ export function registerAuditCommands(program: Command): void {
     .option('--checkpoint <seq:hash>', 'also check a checkpoint published elsewhere (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .action(async (options: { checkpoint: string[]; json?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor, config }) => {
+      await withSession(command, async (session) => {
+        const { db, actor, config } = session;
         requireAdmin(actor);
         const checkpoints = parseExternalCheckpoints(options.checkpoint);
         const progress = createProgress('audit entries', undefined);
         const files = createProgress('stored originals', undefined);
         const result = await verifyAudit(db, (done) => progress.update(done), {
-          store: createMediaStore(config),
+          checkStoredFiles: checks.checkStoredFiles(session),
           checkpoints,
           onFileProgress: (done) => files.update(done),
           ownFingerprint: instanceSigner(config).fingerprint,

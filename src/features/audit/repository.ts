@@ -3,6 +3,8 @@ import type { SortExpression, SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import type { AuditSortKey } from './schema.js';
+import { auditEntryVisibleAt } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 // Any constant will do: it names the one lock that serialises appends to the chain.
 const AUDIT_CHAIN_LOCK = 7_462_011;
@@ -75,6 +77,8 @@ export async function listInvestigationEntries(
     /** Instants: entries at or after `from` and before `until`. */
     from?: Date | undefined;
     until?: Date | undefined;
+    /** The reader's clearance: entries carrying or naming records above it are left out (positions stay). */
+    clearance: SensitivityLevel;
   },
 ): Promise<(Row<'audit_log'> & { position: number })[]> {
   const history = db
@@ -94,6 +98,7 @@ export async function listInvestigationEntries(
       sql<boolean>`(${sql.join(keys)}) ${comparison} (select ${sql.join(keys)} from ${history.as('cursor')} where position = ${options.afterPosition})`,
     );
   }
+  query = query.where(auditEntryVisibleAt(options.clearance));
   if (options.beforePosition !== undefined) query = query.where('position', '<', options.beforePosition);
   if (options.entityId !== undefined) query = query.where('entity_id', '=', options.entityId);
   if (options.userId !== undefined) query = query.where('actor_id', '=', options.userId);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { idParamsSchema } from '../../http/params.js';
 import { requireAdmin } from '../access/service.js';
-import { createMediaStore } from '../media/store.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { createCheckpointBodySchema } from './checkpoint.js';
 import {
@@ -12,11 +12,15 @@ import {
   timestampedCheckpointSchema,
   timestampMissingCheckpoints,
 } from './checkpoint-timestamps.js';
-import { verifyResultSchema } from './schema.js';
-import { verifyAudit } from './service.js';
+import { auditListQuerySchema, auditPageSchema, verifyResultSchema } from './schema.js';
+import { listInvestigationAuditPage, verifyAudit, type StoredFilesCheck } from './service.js';
 
-export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
+/** What the audit routes need from the rest of the program: the check of the evidence store's files. */
+export interface AuditRouteChecks {
+  checkStoredFiles: StoredFilesCheck;
+}
+
+export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps, checks: AuditRouteChecks): void {
   app.get(
     '/audit/verify',
     {
@@ -30,7 +34,7 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
     async (request) => {
       requireAdmin(requireActor(request));
       return verifyAudit(db, undefined, {
-        store,
+        checkStoredFiles: checks.checkStoredFiles,
         ownFingerprint: instanceSigner(config).fingerprint,
         timestamping: config.timestamping,
       });
@@ -85,5 +89,37 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps): voi
       },
     },
     async (request) => ({ items: await listTimestampedCheckpoints(db, requireActor(request), config.timestamping) }),
+  );
+}
+
+/**
+ * An investigation's audit history, newest first. Its tag stays `investigations` (the web app shows it there);
+ * mounted right after the investigations' routes (`features/routes.ts`), where the OpenAPI document lists it.
+ */
+export function registerInvestigationAuditRoutes(app: ApiApp, { db }: RouteDeps): void {
+  app.get(
+    '/investigations/:id/audit',
+    {
+      schema: {
+        tags: ['investigations'],
+        summary: 'Audit history, newest first',
+        params: idParamsSchema,
+        querystring: auditListQuerySchema,
+        response: { 200: auditPageSchema, ...problemResponses },
+      },
+    },
+    (request) =>
+      listInvestigationAuditPage(db, requireActor(request), request.params.id, {
+        beforeSeq: request.query.before_seq,
+        afterSeq: request.query.after_seq,
+        sort: request.query.sort,
+        order: request.query.order,
+        limit: request.query.limit,
+        entityId: request.query.entity_id,
+        userId: request.query.user_id,
+        action: request.query.action,
+        from: request.query.from,
+        to: request.query.to,
+      }),
   );
 }

@@ -8,8 +8,7 @@ import type { Queryable, Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import { verifyStoredOriginals } from '../media/originals.js';
-import type { MediaStore } from '../media/store.js';
+import { clearanceOfRole } from '../sensitivity/repository.js';
 import { verifyCheckpoints } from './checkpoint.js';
 import { verifyCheckpointTimestamps } from './checkpoint-timestamps.js';
 import { collectImportedDigests, snapshotDigest, type ImportedDigests } from './import-batches.js';
@@ -275,7 +274,7 @@ export async function listInvestigationAuditPage(
     to?: string | undefined;
   },
 ): Promise<{ items: AuditEntry[]; next_before_seq: number | null; next_after_seq: number | null }> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const access = await requireRole(db, actor, investigationId, 'viewer');
   if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
     throw new DomainError('validation_failed', 'The period ends before it starts.', [
       {
@@ -297,6 +296,7 @@ export async function listInvestigationAuditPage(
     action: options.action,
     from: options.from === undefined ? undefined : new Date(`${options.from}T00:00:00Z`),
     until: options.to === undefined ? undefined : dayAfter(options.to),
+    clearance: await clearanceOfRole(db, access.role, investigationId),
   });
   const page = rows.slice(0, options.limit);
   const next = rows.length > options.limit ? page[page.length - 1]!.position : null;
@@ -334,9 +334,18 @@ function describeDifference(recorded: Record<string, unknown>, current: Record<s
   return changed.join(', ');
 }
 
+/**
+ * Re-hashes the files the records refer to in the evidence store. The audit feature does not know the media
+ * records or the store: the program composes the check where it is assembled (src/features/routes.ts,
+ * src/features/cli.ts) from the media feature's `verifyMediaFiles`.
+ */
+export type StoredFilesCheck = (
+  onProgress?: (checked: number) => void,
+) => Promise<{ checked: number; problems: AuditProblem[] }>;
+
 export interface VerifyOptions {
-  /** The evidence store: every original a record refers to is re-hashed. */
-  store?: MediaStore | undefined;
+  /** Re-hashes every stored original and proof file a record refers to (see {@link StoredFilesCheck}). */
+  checkStoredFiles?: StoredFilesCheck | undefined;
   /** Checkpoints published outside armtrace, checked like the recorded ones. */
   checkpoints?: readonly { seq: number; hash: string }[] | undefined;
   onFileProgress?: ((checked: number) => void) | undefined;
@@ -349,7 +358,7 @@ export interface VerifyOptions {
 /**
  * Walks the whole chain (each hash recomputed, each link followed), checks it
  * still passes through every checkpoint, compares every audited row with its
- * last recorded state and, given the store, re-hashes every stored original.
+ * last recorded state and, given the files check, re-hashes every stored original.
  * Names the first broken link, every checkpoint missed, every row changed or
  * added behind the application's back and every original changed or missing.
  */
@@ -467,8 +476,8 @@ export async function verifyAudit(
   const timestamps = await verifyCheckpointTimestamps(db, options.timestamping);
   problems.push(...timestamps.problems);
   let filesChecked = 0;
-  if (options.store !== undefined) {
-    const originals = await verifyStoredOriginals(db, options.store, options.onFileProgress);
+  if (options.checkStoredFiles !== undefined) {
+    const originals = await options.checkStoredFiles(options.onFileProgress);
     filesChecked = originals.checked;
     problems.push(...originals.problems);
   }

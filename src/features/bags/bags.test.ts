@@ -128,7 +128,7 @@ describe('BagIt export and verify-bag', () => {
     for (const record of uploaded) {
       const ext = record.media_type === 'application/pdf' ? 'pdf' : 'jpg';
       const file = path.join(out, 'data', 'originals', `${record.sha256}.${ext}`);
-      assert.deepEqual(fs.readFileSync(file), fs.readFileSync(media.store.path(record.sha256)));
+      assert.deepEqual(fs.readFileSync(file), fs.readFileSync(media.originalPath(record.sha256)));
       assert.match(manifest, new RegExp(`^${record.sha256}  data/originals/${record.sha256}\\.${ext}$`, 'm'));
     }
     const tagManifest = fs.readFileSync(path.join(out, 'tagmanifest-sha256.txt'), 'utf8');
@@ -269,7 +269,7 @@ describe('BagIt export and verify-bag', () => {
       exportBag(world.db, media.store, world.outsider, world.investigationId, {}, path.join(workDir, 'outsider')),
       (error: Error & { code?: string }) => error.code === 'not_found',
     );
-    const file = media.store.path(uploaded[2]!.sha256);
+    const file = media.originalPath(uploaded[2]!.sha256);
     const bytes = fs.readFileSync(file);
     fs.chmodSync(file, 0o644);
     fs.writeFileSync(file, Buffer.concat([bytes, Buffer.from('tampered')]));

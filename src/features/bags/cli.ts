@@ -6,11 +6,11 @@ import { currentInvocation, setExitCode } from '../../cli/invocation.js';
 import { printJson } from '../../cli/output.js';
 import type { Config } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
-import { createMediaStore } from '../media/store.js';
 import { INSTANCE_KEY_FILE, instanceSigner } from '../signing/instance-key.js';
 import { signerStanding } from '../signing/service.js';
 import { verifyBag, type BagVerification } from './bagit.js';
 import { importBag } from './import.js';
+import { parseProfileOptions, withProfileOptions } from '../export/cli-profile.js';
 import { exportBag } from './service.js';
 import { verifyBagTimestamp } from './timestamp.js';
 import { checkSignedBag, type SignedBagVerification } from './verify.js';
@@ -82,47 +82,53 @@ export function registerBagCommands(program: Command): void {
   const exportCommand =
     program.commands.find((existing) => existing.name() === 'export') ??
     program.command('export').description('Export records');
-  exportCommand
-    .command('bag <out>')
-    .description(
-      'Write an investigation as a BagIt bag (RFC 8493): originals, records as JSON, checksum manifests, audit-chain head',
-    )
-    .requiredOption('--investigation <id>', 'investigation id')
-    .option('--items <ids>', 'only the records about these items (ids separated by commas; repeatable)', collect, [])
-    .option('--json', 'print JSON')
-    .action(
-      async (out: string, options: { investigation: string; items: string[]; json?: boolean }, command: Command) => {
-        await withSession(command, async ({ db, actor, config }) => {
-          const result = await exportBag(
-            db,
-            createMediaStore(config),
-            actor,
-            options.investigation,
-            { items: options.items, timestamping: config.timestamping },
-            out,
-            instanceSigner(config),
-          );
-          if (result.timestamp.problem_code !== null) {
-            setExitCode(1);
-            process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
-          }
-          if (options.json === true) return printJson(result);
-          process.stdout.write(
-            `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.position}:${result.audit_head.hash}`}.\n` +
-              (result.signer === null
-                ? ''
-                : `Signed by ${result.signer.name} (key ${result.signer.fingerprint}): tagmanifest-sha256.txt.sig.\n`) +
-              (result.timestamp.file === null
-                ? ''
-                : `Timestamped at ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'} (${result.timestamp.file}).\n`) +
-              `Check it anywhere with \`armtrace verify-bag ${out}\`.\n`,
-          );
-          if (result.timestamp.file === null && result.timestamp.problem_code === null) {
-            process.stdout.write(`${result.timestamp.detail}\n`);
-          }
-        });
-      },
-    );
+  withProfileOptions(
+    exportCommand
+      .command('bag <out>')
+      .description(
+        'Write an investigation as a BagIt bag (RFC 8493): originals, records as JSON, checksum manifests, audit-chain head',
+      )
+      .requiredOption('--investigation <id>', 'investigation id')
+      .option('--items <ids>', 'only the records about these items (ids separated by commas; repeatable)', collect, [])
+      .option('--json', 'print JSON'),
+  ).action(
+    async (
+      out: string,
+      options: { investigation: string; items: string[]; json?: boolean; profile?: string; gridKm?: string },
+      command: Command,
+    ) => {
+      const profile = parseProfileOptions(options);
+      await withSession(command, async ({ db, actor, config, store }) => {
+        const result = await exportBag(
+          db,
+          store,
+          actor,
+          options.investigation,
+          { items: options.items, timestamping: config.timestamping, profile },
+          out,
+          instanceSigner(config),
+        );
+        if (result.timestamp.problem_code !== null) {
+          setExitCode(1);
+          process.stderr.write(`armtrace: ${result.timestamp.problem_code}: ${result.timestamp.detail}\n`);
+        }
+        if (options.json === true) return printJson(result);
+        process.stdout.write(
+          `Wrote the bag ${out}: ${result.files} payload files (${result.originals} originals), ${result.bytes} bytes; audit head ${result.audit_head === null ? 'empty' : `${result.audit_head.position}:${result.audit_head.hash}`}.\n` +
+            (result.signer === null
+              ? ''
+              : `Signed by ${result.signer.name} (key ${result.signer.fingerprint}): tagmanifest-sha256.txt.sig.\n`) +
+            (result.timestamp.file === null
+              ? ''
+              : `Timestamped at ${result.timestamp.timestamped_at ?? '?'} by ${result.timestamp.tsa_name ?? '?'} (${result.timestamp.file}).\n`) +
+            `Check it anywhere with \`armtrace verify-bag ${out}\`.\n`,
+        );
+        if (result.timestamp.file === null && result.timestamp.problem_code === null) {
+          process.stdout.write(`${result.timestamp.detail}\n`);
+        }
+      });
+    },
+  );
 
   program
     .command('verify-bag <path>')
@@ -188,15 +194,8 @@ export function registerBagCommands(program: Command): void {
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--json', 'print JSON')
     .action(async (bagPath: string, options: { investigation: string; json?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor, config }) => {
-        const result = await importBag(
-          db,
-          createMediaStore(config),
-          actor,
-          options.investigation,
-          bagPath,
-          instanceSigner(config),
-        );
+      await withSession(command, async ({ db, actor, config, store }) => {
+        const result = await importBag(db, store, actor, options.investigation, bagPath, instanceSigner(config));
         if (options.json === true) return printJson(result);
         const counts = Object.entries(result.created)
           .filter(([, count]) => count > 0)

@@ -12,7 +12,7 @@ import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { IMPORT_BATCH_ACTION, IMPORT_ENTITY_TYPE, snapshotDigest } from '../audit/import-batches.js';
 import { auditSnapshot, recordChange } from '../audit/service.js';
-import type { MediaStore } from '../media/store.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { checkBagSignature, SIGNED_TAG_MANIFEST } from '../signing/bag-signature.js';
 import { signerStanding } from '../signing/service.js';
 import { isSafeBagPath, verifyBag } from './bagit.js';
@@ -199,7 +199,7 @@ function emptyCounts(): Record<string, number> {
  */
 export async function importBag(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   actor: Actor,
   investigationId: string,
   bagPath: string,

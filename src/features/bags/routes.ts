@@ -9,15 +9,14 @@ import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
-import { createMediaStore } from '../media/store.js';
+import { idParamsSchema } from '../../http/params.js';
+import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from '../export/profiles.js';
 import { instanceSigner } from '../signing/instance-key.js';
 import { bagImportResultSchema, importBag } from './import.js';
 import { exportBag } from './service.js';
 import { extractTar, listTarEntries, tarLength, tarStream } from './tar.js';
 
-export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
+export function registerBagRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
   // A bag arrives as the tar archive `bag.tar` sends; the route reads it as a stream.
   app.addContentTypeParser('application/x-tar', (_request, payload, done) => {
     done(null, payload);
@@ -30,6 +29,7 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
         summary:
           'The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first',
         params: idParamsSchema,
+        querystring: profileQuerySchema,
         produces: ['application/x-tar'],
         response: { 200: z.unknown().describe('The tar archive of the bag'), ...problemResponses },
       },
@@ -40,20 +40,22 @@ export function registerBagRoutes(app: ApiApp, { db, config }: RouteDeps): void 
       const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-bag-'));
       const removeFolder = () => void fsp.rm(folder, { recursive: true, force: true });
       try {
-        const name = `investigation-${investigationId}-bag`;
+        const profile = profileOptionsOf(request.query);
+        const name = `investigation-${investigationId}${profileFileSuffix(profile.profile)}-bag`;
         const bag = path.join(folder, randomUUID());
         const written = await exportBag(
           db,
           store,
           actor,
           investigationId,
-          { timestamping: config.timestamping },
+          { timestamping: config.timestamping, profile },
           bag,
           instanceSigner(config),
         );
         const entries = await listTarEntries(bag, name);
         return await reply
           .header('content-type', 'application/x-tar')
+          .header(profileHeader, profile.profile)
           .header('content-length', tarLength(entries))
           .header('content-disposition', `attachment; filename="${name}.tar"`)
           // No token: none configured, or the TSA failed (the bag is sent all the same).

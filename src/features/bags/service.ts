@@ -3,9 +3,11 @@ import type { TimestampingConfig } from '../../config/config.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
+import { makeMediaCopies, type MediaCopy, type WithheldMedia } from '../export/media-copies.js';
+import { profileDefinitions, type ProfileOptions } from '../export/profiles.js';
 import { exportInvestigation, type InvestigationExport } from '../export/service.js';
-import { extensionFor } from '../media/sniff.js';
-import type { MediaStore } from '../media/store.js';
+import { extensionFor } from '../../storage/sniff.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { bagSignatureFiles, signerBagInfo } from '../signing/bag-signature.js';
 import type { InstanceSigner } from '../signing/instance-key.js';
 import { writeBag, type PayloadFile } from './bagit.js';
@@ -157,6 +159,27 @@ function proofFilesOf(proofs: RecordRow[], originals: Map<string, OriginalEntry>
   return files;
 }
 
+/** The credits of the photo copies, in the shape of the originals' (the copy's path, the original's media rows). */
+function creditsOfCopies(media: RecordRow[], copies: MediaCopy[]): OriginalEntry[] {
+  const byId = new Map(media.map((row) => [String(row.id), row]));
+  return copies.map((copy) => ({
+    path: copy.path,
+    sha256: copy.sha256,
+    media_ids: copy.media_ids,
+    credits: copy.media_ids.map((id) => {
+      const row = byId.get(id) ?? {};
+      return {
+        media_id: id,
+        original_filename: row.original_filename,
+        credit: row.credit,
+        licence: row.licence,
+        source_id: row.source_id,
+        original_url: row.original_url,
+      };
+    }),
+  }));
+}
+
 export interface BagExportResult {
   out: string;
   files: number;
@@ -187,20 +210,31 @@ export interface BagExportResult {
  */
 export async function exportBag(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   actor: Actor,
   investigationId: string,
-  options: { items?: string[] | undefined; timestamping?: TimestampingConfig | undefined },
+  options: {
+    items?: string[] | undefined;
+    timestamping?: TimestampingConfig | undefined;
+    profile?: ProfileOptions | undefined;
+  },
   out: string,
   signer?: InstanceSigner,
 ): Promise<BagExportResult> {
-  const document = await exportInvestigation(db, actor, investigationId);
+  const profile = options.profile ?? { profile: 'internal' };
+  const document = await exportInvestigation(db, actor, investigationId, profile);
   const records =
     options.items === undefined || options.items.length === 0
       ? document.records
       : recordsForItems(document.records, options.items);
+  // Partner and public bags carry re-encoded photo copies without metadata instead of the originals.
+  const cleanCopies = profileDefinitions[profile.profile].mediaFiles === 'clean_copies';
+  const mediaRows = (records as Record<string, RecordRow[]>).media ?? [];
+  const copies = cleanCopies
+    ? await makeMediaCopies(store, mediaRows, 'data/copies/')
+    : { copies: [] as MediaCopy[], withheld: [] as WithheldMedia[], bytes: new Map<string, Buffer>() };
   const originals = new Map<string, OriginalEntry>();
-  for (const media of (records as Record<string, RecordRow[]>).media ?? []) {
+  for (const media of cleanCopies ? [] : mediaRows) {
     const sha256 = String(media.sha256);
     const entry = originals.get(sha256) ?? {
       path: `data/originals/${sha256}${extensionFor(String(media.media_type))}`,
@@ -219,22 +253,29 @@ export async function exportBag(
     });
     originals.set(sha256, entry);
   }
+  const credited = cleanCopies ? creditsOfCopies(mediaRows, copies.copies) : [...originals.values()];
   const proofFiles = proofFilesOf((records as Record<string, RecordRow[]>).media_proofs ?? [], originals);
   const bagDocument = {
     ...document,
     records,
     ...(options.items === undefined || options.items.length === 0 ? {} : { selected_items: options.items }),
     originals: [...originals.values()].map(({ credits, ...entry }) => ({ ...entry, credits })),
+    ...(cleanCopies ? { media_copies: copies.copies, media_withheld: copies.withheld } : {}),
     proof_files: [...proofFiles.values()],
   };
   const title = document.investigation.title;
   const payload: PayloadFile[] = [
     { path: 'records.json', bytes: Buffer.from(`${JSON.stringify(bagDocument, null, 2)}\n`) },
-    { path: 'CREDITS.txt', bytes: Buffer.from(creditsText([...originals.values()], title)) },
+    { path: 'CREDITS.txt', bytes: Buffer.from(creditsText(credited, title)) },
     ...[...originals.values()].map((original) => ({
       path: original.path.slice('data/'.length),
       expectedSha256: original.sha256,
       bytes: () => store.get(original.sha256),
+    })),
+    ...copies.copies.map((copy) => ({
+      path: copy.path.slice('data/'.length),
+      expectedSha256: copy.sha256,
+      bytes: copies.bytes.get(copy.sha256)!,
     })),
     ...[...proofFiles.values()].map((proofFile) => ({
       path: proofFile.path.slice('data/'.length),
@@ -253,7 +294,11 @@ export async function exportBag(
       'External-Description': title,
       'Bag-Software-Agent': SOFTWARE,
       'Armtrace-Investigation': `${investigationId} ${title}`,
-      'Armtrace-Exported-By': document.exported_by,
+      'Armtrace-Profile':
+        document.profile.coordinates.kind === 'grid'
+          ? `${document.profile.name} (coordinates: ${document.profile.coordinates.method})`
+          : document.profile.name,
+      ...(document.exported_by === null ? {} : { 'Armtrace-Exported-By': document.exported_by }),
       'Armtrace-Exported-At': document.exported_at,
       'Armtrace-Audit-Head': head === null ? 'empty chain' : `${head.position}:${head.hash}`,
       ...(options.items === undefined || options.items.length === 0

@@ -1,7 +1,7 @@
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import { createCustodyEventBodySchema, custodyEventListSchema, custodyEventSchema } from './schema.js';
 import * as service from './service.js';
 

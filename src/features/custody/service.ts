@@ -7,6 +7,7 @@ import { findById, inTransaction, type Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
+import { clearanceForRole, requireReader, requireVisible } from '../sensitivity/service.js';
 import { recordChange } from '../audit/service.js';
 import * as repository from './repository.js';
 import { createCustodyEventBodySchema, type CreateCustodyEventInput, type CustodyEvent } from './schema.js';
@@ -28,7 +29,8 @@ export async function addCustodyEvent(
   const parsed = createCustodyEventBodySchema.parse(input);
   return inTransaction(db, async (trx) => {
     const item = await findById(trx, 'items', itemId);
-    await requireRole(trx, actor, item.investigation_id, 'investigator');
+    const access = await requireRole(trx, actor, item.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, item.investigation_id), item, 'Item');
     if (item.archived_at !== null) {
       throw new DomainError('archived', `Item ${itemId} is archived; its chain of custody is closed.`);
     }
@@ -60,7 +62,7 @@ export async function addCustodyEvent(
 /** The chain of custody of an item, oldest hand-over first. */
 export async function listCustodyEvents(db: Kysely<DB>, actor: Actor, itemId: string): Promise<CustodyEvent[]> {
   const item = await findById(db, 'items', itemId);
-  await requireRole(db, actor, item.investigation_id, 'viewer');
+  requireVisible((await requireReader(db, actor, item.investigation_id)).clearance, item, 'Item');
   const rows = await repository.listCustodyEvents(db, itemId);
   return rows.map((row) => toJsonRecord(row));
 }

@@ -8,7 +8,8 @@ import { createInvestigation } from '../investigations/service.js';
 import { createItem } from '../items/service.js';
 import { createSite, createZone } from '../sites/service.js';
 import { createSource } from '../sources/service.js';
-import { createProvenanceClaim, createTraceRequest } from '../tracing/service.js';
+import { createTraceRequest } from '../trace-requests/service.js';
+import { createProvenanceClaim } from '../provenance/service.js';
 import { resolveLocalActor } from '../users/service.js';
 import { exampleInvestigation, exampleSites, exampleSources, exampleZones } from './example-investigation.js';
 

@@ -26,7 +26,7 @@ describe('armtrace export items|markings|sites|hazards', () => {
     const summary = JSON.parse(
       succeeded(await armtrace('export', 'sites', out, '--investigation', investigationId, '--lang', 'ar', '--json')),
     ) as Record<string, unknown>;
-    assert.deepEqual(summary, { file: out, format: 'kml', rows: 4, left_out_without_point: 0 });
+    assert.deepEqual(summary, { file: out, format: 'kml', profile: 'internal', rows: 4, left_out_without_point: 0 });
     assert.ok(!fs.existsSync(`${out}.partial`));
     const converted = path.join(dataDir, 'sites.from-kml.json');
     execFileSync('ogr2ogr', ['-f', 'GeoJSON', converted, out]);
@@ -39,7 +39,7 @@ describe('armtrace export items|markings|sites|hazards', () => {
     const collection = JSON.parse(succeeded(result)) as { type: string; features: unknown[] };
     assert.equal(collection.type, 'FeatureCollection');
     assert.equal(collection.features.length, 2);
-    assert.match(result.stderr, /Wrote 2 hazards rows as geojson to stdout; 0 left out/);
+    assert.match(result.stderr, /Wrote 2 hazards rows as geojson \(profile internal\) to stdout; 0 left out/);
   });
 
   it('writes the hazard list as CSV and says what it wrote; refuses a format the table has not', async () => {

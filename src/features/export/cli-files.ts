@@ -5,6 +5,7 @@ import { withSession } from '../../cli/context.js';
 import { printJson } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
 import { isLocale } from '../../i18n/messages.js';
+import { parseProfileOptions, withProfileOptions } from './cli-profile.js';
 import { exportFiles, formatOfFileName, openExport, type ExportFile } from './files.js';
 
 /** Which formats each table can be written in; the first is the default for `-` (stdout). */
@@ -41,8 +42,7 @@ function chooseFile(table: string, out: string, format: string | undefined): Exp
  */
 export function registerExportFileCommands(exportCommand: Command): void {
   for (const table of Object.keys(tableFormats)) {
-    exportCommand
-      .command(`${table} <out>`)
+    withProfileOptions(exportCommand.command(`${table} <out>`))
       .description(descriptions[table]!)
       .requiredOption('--investigation <id>', 'investigation id')
       .option('--format <format>', `${tableFormats[table]!.join(', ')}; by default from the file's extension`)
@@ -51,10 +51,18 @@ export function registerExportFileCommands(exportCommand: Command): void {
       .action(
         async (
           out: string,
-          options: { investigation: string; format?: string; lang: string; json?: boolean },
+          options: {
+            investigation: string;
+            format?: string;
+            lang: string;
+            json?: boolean;
+            profile?: string;
+            gridKm?: string;
+          },
           command: Command,
         ) => {
           const file = chooseFile(table, out, options.format);
+          const profile = parseProfileOptions(options);
           const lang = options.lang;
           if (!isLocale(lang)) {
             throw new DomainError('validation_failed', `Unknown language "${lang}": use en, fr or ar.`, [
@@ -62,7 +70,7 @@ export function registerExportFileCommands(exportCommand: Command): void {
             ]);
           }
           await withSession(command, async ({ db, actor }) => {
-            const opened = await openExport(db, actor, options.investigation, file, lang);
+            const opened = await openExport(db, actor, options.investigation, file, lang, profile);
             if (out === '-') {
               await pipeline(opened.stream, process.stdout, { end: false });
             } else {
@@ -79,6 +87,7 @@ export function registerExportFileCommands(exportCommand: Command): void {
             const summary = {
               file: out,
               format: file.split('.')[1],
+              profile: profile.profile,
               rows: opened.counter.rows,
               left_out_without_point: opened.leftOutWithoutPoint ?? null,
             };
@@ -89,7 +98,9 @@ export function registerExportFileCommands(exportCommand: Command): void {
                 ? ''
                 : `; ${opened.leftOutWithoutPoint} left out for want of a point (listed in the CSV)`;
             const where = out === '-' ? 'stdout' : out;
-            process.stderr.write(`Wrote ${summary.rows} ${table} rows as ${summary.format} to ${where}${leftOut}\n`);
+            process.stderr.write(
+              `Wrote ${summary.rows} ${table} rows as ${summary.format} (profile ${summary.profile}) to ${where}${leftOut}\n`,
+            );
           });
         },
       );

@@ -7,7 +7,6 @@ import { Readable, PassThrough } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
 import { getInvestigation } from '../investigations/service.js';
 import { hazardsTable, itemsTable, markingsTable, sitesTable } from './datasets.js';
 import { geoJsonChunks, kmlChunks, type GeoAccessors } from './geo.js';
@@ -15,6 +14,10 @@ import { anyTable, csvChunks, type ExportLanguage } from './tabular.js';
 import { countHazardsWithoutPoint, countSitesWithoutPoint } from './tabular-repository.js';
 import type { HazardExportRow, SiteExportRow } from './tabular-repository.js';
 import { writeXlsx, xlsxContentType } from './xlsx.js';
+import { generalisePoint } from './grid.js';
+import { profiledTable, tabularScope, type TabularScope } from './profiled-tables.js';
+import { profileFileSuffix, profileStatement, type ProfileOptions, type ProfileStatement } from './profiles.js';
+import { requireProfileAccess } from './service.js';
 
 export const exportFiles = [
   'items.csv',
@@ -33,6 +36,8 @@ export const geoJsonContentType = 'application/geo+json';
 export const kmlContentType = 'application/vnd.google-earth.kml+xml';
 
 export interface OpenedExport {
+  /** The profile that made the file (also in its name, and in the GeoJSON and KML themselves). */
+  profile: ProfileStatement;
   fileName: string;
   contentType: string;
   /** For GeoJSON and KML: how many rows have no point and are left out; known before the first byte. */
@@ -53,6 +58,21 @@ const hazardGeo: GeoAccessors<HazardExportRow> = {
   longitude: (row) => row.longitude,
   name: (row) => row.external_ref ?? row.id,
 };
+
+/** The geo accessors of a profile: points on the grid for `public`. */
+function profiledGeo<Row>(geo: GeoAccessors<Row>, scope: TabularScope | undefined): GeoAccessors<Row> {
+  if (scope === undefined || !scope.definition.grid) return geo;
+  const centre = (row: Row) => {
+    const latitude = geo.latitude(row);
+    const longitude = geo.longitude(row);
+    return latitude === null || longitude === null ? undefined : generalisePoint(latitude, longitude, scope.cellKm);
+  };
+  return {
+    ...geo,
+    latitude: (row) => centre(row)?.latitude ?? null,
+    longitude: (row) => centre(row)?.longitude ?? null,
+  };
+}
 
 function textStream(chunks: AsyncIterable<string>): Readable {
   async function* bytes() {
@@ -76,12 +96,41 @@ export async function openExport(
   investigationId: string,
   file: ExportFile,
   lang: ExportLanguage,
+  profile: ProfileOptions = { profile: 'internal' },
 ): Promise<OpenedExport> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const context = await requireProfileAccess(db, actor, investigationId, profile.profile);
+  const scope = await tabularScope(db, investigationId, profile, context);
+  const statement = profileStatement(profile);
   const counter = { rows: 0, leftOut: 0 };
   const [base, extension] = file.split('.') as [string, string];
-  const fileName = `${base}-${investigationId}-${lang}.${extension}`;
+  const fileName = `${base}-${investigationId}-${lang}${profileFileSuffix(profile.profile)}.${extension}`;
+  const items = () =>
+    profiledTable(
+      itemsTable(db, investigationId, context.clearance, (id) => scope === undefined || scope.markings.has(id)),
+      scope,
+      'items',
+      (row) => row.id,
+    );
+  const markings = () =>
+    profiledTable(markingsTable(db, investigationId, context.clearance), scope, 'markings', (row) => row.id);
+  const hazards = () =>
+    profiledTable(
+      hazardsTable(db, investigationId, context.clearance),
+      scope,
+      'items',
+      (row) => row.id,
+      (row) => [row.latitude, row.longitude],
+    );
+  const sitePoints = () =>
+    profiledTable(
+      sitesTable(db, investigationId, context.clearance),
+      scope,
+      'sites',
+      (row) => row.id,
+      (row) => [row.latitude, row.longitude],
+    );
   const opened = (contentType: string, stream: Readable, leftOutWithoutPoint?: number): OpenedExport => ({
+    profile: statement,
     fileName,
     contentType,
     leftOutWithoutPoint,
@@ -90,39 +139,35 @@ export async function openExport(
   });
   switch (file) {
     case 'items.csv':
-      return opened(csvContentType, textStream(csvChunks(itemsTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(items(), lang, counter)));
     case 'markings.csv':
-      return opened(csvContentType, textStream(csvChunks(markingsTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(markings(), lang, counter)));
     case 'sites.csv':
-      return opened(csvContentType, textStream(csvChunks(sitesTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(sitePoints(), lang, counter)));
     case 'hazards.csv':
-      return opened(csvContentType, textStream(csvChunks(hazardsTable(db, investigationId), lang, counter)));
+      return opened(csvContentType, textStream(csvChunks(hazards(), lang, counter)));
     case 'items.xlsx': {
       const output = new PassThrough();
-      const tables = [
-        anyTable(itemsTable(db, investigationId)),
-        anyTable(markingsTable(db, investigationId)),
-        anyTable(sitesTable(db, investigationId)),
-      ];
-      writeXlsx(tables, lang, output, counter).catch((error: unknown) => {
+      const tables = [anyTable(items()), anyTable(markings()), anyTable(sitePoints())];
+      writeXlsx(tables, lang, output, counter, profile.profile).catch((error: unknown) => {
         output.destroy(error instanceof Error ? error : new Error(String(error)));
       });
       return opened(xlsxContentType, output);
     }
     case 'sites.geojson': {
-      const leftOut = await countSitesWithoutPoint(db, investigationId);
-      const chunks = geoJsonChunks(sitesTable(db, investigationId), siteGeo, lang, counter);
+      const leftOut = scope?.sitesWithoutPoint ?? (await countSitesWithoutPoint(db, investigationId));
+      const chunks = geoJsonChunks(sitePoints(), profiledGeo(siteGeo, scope), lang, counter, statement);
       return opened(geoJsonContentType, textStream(chunks), leftOut);
     }
     case 'sites.kml': {
-      const leftOut = await countSitesWithoutPoint(db, investigationId);
+      const leftOut = scope?.sitesWithoutPoint ?? (await countSitesWithoutPoint(db, investigationId));
       const { title } = await getInvestigation(db, actor, investigationId);
-      const chunks = kmlChunks(sitesTable(db, investigationId), siteGeo, title, lang, counter);
+      const chunks = kmlChunks(sitePoints(), profiledGeo(siteGeo, scope), title, lang, counter, statement);
       return opened(kmlContentType, textStream(chunks), leftOut);
     }
     case 'hazards.geojson': {
-      const leftOut = await countHazardsWithoutPoint(db, investigationId);
-      const chunks = geoJsonChunks(hazardsTable(db, investigationId), hazardGeo, lang, counter);
+      const leftOut = scope?.hazardsWithoutPoint ?? (await countHazardsWithoutPoint(db, investigationId));
+      const chunks = geoJsonChunks(hazards(), profiledGeo(hazardGeo, scope), lang, counter, statement);
       return opened(geoJsonContentType, textStream(chunks), leftOut);
     }
   }

@@ -4,6 +4,7 @@
  * without a point cannot be a feature: it is left out and counted by the caller (the API's
  * `armtrace-left-out` header, the CLI's message), never placed somewhere made up.
  */
+import type { ProfileStatement } from './profiles.js';
 import { outputColumns, type Cell, type ExportLanguage, type ExportTable } from './tabular.js';
 
 export interface GeoAccessors<Row> {
@@ -35,9 +36,11 @@ export async function* geoJsonChunks<Row>(
   geo: GeoAccessors<Row>,
   lang: ExportLanguage,
   counter: { rows: number; leftOut: number },
+  profile: ProfileStatement,
 ): AsyncGenerator<string> {
   const columns = outputColumns(table.columns, lang).filter((column) => !positionColumns.has(column.name));
-  yield '{"type":"FeatureCollection","features":[\n';
+  // A foreign member (RFC 7946 §6.1): the profile that made the file, and how exact its points are.
+  yield `{"type":"FeatureCollection","armtrace_profile":${JSON.stringify(profile)},"features":[\n`;
   let buffered = '';
   let first = true;
   for await (const row of table.rows) {
@@ -98,11 +101,14 @@ export async function* kmlChunks<Row>(
   documentName: string,
   lang: ExportLanguage,
   counter: { rows: number; leftOut: number },
+  profile: ProfileStatement,
 ): AsyncGenerator<string> {
   const columns = outputColumns(table.columns, lang);
+  const coordinates = profile.coordinates.kind === 'grid' ? `; coordinates: ${profile.coordinates.method}` : '';
   yield (
     '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n' +
-    `<name>${xmlEscape(documentName)}</name>\n`
+    `<name>${xmlEscape(documentName)}</name>\n` +
+    `<description>${xmlEscape(`armtrace export profile: ${profile.name}${coordinates}`)}</description>\n`
   );
   let buffered = '';
   for await (const row of table.rows) {

@@ -6,6 +6,8 @@
  */
 import { sql } from 'kysely';
 import type { Queryable } from '../../db/versioned.js';
+import { whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export const exportPageSize = 500;
 
@@ -29,6 +31,7 @@ export async function listSitesPage(
   db: Queryable,
   investigationId: string,
   after: string | undefined,
+  clearance: SensitivityLevel,
 ): Promise<SiteExportRow[]> {
   let query = db
     .selectFrom('sites')
@@ -55,6 +58,7 @@ export async function listSitesPage(
     .where('sites.archived_at', 'is', null)
     .orderBy('sites.id')
     .limit(exportPageSize);
+  query = whereSensitivityAtMost(query, 'sites', clearance);
   if (after !== undefined) query = query.where('sites.id', '>', after);
   return query.execute();
 }
@@ -97,6 +101,7 @@ export async function listItemsPage(
   db: Queryable,
   investigationId: string,
   after: string | undefined,
+  clearance: SensitivityLevel,
 ): Promise<ItemExportRow[]> {
   let query = db
     .selectFrom('items')
@@ -127,6 +132,7 @@ export async function listItemsPage(
     .where('items.archived_at', 'is', null)
     .orderBy('items.id')
     .limit(exportPageSize);
+  query = whereSensitivityAtMost(whereSensitivityAtMost(query, 'items', clearance), 'sites', clearance);
   if (after !== undefined) query = query.where('items.id', '>', after);
   return query.execute();
 }
@@ -148,6 +154,7 @@ export async function listMarkingsPage(
   db: Queryable,
   investigationId: string,
   after: string | undefined,
+  clearance: SensitivityLevel,
 ): Promise<MarkingExportRow[]> {
   let query = db
     .selectFrom('markings')
@@ -168,6 +175,7 @@ export async function listMarkingsPage(
     .where('items.archived_at', 'is', null)
     .orderBy('markings.id')
     .limit(exportPageSize);
+  query = whereSensitivityAtMost(whereSensitivityAtMost(query, 'markings', clearance), 'items', clearance);
   if (after !== undefined) query = query.where('markings.id', '>', after);
   return query.execute();
 }
@@ -176,11 +184,11 @@ export async function listMarkingsPage(
 export async function listMarkingTexts(
   db: Queryable,
   itemIds: readonly string[],
-): Promise<{ item_id: string; text: string }[]> {
+  clearance: SensitivityLevel,
+): Promise<{ id: string; item_id: string; text: string }[]> {
   if (itemIds.length === 0) return [];
-  return db
-    .selectFrom('markings')
-    .select(['item_id', 'text'])
+  return whereSensitivityAtMost(db.selectFrom('markings'), 'markings', clearance)
+    .select(['id', 'item_id', 'text'])
     .where('item_id', 'in', itemIds)
     .where('archived_at', 'is', null)
     .orderBy('created_at')
@@ -219,6 +227,7 @@ export async function listHazardsPage(
   investigationId: string,
   fuze: 'yes' | 'unknown',
   after: string | undefined,
+  clearance: SensitivityLevel,
 ): Promise<HazardExportRow[]> {
   let query = db
     .selectFrom('items')
@@ -254,6 +263,7 @@ export async function listHazardsPage(
     .where('items.disposal_status', 'not in', ['rendered_safe', 'destroyed'])
     .orderBy('items.id')
     .limit(exportPageSize);
+  query = whereSensitivityAtMost(whereSensitivityAtMost(query, 'items', clearance), 'sites', clearance);
   if (after !== undefined) query = query.where('items.id', '>', after);
   return query.execute();
 }

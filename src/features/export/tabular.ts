@@ -8,6 +8,7 @@
  * names themselves are the stable snake_case codes in every language, so a file exported in Arabic still
  * maps onto the same fields as one exported in English.
  */
+import type { ExportedTable } from './repository.js';
 import { scriptName, vocabularyLabel, type Locale } from '../../i18n/messages.js';
 
 export type ExportLanguage = Locale;
@@ -22,6 +23,11 @@ export interface ExportColumn<Row> {
    * as the code plus a `<name>_label` column with the label in the export's language.
    */
   vocabulary?: string;
+  /**
+   * The stored column the value comes from (`sites.recovered_by`), which an export profile keeps, generalises or
+   * drops by its class in personal-data.ts; absent for values made here (ids, counts), which every profile keeps.
+   */
+  from?: `${ExportedTable}.${string}`;
 }
 
 export interface ExportTable<Row> {

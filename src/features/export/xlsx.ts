@@ -22,6 +22,7 @@ export async function writeXlsx(
   lang: ExportLanguage,
   output: Writable,
   counter: { rows: number },
+  profileName = 'internal',
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
@@ -29,6 +30,9 @@ export async function writeXlsx(
     useSharedStrings: false,
   });
   workbook.creator = 'armtrace';
+  // The document properties say which export profile made the workbook.
+  workbook.subject = `armtrace export profile: ${profileName}`;
+  workbook.keywords = `armtrace-profile:${profileName}`;
   for (const table of tables) {
     const columns = outputColumns(table.columns, lang);
     const sheet = workbook.addWorksheet(table.name, {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson } from '../../cli/output.js';
-import { createMediaStore } from '../media/store.js';
 import { importFormExport, writeXlsForm } from './service.js';
 
 export function registerFormCommands(program: Command): void {
@@ -38,10 +37,10 @@ export function registerFormCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       async (file: string, options: { investigation: string; dryRun?: boolean; json?: boolean }, command: Command) => {
-        await withSession(command, async ({ db, actor, config }) => {
+        await withSession(command, async ({ db, actor, config, store }) => {
           const result = await importFormExport(
             db,
-            { store: createMediaStore(config), media: config.media },
+            { store, media: config.media },
             actor,
             options.investigation,
             file,

@@ -2,8 +2,7 @@
 // is at (chosen from the list, or new with the geopoint as its point), its zone by name, its photos by file name,
 // and the device's times. Values are taken as the form's codes and as written: anything that cannot be stored
 // exactly is a problem naming the submission and the field, never corrected.
-import type { FieldProblem } from '../../errors.js';
-import { fieldCodeOfZodIssue } from '../../http/problem.js';
+import { fieldCodeOfZodIssue, type FieldProblem } from '../../errors.js';
 import { createItemBodySchema, type CreateItemInput } from '../items/schema.js';
 import { siteTypes } from '../sites/schema.js';
 import type { AnswerValue, Answers, RawSubmission } from './exports.js';

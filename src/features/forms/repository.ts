@@ -5,10 +5,10 @@ import type { NewRow, Row } from '../../db/tables.js';
 export async function listLiveSites(
   db: Queryable,
   investigationId: string,
-): Promise<Pick<Row<'sites'>, 'id' | 'name' | 'names' | 'site_type' | 'archived_at'>[]> {
+): Promise<Pick<Row<'sites'>, 'id' | 'name' | 'names' | 'site_type' | 'archived_at' | 'sensitivity'>[]> {
   return db
     .selectFrom('sites')
-    .select(['id', 'name', 'names', 'site_type', 'archived_at'])
+    .select(['id', 'name', 'names', 'site_type', 'archived_at', 'sensitivity'])
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
     .orderBy('name')

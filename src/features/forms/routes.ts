@@ -10,8 +10,7 @@ import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
-import { createMediaStore } from '../media/store.js';
+import { idParamsSchema } from '../../http/params.js';
 import { formsImportQuerySchema, formsImportResultSchema, xlsformQuerySchema } from './schema.js';
 import { importFormExport, writeXlsForm } from './service.js';
 
@@ -25,8 +24,7 @@ function badUpload(message: string): DomainError {
   );
 }
 
-export function registerFormRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
+export function registerFormRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
   const folder = path.join(config.dataDir, 'form-uploads');
 
   app.get(

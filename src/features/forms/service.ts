@@ -16,8 +16,8 @@ import { readEmbeddedProofs } from '../media/ingest-proofs.js';
 import { recordProof, type StoredProof } from '../media/proofs.js';
 import * as mediaRepository from '../media/repository.js';
 import { reviewFlags } from '../media/review.js';
-import { checkDeclaredType } from '../media/sniff.js';
-import type { MediaStore, StagedOriginal } from '../media/store.js';
+import { checkDeclaredType } from '../../storage/sniff.js';
+import type { EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
 import { createSite, createZone } from '../sites/service.js';
 import { openArchive, type ArchiveMember, type OpenArchive } from './archive.js';
 import { readKoboCsv, readOdkCentralCsv, readSubmissionsJson, unrecognised, type ReadExport } from './exports.js';
@@ -25,10 +25,11 @@ import { planSubmission, type SubmissionPlan } from './plan.js';
 import * as repository from './repository.js';
 import { formIdFor, type FormsImportResult } from './schema.js';
 import { buildXlsForm } from './xlsform.js';
+import { isVisibleAt, requireReader } from '../sensitivity/service.js';
 
 /** What the import needs beyond the database: the evidence store and its limits. */
 export interface FormsImportContext {
-  store: MediaStore;
+  store: EvidenceStore;
   media: Pick<MediaConfig, 'maxUploadBytes' | 'maxImagePixels' | 'reviewDistanceM' | 'reviewTimeHours'>;
 }
 
@@ -49,13 +50,16 @@ export async function writeXlsForm(
   investigationId: string,
   options: { version?: string | undefined; now?: Date },
 ): Promise<{ filename: string; formId: string; version: string; bytes: Buffer }> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   const investigation = await db
     .selectFrom('investigations')
     .select('title')
     .where('id', '=', investigationId)
     .executeTakeFirstOrThrow();
-  const sites = await repository.listLiveSites(db, investigationId);
+  // The form lists the sites to choose from: only those the reader may see.
+  const sites = (await repository.listLiveSites(db, investigationId)).filter((site) =>
+    isVisibleAt(clearance, site.sensitivity),
+  );
   const version = options.version ?? (options.now ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 12);
   const formId = formIdFor(investigationId);
   const bytes = await buildXlsForm({

@@ -85,6 +85,7 @@ export function registerImportCommands(program: Command): void {
           }
           let validating: ReturnType<typeof createProgress> | undefined;
           let loading: ReturnType<typeof createProgress> | undefined;
+          let analysing = false;
           const onProgress: ImportProgress = (phase, done, total) => {
             if (phase === 'validate') {
               validating ??= createProgress('Checking rows', undefined);
@@ -94,10 +95,12 @@ export function registerImportCommands(program: Command): void {
               validating = undefined;
               loading ??= createProgress('Importing', total);
               loading.update(done);
-            } else if (done === 0) {
+            } else if (done === 0 && !analysing) {
+              // Once, though a large import reports it twice (its indexes rebuilt, then the statistics).
+              analysing = true;
               loading?.finish();
               loading = undefined;
-              process.stderr.write('Updating the search statistics…\n');
+              process.stderr.write('Building the search indexes and statistics…\n');
             }
           };
           try {

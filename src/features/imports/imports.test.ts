@@ -8,7 +8,7 @@ import { DomainError } from '../../errors.js';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import { addMember } from '../investigations/service.js';
-import { searchAllMarkings } from '../markings/search.js';
+import { searchAllMarkings } from '../marking-search/service.js';
 import { createSite } from '../sites/service.js';
 import { CsvSyntaxError, parseCsvChunks, type CsvRecord } from './csv.js';
 import { importItemsCsv } from './service.js';

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { problemSchema, toProblem, type Problem } from '../../http/problem.js';
+import { problemSchema, toProblem, type Problem } from '../../errors.js';
 import { importResultSchema } from './schema.js';
 
 /** What a running import reports: the phase and how many rows of how many it has done. */

@@ -89,7 +89,15 @@ export interface ReadOptions {
   mapping?: ImportMapping | undefined;
   /** The sheet of a workbook to read; the first when not given. */
   sheet?: string | undefined;
+  /**
+   * Keep what the load needs of each row, for files of at most this many rows (the importer passes
+   * {@link ROWS_KEPT}), so that the load does not read and parse the file a second time; none when not given.
+   */
+  keepRows?: number | undefined;
 }
+
+/** Rows whose load data the validation keeps at most (about 150 bytes each); a larger file is read again. */
+export const ROWS_KEPT = 2_000_000;
 
 /** The problems of a file; each distinct unknown controlled value becomes one problem listing its lines. */
 export class Problems {
@@ -469,6 +477,8 @@ export interface Validated {
   items: Map<string, ItemFields>;
   existingSites: Map<string, string>;
   markings: number;
+  /** What the load needs of every row, in file order, when kept (`keepRows`); the load empties it as it goes. */
+  loadRows: (LoadRow | undefined)[] | undefined;
 }
 
 /**
@@ -539,6 +549,8 @@ async function checkFile(
   let rows = 0;
   let markings = 0;
   let headerSeen = false;
+  const rowsKept = options.keepRows ?? 0;
+  let loadRows: LoadRow[] | undefined = rowsKept > 0 ? [] : undefined;
   try {
     for await (const chunk of dataRows(path, encoding, options.sheet)) {
       if ('header' in chunk) {
@@ -554,6 +566,10 @@ async function checkFile(
         const row = parseRow(record, reader, width);
         if (row === undefined) continue;
         if (row.marking !== null) markings += 1;
+        if (loadRows !== undefined) {
+          if (loadRows.length >= rowsKept) loadRows = undefined;
+          else loadRows.push({ line: row.line, siteRef: row.siteRef, itemRef: row.itemRef, marking: row.marking });
+        }
         const site = sites.get(row.siteRef);
         if (site === undefined) {
           sites.set(row.siteRef, { line: row.line, ...row.site });
@@ -654,6 +670,7 @@ async function checkFile(
       items,
       existingSites,
       markings,
+      loadRows: problems.total === 0 ? loadRows : undefined,
     },
     problems,
   };

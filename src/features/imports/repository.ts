@@ -264,3 +264,120 @@ export async function flushGinPendingLists(db: Queryable, tables: readonly strin
       AND i.indrelid IN (SELECT to_regclass(name) FROM unnest(${tables}::text[]) AS name)
       AND pg_has_role(c.relowner, 'USAGE')`.execute(db);
 }
+
+/** Secondary indexes and foreign keys set aside for a bulk load, to be built again at its end. */
+export interface SetAside {
+  indexes: { table: string; name: string; definition: string }[];
+  foreignKeys: { table: string; name: string; referenced: string; definition: string }[];
+}
+
+/** Rows in a table, counted up to `atMost` (so the count stays cheap on a large table). */
+export async function countRowsUpTo(db: Queryable, table: ImportedTable, atMost: number): Promise<number> {
+  const result = await sql<{ rows: string | number }>`
+    SELECT count(*) AS rows FROM (SELECT 1 FROM ${sql.table(table)} LIMIT ${atMost}) AS head`.execute(db);
+  return Number(result.rows[0]!.rows);
+}
+
+export type ImportedTable = 'sites' | 'items' | 'markings';
+
+/**
+ * Drops the secondary indexes of `tables` (not those behind a primary key, a
+ * unique constraint or an exclusion constraint) and their foreign keys to the
+ * tables in `foreignKeysTo`, inside the caller's transaction, and returns
+ * their definitions for {@link restoreSetAside}. Transactional DDL: a rollback
+ * brings them back as they were. Locks: DROP INDEX and DROP CONSTRAINT take an
+ * ACCESS EXCLUSIVE lock on each of `tables` (and dropping a foreign key one on
+ * the table it references), held until the transaction ends. Nothing is done
+ * unless the connection's role owns every table involved.
+ */
+export async function setAsideForBulkLoad(
+  trx: Tx,
+  tables: readonly ImportedTable[],
+  foreignKeysTo: readonly string[] | 'all',
+): Promise<SetAside | undefined> {
+  if (tables.length === 0) return { indexes: [], foreignKeys: [] };
+  const owned = await sql<{ owned: boolean }>`
+    SELECT bool_and(pg_has_role(c.relowner, 'USAGE')) AS owned
+    FROM pg_class c
+    WHERE c.oid IN (SELECT to_regclass(name) FROM unnest(${tables}::text[]) AS name)
+      OR c.oid IN (SELECT k.confrelid FROM pg_constraint k
+                   WHERE k.contype = 'f' AND k.conrelid IN (SELECT to_regclass(name) FROM unnest(${tables}::text[]) AS name))`.execute(
+    trx,
+  );
+  if (owned.rows[0]?.owned !== true) return undefined;
+  const referencedFilter =
+    foreignKeysTo === 'all'
+      ? sql`TRUE`
+      : sql`k.confrelid IN (SELECT to_regclass(name) FROM unnest(${foreignKeysTo}::text[]) AS name)`;
+  const indexes = await sql<SetAside['indexes'][number]>`
+    SELECT t.relname AS "table", i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+    FROM pg_index x
+      JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_class t ON t.oid = x.indrelid
+    WHERE x.indrelid IN (SELECT to_regclass(name) FROM unnest(${tables}::text[]) AS name)
+      AND NOT x.indisunique AND NOT x.indisprimary AND NOT x.indisexclusion
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+    ORDER BY t.relname, i.relname`.execute(trx);
+  const foreignKeys = await sql<SetAside['foreignKeys'][number]>`
+    SELECT t.relname AS "table", k.conname AS name, r.relname AS referenced, pg_get_constraintdef(k.oid) AS definition
+    FROM pg_constraint k
+      JOIN pg_class t ON t.oid = k.conrelid
+      JOIN pg_class r ON r.oid = k.confrelid
+    WHERE k.contype = 'f'
+      AND k.conrelid IN (SELECT to_regclass(name) FROM unnest(${tables}::text[]) AS name)
+      AND ${referencedFilter}
+    ORDER BY t.relname, k.conname`.execute(trx);
+  for (const key of foreignKeys.rows) {
+    await sql`ALTER TABLE ${sql.table(key.table)} DROP CONSTRAINT ${sql.id(key.name)}`.execute(trx);
+  }
+  for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(trx);
+  return { indexes: indexes.rows, foreignKeys: foreignKeys.rows };
+}
+
+/** Whether the database is the embedded one (PGlite: one connection, so nobody else waits on its locks). */
+export async function isEmbeddedDatabase(db: Queryable): Promise<boolean> {
+  const result = await sql<{ embedded: boolean }>`SELECT version() LIKE '%PGlite%' AS embedded`.execute(db);
+  return result.rows[0]!.embedded;
+}
+
+/**
+ * Builds again what {@link setAsideForBulkLoad} dropped, from the same
+ * definitions: each index in one sorted pass, each foreign key checked in one
+ * join over the whole table (ALTER TABLE … ADD CONSTRAINT validates it),
+ * instead of an entry and a lookup per row. A foreign key the new rows break
+ * fails here with PostgreSQL's foreign_key_violation (23503); the caller
+ * names the lines.
+ */
+export async function restoreSetAside(trx: Tx, setAside: SetAside): Promise<void> {
+  for (const index of setAside.indexes) await sql.raw(index.definition).execute(trx);
+  for (const key of setAside.foreignKeys) {
+    await sql`ALTER TABLE ${sql.table(key.table)} ADD CONSTRAINT ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(
+      trx,
+    );
+  }
+}
+
+/**
+ * The rows of one import (its stamp) whose reference through a foreign key
+ * set aside finds nothing: their ids, for the error that names their lines.
+ */
+export async function findDanglingReferences(
+  trx: Tx,
+  stamp: Stamp,
+  key: SetAside['foreignKeys'][number],
+): Promise<string[]> {
+  // The definition reads `FOREIGN KEY (a, b) REFERENCES t(x, y)`.
+  const match = /^FOREIGN KEY \(([^)]+)\) REFERENCES ([^(]+)\(([^)]+)\)/.exec(key.definition);
+  if (match === null) return [];
+  const columns = match[1]!.split(',').map((column) => column.trim());
+  const referenced = match[3]!.split(',').map((column) => column.trim());
+  const joins = columns.map((column, index) => `r.${referenced[index]} = w.${column}`).join(' AND ');
+  const present = columns.map((column) => `w.${column} IS NOT NULL`).join(' AND ');
+  const result = await sql<{ id: string }>`
+    SELECT w.id FROM ${sql.table(key.table)} w
+    WHERE w.investigation_id = ${stamp.investigationId}::uuid AND w.created_at = ${stamp.at}::timestamptz
+      AND ${sql.raw(present)}
+      AND NOT EXISTS (SELECT 1 FROM ${sql.raw(match[2]!.trim())} r WHERE ${sql.raw(joins)})
+    LIMIT 100`.execute(trx);
+  return result.rows.map((row) => row.id);
+}

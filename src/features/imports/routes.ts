@@ -2,15 +2,14 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/tables.js';
-import { DomainError, NotVisibleError } from '../../errors.js';
-import { isInternal } from '../../http/problem.js';
+import { DomainError, isInternal, NotVisibleError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import { createImportJobRegistry, importJobSchema } from './jobs.js';
 import { deleteImportMapping, findImportMapping, listImportMappings, saveImportMapping } from './mappings.js';
 import {

@@ -5,7 +5,8 @@
  * transaction, streaming, with one audit entry per created site, item and
  * marking, exactly as if each had been recorded by hand.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { DomainError } from '../../errors.js';
 import { v7 as uuidv7 } from 'uuid';
 import { analyzeTables } from '../../db/maintenance.js';
 import type { DB } from '../../db/tables.js';
@@ -22,6 +23,7 @@ import {
   FieldReader,
   parseLoadRow,
   Problems,
+  ROWS_KEPT,
   validateFile,
   type ImportProgress,
   type LoadRow,
@@ -150,7 +152,42 @@ async function prepareBatch(
   return prepared;
 }
 
-type ImportedTable = 'sites' | 'items' | 'markings';
+type ImportedTable = repository.ImportedTable;
+
+/**
+ * An import at least this large (in new rows of a table), and at least as
+ * large as what the table already holds, loads that table without its
+ * secondary indexes and foreign keys and builds them again at the end (see
+ * {@link planBulkLoad}). Below it, or into a larger table, rows go into the
+ * indexes one by one: rebuilding would cost more than it saves, and the
+ * table would stay locked for longer.
+ */
+const BULK_MINIMUM_ROWS = 10_000;
+
+/**
+ * Which tables to load with their secondary indexes and foreign keys set
+ * aside, and which foreign keys: each table receiving at least
+ * `minimumRows` new rows and at least as many as it already holds. Sorted
+ * index builds and one join per foreign key cost a fraction of an index
+ * entry and a lookup per row (docs/benchmarks.md), but DROP INDEX and DROP
+ * CONSTRAINT lock the table against every reader until the import commits.
+ * On PostgreSQL only the foreign keys between the tables so locked are set
+ * aside (dropping a key to `users` would lock `users`, and with it every
+ * request, for the whole import); on the embedded database, whose one
+ * connection the import holds anyway, all of them.
+ */
+async function planBulkLoad(
+  trx: Tx,
+  newRows: Record<ImportedTable, number>,
+  minimumRows: number,
+): Promise<{ tables: ImportedTable[]; foreignKeysTo: ImportedTable[] | 'all' }> {
+  const tables: ImportedTable[] = [];
+  for (const table of ['sites', 'items', 'markings'] as const) {
+    if (newRows[table] < minimumRows) continue;
+    if ((await repository.countRowsUpTo(trx, table, newRows[table] + 1)) <= newRows[table]) tables.push(table);
+  }
+  return { tables, foreignKeysTo: (await repository.isEmbeddedDatabase(trx)) ? 'all' : tables };
+}
 
 /**
  * How the database stores the rows of one table, learned from its first
@@ -297,12 +334,19 @@ export async function importItemsCsv(
     mapping?: ImportMapping | undefined;
     /** The sheet of a workbook to read; the first when not given. */
     sheet?: string | undefined;
+    /** Rows of a file the validation keeps for the load, beyond which the load reads the file again (for tests). */
+    rowsKept?: number | undefined;
+    /** New rows from which a table is loaded with its indexes set aside ({@link BULK_MINIMUM_ROWS}; for tests). */
+    bulkMinimumRows?: number | undefined;
   } = {},
 ): Promise<ImportResult> {
   const { onProgress, batchSize = BATCH_ROWS } = options;
   const started = performance.now();
   await requireRole(db, actor, investigationId, 'investigator');
-  const validated = await validateFile(db, investigationId, path, onProgress, options);
+  const validated = await validateFile(db, investigationId, path, onProgress, {
+    ...options,
+    keepRows: options.rowsKept ?? ROWS_KEPT,
+  });
   const result = await db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'investigator');
     const stamp = { investigationId, userId: actor.userId, at: new Date().toISOString() };
@@ -316,6 +360,19 @@ export async function importItemsCsv(
     };
     const siteIds = new Map(validated.existingSites);
     const itemIds = new Map<string, string>();
+    const plan = await planBulkLoad(
+      trx,
+      {
+        sites: validated.sites.size - validated.existingSites.size,
+        items: validated.items.size,
+        markings: validated.markings,
+      },
+      options.bulkMinimumRows ?? BULK_MINIMUM_ROWS,
+    );
+    const setAside = await repository.setAsideForBulkLoad(trx, plan.tables, plan.foreignKeysTo);
+    // The first line of each site and item, to name them if a foreign key checked at the end fails.
+    const itemLines =
+      setAside === undefined || setAside.foreignKeys.length === 0 ? undefined : new Map<string, number>();
     const totals = { sites: 0, items: 0, markings: 0, rows: 0 };
     // Up to WRITES_QUEUED batches queued on the connection, so that the
     // database always has the next statement waiting while this process
@@ -350,20 +407,35 @@ export async function importItemsCsv(
       if (auditsPending > AUDITS_QUEUED) await auditing;
     };
     try {
-      const reader = new FieldReader(validated.columns, new Problems());
       let batch: LoadRow[] = [];
-      for await (const chunk of dataRows(path, validated.encoding, validated.sheet)) {
-        if ('header' in chunk) continue;
-        for (const record of chunk.records) {
-          // Validated already; parsing again costs less than keeping every row in memory.
-          const row = parseLoadRow(record, reader, validated.width);
-          if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
-          batch.push(row);
-          // Let the database's answers in, so the batch in flight moves on while this one is read.
-          if (batch.length % 500 === 0) await yieldToEventLoop();
-          if (batch.length >= batchSize) {
-            await flush(batch);
-            batch = [];
+      const take = async (row: LoadRow) => {
+        if (itemLines !== undefined && !itemLines.has(row.itemRef)) itemLines.set(row.itemRef, row.line);
+        batch.push(row);
+        // Let the database's answers in, so the batch in flight moves on while this one is read.
+        if (batch.length % 500 === 0) await yieldToEventLoop();
+        if (batch.length >= batchSize) {
+          await flush(batch);
+          batch = [];
+        }
+      };
+      const kept = validated.loadRows;
+      if (kept !== undefined) {
+        // Kept by the validation: the file is not read again.
+        for (let index = 0; index < kept.length; index += 1) {
+          const row = kept[index]!;
+          kept[index] = undefined;
+          await take(row);
+        }
+        validated.loadRows = undefined;
+      } else {
+        const reader = new FieldReader(validated.columns, new Problems());
+        for await (const chunk of dataRows(path, validated.encoding, validated.sheet)) {
+          if ('header' in chunk) continue;
+          for (const record of chunk.records) {
+            // Validated already, but too large to keep: parsed again.
+            const row = parseLoadRow(record, reader, validated.width);
+            if (row === undefined) throw new Error(`line ${record.line} changed since it was validated`);
+            await take(row);
           }
         }
       }
@@ -373,6 +445,12 @@ export async function importItemsCsv(
     } finally {
       // On failure, let what is in flight finish before the transaction rolls back.
       await Promise.allSettled([...writes, auditing]);
+    }
+    if (setAside !== undefined) {
+      // Reported as the analysis phase (the search indexes and their statistics), so the progress contract is unchanged.
+      onProgress?.('analyse', 0, 1);
+      await restoreAfterLoad(trx, stamp, setAside, { siteIds, itemIds, itemLines, validated });
+      onProgress?.('analyse', 1, 1);
     }
     return {
       encoding: validated.encoding,
@@ -392,6 +470,86 @@ export async function importItemsCsv(
   await analyzeTables(db, importedTables);
   onProgress?.('analyse', 1, 1);
   return { ...result, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/**
+ * Builds the indexes set aside and adds the foreign keys again, each checked
+ * by one join; a key the import's rows break refuses the import (the
+ * transaction rolls back) naming the lines of the rows that break it.
+ */
+async function restoreAfterLoad(
+  trx: Tx,
+  stamp: repository.Stamp,
+  setAside: repository.SetAside,
+  known: {
+    siteIds: Map<string, string>;
+    itemIds: Map<string, string>;
+    itemLines: Map<string, number> | undefined;
+    validated: Validated;
+  },
+): Promise<void> {
+  await repository.restoreSetAside(trx, { indexes: setAside.indexes, foreignKeys: [] });
+  for (const key of setAside.foreignKeys) {
+    await sql`SAVEPOINT import_foreign_key`.execute(trx);
+    try {
+      await repository.restoreSetAside(trx, { indexes: [], foreignKeys: [key] });
+      await sql`RELEASE SAVEPOINT import_foreign_key`.execute(trx);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '23503') throw error;
+      await sql`ROLLBACK TO SAVEPOINT import_foreign_key`.execute(trx);
+      const dangling = await repository.findDanglingReferences(trx, stamp, key);
+      throw new DomainError(
+        'validation_failed',
+        `Rows of the file refer to ${key.referenced} that no longer exist (changed since the file was validated); nothing was imported.`,
+        await danglingLines(trx, key.table as ImportedTable, dangling, known).then((lines) =>
+          lines.map((line) => ({
+            field: `line ${line}`,
+            message: `refers to a row of ${key.referenced} that does not exist (${key.name})`,
+          })),
+        ),
+      );
+    }
+  }
+}
+
+/** The lines of the file that made these rows (a marking: the first line of its item). */
+async function danglingLines(
+  trx: Tx,
+  table: ImportedTable,
+  ids: readonly string[],
+  known: {
+    siteIds: Map<string, string>;
+    itemIds: Map<string, string>;
+    itemLines: Map<string, number> | undefined;
+    validated: Validated;
+  },
+): Promise<number[]> {
+  const lines = new Set<number>();
+  if (table === 'sites') {
+    const wanted = new Set(ids);
+    for (const [ref, id] of known.siteIds) {
+      const line = wanted.has(id) ? known.validated.sites.get(ref)?.line : undefined;
+      if (line !== undefined) lines.add(line);
+    }
+  } else {
+    const itemIdsWanted =
+      table === 'items'
+        ? new Set(ids)
+        : new Set(
+            (
+              await trx
+                .selectFrom('markings')
+                .select('item_id')
+                .where('id', 'in', ids.length === 0 ? [''] : [...ids])
+                .execute()
+            ).map((row) => row.item_id),
+          );
+    for (const [ref, id] of known.itemIds) {
+      const line = itemIdsWanted.has(id) ? known.itemLines?.get(ref) : undefined;
+      if (line !== undefined) lines.add(line);
+    }
+  }
+  return [...lines].sort((a, b) => a - b);
 }
 
 /** The tables an item import writes (markings' search keys through their trigger). */

@@ -12,8 +12,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../../errors.js';
-import { sniffType } from '../media/sniff.js';
-import { SNIFF_BYTES } from '../media/store.js';
+import { sniffType } from '../../storage/sniff.js';
+import { SNIFF_BYTES } from '../../storage/evidence-store.js';
 import { startsLikeZip } from './xlsx.js';
 
 /** How long an uploaded file waits for its confirmation. */

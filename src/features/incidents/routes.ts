@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema, itemLinkParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema, itemLinkParamsSchema } from '../../http/params.js';
 import {
   createIncidentBodySchema,
   incidentListQuerySchema,

@@ -100,11 +100,6 @@ export async function listMembershipsPage(
   return query.execute();
 }
 
-export async function findUsername(db: Queryable, userId: string): Promise<string> {
-  const row = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
-  return row.username;
-}
-
 export async function countOverview(db: Queryable, investigationId: string) {
   const totals = await sql<{
     sites: number;

@@ -2,13 +2,9 @@ import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { auditListQuerySchema, auditPageSchema } from '../audit/schema.js';
-import { listInvestigationAuditPage } from '../audit/service.js';
 import {
   addMemberBodySchema,
-  archiveBodySchema,
   createInvestigationBodySchema,
-  idParamsSchema,
   investigationPageSchema,
   investigationSchema,
   memberParamsSchema,
@@ -18,6 +14,7 @@ import {
   updateMemberBodySchema,
   memberListQuerySchema,
 } from './schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import * as service from './service.js';
 
 const tags = ['investigations'];
@@ -157,31 +154,6 @@ export function registerInvestigationRoutes(app: ApiApp, { db }: RouteDeps): voi
       service.changeMember(db, requireActor(request), request.params.id, request.params.membershipId, {
         version: request.body.version,
         archiveReason: request.body.reason,
-      }),
-  );
-  app.get(
-    '/investigations/:id/audit',
-    {
-      schema: {
-        tags,
-        summary: 'Audit history, newest first',
-        params: idParamsSchema,
-        querystring: auditListQuerySchema,
-        response: { 200: auditPageSchema, ...problemResponses },
-      },
-    },
-    (request) =>
-      listInvestigationAuditPage(db, requireActor(request), request.params.id, {
-        beforeSeq: request.query.before_seq,
-        afterSeq: request.query.after_seq,
-        sort: request.query.sort,
-        order: request.query.order,
-        limit: request.query.limit,
-        entityId: request.query.entity_id,
-        userId: request.query.user_id,
-        action: request.query.action,
-        from: request.query.from,
-        to: request.query.to,
       }),
   );
 }

@@ -31,13 +31,6 @@ export const updateInvestigationBodySchema = z.object({
 });
 export type UpdateInvestigationInput = z.input<typeof updateInvestigationBodySchema>;
 
-/** Every archive request names the version read and says why. */
-export const archiveBodySchema = z.object({
-  version: z.number().int().min(1),
-  reason: storedText().min(3, 'say why the record is archived').max(2000),
-});
-export type ArchiveInput = z.input<typeof archiveBodySchema>;
-
 export const membershipSchema = z.object({
   id: z.uuid(),
   investigation_id: z.uuid(),
@@ -74,9 +67,6 @@ export const updateMemberBodySchema = z.object({
   role: roleSchema,
 });
 
-export const idParamsSchema = z.object({ id: z.uuid() });
-/** A record and one of the items linked to it (an incident's, a trace request's). */
-export const itemLinkParamsSchema = z.object({ id: z.uuid(), itemId: z.uuid() });
 export const memberParamsSchema = z.object({ id: z.uuid(), membershipId: z.uuid() });
 
 export const overviewSchema = z.object({

@@ -10,14 +10,13 @@ import type { Actor, Role } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
 import { findUserByUsername } from '../users/service.js';
+import { findUsername } from '../users/service.js';
 import * as repository from './repository.js';
 import {
   addMemberBodySchema,
-  archiveBodySchema,
   createInvestigationBodySchema,
   updateInvestigationBodySchema,
   type AddMemberInput,
-  type ArchiveInput,
   type CreateInvestigationInput,
   type Investigation,
   type MemberListQuery,
@@ -25,6 +24,7 @@ import {
   type Overview,
   type UpdateInvestigationInput,
 } from './schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 
 function toInvestigation(row: Row<'investigations'>, role: Role): Investigation {
   return { ...toJsonRecord(row), my_role: role };
@@ -252,7 +252,7 @@ export async function changeMember(
       before,
       after,
     });
-    return toMembership(after, await repository.findUsername(trx, after.user_id));
+    return toMembership(after, await findUsername(trx, after.user_id));
   });
 }
 

@@ -5,7 +5,7 @@ import { createActor } from '../actors/service.js';
 import { verifyAudit } from '../audit/service.js';
 import { createIncident } from '../incidents/service.js';
 import { addMember } from '../investigations/service.js';
-import { createTraceRequest, updateTraceRequest } from '../tracing/service.js';
+import { createTraceRequest, updateTraceRequest } from '../trace-requests/service.js';
 import { createTestItem, createTestSite } from '../../testing/records.js';
 import { archiveItem } from './service.js';
 

@@ -8,8 +8,8 @@ import { recordChange } from '../audit/service.js';
 import { addCustodyEvent } from '../custody/service.js';
 import * as incidentsRepository from '../incidents/repository.js';
 import { findEditableIncident } from '../incidents/service.js';
-import * as tracingRepository from '../tracing/repository.js';
-import { findEditableRequest, linkItem } from '../tracing/service.js';
+import * as tracingRepository from '../trace-requests/repository.js';
+import { findEditableRequest, linkItem } from '../trace-requests/service.js';
 import * as bulkRepository from './bulk-repository.js';
 import {
   BULK_ITEM_LIMIT,

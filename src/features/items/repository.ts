@@ -3,6 +3,8 @@ import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { ItemSortKey } from './schema.js';
+import { whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export async function insertItem(db: Queryable, row: NewRow<'items'>): Promise<Row<'items'>> {
   return db.insertInto('items').values(row).returningAll().executeTakeFirstOrThrow();
@@ -11,10 +13,10 @@ export async function insertItem(db: Queryable, row: NewRow<'items'>): Promise<R
 export async function findSite(
   db: Queryable,
   siteId: string,
-): Promise<Pick<Row<'sites'>, 'id' | 'investigation_id' | 'archived_at'> | undefined> {
+): Promise<Pick<Row<'sites'>, 'id' | 'investigation_id' | 'archived_at' | 'sensitivity'> | undefined> {
   return db
     .selectFrom('sites')
-    .select(['id', 'investigation_id', 'archived_at'])
+    .select(['id', 'investigation_id', 'archived_at', 'sensitivity'])
     .where('id', '=', siteId)
     .executeTakeFirst();
 }
@@ -37,6 +39,8 @@ export interface ItemFilters {
   sort: ItemSortKey;
   order: SortOrder;
   includeArchived: boolean;
+  /** The reader's clearance: records above it are left out. */
+  clearance: SensitivityLevel;
 }
 
 /** What each sort key of the item list orders by (the id breaks ties). */
@@ -61,6 +65,7 @@ export async function listItems(db: Queryable, investigationId: string, filters:
   })
     .where('investigation_id', '=', investigationId)
     .limit(filters.limit + 1);
+  query = whereSensitivityAtMost(query, 'items', filters.clearance);
   if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
   if (filters.siteId !== undefined) query = query.where('site_id', '=', filters.siteId);
   if (filters.zoneId !== undefined) query = query.where('zone_id', '=', filters.zoneId);
@@ -93,10 +98,15 @@ export async function listItems(db: Queryable, investigationId: string, filters:
 export async function listHazards(
   db: Queryable,
   investigationId: string,
+  clearance: SensitivityLevel,
 ): Promise<(Row<'items'> & { site_name: string })[]> {
-  return db
-    .selectFrom('items')
-    .innerJoin('sites', 'sites.id', 'items.site_id')
+  // The site's name is shown beside each item, so an item at a site above the clearance is left out too.
+  const query = whereSensitivityAtMost(
+    whereSensitivityAtMost(db.selectFrom('items').innerJoin('sites', 'sites.id', 'items.site_id'), 'items', clearance),
+    'sites',
+    clearance,
+  );
+  return query
     .selectAll('items')
     .select('sites.name as site_name')
     .where('items.investigation_id', '=', investigationId)

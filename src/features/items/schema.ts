@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sensitivityCreateFields, sensitivityResponseFields, sensitivityUpdateFields } from '../sensitivity/schema.js';
 import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
@@ -74,6 +75,7 @@ export const itemSchema = z.object({
   version: z.number().int(),
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
+  ...sensitivityResponseFields,
 });
 export type Item = z.infer<typeof itemSchema>;
 export const itemPageSchema = pageSchema(itemSchema);
@@ -110,6 +112,7 @@ export const createItemBodySchema = z.object({
     .max(500)
     .default([])
     .describe('Markings recorded together with the item, in one transaction'),
+  ...sensitivityCreateFields,
 });
 export type CreateItemInput = z.input<typeof createItemBodySchema>;
 
@@ -128,6 +131,7 @@ export const updateItemBodySchema = z.object({
   tags: tagsSchema.optional(),
   fuze_fitted: hazardStateSchema.nullable().optional(),
   safety_device_fitted: hazardStateSchema.nullable().optional(),
+  ...sensitivityUpdateFields,
 });
 export type UpdateItemInput = z.input<typeof updateItemBodySchema>;
 

@@ -18,7 +18,7 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import { insertMarkingForItem, markingsOfItem } from '../markings/service.js';
 import * as repository from './repository.js';
 import {
@@ -35,6 +35,15 @@ import {
   type ItemListQuery,
   type UpdateItemInput,
 } from './schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import {
+  clearanceForRole,
+  isVisibleAt,
+  requireReader,
+  requireVisible,
+  sensitivityForInsert,
+  sensitivityPatch,
+} from '../sensitivity/service.js';
 
 function toItem(row: Row<'items'>): Item {
   return {
@@ -46,6 +55,7 @@ function toItem(row: Row<'items'>): Item {
     fuze_fitted: row.fuze_fitted as Item['fuze_fitted'],
     safety_device_fitted: row.safety_device_fitted as Item['safety_device_fitted'],
     disposal_status: row.disposal_status as Item['disposal_status'],
+    sensitivity: row.sensitivity as SensitivityLevel,
   };
 }
 
@@ -53,9 +63,22 @@ function isFuzedCategory(category: string): boolean {
   return fuzedCategories.includes(category as ItemCategory);
 }
 
-/** An item cannot be placed at a site that is archived; a site of another investigation is left to the database. */
-async function requireLiveSite(trx: Tx, investigationId: string, siteId: string): Promise<void> {
+/**
+ * An item cannot be placed at a site that is archived; a site of another investigation is left to the database. A
+ * site above the writer's clearance is answered as one that does not exist.
+ */
+async function requireLiveSite(
+  trx: Tx,
+  investigationId: string,
+  siteId: string,
+  clearance: SensitivityLevel,
+): Promise<void> {
   const site = await repository.findSite(trx, siteId);
+  if (site !== undefined && !isVisibleAt(clearance, site.sensitivity)) {
+    throw new DomainError('reference_invalid', `Site ${siteId} does not exist or you cannot see it.`, [
+      { field: 'site_id', message: 'no such site in this investigation', code: 'unknown_reference' },
+    ]);
+  }
   if (site?.investigation_id === investigationId && site.archived_at !== null) {
     throw new DomainError('archived', `Site ${siteId} is archived; items can no longer be added to it.`);
   }
@@ -81,8 +104,10 @@ export async function createItem(
 ): Promise<ItemDetail> {
   const parsed = createItemBodySchema.parse(input);
   return inTransaction(db, async (trx) => {
-    await requireRole(trx, actor, investigationId, 'investigator');
-    await requireLiveSite(trx, investigationId, parsed.site_id);
+    const access = await requireRole(trx, actor, investigationId, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, investigationId);
+    const sensitivity = sensitivityForInsert(parsed, clearance);
+    await requireLiveSite(trx, investigationId, parsed.site_id, clearance);
     // The item's id and its markings' ids, when the client chose them, checked in one query.
     await requireUnusedRecordIds(trx, [
       ...(parsed.id === undefined ? [] : [{ id: parsed.id, field: 'id' }]),
@@ -92,6 +117,7 @@ export async function createItem(
     ]);
     const now = new Date();
     const row = await repository.insertItem(trx, {
+      ...sensitivity,
       id: parsed.id ?? uuidv7(),
       investigation_id: investigationId,
       site_id: parsed.site_id,
@@ -122,7 +148,9 @@ export async function createItem(
       after: row,
     });
     const markings = [];
-    for (const marking of parsed.markings) markings.push(await insertMarkingForItem(trx, actor, row, marking));
+    for (const marking of parsed.markings) {
+      markings.push(await insertMarkingForItem(trx, actor, row, marking, clearance));
+    }
     return { ...toItem(row), markings };
   });
 }
@@ -133,8 +161,9 @@ export async function listItems(
   investigationId: string,
   query: ItemListQuery,
 ): Promise<Page<Item>> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   const rows = await repository.listItems(db, investigationId, {
+    clearance,
     siteId: query.site_id,
     zoneId: query.zone_id,
     category: query.category,
@@ -154,8 +183,9 @@ export async function listItems(
 /** An item with its live markings. */
 export async function getItem(db: Kysely<DB>, actor: Actor, id: string): Promise<ItemDetail> {
   const row = await findById(db, 'items', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
-  return { ...toItem(row), markings: await markingsOfItem(db, id) };
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, 'Item');
+  return { ...toItem(row), markings: await markingsOfItem(db, id, clearance) };
 }
 
 /**
@@ -168,11 +198,13 @@ export async function updateItem(db: Queryable, actor: Actor, id: string, input:
   return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Item');
     requireCanEdit(access, actor, before);
     if (parsed.site_id !== undefined && parsed.site_id !== before.site_id) {
-      await requireLiveSite(trx, before.investigation_id, parsed.site_id);
+      await requireLiveSite(trx, before.investigation_id, parsed.site_id, clearance);
     }
-    const { version, ...changes } = parsed;
+    const { version, sensitivity: _sensitivity, sensitivity_reason: _reason, ...changes } = parsed;
     const becomesFuzed =
       changes.category !== undefined &&
       changes.fuze_fitted === undefined &&
@@ -181,6 +213,7 @@ export async function updateItem(db: Queryable, actor: Actor, id: string, input:
     // Kysely leaves out fields whose value is undefined, so only what was sent changes.
     const after = await updateVersioned(trx, 'items', before, version, {
       ...changes,
+      ...sensitivityPatch(parsed, before, clearance),
       ...(becomesFuzed ? { fuze_fitted: 'unknown' } : {}),
     });
     await recordChange(trx, actor, {
@@ -200,6 +233,7 @@ export async function archiveItem(db: Kysely<DB>, actor: Actor, id: string, inpu
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
     requireCanEdit(access, actor, before);
     const after = await archiveVersioned(trx, 'items', before, parsed.version, parsed.reason);
     await recordChange(trx, actor, {
@@ -227,6 +261,7 @@ export async function setDisposalStatus(db: Queryable, actor: Actor, id: string,
   return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
     requireCanEdit(access, actor, before);
     const after = await updateVersioned(trx, 'items', before, parsed.version, {
       disposal_status: parsed.disposal_status,
@@ -249,7 +284,7 @@ export async function setDisposalStatus(db: Queryable, actor: Actor, id: string,
  * and have not been rendered safe or destroyed, known-fuzed ones first.
  */
 export async function listHazards(db: Kysely<DB>, actor: Actor, investigationId: string): Promise<Hazard[]> {
-  await requireRole(db, actor, investigationId, 'viewer');
-  const rows = await repository.listHazards(db, investigationId);
+  const { clearance } = await requireReader(db, actor, investigationId);
+  const rows = await repository.listHazards(db, investigationId, clearance);
   return rows.map(({ site_name, ...row }) => ({ ...toItem(row), site_name }));
 }

@@ -7,9 +7,11 @@ import type { ApiApp } from '../../http/types.js';
 import { createInProcessJobQueue } from '../../jobs/in-process.js';
 import type { JobQueue } from '../../jobs/index.js';
 import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
-import { registerTestJobs } from '../../jobs/test-jobs.js';
+import { createEvidenceStore } from '../../storage/create.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
+import { registerTestJobs } from '../../testing/jobs.js';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
-import { registerFeatureJobs } from '../job-handlers.js';
+import { registerFeatureJobs } from '../routes.js';
 import type { JobResponse } from './schema.js';
 
 process.env.ARMTRACE_JOB_RETRY_DELAY_SECONDS = '0';
@@ -22,6 +24,7 @@ interface Setup {
 
 describe('jobs', () => {
   let world: TestWorld;
+  let store: EvidenceStore;
   const setups: Setup[] = [];
   let ownerCookie: string;
   let outsiderCookie: string;
@@ -30,15 +33,15 @@ describe('jobs', () => {
     world = await createTestWorld();
     ownerCookie = await world.cookieFor('owner');
     outsiderCookie = await world.cookieFor('outsider');
-    const resultsDir = `${world.config.dataDir}/job-results`;
+    store = createEvidenceStore(world.config);
     const queues: { kind: string; queue: JobQueue }[] = [
-      { kind: 'in-process', queue: createInProcessJobQueue(world.db, resultsDir) },
+      { kind: 'in-process', queue: createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 }) },
     ];
     if (world.test.kind === 'postgres') {
       assert.ok(world.test.url !== undefined, 'the PostgreSQL test database has a URL');
       queues.push({
         kind: 'pg-boss',
-        queue: createPgBossJobQueue(world.db, resultsDir, {
+        queue: createPgBossJobQueue(world.db, store, {
           connectionString: world.test.url,
           poolSize: 2,
           expireInSeconds: 60,
@@ -48,13 +51,13 @@ describe('jobs', () => {
       });
     }
     for (const { kind, queue } of queues) {
-      registerFeatureJobs(queue, { config: world.config });
+      registerFeatureJobs(queue);
       registerTestJobs(queue);
       await queue.start();
       setups.push({
         kind,
         queue,
-        app: await buildApp({ db: world.db, config: world.config, logger: false, jobs: queue }),
+        app: await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: queue }),
       });
     }
   });
@@ -181,7 +184,6 @@ describe('jobs', () => {
   });
 
   it('takes up again, at the next start, a job left running by a process that stopped (in-process)', async () => {
-    const resultsDir = `${world.config.dataDir}/job-results`;
     const { id } = await world.db
       .insertInto('jobs')
       .values({
@@ -197,7 +199,7 @@ describe('jobs', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const restarted = createInProcessJobQueue(world.db, resultsDir);
+    const restarted = createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 });
     registerTestJobs(restarted);
     await restarted.start();
     try {

@@ -1,14 +1,12 @@
-import fs from 'node:fs';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { resultFilePath } from '../../jobs/store.js';
 import { jobParamsSchema, jobSchema } from './schema.js';
 import * as service from './service.js';
 
-export function registerJobRoutes(app: ApiApp, { db, jobs }: RouteDeps): void {
+export function registerJobRoutes(app: ApiApp, { db, store }: RouteDeps): void {
   app.get(
     '/jobs/:id',
     {
@@ -40,12 +38,13 @@ export function registerJobRoutes(app: ApiApp, { db, jobs }: RouteDeps): void {
           `Job ${job.id} is ${job.state}: its result can be downloaded once it has succeeded.`,
         );
       }
-      const file = resultFilePath(jobs.resultsDir, job.id, job.result);
+      // From the evidence store's job-results area: any server answers, whichever ran the job.
+      const file = await store.getJobResult(job.id, job.result.file);
       return reply
         .type(job.result.media_type)
         .header('content-length', job.result.bytes)
         .header('content-disposition', `attachment; filename="${job.result.file}"`)
-        .send(fs.createReadStream(file));
+        .send(file);
     },
   );
 }

@@ -1,5 +1,7 @@
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import { whereRecordAndItemAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export async function insertMarking(db: Queryable, row: NewRow<'markings'>): Promise<Row<'markings'>> {
   return db.insertInto('markings').values(row).returningAll().executeTakeFirstOrThrow();
@@ -9,6 +11,7 @@ export async function listItemMarkings(
   db: Queryable,
   itemId: string,
   options: { after: string | undefined; limit: number; includeArchived: boolean },
+  clearance: SensitivityLevel,
 ): Promise<Row<'markings'>[]> {
   let query = db
     .selectFrom('markings')
@@ -16,15 +19,19 @@ export async function listItemMarkings(
     .where('item_id', '=', itemId)
     .orderBy('id')
     .limit(options.limit + 1);
+  query = whereSensitivityAtMost(query, 'markings', clearance);
   if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   return query.execute();
 }
 
 /** The live markings of one item, in the order they were recorded. */
-export async function listActiveItemMarkings(db: Queryable, itemId: string): Promise<Row<'markings'>[]> {
-  return db
-    .selectFrom('markings')
+export async function listActiveItemMarkings(
+  db: Queryable,
+  itemId: string,
+  clearance: SensitivityLevel,
+): Promise<Row<'markings'>[]> {
+  return whereSensitivityAtMost(db.selectFrom('markings'), 'markings', clearance)
     .selectAll()
     .where('item_id', '=', itemId)
     .where('archived_at', 'is', null)
@@ -37,8 +44,10 @@ export async function listInvestigationMarkings(
   db: Queryable,
   investigationId: string,
   options: { kind: string | undefined; after: string | undefined; limit: number; includeArchived: boolean },
+  clearance: SensitivityLevel,
 ): Promise<Row<'markings'>[]> {
   let query = db.selectFrom('markings').selectAll().where('investigation_id', '=', investigationId);
+  query = whereRecordAndItemAtMost(query, 'markings', clearance);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.after !== undefined) query = query.where('id', '>', options.after);

@@ -2,7 +2,7 @@ import { pageQuerySchema } from '../../db/pagination.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import {
   createMarkingBodySchema,
   markingPageSchema,
@@ -11,21 +11,11 @@ import {
   markingSearchQuerySchema,
   updateMarkingBodySchema,
 } from './schema.js';
-import * as groups from './groups.js';
-import * as search from './search.js';
-import {
-  groupScopeQuerySchema,
-  markingHitListSchema,
-  rankedSearchQuerySchema,
-  seenElsewhereQuerySchema,
-  serialRunListSchema,
-  serialRunsQuerySchema,
-  sharedLotListSchema,
-} from './search-schema.js';
 import * as service from './service.js';
 
 const tags = ['markings'];
 
+/** The markings of an item and of an investigation: list, record, search within one investigation. */
 export function registerMarkingRoutes(app: ApiApp, { db }: RouteDeps): void {
   app.get(
     '/items/:id/markings',
@@ -67,58 +57,10 @@ export function registerMarkingRoutes(app: ApiApp, { db }: RouteDeps): void {
     },
     (request) => service.searchMarkings(db, requireActor(request), request.params.id, request.query),
   );
-  app.get(
-    '/markings/search',
-    {
-      schema: {
-        tags,
-        summary: 'Find markings across every investigation you can read, closest first',
-        description:
-          'Plain text matches fuzzily; `?` is one unreadable character, `*` any run, `[AB]` A or B. Each result ' +
-          'has a score and the differences that explain it. See docs/markings.md.',
-        querystring: rankedSearchQuerySchema,
-        response: { 200: markingHitListSchema, ...problemResponses },
-      },
-    },
-    (request) => search.searchAllMarkings(db, requireActor(request), request.query),
-  );
-  app.get(
-    '/markings/seen-elsewhere',
-    {
-      schema: {
-        tags,
-        summary: 'Markings at other items that match a marking as it is typed',
-        description: 'For the capture form: call on every keystroke. Empty until the text has three characters.',
-        querystring: seenElsewhereQuerySchema,
-        response: { 200: markingHitListSchema, ...problemResponses },
-      },
-    },
-    (request) => search.seenElsewhere(db, requireActor(request), request.query),
-  );
-  app.get(
-    '/markings/runs',
-    {
-      schema: {
-        tags,
-        summary: 'Serial runs: close serials of one model and producer, probably one shipment',
-        querystring: serialRunsQuerySchema,
-        response: { 200: serialRunListSchema, ...problemResponses },
-      },
-    },
-    (request) => groups.listSerialRuns(db, requireActor(request), request.query),
-  );
-  app.get(
-    '/markings/lots',
-    {
-      schema: {
-        tags,
-        summary: 'Lot markings read at several sites, widest spread first',
-        querystring: groupScopeQuerySchema,
-        response: { 200: sharedLotListSchema, ...problemResponses },
-      },
-    },
-    (request) => groups.listSharedLots(db, requireActor(request), request.query),
-  );
+}
+
+/** One marking: read, correct, archive. Mounted after search and the groups (`features/routes.ts`). */
+export function registerMarkingRecordRoutes(app: ApiApp, { db }: RouteDeps): void {
   app.get(
     '/markings/:id',
     {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sensitivityCreateFields, sensitivityResponseFields, sensitivityUpdateFields } from '../sensitivity/schema.js';
 import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
@@ -53,6 +54,7 @@ export const markingSchema = z.object({
   version: z.number().int(),
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
+  ...sensitivityResponseFields,
 });
 export type Marking = z.infer<typeof markingSchema>;
 export const markingPageSchema = pageSchema(markingSchema);
@@ -64,6 +66,7 @@ export const createMarkingBodySchema = z.object({
   kind: markingKindSchema,
   position: positionSchema.nullable().optional(),
   script: scriptSchema.nullable().optional(),
+  ...sensitivityCreateFields,
 });
 export type CreateMarkingInput = z.input<typeof createMarkingBodySchema>;
 export type ParsedMarkingInput = z.output<typeof createMarkingBodySchema>;
@@ -74,6 +77,7 @@ export const updateMarkingBodySchema = z.object({
   kind: markingKindSchema.optional(),
   position: positionSchema.nullable().optional(),
   script: scriptSchema.nullable().optional(),
+  ...sensitivityUpdateFields,
 });
 export type UpdateMarkingInput = z.input<typeof updateMarkingBodySchema>;
 

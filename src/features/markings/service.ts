@@ -18,10 +18,16 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
-import { detectScript, deriveLegibility, normalizeMarking, searchKeys, type Legibility } from './normalize.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import {
+  detectScript,
+  deriveLegibility,
+  normalizeMarking,
+  searchKeys,
+  type Legibility,
+} from '../../parsing/marking-text.js';
 import * as repository from './repository.js';
-import { ensureSearchKeys, parseQueryOrFail, runMarkingSearch } from './search.js';
+import { ensureSearchKeys, parseQueryOrFail, runMarkingSearch } from '../marking-search/service.js';
 import {
   createMarkingBodySchema,
   updateMarkingBodySchema,
@@ -33,11 +39,24 @@ import {
   type ParsedMarkingInput,
   type UpdateMarkingInput,
 } from './schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import {
+  clearanceForRole,
+  requireReader,
+  requireVisible,
+  sensitivityForInsert,
+  sensitivityPatch,
+} from '../sensitivity/service.js';
 
 export function toMarking(row: Row<'markings'>): Marking {
   // The search keys are derived internals, not part of the record.
   const { skeleton: _skeleton, confusion_key: _confusionKey, ...record } = row;
-  return { ...toJsonRecord(record), kind: row.kind as MarkingKind, legibility: row.legibility as Legibility };
+  return {
+    ...toJsonRecord(record),
+    kind: row.kind as MarkingKind,
+    legibility: row.legibility as Legibility,
+    sensitivity: row.sensitivity as SensitivityLevel,
+  };
 }
 
 /** The columns derived from a transcription; an explicit script (even null) wins over detection. */
@@ -66,9 +85,11 @@ export async function insertMarkingForItem(
   actor: Actor,
   item: Pick<Row<'items'>, 'id' | 'investigation_id'>,
   input: ParsedMarkingInput,
+  clearance: SensitivityLevel,
 ): Promise<Marking> {
   const now = new Date();
   const row = await repository.insertMarking(trx, {
+    ...sensitivityForInsert(input, clearance),
     id: input.id ?? uuidv7(),
     investigation_id: item.investigation_id,
     item_id: item.id,
@@ -91,8 +112,8 @@ export async function insertMarkingForItem(
 }
 
 /** The live markings of an item, for callers that have already checked access to it. */
-export async function markingsOfItem(db: Queryable, itemId: string): Promise<Marking[]> {
-  const rows = await repository.listActiveItemMarkings(db, itemId);
+export async function markingsOfItem(db: Queryable, itemId: string, clearance: SensitivityLevel): Promise<Marking[]> {
+  const rows = await repository.listActiveItemMarkings(db, itemId, clearance);
   return rows.map(toMarking);
 }
 
@@ -112,10 +133,12 @@ export async function createMarking(
   const parsed = createMarkingBodySchema.parse(input);
   return inTransaction(db, async (trx) => {
     const item = await findById(trx, 'items', itemId);
-    await requireRole(trx, actor, item.investigation_id, 'investigator');
+    const access = await requireRole(trx, actor, item.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, item.investigation_id);
+    requireVisible(clearance, item, 'Item');
     requireLiveItem(item);
     if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
-    return insertMarkingForItem(trx, actor, item, parsed);
+    return insertMarkingForItem(trx, actor, item, parsed, clearance);
   });
 }
 
@@ -126,12 +149,14 @@ export async function listItemMarkings(
   page: PageQuery,
 ): Promise<Page<Marking>> {
   const item = await findById(db, 'items', itemId);
-  await requireRole(db, actor, item.investigation_id, 'viewer');
-  const rows = await repository.listItemMarkings(db, itemId, {
-    after: page.after,
-    limit: page.limit,
-    includeArchived: page.include_archived,
-  });
+  const { clearance } = await requireReader(db, actor, item.investigation_id);
+  requireVisible(clearance, item, 'Item');
+  const rows = await repository.listItemMarkings(
+    db,
+    itemId,
+    { after: page.after, limit: page.limit, includeArchived: page.include_archived },
+    clearance,
+  );
   return toPage(rows, page.limit, toMarking);
 }
 
@@ -148,31 +173,44 @@ export async function searchMarkings(
   investigationId: string,
   query: MarkingSearchQuery,
 ): Promise<Page<MarkingSearchResult>> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   if (query.q !== undefined) {
     const parsed = parseQueryOrFail(query.q);
     await ensureSearchKeys(db);
     const hits = await runMarkingSearch(
       db,
       parsed,
-      { investigationIds: [investigationId], kind: query.kind, includeArchived: query.include_archived },
+      {
+        investigationIds: [investigationId],
+        kind: query.kind,
+        includeArchived: query.include_archived,
+        restrictedIn: clearance === 'restricted' ? [investigationId] : [],
+      },
       query.limit,
     );
     // Ranked results are one page: their order is not by id, so there is no keyset to continue from.
     return { items: hits.map(({ row, match }) => ({ ...toMarking(row), similarity: match.score })), next_after: null };
   }
-  const rows = await repository.listInvestigationMarkings(db, investigationId, {
-    kind: query.kind,
-    after: query.after,
-    limit: query.limit,
-    includeArchived: query.include_archived,
-  });
+  const rows = await repository.listInvestigationMarkings(
+    db,
+    investigationId,
+    {
+      kind: query.kind,
+      after: query.after,
+      limit: query.limit,
+      includeArchived: query.include_archived,
+    },
+    clearance,
+  );
   return toPage(rows, query.limit, (row) => ({ ...toMarking(row), similarity: null }));
 }
 
 export async function getMarking(db: Kysely<DB>, actor: Actor, id: string): Promise<Marking> {
   const row = await findById(db, 'markings', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, 'Marking');
+  // A marking names its item, so a marking of an item the reader may not see is not shown either.
+  requireVisible(clearance, { id, sensitivity: (await findById(db, 'items', row.item_id)).sensitivity }, 'Marking');
   return toMarking(row);
 }
 
@@ -187,8 +225,11 @@ export async function updateMarking(
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'markings', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Marking');
     requireCanEdit(access, actor, before);
     const after = await updateVersioned(trx, 'markings', before, parsed.version, {
+      ...sensitivityPatch(parsed, before, clearance),
       ...(parsed.text === undefined ? {} : { text: parsed.text, ...deriveFromText(parsed.text, parsed.script) }),
       ...(parsed.script === undefined ? {} : { script: parsed.script }),
       ...(parsed.kind === undefined ? {} : { kind: parsed.kind }),
@@ -211,6 +252,7 @@ export async function archiveMarking(db: Kysely<DB>, actor: Actor, id: string, i
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'markings', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Marking');
     requireCanEdit(access, actor, before);
     const after = await archiveVersioned(trx, 'markings', before, parsed.version, parsed.reason);
     await recordChange(trx, actor, {

@@ -4,13 +4,22 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
+import { requireAdmin } from '../access/service.js';
 import { setExitCode } from '../../cli/invocation.js';
 import { addPageOptions, createProgress, printJson, printPage, printRecord, printTable } from '../../cli/output.js';
 import { DomainError } from '../../errors.js';
-import { toProblem } from '../../http/problem.js';
+import { translateDatabaseError } from '../../db/postgres-errors.js';
+import { FolderEvidenceStore, openLocalFile } from '../../storage/folder-store.js';
+import { copyStore } from '../../storage/migrate.js';
 import type { MediaLink, MediaProof, UploadedMedia } from './schema.js';
 import * as service from './service.js';
-import { createMediaStore, openLocalFile } from './store.js';
+
+/** A file refused by `media add`, as the CLI prints it: the problem code and its detail (no HTTP involved). */
+function describeFailure(error: unknown): { code: string; detail: string } {
+  const translated = translateDatabaseError(error);
+  if (translated instanceof DomainError) return { code: translated.code, detail: translated.message };
+  return { code: 'internal', detail: translated instanceof Error ? translated.message : String(translated) };
+}
 
 function describeTarget(link: MediaLink): string {
   if (link.site_id !== null) return `site ${link.site_id}`;
@@ -66,6 +75,49 @@ export function registerMediaCommands(program: Command): void {
     .description('Photos, videos and documents: the evidence store, its records and their links');
 
   media
+    .command('migrate-store')
+    .description(
+      'Copy the folder evidence store into the configured S3-compatible store (ARMTRACE_STORE=s3), re-hashing every ' +
+        'object in the target; resumable (objects already there are re-hashed and skipped); exit 1 on any failure',
+    )
+    .option('--from <dir>', 'the folder store to copy (default: the media folder of the data directory)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { from?: string; json?: boolean }, command: Command) => {
+      await withSession(command, async ({ actor, config, store }) => {
+        requireAdmin(actor);
+        if (store.kind !== 's3') {
+          throw new DomainError(
+            'validation_failed',
+            'migrate-store copies the folder store into an S3-compatible store, but the configured store is the folder: set ARMTRACE_STORE=s3 with ARMTRACE_S3_BUCKET (and the endpoint and keys; README "Evidence store"), then run it again.',
+            [{ field: 'ARMTRACE_STORE', message: 'must be s3 for migrate-store' }],
+          );
+        }
+        const from = options.from ?? path.join(config.dataDir, 'media');
+        if (!fs.statSync(path.join(from, 'sha256'), { throwIfNoEntry: false })?.isDirectory()) {
+          throw new DomainError(
+            'validation_failed',
+            `${from} is not a folder evidence store (it has no sha256/ folder).`,
+            [{ field: 'from', message: `${from}: no sha256/ folder` }],
+          );
+        }
+        const source = new FolderEvidenceStore(from);
+        process.stderr.write(`Copying ${from} to ${store.location} …\n`);
+        const progress = createProgress('objects copied and verified', undefined);
+        const summary = await copyStore(source, store, (done) => progress.update(done));
+        progress.finish();
+        const line = `${summary.objects} object(s), ${summary.bytes} bytes: ${summary.copied} copied, ${summary.already_present} already present, ${summary.failures.length} failed; every object in the target was re-hashed.`;
+        process.stderr.write(`${line}\n`);
+        if (options.json === true) printJson({ source: from, target: store.location, ...summary });
+        else {
+          for (const failure of summary.failures)
+            process.stdout.write(`FAIL ${failure.kind} ${failure.sha256}: ${failure.message}\n`);
+          process.stdout.write(`${summary.ok ? 'OK' : 'FAILED'}: ${line}\n`);
+        }
+        if (!summary.ok) setExitCode(1);
+      });
+    });
+
+  media
     .command('add <files...>')
     .description(
       'Store files as evidence (hashed while read, typed by content, stored once) and record them, linked to a site, item or marking; ' +
@@ -95,8 +147,7 @@ export function registerMediaCommands(program: Command): void {
         },
         command: Command,
       ) => {
-        await withSession(command, async ({ db, actor, config }) => {
-          const store = createMediaStore(config);
+        await withSession(command, async ({ db, actor, config, store }) => {
           await service.requireCanAddMedia(db, actor, options.investigation);
           const sizes = files.map((file) => {
             const stats = fs.statSync(file, { throwIfNoEntry: false });
@@ -148,7 +199,7 @@ export function registerMediaCommands(program: Command): void {
               }
             } catch (error) {
               failures += 1;
-              const problem = toProblem(error);
+              const problem = describeFailure(error);
               progress.finish();
               process.stderr.write(`error [${problem.code}] ${file}: ${problem.detail}\n`);
             }
@@ -244,8 +295,7 @@ export function registerMediaCommands(program: Command): void {
     .option('--thumbnail', 'the thumbnail instead of the original')
     .option('--preview', 'the preview instead of the original')
     .action(async (id: string, out: string, options: { thumbnail?: boolean; preview?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor, config }) => {
-        const store = createMediaStore(config);
+      await withSession(command, async ({ db, actor, config, store }) => {
         let source: Readable;
         if (options.thumbnail === true || options.preview === true) {
           const kind = options.thumbnail === true ? 'thumbnail' : 'preview';

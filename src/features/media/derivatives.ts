@@ -1,7 +1,7 @@
 import { DomainError } from '../../errors.js';
 import { openImage } from './inspect.js';
-import { decodableImageTypes } from './sniff.js';
-import type { MediaStore } from './store.js';
+import { decodableImageTypes } from '../../storage/sniff.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 
 /** Working copies made from an original; the original itself is never changed. */
 export const derivativeKinds = {
@@ -44,7 +44,7 @@ export interface Derivative {
  * const thumbnail = await getDerivative(store, media, 'thumbnail', config.media.maxImagePixels);
  */
 export async function getDerivative(
-  store: MediaStore,
+  store: EvidenceStore,
   media: { id: string; sha256: string; media_type: string },
   kind: DerivativeKind,
   maxPixels: number,
@@ -67,13 +67,17 @@ export async function getDerivative(
   const { size, quality } = derivativeKinds[kind];
   let bytes: Buffer;
   try {
-    bytes = await openImage(store.path(media.sha256), maxPixels)
-      .rotate()
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality })
-      .withXmp(derivedFromXmp(media.sha256, kind))
-      .toBuffer();
-  } catch {
+    // The decoder reads a file: the stored one in a folder store, a temporary copy from an object store.
+    bytes = await store.withLocalFile(media.sha256, (file) =>
+      openImage(file, maxPixels)
+        .rotate()
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality })
+        .withXmp(derivedFromXmp(media.sha256, kind))
+        .toBuffer(),
+    );
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
     throw new DomainError(
       'not_found',
       `Media file ${media.id} could not be decoded to make a ${kind} (e.g. HEVC-coded HEIC); download the original instead.`,

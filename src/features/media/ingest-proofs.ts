@@ -8,8 +8,8 @@ import { MAX_C2PA_READ_BYTES, readC2pa } from './c2pa.js';
 import { inspectFile, type FileFacts } from './inspect.js';
 import { isProofModeBundle, mediaMembers, openBundle, readProofModeProof } from './proofmode.js';
 import { storeProof, type StoredProof, type StoredProofFile } from './proofs.js';
-import { sniffType } from './sniff.js';
-import type { MediaStore, StagedOriginal } from './store.js';
+import { sniffType } from '../../storage/sniff.js';
+import type { EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
 
 /** Types that can carry an embedded C2PA manifest here. */
 const c2paTypes = new Set(['image/jpeg', 'image/png', 'image/heic', 'image/avif', 'video/mp4', 'video/quicktime']);
@@ -19,7 +19,7 @@ export function looksLikeZip(head: Buffer): boolean {
   return head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
 }
 
-async function readC2paOf(bytes: Uint8Array, mediaType: string, store: MediaStore): Promise<StoredProof[]> {
+async function readC2paOf(bytes: Uint8Array, mediaType: string, store: EvidenceStore): Promise<StoredProof[]> {
   const reading = await readC2pa(bytes, mediaType);
   return reading === undefined ? [] : [await storeProof(store, reading)];
 }
@@ -31,7 +31,7 @@ async function readC2paOf(bytes: Uint8Array, mediaType: string, store: MediaStor
  * const proofs = await readEmbeddedProofs(store, staged.localPath, 'image/jpeg', staged.sizeBytes);
  */
 export async function readEmbeddedProofs(
-  store: MediaStore,
+  store: EvidenceStore,
   localPath: string,
   mediaType: string,
   sizeBytes: number,
@@ -68,7 +68,7 @@ const mediaPrefixes = ['image/', 'video/'];
  * const bundle = await readProofModeBundle(store, config.media, staged, 'proofmode.zip');
  */
 export async function readProofModeBundle(
-  store: MediaStore,
+  store: EvidenceStore,
   config: Pick<MediaConfig, 'maxUploadBytes' | 'maxImagePixels'>,
   staged: StagedOriginal,
   bundleName: string | undefined,

@@ -1,7 +1,7 @@
 import exifr from 'exifr';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { DomainError } from '../../errors.js';
-import { decodableImageTypes } from './sniff.js';
+import { decodableImageTypes } from '../../storage/sniff.js';
 
 /** What the bytes of a file say about themselves, read once when it is stored. */
 export interface FileFacts {

@@ -118,7 +118,7 @@ describe('media evidence store', () => {
     assert.equal(created.exif_captured_at, '2017-03-02T07:15:00.000Z');
     assert.equal(created.exif_device, 'Canon EOS 80D');
 
-    const stored = media.store.path(created.sha256);
+    const stored = media.originalPath(created.sha256);
     assert.equal(
       stored,
       path.join(media.dataDir, 'media', 'sha256', expected!.slice(0, 2), expected!.slice(2, 4), expected!),
@@ -280,7 +280,7 @@ describe('media evidence store', () => {
       );
       assert.equal(fine.statusCode, 201, fine.body);
       assert.deepEqual(filesUnder(path.join(small.dataDir, 'media', 'tmp')), []);
-      assert.ok(fs.existsSync(small.store.path(fine.json().sha256)));
+      assert.ok(fs.existsSync(small.originalPath(fine.json().sha256)));
     } finally {
       await small.close();
     }
@@ -414,13 +414,13 @@ describe('media evidence store', () => {
 
   it('names a stored original that was edited or deleted on disk when verifying', async () => {
     const photo = await uploadPhoto(await makePhoto(12), {}, 'evidence.jpg');
-    const file = media.store.path(photo.sha256);
+    const file = media.originalPath(photo.sha256);
     const bytes = fs.readFileSync(file);
-    assert.equal((await verifyAudit(world.db, undefined, { store: media.store })).ok, true);
+    assert.equal((await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck })).ok, true);
 
     fs.chmodSync(file, 0o644);
     fs.appendFileSync(file, 'tampered');
-    const changed = await verifyAudit(world.db, undefined, { store: media.store });
+    const changed = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.deepEqual(
       changed.problems.map(({ kind, entity_id, path: at }) => ({ kind, entity_id, path: at })),
       [{ kind: 'file_changed', entity_id: photo.id, path: file }],
@@ -428,7 +428,7 @@ describe('media evidence store', () => {
     assert.match(changed.problems[0]!.message, /evidence\.jpg/);
 
     fs.rmSync(file);
-    const missing = await verifyAudit(world.db, undefined, { store: media.store });
+    const missing = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.deepEqual(
       missing.problems.map(({ kind, path: at }) => ({ kind, path: at })),
       [{ kind: 'file_missing', path: file }],
@@ -441,7 +441,7 @@ describe('media evidence store', () => {
     assert.equal(download.statusCode, 404);
 
     fs.writeFileSync(file, bytes, { mode: 0o444 });
-    const restored = await verifyAudit(world.db, undefined, { store: media.store });
+    const restored = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.deepEqual(restored.problems, []);
     assert.ok(restored.files_checked >= 10, `${restored.files_checked} files checked`);
   });
@@ -713,7 +713,7 @@ describe('media evidence store', () => {
   });
 
   it('audits every write so the chain, the records and the stored originals verify', async () => {
-    const result = await verifyAudit(world.db, undefined, { store: media.store });
+    const result = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.deepEqual(result.problems, []);
     assert.ok(result.files_checked > 10);
   });

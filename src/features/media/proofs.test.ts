@@ -101,7 +101,7 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
     const manifestFile = proof!.files[0]!;
     assert.equal(manifestFile.role, 'c2pa_manifest');
     // The manifest store's bytes are in the store under their own hash, and they are inside the original.
-    const kept = fs.readFileSync(media.store.path(manifestFile.sha256));
+    const kept = fs.readFileSync(media.originalPath(manifestFile.sha256));
     assert.equal(sha256(kept), manifestFile.sha256);
     assert.equal(kept.length, manifestFile.size_bytes);
     assert.deepEqual((await show(created.id)).proofs, created.proofs);
@@ -156,7 +156,7 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
       'public_key',
     ]);
     for (const file of proof.files) {
-      const kept = fs.readFileSync(media.store.path(file.sha256));
+      const kept = fs.readFileSync(media.originalPath(file.sha256));
       assert.equal(sha256(kept), file.sha256, file.name);
     }
     assert.equal(proof.files.find((file) => file.role === 'bundle')!.sha256, sha256(zip));
@@ -222,7 +222,7 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
   });
 
   it('verify re-reads every proof file and names one changed on disk', async () => {
-    const clean = await verifyAudit(world.db, undefined, { store: media.store });
+    const clean = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.equal(clean.ok, true, JSON.stringify(clean.problems.slice(0, 3)));
     const proof = await world.db
       .selectFrom('media_proofs')
@@ -231,10 +231,10 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
       .orderBy('id')
       .executeTakeFirstOrThrow();
     const keyFile = (proof.files as { role: string; sha256: string }[]).find((file) => file.role === 'public_key')!;
-    const onDisk = media.store.path(keyFile.sha256);
+    const onDisk = media.originalPath(keyFile.sha256);
     fs.chmodSync(onDisk, 0o644);
     fs.appendFileSync(onDisk, '\n');
-    const report = await verifyAudit(world.db, undefined, { store: media.store });
+    const report = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     const problem = report.problems.find((entry) => entry.kind === 'file_changed');
     assert.ok(problem !== undefined, JSON.stringify(report.problems));
     assert.equal(problem.entity_type, 'media_proofs');

@@ -10,7 +10,7 @@ import type { Actor } from '../access/schema.js';
 import { recordChange } from '../audit/service.js';
 import type { ProofFileRole, ProofReading } from './proof-types.js';
 import type { MediaProof } from './schema.js';
-import type { MediaStore } from './store.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 
 export interface StoredProofFile {
   name: string;
@@ -36,7 +36,7 @@ export interface StoredProof {
  * const stored = await storeProof(store, reading, [{ name: 'bundle.zip', role: 'bundle', sha256, size_bytes }]);
  */
 export async function storeProof(
-  store: MediaStore,
+  store: EvidenceStore,
   reading: ProofReading,
   alreadyStored: StoredProofFile[] = [],
 ): Promise<StoredProof> {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
+import { whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export async function insertMedia(db: Queryable, row: NewRow<'media'>): Promise<Row<'media'>> {
   return db.insertInto('media').values(row).returningAll().executeTakeFirstOrThrow();
@@ -17,6 +19,7 @@ export async function listMedia(
     sourceId: string | undefined;
     flagged: boolean;
     linkedTo: { column: 'site_id' | 'item_id' | 'marking_id'; id: string }[];
+    clearance: SensitivityLevel;
   },
 ): Promise<Row<'media'>[]> {
   let query = db
@@ -25,6 +28,7 @@ export async function listMedia(
     .where('investigation_id', '=', investigationId)
     .orderBy('id')
     .limit(options.limit + 1);
+  query = whereSensitivityAtMost(query, 'media', options.clearance);
   if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.sha256 !== undefined) query = query.where('sha256', '=', options.sha256);
@@ -148,11 +152,10 @@ export async function listSimilar(
   db: Queryable,
   investigationId: string,
   perceptualHash: string,
-  options: { exceptId: string; maxDistance: number; limit: number },
+  options: { exceptId: string; maxDistance: number; limit: number; clearance: SensitivityLevel },
 ): Promise<{ distance: number; row: Row<'media'> }[]> {
   const distance = sql<number>`bit_count(('x' || perceptual_hash)::bit(64) # ('x' || ${perceptualHash})::bit(64))::int`;
-  const rows = await db
-    .selectFrom('media')
+  const rows = await whereSensitivityAtMost(db.selectFrom('media'), 'media', options.clearance)
     .selectAll()
     .select(distance.as('distance'))
     .where('investigation_id', '=', investigationId)

@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/responses.js';
 import { multipartFieldText, multipartFileNameProblem } from '../../http/storable-input.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import type { Derivative } from './derivatives.js';
 import {
   createMediaLinkBodySchema,
@@ -23,7 +23,7 @@ import {
   uploadFormSchema,
 } from './schema.js';
 import * as service from './service.js';
-import { createMediaStore, type StagedOriginal } from './store.js';
+import type { StagedOriginal } from '../../storage/evidence-store.js';
 
 const tags = ['media'];
 
@@ -59,9 +59,7 @@ function sendDerivative(reply: FastifyReply, derivative: Derivative) {
     .send(derivative.bytes);
 }
 
-export function registerMediaRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const store = createMediaStore(config);
-
+export function registerMediaRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
   app.get(
     '/investigations/:id/media',
     {

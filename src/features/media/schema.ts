@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  sensitivityCreateFields,
+  sensitivityLevelSchema,
+  sensitivityResponseFields,
+  sensitivityUpdateFields,
+} from '../sensitivity/schema.js';
 import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { httpUrlSchema } from '../sources/schema.js';
@@ -68,6 +74,7 @@ export const mediaSchema = z.object({
   version: z.number().int(),
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
+  ...sensitivityResponseFields,
 });
 export type Media = z.infer<typeof mediaSchema>;
 export const mediaPageSchema = pageSchema(mediaSchema);
@@ -174,6 +181,10 @@ export const uploadFieldsSchema = z
     credit: formField(describingFields.credit.unwrap()),
     licence: formField(describingFields.licence.unwrap()),
     original_url: formField(describingFields.original_url.unwrap()),
+    sensitivity: formField(sensitivityLevelSchema).describe(
+      "Who may see the file; the investigation's default when left out",
+    ),
+    sensitivity_reason: formField(sensitivityCreateFields.sensitivity_reason.unwrap().unwrap()),
   })
   .refine(
     (fields) => [fields.site_id, fields.item_id, fields.marking_id].filter((id) => id !== undefined).length <= 1,
@@ -195,6 +206,8 @@ export const uploadFormSchema = z
     credit: z.string().optional(),
     licence: z.string().optional(),
     original_url: z.string().optional(),
+    sensitivity: sensitivityLevelSchema.optional(),
+    sensitivity_reason: z.string().optional().describe('Required for restricted'),
   })
   // The parts are streamed, so there is no parsed body to validate (null).
   .nullish()
@@ -209,6 +222,7 @@ export const updateMediaBodySchema = z.object({
   credit: describingFields.credit.optional(),
   licence: describingFields.licence.optional(),
   original_url: describingFields.original_url.optional(),
+  ...sensitivityUpdateFields,
 });
 export type UpdateMediaInput = z.input<typeof updateMediaBodySchema>;
 

@@ -14,7 +14,7 @@ import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import { getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
 import { inspectFile, type FileFacts } from './inspect.js';
 import { looksLikeZip, readEmbeddedProofs, readProofModeBundle, type ReadBundle } from './ingest-proofs.js';
@@ -39,8 +39,16 @@ import {
   type UploadedMedia,
   type UploadFields,
 } from './schema.js';
-import { checkDeclaredType } from './sniff.js';
-import type { ByteRange, MediaStore, StagedOriginal } from './store.js';
+import { checkDeclaredType } from '../../storage/sniff.js';
+import type { ByteRange, EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import {
+  clearanceForRole,
+  requireReader,
+  requireVisible,
+  sensitivityForInsert,
+  sensitivityPatch,
+} from '../sensitivity/service.js';
 
 type ReviewThresholds = Pick<MediaConfig, 'reviewDistanceM' | 'reviewTimeHours'>;
 
@@ -56,6 +64,7 @@ function toMedia(row: Row<'media'>): Media {
   return {
     ...media,
     original_filename: media.original_filename === null ? null : neutralizeBidiControls(media.original_filename),
+    sensitivity: media.sensitivity as SensitivityLevel,
   };
 }
 
@@ -83,7 +92,7 @@ export async function requireCanAddMedia(db: Kysely<DB>, actor: Actor, investiga
  * is written), refusing it once it exceeds the configured size.
  */
 export async function receiveMediaFile(
-  store: MediaStore,
+  store: EvidenceStore,
   limits: Pick<MediaConfig, 'maxUploadBytes'>,
   source: Readable,
   onBytes?: (received: number) => void,
@@ -147,7 +156,7 @@ async function insertAuditedLink(
  */
 export async function addMedia(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -181,7 +190,8 @@ export async function addMedia(
     await staged.commit();
     const filename = fields.original_filename ?? claims.filename?.trim().slice(0, 500);
     return await db.transaction().execute(async (trx) => {
-      await requireRole(trx, actor, investigationId, 'investigator');
+      const access = await requireRole(trx, actor, investigationId, 'investigator');
+      sensitivityForInsert(fields, await clearanceForRole(trx, access.role, investigationId));
       if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
       return recordMedia(trx, actor, config, investigationId, {
         id: claims.mediaId ?? uuidv7(),
@@ -227,6 +237,9 @@ async function recordMedia(
   };
   const now = new Date();
   const row = await repository.insertMedia(trx, {
+    // Checked by the callers (sensitivityForInsert) before any record is written.
+    ...(fields.sensitivity === undefined ? {} : { sensitivity: fields.sensitivity }),
+    ...(fields.sensitivity_reason === undefined ? {} : { sensitivity_reason: fields.sensitivity_reason }),
     id: file.id,
     investigation_id: investigationId,
     sha256: file.sha256,
@@ -270,7 +283,7 @@ async function recordMedia(
 /** Records every media file of a ProofMode bundle with its proofs, in one transaction; the first is returned. */
 async function recordBundle(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -280,7 +293,8 @@ async function recordBundle(
 ): Promise<UploadedMedia> {
   await bundle.commit();
   return db.transaction().execute(async (trx) => {
-    await requireRole(trx, actor, investigationId, 'investigator');
+    const access = await requireRole(trx, actor, investigationId, 'investigator');
+    sensitivityForInsert(fields, await clearanceForRole(trx, access.role, investigationId));
     if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
     const recorded: UploadedMedia[] = [];
     for (const [index, file] of bundle.media.entries()) {
@@ -299,7 +313,7 @@ async function recordBundle(
 /** Receives and adds one file from a stream (the CLI's `media add`). */
 export async function addMediaFromStream(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: MediaConfig,
   actor: Actor,
   investigationId: string,
@@ -319,8 +333,9 @@ export async function listMedia(
   investigationId: string,
   query: MediaListQuery,
 ): Promise<Page<Media>> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   const rows = await repository.listMedia(db, investigationId, {
+    clearance,
     after: query.after,
     limit: query.limit,
     includeArchived: query.include_archived,
@@ -337,7 +352,8 @@ export async function listMedia(
 /** One media record with the sites, items and markings it is linked to now, and their review flags. */
 export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promise<MediaWithLinks> {
   const row = await findById(db, 'media', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, 'Media file');
   const links = await repository.listActiveLinks(db, id);
   const proofs = await listProofsOf(db, [id]);
   return { ...toMedia(row), links: links.map(toMediaLink), proofs: proofs.get(id) ?? [] };
@@ -345,13 +361,17 @@ export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promis
 
 /** Changes what describes a file (credit, licence, source…); never its hash, size, type or EXIF facts. */
 export async function updateMedia(db: Kysely<DB>, actor: Actor, id: string, input: UpdateMediaInput): Promise<Media> {
-  const { version, captured_at, ...changes } = updateMediaBodySchema.parse(input);
+  const parsed = updateMediaBodySchema.parse(input);
+  const { version, captured_at, sensitivity: _sensitivity, sensitivity_reason: _reason, ...changes } = parsed;
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'media', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Media file');
     requireCanEdit(access, actor, before);
     const after = await updateVersioned(trx, 'media', before, version, {
       ...changes,
+      ...sensitivityPatch(parsed, before, clearance),
       captured_at: toTimestamp(captured_at),
     });
     await recordChange(trx, actor, {
@@ -372,6 +392,7 @@ export async function archiveMedia(db: Kysely<DB>, actor: Actor, id: string, inp
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'media', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Media file');
     requireCanEdit(access, actor, before);
     const after = await archiveVersioned(trx, 'media', before, parsed.version, parsed.reason);
     await recordChange(trx, actor, {
@@ -411,7 +432,8 @@ export async function linkMedia(
   return db.transaction().execute(async (trx) => {
     // Locking the media row serialises links to it, so the duplicate check below holds.
     const media = await findForUpdate(trx, 'media', mediaId);
-    await requireRole(trx, actor, media.investigation_id, 'investigator');
+    const access = await requireRole(trx, actor, media.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, media.investigation_id), media, 'Media file');
     if (media.archived_at !== null) {
       throw new DomainError('archived', `Media file ${mediaId} is archived; it can no longer be linked.`);
     }
@@ -464,13 +486,13 @@ export async function archiveMediaLink(
  */
 export async function openOriginal(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   actor: Actor,
   id: string,
   pickRange?: (original: { sha256: string; size_bytes: number }) => ByteRange | undefined,
 ): Promise<{ media: Media; stream: Readable; range: ByteRange | undefined }> {
   const row = await findById(db, 'media', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  requireVisible((await requireReader(db, actor, row.investigation_id)).clearance, row, 'Media file');
   const range = pickRange?.(row);
   return { media: toMedia(row), stream: await store.get(row.sha256, range), range };
 }
@@ -478,14 +500,14 @@ export async function openOriginal(
 /** A WebP thumbnail or preview of an image (viewer), made on first request and then cached. */
 export async function getMediaDerivative(
   db: Kysely<DB>,
-  store: MediaStore,
+  store: EvidenceStore,
   config: Pick<MediaConfig, 'maxImagePixels'>,
   actor: Actor,
   id: string,
   kind: DerivativeKind,
 ): Promise<Derivative> {
   const row = await findById(db, 'media', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  requireVisible((await requireReader(db, actor, row.investigation_id)).clearance, row, 'Media file');
   return getDerivative(store, row, kind, config.maxImagePixels);
 }
 
@@ -505,7 +527,8 @@ export async function findSimilarMedia(
 ): Promise<SimilarMedia> {
   const parsed = similarQuerySchema.parse(query);
   const row = await findById(db, 'media', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, 'Media file');
   if (row.perceptual_hash === null) {
     throw new DomainError(
       'validation_failed',
@@ -517,6 +540,7 @@ export async function findSimilarMedia(
     exceptId: row.id,
     maxDistance: parsed.max_distance,
     limit: parsed.limit,
+    clearance,
   });
   return { items: similar.map(({ distance, row: match }) => ({ distance, media: toMedia(match) })) };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { hammingDistance, parseExifTime } from './inspect.js';
 import { distanceMetres, reviewFlags } from './review.js';
-import { checkDeclaredType, sniffType } from './sniff.js';
+import { checkDeclaredType, sniffType } from '../../storage/sniff.js';
 
 function ftyp(major: string, ...compatible: string[]): Buffer {
   const brands = Buffer.from([major, '\0\0\0\0', ...compatible].join(''), 'latin1');

@@ -6,7 +6,8 @@ import type { DB, Row } from '../../db/tables.js';
 import { findById } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
-import { requireAdmin, requireRole } from '../access/service.js';
+import { requireAdmin } from '../access/service.js';
+import { requireReader, requireVisible } from '../sensitivity/service.js';
 import { recordChange } from '../audit/service.js';
 import { candidateKeys } from './designation.js';
 import * as repository from './repository.js';
@@ -198,7 +199,7 @@ function summariseBySupplier(leads: TransferLead[]): TransferLeads['suppliers'] 
  */
 export async function getTransferLeads(db: Kysely<DB>, user: Actor, itemId: string): Promise<TransferLeads> {
   const item = await findById(db, 'items', itemId);
-  await requireRole(db, user, item.investigation_id, 'viewer');
+  requireVisible((await requireReader(db, user, item.investigation_id)).clearance, item, 'Item');
   const designations = await repository.findItemDesignations(db, itemId);
   const searched = [...(designations.model === null ? [] : [designations.model]), ...designations.markings];
   const { importRow, leads } = await findLeads(db, searched, MAX_LEADS);

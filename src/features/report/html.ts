@@ -4,14 +4,18 @@
  * people entered is escaped and isolated (<bdi>) so it shows as entered in
  * either direction; only armtrace's own labels are translated.
  */
+import { translate, type MessageKey } from '../../i18n/messages.js';
+import type { ProfileStatement } from '../export/profiles.js';
 import type { AllAnalyses } from '../analysis/schema.js';
-import { findConflicts } from '../tracing/provenance.js';
+import { findConflicts } from '../provenance/claim-comparison.js';
 import { columns, escapeHtml, horizontalBars, palette, pointMap, stackedBars } from './charts.js';
 import { reportText, type ReportLanguage, type ReportText } from './i18n.js';
 import type { ReportRecords, ReportSource } from './repository.js';
 
 export interface ReportInput {
   lang: ReportLanguage;
+  /** The export profile that made the report (printed under the title); internal when absent. */
+  profile?: ProfileStatement | undefined;
   generatedAt: string;
   asOf: string;
   analyses: AllAnalyses;
@@ -450,6 +454,19 @@ footer { margin-top: 8mm; border-top: 1px solid #cbd5e1; padding-top: 2mm; color
  * @example
  * const html = renderReportHtml({ lang: 'ar', generatedAt, asOf, analyses, records, actors });
  */
+/** The profile that made the report, and (public) how its places were generalised. */
+function profileLines(input: ReportInput): string {
+  const profile = input.profile?.name ?? 'internal';
+  const text = (key: string, params?: Record<string, string | number>) =>
+    translate(input.lang, key as MessageKey, params);
+  const coordinates = input.profile?.coordinates;
+  const grid =
+    coordinates?.kind === 'grid'
+      ? `<p class="meta">${escapeHtml(text('report.gridNote', { km: coordinates.cell_km }))}</p>`
+      : '';
+  return `<p class="meta" data-profile="${profile}">${escapeHtml(text('report.profile'))}: ${escapeHtml(text(`report.profile.${profile}`))}</p>${grid}`;
+}
+
 export function renderReportHtml(input: ReportInput): string {
   const t = reportText[input.lang];
   const { records, analyses } = input;
@@ -493,6 +510,7 @@ export function renderReportHtml(input: ReportInput): string {
 <p class="kicker">${escapeHtml(t.title)}</p>
 <h1>${user(records.investigation.title)}</h1>
 <p class="meta">${escapeHtml(t.generated)}: <bdi>${escapeHtml(input.generatedAt)}</bdi> · ${escapeHtml(t.asOf)}: <bdi>${escapeHtml(input.asOf)}</bdi></p>
+${profileLines(input)}
 </header>
 <h2>${escapeHtml(t.atAGlance)}</h2>
 <div class="cards">${cards}</div>

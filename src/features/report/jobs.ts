@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Config } from '../../config/config.js';
 import type { JobQueue } from '../../jobs/index.js';
 import { jobActor } from '../jobs/service.js';
 import * as service from './service.js';
@@ -14,7 +13,7 @@ export const reportPdfJobPayloadSchema = z.object({
 export type ReportPdfJobPayload = z.infer<typeof reportPdfJobPayloadSchema>;
 
 /** The PDF report as a job: the same buildReportPdf as GET report.pdf, run as who asked, kept as the job's result. */
-export function registerReportJobs(queue: JobQueue, _deps: { config: Config }): void {
+export function registerReportJobs(queue: JobQueue): void {
   queue.register(REPORT_PDF_JOB, async (payload, context) => {
     const { investigationId, lang, asOf } = reportPdfJobPayloadSchema.parse(payload);
     const actor = await jobActor(context.db, context.createdBy);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
 import { DomainError } from '../../errors.js';
 import type { ReportLanguage } from './i18n.js';
 
@@ -39,6 +38,8 @@ export function requireChromium(): string {
  * fs.writeFileSync('report.pdf', await printReportPdf(html, 'en'));
  */
 export async function printReportPdf(html: string, lang: ReportLanguage): Promise<Buffer> {
+  // Loaded here, not with the module: playwright-core costs every CLI command and server start about 0.4 s of CPU.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
   try {
     const page = await browser.newPage();

@@ -1,6 +1,8 @@
 import type { Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { findInvestigationHead } from '../audit/repository.js';
+import { whereRecordAndItemAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
+import { levelsAtMost, type SensitivityLevel } from '../sensitivity/schema.js';
 
 export type ReportSource = Pick<
   Row<'sources'>,
@@ -41,6 +43,11 @@ export interface ReportRecords {
     | 'verified_at'
     | 'published_by'
     | 'published_at'
+    | 'sensitivity'
+    | 'sensitivity_reason'
+    | 'unpublished_by'
+    | 'unpublished_at'
+    | 'unpublish_reason'
   >[];
   sources: ReportSource[];
   photoCredits: PhotoCredit[];
@@ -50,27 +57,29 @@ export interface ReportRecords {
   auditHead: { position: number; hash: string } | undefined;
 }
 
-export async function loadReportRecords(db: Queryable, investigationId: string): Promise<ReportRecords> {
+export async function loadReportRecords(
+  db: Queryable,
+  investigationId: string,
+  clearance: SensitivityLevel,
+): Promise<ReportRecords> {
   const investigation = await db
     .selectFrom('investigations')
     .select(['id', 'title', 'summary'])
     .where('id', '=', investigationId)
     .executeTakeFirstOrThrow();
-  const siteCount = await db
-    .selectFrom('sites')
+  // Records above the reader's clearance are neither listed nor counted (export profiles refine this further).
+  const siteCount = await whereSensitivityAtMost(db.selectFrom('sites'), 'sites', clearance)
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
     .executeTakeFirstOrThrow();
-  const items = await db
-    .selectFrom('items')
+  const items = await whereSensitivityAtMost(db.selectFrom('items'), 'items', clearance)
     .select(['id', 'external_ref', 'category', 'model'])
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
     .orderBy('id')
     .execute();
-  const claims = await db
-    .selectFrom('provenance_claims')
+  const claims = await whereRecordAndItemAtMost(db.selectFrom('provenance_claims'), 'provenance_claims', clearance)
     .select([
       'id',
       'investigation_id',
@@ -114,8 +123,7 @@ export async function loadReportRecords(db: Queryable, investigationId: string):
     .where('archived_at', 'is', null)
     .orderBy('id')
     .execute();
-  const photoCredits = await db
-    .selectFrom('media')
+  const photoCredits = await whereSensitivityAtMost(db.selectFrom('media'), 'media', clearance)
     .select(['credit', 'licence', 'source_id', (eb) => eb.fn.countAll<string>().as('files')])
     .where('investigation_id', '=', investigationId)
     .where('archived_at', 'is', null)
@@ -135,6 +143,8 @@ export async function loadReportRecords(db: Queryable, investigationId: string):
     .select(['markings.normalized', (eb) => eb.fn.count<string>('markings.item_id').distinct().as('items')])
     .where('markings.investigation_id', '=', investigationId)
     .where('markings.kind', '=', 'lot')
+    .where('markings.sensitivity', 'in', levelsAtMost(clearance))
+    .where('items.sensitivity', 'in', levelsAtMost(clearance))
     .where('markings.archived_at', 'is', null)
     .where('items.archived_at', 'is', null)
     .groupBy('markings.normalized')

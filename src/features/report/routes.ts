@@ -3,13 +3,14 @@ import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
-import { idParamsSchema } from '../investigations/schema.js';
 import { jobAcceptedSchema } from '../jobs/schema.js';
 import { enqueueJob } from '../jobs/service.js';
 import { REPORT_PDF_JOB } from './jobs.js';
+import { idParamsSchema } from '../../http/params.js';
+import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from '../export/profiles.js';
 import * as service from './service.js';
 
-export const reportQuerySchema = z.object({
+export const reportQuerySchema = profileQuerySchema.extend({
   lang: z.enum(['en', 'ar', 'fr']).default('en').describe('Language of the report’s own text; data shows as entered'),
   as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
 });
@@ -31,8 +32,9 @@ export function registerReportRoutes(app: ApiApp, { db, jobs }: RouteDeps): void
       const html = await service.buildReportHtml(db, requireActor(request), request.params.id, {
         lang: request.query.lang,
         asOf: request.query.as_of,
+        profile: profileOptionsOf(request.query),
       });
-      return reply.type('text/html; charset=utf-8').send(html);
+      return reply.type('text/html; charset=utf-8').header(profileHeader, request.query.profile).send(html);
     },
   );
   app.get(
@@ -52,10 +54,15 @@ export function registerReportRoutes(app: ApiApp, { db, jobs }: RouteDeps): void
       const pdf = await service.buildReportPdf(db, requireActor(request), request.params.id, {
         lang: request.query.lang,
         asOf: request.query.as_of,
+        profile: profileOptionsOf(request.query),
       });
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="report-${request.params.id}-${request.query.lang}.pdf"`)
+        .header(profileHeader, request.query.profile)
+        .header(
+          'content-disposition',
+          `attachment; filename="report-${request.params.id}-${request.query.lang}${profileFileSuffix(request.query.profile)}.pdf"`,
+        )
         .send(pdf);
     },
   );

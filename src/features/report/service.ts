@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/tables.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
-import { loadFacts } from '../analysis/repository.js';
-import { computeAllAnalyses } from '../analysis/service.js';
+import { computeAllAnalyses, readInvestigationFacts } from '../analysis/service.js';
+import { profileStatement, type ProfileOptions } from '../export/profiles.js';
+import { requireProfileAccess } from '../export/service.js';
 import { renderReportHtml } from './html.js';
+import { profiledReportData } from './profiled.js';
 import type { ReportLanguage } from './i18n.js';
 import { printReportPdf } from './pdf.js';
 import { loadReportRecords } from './repository.js';
@@ -13,13 +14,19 @@ export interface ReportOptions {
   lang: ReportLanguage;
   /** The day ages are measured on (YYYY-MM-DD); today by default. */
   asOf?: string | undefined;
+  /** The export profile (internal by default): which records the report covers and how exact its places are. */
+  profile?: ProfileOptions | undefined;
+  /** The time printed as "generated" (the clock by default; fixed for reproducible copies). */
+  now?: Date | undefined;
 }
 
 /**
  * The investigation report as one self-contained HTML page: the figures
  * with their charts, the provenance findings, the methods, the sources with
  * their grading and the photo credits. Internal notes, user names and
- * anything that could name a person interviewed are never read.
+ * anything that could name a person interviewed are never printed. The
+ * export profile narrows the records (and, for public, the places) as in
+ * every other output, and the report says which profile made it.
  *
  * @example
  * const html = await buildReportHtml(db, user, investigationId, { lang: 'ar' });
@@ -30,17 +37,24 @@ export async function buildReportHtml(
   investigationId: string,
   options: ReportOptions,
 ): Promise<string> {
-  await requireRole(db, user, investigationId, 'viewer');
-  const now = new Date();
+  const profile = options.profile ?? { profile: 'internal' };
+  const context = await requireProfileAccess(db, user, investigationId, profile.profile);
+  const now = options.now ?? new Date();
   const asOf = options.asOf ?? now.toISOString().slice(0, 10);
   // One snapshot: the figures and the listed records describe the same moment.
   const { facts, records } = await db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute(async (trx) => ({
-      facts: await loadFacts(trx, investigationId),
-      records: await loadReportRecords(trx, investigationId),
-    }));
+    .execute(async (trx) =>
+      profiledReportData(
+        trx,
+        investigationId,
+        await readInvestigationFacts(trx, investigationId, context.clearance),
+        await loadReportRecords(trx, investigationId, context.clearance),
+        profile,
+        context,
+      ),
+    );
   return renderReportHtml({
     lang: options.lang,
     generatedAt: `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -48,6 +62,7 @@ export async function buildReportHtml(
     analyses: computeAllAnalyses(facts, { asOf, granularity: 'month' }),
     records,
     actors: new Map(facts.actors.map((actor) => [actor.id, actor])),
+    profile: profileStatement(profile),
   });
 }
 

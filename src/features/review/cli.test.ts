@@ -54,4 +54,22 @@ describe('armtrace review', () => {
     const badKind = await cli.run('review', 'show', 'lot', siteId);
     assert.equal(badKind.code, 2);
   });
+
+  it('refuses to take back a publication that does not exist, and asks for a reason', async () => {
+    const noReason = await cli.run('review', 'unpublish', 'site', siteId, '--version', '1');
+    assert.equal(noReason.code, 2);
+    assert.match(noReason.stderr, /--reason/);
+    const notPublished = await cli.run(
+      'review',
+      'unpublish',
+      'site',
+      siteId,
+      '--version',
+      '1',
+      '--reason',
+      'Wrong site',
+    );
+    assert.equal(notPublished.code, 1);
+    assert.match(notPublished.stderr, /not_published/);
+  });
 });

@@ -30,6 +30,10 @@ function printStatus(status: ReviewStatus): void {
         ? null
         : `version ${status.verified.version} by ${status.verified.by.username} at ${status.verified.at}${status.verified.current ? '' : ' (changed since)'}`,
     published: status.published === null ? null : `by ${status.published.by.username} at ${status.published.at}`,
+    unpublished:
+      status.unpublished === null
+        ? null
+        : `by ${status.unpublished.by.username} at ${status.unpublished.at}: ${status.unpublished.reason}`,
   });
 }
 
@@ -116,6 +120,32 @@ export function registerReviewCommands(program: Command): void {
         });
       });
   }
+
+  review
+    .command('unpublish <kind> <id>')
+    .description(
+      `Take a publication back, with a reason (owners): published → verified (kind: ${reviewKinds.join(', ')})`,
+    )
+    .requiredOption('--version <n>', 'the version you read; a record changed since is refused', readVersion)
+    .requiredOption('--reason <text>', 'why the publication is taken back (kept on the record and in the audit log)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        kind: string,
+        id: string,
+        options: { version: number; reason: string; json?: boolean },
+        command: Command,
+      ) => {
+        await withSession(command, async ({ db, actor }) => {
+          const status = await service.unpublishRecord(db, actor, readKind(kind), id, {
+            version: options.version,
+            reason: options.reason,
+          });
+          if (options.json === true) printJson(status);
+          else printStatus(status);
+        });
+      },
+    );
 
   review
     .command('rule <investigationId>')

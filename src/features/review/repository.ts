@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import type { ReviewKind, ReviewQueueQuery, ReviewState } from './schema.js';
+import { levelsAtMost, type SensitivityLevel } from '../sensitivity/schema.js';
 
 /** The tables whose records go through review, by the kind the API names them with. */
 export const reviewTables = {
@@ -27,6 +28,10 @@ export type ReviewRow = Pick<
   | 'verified_at'
   | 'published_by'
   | 'published_at'
+  | 'unpublished_by'
+  | 'unpublished_at'
+  | 'unpublish_reason'
+  | 'sensitivity'
 >;
 
 /** The state a record must be in to appear in a `public` export or on a public site. */
@@ -82,6 +87,10 @@ export async function findReviewRow(
       'verified_at',
       'published_by',
       'published_at',
+      'unpublished_by',
+      'unpublished_at',
+      'unpublish_reason',
+      'sensitivity',
     ])
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
@@ -106,7 +115,15 @@ export async function updateReviewColumns(
   patch: Partial<
     Pick<
       ReviewRow,
-      'review_state' | 'verified_version' | 'verified_by' | 'verified_at' | 'published_by' | 'published_at'
+      | 'review_state'
+      | 'verified_version'
+      | 'verified_by'
+      | 'verified_at'
+      | 'published_by'
+      | 'published_at'
+      | 'unpublished_by'
+      | 'unpublished_at'
+      | 'unpublish_reason'
     >
   >,
 ): Promise<Record<string, unknown> | undefined> {
@@ -209,7 +226,7 @@ function kindSelect(kind: ReviewKind, investigationId: string): RawBuilder<unkno
   const itemId = kind === 'marking' || kind === 'provenance_claim' ? sql`item_id` : sql`NULL::uuid`;
   const siteId = kind === 'item' ? sql`site_id` : sql`NULL::uuid`;
   return sql`SELECT ${kind}::text AS kind, id, ${label} AS label, ${itemId} AS item_id, ${siteId} AS site_id,
-    version, verified_version, created_by, created_at, updated_at, review_state, archived_at, ${sql.lit(reviewTables[kind])}::text AS entity_type
+    version, verified_version, created_by, created_at, updated_at, review_state, archived_at, sensitivity, ${sql.lit(reviewTables[kind])}::text AS entity_type
     FROM ${table} WHERE investigation_id = ${investigationId}`;
 }
 
@@ -223,6 +240,7 @@ export async function listQueue(
   investigationId: string,
   userId: string,
   query: ReviewQueueQuery,
+  clearance: SensitivityLevel,
 ): Promise<QueueRow[]> {
   const kinds = query.kind === undefined ? (Object.keys(reviewTables) as ReviewKind[]) : [query.kind];
   const all = sql.join(
@@ -251,6 +269,7 @@ export async function listQueue(
       r.updated_at, u.username, u.display_name
     FROM all_records r JOIN users u ON u.id = r.created_by
     WHERE r.review_state = 'submitted' AND r.archived_at IS NULL AND r.created_by <> ${userId}
+      AND r.sensitivity IN (${sql.join(levelsAtMost(clearance))})
       AND NOT EXISTS (
         SELECT 1 FROM audit_log
         WHERE audit_log.entity_type = r.entity_type AND audit_log.entity_id = r.id AND audit_log.actor_id = ${userId}

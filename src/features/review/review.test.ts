@@ -60,7 +60,7 @@ describe('review workflow', () => {
     const site = await addSite('field', 'Farm cellar');
     let status = await ok<ReviewStatus>('field', 'GET', `/records/site/${site.id}/review`);
     assert.equal(status.state, 'draft');
-    assert.deepEqual(status.allowed, { submit: true, verify: false, publish: false });
+    assert.deepEqual(status.allowed, { submit: true, verify: false, publish: false, unpublish: false });
 
     await refused('editor-a', `/records/site/${site.id}/review/verify`, { version: 1 }, 409, 'review_state_invalid');
     await refused('reader', `/records/site/${site.id}/review/submit`, { version: 1 }, 403, 'forbidden');
@@ -85,7 +85,7 @@ describe('review workflow', () => {
 
     const seenByReader = await ok<ReviewStatus>('reader', 'GET', `/records/site/${site.id}/review`);
     assert.equal(seenByReader.verified?.by.username, 'editor-a', 'every member sees who verified it and when');
-    assert.deepEqual(seenByReader.allowed, { submit: false, verify: false, publish: false });
+    assert.deepEqual(seenByReader.allowed, { submit: false, verify: false, publish: false, unpublish: false });
   });
 
   it('refuses an author verifying their own record, the creator or the last editor', async () => {
@@ -334,9 +334,79 @@ describe('review workflow', () => {
     });
     await refused('editor-a', `/records/site/${site.id}/review/verify`, { version: 1 }, 409, 'archived');
     const status = await ok<ReviewStatus>('editor-a', 'GET', `/records/site/${site.id}/review`);
-    assert.deepEqual(status.allowed, { submit: false, verify: false, publish: false });
+    assert.deepEqual(status.allowed, { submit: false, verify: false, publish: false, unpublish: false });
     const archivedQueue = await ok<ReviewQueue>('editor-a', 'GET', `/investigations/${investigation.id}/review-queue`);
     assert.equal(archivedQueue.can_verify, false);
+  });
+
+  it('lets only an owner take a publication back, with a reason, to verified (or submitted when never verified)', async () => {
+    const site = await addSite('field', 'Orchard cache');
+    await ok('field', 'POST', `/records/site/${site.id}/review/submit`, { version: 1 });
+    await ok('editor-a', 'POST', `/records/site/${site.id}/review/verify`, { version: 1 });
+    await refused(
+      'owner',
+      `/records/site/${site.id}/review/unpublish`,
+      { version: 1, reason: 'Too early' },
+      409,
+      'not_published',
+    );
+    let status = await ok<ReviewStatus>('editor-b', 'POST', `/records/site/${site.id}/review/publish`, { version: 1 });
+    assert.equal(status.state, 'published');
+    assert.equal(status.allowed.unpublish, false, 'an editor publishes but does not take back');
+    status = await ok<ReviewStatus>('owner', 'GET', `/records/site/${site.id}/review`);
+    assert.equal(status.allowed.unpublish, true);
+
+    const url = `/records/site/${site.id}/review/unpublish`;
+    await refused('editor-b', url, { version: 1, reason: 'Location too precise' }, 403, 'unpublish_not_allowed');
+    await refused('field', url, { version: 1, reason: 'Location too precise' }, 403, 'unpublish_not_allowed');
+    await refused('owner', url, { version: 1 }, 400, 'validation_failed');
+    await refused('owner', url, { version: 1, reason: '  ' }, 400, 'validation_failed');
+    await refused('owner', url, { version: 2, reason: 'Location too precise' }, 409, 'version_conflict');
+    status = await ok<ReviewStatus>('owner', 'POST', url, { version: 1, reason: 'Location too precise' });
+    assert.equal(status.state, 'verified', 'the verification still holds');
+    const unpublished = status.unpublished;
+    assert.ok(unpublished !== null);
+    assert.equal(unpublished.reason, 'Location too precise');
+    assert.equal(unpublished.by.username, 'owner');
+    assert.equal(status.verified?.by.username, 'editor-a');
+    assert.equal(status.allowed.unpublish, false);
+    await refused('owner', url, { version: 1, reason: 'Again' }, 409, 'not_published');
+    const stored = await world.db.selectFrom('sites').selectAll().where('id', '=', site.id).executeTakeFirstOrThrow();
+    assert.equal(stored.review_state, 'verified');
+    assert.equal(stored.unpublish_reason, 'Location too precise');
+    assert.equal(stored.version, 1, 'a review step is not a change of content');
+    const audited = await world.db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('action', '=', 'review.unpublish')
+      .where('entity_id', '=', site.id)
+      .executeTakeFirstOrThrow();
+    assert.equal((audited.before as { review_state: string }).review_state, 'published');
+    assert.equal((audited.after as { unpublish_reason: string }).unpublish_reason, 'Location too precise');
+
+    // Published under the `submitted` rule without a verification: taken back to submitted, into the queues again.
+    const settings = await ok<ReviewSettings>(
+      'owner',
+      'GET',
+      `/investigations/${world.investigationId}/review-settings`,
+    );
+    await ok('owner', 'PUT', `/investigations/${world.investigationId}/review-settings`, {
+      version: settings.version,
+      publication_rule: 'submitted',
+    });
+    const unverified = await addSite('field', 'Roadside stash');
+    await ok('field', 'POST', `/records/site/${unverified.id}/review/submit`, { version: 1 });
+    await ok('editor-a', 'POST', `/records/site/${unverified.id}/review/publish`, { version: 1 });
+    status = await ok<ReviewStatus>('owner', 'POST', `/records/site/${unverified.id}/review/unpublish`, {
+      version: 1,
+      reason: 'Not checked by a second person',
+    });
+    assert.equal(status.state, 'submitted');
+    const latest = await ok<ReviewSettings>('owner', 'GET', `/investigations/${world.investigationId}/review-settings`);
+    await ok('owner', 'PUT', `/investigations/${world.investigationId}/review-settings`, {
+      version: latest.version,
+      publication_rule: 'verified',
+    });
   });
 
   it('audits every transition in the chain, which still verifies', async () => {
@@ -346,7 +416,12 @@ describe('review workflow', () => {
       .distinct()
       .where('action', 'like', 'review.%')
       .execute();
-    assert.deepEqual(actions.map((row) => row.action).sort(), ['review.publish', 'review.submit', 'review.verify']);
+    assert.deepEqual(actions.map((row) => row.action).sort(), [
+      'review.publish',
+      'review.submit',
+      'review.unpublish',
+      'review.verify',
+    ]);
     const result = await verifyAudit(world.db);
     assert.deepEqual(result.problems, []);
   });

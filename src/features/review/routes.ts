@@ -1,7 +1,7 @@
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import {
   reviewActionBodySchema,
   reviewQueueQuerySchema,
@@ -9,6 +9,7 @@ import {
   reviewRecordParamsSchema,
   reviewSettingsSchema,
   reviewStatusSchema,
+  reviewUnpublishBodySchema,
   updateReviewSettingsBodySchema,
 } from './schema.js';
 import * as service from './service.js';
@@ -56,6 +57,21 @@ export function registerReviewRoutes(app: ApiApp, { db }: RouteDeps): void {
       (request) => run(db, requireActor(request), request.params.kind, request.params.id, request.body),
     );
   }
+  app.post(
+    '/records/:kind/:id/review/unpublish',
+    {
+      schema: {
+        tags,
+        summary:
+          'Take a publication back, with a reason (owners; published → verified, or submitted when never verified; 409 not_published)',
+        params: reviewRecordParamsSchema,
+        body: reviewUnpublishBodySchema,
+        response: { 200: reviewStatusSchema, ...problemResponses },
+      },
+    },
+    (request) =>
+      service.unpublishRecord(db, requireActor(request), request.params.kind, request.params.id, request.body),
+  );
   app.get(
     '/investigations/:id/review-queue',
     {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema, sortQuerySchema } from '../../db/pagination.js';
+import { storedText } from '../../db/stored-text.js';
 
 /** The records that go through review, as the API names them. */
 export const reviewKinds = ['site', 'item', 'marking', 'provenance_claim', 'media'] as const;
@@ -42,12 +43,16 @@ export const reviewStatusSchema = z.object({
     .nullable()
     .describe('The last verification, kept when a correction sends the record back to submitted'),
   published: z.object({ by: userRefSchema, at: z.string() }).nullable().describe('The last publication'),
+  unpublished: z
+    .object({ by: userRefSchema, at: z.string(), reason: z.string() })
+    .nullable()
+    .describe('The last time an owner took the record back from publication, and why'),
   verified_values: z
     .record(z.string(), z.unknown())
     .nullable()
     .describe('The record as it was verified (from the audit log), when it changed since'),
   allowed: z
-    .object({ submit: z.boolean(), verify: z.boolean(), publish: z.boolean() })
+    .object({ submit: z.boolean(), verify: z.boolean(), publish: z.boolean(), unpublish: z.boolean() })
     .describe('What the caller may do now (the server checks again on each action)'),
   refusal: z
     .enum(['role', 'own_record', 'state', 'publication_rule'])
@@ -60,6 +65,12 @@ export const reviewActionBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you reviewed; a record changed since gets 409'),
 });
 export type ReviewActionInput = z.input<typeof reviewActionBodySchema>;
+
+/** Taking a publication back always says why (kept on the record and in the audit log). */
+export const reviewUnpublishBodySchema = reviewActionBodySchema.extend({
+  reason: storedText().min(3, 'say why the publication is taken back').max(2000),
+});
+export type ReviewUnpublishInput = z.input<typeof reviewUnpublishBodySchema>;
 
 export const reviewQueueQuerySchema = pageQuerySchema.omit({ include_archived: true }).extend({
   ...sortQuerySchema(['updated', 'created', 'kind', 'label'] as const, 'updated').shape,

@@ -5,6 +5,7 @@ import { findForUpdate, findById, updateVersioned, type Queryable, type Tx } fro
 import { DomainError, NotVisibleError } from '../../errors.js';
 import type { Actor, Role } from '../access/schema.js';
 import { requireCanEdit, requireRole, type Access } from '../access/service.js';
+import { clearanceForRole, requireReader, requireVisible } from '../sensitivity/service.js';
 import { recordChange } from '../audit/service.js';
 import * as repository from './repository.js';
 import {
@@ -19,7 +20,9 @@ import {
   type ReviewSettings,
   type ReviewState,
   type ReviewStatus,
+  type ReviewUnpublishInput,
   type UpdateReviewSettingsInput,
+  reviewUnpublishBodySchema,
 } from './schema.js';
 
 /**
@@ -137,7 +140,8 @@ export async function getReviewStatus(
   id: string,
 ): Promise<ReviewStatus> {
   const row = await loadRecord(db, kind, id, false);
-  const access = await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { access, clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, kindNames[kind]);
   return describe(db, actor, access, kind, row);
 }
 
@@ -152,7 +156,9 @@ async function describe(
   const rule = await publicationRule(db, row.investigation_id);
   const users = await repository.findUsers(
     db,
-    [row.created_by, row.verified_by, row.published_by].filter((value): value is string => value !== null),
+    [row.created_by, row.verified_by, row.published_by, row.unpublished_by].filter(
+      (value): value is string => value !== null,
+    ),
   );
   const verifyRefusal = await reviewRefusal(db, kind, row, access, actor, 'verify', rule);
   const publishRefusal = await reviewRefusal(db, kind, row, access, actor, 'publish', rule);
@@ -190,11 +196,16 @@ async function describe(
       row.published_by === null || row.published_at === null
         ? null
         : { by: userRef(users, row.published_by), at: iso(row.published_at) },
+    unpublished:
+      row.unpublished_by === null || row.unpublished_at === null || row.unpublish_reason === null
+        ? null
+        : { by: userRef(users, row.unpublished_by), at: iso(row.unpublished_at), reason: row.unpublish_reason },
     verified_values: verifiedValues,
     allowed: {
       submit: maySubmit,
       verify: verifyRefusal === null,
       publish: publishRefusal === null,
+      unpublish: state === 'published' && row.archived_at === null && rule !== undefined && access.role === 'owner',
     },
     // The reason shown is the one for the next step the record is waiting for.
     refusal: state === 'verified' ? publishRefusal : state === 'submitted' ? verifyRefusal : null,
@@ -215,6 +226,7 @@ async function transition(
   return db.transaction().execute(async (trx: Tx) => {
     const row = await loadRecord(trx, kind, id, true);
     const access = await requireRole(trx, actor, row.investigation_id, step === 'submit' ? 'investigator' : 'editor');
+    requireVisible(await clearanceForRole(trx, access.role, row.investigation_id), row, kindNames[kind]);
     requireVersion(kind, row, version);
     const now = new Date();
     let patch: Parameters<typeof repository.updateReviewColumns>[4];
@@ -286,6 +298,54 @@ export async function publishRecord(
   return transition(db, actor, kind, id, input, 'publish');
 }
 
+/**
+ * Takes a publication back (owners only, with a reason): published → verified, or → submitted when the published
+ * version was never verified (a record published under the `submitted` rule). Who, when and why stay on the record
+ * and in the audit log (`review.unpublish`); the last publication stays named.
+ */
+export async function unpublishRecord(
+  db: Kysely<DB>,
+  actor: Actor,
+  kind: ReviewKind,
+  id: string,
+  input: ReviewUnpublishInput,
+): Promise<ReviewStatus> {
+  const { version, reason } = reviewUnpublishBodySchema.parse(input);
+  const table = repository.reviewTables[kind];
+  return db.transaction().execute(async (trx: Tx) => {
+    const row = await loadRecord(trx, kind, id, true);
+    const access = await requireRole(trx, actor, row.investigation_id, 'viewer');
+    if (access.role !== 'owner') {
+      throw new DomainError('unpublish_not_allowed', `Only owners of this investigation may take a publication back.`);
+    }
+    requireVersion(kind, row, version);
+    if (row.review_state !== 'published') {
+      throw new DomainError(
+        'not_published',
+        `${kindNames[kind]} ${id} is ${row.review_state}, not published: there is no publication to take back.`,
+      );
+    }
+    const patch = {
+      review_state: row.verified_version === row.version ? 'verified' : 'submitted',
+      unpublished_by: actor.userId,
+      unpublished_at: new Date(),
+      unpublish_reason: reason,
+    };
+    const before = await repository.findWholeRow(trx, table, id);
+    const after = await repository.updateReviewColumns(trx, table, id, version, patch);
+    if (after === undefined) throw new DomainError('version_conflict', `${kindNames[kind]} ${id} changed meanwhile.`);
+    await recordChange(trx, actor, {
+      action: 'review.unpublish',
+      entityType: table,
+      entityId: id,
+      investigationId: row.investigation_id,
+      before,
+      after,
+    });
+    return describe(trx, actor, access, kind, { ...row, ...patch });
+  });
+}
+
 /** The records of an investigation awaiting the caller's review (none when their role may not verify). */
 export async function listReviewQueue(
   db: Kysely<DB>,
@@ -298,7 +358,8 @@ export async function listReviewQueue(
   if (!mayReview(access) || (await publicationRule(db, investigationId)) === undefined) {
     return { items: [], next_after: null, can_verify: false };
   }
-  const rows = await repository.listQueue(db, investigationId, actor.userId, query);
+  const clearance = await clearanceForRole(db, access.role, investigationId);
+  const rows = await repository.listQueue(db, investigationId, actor.userId, query, clearance);
   const page: Page<ReviewQueueEntry> = toPage(rows, query.limit, (row) => ({
     kind: row.kind,
     id: row.id,

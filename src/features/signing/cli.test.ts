@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { armtraceCommand } from '../../testing/cli.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { INSTANCE_KEY_FILE } from './instance-key.js';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'bin', 'armtrace.mjs');
 
 interface CliResult {
   code: number | null;
@@ -45,9 +45,10 @@ describe('signing from the command line: key show, key trust, verify-bag, import
     return { env, dataDir, database };
   }
 
-  function armtrace(at: Instance, ...args: string[]): Promise<CliResult> {
+  async function armtrace(at: Instance, ...args: string[]): Promise<CliResult> {
+    const [command, ...commandArgs] = await armtraceCommand();
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], {
+      const child = spawn(command, [...commandArgs, ...args], {
         cwd: repoRoot,
         env: at.env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { DomainError } from '../../errors.js';
 import { numberProblemMessages, readNumber } from '../../parsing/numbers.js';
 import { siteListQuerySchema, siteTypes, type SiteType } from './schema.js';
 import * as service from './service.js';
+import { sensitivityLevels, type SensitivityLevel } from '../sensitivity/schema.js';
 
 /**
  * The precision in metres as typed (digits of any script, a decimal point or comma), read by the shared number
@@ -51,6 +52,8 @@ export function registerSiteCommands(program: Command): void {
     .option('--recovered-by <who>', 'who recovered the material')
     .option('--recovered-on <date>', 'day of recovery, YYYY-MM-DD')
     .option('--context <text>', 'circumstances of the find', '')
+    .option('--sensitivity <level>', `who may see it: ${sensitivityLevels.join(', ')} (default: the investigation's)`)
+    .option('--sensitivity-reason <text>', 'why it has this sensitivity (required for restricted)')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -67,6 +70,8 @@ export function registerSiteCommands(program: Command): void {
           recoveredBy?: string;
           recoveredOn?: string;
           context: string;
+          sensitivity?: string;
+          sensitivityReason?: string;
           json?: boolean;
         },
         command: Command,
@@ -84,6 +89,8 @@ export function registerSiteCommands(program: Command): void {
             recovered_by: options.recoveredBy,
             recovered_on: options.recoveredOn,
             context: options.context,
+            sensitivity: options.sensitivity as SensitivityLevel | undefined,
+            sensitivity_reason: options.sensitivityReason,
           });
           if (options.json === true) printJson(created);
           else process.stdout.write(`Created site ${created.id} (${created.name})\n`);
@@ -101,6 +108,8 @@ export function registerSiteCommands(program: Command): void {
     .option('--location <"lat, lon">', 'latitude and longitude pasted together, e.g. "36.3412, 43.1789"')
     .option('--precision <metres>', 'how far off the point may be, in metres')
     .option('--clear-location', 'remove the point and its precision')
+    .option('--sensitivity <level>', `who may see it: ${sensitivityLevels.join(', ')}`)
+    .option('--sensitivity-reason <text>', 'why it has this sensitivity (required for restricted)')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -113,6 +122,8 @@ export function registerSiteCommands(program: Command): void {
           location?: string;
           precision?: string;
           clearLocation?: boolean;
+          sensitivity?: string;
+          sensitivityReason?: string;
           json?: boolean;
         },
         command: Command,
@@ -129,6 +140,8 @@ export function registerSiteCommands(program: Command): void {
             ...(options.lon === undefined ? {} : { longitude: options.lon }),
             ...(options.location === undefined ? {} : { location: options.location }),
             ...(options.precision === undefined ? {} : { precision_m: readPrecision(options.precision) }),
+            ...(options.sensitivity === undefined ? {} : { sensitivity: options.sensitivity as SensitivityLevel }),
+            ...(options.sensitivityReason === undefined ? {} : { sensitivity_reason: options.sensitivityReason }),
           });
           if (options.json === true) printJson(updated);
           else

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { BoundingBox } from './schema.js';
+import { whereSensitivityAtMost } from '../sensitivity/repository.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
 
 export async function insertSite(db: Queryable, row: NewRow<'sites'>): Promise<Row<'sites'>> {
   return db.insertInto('sites').values(row).returningAll().executeTakeFirstOrThrow();
@@ -24,6 +26,7 @@ export async function listSites(
   investigationId: string,
   filters: SiteFilters,
   page: { after: string | undefined; limit: number },
+  clearance: SensitivityLevel,
 ): Promise<Row<'sites'>[]> {
   let query = db
     .selectFrom('sites')
@@ -31,6 +34,7 @@ export async function listSites(
     .where('investigation_id', '=', investigationId)
     .orderBy('id')
     .limit(page.limit + 1);
+  query = whereSensitivityAtMost(query, 'sites', clearance);
   if (page.after !== undefined) query = query.where('id', '>', page.after);
   if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
   if (filters.siteType !== undefined) query = query.where('site_type', '=', filters.siteType);
@@ -62,6 +66,7 @@ export async function listLocatedSites(
   db: Queryable,
   investigationId: string,
   siteType: string | undefined,
+  clearance: SensitivityLevel,
 ): Promise<Row<'sites'>[]> {
   let query = db
     .selectFrom('sites')
@@ -71,6 +76,7 @@ export async function listLocatedSites(
     .where('latitude', 'is not', null)
     .where('longitude', 'is not', null)
     .orderBy('id');
+  query = whereSensitivityAtMost(query, 'sites', clearance);
   if (siteType !== undefined) query = query.where('site_type', '=', siteType);
   return query.execute();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sensitivityCreateFields, sensitivityResponseFields, sensitivityUpdateFields } from '../sensitivity/schema.js';
 import { storedText } from '../../db/stored-text.js';
 import { pageQuerySchema, pageSchema } from '../../db/pagination.js';
 import { clientRecordIdSchema } from '../../db/record-ids.js';
@@ -106,6 +107,7 @@ export const siteSchema = z.object({
   version: z.number().int(),
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
+  ...sensitivityResponseFields,
 });
 export type Site = z.infer<typeof siteSchema>;
 export const sitePageSchema = pageSchema(siteSchema);
@@ -239,6 +241,7 @@ export const createSiteBodySchema = z
     recovered_by: storedText().min(1).max(300).nullish(),
     recovered_on: recoveredOnSchema.nullish(),
     context: z.string().max(20_000).default(''),
+    ...sensitivityCreateFields,
   })
   .transform(({ location, ...body }, context) => {
     const before = context.issues.length;
@@ -293,6 +296,7 @@ export const updateSiteBodySchema = z
     recovered_by: storedText().min(1).max(300).nullable().optional(),
     recovered_on: recoveredOnSchema.nullable().optional(),
     context: z.string().max(20_000).optional(),
+    ...sensitivityUpdateFields,
   })
   .transform(({ location, ...body }, context) => {
     const before = context.issues.length;

@@ -17,7 +17,7 @@ import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createSiteBodySchema,
@@ -36,6 +36,14 @@ import {
   type UpdateZoneInput,
   type Zone,
 } from './schema.js';
+import type { SensitivityLevel } from '../sensitivity/schema.js';
+import {
+  clearanceForRole,
+  requireReader,
+  requireVisible,
+  sensitivityForInsert,
+  sensitivityPatch,
+} from '../sensitivity/service.js';
 
 function toSite(row: Row<'sites'>): Site {
   return {
@@ -43,6 +51,7 @@ function toSite(row: Row<'sites'>): Site {
     site_type: row.site_type as SiteType,
     names: row.names as SiteNames,
     area: row.area as SiteArea | null,
+    sensitivity: row.sensitivity as SensitivityLevel,
   };
 }
 
@@ -72,10 +81,12 @@ export async function createSite(
 ): Promise<Site> {
   const parsed = createSiteBodySchema.parse(input);
   return inTransaction(db, async (trx) => {
-    await requireRole(trx, actor, investigationId, 'investigator');
+    const access = await requireRole(trx, actor, investigationId, 'investigator');
+    const sensitivity = sensitivityForInsert(parsed, await clearanceForRole(trx, access.role, investigationId));
     if (parsed.id !== undefined) await requireUnusedRecordId(trx, parsed.id);
     const now = new Date();
     const row = await repository.insertSite(trx, {
+      ...sensitivity,
       id: parsed.id ?? uuidv7(),
       investigation_id: investigationId,
       external_ref: parsed.external_ref ?? null,
@@ -118,7 +129,7 @@ export async function listSites(
   investigationId: string,
   query: SiteListQuery,
 ): Promise<Page<Site>> {
-  await requireRole(db, actor, investigationId, 'viewer');
+  const { clearance } = await requireReader(db, actor, investigationId);
   const rows = await repository.listSites(
     db,
     investigationId,
@@ -129,13 +140,15 @@ export async function listSites(
       includeArchived: query.include_archived,
     },
     { after: query.after, limit: query.limit },
+    clearance,
   );
   return toPage(rows, query.limit, toSite);
 }
 
 export async function getSite(db: Kysely<DB>, actor: Actor, id: string): Promise<Site> {
   const row = await findById(db, 'sites', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  requireVisible(clearance, row, 'Site');
   return toSite(row);
 }
 
@@ -146,8 +159,8 @@ export async function getSitesGeoJson(
   investigationId: string,
   siteType?: SiteType,
 ): Promise<SiteFeatureCollection> {
-  await requireRole(db, actor, investigationId, 'viewer');
-  const rows = await repository.listLocatedSites(db, investigationId, siteType);
+  const { clearance } = await requireReader(db, actor, investigationId);
+  const rows = await repository.listLocatedSites(db, investigationId, siteType, clearance);
   return {
     type: 'FeatureCollection',
     features: rows.map((row) => ({
@@ -171,6 +184,8 @@ export async function updateSite(db: Queryable, actor: Actor, id: string, input:
   return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'sites', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Site');
     requireCanEdit(access, actor, before);
     const latitude = parsed.latitude === undefined ? before.latitude : parsed.latitude;
     const longitude = parsed.longitude === undefined ? before.longitude : parsed.longitude;
@@ -196,7 +211,7 @@ export async function updateSite(db: Queryable, actor: Actor, id: string, input:
         },
       ]);
     }
-    const patch: RowUpdate<'sites'> = {};
+    const patch: RowUpdate<'sites'> = sensitivityPatch(parsed, before, clearance);
     if (parsed.site_type !== undefined) patch.site_type = parsed.site_type;
     if (parsed.name !== undefined) patch.name = parsed.name;
     if (parsed.names !== undefined) patch.names = JSON.stringify(parsed.names);
@@ -227,6 +242,7 @@ export async function archiveSite(db: Kysely<DB>, actor: Actor, id: string, inpu
   return db.transaction().execute(async (trx) => {
     const before = await findForUpdate(trx, 'sites', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Site');
     requireCanEdit(access, actor, before);
     const after = await archiveVersioned(trx, 'sites', before, parsed.version, parsed.reason);
     await recordChange(trx, actor, {
@@ -252,7 +268,8 @@ export async function createZone(db: Queryable, actor: Actor, siteId: string, in
   const parsed = createZoneBodySchema.parse(input);
   return inTransaction(db, async (trx) => {
     const site = await findById(trx, 'sites', siteId);
-    await requireRole(trx, actor, site.investigation_id, 'investigator');
+    const access = await requireRole(trx, actor, site.investigation_id, 'investigator');
+    requireVisible(await clearanceForRole(trx, access.role, site.investigation_id), site, 'Site');
     if (site.archived_at !== null) {
       throw new DomainError('archived', `Site ${siteId} is archived: zones can no longer be added to it.`);
     }
@@ -281,7 +298,8 @@ export async function createZone(db: Queryable, actor: Actor, siteId: string, in
 
 export async function listZones(db: Kysely<DB>, actor: Actor, siteId: string, page: PageQuery): Promise<Page<Zone>> {
   const site = await findById(db, 'sites', siteId);
-  await requireRole(db, actor, site.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, site.investigation_id);
+  requireVisible(clearance, site, 'Site');
   const rows = await repository.listZones(db, siteId, {
     after: page.after,
     limit: page.limit,
@@ -297,7 +315,10 @@ export async function listZones(db: Kysely<DB>, actor: Actor, siteId: string, pa
  */
 export async function getZone(db: Kysely<DB>, actor: Actor, id: string): Promise<Zone> {
   const row = await findById(db, 'zones', id);
-  await requireRole(db, actor, row.investigation_id, 'viewer');
+  const { clearance } = await requireReader(db, actor, row.investigation_id);
+  // A zone of a site the reader may not see is not confirmed either.
+  const site = await findById(db, 'sites', row.site_id);
+  requireVisible(clearance, { id: row.id, sensitivity: site.sensitivity }, 'Zone');
   return toZone(row);
 }
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
-import { toProblem } from '../../http/problem.js';
+import { toProblem, type Problem } from '../../errors.js';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
-import type { Problem } from '../../http/problem.js';
 import type { Site, Zone } from './schema.js';
 
 const square = {

@@ -1,7 +1,7 @@
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { archiveBodySchema, idParamsSchema } from '../investigations/schema.js';
+import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
 import {
   createSourceBodySchema,
   sourceListQuerySchema,

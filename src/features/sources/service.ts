@@ -8,7 +8,7 @@ import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../.
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../investigations/schema.js';
+import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createSourceBodySchema,

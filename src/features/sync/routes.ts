@@ -1,7 +1,7 @@
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { idParamsSchema } from '../investigations/schema.js';
+import { idParamsSchema } from '../../http/params.js';
 import {
   syncOperationListQuerySchema,
   syncOperationPageSchema,
@@ -13,8 +13,8 @@ import { registerUploadRoutes } from './uploads.js';
 
 const tags = ['sync'];
 
-export function registerSyncRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  registerUploadRoutes(app, db, config);
+export function registerSyncRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
+  registerUploadRoutes(app, db, config, store);
   app.post(
     '/sync',
     {

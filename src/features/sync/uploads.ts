@@ -8,14 +8,13 @@ import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
 import type { DB } from '../../db/tables.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, toProblem } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
-import { toProblem } from '../../http/problem.js';
 import type { ApiApp } from '../../http/types.js';
 import type { Actor } from '../access/schema.js';
 import { uploadFieldsSchema } from '../media/schema.js';
 import { addMedia, receiveMediaFile, requireCanAddMedia } from '../media/service.js';
-import { createMediaStore } from '../media/store.js';
+import type { EvidenceStore } from '../../storage/evidence-store.js';
 
 /** Where the tus endpoint is mounted; the upload URL is this path plus the media id. */
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -198,9 +197,12 @@ async function checkNewUpload(db: Kysely<DB>, actor: Actor, metadata: UploadMeta
  * hashed, compared with the SHA-256 the device computed and made evidence by
  * the same service as the multipart upload, with the device's media id.
  */
-export function createUploadServer(db: Kysely<DB>, config: Config): { server: Server; directory: string } {
+export function createUploadServer(
+  db: Kysely<DB>,
+  config: Config,
+  mediaStore: EvidenceStore,
+): { server: Server; directory: string } {
   const directory = path.join(config.dataDir, 'media', 'tmp', 'tus');
-  const mediaStore = createMediaStore(config);
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: UNFINISHED_UPLOAD_LIFETIME_MS });
   const server = new Server({
     path: UPLOADS_PATH,
@@ -282,10 +284,10 @@ export function createUploadServer(db: Kysely<DB>, config: Config): { server: Se
  * request; tus reads the body stream itself. Unfinished uploads older than
  * {@link UNFINISHED_UPLOAD_LIFETIME_MS} are removed when the app starts.
  */
-export function registerUploadRoutes(app: ApiApp, db: Kysely<DB>, config: Config): void {
+export function registerUploadRoutes(app: ApiApp, db: Kysely<DB>, config: Config, store: EvidenceStore): void {
   // Built on first use: the data directory is created only by an upload.
   let upload: ReturnType<typeof createUploadServer> | undefined;
-  const uploadServer = () => (upload ??= createUploadServer(db, config));
+  const uploadServer = () => (upload ??= createUploadServer(db, config, store));
 
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
   for (const url of ['/uploads', '/uploads/', '/uploads/:uploadId']) {

@@ -472,3 +472,8 @@ export async function revokeOtherSessions(db: Queryable, userId: string, keepId:
     .execute();
   return rows.map((row) => row.id);
 }
+
+export async function findUsername(db: Queryable, userId: string): Promise<string> {
+  const row = await db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
+  return row.username;
+}

@@ -53,6 +53,16 @@ function newToken(prefix: string): string {
 }
 
 /**
+ * A user's name by id, for records that show who is meant (a membership).
+ *
+ * @example
+ * const username = await findUsername(trx, membership.user_id);
+ */
+export function findUsername(db: Queryable, userId: string): Promise<string> {
+  return usersRepository.findUsername(db, userId);
+}
+
+/**
  * Creates a user. Only an administrator may, except for the very first user
  * created by the system at start-up.
  *

@@ -4841,6 +4841,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
               next_after: string | null;
             };
@@ -5105,7 +5111,19 @@ export interface paths {
                 | 'other';
               position?: string | null;
               script?: string | null;
+              /**
+               * @description Who may see the record; the investigation's default when left out
+               * @enum {string}
+               */
+              sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason?: string | null;
             }[];
+            /**
+             * @description Who may see the record; the investigation's default when left out
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -5173,6 +5191,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
               markings: {
                 /** Format: uuid */
                 id: string;
@@ -5211,6 +5235,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
             };
           };
@@ -5462,6 +5492,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 site_name: string;
               }[];
             };
@@ -5715,6 +5751,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
               markings: {
                 /** Format: uuid */
                 id: string;
@@ -5753,6 +5795,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
             };
           };
@@ -5974,6 +6022,12 @@ export interface paths {
             tags?: string[];
             fuze_fitted?: ('yes' | 'no' | 'unknown') | null;
             safety_device_fitted?: ('yes' | 'no' | 'unknown') | null;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -6041,6 +6095,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -6305,6 +6365,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -6559,6 +6625,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -7472,6 +7544,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
               next_after: string | null;
             };
@@ -7672,6 +7750,12 @@ export interface paths {
               | 'other';
             position?: string | null;
             script?: string | null;
+            /**
+             * @description Who may see the record; the investigation's default when left out
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -7720,6 +7804,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -7963,6 +8053,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 /** @description Match score (0-1, 1 for identical up to folding); null without q */
                 similarity: number | null;
               }[];
@@ -8239,6 +8335,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 item: {
                   /** Format: uuid */
                   id: string;
@@ -8529,6 +8631,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 item: {
                   /** Format: uuid */
                   id: string;
@@ -9272,6 +9380,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -9471,6 +9585,12 @@ export interface paths {
               | 'other';
             position?: string | null;
             script?: string | null;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -9519,6 +9639,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -9754,6 +9880,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -11599,6 +11731,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
               next_after: string | null;
             };
@@ -11797,6 +11935,13 @@ export interface paths {
             credit?: string;
             licence?: string;
             original_url?: string;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            /** @description Required for restricted */
+            sensitivity_reason?: string;
           } | null;
         };
       };
@@ -11841,6 +11986,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12165,6 +12316,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12447,6 +12604,12 @@ export interface paths {
             licence?: string | null;
             /** @description Where it was first published */
             original_url?: string | null;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -12491,6 +12654,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -13312,6 +13481,12 @@ export interface paths {
                   version: number;
                   archived_at: string | null;
                   archive_reason: string | null;
+                  /**
+                   * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                   * @enum {string}
+                   */
+                  sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                  sensitivity_reason: string | null;
                 };
               }[];
             };
@@ -13551,6 +13726,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -19642,6 +19823,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
               next_after: string | null;
             };
@@ -19843,6 +20030,12 @@ export interface paths {
             confidence: 'confirmed' | 'probable' | 'possible';
             /** @default  */
             notes?: string;
+            /**
+             * @description Who may see the record; the investigation's default when left out
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -19891,6 +20084,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -20121,6 +20320,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -20325,6 +20530,12 @@ export interface paths {
              */
             confidence?: 'confirmed' | 'probable' | 'possible';
             notes?: string;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -20373,6 +20584,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -20608,6 +20825,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -20842,6 +21065,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 /** @description Null for a claim about the item itself; else the item’s lot marking the claim is about */
                 inherited_from_lot: string | null;
                 /** @description Claims of the same event that contradict this one (another actor, or dates that cannot both be true); both are kept and shown, never merged */
@@ -21296,6 +21525,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
                 /** @description Claims of the same event that contradict this one (another actor, or dates that cannot both be true); both are kept and shown, never merged */
                 conflicts_with: string[];
               }[];
@@ -24699,6 +24934,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the report’s own text; data shows as entered */
           lang?: 'en' | 'ar' | 'fr';
           /** @description The day ages are measured on (YYYY-MM-DD); today by default */
@@ -24898,6 +25137,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the report’s own text; data shows as entered */
           lang?: 'en' | 'ar' | 'fr';
           /** @description The day ages are measured on (YYYY-MM-DD); today by default */
@@ -25108,6 +25351,17 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /**
+             * @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors).
+             * @default internal
+             * @enum {string}
+             */
+            profile?: 'internal' | 'partner' | 'public';
+            /**
+             * @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10)
+             * @default 10
+             */
+            grid_km?: number;
             /**
              * @description Language of the report’s own text; data shows as entered
              * @default en
@@ -28402,6 +28656,899 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/investigations/{id}/sensitivity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The default sensitivity of new records, the roles that see restricted records, and your clearance */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              default_sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              default_sensitivity_reason: string | null;
+              /** @description Roles besides owners that see restricted records (owners always do) */
+              restricted_roles: {
+                /**
+                 * @description A role below owner
+                 * @enum {string}
+                 */
+                role: 'editor' | 'investigator' | 'viewer';
+                /** Format: uuid */
+                granted_by: string;
+                granted_at: string;
+              }[];
+              /**
+               * @description The highest level you may see in this investigation
+               * @enum {string}
+               */
+              clearance: 'public' | 'partners' | 'internal' | 'restricted';
+              /** @description The investigation’s version (send it back to change the default) */
+              version: number;
+              /** @description Whether you may change the default and the grants (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/sensitivity/default': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the sensitivity new records take when none is given (owners; audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The investigation’s version you read; a stale one gets 409 */
+            version: number;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            default_sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+            default_sensitivity_reason?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              default_sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              default_sensitivity_reason: string | null;
+              /** @description Roles besides owners that see restricted records (owners always do) */
+              restricted_roles: {
+                /**
+                 * @description A role below owner
+                 * @enum {string}
+                 */
+                role: 'editor' | 'investigator' | 'viewer';
+                /** Format: uuid */
+                granted_by: string;
+                granted_at: string;
+              }[];
+              /**
+               * @description The highest level you may see in this investigation
+               * @enum {string}
+               */
+              clearance: 'public' | 'partners' | 'internal' | 'restricted';
+              /** @description The investigation’s version (send it back to change the default) */
+              version: number;
+              /** @description Whether you may change the default and the grants (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/investigations/{id}/sensitivity/restricted-roles/{role}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Let a role see the investigation’s restricted records (owners; audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** @description A role below owner */
+          role: 'editor' | 'investigator' | 'viewer';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              default_sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              default_sensitivity_reason: string | null;
+              /** @description Roles besides owners that see restricted records (owners always do) */
+              restricted_roles: {
+                /**
+                 * @description A role below owner
+                 * @enum {string}
+                 */
+                role: 'editor' | 'investigator' | 'viewer';
+                /** Format: uuid */
+                granted_by: string;
+                granted_at: string;
+              }[];
+              /**
+               * @description The highest level you may see in this investigation
+               * @enum {string}
+               */
+              clearance: 'public' | 'partners' | 'internal' | 'restricted';
+              /** @description The investigation’s version (send it back to change the default) */
+              version: number;
+              /** @description Whether you may change the default and the grants (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Withdraw a role’s sight of restricted records (owners; audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          /** @description A role below owner */
+          role: 'editor' | 'investigator' | 'viewer';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              default_sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              default_sensitivity_reason: string | null;
+              /** @description Roles besides owners that see restricted records (owners always do) */
+              restricted_roles: {
+                /**
+                 * @description A role below owner
+                 * @enum {string}
+                 */
+                role: 'editor' | 'investigator' | 'viewer';
+                /** Format: uuid */
+                granted_by: string;
+                granted_at: string;
+              }[];
+              /**
+               * @description The highest level you may see in this investigation
+               * @enum {string}
+               */
+              clearance: 'public' | 'partners' | 'internal' | 'restricted';
+              /** @description The investigation’s version (send it back to change the default) */
+              version: number;
+              /** @description Whether you may change the default and the grants (owners) */
+              can_change: boolean;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/investigations/{id}/audit': {
     parameters: {
       query?: never;
@@ -28637,6 +29784,205 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/investigations/{id}/site.tar': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public site (public profile) as one tar file: index.html (report and map of generalised points, no outside hosts), data/investigation.json, data/sites.geojson, photo copies without metadata (owners and editors) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Language of the page */
+          lang?: 'en' | 'ar' | 'fr';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The tar archive of the site folder */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': unknown;
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-tar': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/investigations/{id}/export.json': {
     parameters: {
       query?: never;
@@ -28644,10 +29990,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every record of the investigation, archived ones included, with the audit-chain head */
+    /** Every record of the investigation the profile lets out (internal: all, archived ones included), with the audit-chain head and the profile that made it */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
         header?: never;
         path: {
           id: string;
@@ -28847,6 +30198,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
           /** @description Language of the labels written beside the codes */
           lang?: 'en' | 'ar' | 'fr';
         };
@@ -29380,7 +30735,12 @@ export interface paths {
     /** The investigation as a BagIt bag (RFC 8493) in one tar file: records, originals, checksum manifests, audit-chain head, the instance’s signature of the tag manifest and, with a TSA configured, an RFC 3161 token over the tag manifest (header x-armtrace-timestamp: token, timestamp_failed or not_configured); its length is sent first */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who the output is for. internal (default): what members see. partner: publishable records up to the partners sensitivity, no personal data (owners and editors). public: published public records, coordinates on a grid, no personal data, notes or source identities (owners and editors). */
+          profile?: 'internal' | 'partner' | 'public';
+          /** @description public profile: size in km of the grid cells coordinates are moved to the centre of (1–1000, default 10) */
+          grid_km?: number;
+        };
         header?: never;
         path: {
           id: string;
@@ -31894,6 +33254,12 @@ export interface paths {
                 version: number;
                 archived_at: string | null;
                 archive_reason: string | null;
+                /**
+                 * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+                 * @enum {string}
+                 */
+                sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+                sensitivity_reason: string | null;
               }[];
               next_after: string | null;
             };
@@ -32115,6 +33481,12 @@ export interface paths {
             recovered_on?: string | null;
             /** @default  */
             context?: string;
+            /**
+             * @description Who may see the record; the investigation's default when left out
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -32167,6 +33539,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -32627,6 +34005,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -32843,6 +34227,12 @@ export interface paths {
             recovered_by?: string | null;
             recovered_on?: string | null;
             context?: string;
+            /**
+             * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+             * @enum {string}
+             */
+            sensitivity?: 'public' | 'partners' | 'internal' | 'restricted';
+            sensitivity_reason?: string | null;
           };
         };
       };
@@ -32895,6 +34285,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -33134,6 +34530,12 @@ export interface paths {
               version: number;
               archived_at: string | null;
               archive_reason: string | null;
+              /**
+               * @description Who may see the record: public (may be published), partners, internal (members), restricted (owners and granted roles)
+               * @enum {string}
+               */
+              sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
+              sensitivity_reason: string | null;
             };
           };
         };
@@ -36250,6 +37652,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36259,6 +37672,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -36514,6 +37928,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36523,6 +37948,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -36776,6 +38202,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -36785,6 +38222,7 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
@@ -37038,6 +38476,17 @@ export interface paths {
                 };
                 at: string;
               } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
               /** @description The record as it was verified (from the audit log), when it changed since */
               verified_values: {
                 [key: string]: unknown;
@@ -37047,6 +38496,282 @@ export interface paths {
                 submit: boolean;
                 verify: boolean;
                 publish: boolean;
+                unpublish: boolean;
+              };
+              /** @description Why the caller may not verify or publish it, when they may not */
+              refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/records/{kind}/{id}/review/unpublish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a publication back, with a reason (owners; published → verified, or submitted when never verified; 409 not_published) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Kind of record under review */
+          kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version you reviewed; a record changed since gets 409 */
+            version: number;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Kind of record under review
+               * @enum {string}
+               */
+              kind: 'site' | 'item' | 'marking' | 'provenance_claim' | 'media';
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              investigation_id: string;
+              /**
+               * @description Review state of a record
+               * @enum {string}
+               */
+              state: 'draft' | 'submitted' | 'verified' | 'published';
+              /** @description The record’s current version (content changes only) */
+              version: number;
+              created_by: {
+                /** Format: uuid */
+                id: string;
+                username: string;
+                display_name: string;
+              };
+              /** @description The last verification, kept when a correction sends the record back to submitted */
+              verified: {
+                /** @description The version that was verified; older than `version` after a correction */
+                version: number;
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                /** @description Whether the verified version is still the current one */
+                current: boolean;
+              } | null;
+              /** @description The last publication */
+              published: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+              } | null;
+              /** @description The last time an owner took the record back from publication, and why */
+              unpublished: {
+                by: {
+                  /** Format: uuid */
+                  id: string;
+                  username: string;
+                  display_name: string;
+                };
+                at: string;
+                reason: string;
+              } | null;
+              /** @description The record as it was verified (from the audit log), when it changed since */
+              verified_values: {
+                [key: string]: unknown;
+              } | null;
+              /** @description What the caller may do now (the server checks again on each action) */
+              allowed: {
+                submit: boolean;
+                verify: boolean;
+                publish: boolean;
+                unpublish: boolean;
               };
               /** @description Why the caller may not verify or publish it, when they may not */
               refusal: ('role' | 'own_record' | 'state' | 'publication_rule') | null;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, call, type Media, type SimilarMedia, type Source } from '../api/client';
 import { isImage, mediaUrls } from '../api/media';
 import { useI18n } from '../i18n/i18n';
@@ -106,9 +106,12 @@ export function MediaGallery({
   media,
   sources,
   markingText,
+  extra,
 }: {
   media: Media[];
   sources: readonly Source[] | undefined;
+  /** More for each file, below its card's actions (its review on a record's page). */
+  extra?: (media: Media) => ReactNode;
   /** Text of the marking a photo is linked to, when it shows a marking rather than the whole item. */
   markingText?: (markingId: string) => string | undefined;
 }) {
@@ -224,6 +227,7 @@ export function MediaGallery({
                 </a>
               </div>
               {record.perceptual_hash !== null && <SimilarImages mediaId={record.id} />}
+              {extra?.(record)}
             </div>
           </li>
         );

@@ -1,4 +1,5 @@
-import { api, call, readAllPages } from '../api/client';
+import type { ReactNode } from 'react';
+import { api, call, readAllPages, type Media } from '../api/client';
 import { listMediaOf, type MediaTarget } from '../api/media';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n/i18n';
@@ -11,10 +12,13 @@ export function MediaSection({
   investigationId,
   target,
   markingText,
+  extra,
 }: {
   investigationId: string;
   target: MediaTarget;
   markingText?: (markingId: string) => string | undefined;
+  /** More for each file (its review panel, given by the record's page). */
+  extra?: (media: Media) => ReactNode;
 }) {
   const { t } = useI18n();
   const targetKey = 'siteId' in target ? `site:${target.siteId}` : `item:${target.itemId}:${target.markingIds?.join()}`;
@@ -40,7 +44,9 @@ export function MediaSection({
       {media.data === undefined && media.error === undefined ? (
         <Loading />
       ) : (
-        media.data !== undefined && <MediaGallery media={media.data} sources={sources.data} markingText={markingText} />
+        media.data !== undefined && (
+          <MediaGallery media={media.data} sources={sources.data} markingText={markingText} extra={extra} />
+        )
       )}
       <h3>{t('photos.add')}</h3>
       <PhotoUpload investigationId={investigationId} link={link} onUploaded={media.reload} />

@@ -42,6 +42,8 @@ const messageByCode: Record<string, MessageKey> = {
   review_own_record: 'error.reviewOwnRecord',
   review_state_invalid: 'error.reviewStateInvalid',
   publication_not_allowed: 'error.publicationNotAllowed',
+  not_published: 'error.notPublished',
+  unpublish_not_allowed: 'error.unpublishNotAllowed',
   timestamp_failed: 'error.timestampFailed',
   timestamp_not_configured: 'error.timestampNotConfigured',
   database_unavailable: 'error.databaseUnavailable',

@@ -1,6 +1,6 @@
-import { describeDifferences, matchMarking } from '../../../src/features/markings/distance.js';
-import { foldMarking } from '../../../src/features/markings/normalize.js';
-import { parseMarkingQuery } from '../../../src/features/markings/query.js';
+import { describeDifferences, matchMarking } from '../../../src/parsing/marking-distance.js';
+import { foldMarking } from '../../../src/parsing/marking-text.js';
+import { parseMarkingQuery } from '../../../src/parsing/marking-query.js';
 import type { Vault } from './vault';
 
 // The field pack: what capture needs of an investigation, downloaded into the encrypted store before going where

@@ -20,6 +20,9 @@ export function ArchiveButton({
   onArchived,
   label,
   title,
+  intro,
+  confirmLabel,
+  danger = true,
   disabled = false,
 }: {
   /** Archives the record; a rejection (an ApiError) is shown in the dialog. */
@@ -30,6 +33,12 @@ export function ArchiveButton({
   label?: string;
   /** The dialog's heading; "Archive this record" when not given. */
   title?: string;
+  /** What the step does, under the heading; the archive's explanation when not given. */
+  intro?: string;
+  /** The confirming button's text; "Archive" when not given. */
+  confirmLabel?: string;
+  /** Whether the opening button looks like a destructive action (archiving does). */
+  danger?: boolean;
   disabled?: boolean;
 }) {
   const { t } = useI18n();
@@ -74,7 +83,13 @@ export function ArchiveButton({
   const reasonError = missing ? t('record.archive.reasonRequired') : errors.reason;
   return (
     <>
-      <button type="button" className="button-danger" ref={openerRef} onClick={open} disabled={disabled}>
+      <button
+        type="button"
+        className={danger ? 'button-danger' : 'button'}
+        ref={openerRef}
+        onClick={open}
+        disabled={disabled}
+      >
         {label ?? t('record.archive.button')}
       </button>
       <dialog
@@ -86,7 +101,7 @@ export function ArchiveButton({
       >
         <form noValidate onSubmit={(event) => void submit(event)}>
           <h2 id={`${id}-title`}>{title ?? t('record.archive.title')}</h2>
-          <p id={`${id}-intro`}>{t('record.archive.intro')}</p>
+          <p id={`${id}-intro`}>{intro ?? t('record.archive.intro')}</p>
           <Field label={t('record.archive.reason')} hint={t('record.archive.reasonHint')} error={reasonError}>
             {(control) => (
               <textarea
@@ -102,7 +117,7 @@ export function ArchiveButton({
           {error !== undefined && errors.reason === undefined && <ErrorNotice error={error} />}
           <div className="actions">
             <button type="submit" className="button-danger" disabled={busy}>
-              {t('record.archive.confirm')}
+              {confirmLabel ?? t('record.archive.confirm')}
             </button>
             <button type="button" onClick={close}>
               {t('common.cancel')}

@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
 import { useServerList } from '../../components/serverList';
-import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
+import { SortedListTable } from '../../components/SortedListTable';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { useAction } from '../people/useAction';
@@ -172,56 +172,39 @@ export function TokensSection() {
       {(rows) => (
         <>
           <ErrorNotice error={action.error} />
-          <div className="filters" role="search" aria-label={t('account.filterTokens')}>
-            <Field label={t('account.filterTokens')}>
-              {(control) => (
-                <input
-                  {...control}
-                  type="search"
-                  dir="auto"
-                  value={filter}
-                  onChange={(event) => setFilter(event.target.value)}
-                />
-              )}
-            </Field>
-            <SortMenu list={tokens} labels={labels} />
-          </div>
-          <div className="table-wrap">
-            <table aria-busy={tokens.loading}>
-              <caption className="visually-hidden">{t('account.tokensTitle')}</caption>
-              <thead>
-                <tr>
-                  <SortHeader list={tokens} sortKey="name" label={labels.name} />
-                  <SortHeader list={tokens} sortKey="created" label={labels.created} />
-                  <SortHeader list={tokens} sortKey="last_used" label={labels.last_used} />
-                  <th scope="col">{t('account.state')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((token) => (
-                  <tr key={token.id}>
-                    <th scope="row">
-                      <bdi dir="auto">{token.name}</bdi>
-                      <br />
-                      <span className="muted">{t(`account.scope.${token.scope}`)}</span>
-                    </th>
-                    <td>{formatDateTime(token.created_at)}</td>
-                    <td>{token.last_used_at === null ? t('account.never') : formatDateTime(token.last_used_at)}</td>
-                    <td>
-                      {tokenState(token) === 'active' ? (
-                        <button type="button" disabled={action.busy} onClick={() => revoke(token)}>
-                          {t('account.revokeToken', { name: token.name })}
-                        </button>
-                      ) : (
-                        t(`account.tokenState.${tokenState(token)}`)
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <PageNav list={tokens} caption={t('account.tokensTitle')} />
+          <SortedListTable
+            list={tokens}
+            caption={t('account.tokensTitle')}
+            filter={{ label: t('account.filterTokens'), value: filter, onChange: setFilter }}
+            sortLabels={labels}
+            columns={[
+              { sortKey: 'name', label: labels.name },
+              { sortKey: 'created', label: labels.created },
+              { sortKey: 'last_used', label: labels.last_used },
+              { label: t('account.state') },
+            ]}
+          >
+            {rows.map((token) => (
+              <tr key={token.id}>
+                <th scope="row">
+                  <bdi dir="auto">{token.name}</bdi>
+                  <br />
+                  <span className="muted">{t(`account.scope.${token.scope}`)}</span>
+                </th>
+                <td>{formatDateTime(token.created_at)}</td>
+                <td>{token.last_used_at === null ? t('account.never') : formatDateTime(token.last_used_at)}</td>
+                <td>
+                  {tokenState(token) === 'active' ? (
+                    <button type="button" disabled={action.busy} onClick={() => revoke(token)}>
+                      {t('account.revokeToken', { name: token.name })}
+                    </button>
+                  ) : (
+                    t(`account.tokenState.${tokenState(token)}`)
+                  )}
+                </td>
+              </tr>
+            ))}
+          </SortedListTable>
         </>
       )}
     </LoadedSection>

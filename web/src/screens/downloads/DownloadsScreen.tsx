@@ -1,11 +1,24 @@
 import { useState } from 'react';
-import { ApiError } from '../../api/client';
+import { ApiError, api, call } from '../../api/client';
 import { downloadFile, type TransferProgress } from '../../api/transfer';
 import { TransferProgressBar } from '../../components/TransferProgress';
 import { ErrorNotice } from '../../components/ui';
-import { useDocumentTitle } from '../../hooks';
+import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { TableExports } from './TableExports';
+
+/** The export profiles (src/features/export/profiles.ts); partner and public: owners and editors only. */
+export type ExportProfile = 'internal' | 'partner' | 'public';
+const releasingRoles: readonly string[] = ['owner', 'editor'];
+
+/** The query parameters of a profile: nothing for internal (the server's default). */
+export function profileQuery(profile: ExportProfile): string {
+  return profile === 'internal' ? '' : `profile=${profile}`;
+}
+
+function withQuery(url: string, query: string): string {
+  return query === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
 
 type Kind = 'json' | 'bag' | 'html' | 'pdf';
 
@@ -81,14 +94,21 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
   useDocumentTitle(t('transfer.downloads.title'));
   const [lang, setLang] = useState<'en' | 'ar' | 'fr'>(locale);
   const [states, setStates] = useState<Partial<Record<Kind, State>>>({});
+  const [profile, setProfile] = useState<ExportProfile>('internal');
+  const investigation = useLoad(
+    () => call(api.GET('/api/v1/investigations/{id}', { params: { path: { id: investigationId } } })),
+    [investigationId],
+  );
+  const mayRelease = releasingRoles.includes(investigation.data?.my_role ?? 'viewer');
+  const suffix = profile === 'internal' ? '' : `-${profile}`;
   const update = (kind: Kind, state: State) => setStates((previous) => ({ ...previous, [kind]: state }));
 
   const start = async (download: Download) => {
     update(download.kind, { running: true });
     try {
       const saved = await downloadFile(
-        download.url(investigationId, lang),
-        download.fallbackName(investigationId, lang),
+        withQuery(download.url(investigationId, lang), profileQuery(profile)),
+        download.fallbackName(investigationId, lang).replace(/(\.[a-z]+)$/, `${suffix}$1`),
         (progress) => update(download.kind, { running: true, progress }),
       );
       update(download.kind, { saved });
@@ -114,6 +134,23 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
             Français
           </option>
         </select>
+      </label>
+      <label className="field">
+        <span>{t('transfer.downloads.profile')}</span>
+        <select
+          value={profile}
+          onChange={(event) => setProfile(event.target.value as ExportProfile)}
+          aria-describedby="download-profile-help"
+        >
+          <option value="internal">{t('transfer.downloads.profileInternal')}</option>
+          <option value="partner" disabled={!mayRelease}>
+            {t('transfer.downloads.profilePartner')}
+          </option>
+          <option value="public" disabled={!mayRelease}>
+            {t('transfer.downloads.profilePublic')}
+          </option>
+        </select>
+        <small id="download-profile-help">{t('transfer.downloads.profileHelp')}</small>
       </label>
       <ul className="download-list">
         {downloads.map((download) => {
@@ -148,7 +185,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
           );
         })}
       </ul>
-      <TableExports investigationId={investigationId} lang={lang} />
+      <TableExports investigationId={investigationId} lang={lang} profile={profile} />
     </div>
   );
 }

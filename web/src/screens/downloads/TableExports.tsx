@@ -1,3 +1,4 @@
+import { profileQuery, type ExportProfile } from './DownloadsScreen';
 import { useState } from 'react';
 import { downloadFile, type TransferProgress } from '../../api/transfer';
 import { TransferProgressBar } from '../../components/TransferProgress';
@@ -58,7 +59,15 @@ const leftOutHeader = 'armtrace-left-out';
  * KML, with the labels of controlled values in the chosen language. After a map file, says how many records
  * without a point were left out of it.
  */
-export function TableExports({ investigationId, lang }: { investigationId: string; lang: string }) {
+export function TableExports({
+  investigationId,
+  lang,
+  profile = 'internal',
+}: {
+  investigationId: string;
+  lang: string;
+  profile?: ExportProfile;
+}) {
   const { t, formatNumber } = useI18n();
   const [states, setStates] = useState<Partial<Record<Table, State>>>({});
   const update = (table: Table, state: State) => setStates((previous) => ({ ...previous, [table]: state }));
@@ -66,10 +75,12 @@ export function TableExports({ investigationId, lang }: { investigationId: strin
   const start = async (table: Table, format: Format) => {
     update(table, { running: true, format });
     const file = `${table}.${format}`;
-    const url = `/api/v1/investigations/${encodeURIComponent(investigationId)}/exports/${file}?lang=${lang}`;
+    const url = `/api/v1/investigations/${encodeURIComponent(investigationId)}/exports/${file}?lang=${lang}${profile === 'internal' ? '' : `&${profileQuery(profile)}`}`;
     try {
-      const saved = await downloadFile(url, `${table}-${investigationId}-${lang}.${format}`, (progress) =>
-        update(table, { running: true, format, progress }),
+      const saved = await downloadFile(
+        url,
+        `${table}-${investigationId}-${lang}${profile === 'internal' ? '' : `-${profile}`}.${format}`,
+        (progress) => update(table, { running: true, format, progress }),
       );
       const leftOut = saved.header(leftOutHeader);
       update(table, {

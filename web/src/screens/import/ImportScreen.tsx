@@ -170,6 +170,9 @@ export function ImportScreen({ investigationId }: { investigationId: string }) {
   return (
     <div className="page">
       <h1>{t('transfer.import.title')}</h1>
+      <p>
+        <Link to={paths.importForms(investigationId)}>{t('forms.import.link')}</Link>
+      </p>
       {!mayImport ? (
         <p className="notice notice-warning">{t('transfer.import.notAllowed')}</p>
       ) : step.kind === 'done' ? (

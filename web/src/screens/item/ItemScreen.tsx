@@ -10,6 +10,7 @@ import { DisposalForm } from './DisposalForm';
 import { useItemFields } from './itemFields';
 import { ItemRecordActions } from './ItemRecordActions';
 import { ReviewPanel } from '../review/ReviewPanel';
+import { MediaReviewToggle } from '../review/RecordReviewToggle';
 import { MarkingsSection } from './MarkingsSection';
 import { ItemTracing } from '../provenance/ItemTracing';
 import { labelsOf } from '../site/siteFields';
@@ -118,6 +119,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
         investigationId={investigationId}
         target={{ itemId, markingIds: data.markings.map((marking) => marking.id) }}
         markingText={(markingId) => data.markings.find((marking) => marking.id === markingId)?.text}
+        extra={(media) => <MediaReviewToggle media={media} />}
       />
 
       <ReviewPanel kind="item" recordId={itemId} refreshKey={data.version} />

@@ -9,8 +9,9 @@ import { AddMarkingForm } from './AddMarkingForm';
 import type { ItemRecord, MarkingRecord } from './itemApi';
 import { useMarkingFields } from './itemFields';
 import { MarkingEditForm } from './MarkingEditForm';
+import { ReviewPanel } from '../review/ReviewPanel';
 
-type Open = { markingId: string; mode: 'edit' | 'history' } | undefined;
+type Open = { markingId: string; mode: 'edit' | 'history' | 'review' } | undefined;
 
 /**
  * The item's markings: each can be corrected and archived (by those who may change the item) and its history
@@ -113,6 +114,20 @@ export function MarkingsSection({
                         >
                           {t('edit.showHistory')}
                         </button>
+                        <button
+                          type="button"
+                          aria-label={t('review.panel.titleOf', { record: name(marking) })}
+                          aria-expanded={open?.markingId === marking.id && open.mode === 'review'}
+                          onClick={() =>
+                            setOpen(
+                              open?.markingId === marking.id && open.mode === 'review'
+                                ? undefined
+                                : { markingId: marking.id, mode: 'review' },
+                            )
+                          }
+                        >
+                          {t('review.panel.show')}
+                        </button>
                       </div>
                     </td>
                   </tr>
@@ -123,8 +138,11 @@ export function MarkingsSection({
         </div>
       )}
       {opened !== undefined && open?.mode === 'edit' && (
+        // Keyed by the marking alone, not its version: the list reloads while the form is open (after "use the
+        // current version", or a change made elsewhere), and a remount then would silently drop what the user typed
+        // since. The form keeps its own base version (useVersionedEdit).
         <MarkingEditForm
-          key={`${opened.id}-${opened.version}`}
+          key={opened.id}
           marking={opened}
           onReload={onChanged}
           onDone={(saved) => {
@@ -140,6 +158,15 @@ export function MarkingsSection({
           refreshKey={opened.version}
           title={t('edit.marking.historyTitle', { text: name(opened) })}
           fieldLabels={historyLabels}
+        />
+      )}
+      {opened !== undefined && open?.mode === 'review' && (
+        <ReviewPanel
+          kind="marking"
+          recordId={opened.id}
+          refreshKey={opened.version}
+          title={t('review.panel.titleOf', { record: name(opened) })}
+          headingLevel={3}
         />
       )}
       <AddMarkingForm investigationId={item.investigation_id} itemId={item.id} onAdded={onChanged} />

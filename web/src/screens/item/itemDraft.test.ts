@@ -27,6 +27,8 @@ const item: ItemRecord = {
   version: 2,
   archived_at: null,
   archive_reason: null,
+  sensitivity: 'internal',
+  sensitivity_reason: null,
   markings: [],
 };
 

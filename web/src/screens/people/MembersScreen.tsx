@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
 import { useServerList } from '../../components/serverList';
-import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
+import { SortedListTable } from '../../components/SortedListTable';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -202,38 +202,21 @@ export function MembersScreen({ investigationId }: { investigationId: string }) 
       >
         {(rows) => (
           <>
-            <div className="filters" role="search" aria-label={t('people.filterMembers')}>
-              <Field label={t('people.filterMembers')}>
-                {(control) => (
-                  <input
-                    {...control}
-                    type="search"
-                    dir="auto"
-                    value={filter}
-                    onChange={(event) => setFilter(event.target.value)}
-                  />
-                )}
-              </Field>
-              <SortMenu list={members} labels={labels} />
-            </div>
-            <div className="table-wrap">
-              <table aria-busy={members.loading}>
-                <caption className="visually-hidden">{t('people.members')}</caption>
-                <thead>
-                  <tr>
-                    <SortHeader list={members} sortKey="username" label={labels.username} />
-                    <SortHeader list={members} sortKey="role" label={labels.role} />
-                    <SortHeader list={members} sortKey="created" label={labels.created} />
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((member) => (
-                    <MemberRow key={member.id} member={member} canManage={canManage} onChanged={members.reload} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <PageNav list={members} caption={t('people.members')} />
+            <SortedListTable
+              list={members}
+              caption={t('people.members')}
+              filter={{ label: t('people.filterMembers'), value: filter, onChange: setFilter }}
+              sortLabels={labels}
+              columns={[
+                { sortKey: 'username', label: labels.username },
+                { sortKey: 'role', label: labels.role },
+                { sortKey: 'created', label: labels.created },
+              ]}
+            >
+              {rows.map((member) => (
+                <MemberRow key={member.id} member={member} canManage={canManage} onChanged={members.reload} />
+              ))}
+            </SortedListTable>
           </>
         )}
       </LoadedSection>

@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError, call, type ResponseOf } from '../../api/client';
 import { useServerList } from '../../components/serverList';
-import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
+import { SortedListTable } from '../../components/SortedListTable';
 import { ErrorNotice, Field, LoadedSection } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -158,6 +158,12 @@ export function UsersScreen() {
           )
         : Promise.resolve({ items: [], next_after: null }),
   });
+  const userSortLabels = {
+    username: t('people.username'),
+    created: t('people.since'),
+    display_name: t('people.displayName'),
+    is_admin: t('people.admin'),
+  };
   return (
     <div className="page">
       <h1>{t('people.usersTitle')}</h1>
@@ -174,59 +180,34 @@ export function UsersScreen() {
         >
           {() => (
             <>
-              <div className="filters" role="search" aria-label={t('people.filterUsers')}>
-                <Field label={t('people.filterUsers')}>
-                  {(control) => (
-                    <input
-                      {...control}
-                      type="search"
-                      dir="auto"
-                      value={filter}
-                      onChange={(event) => setFilter(event.target.value)}
-                    />
-                  )}
-                </Field>
-                <SortMenu
-                  list={users}
-                  labels={{
-                    username: t('people.username'),
-                    created: t('people.since'),
-                    display_name: t('people.displayName'),
-                    is_admin: t('people.admin'),
-                  }}
-                />
-              </div>
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">{t('people.users')}</caption>
-                  <thead>
-                    <tr>
-                      <SortHeader list={users} sortKey="username" label={t('people.username')} />
-                      <SortHeader list={users} sortKey="created" label={t('people.since')} />
-                      <th scope="col">{t('people.actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(users.rows ?? []).map((user) => (
-                      <tr key={user.id}>
-                        <th scope="row">
-                          <bdi dir="ltr">{user.username}</bdi>
-                          {user.is_admin && <span className="muted"> · {t('people.admin')}</span>}
-                          <br />
-                          <bdi dir="auto" className="muted">
-                            {user.display_name}
-                          </bdi>
-                        </th>
-                        <td>{formatDateTime(user.created_at)}</td>
-                        <td>
-                          <UserActions user={user} isSelf={user.id === myId} onChanged={users.reload} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <PageNav list={users} caption={t('people.users')} />
+              <SortedListTable
+                list={users}
+                caption={t('people.users')}
+                filter={{ label: t('people.filterUsers'), value: filter, onChange: setFilter }}
+                sortLabels={userSortLabels}
+                columns={[
+                  { sortKey: 'username', label: t('people.username') },
+                  { sortKey: 'created', label: t('people.since') },
+                  { label: t('people.actions') },
+                ]}
+              >
+                {(users.rows ?? []).map((user) => (
+                  <tr key={user.id}>
+                    <th scope="row">
+                      <bdi dir="ltr">{user.username}</bdi>
+                      {user.is_admin && <span className="muted"> · {t('people.admin')}</span>}
+                      <br />
+                      <bdi dir="auto" className="muted">
+                        {user.display_name}
+                      </bdi>
+                    </th>
+                    <td>{formatDateTime(user.created_at)}</td>
+                    <td>
+                      <UserActions user={user} isSelf={user.id === myId} onChanged={users.reload} />
+                    </td>
+                  </tr>
+                ))}
+              </SortedListTable>
             </>
           )}
         </LoadedSection>

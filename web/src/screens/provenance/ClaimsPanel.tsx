@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { api, call, readAllPages } from '../../api/client';
 import { ErrorNotice, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
-import { useI18n } from '../../i18n/i18n';
+import { isolate, useI18n } from '../../i18n/i18n';
+import { RecordReviewToggle } from '../review/RecordReviewToggle';
 import { ArchiveButton } from '../../components/record/ArchiveButton';
 import { useAccess, useActors } from '../trace-requests/data';
 import { ClaimForm, type ClaimFormLists } from './ClaimForm';
@@ -52,7 +53,7 @@ export function ClaimsPanel({
   claims: readonly TimelineClaim[];
   onChanged: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const access = useAccess(investigationId);
   const { lists, error, reload } = useClaimLists(investigationId);
   const [editing, setEditing] = useState<string | undefined>(undefined);
@@ -68,44 +69,60 @@ export function ClaimsPanel({
     onChanged();
   };
 
+  const claimName = (claim: TimelineClaim) => {
+    const actor = claim.actor_id === null ? undefined : names.actor(claim.actor_id);
+    const event = label('provenanceEvent', claim.event_type);
+    return actor === undefined ? event : `${event} · ${isolate(actor)}`;
+  };
+  const claimActions = (claim: TimelineClaim) =>
+    access.canChange(claim) &&
+    (editing === claim.id ? (
+      <ClaimForm
+        investigationId={investigationId}
+        target={target}
+        claim={claim}
+        lists={lists}
+        onSaved={saved}
+        onCancel={() => setEditing(undefined)}
+      />
+    ) : (
+      <p className="actions">
+        <button type="button" className="button-link" onClick={() => setEditing(claim.id)}>
+          {t('claims.edit')}
+        </button>
+        <ArchiveButton
+          label={t('claims.archive')}
+          title={t('claims.archive')}
+          onArchive={(reason) =>
+            call(
+              api.POST('/api/v1/provenance-claims/{id}/archive', {
+                params: { path: { id: claim.id } },
+                body: { version: claim.version, reason },
+              }),
+            )
+          }
+          onArchived={saved}
+        />
+      </p>
+    ));
+
   return (
     <>
       <ProvenanceTimeline
         claims={claims}
         names={names}
         investigationId={investigationId}
-        actions={(claim) =>
-          access.canChange(claim) &&
-          (editing === claim.id ? (
-            <ClaimForm
-              investigationId={investigationId}
-              target={target}
-              claim={claim}
-              lists={lists}
-              onSaved={saved}
-              onCancel={() => setEditing(undefined)}
+        actions={(claim) => (
+          <>
+            {claimActions(claim)}
+            <RecordReviewToggle
+              kind="provenance_claim"
+              recordId={claim.id}
+              refreshKey={claim.version}
+              name={claimName(claim)}
             />
-          ) : (
-            <p className="actions">
-              <button type="button" className="button-link" onClick={() => setEditing(claim.id)}>
-                {t('claims.edit')}
-              </button>
-              <ArchiveButton
-                label={t('claims.archive')}
-                title={t('claims.archive')}
-                onArchive={(reason) =>
-                  call(
-                    api.POST('/api/v1/provenance-claims/{id}/archive', {
-                      params: { path: { id: claim.id } },
-                      body: { version: claim.version, reason },
-                    }),
-                  )
-                }
-                onArchived={saved}
-              />
-            </p>
-          ))
-        }
+          </>
+        )}
       />
       {access.canAdd && (
         <details className="add-claim">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, call } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
 import { useServerList } from '../../components/serverList';
 import { EmptyState, ErrorNotice, Field, Loading, UserText } from '../../components/ui';
@@ -56,6 +56,8 @@ export function ReviewQueueScreen({ investigationId }: { investigationId: string
       setVerified((before) => new Set([...before, entry.id]));
     } catch (error) {
       setFailed(error);
+      // The answer may be what was lost, not the step: read the queue again rather than assume either way.
+      if (error instanceof ApiError && error.problem.code === 'network') queue.reload();
     }
   };
 
@@ -79,7 +81,13 @@ export function ReviewQueueScreen({ investigationId }: { investigationId: string
           )}
         </Field>
       </div>
-      {failed !== undefined && <ErrorNotice error={failed} />}
+      {failed instanceof ApiError && failed.problem.code === 'network' ? (
+        <p className="notice notice-error" role="alert" data-testid="review-not-sent">
+          {t('review.queue.notSent')}
+        </p>
+      ) : (
+        failed !== undefined && <ErrorNotice error={failed} />
+      )}
       {queue.error !== undefined && <ErrorNotice error={queue.error} />}
       {queue.rows === undefined && queue.error === undefined && <Loading />}
       {queue.rows !== undefined &&

@@ -20,3 +20,18 @@ export function reviewStep(step: ReviewStep, kind: ReviewKind, id: string, versi
   if (step === 'verify') return call(api.POST('/api/v1/records/{kind}/{id}/review/verify', options));
   return call(api.POST('/api/v1/records/{kind}/{id}/review/publish', options));
 }
+
+/**
+ * Takes a published record back (owners), with the reason the server keeps on the record and in the audit log.
+ *
+ * @example
+ * await unpublishRecord('site', site.id, status.version, 'The location is too precise to publish');
+ */
+export function unpublishRecord(kind: ReviewKind, id: string, version: number, reason: string): Promise<ReviewStatus> {
+  return call(
+    api.POST('/api/v1/records/{kind}/{id}/review/unpublish', {
+      params: { path: { kind, id } },
+      body: { version, reason },
+    }),
+  );
+}

@@ -12,6 +12,7 @@ import { labelsOf, useSiteFields } from './siteFields';
 import { ZonesSection } from './ZonesSection';
 import { useRecordAccess } from '../../components/useRecordAccess';
 import { ReviewPanel } from '../review/ReviewPanel';
+import { MediaReviewToggle } from '../review/RecordReviewToggle';
 
 export function SitePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
   const { t, label, formatDate, formatNumber } = useI18n();
@@ -154,7 +155,11 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
         </LoadedSection>
       </div>
 
-      <MediaSection investigationId={investigationId} target={{ siteId }} />
+      <MediaSection
+        investigationId={investigationId}
+        target={{ siteId }}
+        extra={(media) => <MediaReviewToggle media={media} />}
+      />
       <RecordHistory
         investigationId={investigationId}
         entityId={siteId}

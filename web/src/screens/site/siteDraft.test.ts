@@ -23,6 +23,8 @@ const site: SiteRecord = {
   version: 3,
   archived_at: null,
   archive_reason: null,
+  sensitivity: 'internal',
+  sensitivity_reason: null,
 };
 
 describe('site edit draft', () => {
