@@ -27,7 +27,7 @@ export interface CliSession {
 }
 
 let installedAuthentication: Authentication | undefined;
-let installedJobs: ((queue: JobQueue) => void) | undefined;
+let installedJobs: ((queue: JobQueue, deps: { config: Config }) => void) | undefined;
 
 /**
  * The features' jobs, handed down by the program assembly (`buildProgram`) like the authentication, so that a
@@ -36,7 +36,7 @@ let installedJobs: ((queue: JobQueue) => void) | undefined;
  * @example
  * useFeatureJobs(registerFeatureJobs);
  */
-export function useFeatureJobs(register: (queue: JobQueue) => void): void {
+export function useFeatureJobs(register: (queue: JobQueue, deps: { config: Config }) => void): void {
   installedJobs = register;
 }
 
@@ -122,7 +122,7 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
   const jobs = createJobQueue(database, config, store);
-  installedJobs?.(jobs);
+  installedJobs?.(jobs, { config });
   try {
     const actor = await authentication().localActor(database.db, as);
     return await run({ db: database.db, database, config, store, jobs, runJobsHere: () => jobs.start(), actor });

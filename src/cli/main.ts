@@ -117,7 +117,7 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       // The job queue: pg-boss on PostgreSQL (every server is a worker), in-process on the embedded database.
       // Only serve starts it: a CLI session or a test without a running queue only queues.
       const jobs = createJobQueue(database, config, store);
-      registerFeatureJobs(jobs);
+      registerFeatureJobs(jobs, { config });
       programOptions.registerJobs?.(jobs);
       await jobs.start();
       const app = await buildApp({ db: database.db, config, store, jobs });

@@ -1,5 +1,8 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
+import type { Config } from '../config/config.js';
 import type { JobQueue } from '../jobs/index.js';
+import { registerAuditJobs } from './audit/jobs.js';
+import { registerBagJobs } from './bags/jobs.js';
 import { registerActorRoutes } from './actors/routes.js';
 import { registerAnalysisRoutes } from './analysis/routes.js';
 import { registerAuditRoutes, registerInvestigationAuditRoutes } from './audit/routes.js';
@@ -38,8 +41,14 @@ export { usersAuthentication as featureAuthentication } from './users/authentica
  * assembled (`armtrace serve`, a CLI session that waits for its job, a test). A feature with long work adds one
  * line here.
  */
-export function registerFeatureJobs(queue: JobQueue): void {
+export function registerFeatureJobs(queue: JobQueue, deps: { config: Config }): void {
   registerReportJobs(queue);
+  registerBagJobs(queue, deps);
+  // Composed here, as for GET /audit/verify: verify re-hashes the files the media records refer to.
+  registerAuditJobs(queue, {
+    config: deps.config,
+    checkStoredFilesOf: (db, store) => (onProgress) => verifyMediaFiles(db, store, onProgress),
+  });
 }
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */

@@ -51,7 +51,7 @@ describe('jobs', () => {
       });
     }
     for (const { kind, queue } of queues) {
-      registerFeatureJobs(queue);
+      registerFeatureJobs(queue, { config: world.config });
       registerTestJobs(queue);
       await queue.start();
       setups.push({
