@@ -49,6 +49,7 @@ const configSchema = z.object({
   ARMTRACE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   ARMTRACE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ARMTRACE_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  ARMTRACE_JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   ARMTRACE_STORE: z.enum(['folder', 's3'], { error: 'must be folder or s3' }).default('folder'),
   ARMTRACE_S3_BUCKET: z
     .string()
@@ -134,6 +135,8 @@ export interface JobsConfig {
   maintenanceIntervalSeconds: number;
   /** How often an idle server asks for work (ARMTRACE_JOB_POLL_SECONDS, default 2). */
   pollingIntervalSeconds: number;
+  /** A fixed wait before the next try (ARMTRACE_JOB_RETRY_DELAY_SECONDS; tests: 0); undefined: 2, 4, 8 … 60 s. */
+  retryDelaySeconds: number | undefined;
 }
 
 /** The evidence store: a folder under {@link Config.dataDir} (default), or an S3-compatible bucket. */
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expireInSeconds: values.ARMTRACE_JOB_EXPIRE_SECONDS,
       maintenanceIntervalSeconds: values.ARMTRACE_JOB_MAINTENANCE_SECONDS,
       pollingIntervalSeconds: values.ARMTRACE_JOB_POLL_SECONDS,
+      retryDelaySeconds: values.ARMTRACE_JOB_RETRY_DELAY_SECONDS,
     },
     store: storeConfig(values),
   };

@@ -8,6 +8,8 @@ import { findJob, insertJob, toJobView } from './store.js';
 export interface InProcessQueueOptions {
   /** How often an idle loop looks for work (a job queued by this process wakes it at once); default 1 s. */
   pollingIntervalSeconds?: number;
+  /** A fixed wait before the next try; undefined: 2, 4, 8 … 60 s. */
+  retryDelaySeconds?: number | undefined;
 }
 
 /**
@@ -56,7 +58,7 @@ export function createInProcessJobQueue(
       let row: Row<'jobs'> | undefined;
       try {
         row = await claimNext();
-        if (row !== undefined) await runOneTry(db, store, handlers, row);
+        if (row !== undefined) await runOneTry(db, store, handlers, row, options.retryDelaySeconds);
       } catch (error) {
         if (isRunning())
           process.stderr.write(`armtrace: the job queue could not run a job (${String(error)}); will retry\n`);

@@ -26,6 +26,10 @@ export function createJobQueue(database: Database, config: Config, store: Eviden
         expireInSeconds: config.jobs.expireInSeconds,
         maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
         pollingIntervalSeconds: config.jobs.pollingIntervalSeconds,
+        retryDelaySeconds: config.jobs.retryDelaySeconds,
       })
-    : createInProcessJobQueue(database.db, store, { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds });
+    : createInProcessJobQueue(database.db, store, {
+        pollingIntervalSeconds: config.jobs.pollingIntervalSeconds,
+        retryDelaySeconds: config.jobs.retryDelaySeconds,
+      });
 }

@@ -16,6 +16,8 @@ export interface PgBossQueueOptions {
   maintenanceIntervalSeconds: number;
   /** How often an idle worker asks for a job (pg-boss polls: LISTEN/NOTIFY does not pass pgbouncer's transaction mode). */
   pollingIntervalSeconds: number;
+  /** A fixed wait before the next try; undefined: 2, 4, 8 … 60 s (pg-boss's backoff). */
+  retryDelaySeconds?: number | undefined;
 }
 
 /**
@@ -60,8 +62,8 @@ export function createPgBossJobQueue(db: Kysely<DB>, store: EvidenceStore, optio
       {
         id,
         retryLimit: maxAttempts - 1,
-        retryDelay: retryDelaySeconds(1),
-        retryBackoff: process.env.ARMTRACE_JOB_RETRY_DELAY_SECONDS === undefined,
+        retryDelay: retryDelaySeconds(1, options.retryDelaySeconds),
+        retryBackoff: options.retryDelaySeconds === undefined,
         expireInSeconds: options.expireInSeconds,
       },
     );
@@ -97,7 +99,13 @@ export function createPgBossJobQueue(db: Kysely<DB>, store: EvidenceStore, optio
               return;
             }
             const attempt = await markRunning(db, row.id);
-            const outcome = await runOneTry(db, store, handlers, { ...row, attempts: attempt, state: 'running' });
+            const outcome = await runOneTry(
+              db,
+              store,
+              handlers,
+              { ...row, attempts: attempt, state: 'running' },
+              options.retryDelaySeconds,
+            );
             // Thrown back to pg-boss, which schedules the next try (retryLimit, retryDelay).
             if (outcome.kind === 'retry') throw outcome.error;
           },

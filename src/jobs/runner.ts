@@ -24,6 +24,7 @@ export async function runOneTry(
   store: EvidenceStore,
   handlers: ReadonlyMap<string, JobHandler>,
   row: Row<'jobs'>,
+  fixedRetryDelaySeconds: number | undefined,
 ): Promise<TryOutcome> {
   const handler = handlers.get(row.name);
   if (handler === undefined) {
@@ -51,7 +52,9 @@ export async function runOneTry(
   } catch (error) {
     const problem = problemOf(error);
     const last = problem.permanent || row.attempts >= row.max_attempts;
-    const retryAt = last ? undefined : new Date(Date.now() + retryDelaySeconds(row.attempts) * 1000);
+    const retryAt = last
+      ? undefined
+      : new Date(Date.now() + retryDelaySeconds(row.attempts, fixedRetryDelaySeconds) * 1000);
     await markAttemptFailed(db, row.id, problem, retryAt);
     return last ? { kind: 'finished' } : { kind: 'retry', error };
   }

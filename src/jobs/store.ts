@@ -137,11 +137,9 @@ export async function markAttemptFailed(
     .execute();
 }
 
-/** Seconds before try n+1 after try n failed: 2, 4, 8 … up to a minute (tests set ARMTRACE_JOB_RETRY_DELAY_SECONDS). */
-export function retryDelaySeconds(attempt: number): number {
-  const fixed = process.env.ARMTRACE_JOB_RETRY_DELAY_SECONDS;
-  if (fixed !== undefined && /^\d+$/.test(fixed)) return Number(fixed);
-  return Math.min(60, 2 ** attempt);
+/** Seconds before try n+1 after try n failed: `fixed` when set (ARMTRACE_JOB_RETRY_DELAY_SECONDS), else 2, 4, 8 … 60. */
+export function retryDelaySeconds(attempt: number, fixed: number | undefined): number {
+  return fixed ?? Math.min(60, 2 ** attempt);
 }
 
 /**

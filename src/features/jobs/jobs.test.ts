@@ -14,8 +14,6 @@ import { createTestWorld, type TestWorld } from '../../testing/test-database.js'
 import { registerFeatureJobs } from '../routes.js';
 import type { JobResponse } from './schema.js';
 
-process.env.ARMTRACE_JOB_RETRY_DELAY_SECONDS = '0';
-
 interface Setup {
   kind: string;
   queue: JobQueue;
@@ -35,7 +33,10 @@ describe('jobs', () => {
     outsiderCookie = await world.cookieFor('outsider');
     store = createEvidenceStore(world.config);
     const queues: { kind: string; queue: JobQueue }[] = [
-      { kind: 'in-process', queue: createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 }) },
+      {
+        kind: 'in-process',
+        queue: createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 }),
+      },
     ];
     if (world.test.kind === 'postgres') {
       assert.ok(world.test.url !== undefined, 'the PostgreSQL test database has a URL');
@@ -47,6 +48,7 @@ describe('jobs', () => {
           expireInSeconds: 60,
           maintenanceIntervalSeconds: 60,
           pollingIntervalSeconds: 0.5,
+          retryDelaySeconds: 0,
         }),
       });
     }
@@ -199,7 +201,7 @@ describe('jobs', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const restarted = createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 });
+    const restarted = createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 });
     registerTestJobs(restarted);
     await restarted.start();
     try {
