@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/features/access/schema.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
+import { odataExportJson, odataSubmission } from '../../src/testing/odk.js';
 import { createTestSite } from '../../src/testing/records.js';
 import { createTestUser } from '../../src/testing/test-database.js';
 import { expectNoSeriousAxeViolations, startWebHarness, type WebHarness } from './harness.js';
@@ -26,50 +27,9 @@ const ar = (key: string): string => {
   return message;
 };
 
-/** One ODK Central OData submission of the capture form (the shape getodk.github.io documents). */
+/** One ODK Central OData submission of the capture form, as the saved JSON a user uploads. */
 function odataExport(siteId: string, instance: string, category: string): Buffer {
-  const submission = {
-    __id: instance,
-    __system: {
-      submissionDate: '2026-11-21T08:00:01.000Z',
-      updatedAt: null,
-      submitterId: '17',
-      submitterName: 'team-south',
-      attachmentsPresent: 0,
-      attachmentsExpected: 0,
-      status: null,
-      reviewState: null,
-      deviceId: 'collect:Zq8rT5uVb2XyW3aK',
-      edits: 0,
-      formVersion: '202611210700',
-    },
-    meta: { instanceID: instance },
-    start: '2026-11-21T10:00:00.000+03:00',
-    end: '2026-11-21T10:05:00.000+03:00',
-    site: siteId,
-    new_site_name: null,
-    new_site_type: null,
-    location: { type: 'Point', coordinates: [43.1301, 36.3402, 250], properties: { accuracy: 3.9 } },
-    zone: null,
-    category,
-    model: null,
-    quantity: 12,
-    condition: 'good',
-    assembly_state: 'component',
-    production_type: 'factory',
-    fuze_fitted: null,
-    safety_device_fitted: null,
-    disposal_status: 'in_place',
-    markings: [{ __id: 'a1', marking_text: 'MG-37', marking_kind: 'model', marking_position: null }],
-    photos: [],
-    observations: null,
-  };
-  return Buffer.from(
-    JSON.stringify({
-      '@odata.context': 'https://central.example.org/v1/projects/1/forms/armtrace_items.svc/$metadata#Submissions',
-      value: [submission],
-    }),
-  );
+  return Buffer.from(odataExportJson([odataSubmission({ siteId, instance, category })]));
 }
 
 describe('ODK / Kobo export upload in the web app', () => {

@@ -8,7 +8,7 @@ import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.
 import { makePhoto } from '../../testing/media.js';
 import type { FormsImportResult } from './schema.js';
 import { formIdFor } from './schema.js';
-import { csvOf, odkCentralMainCsv, zipOf } from './test-fixtures.js';
+import { csvOf, odkCentralMainCsv, zipOf } from '../../testing/forms-fixtures.js';
 
 describe('forms commands: xlsform and import', () => {
   let dataDir: string;

@@ -13,7 +13,8 @@ import { createSite } from '../sites/service.js';
 import { formIdFor, type FormsImportResult } from './schema.js';
 import { importFormExport, writeXlsForm, type FormsImportContext } from './service.js';
 import { readOdkCentralCsv } from './exports.js';
-import { csvOf, odkCentralMainCsv, zipOf } from './test-fixtures.js';
+import { csvOf, odkCentralMainCsv, zipOf } from '../../testing/forms-fixtures.js';
+import { odataExportJson, odataSubmission } from '../../testing/odk.js';
 import { choiceLists, formLanguages } from './xlsform.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -330,48 +331,8 @@ describe('field forms (ODK / KoboToolbox)', () => {
 
   it('imports ODK Central OData JSON (repeats expanded) once', async () => {
     const instance = 'uuid:9d0c3f5e-1b2a-4c3d-8e4f-5a6b7c8d0003';
-    const odata = {
-      '@odata.context': 'https://central.example.org/v1/projects/1/forms/armtrace_items.svc/$metadata#Submissions',
-      value: [
-        {
-          __id: instance,
-          __system: {
-            submissionDate: '2026-11-21T08:00:01.000Z',
-            updatedAt: null,
-            submitterId: '17',
-            submitterName: 'team-south',
-            attachmentsPresent: 0,
-            attachmentsExpected: 0,
-            status: null,
-            reviewState: null,
-            deviceId: 'collect:Zq8rT5uVb2XyW3aK',
-            edits: 0,
-            formVersion: '202611210700',
-          },
-          meta: { instanceID: instance },
-          start: '2026-11-21T10:00:00.000+03:00',
-          end: '2026-11-21T10:05:00.000+03:00',
-          site: siteId,
-          new_site_name: null,
-          new_site_type: null,
-          location: { type: 'Point', coordinates: [43.1301, 36.3402, 250], properties: { accuracy: 3.9 } },
-          zone: 'rocket area',
-          category: 'fuze',
-          model: null,
-          quantity: 12,
-          condition: 'good',
-          assembly_state: 'component',
-          production_type: 'factory',
-          fuze_fitted: null,
-          safety_device_fitted: null,
-          disposal_status: 'in_place',
-          markings: [{ __id: 'a1', marking_text: 'MG-37', marking_kind: 'model', marking_position: null }],
-          photos: [],
-          observations: null,
-        },
-      ],
-    };
-    const file = write('odata.json', JSON.stringify(odata));
+    const odata = odataExportJson([odataSubmission({ siteId, instance, category: 'fuze', zone: 'rocket area' })]);
+    const file = write('odata.json', odata);
     const before = await counts();
     const result = await importFormExport(world.db, context, world.owner, world.investigationId, file);
     assert.equal(result.export_format, 'odk_central_odata');

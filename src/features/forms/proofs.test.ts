@@ -12,7 +12,7 @@ import { makeC2paSigner, signJpegWithC2pa } from '../../testing/proofs.js';
 import { createSite } from '../sites/service.js';
 import { formIdFor } from './schema.js';
 import { importFormExport } from './service.js';
-import { csvOf, odkCentralMainCsv, zipOf } from './test-fixtures.js';
+import { csvOf, odkCentralMainCsv, zipOf } from '../../testing/forms-fixtures.js';
 
 describe('proofs of imported form photos', () => {
   let world: TestWorld;

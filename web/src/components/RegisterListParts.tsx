@@ -1,5 +1,6 @@
-import { useState, type ReactElement } from 'react';
-import { Field } from './ui';
+import { useState, type ReactElement, type ReactNode } from 'react';
+import type { ServerList } from './serverList';
+import { EmptyState, ErrorNotice, Field, Loading } from './ui';
 
 /**
  * A register list's "New …" button, replaced by the creation form while it is open. Shown only when `allowed`.
@@ -47,5 +48,60 @@ export function SearchTextField({
         <input {...control} type="search" dir="auto" value={value} onChange={(event) => onChange(event.target.value)} />
       )}
     </Field>
+  );
+}
+
+/**
+ * The "include archived" check box of a register's filters (archived records are left out unless asked for).
+ *
+ * @example
+ * <IncludeArchivedField checked={includeArchived} onChange={setIncludeArchived} label={t('register.includeArchived')} />
+ */
+export function IncludeArchivedField({
+  checked,
+  onChange,
+  label,
+  className = 'checkbox-field',
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  className?: string;
+}) {
+  return (
+    <label className={className}>
+      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} /> {label}
+    </label>
+  );
+}
+
+/**
+ * What a server-paged list shows under its filters: the error, "Loading" before the first page, the empty state
+ * when the first page is empty (a later empty page still shows the table, to go back), else `children`.
+ *
+ * @example
+ * <ServerListBody list={sources} rows={rows} empty={t('sources.empty')}>
+ *   <RegisterTable caption={t('sources.title')} list={sources} rows={rows} … />
+ * </ServerListBody>
+ */
+export function ServerListBody<Row, Key extends string>({
+  list,
+  rows,
+  empty,
+  children,
+}: {
+  list: ServerList<Row, Key>;
+  /** The rows shown (the list's rows, or those a screen keeps of them). */
+  rows: readonly Row[];
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {list.error !== undefined && <ErrorNotice error={list.error} />}
+      {list.rows === undefined && list.error === undefined && <Loading />}
+      {list.rows !== undefined &&
+        (rows.length === 0 && !list.hasPrevious ? <EmptyState>{empty}</EmptyState> : children)}
+    </>
   );
 }

@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import { api, call, type ActorRecord } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
-import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
+import {
+  CreateToggle,
+  IncludeArchivedField,
+  SearchTextField,
+  ServerListBody,
+} from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
-import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { Field, UserText, VocabularySelect } from '../../components/ui';
 import { useServerList } from '../../components/serverList';
 import { useDocumentTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -95,76 +100,68 @@ export default function ActorsScreen({ investigationId }: RegisterScreenProps) {
             />
           )}
         </Field>
-        <label className="checkbox-field">
-          <input
-            type="checkbox"
-            checked={includeArchived}
-            onChange={(event) => setIncludeArchived(event.target.checked)}
-          />{' '}
-          {t('register.includeArchived')}
-        </label>
+        <IncludeArchivedField
+          checked={includeArchived}
+          onChange={setIncludeArchived}
+          label={t('register.includeArchived')}
+        />
       </div>
-      {actors.error !== undefined && <ErrorNotice error={actors.error} />}
-      {actors.rows === undefined && actors.error === undefined && <Loading />}
-      {actors.rows !== undefined &&
-        (actors.rows.length === 0 && !actors.hasPrevious ? (
-          <EmptyState>{t('actors.empty')}</EmptyState>
-        ) : (
-          <RegisterTable
-            caption={t('actors.title')}
-            list={actors}
-            rows={actors.rows}
-            rowKey={(actor) => actor.id}
-            sortLabels={{
-              name: t('actors.name'),
-              actor_type: t('actors.type'),
-              country_code: t('actors.country'),
-              archived: t('register.state'),
-              created: t('list.created'),
-            }}
-            columns={[
-              {
-                key: 'name',
-                header: t('actors.name'),
-                sortKey: 'name',
-                cell: (actor) => (
-                  <Link to={paths.actor(investigationId, actor.id)}>
-                    <bdi dir="auto">{actor.name}</bdi>
-                  </Link>
-                ),
-              },
-              {
-                key: 'aliases',
-                header: t('actors.aliases'),
-                cell: (actor) =>
-                  actor.aliases.map((alias, index) => (
-                    <span key={alias}>
-                      {index > 0 && ' · '}
-                      <bdi dir="auto">{alias}</bdi>
-                    </span>
-                  )),
-              },
-              {
-                key: 'type',
-                header: t('actors.type'),
-                sortKey: 'actor_type',
-                cell: (actor) => label('actorType', actor.actor_type),
-              },
-              {
-                key: 'country',
-                header: t('actors.country'),
-                sortKey: 'country_code',
-                cell: (actor) => <UserText text={actor.country_code} />,
-              },
-              {
-                key: 'state',
-                header: t('register.state'),
-                sortKey: 'archived',
-                cell: (actor) => (actor.archived_at === null ? t('register.inUse') : t('register.archived')),
-              },
-            ]}
-          />
-        ))}
+      <ServerListBody list={actors} rows={actors.rows ?? []} empty={t('actors.empty')}>
+        <RegisterTable
+          caption={t('actors.title')}
+          list={actors}
+          rows={actors.rows ?? []}
+          rowKey={(actor) => actor.id}
+          sortLabels={{
+            name: t('actors.name'),
+            actor_type: t('actors.type'),
+            country_code: t('actors.country'),
+            archived: t('register.state'),
+            created: t('list.created'),
+          }}
+          columns={[
+            {
+              key: 'name',
+              header: t('actors.name'),
+              sortKey: 'name',
+              cell: (actor) => (
+                <Link to={paths.actor(investigationId, actor.id)}>
+                  <bdi dir="auto">{actor.name}</bdi>
+                </Link>
+              ),
+            },
+            {
+              key: 'aliases',
+              header: t('actors.aliases'),
+              cell: (actor) =>
+                actor.aliases.map((alias, index) => (
+                  <span key={alias}>
+                    {index > 0 && ' · '}
+                    <bdi dir="auto">{alias}</bdi>
+                  </span>
+                )),
+            },
+            {
+              key: 'type',
+              header: t('actors.type'),
+              sortKey: 'actor_type',
+              cell: (actor) => label('actorType', actor.actor_type),
+            },
+            {
+              key: 'country',
+              header: t('actors.country'),
+              sortKey: 'country_code',
+              cell: (actor) => <UserText text={actor.country_code} />,
+            },
+            {
+              key: 'state',
+              header: t('register.state'),
+              sortKey: 'archived',
+              cell: (actor) => (actor.archived_at === null ? t('register.inUse') : t('register.archived')),
+            },
+          ]}
+        />
+      </ServerListBody>
     </section>
   );
 }

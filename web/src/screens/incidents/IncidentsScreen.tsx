@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import { api, call, readAllPages, type Incident } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
-import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
+import {
+  CreateToggle,
+  IncludeArchivedField,
+  SearchTextField,
+  ServerListBody,
+} from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
-import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { Field, UserText, VocabularySelect } from '../../components/ui';
 import { useServerList } from '../../components/serverList';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -119,96 +124,88 @@ export default function IncidentsScreen({ investigationId }: RegisterScreenProps
             </select>
           )}
         </Field>
-        <label className="checkbox-field">
-          <input
-            type="checkbox"
-            checked={includeArchived}
-            onChange={(event) => setIncludeArchived(event.target.checked)}
-          />{' '}
-          {t('register.includeArchived')}
-        </label>
+        <IncludeArchivedField
+          checked={includeArchived}
+          onChange={setIncludeArchived}
+          label={t('register.includeArchived')}
+        />
       </div>
-      {incidents.error !== undefined && <ErrorNotice error={incidents.error} />}
-      {incidents.rows === undefined && incidents.error === undefined && <Loading />}
-      {incidents.rows !== undefined &&
-        (rows.length === 0 && !incidents.hasPrevious ? (
-          <EmptyState>{t('incidents.empty')}</EmptyState>
-        ) : (
-          <RegisterTable
-            caption={t('incidents.title')}
-            list={incidents}
-            rows={rows}
-            rowKey={(incident) => incident.id}
-            sortLabels={{
-              occurred_on: t('incidents.occurredOn'),
-              title: t('incidents.titleField'),
-              incident_type: t('incidents.type'),
-              killed: t('incidents.killed'),
-              injured: t('incidents.injured'),
-              items: t('incidents.itemsColumn'),
-              archived: t('register.state'),
-              created: t('list.created'),
-            }}
-            columns={[
-              {
-                key: 'title',
-                header: t('incidents.titleField'),
-                sortKey: 'title',
-                cell: (incident) => (
-                  <Link to={paths.incident(investigationId, incident.id)}>
-                    <bdi dir="auto">{incident.title}</bdi>
-                  </Link>
-                ),
-              },
-              {
-                key: 'type',
-                header: t('incidents.type'),
-                sortKey: 'incident_type',
-                cell: (incident) => label('incidentType', incident.incident_type),
-              },
-              {
-                key: 'occurred',
-                header: t('incidents.occurredOn'),
-                sortKey: 'occurred_on',
-                cell: (incident) => (incident.occurred_on === null ? '' : formatDate(incident.occurred_on)),
-              },
-              {
-                key: 'sites',
-                header: t('incidents.sitesColumn'),
-                cell: (incident) => (
-                  <UserText
-                    text={
-                      incident.site_ids.length === 0
-                        ? null
-                        : incident.site_ids.map((id) => siteName(id) ?? id).join(' · ')
-                    }
-                  />
-                ),
-              },
-              {
-                key: 'killed',
-                header: t('incidents.killed'),
-                numeric: true,
-                sortKey: 'killed',
-                cell: (incident) => (incident.killed === null ? '' : formatNumber(incident.killed)),
-              },
-              {
-                key: 'injured',
-                header: t('incidents.injured'),
-                numeric: true,
-                sortKey: 'injured',
-                cell: (incident) => (incident.injured === null ? '' : formatNumber(incident.injured)),
-              },
-              {
-                key: 'items',
-                header: t('incidents.itemsColumn'),
-                numeric: true,
-                sortKey: 'items',
-                cell: (incident) => formatNumber(incident.item_ids.length),
-              },
-            ]}
-          />
-        ))}
+      <ServerListBody list={incidents} rows={rows} empty={t('incidents.empty')}>
+        <RegisterTable
+          caption={t('incidents.title')}
+          list={incidents}
+          rows={rows}
+          rowKey={(incident) => incident.id}
+          sortLabels={{
+            occurred_on: t('incidents.occurredOn'),
+            title: t('incidents.titleField'),
+            incident_type: t('incidents.type'),
+            killed: t('incidents.killed'),
+            injured: t('incidents.injured'),
+            items: t('incidents.itemsColumn'),
+            archived: t('register.state'),
+            created: t('list.created'),
+          }}
+          columns={[
+            {
+              key: 'title',
+              header: t('incidents.titleField'),
+              sortKey: 'title',
+              cell: (incident) => (
+                <Link to={paths.incident(investigationId, incident.id)}>
+                  <bdi dir="auto">{incident.title}</bdi>
+                </Link>
+              ),
+            },
+            {
+              key: 'type',
+              header: t('incidents.type'),
+              sortKey: 'incident_type',
+              cell: (incident) => label('incidentType', incident.incident_type),
+            },
+            {
+              key: 'occurred',
+              header: t('incidents.occurredOn'),
+              sortKey: 'occurred_on',
+              cell: (incident) => (incident.occurred_on === null ? '' : formatDate(incident.occurred_on)),
+            },
+            {
+              key: 'sites',
+              header: t('incidents.sitesColumn'),
+              cell: (incident) => (
+                <UserText
+                  text={
+                    incident.site_ids.length === 0
+                      ? null
+                      : incident.site_ids.map((id) => siteName(id) ?? id).join(' · ')
+                  }
+                />
+              ),
+            },
+            {
+              key: 'killed',
+              header: t('incidents.killed'),
+              numeric: true,
+              sortKey: 'killed',
+              cell: (incident) => (incident.killed === null ? '' : formatNumber(incident.killed)),
+            },
+            {
+              key: 'injured',
+              header: t('incidents.injured'),
+              numeric: true,
+              sortKey: 'injured',
+              cell: (incident) => (incident.injured === null ? '' : formatNumber(incident.injured)),
+            },
+            {
+              key: 'items',
+              header: t('incidents.itemsColumn'),
+              numeric: true,
+              sortKey: 'items',
+              cell: (incident) => formatNumber(incident.item_ids.length),
+            },
+          ]}
+        />
+      </ServerListBody>
     </section>
   );
 }

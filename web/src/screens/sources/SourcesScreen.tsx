@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import { api, call, type Source } from '../../api/client';
 import { RegisterTable } from '../../components/RegisterTable';
-import { CreateToggle, SearchTextField } from '../../components/RegisterListParts';
+import {
+  CreateToggle,
+  IncludeArchivedField,
+  SearchTextField,
+  ServerListBody,
+} from '../../components/RegisterListParts';
 import { useInvestigationAccess } from '../../components/useInvestigationAccess';
-import { EmptyState, ErrorNotice, Field, Loading, UserText, VocabularySelect } from '../../components/ui';
+import { Field, UserText, VocabularySelect } from '../../components/ui';
 import { useServerList } from '../../components/serverList';
 import { useDocumentTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
@@ -96,79 +101,71 @@ export default function SourcesScreen({ investigationId }: RegisterScreenProps) 
             </select>
           )}
         </Field>
-        <label className="checkbox-field">
-          <input
-            type="checkbox"
-            checked={includeArchived}
-            onChange={(event) => setIncludeArchived(event.target.checked)}
-          />{' '}
-          {t('register.includeArchived')}
-        </label>
+        <IncludeArchivedField
+          checked={includeArchived}
+          onChange={setIncludeArchived}
+          label={t('register.includeArchived')}
+        />
       </div>
-      {sources.error !== undefined && <ErrorNotice error={sources.error} />}
-      {sources.rows === undefined && sources.error === undefined && <Loading />}
-      {sources.rows !== undefined &&
-        (rows.length === 0 && !sources.hasPrevious ? (
-          <EmptyState>{t('sources.empty')}</EmptyState>
-        ) : (
-          <RegisterTable
-            caption={t('sources.title')}
-            list={sources}
-            rows={rows}
-            rowKey={(source) => source.id}
-            sortLabels={{
-              title: t('sources.titleField'),
-              grading: t('sources.gradingTitle'),
-              kind: t('sources.kind'),
-              credit_line: t('sources.creditLine'),
-              published_on: t('sources.publishedOn'),
-              archived: t('register.state'),
-              created: t('list.created'),
-            }}
-            columns={[
-              {
-                key: 'title',
-                header: t('sources.titleField'),
-                sortKey: 'title',
-                cell: (source) => (
-                  <Link to={paths.source(investigationId, source.id)}>
-                    <bdi dir="auto">{source.title}</bdi>
-                  </Link>
-                ),
-              },
-              {
-                key: 'grading',
-                header: t('sources.gradingTitle'),
-                sortKey: 'grading',
-                cell: (source) => <Grading source={source} />,
-              },
-              {
-                key: 'kind',
-                header: t('sources.kind'),
-                sortKey: 'kind',
-                cell: (source) => label('sourceKind', source.kind),
-              },
-              {
-                key: 'credit',
-                header: t('sources.creditLine'),
-                sortKey: 'credit_line',
-                cell: (source) => <UserText text={source.credit_line} />,
-              },
-              {
-                key: 'published',
-                header: t('sources.publishedOn'),
-                sortKey: 'published_on',
-                cell: (source) => (source.published_on === null ? '' : formatDate(source.published_on)),
-              },
-              {
-                key: 'state',
-                header: t('register.state'),
-                sortKey: 'archived',
-                cell: (source) => (source.archived_at === null ? t('register.inUse') : t('register.archived')),
-              },
-            ]}
-          />
-        ))}
+      <ServerListBody list={sources} rows={rows} empty={t('sources.empty')}>
+        <RegisterTable
+          caption={t('sources.title')}
+          list={sources}
+          rows={rows}
+          rowKey={(source) => source.id}
+          sortLabels={{
+            title: t('sources.titleField'),
+            grading: t('sources.gradingTitle'),
+            kind: t('sources.kind'),
+            credit_line: t('sources.creditLine'),
+            published_on: t('sources.publishedOn'),
+            archived: t('register.state'),
+            created: t('list.created'),
+          }}
+          columns={[
+            {
+              key: 'title',
+              header: t('sources.titleField'),
+              sortKey: 'title',
+              cell: (source) => (
+                <Link to={paths.source(investigationId, source.id)}>
+                  <bdi dir="auto">{source.title}</bdi>
+                </Link>
+              ),
+            },
+            {
+              key: 'grading',
+              header: t('sources.gradingTitle'),
+              sortKey: 'grading',
+              cell: (source) => <Grading source={source} />,
+            },
+            {
+              key: 'kind',
+              header: t('sources.kind'),
+              sortKey: 'kind',
+              cell: (source) => label('sourceKind', source.kind),
+            },
+            {
+              key: 'credit',
+              header: t('sources.creditLine'),
+              sortKey: 'credit_line',
+              cell: (source) => <UserText text={source.credit_line} />,
+            },
+            {
+              key: 'published',
+              header: t('sources.publishedOn'),
+              sortKey: 'published_on',
+              cell: (source) => (source.published_on === null ? '' : formatDate(source.published_on)),
+            },
+            {
+              key: 'state',
+              header: t('register.state'),
+              sortKey: 'archived',
+              cell: (source) => (source.archived_at === null ? t('register.inUse') : t('register.archived')),
+            },
+          ]}
+        />
+      </ServerListBody>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { useServerList } from '../../components/serverList';
+import { IncludeArchivedField, ServerListBody } from '../../components/RegisterListParts';
 import { PageNav, SortHeader, SortMenu } from '../../components/ServerListParts';
 import { traceRequestStatuses, type TraceStatus } from './vocabulary';
-import { EmptyState, ErrorNotice, Field, Loading, VocabularySelect } from '../../components/ui';
+import { Field, VocabularySelect } from '../../components/ui';
 import { useDocumentTitle } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
@@ -128,60 +129,53 @@ export function TraceRequestsPage({ investigationId }: { investigationId: string
             <input type="checkbox" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} />{' '}
             {t('traceList.overdueOnly')}
           </label>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={includeArchived}
-              onChange={(event) => setIncludeArchived(event.target.checked)}
-            />{' '}
-            {t('traceList.includeArchived')}
-          </label>
+          <IncludeArchivedField
+            checked={includeArchived}
+            onChange={setIncludeArchived}
+            label={t('traceList.includeArchived')}
+            className="checkbox"
+          />
         </div>
-        {requests.error !== undefined && <ErrorNotice error={requests.error} />}
-        {requests.rows === undefined && requests.error === undefined && <Loading />}
-        {requests.rows !== undefined &&
-          (shown.length === 0 && !requests.hasPrevious ? (
-            <EmptyState>{t('traceList.empty')}</EmptyState>
-          ) : (
-            <>
-              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="trace-list-title">
-                <table className="trace-request-table">
-                  <caption className="visually-hidden">{t('traceList.caption')}</caption>
-                  <thead>
-                    <tr>
-                      {columns.map((column) => (
-                        <SortHeader key={column.key} list={requests} sortKey={column.key} label={t(column.label)} />
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map((request) => (
-                      <tr key={request.id} data-testid="trace-request-row">
-                        <td>
-                          <Link to={tracingPaths.request(investigationId, request.id)}>
-                            <bdi dir="auto">{request.subject}</bdi>
-                          </Link>
-                          {request.archived_at !== null && (
-                            <span className="badge">{t('traceDetail.archivedBadge')}</span>
-                          )}
-                        </td>
-                        <td>
-                          <bdi dir="auto">{request.addressee_name}</bdi>
-                        </td>
-                        <td>
-                          {label('traceStatus', request.status)}
-                          {request.overdue && <span className="badge badge-overdue">{t('trace.overdue')}</span>}
-                        </td>
-                        <td>{t('traceList.ageDays', { count: ageInDays(request, today) })}</td>
-                        <td>{request.due_on === null ? '' : formatDate(request.due_on)}</td>
-                      </tr>
+        <ServerListBody list={requests} rows={shown} empty={t('traceList.empty')}>
+          <>
+            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="trace-list-title">
+              <table className="trace-request-table">
+                <caption className="visually-hidden">{t('traceList.caption')}</caption>
+                <thead>
+                  <tr>
+                    {columns.map((column) => (
+                      <SortHeader key={column.key} list={requests} sortKey={column.key} label={t(column.label)} />
                     ))}
-                  </tbody>
-                </table>
-              </div>
-              <PageNav list={requests} caption={t('traceList.caption')} />
-            </>
-          ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((request) => (
+                    <tr key={request.id} data-testid="trace-request-row">
+                      <td>
+                        <Link to={tracingPaths.request(investigationId, request.id)}>
+                          <bdi dir="auto">{request.subject}</bdi>
+                        </Link>
+                        {request.archived_at !== null && (
+                          <span className="badge">{t('traceDetail.archivedBadge')}</span>
+                        )}
+                      </td>
+                      <td>
+                        <bdi dir="auto">{request.addressee_name}</bdi>
+                      </td>
+                      <td>
+                        {label('traceStatus', request.status)}
+                        {request.overdue && <span className="badge badge-overdue">{t('trace.overdue')}</span>}
+                      </td>
+                      <td>{t('traceList.ageDays', { count: ageInDays(request, today) })}</td>
+                      <td>{request.due_on === null ? '' : formatDate(request.due_on)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <PageNav list={requests} caption={t('traceList.caption')} />
+          </>
+        </ServerListBody>
       </section>
     </div>
   );
