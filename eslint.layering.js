@@ -1,5 +1,5 @@
 // The layering rule (docs/architecture.md, "Layers"), enforced by eslint-plugin-boundaries:
-//   features (src/features/<feature>/)  →  infrastructure (src/db, http, cli, config, storage, parsing, timestamping,
+//   features (src/features/<feature>/)  →  infrastructure (src/db, http, cli, config, storage, jobs, parsing, timestamping,
 //   i18n, errors.ts, authentication.ts); never the other way, except the two mount lists (src/features/routes.ts,
 //   src/features/cli.ts) and the program assembly (src/cli/main.ts), which name the features.
 //   src/testing/ is for tests only; the web app imports no server code but src/parsing and src/i18n.
@@ -9,7 +9,7 @@ import boundaries from 'eslint-plugin-boundaries';
 /** The same patterns inside the repository and inside the layering test's fixture. */
 const at = (...patterns) => patterns.flatMap((pattern) => [pattern, `test/fixtures/layering/${pattern}`]);
 
-const infrastructure = ['db', 'http', 'cli', 'config', 'storage', 'timestamping'];
+const infrastructure = ['db', 'http', 'cli', 'config', 'storage', 'jobs', 'timestamping'];
 
 export const layeringConfig = {
   files: ['src/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.js';
 import type { DB } from '../db/tables.js';
 import type { Actor, Authentication } from '../authentication.js';
 import { createEvidenceStore } from '../storage/create.js';
+import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { currentInvocation } from './invocation.js';
 
@@ -15,10 +16,29 @@ export interface CliSession {
   config: Config;
   /** The evidence store, built once per session from the configuration (the server's inside `serve`). */
   store: EvidenceStore;
+  /** The job queue: the server's inside `serve`; otherwise one that queues, and works only after {@link runJobsHere}. */
+  jobs: JobQueue;
+  /**
+   * Makes this process a worker until the session ends (for `--wait` without a running server): a no-op inside
+   * `serve`, whose queue already runs.
+   */
+  runJobsHere(): Promise<void>;
   actor: Actor;
 }
 
 let installedAuthentication: Authentication | undefined;
+let installedJobs: ((queue: JobQueue, deps: { config: Config }) => void) | undefined;
+
+/**
+ * The features' jobs, handed down by the program assembly (`buildProgram`) like the authentication, so that a
+ * CLI session's queue can run them (`--wait` without a running server).
+ *
+ * @example
+ * useFeatureJobs(registerFeatureJobs);
+ */
+export function useFeatureJobs(register: (queue: JobQueue, deps: { config: Config }) => void): void {
+  installedJobs = register;
+}
 
 /**
  * The users feature's authentication, handed down by the program assembly (`buildProgram`), so that this module
@@ -92,6 +112,8 @@ export async function withSession<T>(command: Command, run: (session: CliSession
       database: remote.database,
       config: remote.config,
       store: remote.store,
+      jobs: remote.jobs,
+      runJobsHere: () => Promise.resolve(),
       actor,
     });
   }
@@ -99,10 +121,13 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   const store = createEvidenceStore(config);
   const { database, firstAdmin } = await openConfiguredDatabase(config);
   printFirstAdmin(firstAdmin);
+  const jobs = createJobQueue(database, config, store);
+  installedJobs?.(jobs, { config });
   try {
     const actor = await authentication().localActor(database.db, as);
-    return await run({ db: database.db, database, config, store, actor });
+    return await run({ db: database.db, database, config, store, jobs, runJobsHere: () => jobs.start(), actor });
   } finally {
+    await jobs.stop();
     await database.close();
   }
 }

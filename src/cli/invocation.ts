@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
+import type { JobQueue } from '../jobs/index.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 
 /** The terminal of a CLI whose command runs inside `armtrace serve`: its directory and its output streams. */
@@ -17,7 +18,7 @@ export interface RemoteTerminal {
 export interface CliInvocation {
   exitCode: number | undefined;
   /** Set when the command runs in-process in `armtrace serve` on behalf of a CLI on the socket. */
-  remote?: { terminal: RemoteTerminal; database: Database; config: Config; store: EvidenceStore };
+  remote?: { terminal: RemoteTerminal; database: Database; config: Config; store: EvidenceStore; jobs: JobQueue };
 }
 
 const invocations = new AsyncLocalStorage<CliInvocation>();

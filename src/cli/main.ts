@@ -5,9 +5,11 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
+import { registerFeatureJobs } from '../features/routes.js';
+import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { buildApp } from '../http/app.js';
 import { startTableMaintenance } from '../db/maintenance.js';
-import { openConfiguredDatabase, printFirstAdmin, useAuthentication } from './context.js';
+import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
 import { loadInstanceSigner } from '../features/signing/instance-key.js';
 import { usersAuthentication } from '../features/users/authentication.js';
@@ -41,8 +43,15 @@ function printNewSigningKey({ signer, created }: ReturnType<typeof loadInstanceS
   );
 }
 
-export function buildProgram(): Command {
+/** What the program is built with besides the features (tests add their own jobs to a child `serve`). */
+export interface ProgramOptions {
+  /** Names more jobs on the queue `serve` starts (src/testing/serve-with-test-jobs.ts: the queue's test jobs). */
+  registerJobs?: (queue: JobQueue) => void;
+}
+
+export function buildProgram(programOptions: ProgramOptions = {}): Command {
   useAuthentication(usersAuthentication);
+  useFeatureJobs(registerFeatureJobs);
   const program = new Command('armtrace')
     .description('Document, preserve and trace arms and ammunition recovered in conflict areas.')
     .option('--as <username>', 'act as this user instead of the local administrator (their role is checked)')
@@ -101,11 +110,17 @@ export function buildProgram(): Command {
         const loaded = await loadExampleIfFirstStart(database.db);
         if (loaded !== undefined) process.stderr.write(`Loaded the example investigation "${loaded.title}".\n`);
       }
-      // The evidence store is built once here and shared by the API, the CLI socket and the sweep below.
+      // The evidence store is built once here and shared by the API, the CLI socket, the jobs and the sweep below.
       const store = createEvidenceStore(config);
       // An object store that cannot be reached (wrong endpoint, keys or bucket) stops the start, with the reason.
       if (store.kind === 's3') await store.stat('0'.repeat(64));
-      const app = await buildApp({ db: database.db, config, store });
+      // The job queue: pg-boss on PostgreSQL (every server is a worker), in-process on the embedded database.
+      // Only serve starts it: a CLI session or a test without a running queue only queues.
+      const jobs = createJobQueue(database, config, store);
+      registerFeatureJobs(jobs, { config });
+      programOptions.registerJobs?.(jobs);
+      await jobs.start();
+      const app = await buildApp({ db: database.db, config, store, jobs });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
         database.kind === 'pglite'
@@ -121,6 +136,7 @@ export function buildProgram(): Command {
         // First: no new CLI commands, and those running finish before the database closes under them.
         await cliSocket?.close();
         await app.close();
+        await jobs.stop();
         await maintenance?.stop();
         await database.close();
         process.exit(EXIT_OK);
@@ -131,7 +147,7 @@ export function buildProgram(): Command {
       // The embedded database takes one process: the CLI run beside the server sends its commands here.
       if (database.kind === 'pglite') {
         const opened = await openCliSocket(config.dataDir, (request, terminal) =>
-          runRemoteCommand(request, terminal, database, config, store),
+          runRemoteCommand(request, terminal, database, config, store, jobs),
         );
         if ('unavailable' in opened) {
           process.stderr.write(
@@ -225,9 +241,10 @@ async function runProgram(
   argv: string[],
   invocation: CliInvocation,
   beforeAction: (actionCommand: Command) => Promise<void> | void,
+  programOptions: ProgramOptions = {},
 ): Promise<number> {
   return runInvocation(invocation, async () => {
-    const program = buildProgram();
+    const program = buildProgram(programOptions);
     program.hook('preAction', (_program, actionCommand) => beforeAction(actionCommand));
     try {
       await program.parseAsync(argv, { from: 'user' });
@@ -266,20 +283,25 @@ function reportFailure(error: unknown): number {
  * is sent to it over the CLI socket and runs there (same output, same exit
  * code); `serve` itself always runs here (and meets the lock).
  */
-export async function runCli(argv: string[]): Promise<number> {
-  return runProgram(argv, { exitCode: undefined }, async (actionCommand) => {
-    if (topLevelName(actionCommand) === 'serve') return;
-    let config: Config;
-    try {
-      config = loadConfig();
-    } catch {
-      return; // the command reports the configuration error itself, as before
-    }
-    // PostgreSQL has no lock: the CLI uses the server's database directly, beside any armtrace serve.
-    if (config.databaseUrl !== undefined) return;
-    const code = await forwardToServer(config.dataDir, argv);
-    if (code !== undefined) throw new CommandSentToServer(code);
-  });
+export async function runCli(argv: string[], programOptions: ProgramOptions = {}): Promise<number> {
+  return runProgram(
+    argv,
+    { exitCode: undefined },
+    async (actionCommand) => {
+      if (topLevelName(actionCommand) === 'serve') return;
+      let config: Config;
+      try {
+        config = loadConfig();
+      } catch {
+        return; // the command reports the configuration error itself, as before
+      }
+      // PostgreSQL has no lock: the CLI uses the server's database directly, beside any armtrace serve.
+      if (config.databaseUrl !== undefined) return;
+      const code = await forwardToServer(config.dataDir, argv);
+      if (code !== undefined) throw new CommandSentToServer(code);
+    },
+    programOptions,
+  );
 }
 
 /**
@@ -293,8 +315,9 @@ export async function runRemoteCommand(
   database: Database,
   config: Config,
   store: EvidenceStore,
+  jobs: JobQueue,
 ): Promise<number> {
-  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config, store } };
+  const invocation: CliInvocation = { exitCode: undefined, remote: { terminal, database, config, store, jobs } };
   return runProgram(request.argv, invocation, (actionCommand) => {
     const name = topLevelName(actionCommand);
     const reason = NOT_REMOTE[name];

@@ -60,7 +60,7 @@ describe('the CLI socket', () => {
   const runner: RemoteCommandRunner = (request, terminal) => {
     const invocation: CliInvocation = {
       exitCode: undefined,
-      remote: { terminal, database: {} as never, config: {} as never, store: {} as never },
+      remote: { terminal, database: {} as never, config: {} as never, store: {} as never, jobs: {} as never },
     };
     return runInvocation(invocation, async () => {
       const [command, ...rest] = request.argv;

@@ -46,6 +46,11 @@ const configSchema = z.object({
     .optional(),
   ARMTRACE_TSA_CA_FILE: z.string().min(1).optional(),
   ARMTRACE_TSA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  ARMTRACE_JOB_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  ARMTRACE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  ARMTRACE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ARMTRACE_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  ARMTRACE_JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   ARMTRACE_STORE: z.enum(['folder', 's3'], { error: 'must be folder or s3' }).default('folder'),
   ARMTRACE_S3_BUCKET: z
     .string()
@@ -148,6 +153,7 @@ export interface Config {
   maxBagImportBytes: number;
   media: MediaConfig;
   timestamping: TimestampingConfig;
+  jobs: JobsConfig;
   /** Where originals, proofs and derivatives are kept (ARMTRACE_STORE). */
   store: StoreConfig;
   /**
@@ -155,6 +161,20 @@ export interface Config {
    * that sign-in throttling per address sees the client, not the proxy (false: nobody, the default).
    */
   trustProxy: TrustProxy;
+}
+
+/** The job queue on PostgreSQL (pg-boss; docs/jobs.md). The embedded database runs jobs in-process. */
+export interface JobsConfig {
+  /** Connections pg-boss's own pool opens (ARMTRACE_JOB_POOL_SIZE, default 4), beside the 10 of the server's pool. */
+  poolSize: number;
+  /** A try running longer than this (its server died) is failed and tried again (ARMTRACE_JOB_EXPIRE_SECONDS, 3600). */
+  expireInSeconds: number;
+  /** How often expired tries are looked for (ARMTRACE_JOB_MAINTENANCE_SECONDS, default 60). */
+  maintenanceIntervalSeconds: number;
+  /** How often an idle server asks for work (ARMTRACE_JOB_POLL_SECONDS, default 2). */
+  pollingIntervalSeconds: number;
+  /** A fixed wait before the next try (ARMTRACE_JOB_RETRY_DELAY_SECONDS; tests: 0); undefined: 2, 4, 8 … 60 s. */
+  retryDelaySeconds: number | undefined;
 }
 
 /** The evidence store: a folder under {@link Config.dataDir} (default), or an S3-compatible bucket. */
@@ -251,6 +271,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter((file) => file !== '')
         .map((file) => path.resolve(file)),
       timeoutMs: values.ARMTRACE_TSA_TIMEOUT_SECONDS * 1000,
+    },
+    jobs: {
+      poolSize: values.ARMTRACE_JOB_POOL_SIZE,
+      expireInSeconds: values.ARMTRACE_JOB_EXPIRE_SECONDS,
+      maintenanceIntervalSeconds: values.ARMTRACE_JOB_MAINTENANCE_SECONDS,
+      pollingIntervalSeconds: values.ARMTRACE_JOB_POLL_SECONDS,
+      retryDelaySeconds: values.ARMTRACE_JOB_RETRY_DELAY_SECONDS,
     },
     store: storeConfig(values),
     trustProxy: parseTrustProxy(values.ARMTRACE_TRUST_PROXY)!,

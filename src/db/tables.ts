@@ -581,6 +581,30 @@ export interface ImportMappingsTable {
   updated_at: Generated<Date>;
 }
 
+/** A job: long work run by the job queue (src/jobs/); state, progress and result as the API shows them. */
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: Json;
+  singleton_key: string | null;
+  investigation_id: string | null;
+  created_by: string;
+  runner: DefaultedText;
+  state: DefaultedText;
+  attempts: Defaulted<number>;
+  max_attempts: number;
+  run_after: Generated<Date>;
+  progress_done: number | null;
+  progress_total: number | null;
+  progress_message: string | null;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  problem_code: string | null;
+  problem_detail: string | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
 export interface DB {
   import_mappings: ImportMappingsTable;
   sign_in_throttle: SignInThrottleTable;
@@ -622,6 +646,7 @@ export interface DB {
   bag_imports: BagImportsTable;
   bag_import_records: BagImportRecordsTable;
   media_proofs: MediaProofsTable;
+  jobs: JobsTable;
   restricted_grants: RestrictedGrantsTable;
   schema_migrations: SchemaMigrationsTable;
 }

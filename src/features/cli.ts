@@ -11,6 +11,7 @@ import { registerImportCommands } from './imports/cli.js';
 import { registerIncidentCommands } from './incidents/cli.js';
 import { registerInvestigationCommands } from './investigations/cli.js';
 import { registerItemCommands } from './items/cli.js';
+import { registerJobCommands } from './jobs/cli.js';
 import { registerMarkingGroupCommands } from './marking-groups/cli.js';
 import { registerMarkingSearchCommands } from './marking-search/cli.js';
 import { registerMarkingCommands } from './markings/cli.js';
@@ -60,5 +61,6 @@ export function registerFeatureCommands(program: Command): void {
   registerFormCommands(program);
   registerSigningCommands(program);
   registerReviewCommands(program);
+  registerJobCommands(program);
   registerSensitivityCommands(program);
 }

@@ -1,4 +1,8 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
+import type { Config } from '../config/config.js';
+import type { JobQueue } from '../jobs/index.js';
+import { registerAuditJobs } from './audit/jobs.js';
+import { registerBagJobs } from './bags/jobs.js';
 import { registerActorRoutes } from './actors/routes.js';
 import { registerAnalysisRoutes } from './analysis/routes.js';
 import { registerAuditRoutes, registerInvestigationAuditRoutes } from './audit/routes.js';
@@ -10,11 +14,13 @@ import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
 import { registerItemRoutes } from './items/routes.js';
+import { registerJobRoutes } from './jobs/routes.js';
 import { registerMarkingGroupRoutes } from './marking-groups/routes.js';
 import { registerMarkingSearchRoutes } from './marking-search/routes.js';
 import { registerMarkingRecordRoutes, registerMarkingRoutes } from './markings/routes.js';
 import { verifyMediaFiles } from './media/originals.js';
 import { registerMediaRoutes } from './media/routes.js';
+import { registerReportJobs } from './report/jobs.js';
 import { registerReportRoutes } from './report/routes.js';
 import { registerReferenceTransferRoutes } from './reference-transfers/routes.js';
 import { registerSigningRoutes } from './signing/routes.js';
@@ -29,6 +35,21 @@ import { registerUserRoutes } from './users/routes.js';
 
 /** Who is acting, for the authentication hook: the users feature's sessions and API tokens. */
 export { usersAuthentication as featureAuthentication } from './users/authentication.js';
+
+/**
+ * Every feature's jobs (work run in the background, src/jobs/), named on the queue where the program is
+ * assembled (`armtrace serve`, a CLI session that waits for its job, a test). A feature with long work adds one
+ * line here.
+ */
+export function registerFeatureJobs(queue: JobQueue, deps: { config: Config }): void {
+  registerReportJobs(queue);
+  registerBagJobs(queue, deps);
+  // Composed here, as for GET /audit/verify: verify re-hashes the files the media records refer to.
+  registerAuditJobs(queue, {
+    config: deps.config,
+    checkStoredFilesOf: (db, store) => (onProgress) => verifyMediaFiles(db, store, onProgress),
+  });
+}
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */
 export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
@@ -66,4 +87,5 @@ export function registerFeatureRoutes(app: ApiApp, deps: RouteDeps): void {
   registerSigningRoutes(app, deps);
   registerFormRoutes(app, deps);
   registerReviewRoutes(app, deps);
+  registerJobRoutes(app, deps);
 }

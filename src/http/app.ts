@@ -13,6 +13,8 @@ import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { TooManyAttemptsError } from '../errors.js';
 import { featureAuthentication, registerFeatureRoutes } from '../features/routes.js';
+import { createInProcessJobQueue } from '../jobs/in-process.js';
+import type { JobQueue } from '../jobs/index.js';
 import { createEvidenceStore } from '../storage/create.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { registerAuthentication } from './auth.js';
@@ -30,6 +32,12 @@ export interface BuildAppOptions {
   store?: EvidenceStore;
   /** Pino logger settings; tests pass false. */
   logger?: boolean | { level: string };
+  /**
+   * The job queue, made and started where the program is assembled (`armtrace serve`: createJobQueue). Without
+   * one (most tests, the OpenAPI generator) jobs are queued in the `jobs` table and wait: nothing runs them, and
+   * no loop or timer is started.
+   */
+  jobs?: JobQueue;
 }
 
 /**
@@ -111,13 +119,15 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
   });
 
   const store = options.store ?? createEvidenceStore(options.config);
+  const jobs = options.jobs ?? createInProcessJobQueue(options.db, store);
+  const routeDeps = { db: options.db, config: options.config, store, jobs };
   registerDatabaseUnits(app);
-  registerAuthentication(app, { db: options.db, config: options.config, store }, featureAuthentication);
+  registerAuthentication(app, routeDeps, featureAuthentication);
   registerStorableInputCheck(app);
   registerSecurityGuards(app, options.config);
   await app.register(
     (api, _options, done) => {
-      registerFeatureRoutes(api, { db: options.db, config: options.config, store });
+      registerFeatureRoutes(api, routeDeps);
       done();
     },
     { prefix: '/api/v1' },

@@ -76,6 +76,13 @@ export interface EvidenceStore {
   getDerivative(parentSha256: string, name: string): Promise<Buffer | undefined>;
   putDerivative(parentSha256: string, name: string, bytes: Buffer): Promise<void>;
   /**
+   * Keeps the file a job made (a PDF report, a bag) from a local file. Not evidence: kept apart from the
+   * originals (`job-results/<job id>/<file>`), where every server reads it; a later try of the job may replace it.
+   */
+  putJobResult(jobId: string, file: string, localPath: string): Promise<void>;
+  /** A stream of a job's result file; not_found when it is not kept. */
+  getJobResult(jobId: string, file: string): Promise<Readable>;
+  /**
    * Removes staging and half-written derivative files older than `before`:
    * what an upload or a thumbnail left when the process stopped mid-way.
    * Returns how many were removed.
@@ -93,6 +100,18 @@ export function checkHash(sha256: string): string {
 export function checkDerivativeName(name: string): string {
   if (!/^[a-z0-9-]+\.[a-z0-9]+$/.test(name)) throw new Error(`bad derivative name: ${name}`);
   return name;
+}
+
+/** Throws unless `jobId` is a UUID and `file` a plain file name (they become part of a path or key). */
+export function checkJobResult(jobId: string, file: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(jobId))
+    throw new Error(`not a job id: ${jobId}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(file)) throw new Error(`not a result file name: ${file}`);
+}
+
+/** The problem for a job result that is not in the store. */
+export function missingJobResult(jobId: string, file: string): DomainError {
+  return new DomainError('not_found', `The result ${file} of job ${jobId} is not in the store.`);
 }
 
 /** The problem for an original that is not in the store. */

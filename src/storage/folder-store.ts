@@ -7,6 +7,8 @@ import { DomainError } from '../errors.js';
 import {
   checkDerivativeName,
   checkHash,
+  checkJobResult,
+  missingJobResult,
   hashStream,
   missingOriginal,
   removeOldPartialFiles,
@@ -194,8 +196,33 @@ export class FolderEvidenceStore implements EvidenceStore {
     await fsp.rename(temporary, target);
   }
 
+  private jobResultPath(jobId: string, file: string): string {
+    checkJobResult(jobId, file);
+    return path.join(this.root, 'job-results', jobId, file);
+  }
+
+  async putJobResult(jobId: string, file: string, localPath: string): Promise<void> {
+    const target = this.jobResultPath(jobId, file);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.partial`;
+    await fsp.copyFile(localPath, temporary, fs.constants.COPYFILE_EXCL);
+    // Written aside, then renamed: a reader never sees half a file.
+    await fsp.rename(temporary, target);
+  }
+
+  async getJobResult(jobId: string, file: string): Promise<Readable> {
+    const handle = await fsp.open(this.jobResultPath(jobId, file), 'r').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingJobResult(jobId, file);
+      throw error;
+    });
+    return handle.createReadStream({ highWaterMark: 1024 * 1024 });
+  }
+
   async removeAbandonedFiles(before: Date): Promise<number> {
-    return removeOldPartialFiles([path.join(this.root, 'tmp'), path.join(this.root, 'derivatives')], before);
+    return removeOldPartialFiles(
+      [path.join(this.root, 'tmp'), path.join(this.root, 'derivatives'), path.join(this.root, 'job-results')],
+      before,
+    );
   }
 }
 

@@ -18,6 +18,8 @@ import { DomainError } from '../errors.js';
 import {
   checkDerivativeName,
   checkHash,
+  checkJobResult,
+  missingJobResult,
   hashStream,
   missingOriginal,
   removeOldPartialFiles,
@@ -297,6 +299,40 @@ export class S3EvidenceStore implements EvidenceStore {
         ContentType: 'image/webp',
       }),
     );
+  }
+
+  private jobResultKey(jobId: string, file: string): string {
+    checkJobResult(jobId, file);
+    return `${this.prefix}job-results/${jobId}/${file}`;
+  }
+
+  async putJobResult(jobId: string, file: string, localPath: string): Promise<void> {
+    // Results can be large (a bag): multipart from the file. Not evidence, so a later try may replace one.
+    await new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key: this.jobResultKey(jobId, file),
+        Body: fs.createReadStream(localPath, { highWaterMark: 1024 * 1024 }),
+        ContentType: 'application/octet-stream',
+      },
+      partSize: PART_BYTES,
+      queueSize: 4,
+      leavePartsOnError: false,
+    }).done();
+  }
+
+  async getJobResult(jobId: string, file: string): Promise<Readable> {
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.jobResultKey(jobId, file) }),
+      );
+      if (!(object.Body instanceof Readable)) throw new Error('the S3 client returned no Node.js stream');
+      return object.Body;
+    } catch (error) {
+      if (isNotFound(error)) throw missingJobResult(jobId, file);
+      throw error;
+    }
   }
 
   /**

@@ -229,6 +229,26 @@ for (const implementation of implementations) {
       await assert.rejects(store.putDerivative(parent, '../escape', Buffer.from('x')), /bad derivative name/);
     });
 
+    it('keeps a job result apart from the originals, readable back; a missing one is not_found', async () => {
+      const jobId = '0d5a3c7e-2f1b-4c8e-9a6d-1b2c3d4e5f60';
+      const local = path.join(subject.dataDir, 'result.pdf');
+      fs.writeFileSync(local, 'a report');
+      await assert.rejects(
+        store.getJobResult(jobId, 'report.pdf'),
+        (error: unknown) => error instanceof DomainError && error.code === 'not_found',
+      );
+      await store.putJobResult(jobId, 'report.pdf', local);
+      assert.equal((await readAll(await store.getJobResult(jobId, 'report.pdf'))).toString(), 'a report');
+      // A later try of the same job replaces its result.
+      fs.writeFileSync(local, 'a report, second try');
+      await store.putJobResult(jobId, 'report.pdf', local);
+      assert.equal((await readAll(await store.getJobResult(jobId, 'report.pdf'))).toString(), 'a report, second try');
+      // Not an original: listing the originals does not show it.
+      for await (const object of store.list()) assert.notEqual(object.sha256, jobId);
+      await assert.rejects(store.putJobResult('../x', 'report.pdf', local), /not a job id/);
+      await assert.rejects(store.putJobResult(jobId, '../report.pdf', local), /not a result file name/);
+    });
+
     it('removes abandoned staging files older than the cut-off, and nothing younger', async () => {
       const staging = path.join(subject.dataDir, 'media', 'tmp');
       fs.mkdirSync(staging, { recursive: true });

@@ -12,6 +12,9 @@ import {
   timestampedCheckpointSchema,
   timestampMissingCheckpoints,
 } from './checkpoint-timestamps.js';
+import { jobAcceptedSchema } from '../jobs/schema.js';
+import { enqueueJob } from '../jobs/service.js';
+import { AUDIT_VERIFY_JOB } from './jobs.js';
 import { auditListQuerySchema, auditPageSchema, verifyResultSchema } from './schema.js';
 import { listInvestigationAuditPage, verifyAudit, type StoredFilesCheck } from './service.js';
 
@@ -20,7 +23,7 @@ export interface AuditRouteChecks {
   checkStoredFiles: StoredFilesCheck;
 }
 
-export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps, checks: AuditRouteChecks): void {
+export function registerAuditRoutes(app: ApiApp, { db, config, jobs }: RouteDeps, checks: AuditRouteChecks): void {
   app.get(
     '/audit/verify',
     {
@@ -38,6 +41,23 @@ export function registerAuditRoutes(app: ApiApp, { db, config }: RouteDeps, chec
         ownFingerprint: instanceSigner(config).fingerprint,
         timestamping: config.timestamping,
       });
+    },
+  );
+  app.post(
+    '/audit/verify-jobs',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Run GET /audit/verify in the background (administrators): 202 with the job to follow (GET /jobs/{id}, with progress); its result is the verify report as JSON. While one waits or runs, the same job is returned',
+        response: { 202: jobAcceptedSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      requireAdmin(actor);
+      const accepted = await enqueueJob(jobs, AUDIT_VERIFY_JOB, {}, { createdBy: actor.userId, singletonKey: 'all' });
+      return reply.status(202).send(accepted);
     },
   );
   app.post(

@@ -12,11 +12,14 @@ import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../../http/params.js';
 import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from '../export/profiles.js';
 import { instanceSigner } from '../signing/instance-key.js';
+import { jobAcceptedSchema } from '../jobs/schema.js';
+import { enqueueJob } from '../jobs/service.js';
 import { bagImportResultSchema, importBag } from './import.js';
+import { BAG_EXPORT_JOB } from './jobs.js';
 import { exportBag } from './service.js';
 import { extractTar, listTarEntries, tarLength, tarStream } from './tar.js';
 
-export function registerBagRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
+export function registerBagRoutes(app: ApiApp, { db, config, store, jobs }: RouteDeps): void {
   // A bag arrives as the tar archive `bag.tar` sends; the route reads it as a stream.
   app.addContentTypeParser('application/x-tar', (_request, payload, done) => {
     done(null, payload);
@@ -68,6 +71,36 @@ export function registerBagRoutes(app: ApiApp, { db, config, store }: RouteDeps)
         removeFolder();
         throw error;
       }
+    },
+  );
+  app.post(
+    '/investigations/:id/bag-jobs',
+    {
+      schema: {
+        tags: ['export'],
+        summary:
+          'Export the investigation as a bag in the background: 202 with the job to follow (GET /jobs/{id}, with progress); the tar file of GET bag.tar is its result. The same request while one waits or runs returns that job',
+        params: idParamsSchema,
+        body: profileQuerySchema,
+        response: { 202: jobAcceptedSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'viewer');
+      const { profile, gridKm } = profileOptionsOf(request.body);
+      const accepted = await enqueueJob(
+        jobs,
+        BAG_EXPORT_JOB,
+        { investigationId, profile, gridKm },
+        {
+          investigationId,
+          createdBy: actor.userId,
+          singletonKey: `${actor.userId}:${investigationId}:${profile}:${gridKm}`,
+        },
+      );
+      return reply.status(202).send(accepted);
     },
   );
   app.post(

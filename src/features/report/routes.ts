@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
+import { requireRole } from '../access/service.js';
+import { jobAcceptedSchema } from '../jobs/schema.js';
+import { enqueueJob } from '../jobs/service.js';
+import { REPORT_PDF_JOB } from './jobs.js';
 import { idParamsSchema } from '../../http/params.js';
 import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema } from '../export/profiles.js';
 import * as service from './service.js';
@@ -11,7 +15,7 @@ export const reportQuerySchema = profileQuerySchema.extend({
   as_of: z.iso.date().optional().describe('The day ages are measured on (YYYY-MM-DD); today by default'),
 });
 
-export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
+export function registerReportRoutes(app: ApiApp, { db, jobs }: RouteDeps): void {
   app.get(
     '/investigations/:id/report.html',
     {
@@ -60,6 +64,36 @@ export function registerReportRoutes(app: ApiApp, { db }: RouteDeps): void {
           `attachment; filename="report-${request.params.id}-${request.query.lang}${profileFileSuffix(request.query.profile)}.pdf"`,
         )
         .send(pdf);
+    },
+  );
+  app.post(
+    '/investigations/:id/report-jobs',
+    {
+      schema: {
+        tags: ['report'],
+        summary:
+          'Print the PDF report in the background: 202 with the job to follow (GET /jobs/{id}); the PDF is its result. The same request while one runs returns that job',
+        params: idParamsSchema,
+        body: reportQuerySchema,
+        response: { 202: jobAcceptedSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const investigationId = request.params.id;
+      await requireRole(db, actor, investigationId, 'viewer');
+      const { lang, as_of: asOf } = request.body;
+      const accepted = await enqueueJob(
+        jobs,
+        REPORT_PDF_JOB,
+        { investigationId, lang, ...(asOf === undefined ? {} : { asOf }) },
+        {
+          investigationId,
+          createdBy: actor.userId,
+          singletonKey: `${actor.userId}:${investigationId}:${lang}:${asOf ?? ''}`,
+        },
+      );
+      return reply.status(202).send(accepted);
     },
   );
 }

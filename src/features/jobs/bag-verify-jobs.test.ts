@@ -1,0 +1,141 @@
+// Bag export and verify as jobs, through the API (202, progress, the result downloaded) and the CLI (`armtrace job
+// bag|verify --wait --json`, where the CLI's own process runs the job when no server runs). The queue of the
+// deployment: in-process on the embedded database, pg-boss on PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../../http/app.js';
+import type { ApiApp } from '../../http/types.js';
+import { createInProcessJobQueue } from '../../jobs/in-process.js';
+import type { JobQueue } from '../../jobs/index.js';
+import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
+import { createEvidenceStore } from '../../storage/create.js';
+import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
+import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { registerFeatureJobs } from '../routes.js';
+import type { JobAcceptedResponse, JobResponse } from './schema.js';
+
+describe('bag export and verify as jobs', () => {
+  let world: TestWorld;
+  let queue: JobQueue;
+  let app: ApiApp;
+  let ownerCookie: string;
+  let adminCookie: string;
+
+  before(async () => {
+    world = await createTestWorld();
+    ownerCookie = await world.cookieFor('owner');
+    adminCookie = await world.cookieFor('admin');
+    const store = createEvidenceStore(world.config);
+    queue =
+      world.test.kind === 'postgres'
+        ? createPgBossJobQueue(world.db, store, {
+            connectionString: world.test.url!,
+            poolSize: 2,
+            expireInSeconds: 600,
+            maintenanceIntervalSeconds: 60,
+            pollingIntervalSeconds: 0.5,
+          })
+        : createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 });
+    registerFeatureJobs(queue, { config: world.config });
+    await queue.start();
+    app = await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: queue });
+  });
+  after(async () => {
+    await app.close();
+    await queue.stop();
+    await world.close();
+  });
+
+  async function finished(id: string, cookie: string): Promise<JobResponse> {
+    for (;;) {
+      const response = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}`, headers: { cookie } });
+      assert.equal(response.statusCode, 200, response.body);
+      const job = response.json<JobResponse>();
+      if (job.state === 'succeeded' || job.state === 'failed') return job;
+      await sleep(50);
+    }
+  }
+
+  it('exports a bag as a job: 202, progress to the end, the tar file as the result; the same request joins the job', async () => {
+    const start = () =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/investigations/${world.investigationId}/bag-jobs`,
+        headers: { cookie: ownerCookie },
+        payload: { profile: 'internal' },
+      });
+    const [first, second] = await Promise.all([start(), start()]);
+    assert.equal(first.statusCode, 202, first.body);
+    assert.equal(second.statusCode, 202, second.body);
+    const accepted = [first.json<JobAcceptedResponse>(), second.json<JobAcceptedResponse>()];
+    // Never twice at once: both requests name one job.
+    assert.equal(accepted[0]!.job.id, accepted[1]!.job.id);
+    assert.deepEqual(accepted.map((answer) => answer.existing).sort(), [false, true]);
+    const job = await finished(accepted[0]!.job.id, ownerCookie);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.problem));
+    assert.equal(job.name, 'bag.export');
+    assert.deepEqual(job.progress, { done: 3, total: 3, message: 'done' });
+    assert.ok(job.result !== null);
+    assert.equal(job.result.media_type, 'application/x-tar');
+    const download = await app.inject({ method: 'GET', url: job.result.url, headers: { cookie: ownerCookie } });
+    assert.equal(download.statusCode, 200);
+    assert.equal(download.rawPayload.length, job.result.bytes);
+    assert.match(download.rawPayload.toString('latin1'), /bag-info\.txt/);
+    // Someone outside the investigation cannot start one.
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/bag-jobs`,
+      headers: { cookie: await world.cookieFor('outsider') },
+      payload: { profile: 'internal' },
+    });
+    assert.equal(refused.statusCode, 404);
+  });
+
+  it('runs verify as a job (administrators): progress counted, the verify report as the result', async () => {
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/audit/verify-jobs',
+      headers: { cookie: ownerCookie },
+    });
+    assert.equal(refused.statusCode, 403, refused.body);
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/audit/verify-jobs',
+      headers: { cookie: adminCookie },
+    });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const job = await finished(accepted.json<JobAcceptedResponse>().job.id, adminCookie);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.problem));
+    assert.ok((job.progress.done ?? 0) > 0);
+    assert.match(job.progress.message ?? '', /audit entries/);
+    assert.ok(job.result !== null);
+    const download = await app.inject({ method: 'GET', url: job.result.url, headers: { cookie: adminCookie } });
+    const report = download.json<{ ok: boolean }>();
+    assert.equal(report.ok, true, download.body);
+  });
+});
+
+describe('armtrace job bag|verify --wait --json', () => {
+  let cli: CliSandbox;
+  before(async () => {
+    cli = await createCliSandbox('armtrace-job-cli-');
+  });
+  after(async () => {
+    await cli.close();
+  });
+
+  it('queues the job and, with no server running, runs it in the CLI to its end', async () => {
+    const investigation = JSON.parse(
+      succeeded(await cli.run('investigation', 'add', '--title', 'Jobs from the CLI', '--json')),
+    ) as { id: string };
+    const bag = JSON.parse(succeeded(await cli.run('job', 'bag', investigation.id, '--wait', '--json'))) as JobResponse;
+    assert.equal(bag.state, 'succeeded', JSON.stringify(bag.problem));
+    assert.equal(bag.name, 'bag.export');
+    assert.ok(bag.result !== null && bag.result.bytes > 0);
+    const verify = JSON.parse(succeeded(await cli.run('job', 'verify', '--wait', '--json'))) as JobResponse;
+    assert.equal(verify.state, 'succeeded', JSON.stringify(verify.problem));
+    const shown = JSON.parse(succeeded(await cli.run('job', 'show', verify.id, '--json'))) as JobResponse;
+    assert.equal(shown.state, 'succeeded');
+  });
+});
