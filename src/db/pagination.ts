@@ -98,3 +98,45 @@ export function sortedAfter<DB, TB extends keyof DB, O>(
   const comparison = options.order === 'asc' ? sql.raw('>') : sql.raw('<');
   return sorted.where(sql<boolean>`(${sql.join(keys)}) ${comparison} (select ${sql.join(cursorKeys)} from ${cursor})`);
 }
+
+/**
+ * One keyset page of a list query: ordered by `keys` (when given) and then `id`, only the rows after the row
+ * `after`, and `limit + 1` rows, so that {@link toPage} can tell from the extra row whether a next page exists and
+ * name the page's last id as the `next_after` cursor. Without `keys` the list is in id order (UUIDv7: creation
+ * order) and the cursor is compared with the id directly; with `keys` the cursor row's own values are read in the
+ * database ({@link sortedAfter}). Filters may be added before or after; the query must not be limited yet.
+ *
+ * @example
+ * // In id order (the simplest list):
+ * const rows = await keysetPage(db.selectFrom('zones').selectAll().where('site_id', '=', siteId), {
+ *   id: 'zones.id',
+ *   after: page.after,
+ *   limit: page.limit,
+ * }).execute();
+ * return toPage(rows, page.limit, toZone);
+ *
+ * // Sorted by a column chosen by the client:
+ * keysetPage(db.selectFrom('actors').selectAll(), { id: 'actors.id', keys: [sql`lower(actors.name)`], order: 'asc', after, limit });
+ */
+export function keysetPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  options: {
+    /** The id column, qualified with its table (`'zones.id'`). */
+    id: string;
+    /** The sort keys before the id; none: id order. */
+    keys?: readonly SortExpression[] | undefined;
+    order?: SortOrder | undefined;
+    /** The `next_after` of the previous page. */
+    after: string | undefined;
+    /** Rows per page (the query fetches one more). */
+    limit: number;
+  },
+): SelectQueryBuilder<DB, TB, O> {
+  const { id, keys, order = 'asc', after, limit } = options;
+  if (keys !== undefined) return sortedAfter(query, { id, keys, order, after }).limit(limit + 1);
+  const idRef = sql.ref(id);
+  const ordered = query.orderBy(idRef, order).limit(limit + 1);
+  if (after === undefined) return ordered;
+  const comparison = order === 'asc' ? sql.raw('>') : sql.raw('<');
+  return ordered.where(sql<boolean>`${idRef} ${comparison} ${after}`);
+}

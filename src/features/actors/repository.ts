@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import type { ActorSortKey } from './schema.js';
@@ -66,14 +66,13 @@ export async function listActors(
     foldedSearch: string | undefined;
   },
 ): Promise<Row<'actors'>[]> {
-  let query = sortedAfter(db.selectFrom('actors').selectAll(), {
+  let query = keysetPage(db.selectFrom('actors').selectAll(), {
     id: 'actors.id',
     keys: actorSortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  })
-    .where('investigation_id', '=', options.investigationId)
-    .limit(options.limit + 1);
+    limit: options.limit,
+  }).where('investigation_id', '=', options.investigationId);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.actorType !== undefined) query = query.where('actor_type', '=', options.actorType);
   if (options.countryCode !== undefined) query = query.where('country_code', '=', options.countryCode);

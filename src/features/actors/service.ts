@@ -8,8 +8,9 @@ import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../.
 import { DomainError } from '../../errors.js';
 import type { Actor as User } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createActorBodySchema,
@@ -144,21 +145,12 @@ export async function updateActor(
 
 /** Archives an actor; trace requests and claims that name it keep pointing to it. */
 export async function archiveActor(db: Kysely<DB>, user: User, id: string, input: ArchiveInput): Promise<ActorRecord> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'actors', id);
-    const access = await requireRole(trx, user, before.investigation_id, 'investigator');
-    requireCanEdit(access, user, before);
-    const after = await archiveVersioned(trx, 'actors', before, parsed.version, parsed.reason);
-    await recordChange(trx, user, {
-      action: 'actor.archive',
-      entityType: 'actors',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toActor(after);
+  return archiveAudited(db, user, { table: 'actors', id, action: 'actor.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+      requireCanEdit(access, user, before);
+    },
+    present: (_trx, after) => toActor(after),
   });
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { whereItemAtMost, whereSiteAtMost } from '../sensitivity/repository.js';
@@ -36,14 +36,13 @@ export async function listIncidents(
     text?: string | undefined;
   },
 ): Promise<Row<'incidents'>[]> {
-  let query = sortedAfter(db.selectFrom('incidents').selectAll(), {
+  let query = keysetPage(db.selectFrom('incidents').selectAll(), {
     id: 'incidents.id',
     keys: sortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  })
-    .where('investigation_id', '=', investigationId)
-    .limit(options.limit + 1);
+    limit: options.limit,
+  }).where('investigation_id', '=', investigationId);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.incidentType !== undefined) query = query.where('incident_type', '=', options.incidentType);
   const siteId = options.siteId;

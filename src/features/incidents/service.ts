@@ -4,19 +4,13 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import {
-  archiveVersioned,
-  findById,
-  findForUpdate,
-  updateVersioned,
-  type Queryable,
-  type Tx,
-} from '../../db/versioned.js';
+import { findById, findForUpdate, updateVersioned, type Queryable, type Tx } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import { clearanceFor } from '../sensitivity/service.js';
 import * as repository from './repository.js';
 import {
@@ -208,21 +202,12 @@ export async function archiveIncident(
   id: string,
   input: ArchiveInput,
 ): Promise<Incident> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'incidents', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'incidents', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'incident.archive',
-      entityType: 'incidents',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return withItemIds(trx, after, actor);
+  return archiveAudited(db, actor, { table: 'incidents', id, action: 'incident.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireCanEdit(access, actor, before);
+    },
+    present: (trx, after) => withItemIds(trx, after, actor),
   });
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import type { MemberSortKey } from './schema.js';
@@ -32,12 +32,10 @@ export async function listInvestigations(
         .on('memberships.archived_at', 'is', null),
     )
     .selectAll('investigations')
-    .select('memberships.role')
-    .orderBy('investigations.id')
-    .limit(options.limit + 1);
+    .select('memberships.role');
+  query = keysetPage(query, { id: 'investigations.id', after: options.after, limit: options.limit });
   if (options.userId !== undefined) query = query.where('memberships.id', 'is not', null);
   if (options.onlyId !== undefined) query = query.where('investigations.id', '=', options.onlyId);
-  if (options.after !== undefined) query = query.where('investigations.id', '>', options.after);
   if (!options.includeArchived) query = query.where('investigations.archived_at', 'is', null);
   return query.execute();
 }
@@ -68,7 +66,7 @@ const memberSortExpressions: Record<MemberSortKey, SortExpression[]> = {
   created: [],
 };
 
-/** One page (`limit` rows) of an investigation's members with their user names, sorted, filtered by name. */
+/** One page of an investigation's members (`limit + 1` rows, for `toPage`) with their user names, sorted, filtered by name. */
 export async function listMembershipsPage(
   db: Queryable,
   investigationId: string,
@@ -81,16 +79,20 @@ export async function listMembershipsPage(
     text: string | undefined;
   },
 ): Promise<(Row<'memberships'> & { username: string })[]> {
-  let query = sortedAfter(
+  let query = keysetPage(
     db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
       .selectAll('memberships')
       .select('users.username'),
-    { id: 'memberships.id', keys: memberSortExpressions[options.sort], order: options.order, after: options.after },
-  )
-    .where('memberships.investigation_id', '=', investigationId)
-    .limit(options.limit);
+    {
+      id: 'memberships.id',
+      keys: memberSortExpressions[options.sort],
+      order: options.order,
+      after: options.after,
+      limit: options.limit,
+    },
+  ).where('memberships.investigation_id', '=', investigationId);
   if (!options.includeArchived) query = query.where('memberships.archived_at', 'is', null);
   if (options.text !== undefined) {
     // `%`, `_` and `\` typed by a user are literal characters, not wildcards.

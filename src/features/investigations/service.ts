@@ -170,7 +170,7 @@ export async function listMembersPage(
   await requireRole(db, actor, investigationId, 'viewer');
   const rows = await repository.listMembershipsPage(db, investigationId, {
     after: query.after,
-    limit: query.limit + 1,
+    limit: query.limit,
     sort: query.sort,
     order: query.order,
     includeArchived: query.include_archived,

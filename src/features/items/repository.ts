@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { ItemSortKey } from './schema.js';
@@ -57,14 +57,13 @@ const itemSortExpressions: Record<ItemSortKey, SortExpression[]> = {
 };
 
 export async function listItems(db: Queryable, investigationId: string, filters: ItemFilters): Promise<Row<'items'>[]> {
-  let query = sortedAfter(db.selectFrom('items').selectAll(), {
+  let query = keysetPage(db.selectFrom('items').selectAll(), {
     id: 'items.id',
     keys: itemSortExpressions[filters.sort],
     order: filters.order,
     after: filters.after,
-  })
-    .where('investigation_id', '=', investigationId)
-    .limit(filters.limit + 1);
+    limit: filters.limit,
+  }).where('investigation_id', '=', investigationId);
   query = whereSensitivityAtMost(query, 'items', filters.clearance);
   if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
   if (filters.siteId !== undefined) query = query.where('site_id', '=', filters.siteId);

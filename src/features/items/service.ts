@@ -6,7 +6,6 @@ import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import { requireUnusedRecordIds } from '../../db/record-ids.js';
 import {
-  archiveVersioned,
   findById,
   findForUpdate,
   inTransaction,
@@ -17,8 +16,9 @@ import {
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import { insertMarkingForItem, markingsOfItem } from '../markings/service.js';
 import * as repository from './repository.js';
 import {
@@ -248,22 +248,13 @@ export async function updateItem(db: Queryable, actor: Actor, id: string, input:
 }
 
 export async function archiveItem(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Item> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'items', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'items', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'item.archive',
-      entityType: 'items',
-      entityId: id,
-      investigationId: after.investigation_id,
-      before,
-      after,
-    });
-    return toItem(after);
+  return archiveAudited(db, actor, { table: 'items', id, action: 'item.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toItem(after),
   });
 }
 

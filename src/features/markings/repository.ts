@@ -1,3 +1,4 @@
+import { keysetPage } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import { whereRecordAndItemAtMost, whereSensitivityAtMost } from '../sensitivity/repository.js';
@@ -13,14 +14,12 @@ export async function listItemMarkings(
   options: { after: string | undefined; limit: number; includeArchived: boolean },
   clearance: SensitivityLevel,
 ): Promise<Row<'markings'>[]> {
-  let query = db
-    .selectFrom('markings')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .orderBy('id')
-    .limit(options.limit + 1);
+  let query = keysetPage(db.selectFrom('markings').selectAll().where('item_id', '=', itemId), {
+    id: 'markings.id',
+    after: options.after,
+    limit: options.limit,
+  });
   query = whereSensitivityAtMost(query, 'markings', clearance);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   return query.execute();
 }
@@ -50,9 +49,5 @@ export async function listInvestigationMarkings(
   query = whereRecordAndItemAtMost(query, 'markings', clearance);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
-  return query
-    .orderBy('id')
-    .limit(options.limit + 1)
-    .execute();
+  return keysetPage(query, { id: 'markings.id', after: options.after, limit: options.limit }).execute();
 }

@@ -5,7 +5,6 @@ import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import {
-  archiveVersioned,
   findById,
   findForUpdate,
   inTransaction,
@@ -17,8 +16,9 @@ import { requireUnusedRecordId } from '../../db/record-ids.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import {
   detectScript,
   deriveLegibility,
@@ -248,21 +248,12 @@ export async function updateMarking(
 }
 
 export async function archiveMarking(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Marking> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'markings', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Marking');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'markings', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'marking.archive',
-      entityType: 'markings',
-      entityId: id,
-      investigationId: after.investigation_id,
-      before,
-      after,
-    });
-    return toMarking(after);
+  return archiveAudited(db, actor, { table: 'markings', id, action: 'marking.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Marking');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toMarking(after),
   });
 }

@@ -1,3 +1,4 @@
+import { keysetPage } from '../../db/pagination.js';
 import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
@@ -22,14 +23,12 @@ export async function listMedia(
     clearance: SensitivityLevel;
   },
 ): Promise<Row<'media'>[]> {
-  let query = db
-    .selectFrom('media')
-    .selectAll()
-    .where('investigation_id', '=', investigationId)
-    .orderBy('id')
-    .limit(options.limit + 1);
+  let query = keysetPage(db.selectFrom('media').selectAll().where('investigation_id', '=', investigationId), {
+    id: 'media.id',
+    after: options.after,
+    limit: options.limit,
+  });
   query = whereSensitivityAtMost(query, 'media', options.clearance);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.sha256 !== undefined) query = query.where('sha256', '=', options.sha256);
   if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);

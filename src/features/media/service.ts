@@ -7,14 +7,15 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
+import { findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
 import { DomainError } from '../../errors.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import { getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
 import { inspectFile, type FileFacts } from './inspect.js';
 import { looksLikeZip, readEmbeddedProofs, readProofModeBundle, type ReadBundle } from './ingest-proofs.js';
@@ -388,22 +389,13 @@ export async function updateMedia(db: Kysely<DB>, actor: Actor, id: string, inpu
 
 /** Archives a media record; the stored original stays (other records, exports and verify still use it). */
 export async function archiveMedia(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Media> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'media', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Media file');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'media', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'media.archive',
-      entityType: 'media',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toMedia(after);
+  return archiveAudited(db, actor, { table: 'media', id, action: 'media.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Media file');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toMedia(after),
   });
 }
 
@@ -457,21 +449,12 @@ export async function archiveMediaLink(
   linkId: string,
   input: ArchiveInput,
 ): Promise<MediaLink> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'media_links', linkId);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'media_links', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'media_link.archive',
-      entityType: 'media_links',
-      entityId: linkId,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toMediaLink(after);
+  return archiveAudited(db, actor, { table: 'media_links', id: linkId, action: 'media_link.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toMediaLink(after),
   });
 }
 

@@ -1,3 +1,4 @@
+import { keysetPage } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 
@@ -25,14 +26,11 @@ export async function listProvenanceClaims(
     clearance: SensitivityLevel;
   },
 ): Promise<Row<'provenance_claims'>[]> {
-  let query = db
-    .selectFrom('provenance_claims')
-    .selectAll()
-    .where('investigation_id', '=', options.investigationId)
-    .orderBy('id')
-    .limit(options.limit + 1);
+  let query = keysetPage(
+    db.selectFrom('provenance_claims').selectAll().where('investigation_id', '=', options.investigationId),
+    { id: 'provenance_claims.id', after: options.after, limit: options.limit },
+  );
   query = whereRecordAndItemAtMost(query, 'provenance_claims', options.clearance);
-  if (options.after !== undefined) query = query.where('id', '>', options.after);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.itemId !== undefined) query = query.where('item_id', '=', options.itemId);
   if (options.lotNormalized !== undefined) query = query.where('lot_normalized', '=', options.lotNormalized);

@@ -4,12 +4,13 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned, type Queryable } from '../../db/versioned.js';
+import { findById, findForUpdate, updateVersioned, type Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import { normalizeMarking } from '../../parsing/marking-text.js';
 import { gradingOf } from '../sources/service.js';
 import { toProvDocument, type ProvDocument } from './prov-json.js';
@@ -212,22 +213,13 @@ export async function archiveProvenanceClaim(
   id: string,
   input: ArchiveInput,
 ): Promise<ProvenanceClaim> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'provenance_claims', id);
-    const access = await requireRole(trx, user, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Provenance claim');
-    requireCanEdit(access, user, before);
-    const after = await archiveVersioned(trx, 'provenance_claims', before, parsed.version, parsed.reason);
-    await recordChange(trx, user, {
-      action: 'provenance_claim.archive',
-      entityType: 'provenance_claims',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toProvenanceClaim(after);
+  return archiveAudited(db, user, { table: 'provenance_claims', id, action: 'provenance_claim.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+      requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Provenance claim');
+      requireCanEdit(access, user, before);
+    },
+    present: (_trx, after) => toProvenanceClaim(after),
   });
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withSession } from '../../cli/context.js';
-import { printJson, printRecord, printTable } from '../../cli/output.js';
+import { printJson, printRecord } from '../../cli/output.js';
+import { addPageOptions, printPage, type PageOptions } from '../../cli/page.js';
 import { publicationRules, reviewKinds, type PublicationRule, type ReviewKind, type ReviewStatus } from './schema.js';
 import * as service from './service.js';
 
@@ -42,52 +43,49 @@ export function registerReviewCommands(program: Command): void {
     .command('review')
     .description('Review before publication: draft → submitted → verified (by someone else) → published');
 
-  review
-    .command('queue <investigationId>')
-    .description('Records awaiting your review: submitted, not created or changed by you (owners and editors)')
-    .option('--kind <kind>', `only one kind: ${reviewKinds.join(', ')}`, readKind)
-    .option('--sort <key>', 'updated, created, kind or label', 'updated')
-    .option('--order <order>', 'asc or desc', 'asc')
-    .option('--limit <n>', 'rows per page (1-500)', '50')
-    .option('--after <id>', 'the next_after of the previous page')
-    .option('--json', 'print JSON')
-    .action(
-      async (
-        investigationId: string,
-        options: { kind?: ReviewKind; sort: string; order: string; limit: string; after?: string; json?: boolean },
-        command: Command,
-      ) => {
-        await withSession(command, async ({ db, actor }) => {
-          const queue = await service.listReviewQueue(db, actor, investigationId, {
-            kind: options.kind,
-            sort: options.sort,
-            order: options.order,
-            limit: options.limit,
-            after: options.after,
-          });
-          if (options.json === true) return printJson(queue);
-          printTable(
-            queue.items,
-            [
-              { header: 'KIND', value: (row) => row.kind },
-              { header: 'ID', value: (row) => row.id },
-              { header: 'VERSION', value: (row) => row.version },
-              { header: 'LABEL', value: (row) => row.label },
-              { header: 'BY', value: (row) => row.created_by.username },
-              { header: 'UPDATED', value: (row) => row.updated_at },
-              {
-                header: 'NOTE',
-                value: (row) => (row.verified_version === null ? '' : `correction of v${row.verified_version}`),
-              },
-            ],
-            queue.can_verify
-              ? 'Nothing awaits your review.'
-              : 'Your role in this investigation does not verify records (owners and editors do).',
-          );
-          if (queue.next_after !== null) process.stdout.write(`More: --after ${queue.next_after}\n`);
+  addPageOptions(
+    review
+      .command('queue <investigationId>')
+      .description('Records awaiting your review: submitted, not created or changed by you (owners and editors)')
+      .option('--kind <kind>', `only one kind: ${reviewKinds.join(', ')}`, readKind)
+      .option('--sort <key>', 'updated, created, kind or label', 'updated')
+      .option('--order <order>', 'asc or desc', 'asc'),
+  ).action(
+    async (
+      investigationId: string,
+      options: PageOptions & { kind?: ReviewKind; sort: string; order: string },
+      command: Command,
+    ) => {
+      await withSession(command, async ({ db, actor }) => {
+        const queue = await service.listReviewQueue(db, actor, investigationId, {
+          kind: options.kind,
+          sort: options.sort,
+          order: options.order,
+          limit: options.limit,
+          after: options.after,
         });
-      },
-    );
+        printPage(
+          queue,
+          options,
+          [
+            { header: 'KIND', value: (row) => row.kind },
+            { header: 'ID', value: (row) => row.id },
+            { header: 'VERSION', value: (row) => row.version },
+            { header: 'LABEL', value: (row) => row.label },
+            { header: 'BY', value: (row) => row.created_by.username },
+            { header: 'UPDATED', value: (row) => row.updated_at },
+            {
+              header: 'NOTE',
+              value: (row) => (row.verified_version === null ? '' : `correction of v${row.verified_version}`),
+            },
+          ],
+          queue.can_verify
+            ? 'Nothing awaits your review.'
+            : 'Your role in this investigation does not verify records (owners and editors do).',
+        );
+      });
+    },
+  );
 
   review
     .command('show <kind> <id>')

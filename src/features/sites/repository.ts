@@ -1,3 +1,4 @@
+import { keysetPage } from '../../db/pagination.js';
 import { sql } from 'kysely';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
@@ -28,14 +29,12 @@ export async function listSites(
   page: { after: string | undefined; limit: number },
   clearance: SensitivityLevel,
 ): Promise<Row<'sites'>[]> {
-  let query = db
-    .selectFrom('sites')
-    .selectAll()
-    .where('investigation_id', '=', investigationId)
-    .orderBy('id')
-    .limit(page.limit + 1);
+  let query = keysetPage(db.selectFrom('sites').selectAll().where('investigation_id', '=', investigationId), {
+    id: 'sites.id',
+    after: page.after,
+    limit: page.limit,
+  });
   query = whereSensitivityAtMost(query, 'sites', clearance);
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
   if (!filters.includeArchived) query = query.where('archived_at', 'is', null);
   if (filters.siteType !== undefined) query = query.where('site_type', '=', filters.siteType);
   if (filters.nameContains !== undefined) {
@@ -90,13 +89,11 @@ export async function listZones(
   siteId: string,
   page: { after: string | undefined; limit: number; includeArchived: boolean },
 ): Promise<Row<'zones'>[]> {
-  let query = db
-    .selectFrom('zones')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .orderBy('id')
-    .limit(page.limit + 1);
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  let query = keysetPage(db.selectFrom('zones').selectAll().where('site_id', '=', siteId), {
+    id: 'zones.id',
+    after: page.after,
+    limit: page.limit,
+  });
   if (!page.includeArchived) query = query.where('archived_at', 'is', null);
   return query.execute();
 }

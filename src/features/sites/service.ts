@@ -5,19 +5,13 @@ import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row, RowUpdate } from '../../db/tables.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
-import {
-  archiveVersioned,
-  findById,
-  findForUpdate,
-  inTransaction,
-  updateVersioned,
-  type Queryable,
-} from '../../db/versioned.js';
+import { findById, findForUpdate, inTransaction, updateVersioned, type Queryable } from '../../db/versioned.js';
 import { DomainError } from '../../errors.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createSiteBodySchema,
@@ -238,22 +232,13 @@ export async function updateSite(db: Queryable, actor: Actor, id: string, input:
 
 /** Archives a site; its zones and items stay as they are. */
 export async function archiveSite(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Site> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'sites', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Site');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'sites', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'site.archive',
-      entityType: 'sites',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toSite(after);
+  return archiveAudited(db, actor, { table: 'sites', id, action: 'site.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Site');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toSite(after),
   });
 }
 
@@ -345,20 +330,11 @@ export async function updateZone(db: Kysely<DB>, actor: Actor, id: string, input
 }
 
 export async function archiveZone(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Zone> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'zones', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'zones', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'zone.archive',
-      entityType: 'zones',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toZone(after);
+  return archiveAudited(db, actor, { table: 'zones', id, action: 'zone.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toZone(after),
   });
 }

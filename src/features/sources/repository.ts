@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { SourceSortKey } from './schema.js';
@@ -33,14 +33,13 @@ export async function listSources(
     text?: string | undefined;
   },
 ): Promise<Row<'sources'>[]> {
-  let query = sortedAfter(db.selectFrom('sources').selectAll(), {
+  let query = keysetPage(db.selectFrom('sources').selectAll(), {
     id: 'sources.id',
     keys: sortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  })
-    .where('investigation_id', '=', investigationId)
-    .limit(options.limit + 1);
+    limit: options.limit,
+  }).where('investigation_id', '=', investigationId);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
   if (options.reliability !== undefined) query = query.where('reliability', '=', options.reliability);

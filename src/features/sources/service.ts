@@ -4,11 +4,12 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import { archiveVersioned, findById, findForUpdate, updateVersioned } from '../../db/versioned.js';
+import { findById, findForUpdate, updateVersioned } from '../../db/versioned.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
-import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
+import type { ArchiveInput } from '../../http/params.js';
 import * as repository from './repository.js';
 import {
   createSourceBodySchema,
@@ -124,20 +125,11 @@ export async function updateSource(
 }
 
 export async function archiveSource(db: Kysely<DB>, actor: Actor, id: string, input: ArchiveInput): Promise<Source> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'sources', id);
-    const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireCanEdit(access, actor, before);
-    const after = await archiveVersioned(trx, 'sources', before, parsed.version, parsed.reason);
-    await recordChange(trx, actor, {
-      action: 'source.archive',
-      entityType: 'sources',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return toSource(after);
+  return archiveAudited(db, actor, { table: 'sources', id, action: 'source.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
+      requireCanEdit(access, actor, before);
+    },
+    present: (_trx, after) => toSource(after),
   });
 }

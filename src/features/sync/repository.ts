@@ -1,3 +1,4 @@
+import { keysetPage } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 
@@ -29,13 +30,11 @@ export async function listOperations(
   investigationId: string,
   filters: OperationFilters,
 ): Promise<Row<'sync_operations'>[]> {
-  let query = db
-    .selectFrom('sync_operations')
-    .selectAll()
-    .where('investigation_id', '=', investigationId)
-    .orderBy('op_id')
-    .limit(filters.limit + 1);
-  if (filters.after !== undefined) query = query.where('op_id', '>', filters.after);
+  let query = keysetPage(db.selectFrom('sync_operations').selectAll().where('investigation_id', '=', investigationId), {
+    id: 'sync_operations.op_id',
+    after: filters.after,
+    limit: filters.limit,
+  });
   if (filters.recordId !== undefined) query = query.where('record_id', '=', filters.recordId);
   if (filters.clockSkewFlagged !== undefined) query = query.where('clock_skew_flagged', '=', filters.clockSkewFlagged);
   return query.execute();

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable, Tx } from '../../db/versioned.js';
 import { whereItemAtMost } from '../sensitivity/repository.js';
@@ -64,14 +64,13 @@ export async function listTraceRequests(
     awaitingAnswerStatuses: readonly string[];
   },
 ): Promise<Row<'trace_requests'>[]> {
-  let query = sortedAfter(db.selectFrom('trace_requests').selectAll(), {
+  let query = keysetPage(db.selectFrom('trace_requests').selectAll(), {
     id: 'trace_requests.id',
     keys: traceRequestSortExpressions(options.sort, options.today, options.awaitingAnswerStatuses),
     order: options.order,
     after: options.after,
-  })
-    .where('investigation_id', '=', options.investigationId)
-    .limit(options.limit + 1);
+    limit: options.limit,
+  }).where('investigation_id', '=', options.investigationId);
   if (!options.includeArchived) query = query.where('archived_at', 'is', null);
   if (options.status !== undefined) query = query.where('status', '=', options.status);
   if (options.addresseeId !== undefined) query = query.where('addressee_id', '=', options.addresseeId);

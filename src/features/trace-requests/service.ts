@@ -4,18 +4,12 @@ import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { canonicalJson, toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
-import {
-  archiveVersioned,
-  findById,
-  findForUpdate,
-  updateVersioned,
-  type Queryable,
-  type Tx,
-} from '../../db/versioned.js';
+import { findById, findForUpdate, updateVersioned, type Queryable, type Tx } from '../../db/versioned.js';
 import { DomainError, NotVisibleError } from '../../errors.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
+import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
 import { archiveBodySchema, type ArchiveInput } from '../../http/params.js';
 import { clearanceFor } from '../sensitivity/service.js';
@@ -243,21 +237,12 @@ export async function archiveTraceRequest(
   id: string,
   input: ArchiveInput,
 ): Promise<TraceRequest> {
-  const parsed = archiveBodySchema.parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await findForUpdate(trx, 'trace_requests', id);
-    const access = await requireRole(trx, user, before.investigation_id, 'investigator');
-    requireCanEdit(access, user, before);
-    const after = await archiveVersioned(trx, 'trace_requests', before, parsed.version, parsed.reason);
-    await recordChange(trx, user, {
-      action: 'trace_request.archive',
-      entityType: 'trace_requests',
-      entityId: id,
-      investigationId: before.investigation_id,
-      before,
-      after,
-    });
-    return describeTraceRequest(trx, user, after);
+  return archiveAudited(db, user, { table: 'trace_requests', id, action: 'trace_request.archive' }, input, {
+    authorize: async (trx, before) => {
+      const access = await requireRole(trx, user, before.investigation_id, 'investigator');
+      requireCanEdit(access, user, before);
+    },
+    present: (trx, after) => describeTraceRequest(trx, user, after),
   });
 }
 

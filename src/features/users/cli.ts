@@ -36,7 +36,7 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withSession(command, async ({ db, actor }) => {
-        const users = await service.listUsers(db, actor, { after: undefined, limit: 10_000 });
+        const { items: users } = await service.listUsers(db, actor, { after: undefined, limit: 10_000 });
         if (options.json === true) return printJson({ items: users });
         printTable(
           users,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { nullsLast, sortedAfter, type SortExpression, type SortOrder } from '../../db/pagination.js';
+import { nullsLast, keysetPage, type SortExpression, type SortOrder } from '../../db/pagination.js';
 import type { NewRow, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { ApiTokenSortKey, UserSortKey } from './schema.js';
@@ -29,12 +29,13 @@ export async function listUsers(
   db: Queryable,
   options: { after: string | undefined; limit: number; sort: UserSortKey; order: SortOrder; text?: string | undefined },
 ): Promise<Row<'users'>[]> {
-  let query = sortedAfter(db.selectFrom('users').selectAll(), {
+  let query = keysetPage(db.selectFrom('users').selectAll(), {
     id: 'users.id',
     keys: userSortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  }).limit(options.limit);
+    limit: options.limit,
+  });
   if (options.text !== undefined) {
     // `%`, `_` and `\` typed by a user are literal characters, not wildcards.
     const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
@@ -168,7 +169,7 @@ const apiTokenSortExpressions: Record<ApiTokenSortKey, SortExpression[]> = {
   expires: [sql`api_tokens.expires_at`],
 };
 
-/** One page (`limit` rows) of a user's tokens, sorted, filtered by name. */
+/** One page of a user's tokens (`limit + 1` rows, for `toPage`), sorted, filtered by name. */
 export async function listApiTokensPage(
   db: Queryable,
   userId: string,
@@ -180,14 +181,13 @@ export async function listApiTokensPage(
     text?: string | undefined;
   },
 ): Promise<Row<'api_tokens'>[]> {
-  let query = sortedAfter(db.selectFrom('api_tokens').selectAll(), {
+  let query = keysetPage(db.selectFrom('api_tokens').selectAll(), {
     id: 'api_tokens.id',
     keys: apiTokenSortExpressions[options.sort],
     order: options.order,
     after: options.after,
-  })
-    .where('user_id', '=', userId)
-    .limit(options.limit);
+    limit: options.limit,
+  }).where('user_id', '=', userId);
   if (options.text !== undefined) {
     const pattern = `%${options.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
     query = query.where('name', 'ilike', pattern);

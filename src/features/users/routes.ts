@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { pageSchema, toPage } from '../../db/pagination.js';
+import { pageSchema } from '../../db/pagination.js';
 import { requireActor, SESSION_COOKIE } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
@@ -335,13 +335,7 @@ export function registerUserRoutes(app: ApiApp, { db, config }: RouteDeps): void
         },
       },
     },
-    async (request) => {
-      const rows = await service.listUsers(db, requireActor(request), {
-        ...request.query,
-        limit: request.query.limit + 1,
-      });
-      return toPage(rows, request.query.limit, (user) => user);
-    },
+    async (request) => service.listUsers(db, requireActor(request), request.query),
   );
   app.post(
     '/users',

@@ -99,10 +99,10 @@ export async function listUsers(
   db: Kysely<DB>,
   actor: Actor,
   options: { after?: string | undefined; limit: number; sort?: UserSortKey; order?: SortOrder; q?: string | undefined },
-): Promise<User[]> {
+): Promise<Page<User>> {
   requireAdmin(actor);
   const { after, limit, sort = 'created', order = 'asc', q } = options;
-  return (await usersRepository.listUsers(db, { after, limit, sort, order, text: q })).map(toUser);
+  return toPage(await usersRepository.listUsers(db, { after, limit, sort, order, text: q }), limit, toUser);
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<Row<'users'>> {
@@ -357,7 +357,7 @@ export async function listApiTokensPage(
   if (userId !== actor.userId) requireAdmin(actor);
   const rows = await usersRepository.listApiTokensPage(db, userId, {
     after: query.after,
-    limit: query.limit + 1,
+    limit: query.limit,
     sort: query.sort,
     order: query.order,
     text: query.q,
