@@ -5,7 +5,6 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
-import { buildApp } from '../http/app.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
@@ -105,6 +104,8 @@ export function buildProgram(): Command {
       const store = createEvidenceStore(config);
       // An object store that cannot be reached (wrong endpoint, keys or bucket) stops the start, with the reason.
       if (store.kind === 's3') await store.stat('0'.repeat(64));
+      // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
+      const { buildApp } = await import('../http/app.js');
       const app = await buildApp({ db: database.db, config, store });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =
