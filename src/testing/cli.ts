@@ -18,8 +18,15 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..');
 
-/** What bin/armtrace.mjs does once it has loaded the CLI: run it and keep its exit code (a server keeps running). */
-const entrySource = `import { runCli } from ${JSON.stringify(path.join(repoRoot, 'src', 'cli', 'main.ts'))};
+/**
+ * What bin/armtrace.mjs does once it has loaded the CLI: run it and keep its exit code (a server keeps running).
+ * A command other than `serve` lives a few seconds: there V8's optimising compiler costs more CPU than it saves on
+ * PGlite's WebAssembly (measured: "investigation list" 1.75 -> 1.2 CPU-s, "init" 6.9 -> 4.9), so it is left
+ * off before the database is opened. Only the CPU time changes, never what a command does.
+ */
+const entrySource = `import v8 from 'node:v8';
+import { runCli } from ${JSON.stringify(path.join(repoRoot, 'src', 'cli', 'main.ts'))};
+if (!process.argv.includes('serve')) v8.setFlagsFromString('--liftoff-only');
 const code = await runCli(process.argv.slice(2));
 if (code !== 0 || !process.argv.includes('serve')) process.exitCode = code;
 `;
