@@ -7,7 +7,6 @@ import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
 import { registerFeatureJobs } from '../features/routes.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
-import { buildApp } from '../http/app.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
@@ -120,6 +119,8 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       registerFeatureJobs(jobs, { config });
       programOptions.registerJobs?.(jobs);
       await jobs.start();
+      // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
+      const { buildApp } = await import('../http/app.js');
       const app = await buildApp({ db: database.db, config, store, jobs });
       // The embedded database has no autovacuum: the server does its work (PostgreSQL's own daemon does it there).
       const maintenance =

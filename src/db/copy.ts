@@ -15,7 +15,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable } from './versioned.js';
 
 /** A value COPY's text format can carry: text, a number, a boolean, or NULL. */
@@ -64,6 +63,7 @@ export function copyFromStdinData(sql: string, parameters: readonly unknown[]): 
 
 /** Runs `COPY … FROM STDIN` on a pg client with `data` as the input; the number of rows copied. */
 export async function copyFromStdinOnClient(client: pg.ClientBase, sql: string, data: string): Promise<number> {
+  const { from: copyFrom } = await import('pg-copy-streams');
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from([Buffer.from(data, 'utf8')]), stream);
   return stream.rowCount;

@@ -4,15 +4,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fs from 'node:fs';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { createRequire } from 'node:module';
+import type * as ClientS3 from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type * as LibStorage from '@aws-sdk/lib-storage';
 import type { S3StoreConfig } from '../config/config.js';
 import { DomainError } from '../errors.js';
 import {
@@ -35,16 +30,21 @@ import {
 
 /** Files up to this size go up in one PutObject (with their whole SHA-256 checked by the server); larger in parts. */
 const SINGLE_PUT_BYTES = 16 * 1024 * 1024;
+// The AWS SDK is loaded when an S3 store is used, not by every command that loads this module.
+const loadPackage = createRequire(import.meta.url);
+const sdk = (): typeof ClientS3 => loadPackage('@aws-sdk/client-s3') as typeof ClientS3;
+const storage = (): typeof LibStorage => loadPackage('@aws-sdk/lib-storage') as typeof LibStorage;
+
 const PART_BYTES = 16 * 1024 * 1024;
 const HASH_KEY = /^[0-9a-f]{64}$/;
 
 function isNotFound(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
+  if (!(error instanceof sdk().S3ServiceException)) return false;
   return error.name === 'NotFound' || error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404;
 }
 
 function isPreconditionFailed(error: unknown): boolean {
-  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
+  return error instanceof sdk().S3ServiceException && error.$metadata.httpStatusCode === 412;
 }
 
 /**
@@ -56,7 +56,7 @@ function isPreconditionFailed(error: unknown): boolean {
  * const client = createS3Client(config.store);
  */
 export function createS3Client(config: S3StoreConfig): S3Client {
-  return new S3Client({
+  return new (sdk().S3Client)({
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -131,7 +131,7 @@ export class S3EvidenceStore implements EvidenceStore {
     if (sizeBytes <= SINGLE_PUT_BYTES) {
       try {
         await this.client.send(
-          new PutObjectCommand({
+          new (sdk().PutObjectCommand)({
             Bucket: this.bucket,
             Key,
             Body: await fsp.readFile(localPath),
@@ -149,7 +149,7 @@ export class S3EvidenceStore implements EvidenceStore {
       }
     } else {
       try {
-        await new Upload({
+        await new (storage().Upload)({
           client: this.client,
           params: {
             Bucket: this.bucket,
@@ -203,7 +203,9 @@ export class S3EvidenceStore implements EvidenceStore {
 
   async stat(sha256: string): Promise<{ sizeBytes: number } | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(sha256) }));
+      const head = await this.client.send(
+        new (sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: this.key(sha256) }),
+      );
       return { sizeBytes: head.ContentLength ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -214,7 +216,7 @@ export class S3EvidenceStore implements EvidenceStore {
   async get(sha256: string, range?: ByteRange): Promise<Readable> {
     try {
       const object = await this.client.send(
-        new GetObjectCommand({
+        new (sdk().GetObjectCommand)({
           Bucket: this.bucket,
           Key: this.key(sha256),
           ...(range === undefined ? {} : { Range: `bytes=${range.start}-${range.end}` }),
@@ -255,7 +257,7 @@ export class S3EvidenceStore implements EvidenceStore {
     let continuationToken: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({
+        new (sdk().ListObjectsV2Command)({
           Bucket: this.bucket,
           Prefix: prefix,
           ...(continuationToken === undefined
@@ -280,7 +282,7 @@ export class S3EvidenceStore implements EvidenceStore {
   async getDerivative(parentSha256: string, name: string): Promise<Buffer | undefined> {
     try {
       const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.derivativeKey(parentSha256, name) }),
+        new (sdk().GetObjectCommand)({ Bucket: this.bucket, Key: this.derivativeKey(parentSha256, name) }),
       );
       return object.Body === undefined ? undefined : Buffer.from(await object.Body.transformToByteArray());
     } catch (error) {
@@ -292,7 +294,7 @@ export class S3EvidenceStore implements EvidenceStore {
   async putDerivative(parentSha256: string, name: string, bytes: Buffer): Promise<void> {
     // Derivatives can always be made again: a later PUT of the same name may replace one.
     await this.client.send(
-      new PutObjectCommand({
+      new (sdk().PutObjectCommand)({
         Bucket: this.bucket,
         Key: this.derivativeKey(parentSha256, name),
         Body: bytes,
@@ -308,7 +310,7 @@ export class S3EvidenceStore implements EvidenceStore {
 
   async putJobResult(jobId: string, file: string, localPath: string): Promise<void> {
     // Results can be large (a bag): multipart from the file. Not evidence, so a later try may replace one.
-    await new Upload({
+    await new (storage().Upload)({
       client: this.client,
       params: {
         Bucket: this.bucket,
@@ -325,7 +327,7 @@ export class S3EvidenceStore implements EvidenceStore {
   async getJobResult(jobId: string, file: string): Promise<Readable> {
     try {
       const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.jobResultKey(jobId, file) }),
+        new (sdk().GetObjectCommand)({ Bucket: this.bucket, Key: this.jobResultKey(jobId, file) }),
       );
       if (!(object.Body instanceof Readable)) throw new Error('the S3 client returned no Node.js stream');
       return object.Body;

@@ -1,3 +1,6 @@
+// Database-independent: coordinate and digit parsing, Enter, carry-over and the validation errors are the web app's;
+// the saves are the site and item requests (version check included) the API tests and record-edit.test.ts run on
+// both databases.
 // Browser tests of the capture forms: coordinates read as typed (and never dropped or invented), digits of any
 // script, "save and add another like this", Enter, and every validation error at 360 px in Arabic with Save still
 // in reach. Same harness as web.test.ts: the built app (web/dist) served by the real server, driven through

@@ -1,3 +1,5 @@
+// Database-independent: the proof readings come from the files (C2PA, ProofMode), not the database, and the badges
+// are the web app's; storing and serving them is checked on both databases by src/features/media/proofs*.test.ts.
 /**
  * Proofs that come with photos (issue 13, item 6) in the browser: an item's photos show, per proof, a "claims
  * present" badge apart from the signature's state (a C2PA-signed JPEG verified, a ProofMode zip with a wrong

@@ -1,3 +1,5 @@
+// Database-independent: the screens drive the trace-request workflow and provenance claims through the API, whose
+// rules and queries src/features/trace-requests/{trace-requests,workflow}.test.ts check on both databases.
 // Trace requests and provenance in the web app (issue 11, items 2 and 3), driven in English and Arabic, with the
 // server's state checked after each step, and axe on every screen in en/ar at 1280 and 360 px.
 import assert from 'node:assert/strict';

@@ -1,3 +1,5 @@
+// Database-independent: enrolment and the code check are the browser's and the server's TOTP code; the rows they
+// write and read (secret, recovery codes, sessions) are checked on both databases by src/features/users/two-factor.test.ts.
 /**
  * Two-factor sign-in in a browser (issue 15, item 4): enrol on the settings page (secret shown once, then the
  * recovery codes), then sign in again with the password and a code from the authenticator.

@@ -6,7 +6,6 @@
  * these profiles. Videos, documents and images sharp cannot read are withheld and listed as such.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
 
 export interface MediaCopy {
@@ -53,6 +52,7 @@ export async function cleanPhotoCopy(
   original: Buffer,
   mediaType: string,
 ): Promise<{ bytes: Buffer; mediaType: string; extension: string; width: number; height: number }> {
+  const { default: sharp } = await import('sharp');
   // rotate() with no angle applies the EXIF orientation to the pixels; nothing else of the metadata is kept.
   const image = sharp(original, { failOn: 'error' }).rotate();
   const encoded =

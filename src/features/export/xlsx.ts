@@ -4,7 +4,6 @@
  * starting with `=` is shown exactly as stored, with no prefix. Sheets run right to left in an Arabic export.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { isRightToLeft } from '../../i18n/messages.js';
 import { outputColumns, type ExportLanguage, type ExportTable } from './tabular.js';
 
@@ -24,6 +23,7 @@ export async function writeXlsx(
   counter: { rows: number },
   profileName = 'internal',
 ): Promise<void> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     useStyles: true,

@@ -2,7 +2,6 @@
 // sheet whose names are armtrace's own codes (so a submission imports without any translation of values) and a
 // `settings` sheet with the form id and version. Labels and hints are in English, French and Arabic, from the one
 // message catalogue (src/i18n), in the `label::Language (code)` columns ODK Collect and KoboCollect read.
-import ExcelJS from 'exceljs';
 import { catalogues, type Locale, type MessageKey } from '../../i18n/messages.js';
 import { itemCategories } from '../items/schema.js';
 import { markingKinds } from '../markings/schema.js';
@@ -110,6 +109,7 @@ export async function buildXlsForm(options: {
   title: string;
   sites: readonly FormSite[];
 }): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'armtrace';
 

@@ -6,7 +6,7 @@
  * its cell reference, never rounded; a date becomes an ISO date (YYYY-MM-DD, with the time when it has one).
  */
 import fs from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { DomainError } from '../../errors.js';
 import type { CsvRecord } from './csv.js';
 
@@ -116,6 +116,7 @@ function valueText(
 
 /** The sheets of a workbook: the named one, else the first. */
 async function openSheet(path: string, sheetName: string | undefined): Promise<ExcelJS.Worksheet> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
@@ -164,7 +165,7 @@ export async function* readSheetRecords(path: string, sheetName: string | undefi
     let lastValue = 0;
     for (let column = 1; column <= last; column += 1) {
       const cell = row.getCell(column);
-      const source = cell.type === ExcelJS.ValueType.Merge ? cell.master : cell;
+      const source = cell.isMerged ? cell.master : cell;
       const text = valueText(source.value, source.numFmt);
       if (typeof text === 'string') {
         fields.push(text);

@@ -4,9 +4,8 @@
 // (key usage, validity at signing time) and the hard binding (the hash of the file outside the manifest); it keeps
 // no trust list, so "verified" means the manifest is intact and signed by the certificate it names, not that the
 // certificate belongs to anyone in particular.
-import { BMFF, JPEG, PNG, type Asset } from '@trustnxt/c2pa-ts/asset';
-import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
-import { ManifestStore, ValidationResult, type ValidationStatusEntry } from '@trustnxt/c2pa-ts/manifest';
+import type { Asset } from '@trustnxt/c2pa-ts/asset';
+import type { ValidationResult, ValidationStatusEntry } from '@trustnxt/c2pa-ts/manifest';
 import type { ProofReading, SignatureState } from './proof-types.js';
 
 /** Files larger than this are not read for a manifest (the reader holds the whole file in memory). */
@@ -32,7 +31,11 @@ const mismatchCodes = new Set([
   'signingCredential.ocsp.revoked',
 ]);
 
-function openAsset(bytes: Uint8Array, mediaType: string): Asset | undefined {
+function openAsset(
+  { BMFF, JPEG, PNG }: typeof import('@trustnxt/c2pa-ts/asset'),
+  bytes: Uint8Array,
+  mediaType: string,
+): Asset | undefined {
   if (mediaType === 'image/jpeg' && JPEG.canRead(bytes)) return new JPEG(bytes);
   if (mediaType === 'image/png' && PNG.canRead(bytes)) return new PNG(bytes);
   if (['image/heic', 'image/avif', 'video/mp4', 'video/quicktime'].includes(mediaType) && BMFF.canRead(bytes))
@@ -85,10 +88,16 @@ export function c2paSignatureState(result: { isValid: boolean; statusEntries: Va
  * if (reading) console.log(reading.claims.claim_generator, reading.signatureState);
  */
 export async function readC2pa(bytes: Uint8Array, mediaType: string): Promise<ProofReading | undefined> {
+  // The C2PA reader is loaded when a file is read, not by every command that loads this module.
+  const [assets, { SuperBox }, { ManifestStore, ValidationResult }] = await Promise.all([
+    import('@trustnxt/c2pa-ts/asset'),
+    import('@trustnxt/c2pa-ts/jumbf'),
+    import('@trustnxt/c2pa-ts/manifest'),
+  ]);
   let asset: Asset | undefined;
   let jumbf: Uint8Array | undefined;
   try {
-    asset = openAsset(bytes, mediaType);
+    asset = openAsset(assets, bytes, mediaType);
     jumbf = asset?.getManifestJUMBF();
   } catch {
     // A file the reader cannot walk through is not refused for it; it simply has no readable manifest.

@@ -68,8 +68,8 @@ export async function getDerivative(
   let bytes: Buffer;
   try {
     // The decoder reads a file: the stored one in a folder store, a temporary copy from an object store.
-    bytes = await store.withLocalFile(media.sha256, (file) =>
-      openImage(file, maxPixels)
+    bytes = await store.withLocalFile(media.sha256, async (file) =>
+      (await openImage(file, maxPixels))
         .rotate()
         .resize(size, size, { fit: 'inside', withoutEnlargement: true })
         .webp({ quality })

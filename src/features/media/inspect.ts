@@ -1,5 +1,5 @@
 import exifr from 'exifr';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { DomainError } from '../../errors.js';
 import { decodableImageTypes } from '../../storage/sniff.js';
 
@@ -26,13 +26,19 @@ const noFacts: FileFacts = {
 
 // Each decoder opens one image at a time here; thumbnails are small, so the
 // decoded-image cache only costs memory.
-sharp.cache(false);
+// sharp (libvips) is loaded on first use, not by every command that loads this module.
+async function loadSharp() {
+  const { default: sharp } = await import('sharp');
+  sharp.cache(false);
+  return sharp;
+}
 
 /**
  * An image decoder bounded by the pixel limit: an image that claims more
  * pixels is refused by libvips before any pixel is decoded.
  */
-export function openImage(file: string, maxPixels: number): Sharp {
+export async function openImage(file: string, maxPixels: number): Promise<Sharp> {
+  const sharp = await loadSharp();
   return sharp(file, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true });
 }
 
@@ -163,7 +169,7 @@ export async function inspectFile(file: string, mediaType: string, maxPixels: nu
   let metadata: Metadata;
   try {
     // Reads the header only.
-    metadata = await sharp(file, { limitInputPixels: false }).metadata();
+    metadata = await (await loadSharp())(file, { limitInputPixels: false }).metadata();
   } catch {
     return noFacts;
   }
@@ -175,7 +181,7 @@ export async function inspectFile(file: string, mediaType: string, maxPixels: nu
   const exif = await readExif(metadata.exif);
   let perceptualHash: string | null = null;
   try {
-    perceptualHash = await differenceHash(openImage(file, maxPixels));
+    perceptualHash = await differenceHash(await openImage(file, maxPixels));
   } catch (error) {
     if (error instanceof Error && /pixel limit/i.test(error.message)) {
       throw pixelBomb(width, height * pages, maxPixels);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import yauzl from 'yauzl';
 import { DomainError } from '../../errors.js';
 import type { ProofFile, ProofFileRole, ProofReading, SignatureState } from './proof-types.js';
@@ -59,6 +59,9 @@ function readAll(stream: Readable): Promise<Buffer> {
     stream.on('end', () => resolve(Buffer.concat(chunks)));
   });
 }
+
+/** openpgp.js is loaded when a bundle is read, not by every command that loads this module. */
+const loadOpenPgp = (): Promise<typeof openpgp> => import('openpgp');
 
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
@@ -137,12 +140,13 @@ async function checkSignature(
   data: Uint8Array,
   key: openpgp.PublicKey | undefined,
 ): Promise<SignatureCheck> {
+  const pgp = await loadOpenPgp();
   let signature: openpgp.Signature;
   try {
-    signature = await openpgp.readSignature({ armoredSignature: armoredSignature.toString('utf8') });
+    signature = await pgp.readSignature({ armoredSignature: armoredSignature.toString('utf8') });
   } catch (error) {
     try {
-      signature = await openpgp.readSignature({ binarySignature: new Uint8Array(armoredSignature) });
+      signature = await pgp.readSignature({ binarySignature: new Uint8Array(armoredSignature) });
     } catch {
       return { file, signs, state: 'invalid', reason: `not an OpenPGP signature: ${(error as Error).message}` };
     }
@@ -156,12 +160,12 @@ async function checkSignature(
   };
   if (key === undefined)
     return { file, signs, state: 'unverifiable', reason: 'the bundle holds no public key (pubkey.asc)', ...facts };
-  const isText = packet?.signatureType === openpgp.enums.signature.text;
+  const isText = packet?.signatureType === pgp.enums.signature.text;
   const message = isText
-    ? await openpgp.createMessage({ text: Buffer.from(data).toString('utf8') })
-    : await openpgp.createMessage({ binary: data });
+    ? await pgp.createMessage({ text: Buffer.from(data).toString('utf8') })
+    : await pgp.createMessage({ binary: data });
   try {
-    const result = await openpgp.verify({ message, signature, verificationKeys: key, format: 'binary' });
+    const result = await pgp.verify({ message, signature, verificationKeys: key, format: 'binary' });
     await result.signatures[0]!.verified;
     return { file, signs, state: 'verified', reason: `good signature by key ${keyId ?? '?'}`, ...facts };
   } catch (error) {
@@ -286,8 +290,9 @@ export async function readProofModeProof(
   let key: openpgp.PublicKey | undefined;
   let keyProblem: string | undefined;
   if (armoredKey !== undefined) {
+    const pgp = await loadOpenPgp();
     try {
-      key = (await openpgp.readKey({ armoredKey: armoredKey.toString('utf8') })).toPublic();
+      key = (await pgp.readKey({ armoredKey: armoredKey.toString('utf8') })).toPublic();
     } catch (error) {
       keyProblem = `pubkey.asc is not a readable OpenPGP public key (${(error as Error).message})`;
     }
