@@ -1014,7 +1014,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       ),
       weight: 3,
     },
-    { arbitrary: hostileText, weight: 1 },
+    // A file holds bytes: a lone surrogate of a JS string reaches it as U+FFFD, so the row says what the file says.
+    { arbitrary: hostileText.map((text) => Buffer.from(text, 'utf8').toString('utf8')), weight: 1 },
   );
   const optionalCsvText = fc.oneof(fc.constant(''), csvText);
 

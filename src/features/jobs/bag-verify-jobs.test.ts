@@ -11,7 +11,8 @@ import type { JobQueue } from '../../jobs/index.js';
 import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
 import { createEvidenceStore } from '../../storage/create.js';
 import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
-import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
+import { addMember } from '../investigations/service.js';
 import { registerFeatureJobs } from '../routes.js';
 import type { JobAcceptedResponse, JobResponse } from './schema.js';
 
@@ -82,6 +83,14 @@ describe('bag export and verify as jobs', () => {
     assert.equal(download.statusCode, 200);
     assert.equal(download.rawPayload.length, job.result.bytes);
     assert.match(download.rawPayload.toString('latin1'), /bag-info\.txt/);
+    // The job is its starter's: another member (whose clearance may be lower) finds neither it nor its result.
+    await createTestUser(world.db, 'job-viewer');
+    await addMember(world.db, world.owner, world.investigationId, { username: 'job-viewer', role: 'viewer' });
+    const viewerCookie = await world.cookieFor('job-viewer');
+    for (const url of [`/api/v1/jobs/${job.id}`, job.result.url]) {
+      const hidden = await app.inject({ method: 'GET', url, headers: { cookie: viewerCookie } });
+      assert.equal(hidden.statusCode, 404, `${url}: ${hidden.body}`);
+    }
     // Someone outside the investigation cannot start one.
     const refused = await app.inject({
       method: 'POST',

@@ -33,9 +33,10 @@ export async function getVisibleJob(db: Kysely<DB>, actor: Actor, id: string): P
       }
       throw error;
     }
-  } else if (!actor.isAdmin && job.createdBy !== actor.userId) {
-    throw jobNotFound(id);
   }
+  // A job is its starter's: its result (a bag, a report) was made with the starter's clearance, which another
+  // member of the same investigation may not have (restricted records). Administrators see every job.
+  if (!actor.isAdmin && job.createdBy !== actor.userId) throw jobNotFound(id);
   return job;
 }
 
