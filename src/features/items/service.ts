@@ -37,6 +37,7 @@ import {
 } from './schema.js';
 import type { SensitivityLevel } from '../sensitivity/schema.js';
 import {
+  clearanceFor,
   clearanceForRole,
   isVisibleAt,
   requireReader,
@@ -254,7 +255,11 @@ export async function archiveItem(db: Kysely<DB>, actor: Actor, id: string, inpu
       requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
       requireCanEdit(access, actor, before);
     },
-    present: (_trx, after) => toItem(after),
+    present: async (trx, after) =>
+      toItem(
+        after,
+        await idsAbove(trx, 'sites', [after.site_id], await clearanceFor(trx, actor, after.investigation_id)),
+      ),
   });
 }
 
@@ -271,7 +276,8 @@ export async function setDisposalStatus(db: Queryable, actor: Actor, id: string,
   return inTransaction(db, async (trx) => {
     const before = await findForUpdate(trx, 'items', id);
     const access = await requireRole(trx, actor, before.investigation_id, 'investigator');
-    requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Item');
+    const clearance = await clearanceForRole(trx, access.role, before.investigation_id);
+    requireVisible(clearance, before, 'Item');
     requireCanEdit(access, actor, before);
     const after = await updateVersioned(trx, 'items', before, parsed.version, {
       disposal_status: parsed.disposal_status,
@@ -285,7 +291,7 @@ export async function setDisposalStatus(db: Queryable, actor: Actor, id: string,
       before,
       after,
     });
-    return toItem(after);
+    return toItem(after, await idsAbove(trx, 'sites', [after.site_id], clearance));
   });
 }
 

@@ -206,4 +206,27 @@ describe('sensitivity of links between records', () => {
       [[id.claim, []]],
     );
   });
+  it('answers a disposal and an archive of such an item without the hidden site (as its reads do)', async () => {
+    await createTestUser(world.db, 'site-blind-editor');
+    await ok('owner', 'POST', `/investigations/${world.investigationId}/members`, {
+      username: 'site-blind-editor',
+      role: 'editor',
+    });
+    headers['site-blind-editor'] = { cookie: await world.cookieFor('site-blind-editor') };
+    const current = await ok<{ version: number }>('owner', 'GET', `/items/${id.itemAtRestrictedSite}`);
+    const disposed = await ok<{ version: number; site_id: string | null; site_hidden: boolean }>(
+      'site-blind-editor',
+      'PATCH',
+      `/items/${id.itemAtRestrictedSite}/disposal`,
+      { version: current.version, disposal_status: 'in_place' },
+    );
+    assert.deepEqual([disposed.site_id, disposed.site_hidden], [null, true]);
+    const archived = await ok<{ site_id: string | null; site_hidden: boolean }>(
+      'site-blind-editor',
+      'POST',
+      `/items/${id.itemAtRestrictedSite}/archive`,
+      { version: disposed.version, reason: 'recorded twice' },
+    );
+    assert.deepEqual([archived.site_id, archived.site_hidden], [null, true]);
+  });
 });
