@@ -81,6 +81,23 @@ export async function deleteGrant(
 }
 
 /**
+ * Narrows a query to rows whose `column` is null or names a row of `target` at most `level` (the shared shape of
+ * {@link whereItemAtMost} and {@link whereSiteAtMost}).
+ */
+function whereReferenceAtMost<TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  column: string,
+  target: 'items' | 'sites',
+  level: SensitivityLevel,
+): SelectQueryBuilder<DB, TB, O> {
+  if (level === 'restricted') return query;
+  const reference = sql.ref(column);
+  return query.where(
+    sql<boolean>`(${reference} IS NULL OR ${reference} IN (SELECT visible_target.id FROM ${sql.table(target)} visible_target WHERE visible_target.sensitivity IN (${sql.join(levelsAtMost(level))})))`,
+  );
+}
+
+/**
  * Narrows a query over markings or provenance claims to those whose item (when they have one) is at most `level`:
  * a record about an item the reader may not see would name that item.
  *
@@ -92,12 +109,7 @@ export function whereItemAtMost<TB extends keyof DB, O>(
   table: 'markings' | 'provenance_claims' | 'media_links' | 'custody_events' | 'trace_request_items' | 'incident_items',
   level: SensitivityLevel,
 ): SelectQueryBuilder<DB, TB, O> {
-  if (level === 'restricted') return query;
-  const levels = levelsAtMost(level);
-  const itemId = sql.ref(`${table}.item_id`);
-  return query.where(
-    sql<boolean>`(${itemId} IS NULL OR ${itemId} IN (SELECT hidden_check.id FROM items hidden_check WHERE hidden_check.sensitivity IN (${sql.join(levels)})))`,
-  );
+  return whereReferenceAtMost(query, `${table}.item_id`, 'items', level);
 }
 
 /**
@@ -112,12 +124,7 @@ export function whereSiteAtMost<TB extends keyof DB, O>(
   table: 'incident_sites' | 'media_links',
   level: SensitivityLevel,
 ): SelectQueryBuilder<DB, TB, O> {
-  if (level === 'restricted') return query;
-  const levels = levelsAtMost(level);
-  const siteId = sql.ref(`${table}.site_id`);
-  return query.where(
-    sql<boolean>`(${siteId} IS NULL OR ${siteId} IN (SELECT hidden_site.id FROM sites hidden_site WHERE hidden_site.sensitivity IN (${sql.join(levels)})))`,
-  );
+  return whereReferenceAtMost(query, `${table}.site_id`, 'sites', level);
 }
 
 /**
