@@ -18,17 +18,8 @@ import { auditedColumns, auditRowDigest, recordChange, rowDigester } from '../au
 import { fuzedCategories, type ItemCategory } from '../items/schema.js';
 import { deriveFromText } from '../markings/service.js';
 import type { CsvEncoding } from './csv.js';
-import {
-  dataRows,
-  FieldReader,
-  parseLoadRow,
-  Problems,
-  ROWS_KEPT,
-  validateFile,
-  type ImportProgress,
-  type LoadRow,
-  type Validated,
-} from './read.js';
+import { dataRows, ROWS_KEPT, validateFile, type ImportProgress, type Validated } from './read.js';
+import { FieldReader, parseLoadRow, Problems, type LoadRow } from './rows.js';
 import * as repository from './repository.js';
 import type { ImportMapping, ImportResult } from './schema.js';
 
