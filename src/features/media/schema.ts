@@ -211,7 +211,9 @@ export const uploadFormSchema = z
   })
   // The parts are streamed, so there is no parsed body to validate (null).
   .nullish()
-  .describe('multipart/form-data: the file in the field `file` and optional text fields');
+  .describe(
+    'multipart/form-data: the file in the field `file` and optional text fields; an empty text field counts as not given',
+  );
 
 export const updateMediaBodySchema = z.object({
   version: z.number().int().min(1).describe('The version you read; a stale one gets 409'),

@@ -11925,7 +11925,7 @@ export interface paths {
         };
         cookie?: never;
       };
-      /** @description multipart/form-data: the file in the field `file` and optional text fields */
+      /** @description multipart/form-data: the file in the field `file` and optional text fields; an empty text field counts as not given */
       requestBody: {
         content: {
           'multipart/form-data': {
