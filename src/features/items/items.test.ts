@@ -178,6 +178,15 @@ describe('items API', () => {
     assert.equal(bySite.items.length, 1);
     assert.equal(bySite.items[0].category, 'production_tool');
     assert.equal((await get('production_type=craft')).json().items.length, 1);
+    // By category, in pages (migration 0038's index), and a category no item has.
+    const byCategory = (await get('category=production_tool&limit=1')).json();
+    assert.equal(byCategory.items.length, 1);
+    assert.equal(byCategory.items[0].category, 'production_tool');
+    assert.equal(
+      (await get(`category=production_tool&limit=1&after=${byCategory.items[0].id}`)).json().items.length,
+      0,
+    );
+    assert.equal((await get('category=aircraft_bomb')).json().items.length, 0);
     assert.equal((await get('q=lathe')).json().items.length, 1);
     assert.equal((await get('q=%25')).json().items.length, 0, '% is a literal character, not a wildcard');
     assert.equal((await get(`zone_id=${zoneId}`)).json().items.length, 1);

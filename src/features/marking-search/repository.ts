@@ -63,7 +63,14 @@ function filterConditions(filters: MarkingFilters): RawBuilder<unknown>[] {
     );
   }
   if (!filters.includeArchived) conditions.push(sql`m.archived_at IS NULL`);
-  if (filters.restrictedIn !== undefined) conditions.push(restrictedCondition('m', filters.restrictedIn));
+  // Nothing to leave out when the reader sees restricted records in every investigation searched.
+  const restrictedEverywhere =
+    filters.investigationIds !== undefined &&
+    filters.restrictedIn !== undefined &&
+    filters.investigationIds.every((id) => filters.restrictedIn!.includes(id));
+  if (filters.restrictedIn !== undefined && !restrictedEverywhere) {
+    conditions.push(restrictedCondition('m', filters.restrictedIn));
+  }
   if (filters.kind !== undefined) conditions.push(sql`m.kind = ${filters.kind}`);
   if (filters.excludeItemId !== undefined) conditions.push(sql`m.item_id <> ${filters.excludeItemId}::uuid`);
   const itemConditions: RawBuilder<unknown>[] = [];
