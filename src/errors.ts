@@ -47,6 +47,9 @@ export const problemCatalogue = {
   database_unavailable: { status: 503, title: 'The database is not available; nothing was saved' },
   // The connection was lost after COMMIT was sent: the change may or may not be saved; check before retrying.
   commit_outcome_unknown: { status: 503, title: 'The database did not confirm the change; it may or may not be saved' },
+  // A marking search that would read too much (the embedded database runs one statement at a time for everyone):
+  // the detail says how to narrow it.
+  search_too_broad: { status: 422, title: 'The search matches too much to answer in time; narrow it' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -21,6 +21,16 @@ interface DatabaseShare {
 const shares = new AsyncLocalStorage<DatabaseShare>();
 // Work outside any unit (start-up, table maintenance) counts as one unit of its own.
 const backgroundShare: DatabaseShare = { usedMs: 0 };
+// When a unit (a request) last began or asked the embedded database for its connection.
+let lastUnitRequestAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * How long no unit (HTTP request) has begun or asked the embedded database for its connection, in milliseconds:
+ * table maintenance waits for such a quiet moment before a pass that would hold the connection for seconds.
+ */
+export function embeddedIdleMs(): number {
+  return performance.now() - lastUnitRequestAt;
+}
 
 /**
  * Runs `work` as one unit for the embedded database's scheduler: while callers
@@ -34,7 +44,17 @@ const backgroundShare: DatabaseShare = { usedMs: 0 };
  * app.addHook('onRequest', (_request, _reply, done) => runAsDatabaseUnit(done));
  */
 export function runAsDatabaseUnit<T>(work: () => T): T {
+  lastUnitRequestAt = performance.now();
   return shares.run({ usedMs: 0 }, work);
+}
+
+/**
+ * The embedded database's time the current unit (an HTTP request) has held the connection so far, in
+ * milliseconds; undefined outside a unit. Only the embedded database's driver counts it (PostgreSQL serves
+ * requests side by side, so there it stays 0).
+ */
+export function databaseTimeOfUnit(): number | undefined {
+  return shares.getStore()?.usedMs;
 }
 
 interface Waiter {
@@ -87,6 +107,7 @@ class PGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const share = shares.getStore() ?? backgroundShare;
+    if (share !== backgroundShare) lastUnitRequestAt = performance.now();
     if (this.#holder === undefined && this.#waiting.length === 0) {
       this.#holder = { share, since: performance.now() };
     } else {

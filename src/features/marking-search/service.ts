@@ -4,6 +4,7 @@
  * same search as a marking is typed.
  */
 import type { Kysely } from 'kysely';
+import { StatementBudgetExceeded, withStatementBudget } from '../../db/statement-budget.js';
 import { toJsonRecord } from '../../db/serialize.js';
 import type { DB } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
@@ -22,6 +23,15 @@ import type { SensitivityLevel } from '../sensitivity/schema.js';
 import { restrictedClearedIn } from '../sensitivity/service.js';
 
 const KEY_BATCH = 1000;
+
+/**
+ * The database time one search may use before its next statement is refused with `search_too_broad`. A search
+ * is 3 to 6 statements, each bounded by what it reads (SCAN_CAP and the other limits of repository.ts): tens of
+ * milliseconds each at a million markings on a quiet machine. Only a search far outside that (a query of a few
+ * characters and many `?`, on a very large or very busy database) reaches this; on the embedded database it would
+ * otherwise take the one connection from everyone for seconds.
+ */
+export const SEARCH_BUDGET_MS = 2000;
 
 /**
  * Computes the search keys of markings that have none (rows written before
@@ -156,7 +166,34 @@ export async function runMarkingSearch(
     similarity?: boolean;
     /** Rows each index lookup may scan (default 3,000). */
     scanCap?: number;
+    /** Database time the search may use before its next statement is refused (default {@link SEARCH_BUDGET_MS}). */
+    budgetMs?: number;
   } = {},
+): Promise<{ row: MarkingHitRow; match: MatchResult }[]> {
+  try {
+    return await rankedSearch(
+      withStatementBudget(db, options.budgetMs ?? SEARCH_BUDGET_MS),
+      query,
+      filters,
+      limit,
+      options,
+    );
+  } catch (error) {
+    if (!(error instanceof StatementBudgetExceeded)) throw error;
+    throw new DomainError(
+      'search_too_broad',
+      `The search matches too much to answer within ${error.budgetMs} ms of database time. ` +
+        'Narrow it: type more characters of the marking, use fewer ? and *, or choose a kind of marking.',
+    );
+  }
+}
+
+async function rankedSearch(
+  db: Kysely<DB>,
+  query: ParsedQuery,
+  filters: MarkingFilters,
+  limit: number,
+  options: { maxCost?: number; similarity?: boolean; scanCap?: number },
 ): Promise<{ row: MarkingHitRow; match: MatchResult }[]> {
   const { maxCost, similarity = true, scanCap } = options;
   const planned = planCandidates(query);

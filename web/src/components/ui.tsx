@@ -48,6 +48,7 @@ const messageByCode: Record<string, MessageKey> = {
   timestamp_not_configured: 'error.timestampNotConfigured',
   database_unavailable: 'error.databaseUnavailable',
   commit_outcome_unknown: 'error.commitOutcomeUnknown',
+  search_too_broad: 'error.searchTooBroad',
 };
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
