@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { analyzeTables, maintainTables, startTableMaintenance } from './maintenance.js';
+import { runAsDatabaseUnit } from './pglite-dialect.js';
 
 /** Waits until the statistics views show `ready` (counts reach them about a second after a commit). */
 async function waitForStatistics(test: TestDatabase, ready: () => Promise<boolean>): Promise<void> {
@@ -46,6 +47,25 @@ describe('table maintenance (the embedded database’s autovacuum)', () => {
     assert.ok(result.vacuumed.includes('maintenance_probe'), `vacuumed: ${result.vacuumed.join(', ')}`);
     await waitForStatistics(test, async () => (await activity(test)).dead === 0);
     assert.equal((await activity(test)).tuples, 500);
+  });
+
+  it('puts off a vacuum owed only to inserted rows until requests leave the database idle, analysing meanwhile', async () => {
+    await sql`CREATE TABLE maintenance_inserts (n int PRIMARY KEY)`.execute(test.db);
+    await sql`INSERT INTO maintenance_inserts SELECT generate_series(1, 3000)`.execute(test.db);
+    const inserted = async () =>
+      (
+        await sql<{ inserted: number }>`SELECT n_ins_since_vacuum::float8 AS inserted FROM pg_stat_user_tables
+          WHERE relname = 'maintenance_inserts'`.execute(test.db)
+      ).rows[0]?.inserted ?? 0;
+    await waitForStatistics(test, async () => (await inserted()) >= 3000);
+    // A request has just used the database, and it must have been idle for an hour: analysed (its rows are new
+    // to the planner), not vacuumed.
+    await runAsDatabaseUnit(() => sql`SELECT 1`.execute(test.db));
+    const busy = await maintainTables(test.db, { insertVacuumWhenIdleMs: 3_600_000 });
+    assert.ok(busy.analysed.includes('maintenance_inserts'), `analysed: ${busy.analysed.join(', ')}`);
+    assert.ok(!busy.vacuumed.includes('maintenance_inserts'), `vacuumed: ${busy.vacuumed.join(', ')}`);
+    const idle = await maintainTables(test.db, { insertVacuumWhenIdleMs: 0 });
+    assert.ok(idle.vacuumed.includes('maintenance_inserts'), `vacuumed: ${idle.vacuumed.join(', ')}`);
   });
 
   it('analyses named tables after a bulk load, and the loop runs a pass at once and stops cleanly', async () => {

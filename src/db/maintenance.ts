@@ -4,6 +4,7 @@
 // arrives through the app stays invisible to the planner and searches stay
 // slow for good (issue 12).
 import { sql, type Kysely } from 'kysely';
+import { embeddedIdleMs } from './pglite-dialect.js';
 import type { DB } from './tables.js';
 
 /**
@@ -53,7 +54,17 @@ interface TableActivity {
  */
 export async function maintainTables(
   db: Kysely<DB>,
-  options: { fraction?: number; minimumRows?: number } = {},
+  options: {
+    fraction?: number;
+    minimumRows?: number;
+    /**
+     * A vacuum owed only to inserted rows waits until no request has used the database for this long (and the
+     * table is analysed meanwhile if it needs it): right after a bulk import it would hold the embedded
+     * database's one connection for seconds while users are at work, and nothing is wrong until it runs (the
+     * import analysed the tables; the vacuum only spares index-only scans a visit to the table).
+     */
+    insertVacuumWhenIdleMs?: number;
+  } = {},
 ): Promise<MaintenanceResult> {
   const fraction = options.fraction ?? 0.1;
   // As autovacuum's own threshold: a few changed rows in a small table are not worth a pass.
@@ -77,7 +88,10 @@ export async function maintainTables(
     // (the marking search's key lookups) need not visit the table.
     const insertThreshold = insertMinimumRows + insertFraction * activity.live;
     const table = sql.table(activity.table);
-    if (activity.dead > threshold || activity.insertedSinceVacuum > insertThreshold) {
+    const insertVacuumDue =
+      activity.insertedSinceVacuum > insertThreshold &&
+      (options.insertVacuumWhenIdleMs === undefined || embeddedIdleMs() >= options.insertVacuumWhenIdleMs);
+    if (activity.dead > threshold || insertVacuumDue) {
       // VACUUM ANALYZE: the clean-up and fresh statistics in one pass over the table.
       await sql`VACUUM (ANALYZE) ${table}`.execute(db);
       vacuumed.push(activity.table);
@@ -110,18 +124,21 @@ export function startTableMaintenance(
   db: Kysely<DB>,
   options: {
     intervalMs?: number;
+    /** See {@link maintainTables}; 30 seconds by default. */
+    insertVacuumWhenIdleMs?: number;
     onPass?: (result: MaintenanceResult) => void;
     onError?: (error: unknown) => void;
   } = {},
 ): MaintenanceLoop {
   const intervalMs = options.intervalMs ?? 60_000;
+  const insertVacuumWhenIdleMs = options.insertVacuumWhenIdleMs ?? 30_000;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const pass = () => {
     running = running.then(async () => {
       if (stopped) return;
       try {
-        const result = await maintainTables(db);
+        const result = await maintainTables(db, { insertVacuumWhenIdleMs });
         if (result.analysed.length > 0 || result.vacuumed.length > 0) options.onPass?.(result);
       } catch (error) {
         options.onError?.(error);
