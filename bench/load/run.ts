@@ -16,6 +16,13 @@
  *   npm run bench:load                         # 500,000 markings (≈200,000 items), 200 requests per phase
  *   npm run bench:load -- --markings 100000 --requests 100 --busy-seconds 20 --out result.json
  *   npm run bench:load -- --no-baseline --keep   # armtrace only; the data directory is kept
+ *   npm run bench:load -- --markings 500000 --snapshot /tmp/load-200k   # first run: imports, then keeps a copy
+ *   npm run bench:load -- --markings 500000 --snapshot /tmp/load-200k   # later runs: start from that copy
+ *
+ * `--snapshot DIR` keeps the data directory as the import left it (before any server ran on it: no table
+ * maintenance yet) in DIR, with the investigation and the tokens in DIR/bench-load.json; a later run with the
+ * same DIR copies it instead of generating and importing again, so runs before and after a change start from the
+ * same state, right after the CLI import.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,6 +45,8 @@ const { values: options } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Measure armtrace only, not the baseline without statistics (halves the run).
     'no-baseline': { type: 'boolean', default: false },
+    // Keep the data directory right after the import in DIR, or start from the copy kept there by an earlier run.
+    snapshot: { type: 'string' },
   },
 });
 const markingCount = Number(options.markings);
@@ -229,6 +238,48 @@ async function forgetStatistics(dataDir: string): Promise<void> {
   }
 }
 
+/** What the import step leaves: the investigation, the two users' tokens, and how long the import took. */
+interface Prepared {
+  markingCount: number;
+  seed: string;
+  investigationId: string;
+  analystToken: string;
+  secondToken: string;
+  importSeconds: number;
+}
+
+/** `armtrace init`, two users with tokens, an investigation, and `armtrace import items` of the CSV. */
+function importInto(dataDir: string, csvFile: string): Prepared {
+  cli(dataDir, ['init']);
+  cli(dataDir, ['user', 'add', 'analyst', '--password', password]);
+  cli(dataDir, ['user', 'add', 'second', '--password', password]);
+  const investigation = JSON.parse(
+    cli(dataDir, ['--as', 'analyst', 'investigation', 'add', '--title', 'Load benchmark', '--json']),
+  ) as { id: string };
+  const token = (user: string) =>
+    (
+      JSON.parse(cli(dataDir, ['--as', user, 'token', 'create', '--name', 'load benchmark', '--json'])) as {
+        token: string;
+      }
+    ).token;
+  const analystToken = token('analyst');
+  const secondToken = token('second');
+
+  log('armtrace import items (a CLI process of its own)');
+  const importStarted = performance.now();
+  cli(dataDir, ['--as', 'analyst', 'import', 'items', csvFile, '--investigation', investigation.id]);
+  const importSeconds = (performance.now() - importStarted) / 1000;
+  log(`  ${importSeconds.toFixed(1)} s`);
+  return {
+    markingCount,
+    seed: options.seed,
+    investigationId: investigation.id,
+    analystToken,
+    secondToken,
+    importSeconds,
+  };
+}
+
 async function main(): Promise<void> {
   const loadBefore = os
     .loadavg()
@@ -240,31 +291,34 @@ async function main(): Promise<void> {
     log(`generating ${markingCount} markings`);
     const dataset = generateDataset(markingCount, Number(options.seed));
     const queries = generateQueries(dataset, 300).map((query) => query.query);
-    const csvFile = path.join(directory, 'items.csv');
-    fs.writeFileSync(csvFile, Array.from(datasetCsvLines(dataset)).join(''));
     const itemTotal = dataset.items.length;
     log(`${itemTotal} items at ${dataset.sites.length} sites`);
-
-    cli(dataDir, ['init']);
-    cli(dataDir, ['user', 'add', 'analyst', '--password', password]);
-    cli(dataDir, ['user', 'add', 'second', '--password', password]);
-    const investigation = JSON.parse(
-      cli(dataDir, ['--as', 'analyst', 'investigation', 'add', '--title', 'Load benchmark', '--json']),
-    ) as { id: string };
-    const token = (user: string) =>
-      (
-        JSON.parse(cli(dataDir, ['--as', user, 'token', 'create', '--name', 'load benchmark', '--json'])) as {
-          token: string;
-        }
-      ).token;
-    const analystToken = token('analyst');
-    const secondToken = token('second');
-
-    log('armtrace import items (a CLI process of its own)');
-    const importStarted = performance.now();
-    cli(dataDir, ['--as', 'analyst', 'import', 'items', csvFile, '--investigation', investigation.id]);
-    const importSeconds = (performance.now() - importStarted) / 1000;
-    log(`  ${importSeconds.toFixed(1)} s`);
+    const snapshot = options.snapshot === undefined ? undefined : path.resolve(options.snapshot);
+    const snapshotMeta = snapshot === undefined ? undefined : path.join(snapshot, 'bench-load.json');
+    let prepared: Prepared;
+    if (snapshotMeta !== undefined && fs.existsSync(snapshotMeta)) {
+      prepared = JSON.parse(fs.readFileSync(snapshotMeta, 'utf8')) as Prepared;
+      if (prepared.markingCount !== markingCount || prepared.seed !== options.seed) {
+        throw new Error(
+          `${snapshot} holds ${prepared.markingCount} markings (seed ${prepared.seed}): use those options`,
+        );
+      }
+      log(`copying the data directory kept right after the import (${snapshot})`);
+      fs.cpSync(path.join(snapshot!, 'data'), dataDir, { recursive: true });
+    } else {
+      const csvFile = path.join(directory, 'items.csv');
+      fs.writeFileSync(csvFile, Array.from(datasetCsvLines(dataset)).join(''));
+      prepared = importInto(dataDir, csvFile);
+      fs.rmSync(csvFile);
+      if (snapshot !== undefined) {
+        log(`keeping the data directory as the import left it in ${snapshot}`);
+        fs.mkdirSync(snapshot, { recursive: true });
+        fs.cpSync(dataDir, path.join(snapshot, 'data'), { recursive: true });
+        fs.writeFileSync(snapshotMeta!, JSON.stringify(prepared, null, 2));
+      }
+    }
+    const { analystToken, secondToken, importSeconds } = prepared;
+    const investigation = { id: prepared.investigationId };
 
     const database = await openDatabase({ kind: 'pglite', dataDir });
     const siteIds = (
