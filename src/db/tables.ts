@@ -605,8 +605,21 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
+/** A file uploaded for an import, kept in the evidence store's staging area until confirmed or expired. */
+export interface ImportUploadsTable {
+  /** The staging object's name (`staging/<id>`). */
+  id: string;
+  user_id: string;
+  investigation_id: string;
+  sha256: string;
+  size_bytes: number;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
 export interface DB {
   import_mappings: ImportMappingsTable;
+  import_uploads: ImportUploadsTable;
   sign_in_throttle: SignInThrottleTable;
   second_factors: SecondFactorsTable;
   recovery_codes: RecoveryCodesTable;

@@ -10,6 +10,7 @@ import { registerBagRoutes } from './bags/routes.js';
 import { registerCustodyRoutes } from './custody/routes.js';
 import { registerExportRoutes } from './export/routes.js';
 import { registerFormRoutes } from './forms/routes.js';
+import { registerImportJobs } from './imports/jobs.js';
 import { registerImportRoutes } from './imports/routes.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerInvestigationRoutes } from './investigations/routes.js';
@@ -43,6 +44,7 @@ export { usersAuthentication as featureAuthentication } from './users/authentica
  */
 export function registerFeatureJobs(queue: JobQueue, deps: { config: Config }): void {
   registerReportJobs(queue);
+  registerImportJobs(queue);
   registerBagJobs(queue, deps);
   // Composed here, as for GET /audit/verify: verify re-hashes the files the media records refer to.
   registerAuditJobs(queue, {

@@ -8,6 +8,7 @@ import { DomainError } from '../errors.js';
 export const SNIFF_BYTES = 64 * 1024;
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A file received and hashed but not yet part of the store; commit or discard it. */
 export interface StagedOriginal {
@@ -83,11 +84,35 @@ export interface EvidenceStore {
   /** A stream of a job's result file; not_found when it is not kept. */
   getJobResult(jobId: string, file: string): Promise<Readable>;
   /**
+   * Keeps a file for a while under a random id (an import between its preview and its confirmation), where every
+   * server reads it. Not evidence: kept apart from the originals (`staging/<id>`), never named by a hash; whoever
+   * put it removes it (`removeStaging`), and anything left there is swept by `removeAbandonedFiles`.
+   */
+  putStaging(id: string, localPath: string): Promise<void>;
+  /**
+   * Runs `use` with a local copy of a staged file (removed afterwards, so removing the staged file meanwhile does
+   * not disturb it); not_found when it is not kept.
+   */
+  withStagingFile<T>(id: string, use: (file: string) => Promise<T>): Promise<T>;
+  /** Removes a staged file; nothing happens when it is gone already (another server removed it). */
+  removeStaging(id: string): Promise<void>;
+  /**
    * Removes staging and half-written derivative files older than `before`:
-   * what an upload or a thumbnail left when the process stopped mid-way.
-   * Returns how many were removed.
+   * what an upload or a thumbnail left when the process stopped mid-way, and
+   * staged files (`staging/`) nobody removed. Returns how many were removed.
    */
   removeAbandonedFiles(before: Date): Promise<number>;
+}
+
+/** Throws unless `id` is a UUID (a staged file's name becomes part of a path or key). */
+export function checkStagingId(id: string): string {
+  if (!UUID_PATTERN.test(id)) throw new Error(`not a staging id: ${id}`);
+  return id;
+}
+
+/** The problem for a staged file that is not kept (expired, imported, or never put). */
+export function missingStaging(id: string): DomainError {
+  return new DomainError('not_found', `The staged file ${id} is not kept.`);
 }
 
 /** Throws unless `sha256` is 64 lowercase hex digits (it becomes part of a path or key). */
@@ -104,8 +129,7 @@ export function checkDerivativeName(name: string): string {
 
 /** Throws unless `jobId` is a UUID and `file` a plain file name (they become part of a path or key). */
 export function checkJobResult(jobId: string, file: string): void {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(jobId))
-    throw new Error(`not a job id: ${jobId}`);
+  if (!UUID_PATTERN.test(jobId)) throw new Error(`not a job id: ${jobId}`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(file)) throw new Error(`not a result file name: ${file}`);
 }
 

@@ -8,7 +8,9 @@ import {
   checkDerivativeName,
   checkHash,
   checkJobResult,
+  checkStagingId,
   missingJobResult,
+  missingStaging,
   hashStream,
   missingOriginal,
   removeOldPartialFiles,
@@ -44,7 +46,8 @@ async function sortedNames(directory: string, pattern: RegExp): Promise<string[]
 
 /**
  * Originals under `<root>/sha256/ab/cd/<hash>`, read-only; staging files in
- * `<root>/tmp`; derivatives under `<root>/derivatives/ab/<parent hash>/`.
+ * `<root>/tmp`; derivatives under `<root>/derivatives/ab/<parent hash>/`; files
+ * kept for a while (imports awaiting confirmation) in `<root>/staging/<id>`.
  *
  * @example
  * const store = new FolderEvidenceStore('/srv/armtrace/media');
@@ -218,11 +221,58 @@ export class FolderEvidenceStore implements EvidenceStore {
     return handle.createReadStream({ highWaterMark: 1024 * 1024 });
   }
 
+  private stagingPath(id: string): string {
+    return path.join(this.root, 'staging', checkStagingId(id));
+  }
+
+  async putStaging(id: string, localPath: string): Promise<void> {
+    const target = this.stagingPath(id);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.partial`;
+    await fsp.copyFile(localPath, temporary, fs.constants.COPYFILE_EXCL);
+    // Written aside, then renamed: a reader never sees half a file.
+    await fsp.rename(temporary, target);
+  }
+
+  async withStagingFile<T>(id: string, use: (file: string) => Promise<T>): Promise<T> {
+    const directory = path.join(this.root, 'tmp');
+    await fsp.mkdir(directory, { recursive: true });
+    const copy = path.join(directory, `${randomUUID()}.partial`);
+    try {
+      await fsp.copyFile(this.stagingPath(id), copy, fs.constants.COPYFILE_EXCL).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingStaging(id);
+        throw error;
+      });
+      return await use(copy);
+    } finally {
+      await fsp.rm(copy, { force: true });
+    }
+  }
+
+  async removeStaging(id: string): Promise<void> {
+    await fsp.rm(this.stagingPath(id), { force: true });
+  }
+
   async removeAbandonedFiles(before: Date): Promise<number> {
-    return removeOldPartialFiles(
-      [path.join(this.root, 'tmp'), path.join(this.root, 'derivatives'), path.join(this.root, 'job-results')],
+    const partial = await removeOldPartialFiles(
+      [
+        path.join(this.root, 'tmp'),
+        path.join(this.root, 'derivatives'),
+        path.join(this.root, 'job-results'),
+        path.join(this.root, 'staging'),
+      ],
       before,
     );
+    let staged = 0;
+    const directory = path.join(this.root, 'staging');
+    for (const name of await fsp.readdir(directory).catch(() => [] as string[])) {
+      const file = path.join(directory, name);
+      const stat = await fsp.stat(file).catch(() => undefined);
+      if (stat === undefined || !stat.isFile() || stat.mtime >= before) continue;
+      await fsp.rm(file, { force: true });
+      staged += 1;
+    }
+    return partial + staged;
   }
 }
 

@@ -14,7 +14,9 @@ import {
   checkDerivativeName,
   checkHash,
   checkJobResult,
+  checkStagingId,
   missingJobResult,
+  missingStaging,
   hashStream,
   missingOriginal,
   removeOldPartialFiles,
@@ -337,11 +339,76 @@ export class S3EvidenceStore implements EvidenceStore {
     }
   }
 
+  private stagingKey(id: string): string {
+    return `${this.prefix}staging/${checkStagingId(id)}`;
+  }
+
+  async putStaging(id: string, localPath: string): Promise<void> {
+    await new (storage().Upload)({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key: this.stagingKey(id),
+        Body: fs.createReadStream(localPath, { highWaterMark: 1024 * 1024 }),
+        ContentType: 'application/octet-stream',
+      },
+      partSize: PART_BYTES,
+      queueSize: 4,
+      leavePartsOnError: false,
+    }).done();
+  }
+
+  async withStagingFile<T>(id: string, use: (file: string) => Promise<T>): Promise<T> {
+    await fsp.mkdir(this.stagingDir, { recursive: true });
+    const file = path.join(this.stagingDir, `${randomUUID()}.partial`);
+    try {
+      let body: Readable;
+      try {
+        const object = await this.client.send(
+          new (sdk().GetObjectCommand)({ Bucket: this.bucket, Key: this.stagingKey(id) }),
+        );
+        if (!(object.Body instanceof Readable)) throw new Error('the S3 client returned no Node.js stream');
+        body = object.Body;
+      } catch (error) {
+        if (isNotFound(error)) throw missingStaging(id);
+        throw error;
+      }
+      await pipeline(body, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      return await use(file);
+    } finally {
+      await fsp.rm(file, { force: true });
+    }
+  }
+
+  async removeStaging(id: string): Promise<void> {
+    // Deleting a key that is gone already succeeds: two servers may sweep the same file.
+    await this.client.send(new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.stagingKey(id) }));
+  }
+
   /**
-   * Removes this server's abandoned staging files. Multipart uploads cut off by a crash are left to the bucket's
+   * Removes this server's abandoned staging files, and staged objects (`<prefix>staging/`, listed alone, never the
+   * rest of the bucket) older than `before`. Multipart uploads cut off by a crash are left to the bucket's
    * lifecycle rule (AbortIncompleteMultipartUpload, docs/deploy.md).
    */
   async removeAbandonedFiles(before: Date): Promise<number> {
-    return removeOldPartialFiles([this.stagingDir], before);
+    let removed = await removeOldPartialFiles([this.stagingDir], before);
+    const prefix = `${this.prefix}staging/`;
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new (sdk().ListObjectsV2Command)({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined || object.LastModified === undefined || object.LastModified >= before) continue;
+        await this.client.send(new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: object.Key }));
+        removed += 1;
+      }
+      continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    return removed;
   }
 }

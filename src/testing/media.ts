@@ -13,6 +13,9 @@ import { verifyMediaFiles } from '../features/media/originals.js';
 import { createEvidenceStore } from '../storage/create.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { FolderEvidenceStore } from '../storage/folder-store.js';
+import { createInProcessJobQueue } from '../jobs/in-process.js';
+import type { JobQueue } from '../jobs/index.js';
+import { registerFeatureJobs } from '../features/routes.js';
 
 /** A second app on the test world's database, with a fresh data folder for the media store. */
 export interface MediaTestApp {
@@ -30,13 +33,23 @@ export interface MediaTestApp {
 export async function createMediaTestApp(
   world: TestWorld,
   env: Record<string, string> = {},
-  options: { shareStoreWith?: MediaTestApp } = {},
+  options: {
+    shareStoreWith?: MediaTestApp;
+    /** Run the features' jobs (an import started as a job, a bag…) in this process, as `serve` does. */
+    runJobs?: boolean;
+  } = {},
 ): Promise<MediaTestApp> {
   const shared = options.shareStoreWith?.dataDir;
   const dataDir = shared ?? fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-media-'));
   const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...env });
   const store = createEvidenceStore(config);
-  const app = await buildApp({ db: world.db, config, store, logger: false });
+  let jobs: JobQueue | undefined;
+  if (options.runJobs === true) {
+    jobs = createInProcessJobQueue(world.db, store, { retryDelaySeconds: 0 });
+    registerFeatureJobs(jobs, { config });
+    await jobs.start();
+  }
+  const app = await buildApp({ db: world.db, config, store, logger: false, ...(jobs === undefined ? {} : { jobs }) });
   return {
     app,
     config,
@@ -49,6 +62,7 @@ export async function createMediaTestApp(
     },
     async close() {
       await app.close();
+      await jobs?.stop();
       if (shared === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

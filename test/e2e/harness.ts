@@ -11,7 +11,11 @@ import type { Kysely } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DB } from '../../src/db/tables.js';
+import { registerFeatureJobs } from '../../src/features/routes.js';
 import { buildApp } from '../../src/http/app.js';
+import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
+import type { JobQueue } from '../../src/jobs/index.js';
+import { createEvidenceStore } from '../../src/storage/create.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
 import { createTestDatabase, testPassword, type TestDatabase } from '../../src/testing/test-database.js';
@@ -88,15 +92,22 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
   const contexts: BrowserContext[] = [];
   let app: ApiApp | undefined;
+  let jobs: JobQueue | undefined;
   let browser: Browser | undefined;
   try {
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...options.env });
-    app = await buildApp({ db: test.db, config, logger: false });
+    // The features' jobs run in this process, as `serve` runs them (the import screen's import is a job).
+    const store = createEvidenceStore(config);
+    jobs = createInProcessJobQueue(test.db, store, { retryDelaySeconds: 0 });
+    registerFeatureJobs(jobs, { config });
+    await jobs.start();
+    app = await buildApp({ db: test.db, config, store, logger: false, jobs });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const pageErrors: string[] = [];
     const openBrowser = browser;
     const openApp = app;
+    const openJobs = jobs;
     return {
       test,
       db: test.db,
@@ -136,6 +147,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
         for (const context of contexts) await context.close().catch(() => undefined);
         await openBrowser.close();
         await openApp.close();
+        await openJobs.stop();
         await test.close();
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
@@ -143,6 +155,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
   } catch (error) {
     await browser?.close();
     await app?.close();
+    await jobs?.stop();
     await test.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;

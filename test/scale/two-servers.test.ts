@@ -4,7 +4,9 @@
 //
 // Issue 16, "Done when": two servers on one PostgreSQL with the S3-protocol store behind them. An upload in
 // progress (tus) started on one server is finished on the other; a photo uploaded through one is served by the
-// other; concurrent writes through both leave every write present and one valid audit chain (`armtrace verify`).
+// other; an item import previewed through one is confirmed through the other (as a job, its progress read from
+// either), and so is an ODK export; concurrent writes through both leave every write present and one valid audit
+// chain (`armtrace verify`).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { INSTANCE_KEY_FILE } from '../../src/features/signing/instance-key.js';
 import { armtraceCommand, createCliSandbox, succeeded, type CliSandbox } from '../../src/testing/cli.js';
 import { makePhoto, multipartBody } from '../../src/testing/media.js';
+import { odataExportJson, odataSubmission } from '../../src/testing/odk.js';
 import { startTestS3Server, type TestS3Server } from '../../src/testing/s3.js';
 
 if (process.env.DATABASE_URL === undefined || process.env.DATABASE_URL === '') {
@@ -227,6 +230,96 @@ describe('two armtrace servers on one PostgreSQL and one S3-protocol store', () 
     assert.equal(thumbnail.headers.get('content-type'), 'image/webp');
   });
 
+  /** Previews an item CSV through `server`: the answer names the kept file by its SHA-256. */
+  async function previewImport(server: RunningServer, csv: string): Promise<{ sha256: string }> {
+    const { payload, headers } = multipartBody(
+      {},
+      { filename: 'items.csv', contentType: 'text/csv', bytes: Buffer.from(csv) },
+    );
+    const answer = await fetch(`${server.url}/api/v1/investigations/${investigationId}/imports/items/preview`, {
+      method: 'POST',
+      headers: { cookie, ...headers },
+      body: payload,
+    });
+    return json<{ sha256: string }>(answer, 200);
+  }
+
+  const importHeader = 'site_ref,site_name,site_type,lat,lon,item_ref,category,quantity,marking_kind,marking_text\n';
+
+  it('confirms through B, as a job whose progress A and B both read, an item import previewed through A', async () => {
+    const rows = Array.from(
+      { length: 40 },
+      (_, index) => `T1,Orchard,storage_depot,36.34,43.18,IMP-${index},small_arm,1,serial,QX ${1000 + index}\n`,
+    );
+    const { sha256: hash } = await previewImport(a, `${importHeader}${rows.join('')}`);
+    // Kept in the shared store's staging area under a random id (not its hash), on no server's disk.
+    const staged = await bucketKeys('evidence/staging/');
+    assert.equal(staged.length, 1, staged.join(', '));
+    assert.match(staged[0]!, /^evidence\/staging\/[0-9a-f-]{36}$/);
+    assert.ok(!staged[0]!.includes(hash));
+    for (const name of ['a', 'b']) {
+      assert.ok(!fs.existsSync(path.join(cli.root, name, 'import-uploads')), `nothing under server ${name}'s data`);
+    }
+    const checked = await json<{ sha256: string }>(
+      await call(b, 'POST', `/api/v1/investigations/${investigationId}/imports/items/check`, { sha256: hash }),
+      200,
+    );
+    assert.equal(checked.sha256, hash);
+    type Job = { id: string; state: string; phase: string; result: { items_created: number } | null; problem: unknown };
+    const started = await json<Job>(
+      await call(b, 'POST', `/api/v1/investigations/${investigationId}/imports/items/jobs`, { sha256: hash }),
+      202,
+    );
+    let job = started;
+    for (let poll = 0; job.state === 'running'; poll += 1) {
+      assert.ok(poll < 600, 'the import job finished');
+      // Either server answers where it stands: the progress is in the jobs table, not in the process running it.
+      job = await json<Job>(await call(poll % 2 === 0 ? a : b, 'GET', `/api/v1/imports/jobs/${started.id}`), 200);
+      if (job.state === 'running') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const onA = await json<Job>(await call(a, 'GET', `/api/v1/imports/jobs/${started.id}`), 200);
+    const onB = await json<Job>(await call(b, 'GET', `/api/v1/imports/jobs/${started.id}`), 200);
+    assert.deepEqual(onA, onB);
+    assert.equal(onB.state, 'done', JSON.stringify(onB.problem));
+    assert.equal(onB.phase, 'analyse');
+    assert.equal(onB.result?.items_created, 40);
+    assert.deepEqual(await bucketKeys('evidence/staging/'), [], 'imported, the kept file is removed');
+    // Imported once: the same confirmation again finds nothing kept.
+    const again = await call(a, 'POST', `/api/v1/investigations/${investigationId}/imports/items`, { sha256: hash });
+    assert.equal(again.status, 404, await again.text());
+
+    // Without a job: previewed through B, imported through A in the request.
+    const second = await previewImport(b, `${importHeader}T1,,,,,IMP-SYNC,cartridges,5,,\n`);
+    const imported = await json<{ items_created: number }>(
+      await call(a, 'POST', `/api/v1/investigations/${investigationId}/imports/items`, { sha256: second.sha256 }),
+      201,
+    );
+    assert.equal(imported.items_created, 1);
+    assert.deepEqual(await bucketKeys('evidence/staging/'), []);
+  });
+
+  it('imports through B an ODK Central export checked (dry run) through A', async () => {
+    // The form import keeps nothing between requests: the dry run and the import each send the file.
+    const odata = odataExportJson([
+      odataSubmission({ siteId, instance: `uuid:${uuidv7()}`, category: 'fuze', zone: null }),
+    ]);
+    const send = (server: RunningServer, dryRun: boolean) => {
+      const { payload, headers } = multipartBody(
+        {},
+        { filename: 'submissions.json', contentType: 'application/json', bytes: Buffer.from(odata) },
+      );
+      return fetch(`${server.url}/api/v1/investigations/${investigationId}/forms/import?dry_run=${String(dryRun)}`, {
+        method: 'POST',
+        headers: { cookie, ...headers },
+        body: payload,
+      });
+    };
+    const checked = await json<{ items_created: number; dry_run: boolean }>(await send(a, true), 200);
+    assert.deepEqual([checked.dry_run, checked.items_created], [true, 1]);
+    const imported = await json<{ items_created: number; dry_run: boolean }>(await send(b, false), 201);
+    assert.deepEqual([imported.dry_run, imported.items_created], [false, 1]);
+  });
+
   it('keeps every one of 2 × 50 concurrent item creations and one valid audit chain', async () => {
     const ids = Array.from({ length: 100 }, () => uuidv7());
     const answers = await Promise.all(
@@ -244,7 +337,8 @@ describe('two armtrace servers on one PostgreSQL and one S3-protocol store', () 
     await client.connect();
     try {
       const stored = await client.query<{ id: string }>(
-        'SELECT id::text AS id FROM items WHERE investigation_id = $1',
+        // The items of this test only: the imports above wrote others into the same investigation.
+        "SELECT id::text AS id FROM items WHERE investigation_id = $1 AND observations LIKE 'Concurrent write %'",
         [investigationId],
       );
       assert.deepEqual(stored.rows.map((row) => row.id).sort(), [...ids].sort());

@@ -1,12 +1,13 @@
-// An import started as a job: answered at once, then polled for its phase and rows done until its result (or
-// its problem, with nothing written); only the user who started it can read it.
+// An import started as a job of the job queue: answered at once, then polled for its phase and rows done until its
+// result (or its problem, with its lines and nothing written); only the user who started it can read it. Progress,
+// result and problem live in the `jobs` table and the evidence store, so any server answers (test/scale).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { addMember } from '../investigations/service.js';
 import { createMediaTestApp, multipartBody, type MediaTestApp } from '../../testing/media.js';
-import { createImportJobRegistry, type ImportJob } from './jobs.js';
+import type { ImportJob } from './jobs.js';
 
 const header = 'site_ref,site_name,site_type,lat,lon,item_ref,category,quantity,marking_kind,marking_text\n';
 const rows = Array.from({ length: 30 }, (_, index) => `S1,Depot,storage_depot,36.34,43.18,J${index},small_arm,1,,\n`);
@@ -18,7 +19,7 @@ let cookie: string;
 
 before(async () => {
   world = await createTestWorld();
-  web = await createMediaTestApp(world);
+  web = await createMediaTestApp(world, {}, { runJobs: true });
   cookie = await world.cookieFor('owner');
   await createTestUser(world.db, 'colleague');
   await addMember(world.db, world.owner, world.investigationId, { username: 'colleague', role: 'investigator' });
@@ -93,35 +94,48 @@ describe('import jobs', () => {
   });
 });
 
-describe('import job registry', () => {
-  it('records progress, the problem of a failure, and forgets finished jobs after an hour', async () => {
-    let clock = new Date('2026-01-01T10:00:00Z');
-    const registry = createImportJobRegistry(() => clock);
-    const owner = {
-      userId: '0190aaaa-0000-7000-8000-000000000001',
-      investigationId: '0190aaaa-0000-7000-8000-000000000002',
-    };
-    let finish: (() => void) | undefined;
-    const job = registry.start(owner, async (onProgress) => {
-      onProgress('validate', 10, undefined);
-      onProgress('load', 4, 10);
-      await new Promise<void>((resolve) => (finish = resolve));
-      throw new Error('disk full');
+describe('an import job that fails', () => {
+  it('reports the problem with its lines, writes nothing, and keeps the upload for a corrected try', async () => {
+    const bad = `${header}S1,Depot,storage_depot,36.34,43.18,K1,small_arm,1,,\nS1,,,,,K2,no_such_category,2,,\n`;
+    const body = multipartBody({}, { filename: 'bad.csv', contentType: 'text/csv', bytes: Buffer.from(bad) });
+    const preview = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/imports/items/preview`,
+      headers: { cookie, ...body.headers },
+      payload: body.payload,
     });
-    await sleep(0);
+    assert.equal(preview.statusCode, 200, preview.body);
+    const { sha256 } = preview.json<{ sha256: string }>();
+    const before = await world.db.selectFrom('items').select('id').execute();
+    const started = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/imports/items/jobs`,
+      headers: { cookie },
+      payload: { sha256 },
+    });
+    assert.equal(started.statusCode, 202, started.body);
+    const seen = await pollUntilFinished(started.json<ImportJob>().id);
+    const last = seen[seen.length - 1]!;
+    assert.equal(last.state, 'failed');
+    assert.equal(last.result, null);
+    assert.equal(last.problem?.code, 'validation_failed');
+    const fields = last.problem.fields ?? [];
     assert.deepEqual(
-      (({ state, phase, done, total }) => ({ state, phase, done, total }))(registry.get(job.id, owner.userId)!),
-      { state: 'running', phase: 'load', done: 4, total: 10 },
+      fields.map((field) => [field.field, field.code]),
+      [['line 3 (category)', 'value_unknown']],
+      'the line-numbered problems, as a confirmation without a job answers them',
     );
-    assert.equal(registry.get(job.id, 'someone else'), undefined);
-    finish?.();
-    await sleep(0);
-    await sleep(0);
-    const failed = registry.get(job.id, owner.userId)!;
-    assert.equal(failed.state, 'failed');
-    assert.equal(failed.problem?.code, 'internal');
-    clock = new Date('2026-01-01T11:00:01Z');
-    registry.start(owner, () => new Promise(() => undefined));
-    assert.equal(registry.get(job.id, owner.userId), undefined);
+    assert.equal((await world.db.selectFrom('items').select('id').execute()).length, before.length, 'nothing written');
+    // The job is in the jobs table (not in this process's memory), tried once.
+    const row = await world.db.selectFrom('jobs').selectAll().where('id', '=', last.id).executeTakeFirstOrThrow();
+    assert.deepEqual([row.name, row.state, row.attempts, row.max_attempts], ['import.items', 'failed', 1, 1]);
+    // Still kept: the same bytes can be checked again.
+    const check = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${world.investigationId}/imports/items/check`,
+      headers: { cookie },
+      payload: { sha256 },
+    });
+    assert.equal(check.statusCode, 200, check.body);
   });
 });

@@ -381,3 +381,70 @@ export async function findDanglingReferences(
     LIMIT 100`.execute(trx);
   return result.rows.map((row) => row.id);
 }
+
+/** Whose a kept upload is. */
+export interface UploadOwner {
+  userId: string;
+  investigationId: string;
+}
+
+/**
+ * Records a staged upload, or, when the same user already keeps the same bytes for the investigation, starts that
+ * one's hour again. Returns the id of the kept upload (the given one when it is new) and when it expires.
+ */
+export async function keepImportUpload(
+  db: Queryable,
+  upload: { id: string; sha256: string; sizeBytes: number; ttlMs: number } & UploadOwner,
+): Promise<{ id: string; expires_at: Date }> {
+  const expires = sql<Date>`now() + make_interval(secs => ${upload.ttlMs / 1000})`;
+  return db
+    .insertInto('import_uploads')
+    .values({
+      id: upload.id,
+      user_id: upload.userId,
+      investigation_id: upload.investigationId,
+      sha256: upload.sha256,
+      size_bytes: upload.sizeBytes,
+      expires_at: expires,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['user_id', 'investigation_id', 'sha256']).doUpdateSet({ expires_at: expires }),
+    )
+    .returning(['id', 'expires_at'])
+    .executeTakeFirstOrThrow();
+}
+
+/** The kept upload of these bytes for this user and investigation, unless it has expired. */
+export async function findImportUpload(
+  db: Queryable,
+  owner: UploadOwner,
+  sha256: string,
+): Promise<Row<'import_uploads'> | undefined> {
+  return db
+    .selectFrom('import_uploads')
+    .selectAll()
+    .where('user_id', '=', owner.userId)
+    .where('investigation_id', '=', owner.investigationId)
+    .where('sha256', '=', sha256)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** Forgets one kept upload; returns whether this call removed it (so one caller removes its file). */
+export async function deleteImportUpload(db: Queryable, id: string): Promise<boolean> {
+  const deleted = await db.deleteFrom('import_uploads').where('id', '=', id).returning('id').execute();
+  return deleted.length === 1;
+}
+
+/**
+ * Forgets the expired uploads and, past `kept` uploads in all, the oldest; returns their ids, each to exactly one
+ * caller (DELETE … RETURNING), so servers sweeping at once never both own a file.
+ */
+export async function deleteStaleImportUploads(db: Queryable, kept: number): Promise<string[]> {
+  const deleted = await sql<{ id: string }>`
+    DELETE FROM import_uploads
+    WHERE expires_at <= now()
+       OR id IN (SELECT id FROM import_uploads ORDER BY expires_at DESC, id DESC OFFSET ${kept})
+    RETURNING id`.execute(db);
+  return deleted.rows.map((row) => row.id);
+}

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/tables.js';
-import { DomainError, isInternal, NotVisibleError } from '../../errors.js';
+import { DomainError, NotVisibleError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
@@ -10,7 +9,7 @@ import type { ApiApp, RouteDeps } from '../../http/types.js';
 import type { Actor } from '../access/schema.js';
 import { requireRole } from '../access/service.js';
 import { idParamsSchema } from '../../http/params.js';
-import { createImportJobRegistry, importJobSchema } from './jobs.js';
+import { enqueueImport, findImportJob, importJobSchema } from './jobs.js';
 import { deleteImportMapping, findImportMapping, listImportMappings, saveImportMapping } from './mappings.js';
 import {
   importMappingSchema,
@@ -21,13 +20,7 @@ import {
   type ImportMapping,
 } from './schema.js';
 import { importItemsCsv, previewItemsCsv } from './service.js';
-import {
-  findImportUpload,
-  findImportUploadDetails,
-  removeImportUpload,
-  stageImportUpload,
-  type StagedImportUpload,
-} from './uploads.js';
+import { receiveImportUpload, removeImportUpload, requireImportUpload, withImportUpload } from './uploads.js';
 
 const tags = ['imports'];
 const encodingSchema = z.enum(['utf-8', 'iso-8859-1']);
@@ -114,9 +107,9 @@ function badUpload(message: string): DomainError {
   );
 }
 
-export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): void {
-  const folder = path.join(config.dataDir, 'import-uploads');
-  const jobs = createImportJobRegistry();
+export function registerImportRoutes(app: ApiApp, { db, store, jobs }: RouteDeps): void {
+  // Kept uploads live in the database and the evidence store, so any server confirms what another previewed.
+  const uploads = { db, store };
 
   app.post(
     '/investigations/:id/imports/items/preview',
@@ -137,34 +130,39 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       await requireRole(db, actor, investigationId, 'investigator');
       if (!request.isMultipart()) throw badUpload('the request is not multipart/form-data');
       const owner = { userId: actor.userId, investigationId };
-      let staged: StagedImportUpload | undefined;
+      let staged: Awaited<ReturnType<typeof receiveImportUpload>> | undefined;
       let mapping: ImportMapping | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'mapping' && typeof part.value === 'string') mapping = multipartMapping(part.value);
-          continue;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === 'mapping' && typeof part.value === 'string') mapping = multipartMapping(part.value);
+            continue;
+          }
+          if (part.fieldname !== 'file' || staged !== undefined) {
+            part.file.resume();
+            throw badUpload(`one file, in the field \`file\` (got \`${part.fieldname}\`)`);
+          }
+          const nameProblem = multipartFileNameProblem('file', part.filename);
+          if (nameProblem !== null) {
+            part.file.resume();
+            throw new DomainError('validation_failed', `file: ${nameProblem.message}`, [nameProblem]);
+          }
+          staged = await receiveImportUpload(uploads, part.file, owner, () => part.file.truncated);
         }
-        if (part.fieldname !== 'file' || staged !== undefined) {
-          part.file.resume();
-          throw badUpload(`one file, in the field \`file\` (got \`${part.fieldname}\`)`);
-        }
-        const nameProblem = multipartFileNameProblem('file', part.filename);
-        if (nameProblem !== null) {
-          part.file.resume();
-          throw new DomainError('validation_failed', `file: ${nameProblem.message}`, [nameProblem]);
-        }
-        staged = await stageImportUpload(folder, part.file, owner, () => part.file.truncated);
+        if (staged === undefined) throw badUpload('no file was sent');
+        const preview = await previewItemsCsv(db, actor, investigationId, staged.path, {
+          encoding: request.query.encoding,
+          sheet: request.query.sheet,
+          mapping: await chosenMapping(db, actor, investigationId, {
+            mapping,
+            mapping_name: request.query.mapping_name,
+          }),
+        });
+        return { sha256: staged.sha256, size_bytes: staged.size_bytes, expires_at: staged.expires_at, preview };
+      } finally {
+        // The local copy only: the upload stays kept in the store for the confirmation.
+        await staged?.discard();
       }
-      if (staged === undefined) throw badUpload('no file was sent');
-      const preview = await previewItemsCsv(db, actor, investigationId, staged.path, {
-        encoding: request.query.encoding,
-        sheet: request.query.sheet,
-        mapping: await chosenMapping(db, actor, investigationId, {
-          mapping,
-          mapping_name: request.query.mapping_name,
-        }),
-      });
-      return { sha256: staged.sha256, size_bytes: staged.size_bytes, expires_at: staged.expires_at, preview };
     },
   );
 
@@ -184,17 +182,22 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       const actor = requireActor(request);
       const investigationId = request.params.id;
       await requireRole(db, actor, investigationId, 'investigator');
-      const upload = await findImportUploadDetails(
-        folder,
+      const mapping = await chosenMapping(db, actor, investigationId, request.body);
+      return withImportUpload(
+        uploads,
         { userId: actor.userId, investigationId },
         request.body.sha256,
+        async (upload) => ({
+          sha256: upload.sha256,
+          size_bytes: upload.size_bytes,
+          expires_at: upload.expires_at,
+          preview: await previewItemsCsv(db, actor, investigationId, upload.path, {
+            encoding: request.body.encoding,
+            sheet: request.body.sheet,
+            mapping,
+          }),
+        }),
       );
-      const preview = await previewItemsCsv(db, actor, investigationId, upload.path, {
-        encoding: request.body.encoding,
-        sheet: request.body.sheet,
-        mapping: await chosenMapping(db, actor, investigationId, request.body),
-      });
-      return { sha256: upload.sha256, size_bytes: upload.size_bytes, expires_at: upload.expires_at, preview };
     },
   );
 
@@ -214,13 +217,21 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       const actor = requireActor(request);
       const investigationId = request.params.id;
       await requireRole(db, actor, investigationId, 'investigator');
-      const file = await findImportUpload(folder, { userId: actor.userId, investigationId }, request.body.sha256);
-      const result = await importItemsCsv(db, actor, investigationId, file, {
-        encoding: request.body.encoding,
-        sheet: request.body.sheet,
-        mapping: await chosenMapping(db, actor, investigationId, request.body),
-      });
-      await removeImportUpload(file);
+      const mapping = await chosenMapping(db, actor, investigationId, request.body);
+      const result = await withImportUpload(
+        uploads,
+        { userId: actor.userId, investigationId },
+        request.body.sha256,
+        async (upload) => {
+          const imported = await importItemsCsv(db, actor, investigationId, upload.path, {
+            encoding: request.body.encoding,
+            sheet: request.body.sheet,
+            mapping,
+          });
+          await removeImportUpload(uploads, upload.id);
+          return imported;
+        },
+      );
       return reply.status(201).send(result);
     },
   );
@@ -284,20 +295,18 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
       const actor = requireActor(request);
       const investigationId = request.params.id;
       await requireRole(db, actor, investigationId, 'investigator');
-      const file = await findImportUpload(folder, { userId: actor.userId, investigationId }, request.body.sha256);
-      const options = {
-        encoding: request.body.encoding,
-        sheet: request.body.sheet,
-        mapping: await chosenMapping(db, actor, investigationId, request.body),
-      };
-      const job = jobs.start(
-        { userId: actor.userId, investigationId },
-        (onProgress) => importItemsCsv(db, actor, investigationId, file, { ...options, onProgress }),
-        async ({ result, problem, error }) => {
-          if (result !== undefined) await removeImportUpload(file);
-          if (problem !== undefined && isInternal(problem)) app.log.error({ err: error }, 'import job failed');
-        },
-      );
+      const mapping = await chosenMapping(db, actor, investigationId, request.body);
+      // Refused here when the upload is not kept, before a job is queued.
+      await requireImportUpload(uploads, { userId: actor.userId, investigationId }, request.body.sha256);
+      const id = await enqueueImport(jobs, actor.userId, {
+        investigation_id: investigationId,
+        sha256: request.body.sha256,
+        ...(request.body.encoding === undefined ? {} : { encoding: request.body.encoding }),
+        ...(request.body.sheet === undefined ? {} : { sheet: request.body.sheet }),
+        ...(mapping === undefined ? {} : { mapping }),
+      });
+      const job = await findImportJob(jobs, store, id, actor.userId);
+      if (job === undefined) throw new Error(`import job ${id} vanished after it was queued`);
       return reply.status(202).send(job);
     },
   );
@@ -312,13 +321,11 @@ export function registerImportRoutes(app: ApiApp, { db, config }: RouteDeps): vo
         response: { 200: importJobSchema, ...problemResponses },
       },
     },
-    (request) => {
+    async (request) => {
       const actor = requireActor(request);
-      const job = jobs.get(request.params.jobId, actor.userId);
-      if (job === undefined)
-        throw new NotVisibleError(
-          `There is no import job ${request.params.jobId} of yours (finished jobs are kept an hour).`,
-        );
+      // From the jobs table and the evidence store: any server answers, whichever runs the import.
+      const job = await findImportJob(jobs, store, request.params.jobId, actor.userId);
+      if (job === undefined) throw new NotVisibleError(`There is no import job ${request.params.jobId} of yours.`);
       return job;
     },
   );

@@ -1,73 +1,96 @@
 /**
- * Files uploaded for an import, kept between the preview and the confirmation.
- * Each is named by its SHA-256 (and by the user and investigation it was
- * uploaded for), so the confirmation names exactly the bytes that were
- * previewed; it is kept for an hour at most, the folder holds a bounded
- * number of them, and the file is removed once imported.
+ * Files uploaded for an import, kept between the preview and the confirmation, where every server finds them:
+ * the bytes in the evidence store's staging area (`staging/<random id>`, not evidence, never named by a hash),
+ * the row saying whose they are, which bytes and until when in `import_uploads`. So the preview may reach one
+ * server and the confirmation another. The confirmation names the file by its SHA-256 (and the user and
+ * investigation it was uploaded for), so it names exactly the bytes that were previewed; a file is kept for an
+ * hour at most, a bounded number are kept at once, and a file is removed once imported.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import { sniffType } from '../../storage/sniff.js';
-import { SNIFF_BYTES } from '../../storage/evidence-store.js';
+import { SNIFF_BYTES, type EvidenceStore } from '../../storage/evidence-store.js';
+import * as repository from './repository.js';
 import { startsLikeZip } from './xlsx.js';
 
 /** How long an uploaded file waits for its confirmation. */
 export const IMPORT_UPLOAD_TTL_MS = 60 * 60 * 1000;
 /** The largest item CSV taken through the web (the CLI has no limit). */
 export const IMPORT_UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
-/** Uploads kept at once on the whole server; the oldest go first. */
+/** Uploads kept at once on the whole instance; the oldest go first. */
 const KEPT_UPLOADS = 50;
 
+/** Where kept uploads live: the database (whose, which bytes, until when) and the evidence store (the bytes). */
+export interface ImportUploadDeps {
+  db: Kysely<DB>;
+  store: EvidenceStore;
+}
+
+export type UploadOwner = repository.UploadOwner;
+
+/** A kept upload, with a local file holding its bytes for the time of one call. */
 export interface StagedImportUpload {
+  /** The kept upload's id (its staging object's name). */
+  id: string;
   sha256: string;
   size_bytes: number;
   expires_at: string;
+  /** A local file with the bytes, readable while the call that was given it runs. */
   path: string;
 }
-
-const fileName = (owner: { userId: string; investigationId: string }, sha256: string) =>
-  `${owner.userId}.${owner.investigationId}.${sha256}.csv`;
 
 function fileProblem(code: string, message: string, params: Record<string, number> = {}): DomainError {
   return new DomainError('validation_failed', `file: ${message}`, [{ field: 'file', message, code, params }]);
 }
 
-/** Removes expired uploads and, past the bound, the oldest ones. */
-async function prune(folder: string): Promise<void> {
-  const names = (await fsp.readdir(folder)).filter((name) => name.endsWith('.csv'));
-  const files = await Promise.all(
-    names.map(async (name) => ({ name, mtime: (await fsp.stat(path.join(folder, name))).mtimeMs })),
+function notKept(): DomainError {
+  return new DomainError(
+    'not_found',
+    'This file is no longer kept (uploads wait one hour, and go once imported): upload it again.',
+    [
+      {
+        field: 'sha256',
+        message: 'no upload with this SHA-256 is kept for you in this investigation',
+        code: 'upload_not_kept',
+      },
+    ],
   );
-  files.sort((a, b) => b.mtime - a.mtime);
-  const now = Date.now();
-  for (const [index, file] of files.entries()) {
-    if (index >= KEPT_UPLOADS || now - file.mtime > IMPORT_UPLOAD_TTL_MS) {
-      await fsp.rm(path.join(folder, file.name), { force: true });
-    }
-  }
 }
 
 /**
- * Receives an uploaded CSV: hashed while written, refused when it is empty, larger than the limit (`truncated`:
- * the multipart parser cut it) or neither text nor a ZIP container (XLSX) by its content (an image, a PDF, any
- * NUL byte in what is not a ZIP).
+ * Forgets expired uploads and, past the bound, the oldest, removing their files. Safe on several servers at once:
+ * each row is deleted by one of them, which then removes its file.
+ */
+export async function removeStaleImportUploads({ db, store }: ImportUploadDeps): Promise<void> {
+  for (const id of await repository.deleteStaleImportUploads(db, KEPT_UPLOADS)) await store.removeStaging(id);
+}
+
+/**
+ * Receives an uploaded CSV: hashed while written to a local file, refused when it is empty, larger than the limit
+ * (`truncated`: the multipart parser cut it) or neither text nor a ZIP container (XLSX) by its content (an image, a
+ * PDF, any NUL byte in what is not a ZIP); then kept in the store's staging area for the confirmation. The local
+ * file stays readable (for the preview) until `discard()`.
  *
  * @example
- * const staged = await stageImportUpload(folder, part.file, { userId, investigationId }, () => part.file.truncated);
+ * const upload = await receiveImportUpload(deps, part.file, owner, () => part.file.truncated);
+ * try { await previewItemsCsv(db, actor, id, upload.path); } finally { await upload.discard(); }
  */
-export async function stageImportUpload(
-  folder: string,
+export async function receiveImportUpload(
+  deps: ImportUploadDeps,
   stream: Readable,
-  owner: { userId: string; investigationId: string },
+  owner: UploadOwner,
   truncated: () => boolean,
-): Promise<StagedImportUpload> {
-  await fsp.mkdir(folder, { recursive: true });
-  const partial = path.join(folder, `upload-${randomUUID()}.partial`);
+): Promise<StagedImportUpload & { discard(): Promise<void> }> {
+  const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-import-'));
+  const local = path.join(folder, 'upload');
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
@@ -87,7 +110,7 @@ export async function stageImportUpload(
           yield chunk;
         }
       },
-      fs.createWriteStream(partial),
+      fs.createWriteStream(local, { flags: 'wx', mode: 0o600 }),
     );
     if (truncated()) {
       throw fileProblem('file_too_large', 'larger than the upload limit', { maximum: IMPORT_UPLOAD_MAX_BYTES });
@@ -105,73 +128,75 @@ export async function stageImportUpload(
       );
     }
     const sha256 = hash.digest('hex');
-    const target = path.join(folder, fileName(owner, sha256));
-    await fsp.rename(partial, target);
-    // Uploading the same bytes again starts their hour again.
-    const now = new Date();
-    await fsp.utimes(target, now, now);
-    await prune(folder);
+    // Staged under a new random id first, then recorded: a row never names a file that is not there.
+    const id = randomUUID();
+    await deps.store.putStaging(id, local);
+    // Uploading the same bytes again starts their hour again (and keeps the file staged before).
+    const kept = await repository.keepImportUpload(deps.db, {
+      ...owner,
+      id,
+      sha256,
+      sizeBytes: size,
+      ttlMs: IMPORT_UPLOAD_TTL_MS,
+    });
+    if (kept.id !== id) await deps.store.removeStaging(id);
+    await removeStaleImportUploads(deps);
     return {
+      id: kept.id,
       sha256,
       size_bytes: size,
-      expires_at: new Date(now.getTime() + IMPORT_UPLOAD_TTL_MS).toISOString(),
-      path: target,
+      expires_at: kept.expires_at.toISOString(),
+      path: local,
+      discard: () => fsp.rm(folder, { recursive: true, force: true }),
     };
-  } finally {
-    await fsp.rm(partial, { force: true });
+  } catch (error) {
+    await fsp.rm(folder, { recursive: true, force: true });
+    throw error;
   }
 }
 
 /**
- * The kept upload with this SHA-256, uploaded by this user for this investigation; `not_found` when it was never
- * uploaded, has expired or was imported already.
+ * Runs `use` with the kept upload with this SHA-256, uploaded by this user for this investigation (a local copy of
+ * its bytes, from whichever server took it); `not_found` when it was never uploaded, has expired or was imported
+ * already.
  *
  * @example
- * const file = await findImportUpload(folder, { userId, investigationId }, sha256);
+ * const result = await withImportUpload(deps, { userId, investigationId }, sha256, (upload) => importItemsCsv(db, actor, id, upload.path));
  */
-export async function findImportUpload(
-  folder: string,
-  owner: { userId: string; investigationId: string },
+export async function withImportUpload<T>(
+  deps: ImportUploadDeps,
+  owner: UploadOwner,
   sha256: string,
-): Promise<string> {
-  return (await findImportUploadDetails(folder, owner, sha256)).path;
-}
-
-/**
- * The kept upload with this SHA-256, with its size and when it expires, for a new check of the same file.
- *
- * @example
- * const { path, size_bytes, expires_at } = await findImportUploadDetails(folder, owner, sha256);
- */
-export async function findImportUploadDetails(
-  folder: string,
-  owner: { userId: string; investigationId: string },
-  sha256: string,
-): Promise<StagedImportUpload> {
-  const file = path.join(folder, fileName(owner, sha256));
-  const stat = await fsp.stat(file).catch(() => undefined);
-  if (stat === undefined || Date.now() - stat.mtimeMs > IMPORT_UPLOAD_TTL_MS) {
-    throw new DomainError(
-      'not_found',
-      'This file is no longer kept (uploads wait one hour, and go once imported): upload it again.',
-      [
-        {
-          field: 'sha256',
-          message: 'no upload with this SHA-256 is kept for you in this investigation',
-          code: 'upload_not_kept',
-        },
-      ],
-    );
+  use: (upload: StagedImportUpload) => Promise<T>,
+): Promise<T> {
+  const row = await repository.findImportUpload(deps.db, owner, sha256);
+  if (row === undefined) throw notKept();
+  // An object: set inside the callback, read after it (a plain `let` reads as never set).
+  const progress = { started: false };
+  try {
+    return await deps.store.withStagingFile(row.id, (file) => {
+      progress.started = true;
+      return use({
+        id: row.id,
+        sha256: row.sha256,
+        size_bytes: row.size_bytes,
+        expires_at: row.expires_at.toISOString(),
+        path: file,
+      });
+    });
+  } catch (error) {
+    // Swept by another server between the look-up and the read.
+    if (!progress.started && error instanceof DomainError && error.code === 'not_found') throw notKept();
+    throw error;
   }
-  return {
-    sha256,
-    size_bytes: stat.size,
-    expires_at: new Date(stat.mtimeMs + IMPORT_UPLOAD_TTL_MS).toISOString(),
-    path: file,
-  };
 }
 
-/** Forgets an upload once imported, so it cannot be imported twice. */
-export async function removeImportUpload(file: string): Promise<void> {
-  await fsp.rm(file, { force: true });
+/** Whether a kept upload of these bytes waits for this user in this investigation (checked before queuing a job). */
+export async function requireImportUpload(deps: ImportUploadDeps, owner: UploadOwner, sha256: string): Promise<void> {
+  if ((await repository.findImportUpload(deps.db, owner, sha256)) === undefined) throw notKept();
+}
+
+/** Forgets an upload once imported, so it cannot be imported twice: its row first, then its file. */
+export async function removeImportUpload(deps: ImportUploadDeps, id: string): Promise<void> {
+  if (await repository.deleteImportUpload(deps.db, id)) await deps.store.removeStaging(id);
 }
