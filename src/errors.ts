@@ -47,6 +47,8 @@ export const problemCatalogue = {
   database_unavailable: { status: 503, title: 'The database is not available; nothing was saved' },
   // The connection was lost after COMMIT was sent: the change may or may not be saved; check before retrying.
   commit_outcome_unknown: { status: 503, title: 'The database did not confirm the change; it may or may not be saved' },
+  // A finished job removed with its result after ARMTRACE_JOB_RESULTS_DAYS (src/jobs/prune.ts): start it again.
+  job_pruned: { status: 410, title: 'The job ended long ago; it and its result were removed' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -83,6 +83,12 @@ export interface EvidenceStore {
   /** A stream of a job's result file; not_found when it is not kept. */
   getJobResult(jobId: string, file: string): Promise<Readable>;
   /**
+   * Removes a job's result file (pruning, src/jobs/prune.ts); nothing happens when it is already gone. Reaches
+   * only `job-results/<job id>/<file>` (a UUID and a plain file name, checked): never an original, a proof or a
+   * derivative.
+   */
+  deleteJobResult(jobId: string, file: string): Promise<void>;
+  /**
    * Removes staging and half-written derivative files older than `before`:
    * what an upload or a thumbnail left when the process stopped mid-way.
    * Returns how many were removed.

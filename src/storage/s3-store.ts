@@ -337,6 +337,13 @@ export class S3EvidenceStore implements EvidenceStore {
     }
   }
 
+  async deleteJobResult(jobId: string, file: string): Promise<void> {
+    // Only ever a key under <prefix>job-results/ (jobResultKey checks both names); S3 answers a missing key as done.
+    await this.client.send(
+      new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.jobResultKey(jobId, file) }),
+    );
+  }
+
   /**
    * Removes this server's abandoned staging files. Multipart uploads cut off by a crash are left to the bucket's
    * lifecycle rule (AbortIncompleteMultipartUpload, docs/deploy.md).
