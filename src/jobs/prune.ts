@@ -98,7 +98,11 @@ export function registerJobPruning(queue: JobQueue): void {
       olderThanDays,
       onProgress: (done, total) => context.progress(done, total, 'jobs removed'),
     });
-    await context.progress(outcome.jobs, outcome.jobs, `${outcome.jobs} jobs and ${outcome.files} result files removed`);
+    await context.progress(
+      outcome.jobs,
+      outcome.jobs,
+      `${outcome.jobs} jobs and ${outcome.files} result files removed`,
+    );
     return null;
   });
 }
@@ -113,7 +117,9 @@ export async function enqueuePruningIfDue(
   queue: JobQueue,
   options: { olderThanDays: number; intervalSeconds?: number; now?: Date },
 ): Promise<string | undefined> {
-  const since = new Date((options.now ?? new Date()).getTime() - (options.intervalSeconds ?? PRUNE_INTERVAL_SECONDS) * 1000);
+  const since = new Date(
+    (options.now ?? new Date()).getTime() - (options.intervalSeconds ?? PRUNE_INTERVAL_SECONDS) * 1000,
+  );
   const recent = await db
     .selectFrom('jobs')
     .select('id')

@@ -14,6 +14,11 @@ import type { DB } from '../../src/db/tables.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
+import { registerFeatureJobs } from '../../src/features/routes.js';
+import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
+import type { JobQueue } from '../../src/jobs/index.js';
+import { createPgBossJobQueue } from '../../src/jobs/pg-boss.js';
+import { createEvidenceStore } from '../../src/storage/create.js';
 import { createTestDatabase, testPassword, type TestDatabase } from '../../src/testing/test-database.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,6 +52,8 @@ export interface WebHarness {
   config: Config;
   baseUrl: string;
   browser: Browser;
+  /** The started job queue, when asked for (`jobs: true`). */
+  jobs: JobQueue | undefined;
   /** Uncaught errors of every page opened through the harness; assert it stays empty. */
   pageErrors: string[];
   /** A fresh browser context (own cookies and storage) and a page in it. */
@@ -82,21 +89,45 @@ export function requireBuiltApp(): void {
  *   await web.signIn(page, 'analyst');
  * });
  */
-export async function startWebHarness(options: { env?: Record<string, string> } = {}): Promise<WebHarness> {
+export async function startWebHarness(
+  options: {
+    env?: Record<string, string>;
+    /** Run the features' jobs as `serve` does: in-process on PGlite, pg-boss on PostgreSQL (polling every 0.5 s). */
+    jobs?: boolean;
+  } = {},
+): Promise<WebHarness> {
   requireBuiltApp();
   const test = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
   const contexts: BrowserContext[] = [];
   let app: ApiApp | undefined;
   let browser: Browser | undefined;
+  let jobs: JobQueue | undefined;
   try {
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...options.env });
-    app = await buildApp({ db: test.db, config, logger: false });
+    const store = createEvidenceStore(config);
+    if (options.jobs === true) {
+      const timing = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 };
+      jobs =
+        test.kind === 'postgres' && test.url !== undefined
+          ? createPgBossJobQueue(test.db, store, {
+              connectionString: test.url,
+              poolSize: 2,
+              expireInSeconds: 600,
+              maintenanceIntervalSeconds: 60,
+              ...timing,
+            })
+          : createInProcessJobQueue(test.db, store, timing);
+      registerFeatureJobs(jobs, { config });
+      await jobs.start();
+    }
+    app = await buildApp({ db: test.db, config, store, logger: false, ...(jobs === undefined ? {} : { jobs }) });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const pageErrors: string[] = [];
     const openBrowser = browser;
     const openApp = app;
+    const openJobs = jobs;
     return {
       test,
       db: test.db,
@@ -104,6 +135,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
       config,
       baseUrl,
       browser,
+      jobs,
       pageErrors,
       async newPage({ locale = 'en', width = 1280, height } = {}) {
         const context = await openBrowser.newContext({
@@ -136,6 +168,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
         for (const context of contexts) await context.close().catch(() => undefined);
         await openBrowser.close();
         await openApp.close();
+        await openJobs?.stop();
         await test.close();
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
@@ -143,6 +176,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
   } catch (error) {
     await browser?.close();
     await app?.close();
+    await jobs?.stop();
     await test.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -13,7 +13,7 @@ export function registerJobRoutes(app: ApiApp, { db, store }: RouteDeps): void {
       schema: {
         tags: ['jobs'],
         summary:
-          'The jobs you started (administrators with all_users: everyone\'s), newest first, page by page; optionally of one investigation. Finished jobs are removed after ARMTRACE_JOB_RESULTS_DAYS',
+          "The jobs you started (administrators with all_users: everyone's), newest first, page by page; optionally of one investigation. Finished jobs are removed after ARMTRACE_JOB_RESULTS_DAYS",
         querystring: jobListQuerySchema,
         response: { 200: jobPageSchema, ...problemResponses },
       },

@@ -10,7 +10,7 @@ export const jobSchema = z.object({
   payload: z
     .record(z.string(), z.unknown())
     .nullable()
-    .describe('What was asked: a bag export\'s profile and grid_km, a report\'s lang (to start it again)'),
+    .describe("What was asked: a bag export's profile and grid_km, a report's lang (to start it again)"),
   investigation_id: z.uuid().nullable(),
   state: jobStateSchema,
   attempts: z.number().int().describe('Tries begun so far'),

@@ -48,7 +48,13 @@ const messageByCode: Record<string, MessageKey> = {
   timestamp_not_configured: 'error.timestampNotConfigured',
   database_unavailable: 'error.databaseUnavailable',
   commit_outcome_unknown: 'error.commitOutcomeUnknown',
+  job_pruned: 'error.jobPruned',
 };
+
+/** The message, in the user's language, for a problem code of the server's catalogue (else a generic one). */
+export function problemMessageKey(code: string): MessageKey {
+  return messageByCode[code] ?? 'error.generic';
+}
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
 export function ErrorNotice({ error }: { error: unknown }) {
