@@ -50,6 +50,8 @@ export const problemCatalogue = {
   // A marking search that would read too much (the embedded database runs one statement at a time for everyone):
   // the detail says how to narrow it.
   search_too_broad: { status: 422, title: 'The search matches too much to answer in time; narrow it' },
+  // A finished job removed with its result after ARMTRACE_JOB_RESULTS_DAYS (src/jobs/prune.ts): start it again.
+  job_pruned: { status: 410, title: 'The job ended long ago; it and its result were removed' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -7,6 +7,7 @@ import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
 import { registerFeatureJobs } from '../features/routes.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
+import { registerJobPruning, startJobPruning } from '../jobs/prune.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
 import { loadExampleIfFirstStart } from '../features/demo/service.js';
@@ -117,8 +118,11 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       // Only serve starts it: a CLI session or a test without a running queue only queues.
       const jobs = createJobQueue(database, config, store);
       registerFeatureJobs(jobs, { config });
+      registerJobPruning(jobs);
       programOptions.registerJobs?.(jobs);
       await jobs.start();
+      // Finished jobs and their results go after ARMTRACE_JOB_RESULTS_DAYS: asked for now and every hour.
+      const pruning = startJobPruning(database.db, jobs, { olderThanDays: config.jobs.resultsDays });
       // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
       const { buildApp } = await import('../http/app.js');
       const app = await buildApp({ db: database.db, config, store, jobs });
@@ -137,6 +141,7 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
         // First: no new CLI commands, and those running finish before the database closes under them.
         await cliSocket?.close();
         await app.close();
+        await pruning.stop();
         await jobs.stop();
         await maintenance?.stop();
         await database.close();

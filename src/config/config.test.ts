@@ -45,6 +45,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps finished jobs 7 days unless ARMTRACE_JOB_RESULTS_DAYS says otherwise; names a bad value', () => {
+    assert.equal(loadConfig({}).jobs.resultsDays, 7);
+    assert.equal(loadConfig({ ARMTRACE_JOB_RESULTS_DAYS: '30' }).jobs.resultsDays, 30);
+    for (const days of ['0', '-3', '2.5', 'week', '4000']) {
+      assert.throws(
+        () => loadConfig({ ARMTRACE_JOB_RESULTS_DAYS: days }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes('ARMTRACE_JOB_RESULTS_DAYS'),
+        `days ${days}`,
+      );
+    }
+  });
+
   it('names a bad DATABASE_URL', () => {
     assert.throws(
       () => loadConfig({ DATABASE_URL: 'mysql://localhost/armtrace' }),

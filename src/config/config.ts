@@ -51,6 +51,12 @@ const configSchema = z.object({
   ARMTRACE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ARMTRACE_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   ARMTRACE_JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  ARMTRACE_JOB_RESULTS_DAYS: z.coerce
+    .number({ error: 'ARMTRACE_JOB_RESULTS_DAYS must be a whole number of days (1-3650)' })
+    .int('ARMTRACE_JOB_RESULTS_DAYS must be a whole number of days (1-3650)')
+    .min(1, 'ARMTRACE_JOB_RESULTS_DAYS must be at least 1 (day)')
+    .max(3650, 'ARMTRACE_JOB_RESULTS_DAYS must be at most 3650 (days)')
+    .default(7),
   ARMTRACE_STORE: z.enum(['folder', 's3'], { error: 'must be folder or s3' }).default('folder'),
   ARMTRACE_S3_BUCKET: z
     .string()
@@ -175,6 +181,11 @@ export interface JobsConfig {
   pollingIntervalSeconds: number;
   /** A fixed wait before the next try (ARMTRACE_JOB_RETRY_DELAY_SECONDS; tests: 0); undefined: 2, 4, 8 … 60 s. */
   retryDelaySeconds: number | undefined;
+  /**
+   * Finished jobs (their result files and rows) are removed this many days after they ended
+   * (ARMTRACE_JOB_RESULTS_DAYS, default 7; docs/jobs.md "Pruning").
+   */
+  resultsDays: number;
 }
 
 /** The evidence store: a folder under {@link Config.dataDir} (default), or an S3-compatible bucket. */
@@ -278,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maintenanceIntervalSeconds: values.ARMTRACE_JOB_MAINTENANCE_SECONDS,
       pollingIntervalSeconds: values.ARMTRACE_JOB_POLL_SECONDS,
       retryDelaySeconds: values.ARMTRACE_JOB_RETRY_DELAY_SECONDS,
+      resultsDays: values.ARMTRACE_JOB_RESULTS_DAYS,
     },
     store: storeConfig(values),
     trustProxy: parseTrustProxy(values.ARMTRACE_TRUST_PROXY)!,

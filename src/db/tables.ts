@@ -588,7 +588,8 @@ export interface JobsTable {
   payload: Json;
   singleton_key: string | null;
   investigation_id: string | null;
-  created_by: string;
+  /** null: one of the instance's own periodic jobs (pruning), asked for by nobody. */
+  created_by: string | null;
   runner: DefaultedText;
   state: DefaultedText;
   attempts: Defaulted<number>;
@@ -615,6 +616,16 @@ export interface ImportUploadsTable {
   size_bytes: number;
   created_at: Generated<Date>;
   expires_at: Date;
+}
+
+/** What is left of a job pruned after ARMTRACE_JOB_RESULTS_DAYS: GET /jobs/{id} answers 410 (job_pruned). */
+export interface PrunedJobsTable {
+  id: string;
+  name: string;
+  investigation_id: string | null;
+  created_by: string | null;
+  finished_at: Date | null;
+  pruned_at: Generated<Date>;
 }
 
 export interface DB {
@@ -660,6 +671,7 @@ export interface DB {
   bag_import_records: BagImportRecordsTable;
   media_proofs: MediaProofsTable;
   jobs: JobsTable;
+  pruned_jobs: PrunedJobsTable;
   restricted_grants: RestrictedGrantsTable;
   schema_migrations: SchemaMigrationsTable;
 }

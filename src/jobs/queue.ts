@@ -17,8 +17,11 @@ export interface JobResultFile {
 export interface JobView {
   id: string;
   name: string;
+  /** What was asked (the job's payload: a bag's profile, a report's language). */
+  payload: unknown;
   investigationId: string | null;
-  createdBy: string;
+  /** null: one of the instance's own periodic jobs (pruning). */
+  createdBy: string | null;
   state: JobState;
   attempts: number;
   maxAttempts: number;
@@ -38,8 +41,8 @@ export interface JobContext {
   db: Kysely<DB>;
   /** The evidence store (originals to read; the job's result is kept there through keepResult). */
   store: EvidenceStore;
-  /** Who asked for the job (the services check their role as for a request). */
-  createdBy: string;
+  /** Who asked for the job (the services check their role as for a request); null: the instance's own job. */
+  createdBy: string | null;
   /** Records how far the work is (shown by GET /api/v1/jobs/{id}); cheap enough to call per step. */
   progress(done: number, total: number | null, message?: string): Promise<void>;
   /**
@@ -56,7 +59,8 @@ export interface EnqueueOptions {
   /** Jobs with the same name and key never wait or run at once: a second enqueue returns the first job. */
   singletonKey?: string;
   investigationId?: string | null;
-  createdBy: string;
+  /** Who asks; null only for the instance's own periodic jobs (src/jobs/prune.ts). */
+  createdBy: string | null;
   /** Tries in all (default 3; at most 20). */
   maxAttempts?: number;
 }

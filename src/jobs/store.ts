@@ -54,6 +54,7 @@ export function toJobView(row: Row<'jobs'>): JobView {
   return {
     id: row.id,
     name: row.name,
+    payload: row.payload,
     investigationId: row.investigation_id,
     createdBy: row.created_by,
     state: row.state as JobState,

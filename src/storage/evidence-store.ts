@@ -97,6 +97,12 @@ export interface EvidenceStore {
   /** Removes a staged file; nothing happens when it is gone already (another server removed it). */
   removeStaging(id: string): Promise<void>;
   /**
+   * Removes a job's result file (pruning, src/jobs/prune.ts); nothing happens when it is already gone. Reaches
+   * only `job-results/<job id>/<file>` (a UUID and a plain file name, checked): never an original, a proof or a
+   * derivative.
+   */
+  deleteJobResult(jobId: string, file: string): Promise<void>;
+  /**
    * Removes staging and half-written derivative files older than `before`:
    * what an upload or a thumbnail left when the process stopped mid-way, and
    * staged files (`staging/`) nobody removed. Returns how many were removed.

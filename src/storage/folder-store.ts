@@ -253,6 +253,19 @@ export class FolderEvidenceStore implements EvidenceStore {
     await fsp.rm(this.stagingPath(id), { force: true });
   }
 
+  async deleteJobResult(jobId: string, file: string): Promise<void> {
+    const target = this.jobResultPath(jobId, file);
+    // Checked twice: the names are plain (jobResultPath), and the path is inside job-results/ all the same.
+    const area = path.join(this.root, 'job-results') + path.sep;
+    if (!path.resolve(target).startsWith(area)) throw new Error(`not a job result: ${target}`);
+    await fsp.rm(target, { force: true });
+    // The job's folder goes once empty (a try's half-written file is left to removeAbandonedFiles).
+    await fsp.rmdir(path.dirname(target)).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    });
+  }
+
   async removeAbandonedFiles(before: Date): Promise<number> {
     const partial = await removeOldPartialFiles(
       [

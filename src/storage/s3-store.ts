@@ -385,6 +385,13 @@ export class S3EvidenceStore implements EvidenceStore {
     await this.client.send(new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.stagingKey(id) }));
   }
 
+  async deleteJobResult(jobId: string, file: string): Promise<void> {
+    // Only ever a key under <prefix>job-results/ (jobResultKey checks both names); S3 answers a missing key as done.
+    await this.client.send(
+      new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.jobResultKey(jobId, file) }),
+    );
+  }
+
   /**
    * Removes this server's abandoned staging files, and staged objects (`<prefix>staging/`, listed alone, never the
    * rest of the bucket) older than `before`. Multipart uploads cut off by a crash are left to the bucket's

@@ -249,6 +249,26 @@ for (const implementation of implementations) {
       await assert.rejects(store.putJobResult(jobId, '../report.pdf', local), /not a result file name/);
     });
 
+    it('deletes a job result and nothing else; twice is no error; names outside job-results are refused', async () => {
+      const jobId = '6a1f2e3d-4c5b-4a69-8877-665544332211';
+      const { sha256: original } = await store.put(streamOf(Buffer.from('an original kept as evidence')), {
+        maxBytes: 1000,
+      });
+      const local = path.join(subject.dataDir, 'bag.tar');
+      fs.writeFileSync(local, 'a bag');
+      await store.putJobResult(jobId, 'bag.tar', local);
+      await store.deleteJobResult(jobId, 'bag.tar');
+      await assert.rejects(
+        store.getJobResult(jobId, 'bag.tar'),
+        (error: unknown) => error instanceof DomainError && error.code === 'not_found',
+      );
+      await store.deleteJobResult(jobId, 'bag.tar');
+      await assert.rejects(store.deleteJobResult('../media', 'bag.tar'), /not a job id/);
+      await assert.rejects(store.deleteJobResult(jobId, `../../${original}`), /not a result file name/);
+      await assert.rejects(store.deleteJobResult(original, 'x'), /not a job id/);
+      assert.equal((await store.stat(original))?.sizeBytes, 'an original kept as evidence'.length);
+    });
+
     it('removes abandoned staging files older than the cut-off, and nothing younger', async () => {
       const staging = path.join(subject.dataDir, 'media', 'tmp');
       fs.mkdirSync(staging, { recursive: true });

@@ -13,11 +13,13 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DB } from '../../src/db/tables.js';
 import { registerFeatureJobs } from '../../src/features/routes.js';
 import { buildApp } from '../../src/http/app.js';
-import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
-import type { JobQueue } from '../../src/jobs/index.js';
-import { createEvidenceStore } from '../../src/storage/create.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
+import { registerFeatureJobs } from '../../src/features/routes.js';
+import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
+import type { JobQueue } from '../../src/jobs/index.js';
+import { createPgBossJobQueue } from '../../src/jobs/pg-boss.js';
+import { createEvidenceStore } from '../../src/storage/create.js';
 import { createTestDatabase, testPassword, type TestDatabase } from '../../src/testing/test-database.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -51,6 +53,8 @@ export interface WebHarness {
   config: Config;
   baseUrl: string;
   browser: Browser;
+  /** The started job queue, when asked for (`jobs: true`). */
+  jobs: JobQueue | undefined;
   /** Uncaught errors of every page opened through the harness; assert it stays empty. */
   pageErrors: string[];
   /** A fresh browser context (own cookies and storage) and a page in it. */
@@ -86,19 +90,36 @@ export function requireBuiltApp(): void {
  *   await web.signIn(page, 'analyst');
  * });
  */
-export async function startWebHarness(options: { env?: Record<string, string> } = {}): Promise<WebHarness> {
+export async function startWebHarness(
+  options: {
+    env?: Record<string, string>;
+    /** The features' jobs always run in this process; true runs them through pg-boss on PostgreSQL, as `serve` does. */
+    jobs?: boolean;
+  } = {},
+): Promise<WebHarness> {
   requireBuiltApp();
   const test = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
   const contexts: BrowserContext[] = [];
   let app: ApiApp | undefined;
-  let jobs: JobQueue | undefined;
   let browser: Browser | undefined;
+  let jobs: JobQueue | undefined;
   try {
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...options.env });
-    // The features' jobs run in this process, as `serve` runs them (the import screen's import is a job).
+    // The features' jobs run in this process, as `serve` runs them (the import screen's import is a job); with
+    // `jobs: true` on PostgreSQL through pg-boss, as a deployment runs them.
     const store = createEvidenceStore(config);
-    jobs = createInProcessJobQueue(test.db, store, { retryDelaySeconds: 0 });
+    const timing = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 };
+    jobs =
+      options.jobs === true && test.kind === 'postgres' && test.url !== undefined
+        ? createPgBossJobQueue(test.db, store, {
+            connectionString: test.url,
+            poolSize: 2,
+            expireInSeconds: 600,
+            maintenanceIntervalSeconds: 60,
+            ...timing,
+          })
+        : createInProcessJobQueue(test.db, store, timing);
     registerFeatureJobs(jobs, { config });
     await jobs.start();
     app = await buildApp({ db: test.db, config, store, logger: false, jobs });
@@ -115,6 +136,7 @@ export async function startWebHarness(options: { env?: Record<string, string> } 
       config,
       baseUrl,
       browser,
+      jobs,
       pageErrors,
       async newPage({ locale = 'en', width = 1280, height } = {}) {
         const context = await openBrowser.newContext({

@@ -1,7 +1,6 @@
 // Import, downloads, verify and the audit-log browser, driven in the browser
 // in English and Arabic (360 px), each checked against the server's state.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -124,25 +123,6 @@ describe('import in the browser', () => {
   });
 });
 
-/** The files of a tar archive by their path inside the bag. */
-function untar(tar: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (let offset = 0; offset + 512 <= tar.length;) {
-    const block = tar.subarray(offset, offset + 512);
-    if (block.every((byte) => byte === 0)) break;
-    const text = (start: number, length: number) =>
-      block
-        .subarray(start, start + length)
-        .toString('utf8')
-        .replace(/\0.*$/s, '');
-    const name = [text(345, 155), text(0, 100)].filter((part) => part !== '').join('/');
-    const size = Number.parseInt(text(124, 12), 8);
-    files.set(name.slice(name.indexOf('/') + 1), tar.subarray(offset + 512, offset + 512 + size));
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
-
 async function download(page: Page, name: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
   const saved = await file.path();
@@ -150,7 +130,8 @@ async function download(page: Page, name: string): Promise<Buffer> {
 }
 
 describe('downloads in the browser', () => {
-  it('downloads the JSON export, the bag (manifest hashes) and the HTML report, and explains a missing Chromium', async () => {
+  // The bag and the PDF are prepared as jobs: test/e2e/downloads-jobs.test.ts.
+  it('downloads the JSON export and the HTML report', async () => {
     for (const [locale, width, messages] of [
       ['en', 1280, en],
       ['ar', 360, ar],
@@ -160,7 +141,7 @@ describe('downloads in the browser', () => {
       await page.goto(`${web.baseUrl}/investigations/${investigationId}/downloads`);
       await page.getByRole('heading', { level: 1, name: messages['transfer.downloads.title'] }).waitFor();
       await expectNoSeriousAxeViolations(page, `downloads, ${locale}, ${width} px`);
-      const label = (key: 'transfer.downloads.json' | 'transfer.downloads.bag' | 'transfer.downloads.html') =>
+      const label = (key: 'transfer.downloads.json' | 'transfer.downloads.html') =>
         messages['transfer.downloads.download'].replace('{what}', messages[key]);
 
       const exported = JSON.parse((await download(page, label('transfer.downloads.json'))).toString('utf8')) as {
@@ -168,33 +149,10 @@ describe('downloads in the browser', () => {
       };
       assert.equal(exported.records.items.length, await count('items'));
 
-      const bag = untar(await download(page, label('transfer.downloads.bag')));
-      const manifest = bag.get('manifest-sha256.txt')!.toString('utf8').trim().split('\n');
-      for (const line of manifest) {
-        const [hash, file] = line.split(/\s+/);
-        assert.equal(createHash('sha256').update(bag.get(file!)!).digest('hex'), hash, file);
-      }
-      const records = JSON.parse(bag.get('data/records.json')!.toString('utf8')) as { records: { items: unknown[] } };
-      assert.equal(records.records.items.length, await count('items'));
-
       const report = (await download(page, label('transfer.downloads.html'))).toString('utf8');
       assert.match(report, /^<!doctype html>/i);
       assert.match(report, locale === 'ar' ? /dir="rtl"/ : /lang="en"/);
 
-      // The server runs in this process: without Chromium there, the PDF is refused with a clear message.
-      const saved = process.env.CHROMIUM_PATH;
-      process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-      try {
-        await page
-          .getByRole('button', {
-            name: messages['transfer.downloads.download'].replace('{what}', messages['transfer.downloads.pdf']),
-          })
-          .click();
-        await page.getByText(messages['transfer.downloads.pdfUnavailable']).waitFor();
-      } finally {
-        if (saved === undefined) delete process.env.CHROMIUM_PATH;
-        else process.env.CHROMIUM_PATH = saved;
-      }
       await expectNoSeriousAxeViolations(page, `downloads after, ${locale}, ${width} px`);
     }
     assert.deepEqual(web.pageErrors, []);

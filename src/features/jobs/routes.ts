@@ -3,17 +3,30 @@ import { DomainError } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
 import { problemResponses } from '../../http/responses.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
-import { jobParamsSchema, jobSchema } from './schema.js';
+import { jobListQuerySchema, jobPageSchema, jobParamsSchema, jobSchema } from './schema.js';
 import * as service from './service.js';
 
 export function registerJobRoutes(app: ApiApp, { db, store }: RouteDeps): void {
+  app.get(
+    '/jobs',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary:
+          "The jobs you started (administrators with all_users: everyone's), newest first, page by page; optionally of one investigation. Finished jobs are removed after ARMTRACE_JOB_RESULTS_DAYS",
+        querystring: jobListQuerySchema,
+        response: { 200: jobPageSchema, ...problemResponses },
+      },
+    },
+    async (request) => service.listJobs(db, requireActor(request), request.query),
+  );
   app.get(
     '/jobs/:id',
     {
       schema: {
         tags: ['jobs'],
         summary:
-          'A job (a report, a bag export, a verify run in the background): its state, progress, result link and problem',
+          'A job (a report, a bag export, a verify run in the background): its state, progress, result link and problem; 410 job_pruned once it was removed after ARMTRACE_JOB_RESULTS_DAYS',
         params: jobParamsSchema,
         response: { 200: jobSchema, ...problemResponses },
       },

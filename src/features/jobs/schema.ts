@@ -7,6 +7,10 @@ export const jobStateSchema = z
 export const jobSchema = z.object({
   id: z.uuid(),
   name: z.string().describe('What the job does, e.g. report.pdf, bag.export'),
+  payload: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe("What was asked: a bag export's profile and grid_km, a report's lang (to start it again)"),
   investigation_id: z.uuid().nullable(),
   state: jobStateSchema,
   attempts: z.number().int().describe('Tries begun so far'),
@@ -45,3 +49,21 @@ export const jobAcceptedSchema = z.object({
 export type JobAcceptedResponse = z.infer<typeof jobAcceptedSchema>;
 
 export const jobParamsSchema = z.object({ id: z.uuid() });
+
+export const jobListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Jobs per page (1-100)'),
+  after: z.uuid().optional().describe('The `next_after` of the previous page'),
+  investigation_id: z.uuid().optional().describe("Only this investigation's jobs"),
+  all_users: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe("Administrators: everyone's jobs (default: only the jobs you started)"),
+});
+export type JobListQuery = z.output<typeof jobListQuerySchema>;
+
+export const jobPageSchema = z.object({
+  items: z.array(jobSchema).describe('Newest first'),
+  next_after: z.string().nullable(),
+});
+export type JobPage = z.infer<typeof jobPageSchema>;

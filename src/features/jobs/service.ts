@@ -1,13 +1,14 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { keysetPage, toPage } from '../../db/pagination.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
 import type { EnqueueOptions, JobQueue, JobView } from '../../jobs/index.js';
 import { findJob, toJobView } from '../../jobs/store.js';
 import type { Actor } from '../access/schema.js';
-import { requireRole } from '../access/service.js';
+import { requireAdmin, requireRole, visibleInvestigationIds } from '../access/service.js';
 import * as usersRepository from '../users/repository.js';
 import { actorFor } from '../users/service.js';
-import type { JobAcceptedResponse, JobResponse } from './schema.js';
+import type { JobAcceptedResponse, JobListQuery, JobPage, JobResponse } from './schema.js';
 
 function jobNotFound(id: string): DomainError {
   return new DomainError('not_found', `Job ${id} does not exist or is not visible to you.`);
@@ -22,7 +23,7 @@ function jobNotFound(id: string): DomainError {
  */
 export async function getVisibleJob(db: Kysely<DB>, actor: Actor, id: string): Promise<JobView> {
   const row = await findJob(db, id);
-  if (row === undefined) throw jobNotFound(id);
+  if (row === undefined) throw await prunedOrNotFound(db, actor, id);
   const job = toJobView(row);
   if (job.investigationId !== null) {
     try {
@@ -40,10 +41,32 @@ export async function getVisibleJob(db: Kysely<DB>, actor: Actor, id: string): P
   return job;
 }
 
+/**
+ * A job that is not in `jobs`: `job_pruned` (410) when it was removed after ARMTRACE_JOB_RESULTS_DAYS and who asks
+ * started it (or is an administrator), else not found.
+ */
+async function prunedOrNotFound(db: Kysely<DB>, actor: Actor, id: string): Promise<DomainError> {
+  const pruned = await db.selectFrom('pruned_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (pruned === undefined || (!actor.isAdmin && pruned.created_by !== actor.userId)) return jobNotFound(id);
+  const ended = pruned.finished_at === null ? '' : ` ended on ${pruned.finished_at.toISOString().slice(0, 10)} and`;
+  return new DomainError(
+    'job_pruned',
+    `Job ${id} (${pruned.name})${ended} was removed with its result on ${pruned.pruned_at.toISOString().slice(0, 10)}: ` +
+      'finished jobs are kept for a set number of days (ARMTRACE_JOB_RESULTS_DAYS). Start it again to get a new result.',
+  );
+}
+
+function payloadOf(payload: unknown): Record<string, unknown> | null {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+    ? (payload as Record<string, unknown>)
+    : null;
+}
+
 export function jobResponse(job: JobView): JobResponse {
   return {
     id: job.id,
     name: job.name,
+    payload: payloadOf(job.payload),
     investigation_id: job.investigationId,
     state: job.state,
     attempts: job.attempts,
@@ -71,10 +94,44 @@ export async function enqueueJob(
 }
 
 /** The actor a job's work runs as: who asked for it, with the role they have now. */
-export async function jobActor(db: Kysely<DB>, userId: string): Promise<Actor> {
+export async function jobActor(db: Kysely<DB>, userId: string | null): Promise<Actor> {
+  if (userId === null) throw new DomainError('constraint_violated', 'This job was asked for by nobody.');
   const user = await usersRepository.findUserById(db, userId);
   if (user === undefined) throw new DomainError('not_found', `User ${userId} does not exist.`);
   return actorFor(user, 'system');
+}
+
+/**
+ * One page of the jobs who asks started (administrators with `all_users`: everyone's), newest first, optionally
+ * of one investigation; jobs of investigations they can no longer see are left out, as GET /jobs/{id} hides them.
+ *
+ * @example
+ * const page = await listJobs(db, actor, { limit: 20, investigation_id: id, all_users: false });
+ */
+export async function listJobs(db: Kysely<DB>, actor: Actor, query: JobListQuery): Promise<JobPage> {
+  if (query.all_users) requireAdmin(actor);
+  if (query.investigation_id !== undefined) {
+    await requireRole(db, actor, query.investigation_id, 'viewer');
+  }
+  const visible = await visibleInvestigationIds(db, actor);
+  let rows = db.selectFrom('jobs').selectAll();
+  if (!query.all_users) rows = rows.where('created_by', '=', actor.userId);
+  if (query.investigation_id !== undefined) rows = rows.where('investigation_id', '=', query.investigation_id);
+  if (visible !== undefined) {
+    rows = rows.where((eb) =>
+      visible.length === 0
+        ? eb('investigation_id', 'is', null)
+        : eb.or([eb('investigation_id', 'is', null), eb('investigation_id', 'in', visible)]),
+    );
+  }
+  const page = await keysetPage(rows, {
+    id: 'jobs.id',
+    keys: [sql`jobs.created_at`],
+    order: 'desc',
+    after: query.after,
+    limit: query.limit,
+  }).execute();
+  return toPage(page, query.limit, (row) => jobResponse(toJobView(row)));
 }
 
 /** The latest jobs who asks may see (administrators: all), newest first. */

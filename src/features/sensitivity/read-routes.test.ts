@@ -31,6 +31,7 @@ const notAboutRecords: Record<string, string> = {
   '/api/v1/instance/public-key': 'the instance key',
   '/api/v1/signing/trusted-keys': 'trusted partner keys',
   '/api/v1/imports/jobs/{jobId}': 'an import job’s progress (counts, no values)',
+  '/api/v1/jobs': 'the jobs the caller started (no one else’s, administrators aside): names, states, options',
   '/api/v1/jobs/{id}': 'a job the caller started (no one else’s, administrators aside)',
   '/api/v1/jobs/{id}/result': 'the result of a job the caller started, made with the caller’s own clearance',
 };

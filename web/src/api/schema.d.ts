@@ -25406,6 +25406,10 @@ export interface paths {
                 id: string;
                 /** @description What the job does, e.g. report.pdf, bag.export */
                 name: string;
+                /** @description What was asked: a bag export's profile and grid_km, a report's lang (to start it again) */
+                payload: {
+                  [key: string]: unknown;
+                } | null;
                 investigation_id: string | null;
                 /**
                  * @description queued: waiting; running: at work; retrying: a try failed, another follows; succeeded; failed: for good
@@ -25867,6 +25871,10 @@ export interface paths {
                 id: string;
                 /** @description What the job does, e.g. report.pdf, bag.export */
                 name: string;
+                /** @description What was asked: a bag export's profile and grid_km, a report's lang (to start it again) */
+                payload: {
+                  [key: string]: unknown;
+                } | null;
                 investigation_id: string | null;
                 /**
                  * @description queued: waiting; running: at work; retrying: a try failed, another follows; succeeded; failed: for good
@@ -31226,6 +31234,10 @@ export interface paths {
                 id: string;
                 /** @description What the job does, e.g. report.pdf, bag.export */
                 name: string;
+                /** @description What was asked: a bag export's profile and grid_km, a report's lang (to start it again) */
+                payload: {
+                  [key: string]: unknown;
+                } | null;
                 investigation_id: string | null;
                 /**
                  * @description queued: waiting; running: at work; retrying: a try failed, another follows; succeeded; failed: for good
@@ -40092,6 +40104,253 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The jobs you started (administrators with all_users: everyone's), newest first, page by page; optionally of one investigation. Finished jobs are removed after ARMTRACE_JOB_RESULTS_DAYS */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Jobs per page (1-100) */
+          limit?: number;
+          /** @description The `next_after` of the previous page */
+          after?: string;
+          /** @description Only this investigation's jobs */
+          investigation_id?: string;
+          /** @description Administrators: everyone's jobs (default: only the jobs you started) */
+          all_users?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Newest first */
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @description What the job does, e.g. report.pdf, bag.export */
+                name: string;
+                /** @description What was asked: a bag export's profile and grid_km, a report's lang (to start it again) */
+                payload: {
+                  [key: string]: unknown;
+                } | null;
+                investigation_id: string | null;
+                /**
+                 * @description queued: waiting; running: at work; retrying: a try failed, another follows; succeeded; failed: for good
+                 * @enum {string}
+                 */
+                state: 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+                /** @description Tries begun so far */
+                attempts: number;
+                max_attempts: number;
+                progress: {
+                  done: number | null;
+                  /** @description null while the amount of work is not known */
+                  total: number | null;
+                  message: string | null;
+                };
+                /** @description What the job made, once it succeeded */
+                result: {
+                  file: string;
+                  media_type: string;
+                  bytes: number;
+                  sha256: string;
+                  /** @description Where to download the file (GET, same access as the job) */
+                  url: string;
+                } | null;
+                /** @description Why the last try failed (a stable problem code of the catalogue, or internal) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+                /** Format: date-time */
+                created_at: string;
+                started_at: string | null;
+                finished_at: string | null;
+              }[];
+              next_after: string | null;
+            };
+          };
+        };
+        /** @description Invalid input; `fields` names each field at fault */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Your role does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Not found, or not visible to you */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description Version conflict, duplicate or archived record */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+        /** @description A reference or rule of the data model is broken */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              fields?: {
+                field: string;
+                /** @description Stable code of the problem, e.g. `required`, `too_small`, `invalid_option`, `coordinate_unreadable` */
+                code: string;
+                /** @description Parameters of the code, e.g. `{"minimum": 1}` or `{"options": "small_arm|light_weapon"}` */
+                params?: {
+                  [key: string]: string | number | boolean;
+                };
+                message: string;
+              }[];
+              instance?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/jobs/{id}': {
     parameters: {
       query?: never;
@@ -40099,7 +40358,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A job (a report, a bag export, a verify run in the background): its state, progress, result link and problem */
+    /** A job (a report, a bag export, a verify run in the background): its state, progress, result link and problem; 410 job_pruned once it was removed after ARMTRACE_JOB_RESULTS_DAYS */
     get: {
       parameters: {
         query?: never;
@@ -40122,6 +40381,10 @@ export interface paths {
               id: string;
               /** @description What the job does, e.g. report.pdf, bag.export */
               name: string;
+              /** @description What was asked: a bag export's profile and grid_km, a report's lang (to start it again) */
+              payload: {
+                [key: string]: unknown;
+              } | null;
               investigation_id: string | null;
               /**
                * @description queued: waiting; running: at work; retrying: a try failed, another follows; succeeded; failed: for good

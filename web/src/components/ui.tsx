@@ -49,7 +49,13 @@ const messageByCode: Record<string, MessageKey> = {
   database_unavailable: 'error.databaseUnavailable',
   commit_outcome_unknown: 'error.commitOutcomeUnknown',
   search_too_broad: 'error.searchTooBroad',
+  job_pruned: 'error.jobPruned',
 };
+
+/** The message, in the user's language, for a problem code of the server's catalogue (else a generic one). */
+export function problemMessageKey(code: string): MessageKey {
+  return messageByCode[code] ?? 'error.generic';
+}
 
 /** A failed request, explained in the user's language; the server's own words follow for detail. */
 export function ErrorNotice({ error }: { error: unknown }) {

@@ -5,7 +5,9 @@ import { TransferProgressBar } from '../../components/TransferProgress';
 import { ErrorNotice } from '../../components/ui';
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { PreparedFiles } from './PreparedFiles';
 import { TableExports } from './TableExports';
+import { useDownloadJobs } from './useDownloadJobs';
 
 /** The export profiles (src/features/export/profiles.ts); partner and public: owners and editors only. */
 export type ExportProfile = 'internal' | 'partner' | 'public';
@@ -26,6 +28,8 @@ function withQuery(url: string, query: string): string {
 }
 
 type Kind = 'json' | 'bag' | 'html' | 'pdf';
+/** Prepared by the server as a job (followed under "Prepared files"), not sent at once. */
+const preparedKinds: readonly Kind[] = ['bag', 'pdf'];
 
 interface Download {
   kind: Kind;
@@ -72,6 +76,8 @@ interface State {
   progress?: TransferProgress | undefined;
   running?: boolean;
   saved?: { name: string; bytes: number };
+  /** A job was started (or the same one was already under way). */
+  started?: boolean;
   error?: unknown;
 }
 
@@ -92,7 +98,9 @@ function DownloadError({ error }: { error: unknown }) {
 
 /**
  * Every way an investigation leaves armtrace: the JSON export, the BagIt bag (one tar), the report as HTML and
- * as PDF, tables and maps (CSV, XLSX, GeoJSON, KML), each downloaded with its progress shown. Every member may download; the server checks it too.
+ * as PDF, tables and maps (CSV, XLSX, GeoJSON, KML), each downloaded with its progress shown. The bag and the PDF
+ * are prepared by the server as jobs, followed under "Prepared files" (PreparedFiles), which also lists those
+ * prepared earlier. Every member may download; the server checks it too.
  */
 export function DownloadsScreen({ investigationId }: { investigationId: string }) {
   const { t, locale, formatNumber } = useI18n();
@@ -108,8 +116,25 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
   const mayRelease = releasingRoles.includes(investigation.data?.my_role ?? 'viewer');
   const suffix = profile === 'internal' ? '' : `-${profile}`;
   const update = (kind: Kind, state: State) => setStates((previous) => ({ ...previous, [kind]: state }));
+  const jobs = useDownloadJobs(investigationId);
+
+  const prepare = async (kind: 'bag' | 'pdf') => {
+    update(kind, { running: true });
+    try {
+      const grid = Number(gridKm.trim());
+      await jobs.start(
+        kind === 'bag'
+          ? { kind, profile, gridKm: gridKm.trim() === '' || Number.isNaN(grid) ? undefined : grid }
+          : { kind, lang },
+      );
+      update(kind, { started: true });
+    } catch (error) {
+      update(kind, { error });
+    }
+  };
 
   const start = async (download: Download) => {
+    if (download.kind === 'bag' || download.kind === 'pdf') return prepare(download.kind);
     update(download.kind, { running: true });
     try {
       const saved = await downloadFile(
@@ -176,6 +201,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
         {downloads.map((download) => {
           const state = states[download.kind] ?? {};
           const headingId = `download-${download.kind}`;
+          const prepared = preparedKinds.includes(download.kind);
           return (
             <li key={download.kind} className="section card" aria-labelledby={headingId}>
               <h2 id={headingId}>{t(download.title)}</h2>
@@ -186,9 +212,16 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
                 disabled={state.running === true}
                 onClick={() => void start(download)}
               >
-                {t('transfer.downloads.download', { what: t(download.title) })}
+                {prepared
+                  ? t('transfer.jobs.prepare', { what: t(download.title) })
+                  : t('transfer.downloads.download', { what: t(download.title) })}
               </button>
-              {state.running === true && (
+              {state.started === true && (
+                <p className="notice notice-success" role="status">
+                  <a href="#prepared-files">{t('transfer.jobs.started')}</a>
+                </p>
+              )}
+              {state.running === true && !prepared && (
                 <TransferProgressBar label={t('transfer.downloads.downloading')} progress={state.progress} />
               )}
               {state.saved !== undefined && (
@@ -205,6 +238,7 @@ export function DownloadsScreen({ investigationId }: { investigationId: string }
           );
         })}
       </ul>
+      <PreparedFiles jobs={jobs} />
       <TableExports investigationId={investigationId} lang={lang} profile={profile} gridKm={gridKm} />
     </div>
   );
