@@ -15,7 +15,6 @@ import { registerFeatureJobs } from '../../src/features/routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
-import { registerFeatureJobs } from '../../src/features/routes.js';
 import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
 import type { JobQueue } from '../../src/jobs/index.js';
 import { createPgBossJobQueue } from '../../src/jobs/pg-boss.js';

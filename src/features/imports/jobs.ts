@@ -96,6 +96,8 @@ export function registerImportJobs(queue: JobQueue): void {
     const job = importJobPayloadSchema.parse(payload);
     const progress = progressWriter(context);
     const deps = { db: context.db, store: context.store };
+    // An import is always started by someone (the confirm request); only the queue's own jobs have no starter.
+    if (context.createdBy === null) throw new Error(`import job ${context.jobId} has no starter`);
     const owner = { userId: context.createdBy, investigationId: job.investigation_id };
     let result: ImportResult;
     try {
