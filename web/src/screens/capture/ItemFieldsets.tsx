@@ -244,6 +244,7 @@ export function SensitivityFieldset({
   return (
     <fieldset>
       <legend>{t('sensitivity.label')}</legend>
+      <p className="field-hint">{t('capture.sensitivityHint')}</p>
       <SensitivityFields
         mode="create"
         label={t('sensitivity.whoMaySee')}

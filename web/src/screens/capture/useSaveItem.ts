@@ -90,7 +90,12 @@ export function useSaveItem({ investigationId, siteId, form, onNextItem }: SaveO
       setBusy(false);
       return;
     }
-    const body: NewItem = { ...request.body, ...sensitivity.fields };
+    // The markings recorded with the item take the level chosen for it (a marking names the item it is on).
+    const body: NewItem = {
+      ...request.body,
+      ...sensitivity.fields,
+      markings: request.body.markings?.map((marking) => ({ ...marking, ...sensitivity.fields })),
+    };
     const { markingKeys } = request;
     setErrorMarkingKeys(markingKeys);
     try {

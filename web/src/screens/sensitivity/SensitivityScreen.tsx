@@ -114,6 +114,8 @@ function RolesSection({ settings, onChanged }: { settings: SensitivitySettings; 
   const [saved, setSaved] = useState<GrantableRole | undefined>(undefined);
   const granted = new Set(settings.restricted_roles.map((grant) => grant.role));
   const toggle = (role: GrantableRole, allow: boolean) => {
+    // One change at a time; the boxes stay enabled so the keyboard focus stays where it is.
+    if (action.busy) return;
     setSaved(undefined);
     const params = { params: { path: { id: settings.investigation_id, role } } };
     void action
@@ -140,13 +142,12 @@ function RolesSection({ settings, onChanged }: { settings: SensitivitySettings; 
           <ul className="grant-list">
             {grantableRoles.map((role) => (
               <li key={role}>
-                <label>
+                <label className="checkbox">
                   <input
                     type="checkbox"
                     checked={granted.has(role)}
-                    disabled={action.busy}
                     onChange={(event) => toggle(role, event.target.checked)}
-                  />{' '}
+                  />
                   {t('sensitivitySettings.allowRole', { role: label('role', role) })}
                 </label>
                 {saved === role && <span className="muted">{t('sensitivitySettings.saved')}</span>}
