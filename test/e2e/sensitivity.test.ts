@@ -49,7 +49,7 @@ describe('sensitivity in the web app', () => {
   let owner: Actor;
   let investigationId: string;
   let siteId: string;
-  let itemId: string;
+  let itemId = '';
   let formatMessage: FormatMessage;
   const catalogues: Record<string, Record<string, string>> = {};
   const say = (locale: TestLocale, key: string, params?: Record<string, unknown>) => {
@@ -208,7 +208,7 @@ describe('sensitivity in the web app', () => {
   });
 
   it('hides the restricted item from a viewer without the grant, and shows it once an owner grants it (ar, 360 px)', async () => {
-    assert.ok(itemId !== undefined, 'the item of the first test');
+    assert.notEqual(itemId, '', 'the item of the first test');
     const viewer = await web.newPage({ locale: 'ar', width: 360 });
     await web.signIn(viewer, 'sens-viewer');
     assert.equal((await apiGet(viewer, `/api/v1/items/${itemId}`)).status, 404);
