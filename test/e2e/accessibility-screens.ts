@@ -45,6 +45,7 @@ const screens: Screen[] = [
   { name: 'search', path: ({ investigationId }) => `/investigations/${investigationId}/search?q=KL-0417` },
   { name: 'analysis', path: ({ investigationId }) => `/investigations/${investigationId}/analysis` },
   { name: 'members', path: ({ investigationId }) => `/investigations/${investigationId}/members` },
+  { name: 'sensitivity', path: (records) => `${base(records)}/sensitivity` },
   { name: 'settings', path: () => '/settings' },
   { name: 'outbox', path: () => '/outbox' },
   { name: 'not found', path: () => '/no-such-page' },

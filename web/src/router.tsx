@@ -64,6 +64,7 @@ export const paths = {
     `/investigations/${investigationId}/map${layer === undefined ? '' : `?layer=${layer}`}`,
   analysis: (investigationId: string) => `/investigations/${investigationId}/analysis`,
   members: (investigationId: string) => `/investigations/${investigationId}/members`,
+  sensitivity: (investigationId: string) => `/investigations/${investigationId}/sensitivity`,
   /** `kind` narrows the markings; `everywhere` searches markings in every investigation the user can read. */
   search: (investigationId: string, q?: string, filters: { kind?: string; everywhere?: boolean } = {}) => {
     const query = new URLSearchParams();

@@ -26,6 +26,7 @@ import { TraceRequestPage } from './screens/trace-requests/TraceRequestPage';
 import { TraceRequestsPage } from './screens/trace-requests/TraceRequestsPage';
 import { VerifyScreen } from './screens/verify/VerifyScreen';
 import { ReviewQueueScreen } from './screens/review/ReviewQueueScreen';
+import { SensitivityPage } from './screens/sensitivity/SensitivityScreen';
 
 /** What every screen may need beyond its path: the signed-in user and their investigations. */
 export interface RouteContext {
@@ -72,6 +73,7 @@ export const routes: Route[] = [
   { pattern: `${investigation}/search`, render: ({ id }) => <SearchPage investigationId={id!} /> },
   { pattern: `${investigation}/analysis`, render: ({ id }) => <AnalysisPage investigationId={id!} /> },
   { pattern: `${investigation}/members`, render: ({ id }) => <MembersScreen investigationId={id!} /> },
+  { pattern: `${investigation}/sensitivity`, render: ({ id }) => <SensitivityPage investigationId={id!} /> },
   {
     pattern: `${investigation}/sites/:siteId`,
     render: ({ id, siteId }) => <SitePage investigationId={id!} siteId={siteId!} />,

@@ -1,3 +1,4 @@
+import { SensitivityBadge } from './sensitivity/SensitivityBadge';
 import { useMemo, useState } from 'react';
 import { api, call } from '../api/client';
 import { conditions, itemCategories, productionTypes } from '../api/vocabulary';
@@ -215,7 +216,8 @@ export function InventoryTable({ investigationId, siteId }: { investigationId: s
                       <td>
                         <Link to={paths.item(investigationId, item.id)}>
                           {item.external_ref === null ? t('inventory.open') : <bdi dir="auto">{item.external_ref}</bdi>}
-                        </Link>
+                        </Link>{' '}
+                        <SensitivityBadge level={item.sensitivity} quietPublic />
                       </td>
                       <td>{label('category', item.category)}</td>
                       <td>{item.model === null ? '' : <bdi dir="auto">{item.model}</bdi>}</td>

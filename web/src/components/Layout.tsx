@@ -103,6 +103,7 @@ export function Layout({
           { to: paths.incidents(investigationId), label: t('nav.incidents') },
           { to: `/investigations/${investigationId}/trace-requests`, label: t('trace.title') },
           { to: paths.members(investigationId), label: t('nav.members') },
+          { to: paths.sensitivity(investigationId), label: t('nav.sensitivity') },
           { to: paths.reviewQueue(investigationId), label: t('nav.review') },
           ...transferNavItems(investigationId, investigations, t),
         ];

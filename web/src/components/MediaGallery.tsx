@@ -1,3 +1,4 @@
+import { SensitivityBadge } from './sensitivity/SensitivityBadge';
 import { useState, type ReactNode } from 'react';
 import { api, call, type Media, type SimilarMedia, type Source } from '../api/client';
 import { isImage, mediaUrls } from '../api/media';
@@ -133,7 +134,7 @@ export function MediaGallery({
             </a>
             <div className="media-card-body">
               <p className="media-name">
-                <bdi dir="auto">{name}</bdi>
+                <bdi dir="auto">{name}</bdi> <SensitivityBadge level={record.sensitivity} quietPublic />
               </p>
               {markings.length > 0 && (
                 <p className="small">

@@ -5,6 +5,8 @@ import { isImage, mediaUrls, uploadMedia, type UploadFields } from '../api/media
 import { useI18n } from '../i18n/i18n';
 import { isQueuedMedia, uploadOrQueuePhoto } from '../offline/save';
 import { ErrorNotice, Field } from './ui';
+import { SensitivityFields } from './sensitivity/SensitivityFields';
+import { useSensitivityInput } from './sensitivity/useSensitivityInput';
 
 interface Upload {
   key: number;
@@ -20,7 +22,7 @@ interface Upload {
 let nextUploadKey = 1;
 
 /** Fields the server may name in an upload error that this form shows beside their control. */
-const describingFields = ['credit', 'licence', 'captured_by'] as const;
+const describingFields = ['credit', 'licence', 'captured_by', 'sensitivity', 'sensitivity_reason'] as const;
 type DescribingField = (typeof describingFields)[number];
 
 /**
@@ -42,12 +44,15 @@ export function PhotoUpload({
 }) {
   const { t, formatNumber } = useI18n();
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const [describing, setDescribing] = useState<Record<DescribingField, string>>({
+  const [describing, setDescribing] = useState<Record<'credit' | 'licence' | 'captured_by', string>>({
     credit: '',
     licence: '',
     captured_by: '',
   });
+  // Who may see the files: the investigation's default unless chosen (then it goes with each upload, queued too).
+  const sensitivity = useSensitivityInput(investigationId);
   const [dragging, setDragging] = useState(false);
+  const [sensitivityOpen, setSensitivityOpen] = useState(false);
   // Files wait here and go one at a time, so a slow link is not split between many uploads.
   const queue = useRef<{ key: number; file: File; fields: UploadFields }[]>([]);
   const running = useRef(false);
@@ -107,7 +112,20 @@ export function PhotoUpload({
 
   const add = (files: FileList | File[] | null) => {
     if (files === null || files.length === 0) return;
-    const fields: UploadFields = { ...link, ...describing };
+    const sensitivityFields = sensitivity.fields();
+    if (sensitivityFields === undefined) {
+      // Restricted without its reason: nothing is uploaded; the reason field says why, and is opened.
+      setSensitivityOpen(true);
+      return;
+    }
+    const fields: UploadFields = {
+      ...link,
+      ...describing,
+      ...(sensitivityFields.sensitivity === undefined ? {} : { sensitivity: sensitivityFields.sensitivity }),
+      ...(typeof sensitivityFields.sensitivity_reason === 'string'
+        ? { sensitivity_reason: sensitivityFields.sensitivity_reason }
+        : {}),
+    };
     const added = [...files].map((file) => ({ key: nextUploadKey++, file, fields }));
     setUploads((previous) => [
       ...previous,
@@ -186,7 +204,11 @@ export function PhotoUpload({
         </div>
       </div>
 
-      <details className="upload-details">
+      <details
+        className="upload-details"
+        open={sensitivityOpen}
+        onToggle={(event) => setSensitivityOpen(event.currentTarget.open)}
+      >
         <summary>{t('photos.creditAndLicence')}</summary>
         <p className="field-hint">{t('photos.creditHint')}</p>
         <div className="field-grid">
@@ -221,6 +243,7 @@ export function PhotoUpload({
             )}
           </Field>
         </div>
+        <SensitivityFields {...sensitivity.props(errors)} />
       </details>
 
       {uploads.length > 0 && (

@@ -38,6 +38,9 @@ export function siteOf(operation: SyncOperation): Json {
     recovered_by: body.recovered_by ?? null,
     recovered_on: body.recovered_on ?? null,
     context: body.context ?? '',
+    ...(body.sensitivity === undefined
+      ? {}
+      : { sensitivity: body.sensitivity, sensitivity_reason: body.sensitivity_reason ?? null }),
   };
 }
 
@@ -82,6 +85,10 @@ export function itemOf(operation: SyncOperation): Json {
     safety_device_fitted: body.safety_device_fitted ?? null,
     disposal_status: body.disposal_status ?? 'in_place',
     disposal_note: null,
+    // Chosen on the device, or the investigation's default the server fills in (not known here).
+    ...(body.sensitivity === undefined
+      ? {}
+      : { sensitivity: body.sensitivity, sensitivity_reason: body.sensitivity_reason ?? null }),
     markings: markings.map((marking, index) => markingOf(operation, operation.record_id, marking, index)),
   };
 }

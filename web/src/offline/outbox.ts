@@ -23,6 +23,9 @@ export interface PhotoMeta {
   credit?: string;
   licence?: string;
   captured_by?: string;
+  /** Who may see the file (the investigation's default when absent) and, for restricted, why. */
+  sensitivity?: string;
+  sensitivity_reason?: string;
 }
 
 /**

@@ -134,10 +134,12 @@ export async function uploadOrQueuePhoto(
   const mediaId = v7();
   const text = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const optional = Object.fromEntries(
-    (['item_id', 'site_id', 'credit', 'licence', 'captured_by'] as const).flatMap((key) => {
-      const value = text((fields as Record<string, string | undefined>)[key]);
-      return value === undefined ? [] : [[key, value]];
-    }),
+    (['item_id', 'site_id', 'credit', 'licence', 'captured_by', 'sensitivity', 'sensitivity_reason'] as const).flatMap(
+      (key) => {
+        const value = text((fields as Record<string, string | undefined>)[key]);
+        return value === undefined ? [] : [[key, value]];
+      },
+    ),
   );
   await queuePhoto(
     vault,

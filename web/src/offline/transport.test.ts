@@ -185,6 +185,18 @@ describe('sync transport', () => {
     assert.equal(metadata.credit, 'Field team');
   });
 
+  it('carries the sensitivity chosen on the device in the upload metadata', () => {
+    const meta = {
+      ...photo(Buffer.from('x'), 'ab'),
+      sensitivity: 'restricted',
+      sensitivity_reason: 'Shows a witness’s face',
+    };
+    const metadata = uploadMetadata(meta);
+    assert.equal(metadata.sensitivity, 'restricted');
+    assert.equal(metadata.sensitivity_reason, 'Shows a witness’s face');
+    assert.equal(uploadMetadata(photo(Buffer.from('x'), 'ab')).sensitivity, undefined);
+  });
+
   it('uploads a photo with tus, its SHA-256 declared and its item linked', async () => {
     const bytes = Buffer.alloc(300_000, 7);
     const meta = photo(bytes, createHash('sha256').update(bytes).digest('hex'));

@@ -99,7 +99,7 @@ export function uploadMetadata(photo: PhotoMeta): Record<string, string> {
   ];
   const chosen = link.find(([, value]) => value !== undefined);
   if (chosen !== undefined) metadata[chosen[0]] = chosen[1]!;
-  for (const key of ['credit', 'licence', 'captured_by'] as const) {
+  for (const key of ['credit', 'licence', 'captured_by', 'sensitivity', 'sensitivity_reason'] as const) {
     const value = photo[key];
     if (value !== undefined && value.trim() !== '') metadata[key] = value.trim();
   }

@@ -8,7 +8,14 @@ import { useI18n } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
 import type { CarriedField } from './carryOver';
 import { placeErrors } from './captureRequest';
-import { HazardFieldset, IdentificationFieldset, NotesFieldset, StateFieldset } from './ItemFieldsets';
+import {
+  HazardFieldset,
+  IdentificationFieldset,
+  NotesFieldset,
+  SensitivityFieldset,
+  StateFieldset,
+} from './ItemFieldsets';
+import { useSensitivitySettings } from '../../components/sensitivity/useSensitivitySettings';
 import { MarkingRows } from './MarkingRows';
 import { SaveBar } from './SaveBar';
 import { useCaptureDraft } from './useCaptureDraft';
@@ -25,6 +32,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
     [siteId],
   );
   const form = useCaptureDraft();
+  const sensitivitySettings = useSensitivitySettings(investigationId);
   const rows = useMarkingRows(form);
   const categoryRef = useRef<HTMLSelectElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -100,6 +108,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
         <HazardFieldset {...fieldset} />
         <MarkingRows investigationId={investigationId} form={form} rows={rows} markingError={markingError} />
         <NotesFieldset {...fieldset} tagsError={tagsError} />
+        <SensitivityFieldset {...fieldset} settings={sensitivitySettings.data} />
         <fieldset>
           <legend>{t('photos.title')}</legend>
           <p className="field-hint">{t('capture.photosHint')}</p>
@@ -117,7 +126,7 @@ export function ItemCapturePage({ investigationId, siteId }: { investigationId: 
           form={formRef}
           errors={errors}
           unplacedErrors={unplacedErrors}
-          quantityUnreadable={form.quantityUnreadable}
+          refusedOnDevice={form.quantityUnreadable || form.sensitivityReasonMissing}
         />
       </form>
     </div>

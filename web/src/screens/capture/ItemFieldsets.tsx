@@ -10,6 +10,8 @@ import {
 } from '../../api/vocabulary';
 import { Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import type { SensitivitySettings } from '../../components/sensitivity/useSensitivitySettings';
 import type { CarriedField } from './carryOver';
 import type { CaptureDraft } from './useCaptureDraft';
 
@@ -228,6 +230,33 @@ export function NotesFieldset({ form, errors, carried, tagsError }: FieldsetProp
           <input {...control} dir="auto" value={draft.tags} onChange={(event) => update('tags', event.target.value)} />
         )}
       </Field>
+    </fieldset>
+  );
+}
+
+/** Who may see the item: the investigation's default unless chosen; restricted with its reason. */
+export function SensitivityFieldset({
+  form,
+  errors,
+  settings,
+}: FieldsetProps & { settings: SensitivitySettings | undefined }) {
+  const { t } = useI18n();
+  return (
+    <fieldset>
+      <legend>{t('sensitivity.label')}</legend>
+      <p className="field-hint">{t('capture.sensitivityHint')}</p>
+      <SensitivityFields
+        mode="create"
+        label={t('sensitivity.whoMaySee')}
+        draft={form.sensitivity}
+        onChange={form.setSensitivity}
+        defaultLevel={settings?.default_sensitivity}
+        clearance={settings?.clearance}
+        error={errors.sensitivity}
+        reasonError={
+          form.sensitivityReasonMissing ? t('fieldError.sensitivity_reason_required') : errors.sensitivity_reason
+        }
+      />
     </fieldset>
   );
 }

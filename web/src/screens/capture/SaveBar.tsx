@@ -27,7 +27,8 @@ interface SaveBarProps {
   errors: Record<string, string>;
   /** Errors no field of the form shows. */
   unplacedErrors: [string, string][];
-  quantityUnreadable: boolean;
+  /** Refused on the device before sending (a quantity not read, a restricted item without its reason). */
+  refusedOnDevice: boolean;
 }
 
 /** The save buttons, and the outcome of the last save said where the user is looking (and read out). */
@@ -38,7 +39,7 @@ export function SaveBar({
   form,
   errors,
   unplacedErrors,
-  quantityUnreadable,
+  refusedOnDevice,
 }: SaveBarProps) {
   const { t } = useI18n();
   const { error, linkError, saved, busy } = saving;
@@ -50,7 +51,7 @@ export function SaveBar({
         {error !== undefined && (Object.keys(errors).length === 0 || unplacedErrors.length > 0) && (
           <ErrorNotice error={error} />
         )}
-        {(Object.keys(errors).length > 0 || quantityUnreadable) && (
+        {(Object.keys(errors).length > 0 || refusedOnDevice) && (
           <p className="notice notice-error">
             {t('capture.fixFields')} <FirstInvalidButton form={form} />
           </p>

@@ -64,6 +64,8 @@ const placedFields = [
   'fuze_fitted',
   'safety_device_fitted',
   'disposal_status',
+  'sensitivity',
+  'sensitivity_reason',
 ];
 
 /** The server's field errors, placed where the form shows them. */

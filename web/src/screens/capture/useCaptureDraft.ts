@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { newSensitivityDraft, type SensitivityDraft } from '../../components/sensitivity/sensitivityDraft';
 import {
   editField,
   editMarking,
@@ -27,6 +28,13 @@ export function useCaptureDraft() {
   const [capture, setCapture] = useState<CaptureState>(freshCapture);
   const [categoryCleared, setCategoryCleared] = useState(false);
   const [quantityUnreadable, setQuantityUnreadable] = useState(false);
+  // Who may see the item: kept for the next item ("like this"), as a find's items usually share it.
+  const [sensitivity, setSensitivityState] = useState<SensitivityDraft>(newSensitivityDraft);
+  const [sensitivityReasonMissing, setSensitivityReasonMissing] = useState(false);
+  const setSensitivity = (next: SensitivityDraft) => {
+    setSensitivityState(next);
+    setSensitivityReasonMissing(false);
+  };
 
   const update = <Key extends DraftField>(key: Key, value: ItemDraft[Key]) => {
     const result = editField(capture, key, value);
@@ -53,6 +61,10 @@ export function useCaptureDraft() {
     setCategoryCleared,
     quantityUnreadable,
     setQuantityUnreadable,
+    sensitivity,
+    setSensitivity,
+    sensitivityReasonMissing,
+    setSensitivityReasonMissing,
   };
 }
 

@@ -5,6 +5,7 @@ import { linkPhotoOrQueue, saveOrQueue } from '../../offline/save';
 import { navigate, paths } from '../../router';
 import { likeThis, type CaptureState } from './carryOver';
 import { toRequestBody } from './captureRequest';
+import { sensitivityCreateFields } from '../../components/sensitivity/sensitivityDraft';
 import type { CaptureDraft } from './useCaptureDraft';
 
 /** Sends a new item with its markings. One function, so the offline outbox can wrap it. */
@@ -82,7 +83,20 @@ export function useSaveItem({ investigationId, siteId, form, onNextItem }: SaveO
       setBusy(false);
       return;
     }
-    const { body, markingKeys } = request;
+    // Left out for the investigation's default (the server fills it in); restricted needs its reason.
+    const sensitivity = sensitivityCreateFields(form.sensitivity);
+    if (!sensitivity.ok) {
+      form.setSensitivityReasonMissing(true);
+      setBusy(false);
+      return;
+    }
+    // The markings recorded with the item take the level chosen for it (a marking names the item it is on).
+    const body: NewItem = {
+      ...request.body,
+      ...sensitivity.fields,
+      markings: request.body.markings?.map((marking) => ({ ...marking, ...sensitivity.fields })),
+    };
+    const { markingKeys } = request;
     setErrorMarkingKeys(markingKeys);
     try {
       const item = await saveItem(

@@ -8,6 +8,8 @@ import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { saveOrQueue } from '../../offline/save';
 import { useMarkingText } from './paletteInsert';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { useSensitivityInput } from '../../components/sensitivity/useSensitivityInput';
 
 /** Adds a marking to the item (kept on the device when offline), with the same marking seen elsewhere. */
 export function AddMarkingForm({
@@ -24,12 +26,21 @@ export function AddMarkingForm({
   const [kind, setKind] = useState<NewMarking['kind']>('serial');
   const [position, setPosition] = useState('');
   const [error, setError] = useState<unknown>(undefined);
+  const sensitivity = useSensitivityInput(investigationId);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError(undefined);
+    // Left out for the investigation's default; restricted needs its reason (said beside the field).
+    const sensitivityFields = sensitivity.fields();
+    if (sensitivityFields === undefined) return;
     try {
-      const body = { text: marking.text, kind, position: position.trim() === '' ? null : position.trim() };
+      const body = {
+        text: marking.text,
+        kind,
+        position: position.trim() === '' ? null : position.trim(),
+        ...sensitivityFields,
+      };
       await saveOrQueue({
         type: 'marking.create',
         investigationId,
@@ -39,6 +50,7 @@ export function AddMarkingForm({
       });
       marking.setText('');
       setPosition('');
+      sensitivity.reset();
       onAdded();
       marking.ref.current?.focus();
     } catch (caught) {
@@ -50,6 +62,11 @@ export function AddMarkingForm({
   return (
     <form className="form-inline" aria-label={t('item.addMarking')} onSubmit={(event) => void submit(event)}>
       {Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
+      {sensitivity.reasonMissing && (
+        <p className="notice notice-error" role="alert">
+          {t('edit.notSaved')}
+        </p>
+      )}
       <div className="field-grid">
         <Field label={t('marking.text')} error={errors.text}>
           {(control) => (
@@ -81,6 +98,7 @@ export function AddMarkingForm({
           )}
         </Field>
       </div>
+      <SensitivityFields {...sensitivity.props(errors)} />
       <SeenElsewhere investigationId={investigationId} itemId={itemId} text={marking.text} />
       <CharacterPalette onInsert={marking.insert} />
       <button type="submit">{t('item.addMarking')}</button>

@@ -11,6 +11,9 @@ import { useI18n } from '../../i18n/i18n';
 import { readItem, type ItemRecord } from './itemApi';
 import { itemChangeOf, itemDraftOf, type ItemEditDraft } from './itemDraft';
 import { useItemFields } from './itemFields';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { useSensitivitySettings } from '../../components/sensitivity/useSensitivitySettings';
+import type { SensitivityDraft } from '../../components/sensitivity/sensitivityDraft';
 
 const placed = [
   'site_id',
@@ -25,6 +28,8 @@ const placed = [
   'observations',
   'fuze_fitted',
   'safety_device_fitted',
+  'sensitivity',
+  'sensitivity_reason',
 ];
 
 /**
@@ -47,6 +52,8 @@ export function ItemEditForm({
   const [base, setBase] = useState(item);
   const [draft, setDraft] = useState<ItemEditDraft>(() => itemDraftOf(item));
   const [quantityUnreadable, setQuantityUnreadable] = useState(false);
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const settings = useSensitivitySettings(item.investigation_id);
   const [nothingChanged, setNothingChanged] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const sites = useLoad(
@@ -83,7 +90,12 @@ export function ItemEditForm({
       onReload();
     },
   });
-  const update = (key: keyof ItemEditDraft, value: string) => {
+  const updateSensitivity = (sensitivity: SensitivityDraft) => {
+    setNothingChanged(false);
+    setReasonMissing(false);
+    setDraft((previous) => ({ ...previous, sensitivity }));
+  };
+  const update = (key: Exclude<keyof ItemEditDraft, 'sensitivity'>, value: string) => {
     setNothingChanged(false);
     if (key === 'quantity') setQuantityUnreadable(false);
     // A zone belongs to one site: moving the item leaves the zone to be chosen again.
@@ -94,7 +106,8 @@ export function ItemEditForm({
     event.preventDefault();
     const change = itemChangeOf(base, draft);
     if (!change.ok) {
-      setQuantityUnreadable(true);
+      if (change.problem === 'quantity_unreadable') setQuantityUnreadable(true);
+      else setReasonMissing(true);
       return;
     }
     if (Object.keys(change.changes).length === 0) {
@@ -107,8 +120,13 @@ export function ItemEditForm({
   const errors = fieldErrors(edit.error, (problem) => fieldErrorMessage(t, problem));
   const tagsError = Object.entries(errors).find(([field]) => field === 'tags' || field.startsWith('tags.'))?.[1];
   const unplaced = Object.keys(errors).some((field) => !placed.includes(field) && !field.startsWith('tags'));
-  const refused = quantityUnreadable || Object.keys(errors).length > 0;
-  const select = (key: keyof ItemEditDraft, group: string, values: readonly string[], allowEmpty = true) =>
+  const refused = quantityUnreadable || reasonMissing || Object.keys(errors).length > 0;
+  const select = (
+    key: Exclude<keyof ItemEditDraft, 'sensitivity'>,
+    group: string,
+    values: readonly string[],
+    allowEmpty = true,
+  ) =>
     function Select(control: ControlProps) {
       return (
         <VocabularySelect
@@ -121,7 +139,7 @@ export function ItemEditForm({
         />
       );
     };
-  const text = (key: keyof ItemEditDraft, autoFocus = false) =>
+  const text = (key: Exclude<keyof ItemEditDraft, 'sensitivity'>, autoFocus = false) =>
     function Text(control: ControlProps) {
       return (
         <input
@@ -229,6 +247,14 @@ export function ItemEditForm({
       <Field label={t('item.tags')} error={tagsError} hint={t('edit.item.tagsHint')}>
         {text('tags')}
       </Field>
+      <SensitivityFields
+        mode="edit"
+        draft={draft.sensitivity}
+        onChange={updateSensitivity}
+        clearance={settings.data?.clearance}
+        error={errors.sensitivity}
+        reasonError={reasonMissing ? t('fieldError.sensitivity_reason_required') : errors.sensitivity_reason}
+      />
       {edit.conflict !== undefined && (
         <StaleEditNotice
           fields={fields}

@@ -15,6 +15,7 @@ import { MarkingsSection } from './MarkingsSection';
 import { ItemTracing } from '../provenance/ItemTracing';
 import { labelsOf } from '../site/siteFields';
 import { useRecordAccess } from '../../components/useRecordAccess';
+import { SensitivityBadge, SensitivityDetail } from '../../components/sensitivity/SensitivityBadge';
 
 export function ItemPage({ investigationId, itemId }: { investigationId: string; itemId: string }) {
   const { t, label, formatNumber, formatDateTime } = useI18n();
@@ -67,6 +68,9 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
           {title}
           <Appended separator=" · " text={data.model} />
         </h1>
+        <p className="record-badges">
+          <SensitivityBadge level={data.sensitivity} />
+        </p>
         {data.archived_at !== null && (
           <p className="notice notice-warning">
             {t('item.archived')} <bdi dir="auto">{data.archive_reason}</bdi>
@@ -106,6 +110,7 @@ export function ItemPage({ investigationId, itemId }: { investigationId: string;
             )}
           </Detail>
           <Detail term={t('item.recorded')}>{formatDateTime(data.created_at)}</Detail>
+          <SensitivityDetail record={data} />
         </dl>
         {data.observations !== '' && (
           <>

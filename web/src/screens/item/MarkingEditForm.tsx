@@ -10,6 +10,8 @@ import { isolate, useI18n } from '../../i18n/i18n';
 import { readMarking, type MarkingRecord } from './itemApi';
 import { useMarkingFields } from './itemFields';
 import { useMarkingText } from './paletteInsert';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { useSensitivityInput } from '../../components/sensitivity/useSensitivityInput';
 
 const orNull = (text: string) => (text === '' ? null : text);
 
@@ -32,6 +34,7 @@ export function MarkingEditForm({
   const [kind, setKind] = useState(marking.kind);
   const [position, setPosition] = useState(marking.position ?? '');
   const [script, setScript] = useState(marking.script ?? '');
+  const sensitivity = useSensitivityInput(marking.investigation_id, marking);
   const fields = useMarkingFields().filter((field) => field.key !== 'archive_reason');
   const edit = useVersionedEdit({
     version: marking.version,
@@ -44,22 +47,26 @@ export function MarkingEditForm({
       setKind(current.kind);
       setPosition(current.position ?? '');
       setScript(current.script ?? '');
+      sensitivity.reset(current);
       onReload();
     },
   });
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
+    const sensitivityChange = sensitivity.fields(base);
+    if (sensitivityChange === undefined) return;
     const changes = {
       ...(text.text === base.text ? {} : { text: text.text }),
       ...(kind === base.kind ? {} : { kind }),
       ...(position === (base.position ?? '') ? {} : { position: orNull(position) }),
       ...(script === (base.script ?? '') ? {} : { script: orNull(script) }),
+      ...sensitivityChange,
     };
     if (Object.keys(changes).length === 0) onDone(false);
     else void edit.save(changes);
   };
   const errors = fieldErrors(edit.error, (problem) => fieldErrorMessage(t, problem));
-  const placed = ['text', 'kind', 'position', 'script'];
+  const placed = ['text', 'kind', 'position', 'script', 'sensitivity', 'sensitivity_reason'];
   const title = t('edit.marking.title', { text: isolate(marking.text) });
   return (
     <form className="card record-edit marking-edit" aria-label={title} noValidate onSubmit={submit}>
@@ -111,6 +118,7 @@ export function MarkingEditForm({
           )}
         </Field>
       </div>
+      <SensitivityFields {...sensitivity.props(errors)} />
       <CharacterPalette onInsert={text.insert} />
       {edit.conflict !== undefined && (
         <StaleEditNotice

@@ -1,3 +1,4 @@
+import { SensitivityBadge } from '../../components/sensitivity/SensitivityBadge';
 import { useRef, useState } from 'react';
 import { api, call } from '../../api/client';
 import { ArchiveButton } from '../../components/record/ArchiveButton';
@@ -62,7 +63,7 @@ export function MarkingsSection({
                 return (
                   <tr key={marking.id} data-testid="marking-row">
                     <td className="marking-text-cell">
-                      <bdi dir="auto">{marking.text}</bdi>
+                      <bdi dir="auto">{marking.text}</bdi> <SensitivityBadge level={marking.sensitivity} quietPublic />
                     </td>
                     <td>{label('markingKind', marking.kind)}</td>
                     <td>

@@ -78,4 +78,17 @@ describe('item edit draft', () => {
       changes: { site_id: site, zone_id: null },
     });
   });
+
+  it('sends a new sensitivity with the item’s version-checked change, and refuses restricted without a reason', () => {
+    const draft = itemDraftOf(item);
+    assert.deepEqual(itemChangeOf(item, { ...draft, sensitivity: { level: 'restricted', reason: '' } }), {
+      ok: false,
+      problem: 'sensitivity_reason_required',
+    });
+    assert.deepEqual(
+      itemChangeOf(item, { ...draft, model: 'M-2', sensitivity: { level: 'restricted', reason: 'يذكر اسم شاهد' } }),
+      { ok: true, changes: { model: 'M-2', sensitivity: 'restricted', sensitivity_reason: 'يذكر اسم شاهد' } },
+    );
+    assert.deepEqual(itemChangeOf(item, draft), { ok: true, changes: {} });
+  });
 });

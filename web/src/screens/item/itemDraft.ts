@@ -2,6 +2,11 @@
 import { parseWholeNumber } from '../../../../src/parsing/numbers.js';
 import type { BodyOf } from '../../api/client';
 import type { ItemRecord } from './itemApi';
+import {
+  sensitivityChangeOf,
+  sensitivityDraftOf,
+  type SensitivityDraft,
+} from '../../components/sensitivity/sensitivityDraft';
 
 export type ItemChange = Omit<BodyOf<'/api/v1/items/{id}', 'patch'>, 'version'>;
 
@@ -21,6 +26,8 @@ export interface ItemEditDraft {
   tags: string;
   fuze_fitted: string;
   safety_device_fitted: string;
+  /** Who may see the item, and the reason required for restricted. */
+  sensitivity: SensitivityDraft;
 }
 
 /** The text the fields show for a stored item. */
@@ -40,6 +47,7 @@ export function itemDraftOf(item: ItemRecord): ItemEditDraft {
     tags: item.tags.join(', '),
     fuze_fitted: item.fuze_fitted ?? '',
     safety_device_fitted: item.safety_device_fitted ?? '',
+    sensitivity: sensitivityDraftOf(item),
   };
 }
 
@@ -60,14 +68,14 @@ const orNull = (text: string) => (text === '' ? null : text);
 /**
  * The fields the user changed, as the API takes them, compared with the item the form was filled from. A quantity
  * that is not a whole number (digits of any script) refuses the change; moving the item to another site clears a
- * zone of the old site unless one of the new site is chosen.
+ * zone of the old site unless one of the new site is chosen. Restricting the item needs a reason.
  *
  * @example itemChangeOf(item, { ...itemDraftOf(item), quantity: '٤٠' }) // { ok: true, changes: { quantity: 40 } }
  */
 export function itemChangeOf(
   item: ItemRecord,
   draft: ItemEditDraft,
-): { ok: true; changes: ItemChange } | { ok: false; problem: 'quantity_unreadable' } {
+): { ok: true; changes: ItemChange } | { ok: false; problem: 'quantity_unreadable' | 'sensitivity_reason_required' } {
   const base = itemDraftOf(item);
   const changes: Record<string, unknown> = {};
   if (draft.quantity !== base.quantity) {
@@ -90,5 +98,7 @@ export function itemChangeOf(
     if (draft[key] !== base[key]) changes[key] = draft[key];
   const tags = tagsOf(draft.tags);
   if (tags.join('\n') !== item.tags.join('\n')) changes.tags = tags;
-  return { ok: true, changes: changes };
+  const sensitivity = sensitivityChangeOf(item, draft.sensitivity);
+  if (!sensitivity.ok) return { ok: false, problem: 'sensitivity_reason_required' };
+  return { ok: true, changes: { ...changes, ...sensitivity.fields } };
 }

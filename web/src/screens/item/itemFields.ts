@@ -29,6 +29,8 @@ export function useItemFields(placeName: (id: string) => string | undefined = ()
     { key: 'safety_device_fitted', label: t('item.safetyDeviceFitted'), display: vocabulary('hazardState') },
     { key: 'disposal_status', label: t('item.disposalStatus'), display: vocabulary('disposal') },
     { key: 'disposal_note', label: t('item.disposalNote') },
+    { key: 'sensitivity', label: t('sensitivity.label'), display: vocabulary('sensitivityLevel') },
+    { key: 'sensitivity_reason', label: t('sensitivity.reason') },
     { key: 'archive_reason', label: t('record.archive.reason') },
   ];
 }
@@ -46,6 +48,8 @@ export function useMarkingFields(): RecordField[] {
     { key: 'position', label: t('marking.position') },
     { key: 'script', label: t('marking.script') },
     { key: 'legibility', label: t('marking.legibility'), display: (value) => label('legibility', text(value)) },
+    { key: 'sensitivity', label: t('sensitivity.label'), display: (value) => label('sensitivityLevel', text(value)) },
+    { key: 'sensitivity_reason', label: t('sensitivity.reason') },
     { key: 'archive_reason', label: t('record.archive.reason') },
   ];
 }

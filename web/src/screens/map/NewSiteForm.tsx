@@ -8,6 +8,9 @@ import { siteTypes } from '../../api/vocabulary';
 import { ErrorNotice, Field, VocabularySelect } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { saveOrQueue } from '../../offline/save';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { newSensitivityDraft, sensitivityCreateFields } from '../../components/sensitivity/sensitivityDraft';
+import { useSensitivitySettings } from '../../components/sensitivity/useSensitivitySettings';
 
 /** The body of a new site: what the form holds, with the location already read by the shared parser. */
 export type NewSiteBody = BodyOf<'/api/v1/investigations/{id}/sites', 'post'>;
@@ -47,6 +50,9 @@ export function NewSiteForm({
   const [externalRef, setExternalRef] = useState('');
   const [recoveredOn, setRecoveredOn] = useState('');
   const [context, setContext] = useState('');
+  const [sensitivity, setSensitivity] = useState(newSensitivityDraft);
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const settings = useSensitivitySettings(investigationId);
   const [error, setError] = useState<unknown>(undefined);
   const [attempted, setAttempted] = useState(false);
   const [refused, setRefused] = useState(false);
@@ -63,7 +69,10 @@ export function NewSiteForm({
     // The location is read before anything is sent: what cannot be read refuses the save, it is never dropped.
     const location = readLocation(draft);
     setAttempted(true);
-    if (!location.ok) {
+    // Left out for the investigation's default (the server fills it in); restricted needs its reason.
+    const sensitivityFields = sensitivityCreateFields(sensitivity);
+    setReasonMissing(!sensitivityFields.ok);
+    if (!location.ok || !sensitivityFields.ok) {
       setRefused(true);
       return;
     }
@@ -79,6 +88,7 @@ export function NewSiteForm({
         external_ref: externalRef === '' ? null : externalRef,
         recovered_on: recoveredOn === '' ? null : recoveredOn,
         context,
+        ...sensitivityFields.fields,
       });
       onCreated(site.id);
     } catch (caught) {
@@ -97,6 +107,8 @@ export function NewSiteForm({
     'external_ref',
     'recovered_on',
     'context',
+    'sensitivity',
+    'sensitivity_reason',
   ];
   const unplaced = Object.keys(errors).some((field) => !known.includes(field));
   return (
@@ -164,6 +176,18 @@ export function NewSiteForm({
           />
         )}
       </Field>
+      <SensitivityFields
+        mode="create"
+        draft={sensitivity}
+        onChange={(next) => {
+          setSensitivity(next);
+          setReasonMissing(false);
+        }}
+        defaultLevel={settings.data?.default_sensitivity}
+        clearance={settings.data?.clearance}
+        error={errors.sensitivity}
+        reasonError={reasonMissing ? t('fieldError.sensitivity_reason_required') : errors.sensitivity_reason}
+      />
       <div className="actions form-actions">
         <div className="save-status" aria-live="assertive">
           {refused && (

@@ -5,6 +5,7 @@ import { Appended, EmptyState, ErrorNotice, Loading, UserText } from '../../comp
 import { useDocumentTitle, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { Link, paths } from '../../router';
+import { SensitivityBadge } from '../../components/sensitivity/SensitivityBadge';
 
 function CountTable({
   caption,
@@ -204,6 +205,7 @@ export function OverviewPage({ investigationId }: { investigationId: string }) {
                 <Link to={paths.site(investigationId, site.id)}>
                   <UserText text={site.name} />
                 </Link>{' '}
+                <SensitivityBadge level={site.sensitivity} quietPublic />{' '}
                 <span className="muted">
                   {label('siteType', site.site_type)}
                   {site.recovered_on !== null && ` · ${formatDate(site.recovered_on)}`}

@@ -17,6 +17,8 @@ import { ActorPicker, emptyActorChoice, resolveActor, type ActorChoice } from '.
 import { confidences, eventTypes, type Confidence, type EventType } from '../trace-requests/vocabulary';
 import { claimChanges, useClaimFields } from './claimFields';
 import type { TimelineClaim } from './timeline';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { useSensitivityInput } from '../../components/sensitivity/useSensitivityInput';
 
 export interface ClaimFormLists {
   actors: readonly ActorRecord[];
@@ -58,6 +60,7 @@ export function ClaimForm({
   const [confidence, setConfidence] = useState<Confidence>(claim?.confidence ?? 'probable');
   const [notes, setNotes] = useState(claim?.notes ?? '');
   const [error, setError] = useState<unknown>(undefined);
+  const sensitivity = useSensitivityInput(investigationId, claim);
   const title = claim === undefined ? t('claims.add') : t('claims.edit');
   const staleFields = useClaimFields(lists);
   const edit = useVersionedEdit<ResponseOf<'/api/v1/provenance-claims/{id}'>>({
@@ -73,6 +76,9 @@ export function ClaimForm({
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError(undefined);
+    // A new claim leaves the level out for the investigation's default; restricted needs its reason.
+    const sensitivityFields = sensitivity.fields(claim);
+    if (sensitivityFields === undefined) return;
     const createActor: Parameters<typeof resolveActor>[1] = (body) =>
       call(api.POST('/api/v1/investigations/{id}/actors', { params: { path: { id: investigationId } }, body }));
     try {
@@ -97,14 +103,15 @@ export function ClaimForm({
         await call(
           api.POST('/api/v1/investigations/{id}/provenance-claims', {
             params: { path: { id: investigationId } },
-            body: { ...about, ...fields },
+            body: { ...about, ...fields, ...sensitivityFields },
           }),
         );
         setNotes('');
         setPlace('');
+        sensitivity.reset();
         onSaved();
       } else {
-        await edit.save(claimChanges(claim, fields));
+        await edit.save({ ...claimChanges(claim, fields), ...sensitivityFields });
       }
     } catch (caught) {
       setError(caught);
@@ -208,7 +215,13 @@ export function ClaimForm({
           <textarea {...control} dir="auto" rows={3} value={notes} onChange={(event) => setNotes(event.target.value)} />
         )}
       </Field>
+      <SensitivityFields {...sensitivity.props(errors)} />
       <div className="actions">
+        {sensitivity.reasonMissing && (
+          <p className="notice notice-error" role="alert">
+            {t('edit.notSaved')}
+          </p>
+        )}
         <button type="submit" className="button-primary">
           {claim === undefined ? title : t('claims.save')}
         </button>

@@ -1,3 +1,4 @@
+import { SensitivityBadge } from '../../components/sensitivity/SensitivityBadge';
 import { UserText } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router';
@@ -26,6 +27,7 @@ export function ClaimView({
     <div className="claim" data-testid="claim">
       <p>
         <span className={`badge confidence-${claim.confidence}`}>{label('confidence', claim.confidence)}</span>{' '}
+        <SensitivityBadge level={claim.sensitivity} quietPublic />{' '}
         {claim.actor_id === null ? (
           <span className="muted">{t('claims.actorUnknown')}</span>
         ) : (

@@ -59,5 +59,7 @@ export function useClaimFields(lists: ClaimFormLists): RecordField[] {
     },
     { key: 'confidence', label: t('claims.confidence'), display: (value) => label('confidence', String(value)) },
     { key: 'notes', label: t('claims.notes') },
+    { key: 'sensitivity', label: t('sensitivity.label'), display: (value) => label('sensitivityLevel', String(value)) },
+    { key: 'sensitivity_reason', label: t('sensitivity.reason') },
   ];
 }

@@ -12,9 +12,22 @@ import { useI18n } from '../../i18n/i18n';
 import { SiteNamesFields } from './SiteNamesFields';
 import { siteChangeOf, siteDraftOf, type SiteDraft, type SiteDraftProblems } from './siteDraft';
 import { useSiteFields } from './siteFields';
+import { SensitivityFields } from '../../components/sensitivity/SensitivityFields';
+import { useSensitivitySettings } from '../../components/sensitivity/useSensitivitySettings';
 
 /** The fields this form sends; a server problem on any other field is shown above the buttons. */
-const placed = ['name', 'site_type', 'names', 'external_ref', 'latitude', 'longitude', 'location', 'precision_m'];
+const placed = [
+  'name',
+  'site_type',
+  'names',
+  'external_ref',
+  'latitude',
+  'longitude',
+  'location',
+  'precision_m',
+  'sensitivity',
+  'sensitivity_reason',
+];
 const placedPrefixes = ['names.', 'area', 'recovered_by', 'recovered_on', 'context'];
 
 /**
@@ -45,6 +58,7 @@ export function SiteEditForm({
   const [nothingChanged, setNothingChanged] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const fields = useSiteFields();
+  const settings = useSensitivitySettings(site.investigation_id);
   const edit = useVersionedEdit({
     version: site.version,
     send: (body) => call(api.PATCH('/api/v1/sites/{id}', { params: { path: { id: site.id } }, body })),
@@ -87,7 +101,7 @@ export function SiteEditForm({
   const unplaced = Object.keys(errors).some(
     (field) => !placed.includes(field) && !placedPrefixes.some((prefix) => field.startsWith(prefix)),
   );
-  const refused = Object.keys(problems).length > 0 || Object.keys(errors).length > 0;
+  const refused = Object.values(problems).some((problem) => problem !== undefined) || Object.keys(errors).length > 0;
   const locationError = errors.location;
 
   return (
@@ -199,6 +213,19 @@ export function SiteEditForm({
           />
         )}
       </Field>
+      <SensitivityFields
+        mode="edit"
+        draft={draft.sensitivity}
+        onChange={(sensitivity) => {
+          setProblems((previous) => ({ ...previous, sensitivity: undefined }));
+          update('sensitivity', sensitivity);
+        }}
+        clearance={settings.data?.clearance}
+        error={errors.sensitivity}
+        reasonError={
+          problems.sensitivity === undefined ? errors.sensitivity_reason : t('fieldError.sensitivity_reason_required')
+        }
+      />
       {edit.conflict !== undefined && (
         <StaleEditNotice
           fields={fields}

@@ -13,6 +13,7 @@ import { ZonesSection } from './ZonesSection';
 import { useRecordAccess } from '../../components/useRecordAccess';
 import { ReviewPanel } from '../review/ReviewPanel';
 import { MediaReviewToggle } from '../review/RecordReviewToggle';
+import { SensitivityBadge, SensitivityDetail } from '../../components/sensitivity/SensitivityBadge';
 
 export function SitePage({ investigationId, siteId }: { investigationId: string; siteId: string }) {
   const { t, label, formatDate, formatNumber } = useI18n();
@@ -51,6 +52,9 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
           <UserText text={data.name} />
         </h1>
         <p className="muted">{label('siteType', data.site_type)}</p>
+        <p className="record-badges">
+          <SensitivityBadge level={data.sensitivity} />
+        </p>
         {data.archived_at !== null && (
           <p className="notice notice-warning" data-testid="archived">
             {t('edit.archivedNotice')} <bdi dir="auto">{data.archive_reason}</bdi>
@@ -95,6 +99,7 @@ export function SitePage({ investigationId, siteId }: { investigationId: string;
               formatDate(data.recovered_on)
             )}
           </Detail>
+          <SensitivityDetail record={data} />
           {otherNames.length > 0 && (
             <Detail term={t('site.otherNames')}>
               <ul className="plain-list">

@@ -111,4 +111,19 @@ describe('site edit draft', () => {
       changes: { area: null },
     });
   });
+
+  it('restricts the site with a reason, and refuses it without one', () => {
+    const draft = siteDraftOf(site);
+    assert.deepEqual(siteChangeOf(site, { ...draft, sensitivity: { level: 'restricted', reason: '' } }), {
+      ok: false,
+      problems: { sensitivity: 'sensitivity_reason_required' },
+    });
+    assert.deepEqual(
+      siteChangeOf(site, { ...draft, sensitivity: { level: 'restricted', reason: 'Informant’s home' } }),
+      {
+        ok: true,
+        changes: { sensitivity: 'restricted', sensitivity_reason: 'Informant’s home' },
+      },
+    );
+  });
 });

@@ -7,6 +7,11 @@ import {
   type LocationDraft,
   type LocationProblem,
 } from '../../components/coordinateField';
+import {
+  sensitivityChangeOf,
+  sensitivityDraftOf,
+  type SensitivityDraft,
+} from '../../components/sensitivity/sensitivityDraft';
 
 export type SiteChange = Omit<BodyOf<'/api/v1/sites/{id}', 'patch'>, 'version'>;
 
@@ -28,6 +33,8 @@ export interface SiteDraft {
   recovered_by: string;
   recovered_on: string;
   context: string;
+  /** Who may see the site, and the reason required for restricted. */
+  sensitivity: SensitivityDraft;
 }
 
 /** What stops the draft from being sent, by field: the location's own problems, or a code for the others. */
@@ -35,6 +42,7 @@ export interface SiteDraftProblems {
   location?: Partial<Record<string, LocationProblem>>;
   area?: 'area_unreadable';
   names?: 'names_duplicate_language';
+  sensitivity?: 'sensitivity_reason_required';
 }
 
 /** The text the fields show for a stored site. */
@@ -53,6 +61,7 @@ export function siteDraftOf(site: Site): SiteDraft {
     recovered_by: site.recovered_by ?? '',
     recovered_on: site.recovered_on ?? '',
     context: site.context,
+    sensitivity: sensitivityDraftOf(site),
   };
 }
 
@@ -116,6 +125,9 @@ export function siteChangeOf(
   if (draft.recovered_by !== base.recovered_by) changes.recovered_by = orNull(draft.recovered_by);
   if (draft.recovered_on !== base.recovered_on) changes.recovered_on = orNull(draft.recovered_on);
   if (draft.context !== base.context) changes.context = draft.context;
+  const sensitivity = sensitivityChangeOf(site, draft.sensitivity);
+  if (sensitivity.ok) Object.assign(changes, sensitivity.fields);
+  else problems.sensitivity = sensitivity.problem;
   if (Object.keys(problems).length > 0) return { ok: false, problems };
   return { ok: true, changes };
 }

@@ -21,6 +21,8 @@ export function useSiteFields(): RecordField[] {
     { key: 'recovered_by', label: t('site.recoveredBy') },
     { key: 'recovered_on', label: t('site.recoveredOn') },
     { key: 'context', label: t('site.context') },
+    { key: 'sensitivity', label: t('sensitivity.label'), display: (value) => label('sensitivityLevel', text(value)) },
+    { key: 'sensitivity_reason', label: t('sensitivity.reason') },
   ];
 }
 
