@@ -87,7 +87,7 @@ export const apiTokenSchema = z.object({
   investigation_id: z.uuid().nullable(),
   created_at: z.string(),
   expires_at: z.string(),
-  last_used_at: z.string().nullable(),
+  last_used_at: z.string().nullable().describe('Last request made with it (recorded at most once a minute)'),
   revoked_at: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;

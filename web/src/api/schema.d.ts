@@ -2304,6 +2304,7 @@ export interface paths {
                 investigation_id: string | null;
                 created_at: string;
                 expires_at: string;
+                /** @description Last request made with it (recorded at most once a minute) */
                 last_used_at: string | null;
                 revoked_at: string | null;
               }[];
@@ -2513,6 +2514,7 @@ export interface paths {
               investigation_id: string | null;
               created_at: string;
               expires_at: string;
+              /** @description Last request made with it (recorded at most once a minute) */
               last_used_at: string | null;
               revoked_at: string | null;
               /** @description Shown once: send it as `Authorization: Bearer <token>` */
@@ -2722,6 +2724,7 @@ export interface paths {
               investigation_id: string | null;
               created_at: string;
               expires_at: string;
+              /** @description Last request made with it (recorded at most once a minute) */
               last_used_at: string | null;
               revoked_at: string | null;
             };
