@@ -394,7 +394,8 @@ async function runPhase(
       children.add(child);
       servers.push({ child, port });
     }
-    for (const server of servers) await waitForHttp(`http://127.0.0.1:${server.port}/api/v1/openapi.json`, 120);
+    // Generous: on a machine with a load average of 35, two servers compiling their sources (tsx) took over 120 s.
+    for (const server of servers) await waitForHttp(`http://127.0.0.1:${server.port}/api/v1/openapi.json`, 600);
     const proxyPort = await freePort();
     const config = [
       'global',
@@ -454,9 +455,9 @@ async function runPhase(
       return rows.map((row) => row.pid);
     };
     const databasePidsBefore = await pidsOfDatabase();
+    const databaseCpuBefore = new Map(databasePidsBefore.map((pid) => [pid, processCpu(pid)]));
     const cpuBefore = {
       servers: servers.reduce((sum, server) => sum + processCpu(server.child.pid!), 0),
-      database: databasePidsBefore.reduce((sum, pid) => sum + processCpu(pid), 0),
       haproxy: processCpu(haproxy.pid!),
       loadGenerator: process.cpuUsage(),
       machine: machineCpu(),
@@ -561,9 +562,12 @@ async function runPhase(
     const loadGenerator = process.cpuUsage(cpuBefore.loadGenerator);
     const cpu = {
       servers: servers.reduce((sum, server) => sum + processCpu(server.child.pid!), 0) - cpuBefore.servers,
-      database:
-        [...new Set([...databasePidsBefore, ...databasePidsAfter])].reduce((sum, pid) => sum + processCpu(pid), 0) -
-        cpuBefore.database,
+      // A backend that ended during the phase (a pooled connection closed when idle) is gone from /proc with the
+      // CPU it used: its time is not counted, so this is a lower bound when connections came and went.
+      database: [...new Set([...databasePidsBefore, ...databasePidsAfter])].reduce((sum, pid) => {
+        const after = processCpu(pid);
+        return after === 0 ? sum : sum + after - (databaseCpuBefore.get(pid) ?? 0);
+      }, 0),
       haproxy: processCpu(haproxy.pid!) - cpuBefore.haproxy,
       loadGenerator: (loadGenerator.user + loadGenerator.system) / 1e6,
       machine: machineCpu() - cpuBefore.machine,
@@ -684,6 +688,10 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(state.fill)}\n`);
       return;
     }
+  }
+  // Checked before any server starts: a missing HAProxy found at the first phase left its servers running.
+  if (spawnSync('haproxy', ['-v']).error !== undefined) {
+    throw new Error('haproxy is not installed (Debian: apt-get install haproxy)');
   }
   try {
     const samples = await sample(state);

@@ -2,7 +2,6 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB, Row } from '../../db/tables.js';
 import type { Queryable } from '../../db/versioned.js';
 import type { CandidatePlan } from './candidates.js';
-import { confusionKey } from '../../parsing/marking-text.js';
 import { restrictedCondition } from '../sensitivity/repository.js';
 
 /** Which markings a search may return. */
@@ -257,15 +256,17 @@ export async function listMarkingsBySkeleton(
   perSkeleton: number,
 ): Promise<MarkingHitRow[]> {
   if (skeletons.length === 0) return [];
-  // Each through the confusion-key index: a skeleton determines its confusion key.
+  // Each through markings_skeleton (skeleton, id; migration 0039), in id order: the oldest of a skeleton are read
+  // and the scan stops, where the confusion-key index read every marking of the key and sorted them (a skeleton
+  // 500 items carry: 500 table rows to keep 10). No condition on the confusion key beside it: with both, the
+  // planner combined the two indexes and sorted again.
   const result = await sql<MarkingHitRow>`
     SELECT m.*, i.external_ref AS item_external_ref, i.category AS item_category, i.model AS item_model,
       s.id AS site_id, s.name AS site_name, s.external_ref AS site_external_ref
-    FROM unnest(${[...skeletons]}::text[], ${skeletons.map(confusionKey)}::text[]) WITH ORDINALITY
-      AS wanted (skeleton, confusion_key, position)
+    FROM unnest(${[...skeletons]}::text[]) WITH ORDINALITY AS wanted (skeleton, position)
     CROSS JOIN LATERAL (
       SELECT * FROM markings m
-      WHERE ${where(filters, sql`m.confusion_key = wanted.confusion_key`, sql`m.skeleton = wanted.skeleton`)}
+      WHERE ${where(filters, sql`m.skeleton = wanted.skeleton`)}
       ORDER BY m.id LIMIT ${perSkeleton}
     ) m
     JOIN items i ON i.id = m.item_id

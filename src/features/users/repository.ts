@@ -93,27 +93,63 @@ export async function insertApiToken(db: Queryable, row: NewRow<'api_tokens'>): 
   return db.insertInto('api_tokens').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** The user and the token for an active, unexpired token of an active user. */
+/**
+ * The user and the token for an active, unexpired token of an active user: one statement, as every request made
+ * with a token asks it first.
+ */
 export async function findUserByApiTokenHash(
   db: Queryable,
   tokenHash: string,
   now: Date,
 ): Promise<{ user: Row<'users'>; token: Row<'api_tokens'> } | undefined> {
-  const token = await db
+  const row = await db
     .selectFrom('api_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('users')
+    .select([
+      'api_tokens.id as token_id',
+      'api_tokens.name as token_name',
+      'api_tokens.token_hash as token_token_hash',
+      'api_tokens.created_at as token_created_at',
+      'api_tokens.last_used_at as token_last_used_at',
+      'api_tokens.revoked_at as token_revoked_at',
+      'api_tokens.expires_at as token_expires_at',
+      'api_tokens.scope as token_scope',
+      'api_tokens.investigation_id as token_investigation_id',
+    ])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('api_tokens.expires_at', '>', now)
+    .where('users.archived_at', 'is', null)
     .executeTakeFirst();
-  if (token === undefined) return undefined;
-  const user = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', token.user_id)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
-  return user === undefined ? undefined : { user, token };
+  if (row === undefined) return undefined;
+  const {
+    token_id: id,
+    token_name: name,
+    token_token_hash: hash,
+    token_created_at: createdAt,
+    token_last_used_at: lastUsedAt,
+    token_revoked_at: revokedAt,
+    token_expires_at: expiresAt,
+    token_scope: scope,
+    token_investigation_id: investigationId,
+    ...user
+  } = row;
+  return {
+    user,
+    token: {
+      id,
+      user_id: user.id,
+      name,
+      token_hash: hash,
+      created_at: createdAt,
+      last_used_at: lastUsedAt,
+      revoked_at: revokedAt,
+      expires_at: expiresAt,
+      scope,
+      investigation_id: investigationId,
+    },
+  };
 }
 
 export async function touchApiToken(db: Queryable, tokenHash: string, now: Date): Promise<void> {
