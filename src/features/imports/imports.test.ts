@@ -335,9 +335,9 @@ describe('items CSV import', () => {
       FROM audit_log WHERE seq > ${auditBefore}`.execute(world.db);
     assert.equal(stored.rows.length, 1);
     // Large enough to be stored out of line (above about 2 kB), and not compressed.
-    assert.ok(Number(stored.rows[0]!.chars) > 20_000);
+    assert.ok(stored.rows[0]!.chars > 20_000);
     assert.equal(stored.rows[0]!.compression, null);
-    assert.equal(Number(stored.rows[0]!.created), 120);
+    assert.equal(stored.rows[0]!.created, 120);
     assert.deepEqual((await verifyAudit(world.db)).problems, []);
   });
 
