@@ -31,6 +31,8 @@ const { values: options } = parseArgs({
     csv: { type: 'string' },
     // Maintain every index and foreign key row by row, as before the import set them aside (for comparison).
     'no-set-aside': { type: 'boolean', default: false },
+    // Rows per load batch (the import's default when not given).
+    batch: { type: 'string' },
   },
 });
 
@@ -79,15 +81,39 @@ try {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let phase = '';
+  // Per phase: wall time, this process's CPU and the database server processes' CPU (sampled at phase changes).
+  let mark = { at: started, cpu: process.cpuUsage(), backend: 0 };
+  const backendTotal = () => {
+    let total = 0;
+    for (const [pid, seconds] of backendCpu) total += seconds - (backendBefore.get(pid) ?? 0);
+    return total;
+  };
+  const endPhase = async (ended: string) => {
+    if (ended === '') return;
+    await sampleBackends();
+    const now = { at: performance.now(), cpu: process.cpuUsage(), backend: backendTotal() };
+    const node = (now.cpu.user + now.cpu.system - mark.cpu.user - mark.cpu.system) / 1e6;
+    process.stderr.write(
+      `  ${ended}: ${((now.at - mark.at) / 1000).toFixed(2)} s wall, this process ${node.toFixed(2)} s CPU, ` +
+        `database ${(now.backend - mark.backend).toFixed(2)} s CPU\n`,
+    );
+    mark = now;
+  };
+  let phaseEnded = Promise.resolve();
   const result = await importItemsCsv(db, actor, investigation.id, csvFile, {
     ...(options['no-set-aside'] ? { bulkMinimumRows: Number.POSITIVE_INFINITY } : {}),
+    ...(options.batch === undefined ? {} : { batchSize: Number(options.batch) }),
     onProgress: (next) => {
       if (next !== phase) {
         process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)} s: ${next}\n`);
+        const ended = phase;
+        phaseEnded = phaseEnded.then(() => endPhase(ended));
         phase = next;
       }
     },
   });
+  await phaseEnded;
+  await endPhase(phase);
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   await sampleBackends();

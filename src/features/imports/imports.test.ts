@@ -317,6 +317,30 @@ describe('items CSV import', () => {
     assert.deepEqual((await verifyAudit(world.db)).problems, []);
   });
 
+  it('stores a large batch entry out of line without compressing it, intact for verify (migration 0037)', async () => {
+    const rows = Array.from(
+      { length: 120 },
+      (_, index) => `S-Z,Zone,cache,35.5,44,I-Z${index},small_arm,AKM,1,serial,ZK ${index}`,
+    );
+    const auditBefore = await count('audit_log');
+    await importItemsCsv(
+      world.db,
+      world.owner,
+      world.investigationId,
+      writeFile('large-batch.csv', [HEADER, ...rows].join('\n')),
+    );
+    const stored = await sql<{ chars: number; compression: string | null; created: number }>`
+      SELECT length(after::text) AS chars, pg_column_compression(after) AS compression,
+        jsonb_array_length(after->'created'->'markings') AS created
+      FROM audit_log WHERE seq > ${auditBefore}`.execute(world.db);
+    assert.equal(stored.rows.length, 1);
+    // Large enough to be stored out of line (above about 2 kB), and not compressed.
+    assert.ok(stored.rows[0]!.chars > 20_000);
+    assert.equal(stored.rows[0]!.compression, null);
+    assert.equal(stored.rows[0]!.created, 120);
+    assert.deepEqual((await verifyAudit(world.db)).problems, []);
+  });
+
   it('reads a file that is not UTF-8 as ISO-8859-1', async () => {
     const file = writeFile(
       'latin1.csv',
