@@ -47,6 +47,12 @@ export const problemCatalogue = {
   database_unavailable: { status: 503, title: 'The database is not available; nothing was saved' },
   // The connection was lost after COMMIT was sent: the change may or may not be saved; check before retrying.
   commit_outcome_unknown: { status: 503, title: 'The database did not confirm the change; it may or may not be saved' },
+  // Media derivatives are made by a job after the upload (src/features/media/derivative-jobs.ts).
+  derivative_not_ready: {
+    status: 404,
+    title: 'Still being made (thumbnail, preview or perceptual hash); try again shortly',
+  },
+  image_not_decodable: { status: 422, title: 'The image could not be decoded to make its thumbnail, preview and hash' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -208,6 +214,22 @@ export class TooManyAttemptsError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super('too_many_attempts', detail);
+  }
+}
+
+/**
+ * Not made yet (a thumbnail while its job runs); `retryAfterSeconds` is when to ask again (the HTTP layer sends it
+ * as `Retry-After`).
+ *
+ * @example
+ * throw new NotReadyError('The thumbnail of media file … is still being made.', 2);
+ */
+export class NotReadyError extends DomainError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('derivative_not_ready', detail);
   }
 }
 

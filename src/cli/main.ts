@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
-import { registerFeatureJobs } from '../features/routes.js';
+import { queueWaitingFeatureWork, registerFeatureJobs } from '../features/routes.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
@@ -119,6 +119,8 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       registerFeatureJobs(jobs, { config });
       programOptions.registerJobs?.(jobs);
       await jobs.start();
+      const requeued = await queueWaitingFeatureWork(database.db, jobs);
+      if (requeued > 0) process.stderr.write(`Queued ${requeued} waiting jobs (media derivatives).\n`);
       // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
       const { buildApp } = await import('../http/app.js');
       const app = await buildApp({ db: database.db, config, store, jobs });
