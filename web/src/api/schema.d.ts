@@ -11728,7 +11728,7 @@ export interface paths {
                 credit: string | null;
                 licence: string | null;
                 original_url: string | null;
-                /** @description 64-bit difference hash of an image, 16 hex digits */
+                /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
                 perceptual_hash: string | null;
                 pixel_width: number | null;
                 pixel_height: number | null;
@@ -11751,6 +11751,19 @@ export interface paths {
                  */
                 sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
                 sensitivity_reason: string | null;
+                /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+                derivatives: {
+                  /**
+                   * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                   * @enum {string}
+                   */
+                  state: 'pending' | 'ready' | 'failed' | 'none';
+                  /** @description Why they could not be made (state failed) */
+                  problem: {
+                    code: string;
+                    detail: string;
+                  } | null;
+                };
               }[];
               next_after: string | null;
             };
@@ -11983,7 +11996,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12006,6 +12019,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12313,7 +12339,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12336,6 +12362,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12651,7 +12690,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12674,6 +12713,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
             };
           };
         };
@@ -13047,7 +13099,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A WebP thumbnail of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original */
+    /** A WebP thumbnail of an image, made by a job after the upload (404 derivative_not_ready with Retry-After until then); X-Armtrace-Parent-Sha256 names the original */
     get: {
       parameters: {
         query?: never;
@@ -13241,7 +13293,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A WebP preview of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original */
+    /** A WebP preview of an image, made by a job after the upload (404 derivative_not_ready with Retry-After until then); X-Armtrace-Parent-Sha256 names the original */
     get: {
       parameters: {
         query?: never;
@@ -13478,7 +13530,7 @@ export interface paths {
                   credit: string | null;
                   licence: string | null;
                   original_url: string | null;
-                  /** @description 64-bit difference hash of an image, 16 hex digits */
+                  /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
                   perceptual_hash: string | null;
                   pixel_width: number | null;
                   pixel_height: number | null;
@@ -13501,6 +13553,19 @@ export interface paths {
                    */
                   sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
                   sensitivity_reason: string | null;
+                  /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+                  derivatives: {
+                    /**
+                     * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                     * @enum {string}
+                     */
+                    state: 'pending' | 'ready' | 'failed' | 'none';
+                    /** @description Why they could not be made (state failed) */
+                    problem: {
+                      code: string;
+                      detail: string;
+                    } | null;
+                  };
                 };
               }[];
             };
@@ -13723,7 +13788,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -13746,6 +13811,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
             };
           };
         };
