@@ -317,7 +317,9 @@ describe('media evidence store', () => {
       assert.match(metadata.xmp?.toString() ?? '', new RegExp(`urn:sha256:${photo.sha256}`));
       assert.equal(metadata.exif, undefined);
     }
-    const cached = filesUnder(path.join(media.dataDir, 'media', 'derivatives')).map((file) => path.basename(file));
+    const cached = filesUnder(path.join(media.dataDir, 'media', 'derivatives'))
+      .filter((file) => file.includes(photo.sha256))
+      .map((file) => path.basename(file));
     assert.deepEqual(cached.sort(), ['preview.webp', 'thumbnail.webp']);
     const again = await media.app.inject({
       method: 'GET',
