@@ -234,9 +234,8 @@ describe('two armtrace servers on one PostgreSQL and one S3-protocol store', () 
         assert.equal(((await early.json()) as { code: string }).code, 'derivative_not_ready');
         assert.equal(early.headers.get('retry-after'), '2');
       } else await early.arrayBuffer();
-      state = (
-        await json<{ derivatives: { state: string } }>(await call(b, 'GET', `/api/v1/media/${media.id}`), 200)
-      ).derivatives.state;
+      state = (await json<{ derivatives: { state: string } }>(await call(b, 'GET', `/api/v1/media/${media.id}`), 200))
+        .derivatives.state;
     }
     assert.equal(state, 'ready');
     const thumbnail = await call(b, 'GET', `/api/v1/media/${media.id}/thumbnail`);
