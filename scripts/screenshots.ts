@@ -14,6 +14,7 @@ import { loadExampleInvestigation } from '../src/features/demo/service.js';
 import { linkIncidentSite } from '../src/features/incidents/service.js';
 import { getItem, setDisposalStatus } from '../src/features/items/service.js';
 import { addMediaFromStream } from '../src/features/media/service.js';
+import { makeDerivativesHere } from '../src/features/media/derivative-jobs.js';
 import { createEvidenceStore } from '../src/storage/create.js';
 import { getSite, updateSite } from '../src/features/sites/service.js';
 import { buildApp } from '../src/http/app.js';
@@ -72,6 +73,7 @@ for (const [index, colour] of ['#7a8c5a', '#8c7a5a'].entries()) {
       credit: 'Example team',
       licence: 'CC BY 4.0',
     },
+    makeDerivativesHere(test.db, store, config.media),
   );
 }
 

@@ -52,6 +52,12 @@ export const problemCatalogue = {
   search_too_broad: { status: 422, title: 'The search matches too much to answer in time; narrow it' },
   // A finished job removed with its result after ARMTRACE_JOB_RESULTS_DAYS (src/jobs/prune.ts): start it again.
   job_pruned: { status: 410, title: 'The job ended long ago; it and its result were removed' },
+  // Media derivatives are made by a job after the upload (src/features/media/derivative-jobs.ts).
+  derivative_not_ready: {
+    status: 404,
+    title: 'Still being made (thumbnail, preview or perceptual hash); try again shortly',
+  },
+  image_not_decodable: { status: 422, title: 'The image could not be decoded to make its thumbnail, preview and hash' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -213,6 +219,22 @@ export class TooManyAttemptsError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super('too_many_attempts', detail);
+  }
+}
+
+/**
+ * Not made yet (a thumbnail while its job runs); `retryAfterSeconds` is when to ask again (the HTTP layer sends it
+ * as `Retry-After`).
+ *
+ * @example
+ * throw new NotReadyError('The thumbnail of media file … is still being made.', 2);
+ */
+export class NotReadyError extends DomainError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('derivative_not_ready', detail);
   }
 }
 

@@ -23,6 +23,8 @@ export interface CliSession {
    * `serve`, whose queue already runs.
    */
   runJobsHere(): Promise<void>;
+  /** Whether the command runs inside `armtrace serve` (sent over the CLI socket), whose queue runs the jobs. */
+  inServer: boolean;
   actor: Actor;
 }
 
@@ -114,6 +116,7 @@ export async function withSession<T>(command: Command, run: (session: CliSession
       store: remote.store,
       jobs: remote.jobs,
       runJobsHere: () => Promise.resolve(),
+      inServer: true,
       actor,
     });
   }
@@ -125,7 +128,16 @@ export async function withSession<T>(command: Command, run: (session: CliSession
   installedJobs?.(jobs, { config });
   try {
     const actor = await authentication().localActor(database.db, as);
-    return await run({ db: database.db, database, config, store, jobs, runJobsHere: () => jobs.start(), actor });
+    return await run({
+      db: database.db,
+      database,
+      config,
+      store,
+      jobs,
+      runJobsHere: () => jobs.start(),
+      inServer: false,
+      actor,
+    });
   } finally {
     await jobs.stop();
     await database.close();

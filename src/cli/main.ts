@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
-import { registerFeatureJobs } from '../features/routes.js';
+import { queueWaitingFeatureWork, registerFeatureJobs } from '../features/routes.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { registerJobPruning, startJobPruning } from '../jobs/prune.js';
 import { startTableMaintenance } from '../db/maintenance.js';
@@ -123,6 +123,8 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       await jobs.start();
       // Finished jobs and their results go after ARMTRACE_JOB_RESULTS_DAYS: asked for now and every hour.
       const pruning = startJobPruning(database.db, jobs, { olderThanDays: config.jobs.resultsDays });
+      const requeued = await queueWaitingFeatureWork(database.db, jobs);
+      if (requeued > 0) process.stderr.write(`Queued ${requeued} waiting jobs (media derivatives).\n`);
       // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
       const { buildApp } = await import('../http/app.js');
       const app = await buildApp({ db: database.db, config, store, jobs });

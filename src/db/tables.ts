@@ -209,7 +209,8 @@ export interface MediaTable extends MutableColumns, ReviewColumns, SensitivityCo
   licence: string | null;
   original_url: string | null;
   /** 64-bit dHash as 16 hex digits (images only). */
-  perceptual_hash: ColumnType<string | null, string | null | undefined, never>;
+  /** Set once by the derivatives job (src/features/media/derivative-jobs.ts), audited; never changed after. */
+  perceptual_hash: ColumnType<string | null, string | null | undefined, string>;
   pixel_width: ColumnType<number | null, number | null | undefined, never>;
   pixel_height: ColumnType<number | null, number | null | undefined, never>;
   exif_captured_at: ColumnType<Date | null, Date | null | undefined, never>;
@@ -628,6 +629,16 @@ export interface PrunedJobsTable {
   pruned_at: Generated<Date>;
 }
 
+/** Whether an original's thumbnail, preview and perceptual hash are made (migration 0035); not audited. */
+export interface MediaDerivativesTable {
+  sha256: string;
+  state: string;
+  job_id: string | null;
+  problem_code: string | null;
+  problem_detail: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   import_mappings: ImportMappingsTable;
   import_uploads: ImportUploadsTable;
@@ -672,6 +683,7 @@ export interface DB {
   media_proofs: MediaProofsTable;
   jobs: JobsTable;
   pruned_jobs: PrunedJobsTable;
+  media_derivatives: MediaDerivativesTable;
   restricted_grants: RestrictedGrantsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -1,5 +1,7 @@
 import type { ApiApp, RouteDeps } from '../http/types.js';
 import type { Config } from '../config/config.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/tables.js';
 import type { JobQueue } from '../jobs/index.js';
 import { registerAuditJobs } from './audit/jobs.js';
 import { registerBagJobs } from './bags/jobs.js';
@@ -20,6 +22,7 @@ import { registerMarkingGroupRoutes } from './marking-groups/routes.js';
 import { registerMarkingSearchRoutes } from './marking-search/routes.js';
 import { registerMarkingRecordRoutes, registerMarkingRoutes } from './markings/routes.js';
 import { verifyMediaFiles } from './media/originals.js';
+import { queuePendingDerivatives, registerMediaJobs } from './media/derivative-jobs.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportJobs } from './report/jobs.js';
 import { registerReportRoutes } from './report/routes.js';
@@ -46,11 +49,21 @@ export function registerFeatureJobs(queue: JobQueue, deps: { config: Config }): 
   registerReportJobs(queue);
   registerImportJobs(queue);
   registerBagJobs(queue, deps);
+  registerMediaJobs(queue, deps);
   // Composed here, as for GET /audit/verify: verify re-hashes the files the media records refer to.
   registerAuditJobs(queue, {
     config: deps.config,
     checkStoredFilesOf: (db, store) => (onProgress) => verifyMediaFiles(db, store, onProgress),
   });
+}
+
+/**
+ * Work left waiting by a process that stopped, queued again when `armtrace serve` has started its queue: media
+ * derivatives still pending with no job (the CLI added the file without a server and was stopped, or a server
+ * stopped between an upload's commit and its enqueue).
+ */
+export async function queueWaitingFeatureWork(db: Kysely<DB>, queue: JobQueue): Promise<number> {
+  return queuePendingDerivatives(db, queue);
 }
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */

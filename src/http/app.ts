@@ -11,7 +11,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
-import { TooManyAttemptsError } from '../errors.js';
+import { NotReadyError, TooManyAttemptsError } from '../errors.js';
 import { featureAuthentication, registerFeatureRoutes } from '../features/routes.js';
 import { createInProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/index.js';
@@ -70,7 +70,8 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     const databaseLost = problem.code === 'database_unavailable' || problem.code === 'commit_outcome_unknown';
     if (databaseLost) request.log.warn({ code: problem.code }, 'request failed: the database was not available');
     else if (isInternal(problem)) request.log.error({ err: error }, 'request failed');
-    if (error instanceof TooManyAttemptsError) void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof TooManyAttemptsError || error instanceof NotReadyError)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
     // A failover takes seconds: say when to try again (a client checks first after commit_outcome_unknown).
     if (problem.code === 'database_unavailable') void reply.header('retry-after', '5');
     void reply.status(problem.status).type('application/problem+json').send(problem);

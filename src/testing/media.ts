@@ -1,10 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig, type Config } from '../config/config.js';
+import type { DB } from '../db/tables.js';
 import { buildApp } from '../http/app.js';
+import { createInProcessJobQueue } from '../jobs/in-process.js';
+import type { JobQueue } from '../jobs/index.js';
+import { registerMediaJobs } from '../features/media/derivative-jobs.js';
 import type { ApiApp } from '../http/types.js';
 import type { TestWorld } from './test-database.js';
 import type { Actor } from '../features/access/schema.js';
@@ -13,8 +19,6 @@ import { verifyMediaFiles } from '../features/media/originals.js';
 import { createEvidenceStore } from '../storage/create.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { FolderEvidenceStore } from '../storage/folder-store.js';
-import { createInProcessJobQueue } from '../jobs/in-process.js';
-import type { JobQueue } from '../jobs/index.js';
 import { registerFeatureJobs } from '../features/routes.js';
 
 /** A second app on the test world's database, with a fresh data folder for the media store. */
@@ -27,7 +31,33 @@ export interface MediaTestApp {
   storedFilesCheck: StoredFilesCheck;
   /** The file of a stored original, to read or damage it (folder store only; fails loudly otherwise). */
   originalPath(sha256: string): string;
+  /** The app's job queue (in-process, not started: uploads queue their derivatives and they wait). */
+  jobs: JobQueue;
+  /** Runs the queued jobs (media derivatives) until none waits or runs, then stops the queue again. */
+  runJobs(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Starts a queue, waits until no job of the database waits or runs (retries included: give the queue a retry
+ * delay of 0): the jobs queued so far have ended, succeeded or failed. An in-process queue is stopped again (so
+ * the next uploads wait); pg-boss keeps working until the app closes (it is started once per process).
+ */
+export async function runJobsUntilIdle(db: Kysely<DB>, queue: JobQueue): Promise<void> {
+  await queue.start();
+  try {
+    for (;;) {
+      const active = await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('state', 'in', ['queued', 'running', 'retrying'])
+        .executeTakeFirstOrThrow();
+      if (Number(active.count) === 0) return;
+      await sleep(20);
+    }
+  } finally {
+    if (queue.kind === 'in-process') await queue.stop();
+  }
 }
 
 export async function createMediaTestApp(
@@ -35,34 +65,41 @@ export async function createMediaTestApp(
   env: Record<string, string> = {},
   options: {
     shareStoreWith?: MediaTestApp;
-    /** Run the features' jobs (an import started as a job, a bag…) in this process, as `serve` does. */
-    runJobs?: boolean;
+    /** The queue to use (its media jobs registered here), e.g. pg-boss; default: in-process, retried at once. */
+    jobs?: (store: EvidenceStore) => JobQueue;
+    /** Register every feature's jobs (an import started as a job, a bag…) and start the queue, as `serve` does. */
+    startFeatureJobs?: boolean;
   } = {},
 ): Promise<MediaTestApp> {
   const shared = options.shareStoreWith?.dataDir;
   const dataDir = shared ?? fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-media-'));
   const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...env });
   const store = createEvidenceStore(config);
-  let jobs: JobQueue | undefined;
-  if (options.runJobs === true) {
-    jobs = createInProcessJobQueue(world.db, store, { retryDelaySeconds: 0 });
+  const jobs =
+    options.jobs?.(store) ??
+    createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.05, retryDelaySeconds: 0 });
+  if (options.startFeatureJobs === true) {
     registerFeatureJobs(jobs, { config });
     await jobs.start();
+  } else {
+    registerMediaJobs(jobs, { config });
   }
-  const app = await buildApp({ db: world.db, config, store, logger: false, ...(jobs === undefined ? {} : { jobs }) });
+  const app = await buildApp({ db: world.db, config, store, logger: false, jobs });
   return {
     app,
     config,
     store,
     dataDir,
+    jobs,
+    runJobs: () => runJobsUntilIdle(world.db, jobs),
     storedFilesCheck: (onProgress) => verifyMediaFiles(world.db, store, onProgress),
     originalPath(sha256: string): string {
       if (!(store instanceof FolderEvidenceStore)) throw new Error(`the ${store.kind} store has no local files`);
       return store.path(sha256);
     },
     async close() {
+      await jobs.stop();
       await app.close();
-      await jobs?.stop();
       if (shared === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

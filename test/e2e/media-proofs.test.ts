@@ -15,6 +15,7 @@ import type { Actor } from '../../src/features/access/schema.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { createItem } from '../../src/features/items/service.js';
 import { addMediaFromStream } from '../../src/features/media/service.js';
+import { makeDerivativesHere } from '../../src/features/media/derivative-jobs.js';
 import { createEvidenceStore } from '../../src/storage/create.js';
 import { createSite } from '../../src/features/sites/service.js';
 import { makePhoto } from '../../src/testing/media.js';
@@ -53,6 +54,7 @@ describe('proofs that came with photos, on the item page', () => {
         Readable.from([bytes]),
         { filename },
         { item_id: itemId },
+        makeDerivativesHere(web.db, store, web.config.media),
       );
     await add(
       await signJpegWithC2pa(await makePhoto(31, { width: 320, height: 240 }), await makeC2paSigner()),

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -225,6 +226,21 @@ describe('two armtrace servers on one PostgreSQL and one S3-protocol store', () 
     const original = await call(b, 'GET', `/api/v1/media/${media.id}/original`);
     assert.equal(original.status, 200);
     assert.deepEqual(Buffer.from(await original.arrayBuffer()), photo);
+    // The thumbnail is made by a media.derivatives job, which either server may run (pg-boss), from the original in
+    // the bucket; until then B answers 404 derivative_not_ready with Retry-After.
+    let state = 'pending';
+    for (let look = 0; state === 'pending'; look += 1) {
+      if (look > 0) await sleep(200);
+      assert.ok(look < 600, 'the derivatives job never ended');
+      const early = await call(b, 'GET', `/api/v1/media/${media.id}/thumbnail`);
+      if (early.status === 404) {
+        assert.equal(((await early.json()) as { code: string }).code, 'derivative_not_ready');
+        assert.equal(early.headers.get('retry-after'), '2');
+      } else await early.arrayBuffer();
+      state = (await json<{ derivatives: { state: string } }>(await call(b, 'GET', `/api/v1/media/${media.id}`), 200))
+        .derivatives.state;
+    }
+    assert.equal(state, 'ready');
     const thumbnail = await call(b, 'GET', `/api/v1/media/${media.id}/thumbnail`);
     assert.equal(thumbnail.status, 200);
     assert.equal(thumbnail.headers.get('content-type'), 'image/webp');

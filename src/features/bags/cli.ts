@@ -8,6 +8,7 @@ import type { Config } from '../../config/config.js';
 import { DomainError } from '../../errors.js';
 import { INSTANCE_KEY_FILE, instanceSigner } from '../signing/instance-key.js';
 import { signerStanding } from '../signing/service.js';
+import { derivativesForCommand } from '../media/service.js';
 import { verifyBag, type BagVerification } from './bagit.js';
 import { importBag } from './import.js';
 import { parseProfileOptions, withProfileOptions } from '../export/cli-profile.js';
@@ -194,8 +195,17 @@ export function registerBagCommands(program: Command): void {
     .requiredOption('--investigation <id>', 'investigation id')
     .option('--json', 'print JSON')
     .action(async (bagPath: string, options: { investigation: string; json?: boolean }, command: Command) => {
-      await withSession(command, async ({ db, actor, config, store }) => {
-        const result = await importBag(db, store, actor, options.investigation, bagPath, instanceSigner(config));
+      await withSession(command, async (session) => {
+        const { db, actor, config, store } = session;
+        const result = await importBag(
+          db,
+          store,
+          actor,
+          options.investigation,
+          bagPath,
+          instanceSigner(config),
+          derivativesForCommand(session),
+        );
         if (options.json === true) return printJson(result);
         const counts = Object.entries(result.created)
           .filter(([, count]) => count > 0)

@@ -18,6 +18,7 @@ import { signerStanding } from '../signing/service.js';
 import { isSafeBagPath, verifyBag } from './bagit.js';
 import { sensitivityLevels, sensitivityRank, type SensitivityLevel } from '../sensitivity/schema.js';
 import { clearanceFor } from '../sensitivity/service.js';
+import { hasDerivatives, markDerivativesPending, type DerivativesMaker } from '../media/service.js';
 
 /**
  * Importing a partner's signed bag (written by `export bag` on another
@@ -245,7 +246,8 @@ function emptyCounts(): Record<string, number> {
  * instance's key; any other signer must be in the trusted list.
  *
  * @example
- * const result = await importBag(db, store, actor, investigationId, '/media/usb/partner.bag', instanceSigner(config));
+ * const result = await importBag(db, store, actor, investigationId, '/media/usb/partner.bag', instanceSigner(config),
+ *   queueDerivatives(jobs));
  * console.log(result.already_imported ? 'already there' : result.created);
  */
 export async function importBag(
@@ -255,6 +257,7 @@ export async function importBag(
   investigationId: string,
   bagPath: string,
   own: { fingerprint: string; name: string } | undefined,
+  derivatives: DerivativesMaker,
 ): Promise<BagImportResult> {
   await requireRole(db, actor, investigationId, 'editor');
   const root = path.resolve(bagPath);
@@ -359,8 +362,13 @@ export async function importBag(
     }
   }
 
-  // 3. All or nothing.
-  return db.transaction().execute(async (trx) => {
+  // 3. All or nothing. The photos' thumbnails and previews are made by jobs once it is committed (the hash
+  // comes with the bag; one the bag lacks is computed).
+  const newFiles = rowsOf('media').map((media) => ({
+    sha256: String(media.sha256),
+    media_type: String(media.media_type),
+  }));
+  const result = await db.transaction().execute(async (trx) => {
     await requireRole(trx, actor, investigationId, 'editor');
     const again = await findImport(trx, investigationId, bagSha256);
     if (again !== undefined) {
@@ -375,6 +383,7 @@ export async function importBag(
         not_imported: {},
       };
     }
+    await markDerivativesPending(trx, newFiles);
     const now = new Date();
     const publishedOn = baggingDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(baggingDate) ? baggingDate : null;
     const source = await trx
@@ -568,4 +577,11 @@ export async function importBag(
       not_imported: notImported,
     };
   });
+  if (!result.already_imported) {
+    await derivatives(
+      newFiles.filter((file) => hasDerivatives(file.media_type)).map((file) => ({ ...file, investigationId })),
+      actor,
+    );
+  }
+  return result;
 }

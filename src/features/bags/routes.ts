@@ -14,6 +14,7 @@ import { profileFileSuffix, profileHeader, profileOptionsOf, profileQuerySchema 
 import { instanceSigner } from '../signing/instance-key.js';
 import { jobAcceptedSchema } from '../jobs/schema.js';
 import { enqueueJob } from '../jobs/service.js';
+import { queueDerivatives } from '../media/service.js';
 import { bagImportResultSchema, importBag } from './import.js';
 import { BAG_EXPORT_JOB } from './jobs.js';
 import { exportBag } from './service.js';
@@ -128,7 +129,15 @@ export function registerBagRoutes(app: ApiApp, { db, config, store, jobs }: Rout
       const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'armtrace-bag-import-'));
       try {
         await extractTar(request.body, folder, config.maxBagImportBytes, 'body');
-        const result = await importBag(db, store, actor, request.params.id, folder, instanceSigner(config));
+        const result = await importBag(
+          db,
+          store,
+          actor,
+          request.params.id,
+          folder,
+          instanceSigner(config),
+          queueDerivatives(jobs),
+        );
         return await reply.status(result.already_imported ? 200 : 201).send(result);
       } finally {
         await fsp.rm(folder, { recursive: true, force: true });

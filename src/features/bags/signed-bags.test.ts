@@ -26,6 +26,7 @@ import { importBag, type BagImportResult } from './import.js';
 import { exportBag } from './service.js';
 import { updateSite } from '../sites/service.js';
 import { checkSignedBag } from './verify.js';
+import { makeDerivativesHere } from '../media/derivative-jobs.js';
 
 /** Counts of the rows an import may create, in one investigation. */
 async function countRecords(world: TestWorld, investigationId: string): Promise<Record<string, number>> {
@@ -65,6 +66,7 @@ describe('signed bags: signature, verify-bag and import into another instance', 
   let partnerApp: MediaTestApp;
   let home: TestWorld;
   let homeApp: MediaTestApp;
+  const derivativesHere = () => makeDerivativesHere(home.db, homeApp.store, homeApp.config.media);
   let workDir: string;
   let bag: string;
   let partnerRecords: { siteId: string; itemId: string; markingId: string };
@@ -223,7 +225,7 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     const homeKey = instanceSigner(homeApp.config);
     const before = await countRecords(home, home.investigationId);
     await assert.rejects(
-      importBag(home.db, homeApp.store, home.owner, home.investigationId, bag, homeKey),
+      importBag(home.db, homeApp.store, home.owner, home.investigationId, bag, homeKey, derivativesHere()),
       (error: unknown) =>
         error instanceof DomainError && error.code === 'signature_invalid' && /does not trust/.test(error.message),
     );
@@ -231,7 +233,15 @@ describe('signed bags: signature, verify-bag and import into another instance', 
 
     const partnerKey = instanceSigner(partnerApp.config);
     await trustKey(home.db, home.admin, { public_key_pem: partnerKey.public_key_pem, name: 'Partner NGO' });
-    const first = await importBag(home.db, homeApp.store, home.owner, home.investigationId, bag, homeKey);
+    const first = await importBag(
+      home.db,
+      homeApp.store,
+      home.owner,
+      home.investigationId,
+      bag,
+      homeKey,
+      derivativesHere(),
+    );
     assert.equal(first.already_imported, false);
     assert.deepEqual(first.signer, {
       fingerprint: partnerKey.fingerprint,
@@ -321,7 +331,15 @@ describe('signed bags: signature, verify-bag and import into another instance', 
       );
     }
 
-    const second = await importBag(home.db, homeApp.store, home.owner, home.investigationId, bag, homeKey);
+    const second = await importBag(
+      home.db,
+      homeApp.store,
+      home.owner,
+      home.investigationId,
+      bag,
+      homeKey,
+      derivativesHere(),
+    );
     assert.equal(second.already_imported, true);
     assert.equal(second.bag_import_id, first.bag_import_id);
     assert.deepEqual(await countRecords(home, home.investigationId), afterFirst);
@@ -369,7 +387,7 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     // One byte more in the records: the payload manifest no longer matches.
     fs.appendFileSync(records, ' ');
     await assert.rejects(
-      importBag(home.db, homeApp.store, home.outsider, home.otherInvestigationId, broken, homeKey),
+      importBag(home.db, homeApp.store, home.outsider, home.otherInvestigationId, broken, homeKey, derivativesHere()),
       (error: unknown) =>
         error instanceof DomainError && error.code === 'validation_failed' && /not an intact bag/.test(error.message),
     );
@@ -380,7 +398,7 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     bytes[bytes.indexOf('  ') + 1] = 0x09;
     fs.writeFileSync(manifestFile, bytes);
     await assert.rejects(
-      importBag(home.db, homeApp.store, home.outsider, home.otherInvestigationId, forged, homeKey),
+      importBag(home.db, homeApp.store, home.outsider, home.otherInvestigationId, forged, homeKey, derivativesHere()),
       (error: unknown) =>
         error instanceof DomainError &&
         error.code === 'signature_invalid' &&

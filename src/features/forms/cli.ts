@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withSession } from '../../cli/context.js';
 import { printJson } from '../../cli/output.js';
+import { derivativesForCommand } from '../media/service.js';
 import { importFormExport, writeXlsForm } from './service.js';
 
 export function registerFormCommands(program: Command): void {
@@ -37,10 +38,11 @@ export function registerFormCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       async (file: string, options: { investigation: string; dryRun?: boolean; json?: boolean }, command: Command) => {
-        await withSession(command, async ({ db, actor, config, store }) => {
+        await withSession(command, async (session) => {
+          const { db, actor, config, store } = session;
           const result = await importFormExport(
             db,
-            { store, media: config.media },
+            { store, media: config.media, derivatives: derivativesForCommand(session) },
             actor,
             options.investigation,
             file,

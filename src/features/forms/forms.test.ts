@@ -16,6 +16,7 @@ import { readOdkCentralCsv } from './exports.js';
 import { csvOf, odkCentralMainCsv, zipOf } from '../../testing/forms-fixtures.js';
 import { odataExportJson, odataSubmission } from '../../testing/odk.js';
 import { choiceLists, formLanguages } from './xlsform.js';
+import { makeDerivativesHere } from '../media/derivative-jobs.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const MAX_UPLOAD = 1_500_000;
@@ -32,7 +33,11 @@ describe('field forms (ODK / KoboToolbox)', () => {
   before(async () => {
     world = await createTestWorld();
     media = await createMediaTestApp(world, { ARMTRACE_MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
-    context = { store: media.store, media: media.config.media };
+    context = {
+      store: media.store,
+      media: media.config.media,
+      derivatives: makeDerivativesHere(world.db, media.store, media.config.media),
+    };
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-forms-'));
     const site = await createSite(world.db, world.owner, world.investigationId, {
       site_type: 'cache',

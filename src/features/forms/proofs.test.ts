@@ -13,6 +13,7 @@ import { createSite } from '../sites/service.js';
 import { formIdFor } from './schema.js';
 import { importFormExport } from './service.js';
 import { csvOf, odkCentralMainCsv, zipOf } from '../../testing/forms-fixtures.js';
+import { makeDerivativesHere } from '../media/derivative-jobs.js';
 
 describe('proofs of imported form photos', () => {
   let world: TestWorld;
@@ -66,7 +67,11 @@ describe('proofs of imported form photos', () => {
     );
     const result = await importFormExport(
       world.db,
-      { store: media.store, media: media.config.media },
+      {
+        store: media.store,
+        media: media.config.media,
+        derivatives: makeDerivativesHere(world.db, media.store, media.config.media),
+      },
       world.owner,
       world.investigationId,
       file,

@@ -10,6 +10,7 @@ import { problemResponses } from '../../http/responses.js';
 import { multipartFileNameProblem } from '../../http/storable-input.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { requireRole } from '../access/service.js';
+import { queueDerivatives } from '../media/service.js';
 import { idParamsSchema } from '../../http/params.js';
 import { formsImportQuerySchema, formsImportResultSchema, xlsformQuerySchema } from './schema.js';
 import { importFormExport, writeXlsForm } from './service.js';
@@ -24,7 +25,8 @@ function badUpload(message: string): DomainError {
   );
 }
 
-export function registerFormRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
+export function registerFormRoutes(app: ApiApp, { db, config, store, jobs }: RouteDeps): void {
+  const derivatives = queueDerivatives(jobs);
   const folder = path.join(config.dataDir, 'form-uploads');
 
   app.get(
@@ -101,7 +103,7 @@ export function registerFormRoutes(app: ApiApp, { db, config, store }: RouteDeps
         if (received === undefined) throw badUpload('no file was sent');
         const result = await importFormExport(
           db,
-          { store, media: config.media },
+          { store, media: config.media, derivatives },
           actor,
           investigationId,
           received.file,

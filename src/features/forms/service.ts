@@ -16,6 +16,7 @@ import { readEmbeddedProofs } from '../media/ingest-proofs.js';
 import { recordProof, type StoredProof } from '../media/proofs.js';
 import * as mediaRepository from '../media/repository.js';
 import { reviewFlags } from '../media/review.js';
+import { hasDerivatives, markDerivativesPending, type DerivativesMaker } from '../media/service.js';
 import { checkDeclaredType } from '../../storage/sniff.js';
 import type { EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
 import { createSite, createZone } from '../sites/service.js';
@@ -31,6 +32,8 @@ import { isVisibleAt, requireReader } from '../sensitivity/service.js';
 export interface FormsImportContext {
   store: EvidenceStore;
   media: Pick<MediaConfig, 'maxUploadBytes' | 'maxImagePixels' | 'reviewDistanceM' | 'reviewTimeHours'>;
+  /** Makes the photos' thumbnails, previews and perceptual hashes once the import is committed (a job per file). */
+  derivatives: DerivativesMaker;
 }
 
 /** The largest CSV or JSON read (a whole file or one member of a zip). */
@@ -366,8 +369,12 @@ export async function importFormExport(
 
     // The bytes are in the store before any record points at them (a refused transaction leaves them unreferenced).
     for (const entry of planned) for (const photo of entry.photos) await photo.staged.commit();
-    return await db.transaction().execute(async (trx) => {
+    const newPhotos = planned.flatMap((entry) =>
+      entry.photos.map((photo) => ({ sha256: photo.staged.sha256, media_type: photo.mediaType })),
+    );
+    const committed = await db.transaction().execute(async (trx) => {
       await requireRole(trx, actor, investigationId, 'investigator');
+      await markDerivativesPending(trx, newPhotos);
       const newSites = new Map<string, string>();
       const zones = new Map<string, string>();
       const now = new Date();
@@ -519,6 +526,13 @@ export async function importFormExport(
       });
       return result;
     });
+    await context.derivatives(
+      newPhotos
+        .filter((photo) => hasDerivatives(photo.media_type))
+        .map((photo) => ({ sha256: photo.sha256, investigationId })),
+      actor,
+    );
+    return committed;
   } finally {
     for (const staged of photos.values()) for (const photo of staged) await photo.staged.discard();
     archive?.close();

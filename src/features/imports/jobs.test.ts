@@ -19,7 +19,7 @@ let cookie: string;
 
 before(async () => {
   world = await createTestWorld();
-  web = await createMediaTestApp(world, {}, { runJobs: true });
+  web = await createMediaTestApp(world, {}, { startFeatureJobs: true });
   cookie = await world.cookieFor('owner');
   await createTestUser(world.db, 'colleague');
   await addMember(world.db, world.owner, world.investigationId, { username: 'colleague', role: 'investigator' });

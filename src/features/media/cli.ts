@@ -14,6 +14,7 @@ import { copyStore } from '../../storage/migrate.js';
 import { sensitivityFromOptions, type SensitivityOptions } from '../sensitivity/cli-options.js';
 import { sensitivityLevels } from '../sensitivity/schema.js';
 import type { MediaLink, MediaProof, UploadedMedia } from './schema.js';
+import { derivativesForCommand } from './derivative-jobs.js';
 import * as service from './service.js';
 
 /** A file refused by `media add`, as the CLI prints it: the problem code and its detail (no HTTP involved). */
@@ -152,7 +153,9 @@ export function registerMediaCommands(program: Command): void {
           },
         command: Command,
       ) => {
-        await withSession(command, async ({ db, actor, config, store }) => {
+        await withSession(command, async (session) => {
+          const { db, actor, config, store } = session;
+          const derivatives = derivativesForCommand(session);
           await service.requireCanAddMedia(db, actor, options.investigation);
           const sizes = files.map((file) => {
             const stats = fs.statSync(file, { throwIfNoEntry: false });
@@ -187,6 +190,7 @@ export function registerMediaCommands(program: Command): void {
                   captured_by: options.capturedBy,
                   ...sensitivityFromOptions(options),
                 },
+                derivatives,
                 (received) => progress.update(done + received),
               );
               added.push(record);

@@ -36,9 +36,32 @@ export interface Derivative {
 }
 
 /**
- * A WebP thumbnail or preview of an original, made on first request and
- * cached in the store. It is oriented upright, carries no EXIF of the
- * original (no GPS in working copies) and records its parent's hash in XMP.
+ * Encodes one derivative of a local copy of an original: oriented upright, no EXIF of the original (no GPS in
+ * working copies), its parent's hash in XMP. Throws the decoder's error for an image it rejects.
+ */
+export async function renderDerivative(
+  file: string,
+  parentSha256: string,
+  kind: DerivativeKind,
+  maxPixels: number,
+): Promise<Buffer> {
+  const { size, quality } = derivativeKinds[kind];
+  return (await openImage(file, maxPixels))
+    .rotate()
+    .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality })
+    .withXmp(derivedFromXmp(parentSha256, kind))
+    .toBuffer();
+}
+
+/** The name a derivative is kept under beside its original in the evidence store. */
+export function derivativeFileName(kind: DerivativeKind): string {
+  return `${kind}.webp`;
+}
+
+/**
+ * A WebP thumbnail or preview of an original: the one the derivatives job kept in the store or, for a file
+ * stored before derivatives were jobs (or whose copies are missing), made now and cached.
  *
  * @example
  * const thumbnail = await getDerivative(store, media, 'thumbnail', config.media.maxImagePixels);
@@ -49,7 +72,7 @@ export async function getDerivative(
   kind: DerivativeKind,
   maxPixels: number,
 ): Promise<Derivative> {
-  const name = `${kind}.webp`;
+  const name = derivativeFileName(kind);
   const cached = await store.getDerivative(media.sha256, name);
   if (cached !== undefined) return { kind, parentSha256: media.sha256, mediaType: 'image/webp', bytes: cached };
   if (!decodableImageTypes.has(media.media_type)) {
@@ -64,18 +87,10 @@ export async function getDerivative(
       `The original of media file ${media.id} is missing from the store; run \`armtrace verify\`.`,
     );
   }
-  const { size, quality } = derivativeKinds[kind];
   let bytes: Buffer;
   try {
     // The decoder reads a file: the stored one in a folder store, a temporary copy from an object store.
-    bytes = await store.withLocalFile(media.sha256, async (file) =>
-      (await openImage(file, maxPixels))
-        .rotate()
-        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality })
-        .withXmp(derivedFromXmp(media.sha256, kind))
-        .toBuffer(),
-    );
+    bytes = await store.withLocalFile(media.sha256, (file) => renderDerivative(file, media.sha256, kind, maxPixels));
   } catch (error) {
     if (error instanceof DomainError) throw error;
     throw new DomainError(

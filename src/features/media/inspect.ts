@@ -158,11 +158,10 @@ function pixelBomb(width: number, height: number, maxPixels: number): DomainErro
 }
 
 /**
- * Reads what a stored file says about itself: for images the size in pixels,
- * a perceptual hash and the EXIF capture time, position and device. Refuses
- * an image whose header claims more pixels than allowed (a decompression
- * bomb) without decoding it; a damaged image is still accepted, without the
- * facts that could not be read.
+ * Reads what a file says about itself in its header, without decoding any pixel (so an upload stays quick): for
+ * images the size in pixels and the EXIF capture time, position and device. Refuses an image whose header claims
+ * more pixels than allowed (a decompression bomb); a damaged image is still accepted, without the facts that could
+ * not be read. The perceptual hash needs the pixels: the derivatives job computes it (derivative-jobs.ts).
  */
 export async function inspectFile(file: string, mediaType: string, maxPixels: number): Promise<FileFacts> {
   if (!decodableImageTypes.has(mediaType)) return noFacts;
@@ -174,25 +173,19 @@ export async function inspectFile(file: string, mediaType: string, maxPixels: nu
     return noFacts;
   }
   const { width, height } = metadata;
-  const pages = metadata.pages ?? 1;
   if (width * height > maxPixels) {
     throw pixelBomb(width, height, maxPixels);
   }
   const exif = await readExif(metadata.exif);
-  let perceptualHash: string | null = null;
-  try {
-    perceptualHash = await differenceHash(await openImage(file, maxPixels));
-  } catch (error) {
-    if (error instanceof Error && /pixel limit/i.test(error.message)) {
-      throw pixelBomb(width, height * pages, maxPixels);
-    }
-    // Not decodable here (e.g. HEVC-coded HEIC, a truncated file): stored without a perceptual hash.
-  }
   return {
     ...noFacts,
     ...exif,
-    perceptual_hash: perceptualHash,
     pixel_width: width > 0 ? width : null,
     pixel_height: height > 0 ? height : null,
   };
+}
+
+/** The perceptual hash of an image file (decoded within the pixel limit); throws what the decoder throws. */
+export async function perceptualHashOf(file: string, maxPixels: number): Promise<string> {
+  return differenceHash(await openImage(file, maxPixels));
 }

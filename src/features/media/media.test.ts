@@ -114,7 +114,9 @@ describe('media evidence store', () => {
     assert.equal(created.credit, 'Image source: QQ');
     assert.equal(created.stored, 'new');
     assert.deepEqual([created.pixel_width, created.pixel_height], [640, 480]);
-    assert.match(created.perceptual_hash ?? '', /^[0-9a-f]{16}$/);
+    // The perceptual hash is the derivatives job's (below): the upload reads the header and EXIF only.
+    assert.equal(created.perceptual_hash, null);
+    assert.deepEqual(created.derivatives, { state: 'pending', problem: null });
     assert.equal(created.exif_captured_at, '2017-03-02T07:15:00.000Z');
     assert.equal(created.exif_device, 'Canon EOS 80D');
 
@@ -286,8 +288,17 @@ describe('media evidence store', () => {
     }
   });
 
-  it('makes WebP thumbnails and previews on demand that name their original', async () => {
+  it('makes WebP thumbnails and previews by a job that name their original; 404 with Retry-After before', async () => {
     const photo = await uploadPhoto(await makePhoto(6, { width: 2000, height: 1500 }));
+    const early = await media.app.inject({
+      method: 'GET',
+      url: `/api/v1/media/${photo.id}/thumbnail`,
+      headers: { cookie },
+    });
+    assert.equal(early.statusCode, 404, early.body);
+    assert.equal(early.json().code, 'derivative_not_ready');
+    assert.equal(early.headers['retry-after'], '2');
+    await media.runJobs();
     for (const [kind, size] of [
       ['thumbnail', 320],
       ['preview', 1600],
@@ -306,7 +317,9 @@ describe('media evidence store', () => {
       assert.match(metadata.xmp?.toString() ?? '', new RegExp(`urn:sha256:${photo.sha256}`));
       assert.equal(metadata.exif, undefined);
     }
-    const cached = filesUnder(path.join(media.dataDir, 'media', 'derivatives')).map((file) => path.basename(file));
+    const cached = filesUnder(path.join(media.dataDir, 'media', 'derivatives'))
+      .filter((file) => file.includes(photo.sha256))
+      .map((file) => path.basename(file));
     assert.deepEqual(cached.sort(), ['preview.webp', 'thumbnail.webp']);
     const again = await media.app.inject({
       method: 'GET',
@@ -335,6 +348,7 @@ describe('media evidence store', () => {
     );
     assert.equal(copy.statusCode, 201, copy.body);
     const unrelated = await uploadPhoto(await makePhoto(8, { width: 1200, height: 900 }));
+    await media.runJobs();
 
     const response = await media.app.inject({
       method: 'GET',

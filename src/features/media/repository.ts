@@ -193,3 +193,94 @@ export async function listStoredOriginals(
   if (afterSha256 !== undefined) query = query.where('sha256', '>', afterSha256);
   return query.execute();
 }
+
+// ---- Derivatives (migration 0035): per original, whether its thumbnail, preview and perceptual hash are made ----
+
+/**
+ * Marks the originals' derivatives as to be made. A file already `ready` stays ready only when no record of it
+ * lacks its perceptual hash; a new record of known bytes asks again (the job then only fills in the hash).
+ */
+export async function markDerivativesPending(db: Queryable, sha256s: readonly string[]): Promise<void> {
+  if (sha256s.length === 0) return;
+  await sql`
+    INSERT INTO media_derivatives (sha256, state)
+    SELECT DISTINCT s, 'pending' FROM unnest(${[...sha256s]}::text[]) AS s
+    ON CONFLICT (sha256) DO UPDATE
+      SET state = 'pending', problem_code = NULL, problem_detail = NULL, updated_at = now()`.execute(db);
+}
+
+export async function findDerivativeStates(
+  db: Queryable,
+  sha256s: readonly string[],
+): Promise<Map<string, Row<'media_derivatives'>>> {
+  if (sha256s.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('media_derivatives')
+    .selectAll()
+    .where('sha256', 'in', [...new Set(sha256s)])
+    .execute();
+  return new Map(rows.map((row) => [row.sha256, row]));
+}
+
+export async function setDerivativeState(
+  db: Queryable,
+  sha256: string,
+  state: 'ready' | 'failed',
+  jobId: string | null,
+  problem: { code: string; detail: string } | null,
+): Promise<void> {
+  await db
+    .updateTable('media_derivatives')
+    .set({
+      state,
+      job_id: jobId,
+      problem_code: problem?.code ?? null,
+      problem_detail: problem?.detail ?? null,
+      updated_at: new Date(),
+    })
+    .where('sha256', '=', sha256)
+    .execute();
+}
+
+/** The records of one original that still lack its perceptual hash, locked for the update. */
+export async function lockRowsWithoutHash(db: Queryable, sha256: string): Promise<Row<'media'>[]> {
+  return db
+    .selectFrom('media')
+    .selectAll()
+    .where('sha256', '=', sha256)
+    .where('perceptual_hash', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export async function setPerceptualHash(db: Queryable, id: string, hash: string): Promise<Row<'media'>> {
+  return db
+    .updateTable('media')
+    .set({ perceptual_hash: hash })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Originals whose derivatives wait with no job waiting or running for them, with one record's creator each. */
+export async function listPendingWithoutJob(
+  db: Queryable,
+  jobName: string,
+  limit: number,
+): Promise<{ sha256: string; investigation_id: string; created_by: string }[]> {
+  const result = await sql<{ sha256: string; investigation_id: string; created_by: string }>`
+    SELECT d.sha256, m.investigation_id, m.created_by
+    FROM media_derivatives d
+    CROSS JOIN LATERAL (
+      SELECT investigation_id, created_by FROM media WHERE media.sha256 = d.sha256 ORDER BY id LIMIT 1
+    ) m
+    WHERE d.state = 'pending'
+      AND NOT EXISTS (
+        SELECT 1 FROM jobs j
+        WHERE j.name = ${jobName} AND j.singleton_key = d.sha256 AND j.state IN ('queued', 'running', 'retrying')
+      )
+    ORDER BY d.updated_at
+    LIMIT ${limit}`.execute(db);
+  return result.rows;
+}

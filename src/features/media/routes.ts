@@ -8,6 +8,7 @@ import { multipartFieldText, multipartFileNameProblem } from '../../http/storabl
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { ApiApp, RouteDeps } from '../../http/types.js';
 import { archiveBodySchema, idParamsSchema } from '../../http/params.js';
+import { queueDerivatives } from './derivative-jobs.js';
 import type { Derivative } from './derivatives.js';
 import {
   createMediaLinkBodySchema,
@@ -59,7 +60,8 @@ function sendDerivative(reply: FastifyReply, derivative: Derivative) {
     .send(derivative.bytes);
 }
 
-export function registerMediaRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
+export function registerMediaRoutes(app: ApiApp, { db, config, store, jobs }: RouteDeps): void {
+  const derivatives = queueDerivatives(jobs);
   app.get(
     '/investigations/:id/media',
     {
@@ -129,7 +131,17 @@ export function registerMediaRoutes(app: ApiApp, { db, config, store }: RouteDep
           claims = { filename: part.filename, declaredType: part.mimetype };
         }
         if (staged === undefined) throw badUpload('no file was sent');
-        const created = await service.addMedia(db, store, config.media, actor, investigationId, staged, claims, fields);
+        const created = await service.addMedia(
+          db,
+          store,
+          config.media,
+          actor,
+          investigationId,
+          staged,
+          claims,
+          fields,
+          derivatives,
+        );
         return await reply.status(201).send(created);
       } finally {
         await staged?.discard();
@@ -194,7 +206,7 @@ export function registerMediaRoutes(app: ApiApp, { db, config, store }: RouteDep
       {
         schema: {
           tags,
-          summary: `A WebP ${kind} of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original`,
+          summary: `A WebP ${kind} of an image, made by a job after the upload (404 derivative_not_ready with Retry-After until then); X-Armtrace-Parent-Sha256 names the original`,
           params: idParamsSchema,
           response: { 200: fileResponse, ...problemResponses },
         },

@@ -45,6 +45,23 @@ export const mediaLinkSchema = z.object({
 });
 export type MediaLink = z.infer<typeof mediaLinkSchema>;
 
+export const mediaDerivativesSchema = z
+  .object({
+    state: z
+      .enum(['pending', 'ready', 'failed', 'none'])
+      .describe(
+        'pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: ' +
+          'made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: ' +
+          'not an image armtrace decodes',
+      ),
+    problem: z
+      .object({ code: z.string(), detail: z.string() })
+      .nullable()
+      .describe('Why they could not be made (state failed)'),
+  })
+  .describe('The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload');
+export type MediaDerivatives = z.infer<typeof mediaDerivativesSchema>;
+
 export const mediaSchema = z.object({
   id: z.uuid(),
   investigation_id: z.uuid(),
@@ -58,7 +75,10 @@ export const mediaSchema = z.object({
   credit: z.string().nullable(),
   licence: z.string().nullable(),
   original_url: z.string().nullable(),
-  perceptual_hash: z.string().nullable().describe('64-bit difference hash of an image, 16 hex digits'),
+  perceptual_hash: z
+    .string()
+    .nullable()
+    .describe('64-bit difference hash of an image, 16 hex digits; null until its derivatives are made'),
   pixel_width: z.number().int().nullable(),
   pixel_height: z.number().int().nullable(),
   exif_captured_at: z
@@ -75,6 +95,7 @@ export const mediaSchema = z.object({
   archived_at: z.string().nullable(),
   archive_reason: z.string().nullable(),
   ...sensitivityResponseFields,
+  derivatives: mediaDerivativesSchema,
 });
 export type Media = z.infer<typeof mediaSchema>;
 export const mediaPageSchema = pageSchema(mediaSchema);

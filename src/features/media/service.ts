@@ -9,14 +9,25 @@ import { toJsonRecord } from '../../db/serialize.js';
 import type { DB, Row } from '../../db/tables.js';
 import { findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, NotReadyError } from '../../errors.js';
 import { neutralizeBidiControls } from '../../parsing/display-text.js';
 import type { Actor } from '../access/schema.js';
 import { requireCanEdit, requireRole } from '../access/service.js';
 import { archiveAudited } from '../audit/archive.js';
 import { recordChange } from '../audit/service.js';
 import type { ArchiveInput } from '../../http/params.js';
-import { getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
+import { hasDerivatives, type DerivativesMaker } from './derivative-jobs.js';
+
+// The doors media comes through in other features (tus uploads, form and bag imports, their commands) choose how
+// the derivatives of new files are made.
+export {
+  derivativesForCommand,
+  hasDerivatives,
+  queueDerivatives,
+  type DerivativesMaker,
+  type NewOriginal,
+} from './derivative-jobs.js';
+import { derivativeFileName, getDerivative, type Derivative, type DerivativeKind } from './derivatives.js';
 import { inspectFile, type FileFacts } from './inspect.js';
 import { looksLikeZip, readEmbeddedProofs, readProofModeBundle, type ReadBundle } from './ingest-proofs.js';
 import { listProofsOf, recordProof, toMediaProof, type StoredProof } from './proofs.js';
@@ -29,6 +40,7 @@ import {
   uploadFieldsSchema,
   type CreateMediaLinkInput,
   type Media,
+  type MediaDerivatives,
   type MediaLink,
   type MediaProof,
   type MediaListQuery,
@@ -42,6 +54,7 @@ import {
 } from './schema.js';
 import { checkDeclaredType } from '../../storage/sniff.js';
 import type { ByteRange, EvidenceStore, StagedOriginal } from '../../storage/evidence-store.js';
+import type { Queryable } from '../../db/versioned.js';
 import type { SensitivityLevel } from '../sensitivity/schema.js';
 import {
   clearanceForRole,
@@ -59,14 +72,73 @@ interface LinkTarget {
   marking_id: string | null;
 }
 
+type DerivativeStates = Map<string, Row<'media_derivatives'>>;
+
+/**
+ * Where a file's thumbnail, preview and perceptual hash are. A file with no state was stored before derivatives
+ * were jobs: its hash was read at upload (none: the decoder could not read it) and its copies are made on request.
+ */
+function derivativesOf(row: Row<'media'>, states: DerivativeStates): MediaDerivatives {
+  if (!hasDerivatives(row.media_type)) return { state: 'none', problem: null };
+  const found = states.get(row.sha256);
+  if (found === undefined) {
+    return row.perceptual_hash !== null
+      ? { state: 'ready', problem: null }
+      : {
+          state: 'failed',
+          problem: { code: 'image_not_decodable', detail: 'The image could not be decoded when it was stored.' },
+        };
+  }
+  if (found.state === 'failed') {
+    return {
+      state: 'failed',
+      problem: { code: found.problem_code ?? 'internal', detail: found.problem_detail ?? found.problem_code ?? '' },
+    };
+  }
+  return { state: found.state === 'ready' ? 'ready' : 'pending', problem: null };
+}
+
+async function derivativeStatesOf(db: Queryable, rows: readonly Row<'media'>[]): Promise<DerivativeStates> {
+  return repository.findDerivativeStates(
+    db,
+    rows.filter((row) => hasDerivatives(row.media_type)).map((row) => row.sha256),
+  );
+}
+
 /** As shown and served: a file name's bidirectional controls are written out (the row and its audit keep it as given). */
-function toMedia(row: Row<'media'>): Media {
+function toMedia(row: Row<'media'>, states: DerivativeStates): Media {
   const media = toJsonRecord(row);
   return {
     ...media,
     original_filename: media.original_filename === null ? null : neutralizeBidiControls(media.original_filename),
     sensitivity: media.sensitivity as SensitivityLevel,
+    derivatives: derivativesOf(row, states),
   };
+}
+
+/** Media records as the API shows them, with where their derivatives are. */
+async function presentMedia(db: Queryable, rows: readonly Row<'media'>[]): Promise<Media[]> {
+  const states = await derivativeStatesOf(db, rows);
+  return rows.map((row) => toMedia(row, states));
+}
+
+async function presentOne(db: Queryable, row: Row<'media'>): Promise<Media> {
+  return (await presentMedia(db, [row]))[0]!;
+}
+
+/**
+ * Marks the derivatives of new records' files as to be made, in the transaction that records them (first, before
+ * any audit entry: the derivatives job takes the same locks in the same order). Used by every door media comes
+ * through: uploads, tus, the CLI, form imports and bag imports.
+ */
+export async function markDerivativesPending(
+  trx: Tx,
+  files: readonly { sha256: string; media_type: string }[],
+): Promise<void> {
+  await repository.markDerivativesPending(
+    trx,
+    files.filter((file) => hasDerivatives(file.media_type)).map((file) => file.sha256),
+  );
 }
 
 function toMediaLink(row: Row<'media_links'>): MediaLink {
@@ -164,6 +236,7 @@ export async function addMedia(
   staged: StagedOriginal,
   claims: UploadClaims,
   input: UploadFields,
+  derivatives: DerivativesMaker,
 ): Promise<UploadedMedia> {
   try {
     const fields = uploadFieldsSchema.parse(input);
@@ -179,7 +252,14 @@ export async function addMedia(
       const bundle = await readProofModeBundle(store, config, staged, claims.filename);
       if (bundle !== undefined) {
         try {
-          return await recordBundle(db, store, config, actor, investigationId, bundle, claims, fields);
+          const recorded = await recordBundle(db, store, config, actor, investigationId, bundle, claims, fields);
+          await derivatives(
+            bundle.media
+              .filter((file) => hasDerivatives(file.mediaType))
+              .map((file) => ({ sha256: file.sha256, investigationId })),
+            actor,
+          );
+          return await withFreshDerivatives(db, recorded);
         } finally {
           await bundle.discard();
         }
@@ -190,7 +270,7 @@ export async function addMedia(
     // The bytes are in the store before any record points at them.
     await staged.commit();
     const filename = fields.original_filename ?? claims.filename?.trim().slice(0, 500);
-    return await db.transaction().execute(async (trx) => {
+    const recorded = await db.transaction().execute(async (trx) => {
       const access = await requireRole(trx, actor, investigationId, 'investigator');
       sensitivityForInsert(fields, await clearanceForRole(trx, access.role, investigationId));
       if (claims.mediaId !== undefined) await requireUnusedRecordId(trx, claims.mediaId, 'media_id');
@@ -205,9 +285,19 @@ export async function addMedia(
         proofs,
       });
     });
+    // After the commit: a job (or this process) reads the original from the store and makes them.
+    if (!hasDerivatives(mediaType)) return recorded;
+    await derivatives([{ sha256: staged.sha256, investigationId }], actor);
+    return await withFreshDerivatives(db, recorded);
   } finally {
     await staged.discard();
   }
+}
+
+/** The answer of an upload with its derivatives as they are now (made already when this process made them). */
+async function withFreshDerivatives(db: Kysely<DB>, recorded: UploadedMedia): Promise<UploadedMedia> {
+  const now = await presentOne(db, await findById(db, 'media', recorded.id));
+  return { ...recorded, perceptual_hash: now.perceptual_hash, derivatives: now.derivatives };
 }
 
 /** One file to record as media, its bytes already in the store. */
@@ -236,6 +326,7 @@ async function recordMedia(
     item_id: fields.item_id ?? null,
     marking_id: fields.marking_id ?? null,
   };
+  await markDerivativesPending(trx, [{ sha256: file.sha256, media_type: file.mediaType }]);
   const now = new Date();
   const row = await repository.insertMedia(trx, {
     // Checked by the callers (sensitivityForInsert) before any record is written.
@@ -271,7 +362,7 @@ async function recordMedia(
   for (const proof of file.proofs) proofs.push(toMediaProof(await recordProof(trx, actor, row, proof)));
   const sameFile = await repository.listSameFile(trx, investigationId, row.sha256, row.id);
   return {
-    ...toMedia(row),
+    ...(await presentOne(trx, row)),
     links: links.map(toMediaLink),
     proofs,
     // Whether another investigation holds the same bytes is not this team's business: the answer depends
@@ -321,11 +412,12 @@ export async function addMediaFromStream(
   source: Readable,
   claims: UploadClaims,
   fields: UploadFields,
+  derivatives: DerivativesMaker,
   onBytes?: (received: number) => void,
 ): Promise<UploadedMedia> {
   await requireCanAddMedia(db, actor, investigationId);
   const staged = await receiveMediaFile(store, config, source, onBytes);
-  return addMedia(db, store, config, actor, investigationId, staged, claims, fields);
+  return addMedia(db, store, config, actor, investigationId, staged, claims, fields, derivatives);
 }
 
 export async function listMedia(
@@ -347,7 +439,8 @@ export async function listMedia(
       query[column] === undefined ? [] : [{ column, id: query[column] }],
     ),
   });
-  return toPage(rows, query.limit, toMedia);
+  const states = await derivativeStatesOf(db, rows);
+  return toPage(rows, query.limit, (row) => toMedia(row, states));
 }
 
 /** One media record with the sites, items and markings it is linked to now, and their review flags. */
@@ -357,7 +450,7 @@ export async function getMedia(db: Kysely<DB>, actor: Actor, id: string): Promis
   requireVisible(clearance, row, 'Media file');
   const links = await repository.listActiveLinks(db, id, clearance);
   const proofs = await listProofsOf(db, [id]);
-  return { ...toMedia(row), links: links.map(toMediaLink), proofs: proofs.get(id) ?? [] };
+  return { ...(await presentOne(db, row)), links: links.map(toMediaLink), proofs: proofs.get(id) ?? [] };
 }
 
 /** Changes what describes a file (credit, licence, source…); never its hash, size, type or EXIF facts. */
@@ -383,7 +476,7 @@ export async function updateMedia(db: Kysely<DB>, actor: Actor, id: string, inpu
       before,
       after,
     });
-    return toMedia(after);
+    return presentOne(trx, after);
   });
 }
 
@@ -395,7 +488,7 @@ export async function archiveMedia(db: Kysely<DB>, actor: Actor, id: string, inp
       requireVisible(await clearanceForRole(trx, access.role, before.investigation_id), before, 'Media file');
       requireCanEdit(access, actor, before);
     },
-    present: (_trx, after) => toMedia(after),
+    present: (trx, after) => presentOne(trx, after),
   });
 }
 
@@ -477,10 +570,17 @@ export async function openOriginal(
   const row = await findById(db, 'media', id);
   requireVisible((await requireReader(db, actor, row.investigation_id)).clearance, row, 'Media file');
   const range = pickRange?.(row);
-  return { media: toMedia(row), stream: await store.get(row.sha256, range), range };
+  return { media: await presentOne(db, row), stream: await store.get(row.sha256, range), range };
 }
 
-/** A WebP thumbnail or preview of an image (viewer), made on first request and then cached. */
+/** Seconds a client waits before asking again for a thumbnail or preview still being made. */
+export const DERIVATIVE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * A WebP thumbnail or preview of an image (viewer), as its derivatives job kept it. While the job has not run:
+ * `derivative_not_ready` (404 with Retry-After); after it failed: `not_found` with its problem. A file stored
+ * before derivatives were jobs gets its copy made on request, as then.
+ */
 export async function getMediaDerivative(
   db: Kysely<DB>,
   store: EvidenceStore,
@@ -491,6 +591,21 @@ export async function getMediaDerivative(
 ): Promise<Derivative> {
   const row = await findById(db, 'media', id);
   requireVisible((await requireReader(db, actor, row.investigation_id)).clearance, row, 'Media file');
+  const cached = await store.getDerivative(row.sha256, derivativeFileName(kind));
+  if (cached !== undefined) return { kind, parentSha256: row.sha256, mediaType: 'image/webp', bytes: cached };
+  const { state, problem } = derivativesOf(row, await derivativeStatesOf(db, [row]));
+  if (state === 'pending') {
+    throw new NotReadyError(
+      `The ${kind} of media file ${id} is still being made; ask again in a few seconds (the record's \`derivatives.state\` says when it is ready).`,
+      DERIVATIVE_RETRY_AFTER_SECONDS,
+    );
+  }
+  if (state === 'failed' && problem !== null && problem.code !== 'internal') {
+    throw new DomainError(
+      'not_found',
+      `Media file ${id} has no ${kind}: ${problem.detail} Download the original instead.`,
+    );
+  }
   return getDerivative(store, row, kind, config.maxImagePixels);
 }
 
@@ -513,6 +628,13 @@ export async function findSimilarMedia(
   const { clearance } = await requireReader(db, actor, row.investigation_id);
   requireVisible(clearance, row, 'Media file');
   if (row.perceptual_hash === null) {
+    const { state } = derivativesOf(row, await derivativeStatesOf(db, [row]));
+    if (state === 'pending') {
+      throw new NotReadyError(
+        `The perceptual hash of media file ${id} is still being computed; ask again in a few seconds.`,
+        DERIVATIVE_RETRY_AFTER_SECONDS,
+      );
+    }
     throw new DomainError(
       'validation_failed',
       `Media file ${id} has no perceptual hash: it is ${row.media_type}, or an image that could not be decoded.`,
@@ -525,5 +647,9 @@ export async function findSimilarMedia(
     limit: parsed.limit,
     clearance,
   });
-  return { items: similar.map(({ distance, row: match }) => ({ distance, media: toMedia(match) })) };
+  const shown = await presentMedia(
+    db,
+    similar.map(({ row: match }) => match),
+  );
+  return { items: similar.map(({ distance }, index) => ({ distance, media: shown[index]! })) };
 }

@@ -13,8 +13,8 @@ import { registerUploadRoutes } from './uploads.js';
 
 const tags = ['sync'];
 
-export function registerSyncRoutes(app: ApiApp, { db, config, store }: RouteDeps): void {
-  registerUploadRoutes(app, db, config, store);
+export function registerSyncRoutes(app: ApiApp, { db, config, store, jobs }: RouteDeps): void {
+  registerUploadRoutes(app, db, config, store, jobs);
   app.post(
     '/sync',
     {

@@ -4,6 +4,7 @@ import { MemoryLocker, Server, type Upload } from '@tus/server';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import type { JobQueue } from '../../jobs/index.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError, toProblem } from '../../errors.js';
@@ -11,7 +12,13 @@ import { requireActor } from '../../http/auth.js';
 import type { ApiApp } from '../../http/types.js';
 import type { Actor } from '../access/schema.js';
 import { uploadFieldsSchema } from '../media/schema.js';
-import { addMedia, receiveMediaFile, requireCanAddMedia } from '../media/service.js';
+import {
+  addMedia,
+  queueDerivatives,
+  receiveMediaFile,
+  requireCanAddMedia,
+  type DerivativesMaker,
+} from '../media/service.js';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { createUploadDatastore, uploadsFolderOf, type UploadDatastore } from './upload-datastore.js';
 import { PostgresUploadLocker } from './upload-locker.js';
@@ -202,6 +209,7 @@ export function createUploadServer(
   db: Kysely<DB>,
   config: Config,
   mediaStore: EvidenceStore,
+  derivatives: DerivativesMaker,
 ): { server: Server; uploads: UploadDatastore } {
   const uploads = createUploadDatastore(config, UNFINISHED_UPLOAD_LIFETIME_MS);
   const { datastore, idPrefix } = uploads;
@@ -268,6 +276,7 @@ export function createUploadServer(
             staged,
             { filename: metadata.filename, mediaId: metadata.media_id },
             uploadFields(upload.metadata ?? {}),
+            derivatives,
           );
           return { headers: { 'Armtrace-Media-Id': created.id, 'Armtrace-Stored': created.stored } };
         } finally {
@@ -286,10 +295,16 @@ export function createUploadServer(
  * request; tus reads the body stream itself. Unfinished uploads older than
  * {@link UNFINISHED_UPLOAD_LIFETIME_MS} are removed when the app starts.
  */
-export function registerUploadRoutes(app: ApiApp, db: Kysely<DB>, config: Config, store: EvidenceStore): void {
+export function registerUploadRoutes(
+  app: ApiApp,
+  db: Kysely<DB>,
+  config: Config,
+  store: EvidenceStore,
+  jobs: JobQueue,
+): void {
   // Built on first use: the data directory is created only by an upload.
   let upload: ReturnType<typeof createUploadServer> | undefined;
-  const uploadServer = () => (upload ??= createUploadServer(db, config, store));
+  const uploadServer = () => (upload ??= createUploadServer(db, config, store, queueDerivatives(jobs)));
 
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
   for (const url of ['/uploads', '/uploads/', '/uploads/:uploadId']) {

@@ -11731,7 +11731,7 @@ export interface paths {
                 credit: string | null;
                 licence: string | null;
                 original_url: string | null;
-                /** @description 64-bit difference hash of an image, 16 hex digits */
+                /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
                 perceptual_hash: string | null;
                 pixel_width: number | null;
                 pixel_height: number | null;
@@ -11754,6 +11754,19 @@ export interface paths {
                  */
                 sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
                 sensitivity_reason: string | null;
+                /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+                derivatives: {
+                  /**
+                   * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                   * @enum {string}
+                   */
+                  state: 'pending' | 'ready' | 'failed' | 'none';
+                  /** @description Why they could not be made (state failed) */
+                  problem: {
+                    code: string;
+                    detail: string;
+                  } | null;
+                };
               }[];
               next_after: string | null;
             };
@@ -11986,7 +11999,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12009,6 +12022,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12316,7 +12342,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12339,6 +12365,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
               /** @description The active links to sites, items and markings */
               links: {
                 /** Format: uuid */
@@ -12654,7 +12693,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -12677,6 +12716,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
             };
           };
         };
@@ -13050,7 +13102,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A WebP thumbnail of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original */
+    /** A WebP thumbnail of an image, made by a job after the upload (404 derivative_not_ready with Retry-After until then); X-Armtrace-Parent-Sha256 names the original */
     get: {
       parameters: {
         query?: never;
@@ -13244,7 +13296,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A WebP preview of an image, made on first request and cached; X-Armtrace-Parent-Sha256 names the original */
+    /** A WebP preview of an image, made by a job after the upload (404 derivative_not_ready with Retry-After until then); X-Armtrace-Parent-Sha256 names the original */
     get: {
       parameters: {
         query?: never;
@@ -13481,7 +13533,7 @@ export interface paths {
                   credit: string | null;
                   licence: string | null;
                   original_url: string | null;
-                  /** @description 64-bit difference hash of an image, 16 hex digits */
+                  /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
                   perceptual_hash: string | null;
                   pixel_width: number | null;
                   pixel_height: number | null;
@@ -13504,6 +13556,19 @@ export interface paths {
                    */
                   sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
                   sensitivity_reason: string | null;
+                  /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+                  derivatives: {
+                    /**
+                     * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                     * @enum {string}
+                     */
+                    state: 'pending' | 'ready' | 'failed' | 'none';
+                    /** @description Why they could not be made (state failed) */
+                    problem: {
+                      code: string;
+                      detail: string;
+                    } | null;
+                  };
                 };
               }[];
             };
@@ -13726,7 +13791,7 @@ export interface paths {
               credit: string | null;
               licence: string | null;
               original_url: string | null;
-              /** @description 64-bit difference hash of an image, 16 hex digits */
+              /** @description 64-bit difference hash of an image, 16 hex digits; null until its derivatives are made */
               perceptual_hash: string | null;
               pixel_width: number | null;
               pixel_height: number | null;
@@ -13749,6 +13814,19 @@ export interface paths {
                */
               sensitivity: 'public' | 'partners' | 'internal' | 'restricted';
               sensitivity_reason: string | null;
+              /** @description The thumbnail, preview and perceptual hash, made by a `media.derivatives` job after the upload */
+              derivatives: {
+                /**
+                 * @description pending: a job is making them (the thumbnail answers 404 derivative_not_ready with Retry-After); ready: made; failed: the image could not be decoded (problem says why; the original is kept as it is); none: not an image armtrace decodes
+                 * @enum {string}
+                 */
+                state: 'pending' | 'ready' | 'failed' | 'none';
+                /** @description Why they could not be made (state failed) */
+                problem: {
+                  code: string;
+                  detail: string;
+                } | null;
+              };
             };
           };
         };

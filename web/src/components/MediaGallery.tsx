@@ -1,31 +1,11 @@
 import { SensitivityBadge } from './sensitivity/SensitivityBadge';
 import { useState, type ReactNode } from 'react';
 import { api, call, type Media, type SimilarMedia, type Source } from '../api/client';
-import { isImage, mediaUrls } from '../api/media';
+import { mediaUrls } from '../api/media';
 import { useI18n } from '../i18n/i18n';
 import { MediaProofs } from './MediaProofs';
+import { Thumbnail } from './Thumbnail';
 import { EmptyState, ErrorNotice, Loading, UserText } from './ui';
-
-/** A thumbnail, or the file's type when it has none (a PDF, a video, an image the server cannot decode). */
-function Thumbnail({ media, label }: { media: Pick<Media, 'id' | 'media_type'>; label: string }) {
-  const [failed, setFailed] = useState(false);
-  if (!isImage(media) || failed) {
-    return (
-      <span className="thumbnail thumbnail-file" role="img" aria-label={label}>
-        {media.media_type}
-      </span>
-    );
-  }
-  return (
-    <img
-      className="thumbnail"
-      src={mediaUrls.thumbnail(media.id)}
-      alt={label}
-      loading="lazy"
-      onError={() => setFailed(true)}
-    />
-  );
-}
 
 function formatBytes(bytes: number, locale: string): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { fieldErrorMessage } from '../api/fieldErrors';
 import { fieldErrors, type UploadedMedia } from '../api/client';
-import { isImage, mediaUrls, uploadMedia, type UploadFields } from '../api/media';
+import { isImage, uploadMedia, type UploadFields } from '../api/media';
 import { useI18n } from '../i18n/i18n';
 import { isQueuedMedia, uploadOrQueuePhoto } from '../offline/save';
 import { ErrorNotice, Field } from './ui';
 import { SensitivityFields } from './sensitivity/SensitivityFields';
 import { useSensitivityInput } from './sensitivity/useSensitivityInput';
+import { Thumbnail } from './Thumbnail';
 
 interface Upload {
   key: number;
@@ -259,7 +260,7 @@ export function PhotoUpload({
             return (
               <li key={upload.key} className={`upload upload-${upload.state}`} data-testid="upload">
                 {upload.media !== undefined && isImage(upload.media) && (
-                  <img className="upload-thumbnail" src={mediaUrls.thumbnail(upload.media.id)} alt="" />
+                  <Thumbnail media={upload.media} label={upload.name} className="upload-thumbnail" />
                 )}
                 <span className="upload-name">
                   <bdi dir="auto">{upload.name}</bdi>
