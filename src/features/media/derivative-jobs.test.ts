@@ -112,7 +112,7 @@ describe('media derivatives as jobs', () => {
     assert.equal(ready.version, photo.version);
     const [job] = await jobsOf(photo.sha256);
     assert.equal(job?.state, 'succeeded');
-    assert.equal(job?.investigation_id, world.investigationId);
+    assert.equal(job.investigation_id, world.investigationId);
     for (const kind of ['thumbnail', 'preview']) {
       assert.ok(await media.store.getDerivative(photo.sha256, `${kind}.webp`), `${kind} kept beside the original`);
       const response = await media.app.inject({
@@ -149,9 +149,9 @@ describe('media derivatives as jobs', () => {
     assert.equal(failed.derivatives.problem?.code, 'image_not_decodable');
     const [job] = await jobsOf(broken.sha256);
     assert.equal(job?.state, 'failed');
-    assert.equal(job?.problem_code, 'image_not_decodable');
+    assert.equal(job.problem_code, 'image_not_decodable');
     // A refusal, not retried.
-    assert.equal(job?.attempts, 1);
+    assert.equal(job.attempts, 1);
     const afterRow = await world.db
       .selectFrom('media')
       .selectAll()
