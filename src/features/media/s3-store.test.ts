@@ -94,6 +94,8 @@ describe('media on the S3-compatible evidence store (HTTP API)', () => {
     assert.equal(suffix.statusCode, 206);
     assert.deepEqual(suffix.rawPayload, bytes.subarray(bytes.length - 10));
 
+    // The thumbnail is made by the upload's derivatives job, which reads the original from the bucket.
+    await media.runJobs();
     const thumbnail = await media.app.inject({
       method: 'GET',
       url: `/api/v1/media/${created.id}/thumbnail`,
