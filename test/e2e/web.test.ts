@@ -14,6 +14,10 @@ import { createActor } from '../../src/features/actors/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { createTraceRequest } from '../../src/features/trace-requests/service.js';
 import { buildApp } from '../../src/http/app.js';
+import { registerFeatureJobs } from '../../src/features/routes.js';
+import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
+import type { JobQueue } from '../../src/jobs/index.js';
+import { createEvidenceStore } from '../../src/storage/create.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
 import {
@@ -118,6 +122,7 @@ describe('web app in a browser', () => {
   let dataDir: string | undefined;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
+  let jobs: JobQueue | undefined;
 
   before(async () => {
     requireBuiltApp();
@@ -129,7 +134,12 @@ describe('web app in a browser', () => {
     // Uploaded photos go to a media store of their own, removed afterwards.
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
-    app = await buildApp({ db, config, logger: false });
+    // Thumbnails are made by the upload's derivatives job: run the features' jobs here, as `serve` does.
+    const store = createEvidenceStore(config);
+    jobs = createInProcessJobQueue(db, store, { pollingIntervalSeconds: 0.2, retryDelaySeconds: 0 });
+    registerFeatureJobs(jobs, { config });
+    await jobs.start();
+    app = await buildApp({ db, config, store, jobs, logger: false });
     baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     const appHost = new URL(baseUrl).host;
 
@@ -157,6 +167,7 @@ describe('web app in a browser', () => {
   after(async () => {
     await browser?.close();
     await app?.close();
+    await jobs?.stop();
     await test?.close();
     if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   });
