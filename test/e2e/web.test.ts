@@ -101,6 +101,11 @@ async function waitForLoadedImage(image: Locator): Promise<void> {
   throw new Error('The image did not finish loading');
 }
 
+/** A marking's cell on the item page: its text, followed by its sensitivity badge. */
+function markingCell(page: Page, marking: string): Locator {
+  return page.getByRole('cell', { name: `${marking} Sensitivity: Internal`, exact: true });
+}
+
 function requireBuiltApp(): void {
   if (!fs.existsSync(path.join(defaultWebRoot, 'index.html'))) {
     throw new Error(`The web app is not built (${defaultWebRoot} has no index.html): run npm run build:web`);
@@ -266,8 +271,8 @@ describe('web app in a browser', () => {
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Markings' }).waitFor();
-    await page.getByRole('cell', { name: 'ЗД-4517-88', exact: true }).waitFor();
-    await page.getByRole('cell', { name: 'LOT 12-84 KRB', exact: true }).waitFor();
+    await markingCell(page, 'ЗД-4517-88').waitFor();
+    await markingCell(page, 'LOT 12-84 KRB').waitFor();
     const card = page.getByTestId('media-card').filter({ hasText: 'crate-front.png' });
     await waitForLoadedImage(card.getByRole('img', { name: 'Photo crate-front.png' }));
   });
@@ -339,7 +344,7 @@ describe('web app in a browser', () => {
     assert.match(page.url(), /[?&]kind=lot\b/);
     assert.match(page.url(), /[?&]scope=all\b/);
     await match.click();
-    await page.getByRole('cell', { name: 'ЗД-4517-88', exact: true }).waitFor();
+    await markingCell(page, 'ЗД-4517-88').waitFor();
   });
 
   it('lists the item on the hazard list', async () => {
