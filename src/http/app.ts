@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { DB } from '../db/tables.js';
 import { NotReadyError, TooManyAttemptsError } from '../errors.js';
@@ -134,6 +135,21 @@ export async function buildApp(options: BuildAppOptions): Promise<ApiApp> {
     { prefix: '/api/v1' },
   );
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  // What a load balancer asks every few seconds (docs/deploy.md). It answers from this process alone, never from the
+  // database: every server shares one database, so a check through it would take them all out of the pool at once
+  // when the database is slow under load, and the OpenAPI document (0.5 MB) is too heavy to be asked that often.
+  app.get(
+    '/api/v1/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Whether this server process is up and answering (for load balancers; does not query the database)',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    () => ({ status: 'ok' as const }),
+  );
   // The web app, when built (npm run build:web); the API works without it.
   await registerWebApp(app);
   return app;
