@@ -38,6 +38,9 @@ const { values: options } = parseArgs({
     items: { type: 'string', default: '20000' },
     minutes: { type: 'string', default: '0.5' },
     users: { type: 'string', default: '20' },
+    // A user's pause after each answer, drawn evenly from half to one and a half times this (0: back to back, the
+    // closed loop that measures capacity; a person reading a page or typing the next marking pauses seconds).
+    'think-seconds': { type: 'string', default: '0' },
     servers: { type: 'string', default: '2,1' },
     seed: { type: 'string', default: '20240601' },
     state: { type: 'string' },
@@ -55,6 +58,11 @@ const cliPath = path.join(repoRoot, 'bin/armtrace.mjs');
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
 const password = 'scale benchmark password';
 const clockTicks = 100; // USER_HZ on Linux
+const thinkSeconds = Number(options['think-seconds']);
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
 
 /** Every server and HAProxy started, stopped if this process is told to stop (a time limit, ^C). */
 const children = new Set<ChildProcess>();
@@ -247,9 +255,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, seconds: number): Promise<void> {
+/** Waits for `url` to answer 200; when `server` (the process behind it) exits first, fails at once with its log. */
+async function waitForHttp(url: string, seconds: number, server?: { child: ChildProcess; log: string }): Promise<void> {
   const deadline = performance.now() + seconds * 1000;
   for (;;) {
+    if (server !== undefined && server.child.exitCode !== null) {
+      const log = fs.existsSync(server.log) ? fs.readFileSync(server.log, 'utf8').slice(-2000) : '';
+      throw new Error(`the server for ${url} exited with ${server.child.exitCode} before answering:\n${log}`);
+    }
     try {
       const response = await fetch(url);
       await response.arrayBuffer();
@@ -381,21 +394,24 @@ async function runPhase(
   seconds: number,
 ): Promise<PhaseResult> {
   const env = armtraceEnv(state);
-  const servers: { child: ChildProcess; port: number }[] = [];
+  const servers: { child: ChildProcess; port: number; log: string }[] = [];
   let haproxy: ChildProcess | undefined;
   const work = fs.mkdtempSync(path.join(state.directory, `phase-${serverCount}-`));
   try {
     for (let index = 0; index < serverCount; index += 1) {
       const port = await freePort();
+      const log = path.join(work, `serve-${port}.log`);
       const child = spawn(process.execPath, [cliPath, 'serve', '--port', String(port), '--no-example'], {
         env,
-        stdio: ['ignore', 'ignore', fs.openSync(path.join(work, `serve-${port}.log`), 'w')],
+        stdio: ['ignore', 'ignore', fs.openSync(log, 'w')],
       });
       children.add(child);
-      servers.push({ child, port });
+      servers.push({ child, port, log });
     }
     // Generous: on a machine with a load average of 35, two servers compiling their sources (tsx) took over 120 s.
-    for (const server of servers) await waitForHttp(`http://127.0.0.1:${server.port}/api/v1/health`, 600);
+    for (const server of servers) {
+      await waitForHttp(`http://127.0.0.1:${server.port}/api/v1/health`, 600, server);
+    }
     const proxyPort = await freePort();
     const config = [
       'global',
@@ -424,7 +440,7 @@ async function runPhase(
     children.add(haproxy);
     const base = `http://127.0.0.1:${proxyPort}`;
     await waitForHttp(`${base}/api/v1/health`, 30);
-    log(`${serverCount} server(s) behind HAProxy on ${base}; ${users} users for ${seconds} s`);
+    log(`${serverCount} server(s) behind HAProxy on ${base}; ${users} users for ${seconds} s, think ${thinkSeconds} s`);
 
     const api = `${base}/api/v1`;
     const headers = { authorization: `Bearer ${state.token}` };
@@ -557,7 +573,10 @@ async function runPhase(
           state32 ^= state32 << 5;
           return (state32 >>> 0) / 0x1_0000_0000;
         };
-        while (performance.now() < deadline) await one(random);
+        while (performance.now() < deadline) {
+          await one(random);
+          if (thinkSeconds > 0) await sleep(thinkSeconds * 1000 * (0.5 + random()));
+        }
       }),
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
@@ -652,7 +671,7 @@ function report(state: State, phases: PhaseResult[]): string {
     const cpu = phase.cpu;
     const others = cpu.machine - cpu.servers - cpu.database - cpu.haproxy - cpu.loadGenerator;
     lines.push(
-      `${phase.servers} server(s), ${phase.users} users, ${phase.seconds.toFixed(0)} s: ${phase.requests} requests, ` +
+      `${phase.servers} server(s), ${phase.users} users (think ${thinkSeconds} s), ${phase.seconds.toFixed(0)} s: ${phase.requests} requests, ` +
         `${phase.throughput.toFixed(1)} requests/s, ${phase.errors} errors, ${phase.uploadedMegabytes.toFixed(0)} MB uploaded; load average ${phase.load}`,
       `  CPU seconds (of ${(phase.seconds * os.cpus().length).toFixed(0)} available): servers ${cpu.servers.toFixed(1)}, ` +
         `database backends ${cpu.database.toFixed(1)}, HAProxy ${cpu.haproxy.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}, ` +
