@@ -384,7 +384,7 @@ async function main(): Promise<void> {
           baseline.busy,
         ),
         '',
-        `Searches completed by the ${clientCount} clients in ${busySeconds} s: armtrace ${armtrace.busySearches}, before ${baseline.busySearches}.`,
+        `Searches completed by the ${clientCount} clients in ${busySeconds} s: armtrace ${armtrace.busySearches}, before ${options['no-baseline'] ? 'not measured' : baseline.busySearches}.`,
         failures > 0 ? `FAILED requests (status not 200): ${failures}` : 'Every request answered 200.',
         '',
       ].join('\n'),
