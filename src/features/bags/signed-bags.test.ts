@@ -261,7 +261,7 @@ describe('signed bags: signature, verify-bag and import into another instance', 
     );
     const afterFirst = await countRecords(home, home.investigationId);
     assert.equal(afterFirst.items, before.items! + 1);
-    // A partner's level is kept but never lowered below this investigation's default (src/features/bags/import.ts).
+    // A partner's level is kept but never lowered below this investigation's default (src/features/bags/bag-records.ts).
     const importedLevels = await home.db
       .selectFrom('sites')
       .select(['sensitivity', 'sensitivity_reason'])

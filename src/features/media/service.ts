@@ -32,7 +32,7 @@ import { inspectFile, type FileFacts } from './inspect.js';
 import { looksLikeZip, readEmbeddedProofs, readProofModeBundle, type ReadBundle } from './ingest-proofs.js';
 import { listProofsOf, recordProof, toMediaProof, type StoredProof } from './proofs.js';
 import * as repository from './repository.js';
-import { reviewFlags } from './review.js';
+import { reviewFlags, type SiteFacts } from './review.js';
 import {
   createMediaLinkBodySchema,
   similarQuerySchema,
@@ -400,6 +400,82 @@ async function recordBundle(
     }
     return { ...recorded[0]!, bundle_media_ids: recorded.map((media) => media.id) };
   });
+}
+
+/** A photo that came with an imported record (a form submission), its bytes already in the store. */
+export interface ImportedPhoto {
+  id: string;
+  sha256: string;
+  sizeBytes: number;
+  mediaType: string;
+  filename: string;
+  facts: FileFacts;
+  /** A C2PA manifest the photo carries (its files already in the store). */
+  proofs: StoredProof[];
+  capturedAt: Date | null;
+  capturedBy: string | null;
+}
+
+/**
+ * Records a photo that came with an imported item: its media record, its proofs and its link to the item (review
+ * flags against the item's site), each audited, in the caller's transaction, which has marked its derivatives
+ * pending.
+ */
+export async function recordImportedPhoto(
+  trx: Tx,
+  actor: Actor,
+  thresholds: ReviewThresholds,
+  investigationId: string,
+  photo: ImportedPhoto,
+  at: { itemId: string; site: SiteFacts; now: Date },
+): Promise<Row<'media'>> {
+  const { now } = at;
+  const media = await repository.insertMedia(trx, {
+    id: photo.id,
+    investigation_id: investigationId,
+    sha256: photo.sha256,
+    size_bytes: photo.sizeBytes,
+    media_type: photo.mediaType,
+    original_filename: photo.filename,
+    captured_at: photo.capturedAt,
+    captured_by: photo.capturedBy,
+    source_id: null,
+    credit: null,
+    licence: null,
+    original_url: null,
+    ...photo.facts,
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await recordChange(trx, actor, {
+    action: 'media.create',
+    entityType: 'media',
+    entityId: media.id,
+    investigationId,
+    after: media,
+  });
+  for (const proof of photo.proofs) await recordProof(trx, actor, media, proof);
+  const link = await repository.insertMediaLink(trx, {
+    id: uuidv7(),
+    investigation_id: investigationId,
+    media_id: media.id,
+    site_id: null,
+    item_id: at.itemId,
+    marking_id: null,
+    review_flags: JSON.stringify(reviewFlags(media, at.site, thresholds)),
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  });
+  await recordChange(trx, actor, {
+    action: 'media_link.create',
+    entityType: 'media_links',
+    entityId: link.id,
+    investigationId,
+    after: link,
+  });
+  return media;
 }
 
 /** Receives and adds one file from a stream (the CLI's `media add`). */
