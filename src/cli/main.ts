@@ -5,8 +5,9 @@ import { openDatabase, type Database } from '../db/database.js';
 import { DomainError, toProblem } from '../errors.js';
 import { migrate } from '../db/migrate.js';
 import { registerFeatureCommands } from '../features/cli.js';
-import { queueWaitingFeatureWork, registerFeatureJobs } from '../features/routes.js';
+import { featurePeriodicJobs, queueWaitingFeatureWork, registerFeatureJobs } from '../features/routes.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
+import { startPeriodicJob } from '../jobs/periodic.js';
 import { registerJobPruning, startJobPruning } from '../jobs/prune.js';
 import { startTableMaintenance } from '../db/maintenance.js';
 import { openConfiguredDatabase, printFirstAdmin, useAuthentication, useFeatureJobs } from './context.js';
@@ -123,6 +124,8 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
       await jobs.start();
       // Finished jobs and their results go after ARMTRACE_JOB_RESULTS_DAYS: asked for now and every hour.
       const pruning = startJobPruning(database.db, jobs, { olderThanDays: config.jobs.resultsDays });
+      // The features' own periodic work (media derivatives left pending): asked for now and every interval.
+      const periodic = featurePeriodicJobs().map((job) => startPeriodicJob(database.db, jobs, job));
       const requeued = await queueWaitingFeatureWork(database.db, jobs);
       if (requeued > 0) process.stderr.write(`Queued ${requeued} waiting jobs (media derivatives).\n`);
       // Loaded here: the HTTP server (Fastify, every route and the packages they use) is for `serve` only.
@@ -144,6 +147,7 @@ export function buildProgram(programOptions: ProgramOptions = {}): Command {
         await cliSocket?.close();
         await app.close();
         await pruning.stop();
+        for (const job of periodic) await job.stop();
         await jobs.stop();
         await maintenance?.stop();
         await database.close();

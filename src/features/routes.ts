@@ -2,7 +2,7 @@ import type { ApiApp, RouteDeps } from '../http/types.js';
 import type { Config } from '../config/config.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
-import type { JobQueue } from '../jobs/index.js';
+import type { JobQueue, PeriodicJob } from '../jobs/index.js';
 import { registerAuditJobs } from './audit/jobs.js';
 import { registerBagJobs } from './bags/jobs.js';
 import { registerActorRoutes } from './actors/routes.js';
@@ -22,7 +22,7 @@ import { registerMarkingGroupRoutes } from './marking-groups/routes.js';
 import { registerMarkingSearchRoutes } from './marking-search/routes.js';
 import { registerMarkingRecordRoutes, registerMarkingRoutes } from './markings/routes.js';
 import { verifyMediaFiles } from './media/originals.js';
-import { queuePendingDerivatives, registerMediaJobs } from './media/derivative-jobs.js';
+import { derivativesSweep, queuePendingDerivatives, registerMediaJobs } from './media/derivative-jobs.js';
 import { registerMediaRoutes } from './media/routes.js';
 import { registerReportJobs } from './report/jobs.js';
 import { registerReportRoutes } from './report/routes.js';
@@ -64,6 +64,14 @@ export function registerFeatureJobs(queue: JobQueue, deps: { config: Config }): 
  */
 export async function queueWaitingFeatureWork(db: Kysely<DB>, queue: JobQueue): Promise<number> {
   return queuePendingDerivatives(db, queue);
+}
+
+/**
+ * The features' periodic jobs, asked for by `armtrace serve` at start and every interval (`startPeriodicJob`, run
+ * once per interval across servers): the sweep of media derivatives left pending with no job.
+ */
+export function featurePeriodicJobs(): PeriodicJob[] {
+  return [derivativesSweep()];
 }
 
 /** Every feature's routes, mounted under /api/v1. A new feature adds one line here. */

@@ -5,6 +5,7 @@ import { createInProcessJobQueue } from './in-process.js';
 import { createPgBossJobQueue } from './pg-boss.js';
 import type { JobQueue } from './queue.js';
 
+export type { PeriodicJob } from './periodic.js';
 export type { EnqueueOptions, JobContext, JobHandler, JobQueue, JobResultFile, JobState, JobView } from './queue.js';
 
 /**

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/tables.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
+import { enqueuePeriodicIfDue, startPeriodicJob, type PeriodicJob } from './periodic.js';
 import type { JobQueue, JobResultFile } from './queue.js';
 
 /** The periodic job that removes finished jobs after ARMTRACE_JOB_RESULTS_DAYS (docs/jobs.md "Pruning"). */
@@ -117,23 +118,16 @@ export async function enqueuePruningIfDue(
   queue: JobQueue,
   options: { olderThanDays: number; intervalSeconds?: number; now?: Date },
 ): Promise<string | undefined> {
-  const since = new Date(
-    (options.now ?? new Date()).getTime() - (options.intervalSeconds ?? PRUNE_INTERVAL_SECONDS) * 1000,
-  );
-  const recent = await db
-    .selectFrom('jobs')
-    .select('id')
-    .where('name', '=', PRUNE_JOB)
-    .where('created_at', '>', since)
-    .executeTakeFirst();
-  if (recent !== undefined) return undefined;
-  const queued = await queue.enqueue(
-    PRUNE_JOB,
-    { older_than_days: options.olderThanDays },
-    // The instance's own job: nobody asked for it, no investigation; tried once (the next interval tries again).
-    { createdBy: null, investigationId: null, singletonKey: 'instance', maxAttempts: 1 },
-  );
-  return queued.id;
+  return enqueuePeriodicIfDue(db, queue, pruningJob(options), options.now);
+}
+
+function pruningJob(options: { olderThanDays: number; intervalSeconds?: number }): PeriodicJob {
+  return {
+    name: PRUNE_JOB,
+    payload: { older_than_days: options.olderThanDays },
+    intervalSeconds: options.intervalSeconds ?? PRUNE_INTERVAL_SECONDS,
+    description: 'the pruning of old jobs',
+  };
 }
 
 /**
@@ -149,19 +143,5 @@ export function startJobPruning(
   queue: JobQueue,
   options: { olderThanDays: number; intervalSeconds?: number },
 ): { stop(): Promise<void> } {
-  let pending: Promise<unknown> = Promise.resolve();
-  const ask = () => {
-    pending = enqueuePruningIfDue(db, queue, options).catch((error: unknown) => {
-      process.stderr.write(`armtrace: could not queue the pruning of old jobs (${String(error)}); will retry\n`);
-    });
-  };
-  ask();
-  const timer = setInterval(ask, (options.intervalSeconds ?? PRUNE_INTERVAL_SECONDS) * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await pending;
-    },
-  };
+  return startPeriodicJob(db, queue, pruningJob(options));
 }

@@ -240,5 +240,22 @@ describe('pruning old jobs, and the list of jobs', () => {
       headers: { cookie: adminCookie },
     });
     assert.ok(everyone.json<JobPage>().items.some((job) => job.id === started[0]));
+    // Of one name (the verify screen asks for the latest audit.verify of anyone): only those.
+    const named = await app.inject({
+      method: 'GET',
+      url: '/api/v1/jobs?all_users=true&name=test.steps&limit=1',
+      headers: { cookie: adminCookie },
+    });
+    assert.equal(named.statusCode, 200, named.body);
+    assert.deepEqual(
+      named.json<JobPage>().items.map((job) => job.id),
+      [started[0]],
+    );
+    const none = await app.inject({
+      method: 'GET',
+      url: '/api/v1/jobs?all_users=true&name=audit.verify',
+      headers: { cookie: adminCookie },
+    });
+    assert.deepEqual(none.json<JobPage>().items, []);
   });
 });

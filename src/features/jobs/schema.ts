@@ -54,6 +54,14 @@ export const jobListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).describe('Jobs per page (1-100)'),
   after: z.uuid().optional().describe('The `next_after` of the previous page'),
   investigation_id: z.uuid().optional().describe("Only this investigation's jobs"),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Only the jobs of this name, e.g. audit.verify (the latest verify: name=audit.verify&all_users=true&limit=1)',
+    ),
   all_users: z
     .enum(['true', 'false'])
     .default('false')

@@ -117,6 +117,7 @@ export async function listJobs(db: Kysely<DB>, actor: Actor, query: JobListQuery
   let rows = db.selectFrom('jobs').selectAll();
   if (!query.all_users) rows = rows.where('created_by', '=', actor.userId);
   if (query.investigation_id !== undefined) rows = rows.where('investigation_id', '=', query.investigation_id);
+  if (query.name !== undefined) rows = rows.where('name', '=', query.name);
   if (visible !== undefined) {
     rows = rows.where((eb) =>
       visible.length === 0

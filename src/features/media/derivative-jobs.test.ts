@@ -1,10 +1,12 @@
 // Media derivatives as jobs (issue 16, item 3): an upload stores the original and its record; a `media.derivatives`
 // job (the deployment's queue: pg-boss on PostgreSQL, in-process on the embedded database) makes the thumbnail,
 // the preview and the perceptual hash from the original in the evidence store. An image the decoder rejects ends
-// `failed` with a problem, its original and record untouched; the same file queued twice is made once.
+// `failed` with a problem, its original and record untouched; the same file queued twice is made once. The periodic
+// sweep (a job of the instance's own, once per interval across servers) queues a file left pending with no job.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createInProcessJobQueue } from '../../jobs/in-process.js';
+import { enqueuePeriodicIfDue } from '../../jobs/periodic.js';
 import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
 import {
   createMediaTestApp,
@@ -15,7 +17,12 @@ import {
 } from '../../testing/media.js';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
-import { MEDIA_DERIVATIVES_JOB, queueDerivatives } from './derivative-jobs.js';
+import {
+  MEDIA_DERIVATIVES_JOB,
+  MEDIA_DERIVATIVES_SWEEP_JOB,
+  derivativesSweep,
+  queueDerivatives,
+} from './derivative-jobs.js';
 import type { MediaWithLinks, UploadedMedia } from './schema.js';
 
 describe('media derivatives as jobs', () => {
@@ -175,5 +182,50 @@ describe('media derivatives as jobs', () => {
     assert.match(thumbnail.json().detail, /could not be decoded/);
     const verified = await verifyAudit(world.db, undefined, { checkStoredFiles: media.storedFilesCheck });
     assert.equal(verified.ok, true, JSON.stringify(verified.problems));
+  });
+
+  it('the periodic sweep queues derivatives left pending with no job; a ready file and a recent one stay', async () => {
+    const [left, ready, recent] = [
+      await upload(await makePhoto(44, { width: 640, height: 480 }), 'left.jpg', 'image/jpeg'),
+      await upload(await makePhoto(45, { width: 640, height: 480 }), 'ready.jpg', 'image/jpeg'),
+      await upload(await makePhoto(46, { width: 640, height: 480 }), 'recent.jpg', 'image/jpeg'),
+    ];
+    await runJobsUntilIdle(world.db, media.jobs);
+    // Left pending for ten minutes with no job (a server stopped between the upload's commit and its enqueue);
+    // another pending for a moment only (its upload may be about to queue its own job).
+    await world.db
+      .updateTable('media_derivatives')
+      .set({ state: 'pending', updated_at: new Date(Date.now() - 600_000) })
+      .where('sha256', '=', left.sha256)
+      .execute();
+    await world.db
+      .updateTable('media_derivatives')
+      .set({ state: 'pending', updated_at: new Date() })
+      .where('sha256', '=', recent.sha256)
+      .execute();
+
+    const sweep = await enqueuePeriodicIfDue(world.db, media.jobs, derivativesSweep());
+    assert.ok(sweep !== undefined);
+    // Asked again within the interval (by this server or another): not queued twice.
+    assert.equal(await enqueuePeriodicIfDue(world.db, media.jobs, derivativesSweep()), undefined);
+    await runJobsUntilIdle(world.db, media.jobs);
+
+    const sweepJob = await world.db.selectFrom('jobs').selectAll().where('id', '=', sweep).executeTakeFirstOrThrow();
+    assert.equal(sweepJob.name, MEDIA_DERIVATIVES_SWEEP_JOB);
+    assert.equal(sweepJob.state, 'succeeded', String(sweepJob.problem_detail));
+    assert.equal(sweepJob.created_by, null);
+    assert.equal(sweepJob.progress_done, 1);
+    const leftJobs = await jobsOf(left.sha256);
+    assert.equal(leftJobs.length, 2, 'the upload’s job and the sweep’s');
+    assert.ok(leftJobs.every((job) => job.state === 'succeeded'));
+    assert.ok(
+      leftJobs.every((job) => job.created_by === world.owner.userId),
+      'run as who uploaded it',
+    );
+    assert.equal((await read(left.id)).derivatives.state, 'ready');
+    assert.equal((await jobsOf(ready.sha256)).length, 1, 'a ready file is left alone');
+    assert.equal((await read(ready.id)).derivatives.state, 'ready');
+    assert.equal((await jobsOf(recent.sha256)).length, 1, 'a file pending for a moment is left alone');
+    assert.equal((await read(recent.id)).derivatives.state, 'pending');
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MediaConfig } from '../../config/config.js';
 import type { DB } from '../../db/tables.js';
 import { DomainError } from '../../errors.js';
-import type { JobQueue } from '../../jobs/index.js';
+import type { JobQueue, PeriodicJob } from '../../jobs/index.js';
 import type { EvidenceStore } from '../../storage/evidence-store.js';
 import { decodableImageTypes } from '../../storage/sniff.js';
 import type { Actor } from '../access/schema.js';
@@ -205,7 +205,8 @@ export async function makeDerivatives(
 }
 
 /**
- * Registers the `media.derivatives` job: run as who uploaded the file (the hash's audit entries name them).
+ * Registers the `media.derivatives` job, run as who uploaded the file (the hash's audit entries name them), and
+ * its periodic sweep ({@link MEDIA_DERIVATIVES_SWEEP_JOB}).
  *
  * @example
  * registerMediaJobs(queue, { config });
@@ -222,16 +223,22 @@ export function registerMediaJobs(queue: JobQueue, { config }: { config: { media
     await context.progress(1, 1, 'done');
     return null;
   });
+  registerDerivativesSweep(queue);
 }
 
 /**
  * Queues a job for every file still `pending` with no job waiting or running (its upload's process stopped
- * before queueing it, or the CLI added it without a server): called when `armtrace serve` starts.
+ * before queueing it, or the CLI added it without a server): called when `armtrace serve` starts, and by the
+ * periodic sweep ({@link MEDIA_DERIVATIVES_SWEEP_JOB}) with `pendingSince`: only files pending since before then.
  */
-export async function queuePendingDerivatives(db: Kysely<DB>, queue: JobQueue): Promise<number> {
+export async function queuePendingDerivatives(
+  db: Kysely<DB>,
+  queue: JobQueue,
+  options: { pendingSince?: Date } = {},
+): Promise<number> {
   let queued = 0;
   for (;;) {
-    const waiting = await repository.listPendingWithoutJob(db, MEDIA_DERIVATIVES_JOB, 500);
+    const waiting = await repository.listPendingWithoutJob(db, MEDIA_DERIVATIVES_JOB, 500, options.pendingSince);
     if (waiting.length === 0) return queued;
     for (const file of waiting) {
       await queue.enqueue(
@@ -248,4 +255,44 @@ export async function queuePendingDerivatives(db: Kysely<DB>, queue: JobQueue): 
     }
     if (waiting.length < 500) return queued;
   }
+}
+
+/**
+ * The periodic sweep of derivatives left `pending` with no job while the server runs (a server stopped between
+ * an upload's commit and its enqueue, a queueing that failed, a CLI command stopped half-way): a job of the
+ * instance's own, asked for every {@link DERIVATIVES_SWEEP_INTERVAL_SECONDS} by every server and run once per
+ * interval across servers (src/jobs/periodic.ts), which queues a `media.derivatives` job for each file pending
+ * for longer than `pending_for_seconds`.
+ */
+export const MEDIA_DERIVATIVES_SWEEP_JOB = 'media.derivatives.sweep';
+export const DERIVATIVES_SWEEP_INTERVAL_SECONDS = 600;
+/** A file pending for less is left alone: its upload may be about to queue its own job. */
+export const DERIVATIVES_PENDING_FOR_SECONDS = 300;
+
+const sweepPayloadSchema = z.object({ pending_for_seconds: z.number().int().min(0).max(86_400) });
+
+/**
+ * The sweep as a periodic job, for `armtrace serve` to ask for (`startPeriodicJob`).
+ *
+ * @example
+ * startPeriodicJob(db, queue, derivativesSweep());
+ */
+export function derivativesSweep(options: { intervalSeconds?: number; pendingForSeconds?: number } = {}): PeriodicJob {
+  return {
+    name: MEDIA_DERIVATIVES_SWEEP_JOB,
+    payload: { pending_for_seconds: options.pendingForSeconds ?? DERIVATIVES_PENDING_FOR_SECONDS },
+    intervalSeconds: options.intervalSeconds ?? DERIVATIVES_SWEEP_INTERVAL_SECONDS,
+    description: 'the sweep of media derivatives left pending',
+  };
+}
+
+function registerDerivativesSweep(queue: JobQueue): void {
+  queue.register(MEDIA_DERIVATIVES_SWEEP_JOB, async (payload, context) => {
+    const { pending_for_seconds: pendingFor } = sweepPayloadSchema.parse(payload);
+    const queued = await queuePendingDerivatives(context.db, queue, {
+      pendingSince: new Date(Date.now() - pendingFor * 1000),
+    });
+    await context.progress(queued, queued, `${queued} media derivatives jobs queued`);
+    return null;
+  });
 }

@@ -263,11 +263,16 @@ export async function setPerceptualHash(db: Queryable, id: string, hash: string)
     .executeTakeFirstOrThrow();
 }
 
-/** Originals whose derivatives wait with no job waiting or running for them, with one record's creator each. */
+/**
+ * Originals whose derivatives wait with no job waiting or running for them, with one record's creator each;
+ * with `pendingSince`, only those pending since before then (an upload between its commit and its enqueue is left
+ * to queue its own job).
+ */
 export async function listPendingWithoutJob(
   db: Queryable,
   jobName: string,
   limit: number,
+  pendingSince?: Date,
 ): Promise<{ sha256: string; investigation_id: string; created_by: string }[]> {
   const result = await sql<{ sha256: string; investigation_id: string; created_by: string }>`
     SELECT d.sha256, m.investigation_id, m.created_by
@@ -276,6 +281,7 @@ export async function listPendingWithoutJob(
       SELECT investigation_id, created_by FROM media WHERE media.sha256 = d.sha256 ORDER BY id LIMIT 1
     ) m
     WHERE d.state = 'pending'
+      AND ${pendingSince === undefined ? sql`TRUE` : sql`d.updated_at < ${pendingSince}`}
       AND NOT EXISTS (
         SELECT 1 FROM jobs j
         WHERE j.name = ${jobName} AND j.singleton_key = d.sha256 AND j.state IN ('queued', 'running', 'retrying')

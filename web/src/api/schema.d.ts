@@ -40199,6 +40199,8 @@ export interface paths {
           after?: string;
           /** @description Only this investigation's jobs */
           investigation_id?: string;
+          /** @description Only the jobs of this name, e.g. audit.verify (the latest verify: name=audit.verify&all_users=true&limit=1) */
+          name?: string;
           /** @description Administrators: everyone's jobs (default: only the jobs you started) */
           all_users?: 'true' | 'false';
         };

@@ -1,16 +1,9 @@
 import { useState } from 'react';
 import type { ApiError } from '../../api/client';
 import { ErrorNotice, problemMessageKey } from '../../components/ui';
+import { JobProgressBar, jobStateLabel } from '../../components/JobProgressBar';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { kindOf, requestOf, type DownloadJobs, type Job, type StartRequest } from './useDownloadJobs';
-
-const stateLabel: Record<Job['state'], MessageKey> = {
-  queued: 'transfer.jobs.state.queued',
-  running: 'transfer.jobs.state.running',
-  retrying: 'transfer.jobs.state.retrying',
-  succeeded: 'transfer.jobs.state.succeeded',
-  failed: 'transfer.jobs.state.failed',
-};
 
 const profileLabel: Record<'internal' | 'partner' | 'public', MessageKey> = {
   internal: 'transfer.jobs.profile.internal',
@@ -27,42 +20,6 @@ function useJobTitle(job: Job): string {
   if (request?.kind === 'bag') return t('transfer.jobs.bagTitle', { profile: t(profileLabel[request.profile]) });
   if (request?.kind === 'pdf') return t('transfer.jobs.pdfTitle', { language: languageName[request.lang] });
   return kindOf(job) === 'pdf' ? t('transfer.downloads.pdf') : t('transfer.downloads.bag');
-}
-
-/**
- * How far a job is, as a progress bar that assistive technology reads (role progressbar, its value in per cent
- * and as words): full once done, empty while waiting, busy (no value) while the amount of work is not known.
- */
-export function JobProgressBar({ job, label }: { job: Job; label: string }) {
-  const { t, formatNumber } = useI18n();
-  const { done, total } = job.progress;
-  const known = total !== null && total > 0 && done !== null;
-  const percent =
-    job.state === 'succeeded'
-      ? 100
-      : job.state === 'queued'
-        ? 0
-        : known
-          ? Math.min(100, Math.round((done / total) * 100))
-          : undefined;
-  const text =
-    percent === undefined ? t(stateLabel[job.state]) : t('transfer.jobs.percent', { percent: formatNumber(percent) });
-  return (
-    <div className="job-progress">
-      <div
-        className={percent === undefined ? 'job-progress-bar job-progress-busy' : 'job-progress-bar'}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(percent === undefined ? {} : { 'aria-valuenow': percent })}
-        aria-valuetext={text}
-      >
-        <span style={{ inlineSize: `${percent ?? 100}%` }} />
-      </div>
-      <span aria-hidden="true">{text}</span>
-    </div>
-  );
 }
 
 function JobEntry({
@@ -94,7 +51,7 @@ function JobEntry({
       <h3 id={headingId}>{title}</h3>
       <p className="muted">{t('transfer.jobs.askedAt', { time: formatDateTime(job.created_at) })}</p>
       <p role="status" className="job-state">
-        {gone !== undefined ? t('transfer.jobs.state.gone') : t(stateLabel[job.state])}
+        {gone !== undefined ? t('transfer.jobs.state.gone') : t(jobStateLabel[job.state])}
       </p>
       {gone === undefined && job.state !== 'failed' && (
         <JobProgressBar job={job} label={t('transfer.jobs.progressLabel', { what: title })} />

@@ -1,10 +1,9 @@
-import type { ResponseOf } from '../../api/client';
+import { isActive, nextPollDelay, type Job } from '../../api/jobs';
 
 // The jobs of the Downloads screen without React or the network: which file a job prepares, how to ask for it
 // again, how long to wait before asking about it again (jobRequests.test.ts).
 
-/** A job as GET /api/v1/jobs/{id} shows it. */
-export type Job = ResponseOf<'/api/v1/jobs/{id}'>;
+export { isActive, nextPollDelay, type Job };
 /** The files of the Downloads screen that the server prepares as jobs. */
 export type JobKind = 'bag' | 'pdf';
 
@@ -14,10 +13,6 @@ export function kindOf(job: Job): JobKind | undefined {
   if (job.name === jobNames.bag) return 'bag';
   if (job.name === jobNames.pdf) return 'pdf';
   return undefined;
-}
-
-export function isActive(job: Job): boolean {
-  return job.state === 'queued' || job.state === 'running' || job.state === 'retrying';
 }
 
 /** What starts a job again: a bag's profile and grid, a report's language (read from the job's payload). */
@@ -40,9 +35,4 @@ export function requestOf(job: Job): StartRequest | undefined {
     return { kind, lang, asOf: typeof payload.asOf === 'string' ? payload.asOf : undefined };
   }
   return undefined;
-}
-
-/** How long to wait before asking again: 1 s, then half as long again each time, up to 10 s. */
-export function nextPollDelay(previousMs: number | undefined): number {
-  return previousMs === undefined ? 1000 : Math.min(10_000, Math.round(previousMs * 1.5));
 }
