@@ -11,14 +11,12 @@ import type { Kysely } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DB } from '../../src/db/tables.js';
-import { registerFeatureJobs } from '../../src/features/routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
-import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
 import type { JobQueue } from '../../src/jobs/index.js';
-import { createPgBossJobQueue } from '../../src/jobs/pg-boss.js';
 import { createEvidenceStore } from '../../src/storage/create.js';
+import { startTestJobs, type TestJobs } from '../../src/testing/jobs.js';
 import { createTestDatabase, testPassword, type TestDatabase } from '../../src/testing/test-database.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -102,26 +100,14 @@ export async function startWebHarness(
   const contexts: BrowserContext[] = [];
   let app: ApiApp | undefined;
   let browser: Browser | undefined;
-  let jobs: JobQueue | undefined;
+  let jobs: TestJobs | undefined;
   try {
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...options.env });
     // The features' jobs run in this process, as `serve` runs them (the import screen's import is a job); with
     // `jobs: true` on PostgreSQL through pg-boss, as a deployment runs them.
     const store = createEvidenceStore(config);
-    const timing = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 };
-    jobs =
-      options.jobs === true && test.kind === 'postgres' && test.url !== undefined
-        ? createPgBossJobQueue(test.db, store, {
-            connectionString: test.url,
-            poolSize: 2,
-            expireInSeconds: 600,
-            maintenanceIntervalSeconds: 60,
-            ...timing,
-          })
-        : createInProcessJobQueue(test.db, store, timing);
-    registerFeatureJobs(jobs, { config });
-    await jobs.start();
-    app = await buildApp({ db: test.db, config, store, logger: false, jobs });
+    jobs = await startTestJobs(test, store, config, { pgBoss: options.jobs === true });
+    app = await buildApp({ db: test.db, config, store, logger: false, jobs: jobs.queue });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const pageErrors: string[] = [];
@@ -135,7 +121,7 @@ export async function startWebHarness(
       config,
       baseUrl,
       browser,
-      jobs,
+      jobs: jobs.queue,
       pageErrors,
       async newPage({ locale = 'en', width = 1280, height } = {}) {
         const context = await openBrowser.newContext({
