@@ -41,6 +41,11 @@ export interface PageOptions {
   /** 1280 (desktop, the default) or 360 (phone), or any width. */
   width?: number;
   height?: number;
+  /**
+   * The app must work offline: refuse every request to another host than the app's, and record it in
+   * {@link WebHarness.foreignRequests} (assert it stays empty).
+   */
+  refuseOtherHosts?: boolean;
 }
 
 export interface WebHarness {
@@ -54,6 +59,8 @@ export interface WebHarness {
   jobs: JobQueue | undefined;
   /** Uncaught errors of every page opened through the harness; assert it stays empty. */
   pageErrors: string[];
+  /** Requests to other hosts of the pages opened with `refuseOtherHosts` (refused); assert it stays empty. */
+  foreignRequests: string[];
   /** A fresh browser context (own cookies and storage) and a page in it. */
   newPage(options?: PageOptions): Promise<Page>;
   /** Signs in through the sign-in form (any language) and waits for the investigations list. */
@@ -110,7 +117,9 @@ export async function startWebHarness(
     app = await buildApp({ db: test.db, config, store, logger: false, jobs: jobs.queue });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    const appHost = new URL(baseUrl).host;
     const pageErrors: string[] = [];
+    const foreignRequests: string[] = [];
     const openBrowser = browser;
     const openApp = app;
     const openJobs = jobs;
@@ -123,22 +132,43 @@ export async function startWebHarness(
       browser,
       jobs: jobs.queue,
       pageErrors,
-      async newPage({ locale = 'en', width = 1280, height } = {}) {
+      foreignRequests,
+      async newPage({ locale = 'en', width = 1280, height, refuseOtherHosts = false } = {}) {
         const context = await openBrowser.newContext({
           viewport: { width, height: height ?? (width <= 480 ? 780 : 900) },
           locale: browserLocale[locale],
         });
         contexts.push(context);
-        // The app chooses its language from the saved choice first: save it, so a test's language is certain.
+        // The app chooses its language from the saved choice first: save it, so a test's language is certain. Only
+        // when none is saved yet (the script runs at every load), so a language chosen in the app survives a reload.
         await context.addInitScript((chosen) => {
-          (globalThis as { localStorage?: { setItem(key: string, value: string): void } }).localStorage?.setItem(
-            'armtrace.locale',
-            chosen,
-          );
+          const storage = (
+            globalThis as {
+              localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+            }
+          ).localStorage;
+          if (storage !== undefined && storage.getItem('armtrace.locale') === null) {
+            storage.setItem('armtrace.locale', chosen);
+          }
         }, locale);
         const page = await context.newPage();
         page.setDefaultTimeout(20_000);
         page.on('pageerror', (error) => pageErrors.push(error.message));
+        if (refuseOtherHosts) {
+          await page.route('**/*', async (route) => {
+            const url = new URL(route.request().url());
+            if (url.host !== appHost) {
+              foreignRequests.push(url.toString());
+              await route.abort();
+              return;
+            }
+            await route.continue();
+          });
+          page.on('request', (request) => {
+            const url = new URL(request.url());
+            if (url.protocol.startsWith('http') && url.host !== appHost) foreignRequests.push(url.toString());
+          });
+        }
         await page.goto(baseUrl);
         return page;
       },
