@@ -1,25 +1,22 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig, type Config } from '../config/config.js';
-import type { DB } from '../db/tables.js';
 import { buildApp } from '../http/app.js';
-import { createInProcessJobQueue } from '../jobs/in-process.js';
 import type { JobQueue } from '../jobs/index.js';
-import { registerMediaJobs } from '../features/media/derivative-jobs.js';
 import type { ApiApp } from '../http/types.js';
 import type { TestWorld } from './test-database.js';
 import type { Actor } from '../features/access/schema.js';
 import { recordChange, type StoredFilesCheck } from '../features/audit/service.js';
 import { verifyMediaFiles } from '../features/media/originals.js';
+import type { UploadedMedia } from '../features/media/schema.js';
 import { createEvidenceStore } from '../storage/create.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { FolderEvidenceStore } from '../storage/folder-store.js';
-import { registerFeatureJobs } from '../features/routes.js';
+import { startTestJobs } from './jobs.js';
 
 /** A second app on the test world's database, with a fresh data folder for the media store. */
 export interface MediaTestApp {
@@ -31,33 +28,14 @@ export interface MediaTestApp {
   storedFilesCheck: StoredFilesCheck;
   /** The file of a stored original, to read or damage it (folder store only; fails loudly otherwise). */
   originalPath(sha256: string): string;
-  /** The app's job queue (in-process, not started: uploads queue their derivatives and they wait). */
+  /**
+   * The app's job queue (in-process unless `pgBossJobs`; not started unless `startFeatureJobs`: uploads queue their
+   * derivatives and they wait).
+   */
   jobs: JobQueue;
-  /** Runs the queued jobs (media derivatives) until none waits or runs, then stops the queue again. */
+  /** Runs the queued jobs (media derivatives) until none waits or runs, then stops an in-process queue again. */
   runJobs(): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Starts a queue, waits until no job of the database waits or runs (retries included: give the queue a retry
- * delay of 0): the jobs queued so far have ended, succeeded or failed. An in-process queue is stopped again (so
- * the next uploads wait); pg-boss keeps working until the app closes (it is started once per process).
- */
-export async function runJobsUntilIdle(db: Kysely<DB>, queue: JobQueue): Promise<void> {
-  await queue.start();
-  try {
-    for (;;) {
-      const active = await db
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.countAll<string>().as('count'))
-        .where('state', 'in', ['queued', 'running', 'retrying'])
-        .executeTakeFirstOrThrow();
-      if (Number(active.count) === 0) return;
-      await sleep(20);
-    }
-  } finally {
-    if (queue.kind === 'in-process') await queue.stop();
-  }
 }
 
 export async function createMediaTestApp(
@@ -65,8 +43,8 @@ export async function createMediaTestApp(
   env: Record<string, string> = {},
   options: {
     shareStoreWith?: MediaTestApp;
-    /** The queue to use (its media jobs registered here), e.g. pg-boss; default: in-process, retried at once. */
-    jobs?: (store: EvidenceStore) => JobQueue;
+    /** On PostgreSQL, run the jobs through pg-boss, as a deployment does; default: in this process. */
+    pgBossJobs?: boolean;
     /** Register every feature's jobs (an import started as a job, a bag…) and start the queue, as `serve` does. */
     startFeatureJobs?: boolean;
   } = {},
@@ -75,15 +53,15 @@ export async function createMediaTestApp(
   const dataDir = shared ?? fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-media-'));
   const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...env });
   const store = createEvidenceStore(config);
-  const jobs =
-    options.jobs?.(store) ??
-    createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.05, retryDelaySeconds: 0 });
-  if (options.startFeatureJobs === true) {
-    registerFeatureJobs(jobs, { config });
-    await jobs.start();
-  } else {
-    registerMediaJobs(jobs, { config });
-  }
+  // Retried at once; the media derivatives only, waiting until runJobs(), unless the features' jobs are asked for.
+  const featureJobs = options.startFeatureJobs === true;
+  const testJobs = await startTestJobs(world.test, store, config, {
+    jobs: featureJobs ? 'features' : 'media',
+    start: featureJobs,
+    pgBoss: options.pgBossJobs === true,
+    pollingIntervalSeconds: 0.05,
+  });
+  const jobs = testJobs.queue;
   const app = await buildApp({ db: world.db, config, store, logger: false, jobs });
   return {
     app,
@@ -91,18 +69,40 @@ export async function createMediaTestApp(
     store,
     dataDir,
     jobs,
-    runJobs: () => runJobsUntilIdle(world.db, jobs),
+    runJobs: () => testJobs.runUntilIdle(),
     storedFilesCheck: (onProgress) => verifyMediaFiles(world.db, store, onProgress),
     originalPath(sha256: string): string {
       if (!(store instanceof FolderEvidenceStore)) throw new Error(`the ${store.kind} store has no local files`);
       return store.path(sha256);
     },
     async close() {
-      await jobs.stop();
+      await testJobs.stop();
       await app.close();
       if (shared === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Uploads a file as a user would (`POST /investigations/{id}/media`, multipart, `fields` first) and expects it
+ * stored (201).
+ */
+export async function uploadMedia(
+  app: ApiApp,
+  cookie: string,
+  investigationId: string,
+  file: { bytes: Buffer; filename: string; contentType: string },
+  fields: Record<string, string> = {},
+): Promise<UploadedMedia> {
+  const body = multipartBody(fields, file);
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/investigations/${investigationId}/media`,
+    headers: { ...body.headers, cookie },
+    payload: body.payload,
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json<UploadedMedia>();
 }
 
 /** A small deterministic generator, so the same seed always draws the same picture. */

@@ -11,14 +11,12 @@ import type { Kysely } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DB } from '../../src/db/tables.js';
-import { registerFeatureJobs } from '../../src/features/routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { defaultWebRoot } from '../../src/http/static.js';
 import type { ApiApp } from '../../src/http/types.js';
-import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
 import type { JobQueue } from '../../src/jobs/index.js';
-import { createPgBossJobQueue } from '../../src/jobs/pg-boss.js';
 import { createEvidenceStore } from '../../src/storage/create.js';
+import { startTestJobs, type TestJobs } from '../../src/testing/jobs.js';
 import { createTestDatabase, testPassword, type TestDatabase } from '../../src/testing/test-database.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,6 +41,11 @@ export interface PageOptions {
   /** 1280 (desktop, the default) or 360 (phone), or any width. */
   width?: number;
   height?: number;
+  /**
+   * The app must work offline: refuse every request to another host than the app's, and record it in
+   * {@link WebHarness.foreignRequests} (assert it stays empty).
+   */
+  refuseOtherHosts?: boolean;
 }
 
 export interface WebHarness {
@@ -56,6 +59,8 @@ export interface WebHarness {
   jobs: JobQueue | undefined;
   /** Uncaught errors of every page opened through the harness; assert it stays empty. */
   pageErrors: string[];
+  /** Requests to other hosts of the pages opened with `refuseOtherHosts` (refused); assert it stays empty. */
+  foreignRequests: string[];
   /** A fresh browser context (own cookies and storage) and a page in it. */
   newPage(options?: PageOptions): Promise<Page>;
   /** Signs in through the sign-in form (any language) and waits for the investigations list. */
@@ -102,29 +107,19 @@ export async function startWebHarness(
   const contexts: BrowserContext[] = [];
   let app: ApiApp | undefined;
   let browser: Browser | undefined;
-  let jobs: JobQueue | undefined;
+  let jobs: TestJobs | undefined;
   try {
     const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent', ...options.env });
     // The features' jobs run in this process, as `serve` runs them (the import screen's import is a job); with
     // `jobs: true` on PostgreSQL through pg-boss, as a deployment runs them.
     const store = createEvidenceStore(config);
-    const timing = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 };
-    jobs =
-      options.jobs === true && test.kind === 'postgres' && test.url !== undefined
-        ? createPgBossJobQueue(test.db, store, {
-            connectionString: test.url,
-            poolSize: 2,
-            expireInSeconds: 600,
-            maintenanceIntervalSeconds: 60,
-            ...timing,
-          })
-        : createInProcessJobQueue(test.db, store, timing);
-    registerFeatureJobs(jobs, { config });
-    await jobs.start();
-    app = await buildApp({ db: test.db, config, store, logger: false, jobs });
+    jobs = await startTestJobs(test, store, config, { pgBoss: options.jobs === true });
+    app = await buildApp({ db: test.db, config, store, logger: false, jobs: jobs.queue });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    const appHost = new URL(baseUrl).host;
     const pageErrors: string[] = [];
+    const foreignRequests: string[] = [];
     const openBrowser = browser;
     const openApp = app;
     const openJobs = jobs;
@@ -135,24 +130,45 @@ export async function startWebHarness(
       config,
       baseUrl,
       browser,
-      jobs,
+      jobs: jobs.queue,
       pageErrors,
-      async newPage({ locale = 'en', width = 1280, height } = {}) {
+      foreignRequests,
+      async newPage({ locale = 'en', width = 1280, height, refuseOtherHosts = false } = {}) {
         const context = await openBrowser.newContext({
           viewport: { width, height: height ?? (width <= 480 ? 780 : 900) },
           locale: browserLocale[locale],
         });
         contexts.push(context);
-        // The app chooses its language from the saved choice first: save it, so a test's language is certain.
+        // The app chooses its language from the saved choice first: save it, so a test's language is certain. Only
+        // when none is saved yet (the script runs at every load), so a language chosen in the app survives a reload.
         await context.addInitScript((chosen) => {
-          (globalThis as { localStorage?: { setItem(key: string, value: string): void } }).localStorage?.setItem(
-            'armtrace.locale',
-            chosen,
-          );
+          const storage = (
+            globalThis as {
+              localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+            }
+          ).localStorage;
+          if (storage !== undefined && storage.getItem('armtrace.locale') === null) {
+            storage.setItem('armtrace.locale', chosen);
+          }
         }, locale);
         const page = await context.newPage();
         page.setDefaultTimeout(20_000);
         page.on('pageerror', (error) => pageErrors.push(error.message));
+        if (refuseOtherHosts) {
+          await page.route('**/*', async (route) => {
+            const url = new URL(route.request().url());
+            if (url.host !== appHost) {
+              foreignRequests.push(url.toString());
+              await route.abort();
+              return;
+            }
+            await route.continue();
+          });
+          page.on('request', (request) => {
+            const url = new URL(request.url());
+            if (url.protocol.startsWith('http') && url.host !== appHost) foreignRequests.push(url.toString());
+          });
+        }
         await page.goto(baseUrl);
         return page;
       },

@@ -1,43 +1,16 @@
-// Browser tests of the web app: the built app (web/dist) served by the real
-// server in-process, driven through Debian's Chromium with playwright-core.
-// Needs `npm run build:web` first and /usr/bin/chromium (apt-get install -y chromium).
+// Browser tests of the web app: the built app (web/dist) served by the real server in-process, driven through
+// Debian's Chromium with playwright-core (test/e2e/harness.ts, which fails loudly without `npm run build:web` or
+// /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { loadConfig } from '../../src/config/config.js';
 import type { Actor } from '../../src/features/access/schema.js';
 import { createActor } from '../../src/features/actors/service.js';
 import { createInvestigation } from '../../src/features/investigations/service.js';
 import { createTraceRequest } from '../../src/features/trace-requests/service.js';
-import { buildApp } from '../../src/http/app.js';
-import { registerFeatureJobs } from '../../src/features/routes.js';
-import { createInProcessJobQueue } from '../../src/jobs/in-process.js';
-import type { JobQueue } from '../../src/jobs/index.js';
-import { createEvidenceStore } from '../../src/storage/create.js';
-import { defaultWebRoot } from '../../src/http/static.js';
-import type { ApiApp } from '../../src/http/types.js';
-import {
-  createTestDatabase,
-  createTestUser,
-  testPassword,
-  type TestDatabase,
-} from '../../src/testing/test-database.js';
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { createTestUser, testPassword } from '../../src/testing/test-database.js';
+import { startWebHarness, type WebHarness } from './harness.js';
 
 /** A link of the main navigation (pages also link to each other in their breadcrumbs). */
 function navLink(page: Page, name: string) {
@@ -106,75 +79,28 @@ function markingCell(page: Page, marking: string): Locator {
   return page.getByRole('cell', { name: `${marking} Sensitivity: Internal`, exact: true });
 }
 
-function requireBuiltApp(): void {
-  if (!fs.existsSync(path.join(defaultWebRoot, 'index.html'))) {
-    throw new Error(`The web app is not built (${defaultWebRoot} has no index.html): run npm run build:web`);
-  }
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-}
-
 describe('web app in a browser', () => {
   // Undefined until before() got that far, so after() cleans up only what exists.
-  let test: TestDatabase | undefined;
-  let app: ApiApp | undefined;
-  let browser: Browser | undefined;
+  let web: WebHarness | undefined;
   let page: Page;
   let baseUrl: string;
   let investigationId: string;
   let owner: Actor;
-  let dataDir: string | undefined;
-  const foreignRequests: string[] = [];
-  const pageErrors: string[] = [];
-  let jobs: JobQueue | undefined;
 
   before(async () => {
-    requireBuiltApp();
-    test = await createTestDatabase();
-    const db = test.db;
-    owner = await createTestUser(db, 'field-owner');
-    const investigation = await createInvestigation(db, owner, { title: 'Northern caches 2024' });
+    // The features' jobs run in the harness's process, as `serve` runs them: the upload's derivatives job makes
+    // the thumbnails.
+    web = await startWebHarness();
+    baseUrl = web.baseUrl;
+    owner = await createTestUser(web.db, 'field-owner');
+    const investigation = await createInvestigation(web.db, owner, { title: 'Northern caches 2024' });
     investigationId = investigation.id;
-    // Uploaded photos go to a media store of their own, removed afterwards.
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'armtrace-web-test-'));
-    const config = loadConfig({ ARMTRACE_DATA: dataDir, ARMTRACE_LOG_LEVEL: 'silent' });
-    // Thumbnails are made by the upload's derivatives job: run the features' jobs here, as `serve` does.
-    const store = createEvidenceStore(config);
-    jobs = createInProcessJobQueue(db, store, { pollingIntervalSeconds: 0.2, retryDelaySeconds: 0 });
-    registerFeatureJobs(jobs, { config });
-    await jobs.start();
-    app = await buildApp({ db, config, store, jobs, logger: false });
-    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const appHost = new URL(baseUrl).host;
-
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
     // The app must work offline: any request to another host is recorded (and refused).
-    await page.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.host !== appHost) {
-        foreignRequests.push(url.toString());
-        await route.abort();
-        return;
-      }
-      await route.continue();
-    });
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol.startsWith('http') && url.host !== appHost) foreignRequests.push(url.toString());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await web.newPage({ refuseOtherHosts: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await jobs?.stop();
-    await test?.close();
-    if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
+    await web?.close();
   });
 
   it('serves the app for its own paths and problem+json for unknown API paths', async () => {
@@ -295,16 +221,16 @@ describe('web app in a browser', () => {
   });
 
   it('takes the item off a trace request that covered it in error', async () => {
-    const item = await test!.db
+    const item = await web!.db
       .selectFrom('items')
       .select('id')
       .where('investigation_id', '=', investigationId)
       .executeTakeFirstOrThrow();
-    const factory = await createActor(test!.db, owner, investigationId, {
+    const factory = await createActor(web!.db, owner, investigationId, {
       actor_type: 'manufacturer',
       name: 'Factory 17',
     });
-    await createTraceRequest(test!.db, owner, investigationId, {
+    await createTraceRequest(web!.db, owner, investigationId, {
       addressee_id: factory.id,
       subject: 'Mortar bombs from the wrong crate',
       item_ids: [item.id],
@@ -397,7 +323,7 @@ describe('web app in a browser', () => {
   });
 
   it('made no request to any other host and raised no page error', () => {
-    assert.deepEqual(foreignRequests, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(web!.foreignRequests, []);
+    assert.deepEqual(web!.pageErrors, []);
   });
 });

@@ -3,22 +3,18 @@
 // deployment: in-process on the embedded database, pg-boss on PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../../http/app.js';
 import type { ApiApp } from '../../http/types.js';
-import { createInProcessJobQueue } from '../../jobs/in-process.js';
-import type { JobQueue } from '../../jobs/index.js';
-import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
 import { createEvidenceStore } from '../../storage/create.js';
+import { startTestJobs, waitForJob, type TestJobs } from '../../testing/jobs.js';
 import { createCliSandbox, succeeded, type CliSandbox } from '../../testing/cli.js';
 import { createTestUser, createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { addMember } from '../investigations/service.js';
-import { registerFeatureJobs } from '../routes.js';
 import type { JobAcceptedResponse, JobResponse } from './schema.js';
 
 describe('bag export and verify as jobs', () => {
   let world: TestWorld;
-  let queue: JobQueue;
+  let jobs: TestJobs;
   let app: ApiApp;
   let ownerCookie: string;
   let adminCookie: string;
@@ -28,35 +24,17 @@ describe('bag export and verify as jobs', () => {
     ownerCookie = await world.cookieFor('owner');
     adminCookie = await world.cookieFor('admin');
     const store = createEvidenceStore(world.config);
-    queue =
-      world.test.kind === 'postgres'
-        ? createPgBossJobQueue(world.db, store, {
-            connectionString: world.test.url!,
-            poolSize: 2,
-            expireInSeconds: 600,
-            maintenanceIntervalSeconds: 60,
-            pollingIntervalSeconds: 0.5,
-          })
-        : createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5 });
-    registerFeatureJobs(queue, { config: world.config });
-    await queue.start();
-    app = await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: queue });
+    // The deployment's queue (pg-boss on PostgreSQL), a failed try waiting the queue's own backoff.
+    jobs = await startTestJobs(world.test, store, world.config, { pgBoss: true, retryDelaySeconds: null });
+    app = await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: jobs.queue });
   });
   after(async () => {
     await app.close();
-    await queue.stop();
+    await jobs.stop();
     await world.close();
   });
 
-  async function finished(id: string, cookie: string): Promise<JobResponse> {
-    for (;;) {
-      const response = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}`, headers: { cookie } });
-      assert.equal(response.statusCode, 200, response.body);
-      const job = response.json<JobResponse>();
-      if (job.state === 'succeeded' || job.state === 'failed') return job;
-      await sleep(50);
-    }
-  }
+  const finished = (id: string, cookie: string): Promise<JobResponse> => waitForJob(app, id, cookie);
 
   it('exports a bag as a job: 202, progress to the end, the tar file as the result; the same request joins the job', async () => {
     const start = () =>

@@ -1,29 +1,15 @@
 // The job queue through the API on both databases: the in-process queue everywhere, and pg-boss too on PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { buildApp } from '../../http/app.js';
 import type { ApiApp } from '../../http/types.js';
-import { createInProcessJobQueue } from '../../jobs/in-process.js';
-import type { JobQueue } from '../../jobs/index.js';
-import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
-import { createEvidenceStore } from '../../storage/create.js';
-import type { EvidenceStore } from '../../storage/evidence-store.js';
-import { registerTestJobs } from '../../testing/jobs.js';
+import { registerTestJobs, startQueueApps, startTestJobs, waitForJob, type QueueApps } from '../../testing/jobs.js';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
-import { registerFeatureJobs } from '../routes.js';
 import type { JobResponse } from './schema.js';
-
-interface Setup {
-  kind: string;
-  queue: JobQueue;
-  app: ApiApp;
-}
 
 describe('jobs', () => {
   let world: TestWorld;
-  let store: EvidenceStore;
-  const setups: Setup[] = [];
+  // Undefined until before() got that far, so after() cleans up only what exists.
+  let queues: QueueApps | undefined;
   let ownerCookie: string;
   let outsiderCookie: string;
 
@@ -31,43 +17,10 @@ describe('jobs', () => {
     world = await createTestWorld();
     ownerCookie = await world.cookieFor('owner');
     outsiderCookie = await world.cookieFor('outsider');
-    store = createEvidenceStore(world.config);
-    const queues: { kind: string; queue: JobQueue }[] = [
-      {
-        kind: 'in-process',
-        queue: createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 }),
-      },
-    ];
-    if (world.test.kind === 'postgres') {
-      assert.ok(world.test.url !== undefined, 'the PostgreSQL test database has a URL');
-      queues.push({
-        kind: 'pg-boss',
-        queue: createPgBossJobQueue(world.db, store, {
-          connectionString: world.test.url,
-          poolSize: 2,
-          expireInSeconds: 60,
-          maintenanceIntervalSeconds: 60,
-          pollingIntervalSeconds: 0.5,
-          retryDelaySeconds: 0,
-        }),
-      });
-    }
-    for (const { kind, queue } of queues) {
-      registerFeatureJobs(queue, { config: world.config });
-      registerTestJobs(queue);
-      await queue.start();
-      setups.push({
-        kind,
-        queue,
-        app: await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: queue }),
-      });
-    }
+    queues = await startQueueApps(world, { jobs: 'features', register: [registerTestJobs] });
   });
   after(async () => {
-    for (const setup of setups) {
-      await setup.app.close();
-      await setup.queue.stop();
-    }
+    await queues?.close();
     await world.close();
   });
 
@@ -76,18 +29,10 @@ describe('jobs', () => {
     return { status: response.statusCode, job: response.json<JobResponse>() };
   }
 
-  /** Waits (on state, never on a time) until the job has finished. */
-  async function finished(app: ApiApp, id: string): Promise<JobResponse> {
-    for (;;) {
-      const { status, job } = await getJob(app, id);
-      assert.equal(status, 200);
-      if (job.state === 'succeeded' || job.state === 'failed') return job;
-      await sleep(50);
-    }
-  }
+  const finished = (app: ApiApp, id: string): Promise<JobResponse> => waitForJob(app, id, ownerCookie);
 
   it('runs a job; its progress, state and result are visible through the API to who may see the investigation', async () => {
-    for (const { kind, queue, app } of setups) {
+    for (const { kind, queue, app } of queues!.setups) {
       const { id } = await queue.enqueue(
         'test.steps',
         { steps: 3, stepMs: 20 },
@@ -109,7 +54,7 @@ describe('jobs', () => {
   });
 
   it('retries a failing job up to its bound, then shows it failed with its problem', async () => {
-    for (const { kind, queue, app } of setups) {
+    for (const { kind, queue, app } of queues!.setups) {
       const { id } = await queue.enqueue(
         'test.fail',
         { failTimes: null },
@@ -133,7 +78,7 @@ describe('jobs', () => {
   });
 
   it('runs the same singleton key once while it waits or runs', async () => {
-    for (const { kind, queue, app } of setups) {
+    for (const { kind, queue, app } of queues!.setups) {
       const options = {
         investigationId: world.investigationId,
         createdBy: world.owner.userId,
@@ -157,7 +102,7 @@ describe('jobs', () => {
   });
 
   it('prints the PDF report as a job: 202, then the PDF as the result', async () => {
-    for (const { kind, app } of setups) {
+    for (const { kind, app } of queues!.setups) {
       const accepted = await app.inject({
         method: 'POST',
         url: `/api/v1/investigations/${world.investigationId}/report-jobs`,
@@ -201,11 +146,12 @@ describe('jobs', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const restarted = createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 });
-    registerTestJobs(restarted);
-    await restarted.start();
+    const restarted = await startTestJobs(world.test, queues!.store, world.config, {
+      jobs: 'none',
+      register: [registerTestJobs],
+    });
     try {
-      const job = await finished(setups[0]!.app, id);
+      const job = await finished(queues!.setups[0]!.app, id);
       assert.equal(job.state, 'succeeded');
       assert.equal(job.attempts, 2);
     } finally {

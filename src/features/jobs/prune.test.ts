@@ -3,30 +3,18 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../errors.js';
-import { buildApp } from '../../http/app.js';
 import type { ApiApp } from '../../http/types.js';
-import { createInProcessJobQueue } from '../../jobs/in-process.js';
 import type { JobQueue } from '../../jobs/index.js';
-import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
 import { enqueuePruningIfDue, PRUNE_JOB, registerJobPruning } from '../../jobs/prune.js';
-import { createEvidenceStore } from '../../storage/create.js';
-import type { EvidenceStore } from '../../storage/evidence-store.js';
-import { registerTestJobs } from '../../testing/jobs.js';
+import { registerTestJobs, startQueueApps, waitForJob, type QueueApps } from '../../testing/jobs.js';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import type { JobPage, JobResponse } from './schema.js';
 
-interface Setup {
-  kind: string;
-  queue: JobQueue;
-  app: ApiApp;
-}
-
 describe('pruning old jobs, and the list of jobs', () => {
   let world: TestWorld;
-  let store: EvidenceStore;
-  const setups: Setup[] = [];
+  // Undefined until before() got that far, so after() cleans up only what exists.
+  let queues: QueueApps | undefined;
   let ownerCookie: string;
   let outsiderCookie: string;
   let adminCookie: string;
@@ -36,43 +24,10 @@ describe('pruning old jobs, and the list of jobs', () => {
     ownerCookie = await world.cookieFor('owner');
     outsiderCookie = await world.cookieFor('outsider');
     adminCookie = await world.cookieFor('admin');
-    store = createEvidenceStore(world.config);
-    const queues: { kind: string; queue: JobQueue }[] = [
-      {
-        kind: 'in-process',
-        queue: createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.5, retryDelaySeconds: 0 }),
-      },
-    ];
-    if (world.test.kind === 'postgres') {
-      assert.ok(world.test.url !== undefined, 'the PostgreSQL test database has a URL');
-      queues.push({
-        kind: 'pg-boss',
-        queue: createPgBossJobQueue(world.db, store, {
-          connectionString: world.test.url,
-          poolSize: 2,
-          expireInSeconds: 60,
-          maintenanceIntervalSeconds: 60,
-          pollingIntervalSeconds: 0.5,
-          retryDelaySeconds: 0,
-        }),
-      });
-    }
-    for (const { kind, queue } of queues) {
-      registerTestJobs(queue);
-      registerJobPruning(queue);
-      await queue.start();
-      setups.push({
-        kind,
-        queue,
-        app: await buildApp({ db: world.db, config: world.config, store, logger: false, jobs: queue }),
-      });
-    }
+    queues = await startQueueApps(world, { jobs: 'none', register: [registerTestJobs, registerJobPruning] });
   });
   after(async () => {
-    for (const setup of setups) {
-      await setup.app.close();
-      await setup.queue.stop();
-    }
+    await queues?.close();
     await world.close();
   });
 
@@ -81,15 +36,7 @@ describe('pruning old jobs, and the list of jobs', () => {
     return { status: response.statusCode, body: response.json<JobResponse & { code?: string; detail?: string }>() };
   }
 
-  /** Waits (on state, never on a time) until the job has finished. */
-  async function finished(app: ApiApp, id: string, cookie = ownerCookie): Promise<JobResponse> {
-    for (;;) {
-      const { status, body } = await getJob(app, id, cookie);
-      assert.equal(status, 200, JSON.stringify(body));
-      if (body.state === 'succeeded' || body.state === 'failed') return body;
-      await sleep(50);
-    }
-  }
+  const finished = (app: ApiApp, id: string, cookie = ownerCookie): Promise<JobResponse> => waitForJob(app, id, cookie);
 
   async function ended(queue: JobQueue, app: ApiApp, name: string, payload: unknown, maxAttempts = 3) {
     const { id } = await queue.enqueue(name, payload, {
@@ -109,10 +56,12 @@ describe('pruning old jobs, and the list of jobs', () => {
   }
 
   it('removes finished jobs older than the setting, their result files and rows; the rest stays; 410 after', async () => {
-    for (const { kind, queue, app } of setups) {
+    for (const { kind, queue, app } of queues!.setups) {
       // Each queue's turn starts a new interval (the previous turn's prunings were within the hour).
       await world.db.deleteFrom('jobs').where('name', '=', PRUNE_JOB).execute();
-      const original = await store.put(Readable.from([Buffer.from(`an original photo (${kind})`)]), { maxBytes: 1000 });
+      const original = await queues!.store.put(Readable.from([Buffer.from(`an original photo (${kind})`)]), {
+        maxBytes: 1000,
+      });
       const old = await ended(queue, app, 'test.steps', { steps: 1, stepMs: 1 });
       const oldFailed = await ended(queue, app, 'test.fail', { failTimes: null }, 1);
       const recent = await ended(queue, app, 'test.steps', { steps: 2, stepMs: 1 });
@@ -164,7 +113,7 @@ describe('pruning old jobs, and the list of jobs', () => {
       });
       assert.equal(download.statusCode, 410, kind);
       await assert.rejects(
-        store.getJobResult(old.id, 'steps.txt'),
+        queues!.store.getJobResult(old.id, 'steps.txt'),
         (error: unknown) => error instanceof DomainError && error.code === 'not_found',
       );
       // What was not due is untouched: the recent job, its result, the waiting job, and every original.
@@ -178,7 +127,7 @@ describe('pruning old jobs, and the list of jobs', () => {
         .where('id', '=', waiting.id)
         .executeTakeFirst();
       assert.equal(stillWaiting?.state, 'queued', kind);
-      assert.equal((await store.stat(original.sha256))?.sizeBytes, original.sizeBytes, kind);
+      assert.equal((await queues!.store.stat(original.sha256))?.sizeBytes, original.sizeBytes, kind);
       // The next interval: the pruning of another server may run again (not at once); nothing more goes.
       await world.db.deleteFrom('jobs').where('name', '=', PRUNE_JOB).execute();
       const again = await enqueuePruningIfDue(world.db, queue, { olderThanDays: 7 });
@@ -190,7 +139,7 @@ describe('pruning old jobs, and the list of jobs', () => {
   });
 
   it('lists the jobs who asks started, newest first, page by page; nobody else’s', async () => {
-    const { queue, app } = setups[0]!;
+    const { queue, app } = queues!.setups[0]!;
     const started: string[] = [];
     for (let index = 0; index < 5; index += 1) {
       started.unshift((await ended(queue, app, 'test.steps', { steps: 1, stepMs: 1 })).id);

@@ -5,16 +5,9 @@
 // sweep (a job of the instance's own, once per interval across servers) queues a file left pending with no job.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createInProcessJobQueue } from '../../jobs/in-process.js';
 import { enqueuePeriodicIfDue } from '../../jobs/periodic.js';
-import { createPgBossJobQueue } from '../../jobs/pg-boss.js';
-import {
-  createMediaTestApp,
-  makePhoto,
-  multipartBody,
-  runJobsUntilIdle,
-  type MediaTestApp,
-} from '../../testing/media.js';
+import { runJobsUntilIdle } from '../../testing/jobs.js';
+import { createMediaTestApp, makePhoto, uploadMedia, type MediaTestApp } from '../../testing/media.js';
 import { createTestWorld, type TestWorld } from '../../testing/test-database.js';
 import { verifyAudit } from '../audit/service.js';
 import {
@@ -32,23 +25,7 @@ describe('media derivatives as jobs', () => {
 
   before(async () => {
     world = await createTestWorld();
-    media = await createMediaTestApp(
-      world,
-      { ARMTRACE_JOB_RETRY_DELAY_SECONDS: '0' },
-      {
-        jobs: (store) =>
-          world.test.kind === 'postgres'
-            ? createPgBossJobQueue(world.db, store, {
-                connectionString: world.test.url!,
-                poolSize: 2,
-                expireInSeconds: 600,
-                maintenanceIntervalSeconds: 60,
-                pollingIntervalSeconds: 0.5,
-                retryDelaySeconds: 0,
-              })
-            : createInProcessJobQueue(world.db, store, { pollingIntervalSeconds: 0.05, retryDelaySeconds: 0 }),
-      },
-    );
+    media = await createMediaTestApp(world, { ARMTRACE_JOB_RETRY_DELAY_SECONDS: '0' }, { pgBossJobs: true });
     cookie = await world.cookieFor('owner');
   });
   after(async () => {
@@ -56,17 +33,8 @@ describe('media derivatives as jobs', () => {
     await world.close();
   });
 
-  async function upload(bytes: Buffer, filename: string, contentType: string): Promise<UploadedMedia> {
-    const body = multipartBody({}, { filename, contentType, bytes });
-    const response = await media.app.inject({
-      method: 'POST',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
-      headers: { ...body.headers, cookie },
-      payload: body.payload,
-    });
-    assert.equal(response.statusCode, 201, response.body);
-    return response.json<UploadedMedia>();
-  }
+  const upload = (bytes: Buffer, filename: string, contentType: string): Promise<UploadedMedia> =>
+    uploadMedia(media.app, cookie, world.investigationId, { bytes, filename, contentType });
 
   async function read(id: string): Promise<MediaWithLinks> {
     const response = await media.app.inject({ method: 'GET', url: `/api/v1/media/${id}`, headers: { cookie } });
@@ -94,7 +62,7 @@ describe('media derivatives as jobs', () => {
     await queueDerivatives(media.jobs)([{ sha256: first.sha256, investigationId: world.investigationId }], world.owner);
     const queued = await jobsOf(first.sha256);
     assert.equal(queued.length, 1, JSON.stringify(queued));
-    await runJobsUntilIdle(world.db, media.jobs);
+    await media.runJobs();
     const jobs = await jobsOf(first.sha256);
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.state, 'succeeded');
@@ -110,7 +78,7 @@ describe('media derivatives as jobs', () => {
     const photo = await upload(await makePhoto(41, { width: 1200, height: 900 }), 'IMG_2041.JPG', 'image/jpeg');
     // pg-boss, started by the test above, may have made them already.
     assert.ok(['pending', 'ready'].includes(photo.derivatives.state), photo.derivatives.state);
-    await runJobsUntilIdle(world.db, media.jobs);
+    await media.runJobs();
 
     const ready = await read(photo.id);
     assert.deepEqual(ready.derivatives, { state: 'ready', problem: null });
@@ -149,7 +117,7 @@ describe('media derivatives as jobs', () => {
     const whole = await makePhoto(42, { width: 640, height: 480 });
     const broken = await upload(whole.subarray(0, 700), 'broken.jpg', 'image/jpeg');
     const before = await world.db.selectFrom('media').selectAll().where('id', '=', broken.id).executeTakeFirstOrThrow();
-    await runJobsUntilIdle(world.db, media.jobs);
+    await media.runJobs();
 
     const failed = await read(broken.id);
     assert.equal(failed.derivatives.state, 'failed');

@@ -15,7 +15,7 @@ import {
   addAuditedMarking,
   createMediaTestApp,
   makePhoto,
-  multipartBody,
+  uploadMedia,
   type MediaTestApp,
 } from '../../testing/media.js';
 import {
@@ -26,7 +26,7 @@ import {
   tamperC2paSignature,
   type PgpKey,
 } from '../../testing/proofs.js';
-import type { MediaWithLinks, UploadedMedia } from './schema.js';
+import type { MediaWithLinks } from './schema.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -37,17 +37,8 @@ describe('proofs that come with photos (C2PA, ProofMode)', () => {
   let itemId: string;
   let key: PgpKey;
 
-  async function upload(bytes: Buffer, filename: string, contentType: string, fields: Record<string, string> = {}) {
-    const body = multipartBody(fields, { filename, contentType, bytes });
-    const response = await media.app.inject({
-      method: 'POST',
-      url: `/api/v1/investigations/${world.investigationId}/media`,
-      headers: { ...body.headers, cookie },
-      payload: body.payload,
-    });
-    assert.equal(response.statusCode, 201, response.body);
-    return response.json<UploadedMedia>();
-  }
+  const upload = (bytes: Buffer, filename: string, contentType: string, fields: Record<string, string> = {}) =>
+    uploadMedia(media.app, cookie, world.investigationId, { bytes, filename, contentType }, fields);
 
   async function show(id: string): Promise<MediaWithLinks> {
     const response = await media.app.inject({ method: 'GET', url: `/api/v1/media/${id}`, headers: { cookie } });
