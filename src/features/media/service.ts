@@ -6,7 +6,7 @@ import type { MediaConfig } from '../../config/config.js';
 import type { Page } from '../../db/pagination.js';
 import { toPage } from '../../db/pagination.js';
 import { toJsonRecord } from '../../db/serialize.js';
-import type { DB, Row } from '../../db/tables.js';
+import type { DB, NewRow, Row } from '../../db/tables.js';
 import { findById, findForUpdate, updateVersioned, type Tx } from '../../db/versioned.js';
 import { requireUnusedRecordId } from '../../db/record-ids.js';
 import { DomainError, NotReadyError } from '../../errors.js';
@@ -328,7 +328,7 @@ async function recordMedia(
   };
   await markDerivativesPending(trx, [{ sha256: file.sha256, media_type: file.mediaType }]);
   const now = new Date();
-  const row = await repository.insertMedia(trx, {
+  const row = await insertAuditedMedia(trx, actor, {
     // Checked by the callers (sensitivityForInsert) before any record is written.
     ...(fields.sensitivity === undefined ? {} : { sensitivity: fields.sensitivity }),
     ...(fields.sensitivity_reason === undefined ? {} : { sensitivity_reason: fields.sensitivity_reason }),
@@ -348,13 +348,6 @@ async function recordMedia(
     created_by: actor.userId,
     created_at: now,
     updated_at: now,
-  });
-  await recordChange(trx, actor, {
-    action: 'media.create',
-    entityType: 'media',
-    entityId: row.id,
-    investigationId,
-    after: row,
   });
   const hasTarget = target.site_id !== null || target.item_id !== null || target.marking_id !== null;
   const links = hasTarget ? [await insertAuditedLink(trx, actor, row, target, config)] : [];
@@ -416,6 +409,19 @@ export interface ImportedPhoto {
   capturedBy: string | null;
 }
 
+/** A new media record and its `media.create` audit entry, in the caller's transaction (uploads and imports alike). */
+async function insertAuditedMedia(trx: Tx, actor: Actor, values: NewRow<'media'>): Promise<Row<'media'>> {
+  const row = await repository.insertMedia(trx, values);
+  await recordChange(trx, actor, {
+    action: 'media.create',
+    entityType: 'media',
+    entityId: row.id,
+    investigationId: row.investigation_id,
+    after: row,
+  });
+  return row;
+}
+
 /**
  * Records a photo that came with an imported item: its media record, its proofs and its link to the item (review
  * flags against the item's site), each audited, in the caller's transaction, which has marked its derivatives
@@ -430,7 +436,7 @@ export async function recordImportedPhoto(
   at: { itemId: string; site: SiteFacts; now: Date },
 ): Promise<Row<'media'>> {
   const { now } = at;
-  const media = await repository.insertMedia(trx, {
+  const media = await insertAuditedMedia(trx, actor, {
     id: photo.id,
     investigation_id: investigationId,
     sha256: photo.sha256,
@@ -447,13 +453,6 @@ export async function recordImportedPhoto(
     created_by: actor.userId,
     created_at: now,
     updated_at: now,
-  });
-  await recordChange(trx, actor, {
-    action: 'media.create',
-    entityType: 'media',
-    entityId: media.id,
-    investigationId,
-    after: media,
   });
   for (const proof of photo.proofs) await recordProof(trx, actor, media, proof);
   const link = await repository.insertMediaLink(trx, {
